@@ -1,0 +1,1 @@
+//! Loom models of the cross-core GlobalSignal bus (see tests/).

@@ -1,0 +1,1 @@
+//! Per-thread reactive graph: signals, memos, effects, batch, untrack, owners.

@@ -1,0 +1,261 @@
+//! Events as handlers see them, and the shared table of DOM event names and wire codes.
+//!
+//! The table is append-only: a code, once given to a name, keeps it (the protocol version
+//! covers the set). `client/src/events.js` holds the same table; the shared test vectors
+//! check that the two agree.
+
+/// How an event's payload is shaped on the wire and in [`EventData`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum Payload {
+    /// No payload (click, focus, ...).
+    None = 0,
+    /// A form control's value and checked state ([`EventData::Input`]).
+    Input = 1,
+    /// A form's fields as name/value pairs ([`EventData::Form`]).
+    Form = 2,
+    /// A key and modifier bits ([`EventData::Key`]).
+    Key = 3,
+    /// Pointer/mouse/touch/drag coordinates ([`EventData::Pointer`]).
+    Pointer = 4,
+    /// Wheel deltas ([`EventData::Wheel`]).
+    Wheel = 5,
+    /// Scroll offsets ([`EventData::Scroll`]).
+    Scroll = 6,
+    /// Media current time in milliseconds ([`EventData::Media`]).
+    Media = 7,
+}
+
+/// DOM event names and their payload shapes. The wire code of `EVENTS[i]` is `i + 1`.
+pub const EVENTS: &[(&str, Payload)] = &[
+    // mouse
+    ("click", Payload::Pointer),
+    ("dblclick", Payload::Pointer),
+    ("mousedown", Payload::Pointer),
+    ("mouseup", Payload::Pointer),
+    ("mousemove", Payload::Pointer),
+    ("mouseover", Payload::Pointer),
+    ("mouseout", Payload::Pointer),
+    ("mouseenter", Payload::Pointer),
+    ("mouseleave", Payload::Pointer),
+    ("contextmenu", Payload::Pointer),
+    ("auxclick", Payload::Pointer),
+    ("wheel", Payload::Wheel),
+    // pointer
+    ("pointerdown", Payload::Pointer),
+    ("pointerup", Payload::Pointer),
+    ("pointermove", Payload::Pointer),
+    ("pointerover", Payload::Pointer),
+    ("pointerout", Payload::Pointer),
+    ("pointerenter", Payload::Pointer),
+    ("pointerleave", Payload::Pointer),
+    ("pointercancel", Payload::Pointer),
+    ("gotpointercapture", Payload::Pointer),
+    ("lostpointercapture", Payload::Pointer),
+    // keyboard
+    ("keydown", Payload::Key),
+    ("keyup", Payload::Key),
+    ("keypress", Payload::Key),
+    // touch
+    ("touchstart", Payload::Pointer),
+    ("touchend", Payload::Pointer),
+    ("touchmove", Payload::Pointer),
+    ("touchcancel", Payload::Pointer),
+    // form
+    ("input", Payload::Input),
+    ("change", Payload::Input),
+    ("submit", Payload::Form),
+    ("reset", Payload::None),
+    ("invalid", Payload::Input),
+    ("select", Payload::Input),
+    ("beforeinput", Payload::Input),
+    // focus
+    ("focus", Payload::None),
+    ("blur", Payload::None),
+    ("focusin", Payload::None),
+    ("focusout", Payload::None),
+    // drag and drop
+    ("drag", Payload::Pointer),
+    ("dragstart", Payload::Pointer),
+    ("dragend", Payload::Pointer),
+    ("dragenter", Payload::Pointer),
+    ("dragleave", Payload::Pointer),
+    ("dragover", Payload::Pointer),
+    ("drop", Payload::Pointer),
+    // clipboard
+    ("copy", Payload::None),
+    ("cut", Payload::None),
+    ("paste", Payload::None),
+    // media
+    ("play", Payload::Media),
+    ("pause", Payload::Media),
+    ("playing", Payload::Media),
+    ("ended", Payload::Media),
+    ("timeupdate", Payload::Media),
+    ("volumechange", Payload::Media),
+    ("seeking", Payload::Media),
+    ("seeked", Payload::Media),
+    ("loadeddata", Payload::Media),
+    ("loadedmetadata", Payload::Media),
+    ("canplay", Payload::Media),
+    ("canplaythrough", Payload::Media),
+    ("waiting", Payload::Media),
+    ("durationchange", Payload::Media),
+    ("ratechange", Payload::Media),
+    ("stalled", Payload::Media),
+    ("suspend", Payload::Media),
+    ("emptied", Payload::Media),
+    ("progress", Payload::Media),
+    // resources and misc
+    ("load", Payload::None),
+    ("error", Payload::None),
+    ("abort", Payload::None),
+    ("scroll", Payload::Scroll),
+    ("scrollend", Payload::Scroll),
+    ("toggle", Payload::None),
+    // animation and transition
+    ("animationstart", Payload::None),
+    ("animationend", Payload::None),
+    ("animationiteration", Payload::None),
+    ("transitionstart", Payload::None),
+    ("transitionend", Payload::None),
+    ("transitionrun", Payload::None),
+    ("transitioncancel", Payload::None),
+    // composition (IME)
+    ("compositionstart", Payload::Input),
+    ("compositionupdate", Payload::Input),
+    ("compositionend", Payload::Input),
+];
+
+/// Wire code of a DOM event name (`None` if it is not in [`EVENTS`]).
+pub fn event_code(name: &str) -> Option<u8> {
+    EVENTS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .map(|i| (i + 1) as u8)
+}
+
+/// DOM event name and payload shape of a wire code.
+pub fn event_by_code(code: u8) -> Option<(&'static str, Payload)> {
+    EVENTS.get((code as usize).checked_sub(1)?).copied()
+}
+
+/// Modifier key bits in [`EventData::Key`] and [`EventData::Pointer`].
+pub mod mods {
+    /// Shift is held.
+    pub const SHIFT: u8 = 1;
+    /// Control is held.
+    pub const CTRL: u8 = 2;
+    /// Alt/Option is held.
+    pub const ALT: u8 = 4;
+    /// Meta/Command is held.
+    pub const META: u8 = 8;
+    /// The key is auto-repeating (keyboard only).
+    pub const REPEAT: u8 = 16;
+}
+
+/// What the client reported with an event.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub enum EventData {
+    /// Nothing beyond the event itself.
+    #[default]
+    None,
+    /// Form control state: its value and, for checkboxes and radios, whether it is checked.
+    Input {
+        /// `value` of the control.
+        value: String,
+        /// `checked` of the control.
+        checked: bool,
+    },
+    /// A submitted form's fields, in document order.
+    Form(Vec<(String, String)>),
+    /// A keyboard event.
+    Key {
+        /// `KeyboardEvent.key`.
+        key: String,
+        /// [`mods`] bits.
+        mods: u8,
+    },
+    /// Pointer, mouse, touch or drag coordinates relative to the target element.
+    Pointer {
+        /// Horizontal offset in CSS pixels.
+        x: i32,
+        /// Vertical offset in CSS pixels.
+        y: i32,
+        /// `MouseEvent.button`.
+        button: u8,
+        /// [`mods`] bits.
+        mods: u8,
+    },
+    /// Wheel deltas in CSS pixels.
+    Wheel {
+        /// Horizontal delta.
+        dx: i32,
+        /// Vertical delta.
+        dy: i32,
+    },
+    /// Scroll offsets of the element.
+    Scroll {
+        /// `scrollTop`.
+        top: u32,
+        /// `scrollLeft`.
+        left: u32,
+    },
+    /// Media element position.
+    Media {
+        /// `currentTime` in milliseconds.
+        time_ms: u32,
+    },
+    /// A client hook pushed an event to the server.
+    Hook {
+        /// The hook's event name.
+        name: String,
+        /// Its payload (usually JSON text).
+        payload: String,
+    },
+}
+
+/// An event delivered to a server-side handler.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Event {
+    /// Hydration id of the element whose listener fired.
+    pub hid: u32,
+    /// DOM event name (`"click"`), or `"hook"` for hook events.
+    pub name: &'static str,
+    /// The payload.
+    pub data: EventData,
+}
+
+impl Event {
+    /// The control's value for input/change events, `""` otherwise.
+    pub fn value(&self) -> &str {
+        match &self.data {
+            EventData::Input { value, .. } => value,
+            _ => "",
+        }
+    }
+
+    /// Whether a checkbox or radio is checked (input/change events).
+    pub fn checked(&self) -> bool {
+        matches!(self.data, EventData::Input { checked: true, .. })
+    }
+
+    /// The key for keyboard events, `""` otherwise.
+    pub fn key(&self) -> &str {
+        match &self.data {
+            EventData::Key { key, .. } => key,
+            _ => "",
+        }
+    }
+
+    /// A submitted form field by name.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        match &self.data {
+            EventData::Form(fields) => fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str()),
+            _ => None,
+        }
+    }
+}

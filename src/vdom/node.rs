@@ -1,0 +1,252 @@
+//! The virtual DOM node types: what render closures build and what the diff retains.
+//!
+//! Touches nothing else: no reactivity, no I/O. Static strings stay `&'static str` /
+//! `Cow::Borrowed` so that tag names, attribute names, literal text and classes are never
+//! copied per session.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::rc::Rc;
+
+use crate::vdom::event::Event;
+
+/// A string that is usually static: literal text, class names, attribute values.
+pub type Str = Cow<'static, str>;
+
+/// A node of the virtual DOM.
+///
+/// Invariants the rest of the crate relies on (established by [`crate::vdom::normalize`]
+/// before a tree is retained):
+/// - an element's `children` hold no `Fragment` and no `Empty` (fragments are flattened);
+/// - no two `Text` children are adjacent and no `Text` is empty, so that every `Text`
+///   child is exactly one DOM text node after the browser parses the SSR output;
+/// - the root of a component's output is an `Element`.
+pub enum VNode {
+    /// Renders nothing (the false branch of a conditional).
+    Empty,
+    /// A text node. Escaped when rendered.
+    Text(Str),
+    /// An element with attributes, listeners and children.
+    Element(Box<Element>),
+    /// A list of nodes without a wrapper element; flattened into the parent.
+    Fragment(Vec<VNode>),
+    /// A component: a setup that runs once per mount and a render that re-runs when a
+    /// signal it read changes.
+    Component(Box<crate::vdom::component::ComponentNode>),
+    /// Trusted HTML written verbatim. Build it only with [`RawHtml::trusted`]: never from
+    /// user data.
+    Raw(RawHtml),
+}
+
+/// HTML that is written to the page without escaping.
+///
+/// The constructor's name is deliberately loud: passing user data here is an XSS hole.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawHtml(pub(crate) Str);
+
+impl RawHtml {
+    /// Wraps HTML that the application trusts (never user input).
+    pub fn trusted(html: impl Into<Str>) -> Self {
+        RawHtml(html.into())
+    }
+
+    /// The HTML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An HTML element.
+pub struct Element {
+    /// Tag name, lower case.
+    pub tag: &'static str,
+    /// Hydration id: the address patches use. `0` until the tree is mounted.
+    pub hid: u32,
+    /// Identity among keyed siblings.
+    pub key: Option<Key>,
+    /// Attributes in the order given; a later duplicate replaces an earlier one.
+    pub attrs: Vec<Attr>,
+    /// Server-side event handlers.
+    pub listeners: Vec<Listener>,
+    /// Child nodes.
+    pub children: Vec<VNode>,
+}
+
+impl Element {
+    /// A new element with no attributes, listeners or children.
+    pub fn new(tag: &'static str) -> Self {
+        Element {
+            tag,
+            hid: 0,
+            key: None,
+            attrs: Vec::new(),
+            listeners: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// The value of attribute `name`, if set to a string or to `true` (then `""`).
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .rev()
+            .find(|a| a.name == name)
+            .and_then(|a| match &a.value {
+                AttrValue::Str(s) => Some(&**s),
+                AttrValue::Bool(true) => Some(""),
+                AttrValue::Bool(false) => None,
+            })
+    }
+}
+
+/// One attribute.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Attr {
+    /// Attribute name (`class`, `aria-label`, `data-id`, ...).
+    pub name: Str,
+    /// Its value.
+    pub value: AttrValue,
+}
+
+/// An attribute value.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum AttrValue {
+    /// A string value.
+    Str(Str),
+    /// A boolean attribute: present without a value when `true`, absent when `false`.
+    Bool(bool),
+}
+
+/// A key that identifies a child among its keyed siblings.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum Key {
+    /// An integer key (database ids).
+    Int(u64),
+    /// A string key.
+    Str(Str),
+}
+
+impl From<u64> for Key {
+    fn from(v: u64) -> Self {
+        Key::Int(v)
+    }
+}
+impl From<u32> for Key {
+    fn from(v: u32) -> Self {
+        Key::Int(v as u64)
+    }
+}
+impl From<usize> for Key {
+    fn from(v: usize) -> Self {
+        Key::Int(v as u64)
+    }
+}
+impl From<i32> for Key {
+    fn from(v: i32) -> Self {
+        Key::Int(v as u64)
+    }
+}
+impl From<i64> for Key {
+    fn from(v: i64) -> Self {
+        Key::Int(v as u64)
+    }
+}
+impl From<&'static str> for Key {
+    fn from(v: &'static str) -> Self {
+        Key::Str(Cow::Borrowed(v))
+    }
+}
+impl From<String> for Key {
+    fn from(v: String) -> Self {
+        Key::Str(Cow::Owned(v))
+    }
+}
+
+/// A server-side handler: runs on the session's core when the client reports the event.
+pub type Handler = Rc<dyn Fn(&Event)>;
+
+/// A listener: the DOM event it answers, what the client does locally, and the handler.
+#[derive(Clone)]
+pub struct Listener {
+    /// DOM event name, one of [`crate::vdom::event::EVENTS`].
+    pub event: &'static str,
+    /// What the client does before sending (prevent default, debounce, ...).
+    pub modifiers: Modifiers,
+    /// The server-side handler.
+    pub handler: Handler,
+}
+
+impl fmt::Debug for Listener {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Listener({}{:?})", self.event, self.modifiers)
+    }
+}
+
+/// Client-side behaviour of a listener. Rendered into the `data-on` marker attribute.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+pub struct Modifiers {
+    /// Call `preventDefault()` in the browser.
+    pub prevent_default: bool,
+    /// Call `stopPropagation()` in the browser.
+    pub stop_propagation: bool,
+    /// Send only after this many milliseconds without another event (0 = off).
+    pub debounce_ms: u16,
+    /// Send at most once per this many milliseconds (0 = off).
+    pub throttle_ms: u16,
+    /// Pointer events: send coordinates, button and modifier keys (off keeps a click
+    /// at 5 bytes on the wire).
+    pub coords: bool,
+}
+
+impl fmt::Debug for VNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VNode::Empty => f.write_str("Empty"),
+            VNode::Text(t) => write!(f, "Text({t:?})"),
+            VNode::Element(e) => f
+                .debug_struct("Element")
+                .field("tag", &e.tag)
+                .field("hid", &e.hid)
+                .field("key", &e.key)
+                .field("attrs", &e.attrs)
+                .field("listeners", &e.listeners)
+                .field("children", &e.children)
+                .finish(),
+            VNode::Fragment(c) => f.debug_tuple("Fragment").field(c).finish(),
+            VNode::Component(_) => f.write_str("Component"),
+            VNode::Raw(r) => write!(f, "Raw({:?})", r.as_str()),
+        }
+    }
+}
+
+impl VNode {
+    /// Appends `node` to `children` keeping the normalized form: fragments are flattened,
+    /// `Empty` and empty text are dropped, and adjacent text nodes are merged into one.
+    pub fn push_normalized(children: &mut Vec<VNode>, node: VNode) {
+        match node {
+            VNode::Empty => {}
+            VNode::Fragment(nodes) => {
+                for n in nodes {
+                    VNode::push_normalized(children, n);
+                }
+            }
+            VNode::Text(t) if t.is_empty() => {}
+            VNode::Text(t) => {
+                if let Some(VNode::Text(prev)) = children.last_mut() {
+                    prev.to_mut().push_str(&t);
+                } else {
+                    children.push(VNode::Text(t));
+                }
+            }
+            other => children.push(other),
+        }
+    }
+
+    /// The element inside, if this is an element.
+    pub fn as_element(&self) -> Option<&Element> {
+        match self {
+            VNode::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The closed set of DOM edits the diff emits, and the one sink trait they go through.
+//!
+//! Addressing: elements are addressed by hydration id (`hid`); text nodes, which have no
+//! id, by their parent's hid and their index among the parent's DOM child nodes. Indices
+//! are those of the DOM *at the moment the patch is applied*: patches of one frame apply
+//! in order. Subtrees to insert are passed as mounted [`VNode`]s (hids assigned); a sink
+//! serializes them (the wire format uses the SSR HTML, see `PROTOCOL.md`).
+//!
+//! Touches nothing but `vdom::node` and `render` (to serialize subtrees in [`Patch`]).
+
+use crate::vdom::node::VNode;
+
+/// Version of the patch operation set. Bump when an operation is added or changed.
+pub const PATCH_SET_VERSION: u8 = 1;
+
+/// Receives the edits of a diff, in application order.
+pub trait PatchSink {
+    /// Set the text of the text node at `index` among `parent`'s child nodes.
+    fn set_text(&mut self, parent: u32, index: u32, text: &str);
+    /// Set attribute `name` of element `hid` (an empty value for boolean attributes).
+    fn set_attr(&mut self, hid: u32, name: &str, value: &str);
+    /// Remove attribute `name` of element `hid`.
+    fn remove_attr(&mut self, hid: u32, name: &str);
+    /// Set a live property (`value`, `checked`, `selected`) of form control `hid`.
+    fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>);
+    /// Insert `node` as the child at `index` of `parent` (`index` == child count appends).
+    fn insert_child(&mut self, parent: u32, index: u32, node: &VNode);
+    /// Remove the child at `index` of `parent`.
+    fn remove_child(&mut self, parent: u32, index: u32);
+    /// Move the child at `from` of `parent` so that it ends up at index `to`
+    /// (`to` counts positions after the node was taken out).
+    fn move_child(&mut self, parent: u32, from: u32, to: u32);
+    /// Replace the child at `index` of `parent` with `node`.
+    fn replace_child(&mut self, parent: u32, index: u32, node: &VNode);
+    /// Replace element `hid` with `node`.
+    fn replace_node(&mut self, hid: u32, node: &VNode);
+    /// Replace the children of element `hid` with trusted HTML.
+    fn set_inner_html(&mut self, hid: u32, html: &str);
+}
+
+/// A property value for [`PatchSink::set_prop`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PropValue<'a> {
+    /// A string property (`value`).
+    Str(&'a str),
+    /// A boolean property (`checked`, `selected`).
+    Bool(bool),
+}
+
+/// An owned patch: the sink used by tests, oracles and the debug tools.
+/// Subtrees are kept as their SSR HTML.
+#[derive(Clone, PartialEq, Eq, Debug)]
+#[allow(missing_docs)] // fields are documented on the PatchSink methods
+pub enum Patch {
+    /// See [`PatchSink::set_text`].
+    SetText { parent: u32, index: u32, text: String },
+    /// See [`PatchSink::set_attr`].
+    SetAttr { hid: u32, name: String, value: String },
+    /// See [`PatchSink::remove_attr`].
+    RemoveAttr { hid: u32, name: String },
+    /// See [`PatchSink::set_prop`]. `value` is `None` for a boolean `false`,
+    /// `Some("")` for `true` when `is_bool`.
+    SetProp { hid: u32, name: String, value: OwnedProp },
+    /// See [`PatchSink::insert_child`].
+    InsertChild { parent: u32, index: u32, html: String },
+    /// See [`PatchSink::remove_child`].
+    RemoveChild { parent: u32, index: u32 },
+    /// See [`PatchSink::move_child`].
+    MoveChild { parent: u32, from: u32, to: u32 },
+    /// See [`PatchSink::replace_child`].
+    ReplaceChild { parent: u32, index: u32, html: String },
+    /// See [`PatchSink::replace_node`].
+    ReplaceNode { hid: u32, html: String },
+    /// See [`PatchSink::set_inner_html`].
+    SetInnerHtml { hid: u32, html: String },
+}
+
+/// Owned form of [`PropValue`].
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum OwnedProp {
+    /// A string property.
+    Str(String),
+    /// A boolean property.
+    Bool(bool),
+}
+
+impl PatchSink for Vec<Patch> {
+    fn set_text(&mut self, parent: u32, index: u32, text: &str) {
+        self.push(Patch::SetText { parent, index, text: text.to_owned() });
+    }
+    fn set_attr(&mut self, hid: u32, name: &str, value: &str) {
+        self.push(Patch::SetAttr { hid, name: name.to_owned(), value: value.to_owned() });
+    }
+    fn remove_attr(&mut self, hid: u32, name: &str) {
+        self.push(Patch::RemoveAttr { hid, name: name.to_owned() });
+    }
+    fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>) {
+        let value = match value {
+            PropValue::Str(s) => OwnedProp::Str(s.to_owned()),
+            PropValue::Bool(b) => OwnedProp::Bool(b),
+        };
+        self.push(Patch::SetProp { hid, name: name.to_owned(), value });
+    }
+    fn insert_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        let html = crate::render::to_html(node);
+        self.push(Patch::InsertChild { parent, index, html });
+    }
+    fn remove_child(&mut self, parent: u32, index: u32) {
+        self.push(Patch::RemoveChild { parent, index });
+    }
+    fn move_child(&mut self, parent: u32, from: u32, to: u32) {
+        self.push(Patch::MoveChild { parent, from, to });
+    }
+    fn replace_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        let html = crate::render::to_html(node);
+        self.push(Patch::ReplaceChild { parent, index, html });
+    }
+    fn replace_node(&mut self, hid: u32, node: &VNode) {
+        let html = crate::render::to_html(node);
+        self.push(Patch::ReplaceNode { hid, html });
+    }
+    fn set_inner_html(&mut self, hid: u32, html: &str) {
+        self.push(Patch::SetInnerHtml { hid, html: html.to_owned() });
+    }
+}
