@@ -84,7 +84,11 @@ impl Runtime {
                     Kind::Memo(c) => Work::Run(c.clone(), true),
                     Kind::Effect(c) => Work::Run(c.clone(), false),
                     // Stays Dirty, so it is not queued again until the next `track`.
-                    Kind::Observer(f) => Work::Dirty(f.clone()),
+                    Kind::Observer(_) if s.notified => return,
+                    Kind::Observer(f) => {
+                        s.notified = true;
+                        Work::Dirty(f.clone())
+                    }
                     _ => {
                         s.state = State::Clean;
                         return;
@@ -202,6 +206,7 @@ impl Drop for FlushGuard<'_> {
             if matches!(s.kind, Kind::Effect(_) | Kind::Observer(_)) {
                 // Clean again so the next change re-queues them.
                 s.state = State::Clean;
+                s.notified = false;
             }
         }
     }

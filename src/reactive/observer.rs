@@ -76,6 +76,8 @@ impl Observer {
                     return Err(self.raw.disposed(used));
                 };
                 s.state = State::Clean;
+                s.notified = false;
+                s.computing = true;
                 a.begin_tracking(id);
             }
             let _end = EndTracking { id };
@@ -90,7 +92,7 @@ impl Observer {
             rt.arena
                 .borrow()
                 .get(self.raw.id)
-                .is_some_and(|s| s.state == State::Dirty && !s.queued)
+                .is_some_and(|s| s.notified)
         })
     }
 
@@ -111,6 +113,12 @@ struct EndTracking {
 
 impl Drop for EndTracking {
     fn drop(&mut self) {
-        with_rt(|rt| rt.arena.borrow_mut().end_tracking(self.id));
+        with_rt(|rt| {
+            let mut a = rt.arena.borrow_mut();
+            a.end_tracking(self.id);
+            if let Some(s) = a.get_mut(self.id) {
+                s.computing = false;
+            }
+        });
     }
 }

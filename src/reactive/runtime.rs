@@ -70,6 +70,8 @@ pub(crate) struct Slot {
     pub(crate) state: State,
     pub(crate) queued: bool,
     pub(crate) computing: bool,
+    /// Observer only: `on_dirty` was called since the last `track`.
+    pub(crate) notified: bool,
     /// Tracking cursor: sources `[..cursor]` were read by the current run.
     pub(crate) cursor: u32,
     pub(crate) sources: Vec<NodeId>,
@@ -133,6 +135,7 @@ impl Arena {
             s.state = state;
             s.queued = false;
             s.computing = false;
+            s.notified = false;
             s.cursor = 0;
             s.parent = parent;
             s.dead = 0;
@@ -146,6 +149,7 @@ impl Arena {
                 state,
                 queued: false,
                 computing: false,
+                notified: false,
                 cursor: 0,
                 sources: Vec::new(),
                 subs: Vec::new(),
@@ -222,9 +226,10 @@ impl Arena {
         }
     }
 
-    /// Marks `id` at least `level` and propagates `Check` below memos that were clean.
-    pub(crate) fn mark(&mut self, id: NodeId, level: State) {
-        if !self.mark_one(id, level) {
+    /// Marks `id` (a subscriber of `from`) at least `level` and propagates `Check` below
+    /// memos that were clean.
+    pub(crate) fn mark(&mut self, from: NodeId, id: NodeId, level: State) {
+        if !self.mark_one(from, id, level) {
             return;
         }
         let mut stack = std::mem::take(&mut self.stack);
@@ -232,7 +237,7 @@ impl Arena {
         while let Some(m) = stack.pop() {
             let mut i = 0;
             while let Some(&sub) = self.slots[m.idx as usize].subs.get(i) {
-                if self.mark_one(sub, State::Check) {
+                if self.mark_one(m, sub, State::Check) {
                     stack.push(sub);
                 }
                 i += 1;
@@ -243,7 +248,7 @@ impl Arena {
 
     /// Marks one node; `true` if it is a memo that just left `Clean` (so its subscribers
     /// must be told to check).
-    fn mark_one(&mut self, id: NodeId, level: State) -> bool {
+    fn mark_one(&mut self, from: NodeId, id: NodeId, level: State) -> bool {
         let Some(slot) = self
             .slots
             .get_mut(id.idx as usize)
@@ -252,6 +257,13 @@ impl Arena {
             return false;
         };
         if slot.state >= level {
+            return false;
+        }
+        if slot.computing
+            && !slot.sources[..(slot.cursor as usize).min(slot.sources.len())].contains(&from)
+        {
+            // Running now and has not read `from` yet in this run: if it does, it will
+            // see the new value, so there is nothing stale to re-run.
             return false;
         }
         let was_clean = slot.state == State::Clean;
@@ -273,7 +285,7 @@ impl Arena {
     pub(crate) fn mark_subs(&mut self, id: NodeId, level: State) {
         let mut i = 0;
         while let Some(&sub) = self.get(id).and_then(|s| s.subs.get(i)) {
-            self.mark(sub, level);
+            self.mark(id, sub, level);
             i += 1;
         }
     }
