@@ -213,6 +213,8 @@ pub enum EventData {
         /// Its payload (usually JSON text).
         payload: String,
     },
+    /// The client asks to navigate to a URL (path + query) without a reload.
+    Navigate(String),
 }
 
 /// An event delivered to a server-side handler.
@@ -220,7 +222,7 @@ pub enum EventData {
 pub struct Event {
     /// Hydration id of the element whose listener fired.
     pub hid: u32,
-    /// DOM event name (`"click"`), or `"hook"` for hook events.
+    /// DOM event name (`"click"`), `"hook"` for hook events, `"navigate"` for navigations.
     pub name: &'static str,
     /// The payload.
     pub data: EventData,
