@@ -233,12 +233,17 @@ fn subscribe_unsubscribe_shutdown_race_writes() {
         };
         stay.poll(&bus);
         bus.shutdown();
-        assert!(stay.token.full.load(SeqCst), "shutdown must wake every core");
+        assert!(
+            stay.token.full.load(SeqCst),
+            "shutdown must wake every core"
+        );
         writer.join().unwrap();
         churn.join().unwrap();
 
         assert_eq!(bus.subscribers(), 0);
-        assert!(bus.subscribe(Box::new(TokenWake(Arc::new(Token::default())))).is_err());
+        assert!(bus
+            .subscribe(Box::new(TokenWake(Arc::new(Token::default()))))
+            .is_err());
         // Writes after shutdown still land; a final drain still converges.
         stay.poll(&bus);
         assert_eq!(stay.mirror.as_ref().unwrap().n, slot.read().1.n);
@@ -304,7 +309,10 @@ fn burst_is_coalesced_and_memory_bounded() {
             })
         };
         core.poll(&bus);
-        assert!(live.load(SeqCst) <= 4, "slot, mirror, writer's new and old value");
+        assert!(
+            live.load(SeqCst) <= 4,
+            "slot, mirror, writer's new and old value"
+        );
         writer.join().unwrap();
 
         assert!(
