@@ -1,7 +1,7 @@
 //! `GlobalSignal`: per-core mirrors driven by the bus, across real core threads.
 
 use std::sync::atomic::{AtomicU64, Ordering::SeqCst};
-use std::sync::Arc;
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,9 +16,11 @@ fn every_core_mirror_follows_writes() {
     let bus = Bus::new();
     let counter = GlobalSignal::new(&bus, 0u64);
     let progress: Arc<Vec<AtomicU64>> = Arc::new((0..2).map(|_| AtomicU64::new(0)).collect());
+    // Writers start once both cores have read the initial value.
+    let ready = Arc::new(Barrier::new(3));
     let cores: Vec<_> = (0..2)
         .map(|c| {
-            let (bus, progress) = (bus.clone(), progress.clone());
+            let (bus, progress, ready) = (bus.clone(), progress.clone(), ready.clone());
             thread::spawn(move || {
                 let waiter = attach_core(&bus).unwrap();
                 let seen = signal(Vec::new());
@@ -27,6 +29,7 @@ fn every_core_mirror_follows_writes() {
                     seen.update_untracked(|s| s.push(n));
                     progress[c].store(n, SeqCst);
                 });
+                ready.wait();
                 while waiter.wait_blocking() {
                     drain_core();
                 }
@@ -37,6 +40,7 @@ fn every_core_mirror_follows_writes() {
             })
         })
         .collect();
+    ready.wait();
     let writers: Vec<_> = (0..3)
         .map(|_| {
             thread::spawn(move || {
