@@ -11,8 +11,8 @@ const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export const bad = (m) => { throw Error('vango: ' + m); };
 
 // Server frame bodies and patch op arguments by type byte.
-const FRAMES = { 0x81: 'bbsU', 0x83: 'U', 0x84: 'U', 0x85: 'U', 0x86: 'Ub', 0x87: 'bs', 0x88: 'bs' };
-const OPS = {
+export const FRAMES = { 0x81: 'bbsU', 0x83: 'U', 0x84: 'U', 0x85: 'U', 0x86: 'Ub', 0x87: 'bs', 0x88: 'bs' };
+export const OPS = {
   1: 'uus', 2: 'uss', 3: 'us', 4: 'uss', 5: 'usB', 6: 'uus', 7: 'uu', 8: 'uuu', 9: 'uus',
   10: 'us', 11: 'us', 0x20: 'Bs', 0x21: 'uss', 0x22: 'u', 0x23: 's',
 };
@@ -33,8 +33,8 @@ export function encode(sig, vals) {
       uv(b.length);
       for (const x of b) out.push(x);
     } else if (c == 'i') uv(((v << 1) ^ (v >> 31)) >>> 0);
-    else if (c < 'a') uv(+v);
-    else out.push(+v & 255);
+    else if (c == 'b' || c == 'B') out.push(+v & 255);
+    else uv(+v);
   });
   if (out.length > MAX_C2S) bad('frame too large');
   return Uint8Array.from(out);
@@ -80,5 +80,6 @@ export function decode(b) {
     }
     f.push(ops);
   } else f = [t, ...read(FRAMES[t] || bad('unknown frame ' + t))];
+  if (t == 0x81 && f[2] > 2) bad('bad status');
   return i < b.length ? bad('trailing bytes') : f;
 }
