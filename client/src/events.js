@@ -68,10 +68,10 @@ function payload(e, t, cls, coords) {
     }
     case C.P_KEY: return ['bs', [mods, e.key || '']];
     case C.P_POINTER: {
-      if (!coords) return ['b', [mods]];
       const p = e.changedTouches ? e.changedTouches[0] : e, r = t.getBoundingClientRect();
-      return ['biib', [mods | 128, Math.round(p.clientX - r.left), Math.round(p.clientY - r.top),
-        Math.max(0, e.button | 0)]];
+      const xyb = [Math.round(p.clientX - r.left), Math.round(p.clientY - r.top), Math.max(0, e.button | 0)];
+      // One meaning, one encoding: coordinates all 0 travel as "no coordinates".
+      return coords && xyb.some((v) => v) ? ['biib', [mods | 128, ...xyb]] : ['b', [mods]];
     }
     case C.P_WHEEL: return ['ii', [Math.round(e.deltaX), Math.round(e.deltaY)]];
     case C.P_SCROLL: return ['uu', [num(t.scrollTop), num(t.scrollLeft)]];
