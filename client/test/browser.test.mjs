@@ -241,6 +241,52 @@ for (const mode of ['src', 'min']) {
       await t.page.close();
     });
 
+    test('events: throttle sends the first event at once and the latest once per window', async () => {
+      const t = await page('<input data-hid="1" data-on="input.t300">');
+      await t.page.click('input');
+      await t.page.keyboard.type('abcdef', { delay: 10 });
+      await t.page.waitForTimeout(700);
+      const vals = (await t.sent()).slice(1).map((f) => f.data.value);
+      assert.equal(vals[0], 'a');
+      assert.equal(vals.at(-1), 'abcdef');
+      assert.ok(vals.length <= 3, JSON.stringify(vals));
+      await t.page.close();
+    });
+
+    test('ops: SVG children are created in the SVG namespace; Focus op moves focus', async () => {
+      const t = await page('<svg data-hid="1" width="10" height="10"></svg><input data-hid="2"><input data-hid="3">');
+      await t.page.click('input');
+      await t.patch([[6, 1, 0, '<circle data-hid="4" r="3"></circle>'], [2, 4, 'cx', '5'], [0x22, 3]]);
+      assert.deepEqual(await t.eval(() => { const c = document.querySelector('circle'); return [c.namespaceURI, c.getAttribute('cx'), document.activeElement.dataset.hid]; }),
+        ['http://www.w3.org/2000/svg', '5', '3']);
+      await t.page.close();
+    });
+
+    test('session: heartbeat pings every 20 s and drops a silent socket, then reconnects', async () => {
+      const t = await page('<p data-hid="1">0</p>', { clock: true });
+      await t.page.clock.runFor(20000);
+      assert.deepEqual((await t.sent()).slice(1), [{ type: 'Ping', nonce: 1 }]);
+      await t.recv([0x85, 1]);
+      await t.page.clock.runFor(20000);
+      assert.equal(await t.eval(() => window.__sockets.length), 1);
+      await t.page.clock.runFor(20000); // no answer to ping 2: dropped
+      assert.equal(await t.eval(() => [window.__sockets[0].closed, document.documentElement.className].join()), '1,vango-disconnected');
+      await t.page.clock.runFor(1000);
+      assert.equal(await t.eval(() => window.__sockets.length), 2);
+      await t.page.close();
+    });
+
+    test('session: an Error frame reloads the page on a fresh session', async () => {
+      const t = await page('<p data-hid="1">0</p>');
+      const nav = t.page.waitForEvent('load');
+      await t.recv([0x88, 8, 'panic']);
+      await nav;
+      await t.page.waitForFunction(() => window.__sockets && window.__sockets.length > 0);
+      await t.eval(() => window.__open());
+      assert.equal((await t.sent())[0].session, '');
+      await t.page.close();
+    });
+
     test('session: ping/pong, duplicate and gapped Patches, Resync', async () => {
       const t = await page('<p data-hid="1">0</p>');
       await t.recv([0x84, 77]);

@@ -63,11 +63,13 @@ export async function launch() {
 }
 
 // Opens a fixture page with the client in `mode` ('src' or 'min'), answers its Hello and
-// returns helpers. With hello: false the socket is left unopened.
-export async function open(ctx, server, mode, html, { head = '', hello = true, query = '' } = {}) {
+// returns helpers. With hello: false the socket is left unopened; clock: true installs
+// Playwright's fake clock before the page loads.
+export async function open(ctx, server, mode, html, { head = '', hello = true, query = '', clock = false } = {}) {
   const path = `/p/${nextPage++}`;
   pages.set(path, { html, head, mode });
   const page = await ctx.newPage();
+  if (clock) await page.clock.install();
   page.on('pageerror', (e) => console.error('pageerror', e));
   await page.goto(`http://127.0.0.1:${server.address().port}${path}${query}`);
   await page.waitForFunction(() => window.__sockets.length > 0);
