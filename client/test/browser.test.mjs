@@ -241,6 +241,20 @@ for (const mode of ['src', 'min']) {
       await t.page.close();
     });
 
+    test('events: checkbox change, wheel, scroll and focus payloads', async () => {
+      const t = await page('<input type="checkbox" data-hid="1" data-on="change focus">' +
+        '<div data-hid="2" data-on="wheel.p scroll" style="height:50px;overflow:auto"><div style="height:500px">x</div></div>');
+      await t.page.click('input');
+      await t.page.mouse.move(10, 40);
+      await t.page.mouse.wheel(0, 120);
+      await t.eval(() => { document.querySelector('div').scrollTop = 30; });
+      await t.page.waitForFunction(() => window.__ws().sent.length >= 5);
+      const ev = (await t.sent()).slice(1).map((f) => [f.hid, f.event, f.data]);
+      assert.deepEqual(ev.slice(0, 3), [[1, 'focus', {}], [1, 'change', { value: 'on', checked: true }], [2, 'wheel', { dx: 0, dy: 120 }]]);
+      assert.deepEqual(ev.at(-1), [2, 'scroll', { top: 30, left: 0 }]);
+      await t.page.close();
+    });
+
     test('events: throttle sends the first event at once and the latest once per window', async () => {
       const t = await page('<input data-hid="1" data-on="input.t300">');
       await t.page.click('input');
