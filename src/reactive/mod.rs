@@ -50,6 +50,23 @@
 //! count.inc();
 //! assert_eq!(log.get(), vec![2, 4]);
 //! ```
+//!
+//! Handles never leave their thread:
+//!
+//! ```compile_fail
+//! fn needs_send<T: Send>(_: T) {}
+//! needs_send(vango::reactive::signal(1));
+//! ```
+//!
+//! ```compile_fail
+//! fn needs_send<T: Send>(_: T) {}
+//! needs_send(vango::reactive::Owner::new());
+//! ```
+//!
+//! ```compile_fail
+//! fn needs_sync<T: Sync>(_: T) {}
+//! needs_sync(vango::reactive::memo(|| 1));
+//! ```
 
 mod effect;
 mod error;
