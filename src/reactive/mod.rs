@@ -1,4 +1,5 @@
-//! Per-thread reactive graph: signals, memos, effects, observers, owners, batch, untrack.
+//! Per-thread reactive graph: signals, memos, effects, observers, owners, context, batch,
+//! untrack.
 //!
 //! Every thread has its own graph (a `thread_local` arena of nodes, `Rc`/`RefCell`, no
 //! locks). Handles ([`Signal`], [`Memo`], [`Effect`], [`Observer`], [`Owner`]) are small
@@ -68,6 +69,7 @@
 //! needs_sync(vango::reactive::memo(|| 1));
 //! ```
 
+mod context;
 mod effect;
 mod error;
 mod flush;
@@ -79,6 +81,7 @@ mod runtime;
 mod signal;
 mod typed;
 
+pub use context::{provide_context, use_context, with_context};
 pub use effect::{effect, on_cleanup, Effect};
 pub use error::{Location, ReactiveError};
 pub use flush::{batch, untrack, MAX_FLUSH_ROUNDS};

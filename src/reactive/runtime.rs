@@ -57,6 +57,9 @@ pub(crate) enum Owned {
     Cleanup(Box<dyn FnOnce()>),
 }
 
+/// Context values of one owner, by type.
+pub(crate) type Context = Vec<(std::any::TypeId, Rc<dyn Any>)>;
+
 /// The creation site of a node, kept in debug builds only.
 #[cfg(debug_assertions)]
 pub(crate) type Site = &'static std::panic::Location<'static>;
@@ -80,6 +83,8 @@ pub(crate) struct Slot {
     pub(crate) owned: Vec<Owned>,
     /// Children disposed on their own whose ids still sit in `owned`.
     pub(crate) dead: u32,
+    /// Values provided with `provide_context` (rare, so boxed: one word per node).
+    pub(crate) context: Option<Box<Context>>,
     #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(crate) site: Site,
 }
@@ -139,6 +144,7 @@ impl Arena {
             s.cursor = 0;
             s.parent = parent;
             s.dead = 0;
+            s.context = None;
             s.site = site;
             NodeId { idx, gen: s.gen }
         } else {
@@ -156,6 +162,7 @@ impl Arena {
                 parent,
                 owned: Vec::new(),
                 dead: 0,
+                context: None,
                 site,
             });
             NodeId { idx, gen: 0 }
@@ -292,11 +299,13 @@ impl Arena {
 
     /// Unlinks and frees a node whose owned list is already empty; returns its payload
     /// so the caller drops it after releasing the borrow (drops may run user code).
-    fn free(&mut self, id: NodeId) -> Option<(Kind, Vec<Owned>)> {
+    #[allow(clippy::type_complexity)]
+    fn free(&mut self, id: NodeId) -> Option<(Kind, Vec<Owned>, Option<Box<Context>>)> {
         let slot = self.get_mut(id)?;
         let kind = std::mem::replace(&mut slot.kind, Kind::Free);
         let owned = std::mem::take(&mut slot.owned);
         let parent = slot.parent.take();
+        let context = slot.context.take();
         slot.queued = false;
         slot.state = State::Clean;
         let sources = std::mem::take(&mut slot.sources);
@@ -326,7 +335,7 @@ impl Arena {
         if let Some(p) = parent {
             self.child_gone(p);
         }
-        Some((kind, owned))
+        Some((kind, owned, context))
     }
 
     /// Counts a child that left `p.owned` stale and compacts the list when half is stale.
@@ -463,10 +472,10 @@ impl Runtime {
         }
         self.dispose_owned(id);
         let freed = self.arena.borrow_mut().free(id);
-        if let Some((kind, owned)) = freed {
+        if let Some((kind, owned, context)) = freed {
             // A cleanup may have registered more work on a node being disposed.
             self.unwind(owned);
-            drop(kind);
+            drop((kind, context));
         }
     }
 
