@@ -129,6 +129,8 @@ impl Runtime {
     pub(crate) fn flush(&self) {
         self.flushing.set(true);
         let _guard = FlushGuard { rt: self };
+        // `on_dirty` callbacks must not subscribe whoever happened to write.
+        let _obs = Restore::set(&self.observer, None);
         let mut rounds = 0u32;
         loop {
             let mut round = {
