@@ -16,4 +16,5 @@
 
 pub mod reactive;
 pub mod render;
+pub mod server;
 pub mod vdom;
