@@ -247,36 +247,52 @@ impl Service for Echo {
     }
 }
 
-async fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) {
-    let mut stop = pin!(stop);
-    loop {
-        let next = future::or(async { Some(ws.next().await) }, async {
-            (&mut stop).await;
-            None
-        });
-        let msg = match next.await {
-            None => {
-                close_with(&mut ws, 9, "server shutting down").await;
+#[cfg(test)]
+pub(crate) fn echo_for_size(
+    ws: WebSocket,
+    stop: std::future::Ready<()>,
+) -> impl Future<Output = ()> {
+    echo(ws, stop)
+}
+
+// A plain fn returning `async move` (not an `async fn`): an `async fn` moves its arguments
+// into fresh locals and keeps both copies in the future (rust-lang/rust#62958).
+#[allow(
+    clippy::manual_async_fn,
+    reason = "avoids rust-lang/rust#62958 argument copies"
+)]
+fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output = ()> {
+    async move {
+        let mut stop = pin!(stop);
+        loop {
+            let next = future::or(async { Some(ws.next().await) }, async {
+                (&mut stop).await;
+                None
+            });
+            let msg = match next.await {
+                None => {
+                    Box::pin(close_with(&mut ws, 9, "server shutting down")).await;
+                    return;
+                }
+                Some(Some(Ok(m))) => m,
+                Some(Some(Err(async_tungstenite::tungstenite::Error::Capacity(_)))) => {
+                    Box::pin(close_with(&mut ws, 3, "message too large")).await;
+                    return;
+                }
+                _ => return,
+            };
+            let sent = match msg {
+                Message::Binary(b) => ws.send(Message::Binary(b)).await,
+                Message::Text(_) => {
+                    Box::pin(close_with(&mut ws, 2, "binary frames only")).await;
+                    return;
+                }
+                Message::Close(_) => return,
+                _ => Ok(()),
+            };
+            if sent.is_err() {
                 return;
             }
-            Some(Some(Ok(m))) => m,
-            Some(Some(Err(async_tungstenite::tungstenite::Error::Capacity(_)))) => {
-                close_with(&mut ws, 3, "message too large").await;
-                return;
-            }
-            _ => return,
-        };
-        let sent = match msg {
-            Message::Binary(b) => ws.send(Message::Binary(b)).await,
-            Message::Text(_) => {
-                close_with(&mut ws, 2, "binary frames only").await;
-                return;
-            }
-            Message::Close(_) => return,
-            _ => Ok(()),
-        };
-        if sent.is_err() {
-            return;
         }
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! Runs inside the connection's task on its accepting core; touches only its own socket.
 
+use std::future::Future;
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::pin::pin;
 use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use async_io::{Async, Timer};
@@ -36,25 +38,57 @@ const OUT_HIGH_WATER: usize = 64 * 1024;
 const READ_CHUNK: usize = 1024;
 
 /// Serves one accepted connection until it closes or upgrades.
-pub async fn serve<S: Service>(
+///
+/// A plain fn returning `async move`: an `async fn` would keep a second copy of each
+/// argument in the future (rust-lang/rust#62958), and this future is per-connection memory.
+#[allow(
+    clippy::manual_async_fn,
+    reason = "avoids rust-lang/rust#62958 argument copies"
+)]
+pub fn serve<S: Service>(
     mut stream: Async<TcpStream>,
     peer: SocketAddr,
     core: Rc<Core>,
     svc: Rc<S>,
-) {
-    let limits = core.limits().clone();
-    let mut buf: Vec<u8> = Vec::new();
+) -> impl Future<Output = ()> {
+    async move {
+        let mut buf = Vec::new();
+        // The HTTP phase is a sub-future: its state overlaps the WebSocket phase's.
+        if !http_phase(&mut stream, &mut buf, &core, &*svc).await {
+            return;
+        }
+        core.metrics().upgrades.fetch_add(1, Relaxed);
+        let config = Some(websocket::ws_config(core.limits()));
+        // One expression: a named `ws` local would keep a second 328-byte slot.
+        svc.websocket(
+            WebSocketStream::from_raw_socket(Upgraded::new(stream, buf), Role::Server, config)
+                .await,
+            ConnInfo { peer },
+        )
+        .await;
+    }
+}
+
+/// Keep-alive request loop. Returns `true` when the connection upgrades to a WebSocket
+/// (the 101 is written; `buf` holds the bytes read past the head), `false` when it closed.
+async fn http_phase<S: Service>(
+    stream: &mut Async<TcpStream>,
+    buf: &mut Vec<u8>,
+    core: &Core,
+    svc: &S,
+) -> bool {
+    let limits = core.limits();
     let mut out: Vec<u8> = Vec::new();
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
-    let upgrade = loop {
-        let step = process(&mut buf, &mut out, &core, &*svc);
+    loop {
+        let step = process(buf, &mut out, core, svc);
         if !out.is_empty() {
-            if write_timed(&mut stream, &out, limits.header_timeout)
+            if write_timed(stream, &out, limits.header_timeout)
                 .await
                 .is_err()
             {
-                return;
+                return false;
             }
             out.clear();
             if out.capacity() > 16 * 1024 {
@@ -64,19 +98,19 @@ pub async fn serve<S: Service>(
         match step {
             Step::Read => {}
             Step::Close => {
-                linger_close(&mut stream).await;
-                return;
+                linger_close(stream, buf).await;
+                return false;
             }
-            Step::Upgrade => break true,
+            Step::Upgrade => return true,
         }
         let idle = buf.is_empty();
         let deadline = if idle {
             started = None;
             if buf.capacity() > 2 * READ_CHUNK {
-                buf = Vec::new();
+                *buf = Vec::new();
             }
             if core.is_stopping() {
-                return;
+                return false;
             }
             Instant::now() + limits.idle_timeout
         } else {
@@ -100,23 +134,11 @@ pub async fn serve<S: Service>(
             }
             None
         };
-        let res = future::or(read, future::or(timeout, stopped)).await;
-        match res {
+        match future::or(read, future::or(timeout, stopped)).await {
             Some(Ok(n)) if n > 0 => buf.truncate(len + n),
             // EOF, error, timeout (slowloris or idle) or shutdown while idle: close.
-            _ => return,
+            _ => return false,
         }
-    };
-    if upgrade {
-        core.metrics()
-            .upgrades
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        drop(out);
-        let io = Upgraded::new(stream, buf);
-        let ws =
-            WebSocketStream::from_raw_socket(io, Role::Server, Some(websocket::ws_config(&limits)))
-                .await;
-        svc.websocket(ws, ConnInfo { peer }).await;
     }
 }
 
@@ -132,13 +154,15 @@ async fn write_timed(stream: &mut Async<TcpStream>, out: &[u8], limit: Duration)
 
 /// Closes after an answer: half-close, then drain briefly so unread request bytes do not
 /// turn the close into a reset that destroys the answer before the client reads it.
-async fn linger_close(stream: &mut Async<TcpStream>) {
+async fn linger_close(stream: &mut Async<TcpStream>, scratch: &mut Vec<u8>) {
     let _ = stream.get_ref().shutdown(Shutdown::Write);
-    let mut scratch = [0u8; 512];
+    // Reuse the read buffer: a stack array here would sit in every connection's future.
+    scratch.clear();
+    scratch.resize(512, 0);
     let drain = async {
         let mut total = 0usize;
         while total < 256 * 1024 {
-            match stream.read(&mut scratch).await {
+            match stream.read(scratch).await {
                 Ok(n) if n > 0 => total += n,
                 _ => break,
             }
@@ -240,5 +264,44 @@ fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Response {
             Some(asset) => asset.respond(req),
             None => svc.handle(req),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::server::core::Shared;
+    use crate::server::metrics::CoreMetrics;
+    use crate::server::websocket::Echo;
+
+    /// Memory per connection is the budget (DESIGN.md: ≤ 5 KiB per idle session): the
+    /// whole connection task, WebSocket phase included, must stay small.
+    #[test]
+    fn connection_future_is_small() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let stream = Async::new(client).unwrap();
+        let (tx, _rx) = flume::unbounded();
+        let shared = Arc::new(Shared {
+            limits: Default::default(),
+            metrics: vec![CoreMetrics::default()].into(),
+            peers: vec![tx].into(),
+            assets: Vec::new(),
+        });
+        let ex = Rc::new(async_executor::LocalExecutor::new());
+        let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
+        let svc = Rc::new(Echo::new(&core));
+        let fut = serve(stream, listener.local_addr().unwrap(), core, svc);
+        let size = std::mem::size_of_val(&fut);
+        println!("connection future (echo service): {size} bytes");
+        fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let echo = ret_size(crate::server::websocket::echo_for_size);
+        let ws = std::mem::size_of::<crate::server::WebSocket>();
+        println!("  of which the echo loop: {echo} bytes (its WebSocketStream: {ws} bytes)");
+        assert!(size <= 1024, "connection future grew to {size} bytes");
     }
 }
