@@ -18,4 +18,5 @@ pub mod prelude;
 pub mod protocol;
 pub mod reactive;
 pub mod render;
+pub mod server;
 pub mod vdom;
