@@ -114,18 +114,17 @@ impl Arena {
         }
     }
 
+    /// The live slot `id` names; `None` once it was freed (its generation moved on).
     #[inline]
     pub(crate) fn get(&self, id: NodeId) -> Option<&Slot> {
-        self.slots
-            .get(id.idx as usize)
-            .filter(|s| s.gen == id.gen && !matches!(s.kind, Kind::Free))
+        self.slots.get(id.idx as usize).filter(|s| s.gen == id.gen)
     }
 
     #[inline]
     pub(crate) fn get_mut(&mut self, id: NodeId) -> Option<&mut Slot> {
         self.slots
             .get_mut(id.idx as usize)
-            .filter(|s| s.gen == id.gen && !matches!(s.kind, Kind::Free))
+            .filter(|s| s.gen == id.gen)
     }
 
     pub(crate) fn live(&self) -> usize {
@@ -214,7 +213,14 @@ impl Arena {
     }
 
     /// Ends a tracked run: sources not read this time are unsubscribed.
+    #[inline]
     pub(crate) fn end_tracking(&mut self, id: NodeId) {
+        if self
+            .get(id)
+            .is_none_or(|s| s.sources.len() <= s.cursor as usize)
+        {
+            return;
+        }
         loop {
             let Some(s) = self.get_mut(id) else { return };
             if s.sources.len() <= s.cursor as usize {
@@ -259,7 +265,7 @@ impl Arena {
         let Some(slot) = self
             .slots
             .get_mut(id.idx as usize)
-            .filter(|s| s.gen == id.gen && !matches!(s.kind, Kind::Free))
+            .filter(|s| s.gen == id.gen)
         else {
             return false;
         };
@@ -289,12 +295,18 @@ impl Arena {
     }
 
     /// Marks every subscriber of `id` at least `level`.
+    #[inline]
     pub(crate) fn mark_subs(&mut self, id: NodeId, level: State) {
-        let mut i = 0;
-        while let Some(&sub) = self.get(id).and_then(|s| s.subs.get(i)) {
-            self.mark(id, sub, level);
-            i += 1;
+        let Some(s) = self.get_mut(id) else { return };
+        if s.subs.is_empty() {
+            return;
         }
+        // Marking never edits `id`'s own subscriber list, so borrow it out and back.
+        let subs = std::mem::take(&mut s.subs);
+        for &sub in &subs {
+            self.mark(id, sub, level);
+        }
+        self.slots[id.idx as usize].subs = subs;
     }
 
     /// Unlinks and frees a node whose owned list is already empty; returns its payload
@@ -327,9 +339,11 @@ impl Arena {
         slot.sources = recycle(sources);
         slot.subs = recycle(subs);
         self.live -= 1;
+        // Freeing bumps the generation, so no outstanding id matches a free slot. A slot
+        // whose generation would wrap is retired at `u32::MAX` (never handed out again)
+        // rather than risk an ABA hit.
+        slot.gen = slot.gen.saturating_add(1);
         if slot.gen < u32::MAX {
-            // A slot whose generation would wrap is retired rather than risk an ABA hit.
-            slot.gen += 1;
             self.free.push(id.idx);
         }
         if let Some(p) = parent {
@@ -564,10 +578,10 @@ mod tests {
     fn a_slot_whose_generation_would_wrap_is_retired() {
         let mut a = arena();
         let x = a.alloc(Kind::Owner, State::Clean, None, site());
-        a.slots[x.idx as usize].gen = u32::MAX;
+        a.slots[x.idx as usize].gen = u32::MAX - 1;
         let x = NodeId {
             idx: x.idx,
-            gen: u32::MAX,
+            gen: u32::MAX - 1,
         };
         a.free(x);
         let y = a.alloc(Kind::Owner, State::Clean, None, site());
