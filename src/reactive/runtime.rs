@@ -233,7 +233,7 @@ impl Arena {
 
     fn unsubscribe(&mut self, src: NodeId, obs: NodeId) {
         if let Some(s) = self.get_mut(src) {
-            if let Some(p) = s.subs.iter().position(|x| *x == obs) {
+            if let Some(p) = s.subs.iter().rposition(|x| *x == obs) {
                 s.subs.remove(p);
             }
         }
