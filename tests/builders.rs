@@ -575,3 +575,17 @@ fn finished_elements_carry_no_growth_slack() {
         assert_no_slack(&tree, seed);
     }
 }
+
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "unknown DOM event \"clik\"")]
+fn an_unknown_event_name_panics_in_debug() {
+    let _ = div(()).on("clik", |_| {});
+}
+
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "before any `.on_*` listener")]
+fn a_modifier_without_a_listener_panics_in_debug() {
+    let _ = div(()).prevent_default();
+}
