@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
+pub mod prelude;
 pub mod reactive;
 pub mod render;
 pub mod vdom;

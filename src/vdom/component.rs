@@ -10,11 +10,11 @@ use std::cell::{Cell, Ref, RefCell};
 use std::mem;
 use std::rc::{Rc, Weak};
 
+use crate::reactive::{untrack, Observer, Owner};
 use crate::vdom::diff::{diff, dispose, DiffCx};
 use crate::vdom::hid::normalize_root;
 use crate::vdom::node::{Key, VNode};
 use crate::vdom::patch::PatchSink;
-use shim::{untrack, Observer, Owner};
 
 /// What a component's setup returns: the render closure, re-run when a signal it read
 /// changes. Any `FnMut() -> impl Into<VNode>` is one.
@@ -185,9 +185,6 @@ impl DirtyQueue {
     pub(crate) fn take(&self) -> Vec<Weak<Instance>> {
         mem::take(&mut *self.0.borrow_mut())
     }
-    pub(crate) fn is_empty(&self) -> bool {
-        self.0.borrow().is_empty()
-    }
 }
 
 /// A mounted component.
@@ -300,35 +297,5 @@ impl Instance {
         if let Ok(mut r) = self.render.try_borrow_mut() {
             *r = None;
         }
-    }
-}
-
-// TEMPORARY: stands in for `crate::reactive` until that lands on main.
-mod shim {
-    #[derive(Clone, Copy)]
-    pub(crate) struct Owner;
-    impl Owner {
-        pub(crate) fn new() -> Self {
-            Owner
-        }
-        pub(crate) fn with<R>(&self, f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        pub(crate) fn dispose(&self) {}
-    }
-    #[derive(Clone, Copy)]
-    pub(crate) struct Observer;
-    impl Observer {
-        pub(crate) fn new(f: impl Fn() + 'static) -> Self {
-            drop(f);
-            Observer
-        }
-        pub(crate) fn track<R>(&self, f: impl FnOnce() -> R) -> R {
-            f()
-        }
-        pub(crate) fn dispose(&self) {}
-    }
-    pub(crate) fn untrack<R>(f: impl FnOnce() -> R) -> R {
-        f()
     }
 }

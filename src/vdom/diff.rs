@@ -21,7 +21,6 @@
 //! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::mem;
 
 use crate::vdom::children::{diff_children, is_raw};
@@ -150,7 +149,7 @@ pub(crate) fn diff_node(
             if raw_forces_replace(&o.children, &n.children) {
                 replace(parent, index, old, VNode::Element(n), cx, sink);
             } else {
-                diff_element(o, n, cx, sink);
+                diff_element(o, *n, cx, sink);
             }
         }
         (VNode::Text(o), VNode::Text(n)) => {
@@ -227,8 +226,7 @@ fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
     })
 }
 
-fn diff_element(o: &mut Element, n: Box<Element>, cx: &mut DiffCx, sink: &mut impl PatchSink) {
-    let n = *n;
+fn diff_element(o: &mut Element, n: Element, cx: &mut DiffCx, sink: &mut impl PatchSink) {
     let hid = o.hid;
     diff_attrs(hid, o.tag, &o.attrs, &n.attrs, sink);
     o.attrs = n.attrs;
@@ -237,7 +235,7 @@ fn diff_element(o: &mut Element, n: Box<Element>, cx: &mut DiffCx, sink: &mut im
             sink.remove_attr(hid, "data-on");
         } else {
             let mut marker = String::new();
-            write_data_on(&n.listeners, &mut marker);
+            crate::render::data_on_value(&n.listeners, &mut marker);
             sink.set_attr(hid, "data-on", &marker);
         }
     }
@@ -332,56 +330,6 @@ fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
         && a.iter()
             .zip(b)
             .all(|(x, y)| x.event == y.event && x.modifiers == y.modifiers)
-}
-
-/// Writes the `data-on` marker of `listeners` (see `PROTOCOL.md`): space-separated
-/// `event[.flags]`, flags in the order `p s c dN tN`.
-///
-/// # Examples
-///
-/// ```
-/// use std::rc::Rc;
-/// use vango::vdom::{diff::write_data_on, Listener, Modifiers};
-/// let l = |event, modifiers| Listener { event, modifiers, handler: Rc::new(|_: &_| {}) };
-/// let ls = [
-///     l("click", Modifiers::default()),
-///     l("input", Modifiers { debounce_ms: 300, prevent_default: true, ..Default::default() }),
-/// ];
-/// let mut s = String::new();
-/// write_data_on(&ls, &mut s);
-/// assert_eq!(s, "click input.pd300");
-/// ```
-pub fn write_data_on(listeners: &[Listener], out: &mut String) {
-    for (i, l) in listeners.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(l.event);
-        let m = &l.modifiers;
-        if m.prevent_default
-            || m.stop_propagation
-            || m.coords
-            || m.debounce_ms > 0
-            || m.throttle_ms > 0
-        {
-            out.push('.');
-            if m.prevent_default {
-                out.push('p');
-            }
-            if m.stop_propagation {
-                out.push('s');
-            }
-            if m.coords {
-                out.push('c');
-            }
-            if m.debounce_ms > 0 {
-                let _ = write!(out, "d{}", m.debounce_ms);
-            }
-            if m.throttle_ms > 0 {
-                let _ = write!(out, "t{}", m.throttle_ms);
-            }
-        }
-    }
 }
 
 /// The key of a keyed child (element or component).

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::vdom::diff::{prop_kind, write_data_on, PropKind};
+use crate::render::data_on_value;
+use crate::vdom::diff::{prop_kind, PropKind};
 use crate::vdom::node::{AttrValue, VNode};
 use crate::vdom::patch::{PatchSink, PropValue};
 
@@ -137,7 +138,7 @@ fn build_into(node: &VNode, with_hids: bool, out: &mut Vec<Node>) {
             }
             if !e.listeners.is_empty() {
                 let mut s = String::new();
-                write_data_on(&e.listeners, &mut s);
+                data_on_value(&e.listeners, &mut s);
                 m.attrs.insert("data-on".into(), s);
             }
             for c in &e.children {
@@ -161,7 +162,7 @@ impl fmt::Debug for Model {
     }
 }
 
-fn find<'a>(nodes: &'a mut [Node], hid: u32) -> Option<&'a mut Elem> {
+fn find(nodes: &mut [Node], hid: u32) -> Option<&mut Elem> {
     for n in nodes {
         if let Node::Elem(e) = n {
             if e.hid == hid {
@@ -176,7 +177,7 @@ fn find<'a>(nodes: &'a mut [Node], hid: u32) -> Option<&'a mut Elem> {
 }
 
 /// The list holding element `hid` and its index there.
-fn find_parent_list<'a>(nodes: &'a mut Vec<Node>, hid: u32) -> Option<(&'a mut Vec<Node>, usize)> {
+fn find_parent_list(nodes: &mut Vec<Node>, hid: u32) -> Option<(&mut Vec<Node>, usize)> {
     let at = nodes
         .iter()
         .position(|n| matches!(n, Node::Elem(e) if e.hid == hid));

@@ -124,7 +124,10 @@ impl Tree {
         let handler = match find_handler(&mut self.root, ev) {
             Found::Handler(h) => h,
             Found::NoListener => {
-                return Err(DispatchError::NoListener { hid: ev.hid, event: ev.name })
+                return Err(DispatchError::NoListener {
+                    hid: ev.hid,
+                    event: ev.name,
+                })
             }
             Found::No => return Err(DispatchError::UnknownHid(ev.hid)),
         };
