@@ -6,10 +6,10 @@ use std::borrow::Cow;
 
 use super::http::{Request, Response};
 
-/// The thin client served at `/_vango/client.js` (a placeholder until the bundle lands).
-pub const CLIENT_JS: &[u8] = include_bytes!("assets/placeholder.js");
+/// The thin client served at `/_vango/client.js` (`client/dist`, built by `client/build`).
+pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
 /// The gzip-precompressed variant of [`CLIENT_JS`].
-pub const CLIENT_JS_GZ: &[u8] = include_bytes!("assets/placeholder.js.gz");
+pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
 
 /// An asset compiled into the binary, served with a strong ETag and an optional gzip variant.
 ///

@@ -50,6 +50,8 @@ pub struct CoreMetrics {
     pub evictions: AtomicU64,
     /// Connection tasks that ended in a caught panic (a bug: should stay 0).
     pub panics: AtomicU64,
+    /// Reconnects accepted here and handed to the session's owning core.
+    pub handoffs: AtomicU64,
     /// Event latency histogram (non-cumulative per bucket; the last is `+Inf`).
     pub latency_buckets: [AtomicU64; LATENCY_BUCKETS_US.len() + 1],
     /// Sum of observed event latencies in µs.
@@ -166,6 +168,14 @@ pub fn render(cores: &[CoreMetrics], out: &mut String) {
         "counter",
         cores,
         |m| load(&m.panics),
+    );
+    gauge(
+        out,
+        "vango_handoffs_total",
+        "Reconnects handed to the owning core.",
+        "counter",
+        cores,
+        |m| load(&m.handoffs),
     );
     let name = "vango_rejected_requests_total";
     let _ = writeln!(

@@ -5,15 +5,18 @@
 //! and answers them (built-in routes, static assets, then the [`Service`]), and an upgrade
 //! at `/_vango/ws` hands the socket to [`Service::websocket`] on the same core for life.
 
+pub mod app;
 pub mod assets;
 pub mod core;
 pub mod http;
 pub mod metrics;
 pub mod runtime;
+pub mod session;
 pub mod websocket;
 
 use std::time::Duration;
 
+pub use self::app::App;
 pub use self::assets::StaticAsset;
 pub use self::core::{Core, CoreMsg};
 pub use self::http::{Request, Response};
@@ -53,6 +56,9 @@ pub struct Limits {
     pub max_ws_message: usize,
     /// Most open connections per core; beyond it the core pauses accepting.
     pub max_connections_per_core: usize,
+    /// A WebSocket session that sends nothing for this long is dropped (the client pings
+    /// every 20 s).
+    pub ws_idle_timeout: Duration,
 }
 
 /// The hard cap on header fields: the parser's header array lives on the stack.
@@ -70,6 +76,7 @@ impl Default for Limits {
             shutdown_grace: Duration::from_secs(5),
             max_ws_message: 64 * 1024,
             max_connections_per_core: 100_000,
+            ws_idle_timeout: Duration::from_secs(60),
         }
     }
 }

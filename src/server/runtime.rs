@@ -326,8 +326,9 @@ fn run_worker<S, F>(
         .await;
     }));
     // Dropping the executor cancels what did not finish in time (their sockets close).
-    drop(svc);
     drop(ex);
+    svc.stopped();
+    drop(svc);
 }
 
 /// Decrements the open-connection gauge when the connection's task ends, however it ends.

@@ -38,6 +38,10 @@ pub trait Service: 'static {
 
     /// Runs an upgraded WebSocket until it ends. The future lives in the connection's task.
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()>;
+
+    /// Called on the core's thread after its executor stopped: drop per-core state here
+    /// (before thread-local destructors run). Default: nothing.
+    fn stopped(&self) {}
 }
 
 /// Facts about an upgraded connection.
