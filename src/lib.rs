@@ -20,4 +20,5 @@ pub mod prelude;
 pub mod protocol;
 pub mod reactive;
 pub mod render;
+pub mod server;
 pub mod vdom;
