@@ -94,7 +94,6 @@ pub(crate) struct Arena {
     free: Vec<u32>,
     live: usize,
     pub(crate) pending: Vec<NodeId>,
-    pub(crate) spare: Vec<NodeId>,
     pub(crate) stack: Vec<NodeId>,
 }
 
@@ -108,7 +107,6 @@ impl Arena {
             free: Vec::new(),
             live: 0,
             pending: Vec::new(),
-            spare: Vec::new(),
             stack: Vec::new(),
         }
     }

@@ -136,40 +136,46 @@ impl Runtime {
         let _guard = FlushGuard { rt: self };
         // `on_dirty` callbacks must not subscribe whoever happened to write.
         let _obs = Restore::set(&self.observer, None);
+        // `pending` is consumed in place; a round ends where the queue ended when it began.
         let mut rounds = 0u32;
+        let mut next = 0usize;
+        let mut round_end = 0usize;
         loop {
-            let mut round = {
+            let id = {
                 let mut a = self.arena.borrow_mut();
-                if a.pending.is_empty() {
-                    break;
+                if next == round_end {
+                    if next == a.pending.len() {
+                        a.pending.clear();
+                        break;
+                    }
+                    rounds += 1;
+                    round_end = a.pending.len();
+                    if rounds > MAX_FLUSH_ROUNDS {
+                        let (first, others) = (a.pending[next], round_end - next - 1);
+                        drop(a);
+                        let first = self.describe(first);
+                        panic!(
+                            "effect loop: {first} (and {others} other queued effect(s)/observer(s)) \
+                             did not settle after {MAX_FLUSH_ROUNDS} rounds; an effect probably \
+                             writes a signal that it (indirectly) reads"
+                        );
+                    }
                 }
-                let spare = std::mem::take(&mut a.spare);
-                std::mem::replace(&mut a.pending, spare)
-            };
-            rounds += 1;
-            if rounds > MAX_FLUSH_ROUNDS {
-                let first = self.describe(round[0]);
-                let others = round.len() - 1;
-                panic!(
-                    "effect loop: {first} (and {others} other queued effect(s)/observer(s)) did \
-                     not settle after {MAX_FLUSH_ROUNDS} rounds; an effect probably writes a \
-                     signal that it (indirectly) reads"
-                );
-            }
-            for &id in &round {
-                let state = match self.arena.borrow_mut().get_mut(id) {
+                let id = a.pending[next];
+                next += 1;
+                match a.get_mut(id) {
+                    Some(s) if s.state != State::Clean => {
+                        s.queued = false;
+                        id
+                    }
                     Some(s) => {
                         s.queued = false;
-                        s.state
+                        continue;
                     }
                     None => continue,
-                };
-                if state != State::Clean {
-                    self.update_if_necessary(id);
                 }
-            }
-            round.clear();
-            self.arena.borrow_mut().spare = round;
+            };
+            self.update_if_necessary(id);
         }
     }
 }
@@ -210,7 +216,6 @@ impl Drop for FlushGuard<'_> {
             return;
         };
         a.pending.clear();
-        a.spare.clear();
         for s in a.slots.iter_mut() {
             s.queued = false;
             if matches!(s.kind, Kind::Effect(_) | Kind::Observer(_)) {
