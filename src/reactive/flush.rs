@@ -71,6 +71,12 @@ impl Runtime {
                 i += 1;
             }
         }
+        self.run_if_dirty(id);
+    }
+
+    /// Re-runs (memo, effect) or reports (observer) `id` if it is Dirty; a node still
+    /// Check here had only unchanged sources and becomes Clean.
+    fn run_if_dirty(&self, id: NodeId) {
         let work = {
             let mut a = self.arena.borrow_mut();
             let Some(s) = a.get_mut(id) else { return };
@@ -164,6 +170,13 @@ impl Runtime {
                 let id = a.pending[next];
                 next += 1;
                 match a.get_mut(id) {
+                    // Dirty effects and observers skip the source checks entirely.
+                    Some(s) if s.state == State::Dirty => {
+                        s.queued = false;
+                        drop(a);
+                        self.run_if_dirty(id);
+                        continue;
+                    }
                     Some(s) if s.state != State::Clean => {
                         s.queued = false;
                         id
