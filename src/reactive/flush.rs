@@ -200,6 +200,7 @@ struct RunGuard<'a> {
 }
 
 impl Drop for RunGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
         let mut a = self.rt.arena.borrow_mut();
         let Some(s) = a.get_mut(self.id) else { return };
