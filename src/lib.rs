@@ -15,6 +15,8 @@
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod prelude;
+pub mod protocol;
 pub mod reactive;
 pub mod render;
+pub mod server;
 pub mod vdom;

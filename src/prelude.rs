@@ -4,6 +4,9 @@
 //! (`div`, `button`, `main_`, ...), so a glob import brings ~110 short names into scope;
 //! local items of the same name shadow them.
 
+pub use crate::reactive::{
+    batch, effect, memo, on_cleanup, signal, untrack, Counter, Effect, Memo, Owner, Signal,
+};
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
 pub use crate::vdom::elements::*;
@@ -13,5 +16,3 @@ pub use crate::vdom::helpers::{
 };
 pub use crate::vdom::into_node::{nodes, IntoChildren};
 pub use crate::vdom::node::{Key, Modifiers, RawHtml, Str, VNode};
-// Enabled by the lead once the reactive module lands:
-// pub use crate::reactive::{batch, effect, memo, on_cleanup, signal, untrack, Effect, Memo, Owner, Signal};

@@ -111,17 +111,17 @@ event_methods! {
     /// # Examples
     ///
     /// ```
-    /// use std::{cell::Cell, rc::Rc};
     /// use vango::prelude::*;
     ///
-    /// let clicks = Rc::new(Cell::new(0));
-    /// let c = clicks.clone();
-    /// let b = button("+").on_click(move |_| c.set(c.get() + 1)).prevent_default();
+    /// let count = signal(0);
+    /// let b = button("+").on_click(move |_| count.update(|n| *n += 1)).prevent_default();
     /// assert_eq!(b.listeners[0].event, "click");
     /// assert!(b.listeners[0].modifiers.prevent_default);
+    ///
+    /// // What the session does when the client reports a click on this button:
     /// let ev = Event { hid: 1, name: "click", data: EventData::None };
     /// (b.listeners[0].handler)(&ev);
-    /// assert_eq!(clicks.get(), 1);
+    /// assert_eq!(count.get(), 1);
     /// ```
     on_click "click";
     on_dblclick "dblclick";
