@@ -1,5 +1,5 @@
 //! Event listener methods on [`El`]: one `on_<event>` per entry of
-//! [`EVENTS`](crate::vdom::event::EVENTS), the generic [`El::on`], and the listener modifiers.
+//! [`EVENTS`], the generic [`El::on`], and the listener modifiers.
 //!
 //! Touches only the builder and the event table. Modifier methods (`prevent_default`,
 //! `debounce`, ...) apply to the most recently added listener.
@@ -12,7 +12,7 @@ use crate::vdom::node::{Listener, Modifiers};
 
 impl El {
     /// Adds a server-side handler for DOM event `event` (one of
-    /// [`EVENTS`](crate::vdom::event::EVENTS); the `on_<event>` methods are shorthands).
+    /// [`EVENTS`]; the `on_<event>` methods are shorthands).
     /// A later listener for the same event replaces the earlier one.
     ///
     /// In debug builds, an event name outside the table panics: the client would never
@@ -101,7 +101,7 @@ macro_rules! event_methods {
         )*}
 
         /// The DOM event names that have an `on_<event>` method, in definition order
-        /// (the same order as [`EVENTS`](crate::vdom::event::EVENTS)).
+        /// (the same order as [`EVENTS`]).
         pub const EVENT_METHODS: &[&str] = &[$($name),*];
     };
 }
