@@ -35,6 +35,8 @@
 //! - Inside `<svg>` and `<math>` (up to an HTML integration point such as
 //!   `<foreignObject>`) every element's text is escaped normally: the parser tokenizes a
 //!   foreign `<style>` or `<script>` as markup.
+//! - `<noscript>` is written as ordinary markup (what a browser without scripting parses).
+//!   `<plaintext>` is not supported: the parser would swallow the rest of the page.
 //! - Components render their current output (nothing before mounting); `Raw` is written
 //!   verbatim; fragments are flattened and `Empty` writes nothing.
 
