@@ -1,9 +1,187 @@
 //! Server-side rendering: VNode trees to HTML, escaping, the page shell.
+//!
+//! Touches `vdom` (read only) and `std::io`. One generic tree walk writes into a `String`
+//! ([`to_html`], [`render_into`]), a buffered stream ([`write_html`], [`write_page`]) or an
+//! FNV-1a hasher ([`render_hash`]), so the three always agree byte for byte.
+//!
+//! # Output rules
+//!
+//! - Elements: `<tag data-hid="N" data-on="…" attrs…>children</tag>`. `data-hid` is written
+//!   when `hid != 0`, `data-on` when the element has listeners (format in `PROTOCOL.md`,
+//!   "HTML markers"); a user attribute with either name is then skipped. Void elements
+//!   (`area base br col embed hr img input link meta source track wbr`) get no end tag and
+//!   no children.
+//! - Attributes: in stored order; a name stored twice is written once, at its first
+//!   position, with its last value (as [`Element::attr`](crate::vdom::Element::attr) reads
+//!   it). `Bool(true)` is the bare name, `Bool(false)` is omitted. Values are always
+//!   double-quoted. A name that [`is_valid_attr_name`] rejects is skipped (and trips a
+//!   `debug_assert!`).
+//! - Text: `&` `<` `>` escaped. Attribute values: `&` `"` `<` `>` escaped.
+//! - Characters the HTML parser would change: U+0000 is written as U+FFFD (the parser
+//!   never keeps a NUL: it drops it in text and turns it into U+FFFD elsewhere, so this is
+//!   the only consistent choice); CR is written as `&#13;` (a literal CR, or CR LF, would be
+//!   normalized to LF). Everything else, controls and non-ASCII included, is written as is.
+//! - `<pre>`, `<listing>`, `<textarea>`: the parser drops one LF right after the start tag,
+//!   so an extra `\n` is written when the first text child starts with LF.
+//! - `<textarea>`, `<title>`: text escaped as usual (references work there); element
+//!   children cannot exist and are skipped.
+//! - Raw-text elements, where references do not work: in `<script>` the `<` of `<!--`,
+//!   `<script` and `</script` (any case) is written `\x3C` (the same character inside JS
+//!   strings, templates and regexes; outside them such text is not valid JS anyway). In
+//!   `<style>` the `<` of `</style` is written `\3C` (a CSS escape). In `<xmp>`,
+//!   `<iframe>`, `<noembed>`, `<noframes>` it is written `&lt;` (shown literally; these
+//!   are obsolete or never show their content). In all of them NUL becomes U+FFFD and
+//!   CR / CR LF become LF, as the parser would do (JS and CSS read them alike).
+//! - Inside `<svg>` and `<math>` (up to an HTML integration point such as
+//!   `<foreignObject>`) every element's text is escaped normally: the parser tokenizes a
+//!   foreign `<style>` or `<script>` as markup.
+//! - Components render their current output (nothing before mounting); `Raw` is written
+//!   verbatim; fragments are flattened and `Empty` writes nothing.
 
-use crate::vdom::VNode;
+mod escape;
+mod html;
+mod out;
+mod page;
 
-/// Renders a mounted tree to an HTML string.
+use std::io::{self, Write};
+
+use crate::vdom::node::{Listener, VNode};
+
+pub use escape::{escape_attr, escape_text, is_valid_attr_name};
+pub use page::{write_page, Page};
+
+use html::Ns;
+use out::{Fnv, IoOut};
+
+/// Renders a tree to an HTML string.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Attr, AttrValue, Element, VNode};
+///
+/// let mut p = Element::new("p");
+/// p.hid = 3;
+/// p.attrs.push(Attr { name: "class".into(), value: AttrValue::Str("note".into()) });
+/// p.children.push(VNode::Text("1 < 2".into()));
+/// assert_eq!(
+///     vango::render::to_html(&VNode::Element(Box::new(p))),
+///     r#"<p data-hid="3" class="note">1 &lt; 2</p>"#,
+/// );
+/// ```
 pub fn to_html(node: &VNode) -> String {
-    let _ = node;
-    String::new()
+    let mut s = String::with_capacity(256);
+    render_into(node, &mut s);
+    s
+}
+
+/// Appends the HTML of a tree to `out`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Element, VNode};
+///
+/// let mut out = String::from("<body>");
+/// vango::render::render_into(&VNode::Element(Box::new(Element::new("br"))), &mut out);
+/// assert_eq!(out, "<body><br>");
+/// ```
+pub fn render_into(node: &VNode, out: &mut String) {
+    html::node(out, node, Ns::Html);
+}
+
+/// Streams the HTML of a tree to `w` through a small stack buffer, without building the
+/// whole string first. Returns the first write error.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::VNode;
+///
+/// let mut buf = Vec::new();
+/// vango::render::write_html(&VNode::Text("a & b".into()), &mut buf)?;
+/// assert_eq!(buf, b"a &amp; b");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn write_html<W: Write>(node: &VNode, w: &mut W) -> io::Result<()> {
+    let mut o = IoOut::new(w);
+    html::node(&mut o, node, Ns::Html);
+    o.finish()
+}
+
+/// The render hash of a tree: FNV-1a 32-bit over the bytes of its HTML (as [`to_html`]
+/// writes them), computed without allocating. The page's boot script carries it in
+/// `data-hash`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::VNode;
+///
+/// let t = VNode::Text("hi".into());
+/// // FNV-1a of the bytes "hi".
+/// let mut h: u32 = 0x811c9dc5;
+/// for b in b"hi" {
+///     h = (h ^ *b as u32).wrapping_mul(0x01000193);
+/// }
+/// assert_eq!(vango::render::render_hash(&t), h);
+/// ```
+pub fn render_hash(root: &VNode) -> u32 {
+    let mut h = Fnv::new();
+    html::node(&mut h, root, Ns::Html);
+    h.0
+}
+
+/// Appends the `data-on` marker value for `listeners`: event names separated by spaces,
+/// each followed by `.` and its flags when it has any (`p` preventDefault,
+/// `s` stopPropagation, `c` coordinates, `dN` debounce, `tN` throttle, in that order).
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::vdom::{Listener, Modifiers};
+///
+/// let l = |event, modifiers| Listener { event, modifiers, handler: Rc::new(|_: &_| {}) };
+/// let ls = [
+///     l("click", Modifiers::default()),
+///     l("input", Modifiers { debounce_ms: 300, ..Default::default() }),
+///     l("submit", Modifiers { prevent_default: true, ..Default::default() }),
+/// ];
+/// let mut out = String::new();
+/// vango::render::data_on_value(&ls, &mut out);
+/// assert_eq!(out, "click input.d300 submit.p");
+/// ```
+pub fn data_on_value(listeners: &[Listener], out: &mut String) {
+    html::data_on(out, listeners);
+}
+
+/// The `data-on` marker value for `listeners` as a new string (see [`data_on_value`]).
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::vdom::{Listener, Modifiers};
+///
+/// let m = Modifiers { prevent_default: true, stop_propagation: true, ..Default::default() };
+/// let ls = [Listener { event: "keydown", modifiers: m, handler: Rc::new(|_: &_| {}) }];
+/// assert_eq!(vango::render::data_on_string(&ls), "keydown.ps");
+/// ```
+pub fn data_on_string(listeners: &[Listener]) -> String {
+    let mut s = String::new();
+    data_on_value(listeners, &mut s);
+    s
+}
+
+/// Whether `tag` is a void element: written without an end tag and without children.
+///
+/// # Examples
+///
+/// ```
+/// assert!(vango::render::is_void_element("input"));
+/// assert!(!vango::render::is_void_element("div"));
+/// ```
+pub fn is_void_element(tag: &str) -> bool {
+    html::is_void(tag)
 }

@@ -1,7 +1,7 @@
 //! Events as handlers see them, and the shared table of DOM event names and wire codes.
 //!
 //! The table is append-only: a code, once given to a name, keeps it (the protocol version
-//! covers the set). `client/src/events.js` holds the same table; the shared test vectors
+//! covers the set). `client/src/constants.js` holds the same table; the shared test vectors
 //! check that the two agree.
 
 /// How an event's payload is shaped on the wire and in [`EventData`].

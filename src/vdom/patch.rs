@@ -53,22 +53,42 @@ pub enum PropValue<'a> {
 #[allow(missing_docs)] // fields are documented on the PatchSink methods
 pub enum Patch {
     /// See [`PatchSink::set_text`].
-    SetText { parent: u32, index: u32, text: String },
+    SetText {
+        parent: u32,
+        index: u32,
+        text: String,
+    },
     /// See [`PatchSink::set_attr`].
-    SetAttr { hid: u32, name: String, value: String },
+    SetAttr {
+        hid: u32,
+        name: String,
+        value: String,
+    },
     /// See [`PatchSink::remove_attr`].
     RemoveAttr { hid: u32, name: String },
     /// See [`PatchSink::set_prop`]. `value` is `None` for a boolean `false`,
     /// `Some("")` for `true` when `is_bool`.
-    SetProp { hid: u32, name: String, value: OwnedProp },
+    SetProp {
+        hid: u32,
+        name: String,
+        value: OwnedProp,
+    },
     /// See [`PatchSink::insert_child`].
-    InsertChild { parent: u32, index: u32, html: String },
+    InsertChild {
+        parent: u32,
+        index: u32,
+        html: String,
+    },
     /// See [`PatchSink::remove_child`].
     RemoveChild { parent: u32, index: u32 },
     /// See [`PatchSink::move_child`].
     MoveChild { parent: u32, from: u32, to: u32 },
     /// See [`PatchSink::replace_child`].
-    ReplaceChild { parent: u32, index: u32, html: String },
+    ReplaceChild {
+        parent: u32,
+        index: u32,
+        html: String,
+    },
     /// See [`PatchSink::replace_node`].
     ReplaceNode { hid: u32, html: String },
     /// See [`PatchSink::set_inner_html`].
@@ -86,24 +106,43 @@ pub enum OwnedProp {
 
 impl PatchSink for Vec<Patch> {
     fn set_text(&mut self, parent: u32, index: u32, text: &str) {
-        self.push(Patch::SetText { parent, index, text: text.to_owned() });
+        self.push(Patch::SetText {
+            parent,
+            index,
+            text: text.to_owned(),
+        });
     }
     fn set_attr(&mut self, hid: u32, name: &str, value: &str) {
-        self.push(Patch::SetAttr { hid, name: name.to_owned(), value: value.to_owned() });
+        self.push(Patch::SetAttr {
+            hid,
+            name: name.to_owned(),
+            value: value.to_owned(),
+        });
     }
     fn remove_attr(&mut self, hid: u32, name: &str) {
-        self.push(Patch::RemoveAttr { hid, name: name.to_owned() });
+        self.push(Patch::RemoveAttr {
+            hid,
+            name: name.to_owned(),
+        });
     }
     fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>) {
         let value = match value {
             PropValue::Str(s) => OwnedProp::Str(s.to_owned()),
             PropValue::Bool(b) => OwnedProp::Bool(b),
         };
-        self.push(Patch::SetProp { hid, name: name.to_owned(), value });
+        self.push(Patch::SetProp {
+            hid,
+            name: name.to_owned(),
+            value,
+        });
     }
     fn insert_child(&mut self, parent: u32, index: u32, node: &VNode) {
         let html = crate::render::to_html(node);
-        self.push(Patch::InsertChild { parent, index, html });
+        self.push(Patch::InsertChild {
+            parent,
+            index,
+            html,
+        });
     }
     fn remove_child(&mut self, parent: u32, index: u32) {
         self.push(Patch::RemoveChild { parent, index });
@@ -113,13 +152,20 @@ impl PatchSink for Vec<Patch> {
     }
     fn replace_child(&mut self, parent: u32, index: u32, node: &VNode) {
         let html = crate::render::to_html(node);
-        self.push(Patch::ReplaceChild { parent, index, html });
+        self.push(Patch::ReplaceChild {
+            parent,
+            index,
+            html,
+        });
     }
     fn replace_node(&mut self, hid: u32, node: &VNode) {
         let html = crate::render::to_html(node);
         self.push(Patch::ReplaceNode { hid, html });
     }
     fn set_inner_html(&mut self, hid: u32, html: &str) {
-        self.push(Patch::SetInnerHtml { hid, html: html.to_owned() });
+        self.push(Patch::SetInnerHtml {
+            hid,
+            html: html.to_owned(),
+        });
     }
 }

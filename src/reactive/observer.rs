@@ -1,0 +1,124 @@
+//! `Observer`: a tracking scope that reports "stale" instead of re-running itself.
+//! Touches only the runtime.
+
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use super::error::{Location, ReactiveError};
+use super::handle::{site, Raw};
+use super::runtime::{with_rt, Kind, Restore, State};
+
+/// A tracking scope for code that re-runs on its own schedule (a component's render):
+/// [`track`](Observer::track) records what a closure read, and `on_dirty` is called at
+/// flush time, at most once until the next `track`, when one of those values has really
+/// changed (memo equality respected, glitch-free). `Copy`, `!Send`; owned by the owner
+/// current at creation.
+///
+/// Nodes created inside `track` belong to the current [`Owner`](super::Owner), not to
+/// the observer: re-tracking does not dispose them.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{signal, Observer};
+/// let stale = signal(false);
+/// let count = signal(0);
+/// let render = Observer::new(move || stale.set(true));
+/// let html = render.track(|| format!("<b>{}</b>", count.get()));
+/// assert_eq!(html, "<b>0</b>");
+/// count.set(1);
+/// assert!(stale.get());
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Observer {
+    raw: Raw,
+    _t: PhantomData<*const ()>,
+}
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Observer({:?})", self.raw)
+    }
+}
+
+impl Observer {
+    /// A new observer owned by the current owner; it tracks nothing until `track`.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn new(on_dirty: impl Fn() + 'static) -> Observer {
+        let site = site();
+        let f: Rc<dyn Fn()> = Rc::new(on_dirty);
+        let id = with_rt(|rt| rt.alloc(Kind::Observer(f), State::Clean, site));
+        Observer {
+            raw: Raw::new(id, site),
+            _t: PhantomData,
+        }
+    }
+
+    /// Runs `f`, subscribing to exactly what it read (previous subscriptions are dropped).
+    /// Panics if the observer was disposed.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn track<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.try_track(f) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`track`](Self::track), but an error (and `f` not run) after disposal.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn try_track<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
+        let used = Location::caller();
+        let id = self.raw.id;
+        with_rt(|rt| {
+            {
+                let mut a = rt.arena.borrow_mut();
+                let Some(s) = a.get_mut(id) else {
+                    return Err(self.raw.disposed(used));
+                };
+                s.state = State::Clean;
+                s.notified = false;
+                s.computing = true;
+                a.begin_tracking(id);
+            }
+            let _end = EndTracking { id };
+            let _g = Restore::set(&rt.observer, Some(id));
+            Ok(f())
+        })
+    }
+
+    /// Whether something read by the last `track` changed since (`on_dirty` was called).
+    pub fn is_dirty(&self) -> bool {
+        with_rt(|rt| {
+            rt.arena
+                .borrow()
+                .get(self.raw.id)
+                .is_some_and(|s| s.notified)
+        })
+    }
+
+    /// Unsubscribes and frees the observer; a no-op if it is already disposed.
+    pub fn dispose(self) {
+        with_rt(|rt| rt.dispose(self.raw.id))
+    }
+
+    /// Whether the observer was disposed.
+    pub fn is_disposed(&self) -> bool {
+        !with_rt(|rt| rt.is_alive(self.raw.id))
+    }
+}
+
+struct EndTracking {
+    id: super::runtime::NodeId,
+}
+
+impl Drop for EndTracking {
+    fn drop(&mut self) {
+        with_rt(|rt| {
+            let mut a = rt.arena.borrow_mut();
+            a.end_tracking(self.id);
+            if let Some(s) = a.get_mut(self.id) {
+                s.computing = false;
+            }
+        });
+    }
+}

@@ -1,0 +1,122 @@
+//! `Owner`: the scope tree that owns nodes and cleanups and frees them on dispose.
+//! Touches only the runtime.
+
+use std::marker::PhantomData;
+
+use super::error::{Location, ReactiveError};
+use super::handle::{site, Raw};
+use super::runtime::{with_rt, Kind, Restore};
+
+/// A scope that owns every signal, memo, effect, observer, child owner and cleanup created
+/// while it is current. Disposing it disposes all of them, deepest and newest first, and
+/// returns their arena slots for reuse. `Copy`, `!Send`.
+///
+/// Effects and memos are owners too, for what their body creates; inside one,
+/// [`Owner::current`] returns it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{effect, signal, Owner};
+/// let hits = signal(0);
+/// let source = signal(0);
+/// let component = Owner::new();
+/// component.with(|| { effect(move || { source.get(); hits.update_untracked(|h| *h += 1); }); });
+/// component.dispose();
+/// source.set(1); // the effect is gone
+/// assert_eq!(hits.get(), 1);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Owner {
+    raw: Raw,
+    _t: PhantomData<*const ()>,
+}
+
+impl std::fmt::Debug for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Owner({:?})", self.raw)
+    }
+}
+
+impl Default for Owner {
+    #[cfg_attr(debug_assertions, track_caller)]
+    fn default() -> Self {
+        Owner::new()
+    }
+}
+
+impl Owner {
+    /// A new owner, child of the current owner (a root if there is none).
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn new() -> Owner {
+        let site = site();
+        let id = with_rt(|rt| rt.alloc_in(Kind::Owner, rt.owner.get(), site));
+        Owner {
+            raw: Raw::new(id, site),
+            _t: PhantomData,
+        }
+    }
+
+    /// A new root owner, whatever is current (e.g. one per session).
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn new_root() -> Owner {
+        let site = site();
+        let id = with_rt(|rt| rt.alloc_in(Kind::Owner, None, site));
+        Owner {
+            raw: Raw::new(id, site),
+            _t: PhantomData,
+        }
+    }
+
+    /// Runs `f` with this owner current. Panics if it was disposed.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn with<R>(&self, f: impl FnOnce() -> R) -> R {
+        match self.try_with(f) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`with`](Self::with), but an error (and `f` not run) after disposal.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn try_with<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
+        let used = Location::caller();
+        with_rt(|rt| {
+            if !rt.is_alive(self.raw.id) {
+                return Err(self.raw.disposed(used));
+            }
+            let _g = Restore::set(&rt.owner, Some(self.raw.id));
+            Ok(f())
+        })
+    }
+
+    /// Disposes everything this owner owns, then the owner itself: child owners, nodes
+    /// and cleanups in reverse creation order. A no-op if it is already disposed.
+    pub fn dispose(self) {
+        with_rt(|rt| rt.dispose(self.raw.id))
+    }
+
+    /// Disposes everything this owner owns but keeps the owner usable (e.g. before a
+    /// component's setup runs again).
+    pub fn dispose_children(&self) {
+        with_rt(|rt| rt.dispose_owned(self.raw.id))
+    }
+
+    /// Whether the owner was disposed.
+    pub fn is_disposed(&self) -> bool {
+        !with_rt(|rt| rt.is_alive(self.raw.id))
+    }
+
+    /// The owner of whatever is created now, if any.
+    pub fn current() -> Option<Owner> {
+        with_rt(|rt| {
+            let id = rt.owner.get()?;
+            let a = rt.arena.borrow();
+            let s = a.get(id)?;
+            Some(Owner {
+                raw: Raw::new(id, s.site),
+                _t: PhantomData,
+            })
+        })
+    }
+}

@@ -1,0 +1,194 @@
+//! Typed conveniences on common signal types (`inc`, `toggle`, `push`, `insert`, ...).
+//! Inherent impls on concrete `Signal<T>`; touches nothing but `Signal`'s public API.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::signal::Signal;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Integer types with [`Signal::inc`], [`Signal::dec`] and [`Signal::add`]: `i32`, `i64`,
+/// `u32`, `u64`, `usize`. Sealed; one generic impl keeps `signal(0).inc()` inferring `i32`.
+pub trait Counter: sealed::Sealed + Copy + 'static {
+    /// `self + n`, saturating.
+    fn saturating_plus(self, n: Self) -> Self;
+    /// `self - n`, saturating.
+    fn saturating_minus(self, n: Self) -> Self;
+    /// The value one.
+    const ONE: Self;
+}
+
+macro_rules! counters {
+    ($($t:ty),*) => {$(
+        impl sealed::Sealed for $t {}
+        impl Counter for $t {
+            fn saturating_plus(self, n: Self) -> Self {
+                self.saturating_add(n)
+            }
+            fn saturating_minus(self, n: Self) -> Self {
+                self.saturating_sub(n)
+            }
+            const ONE: Self = 1;
+        }
+    )*};
+}
+
+counters!(i32, i64, u32, u64, usize);
+
+impl<T: Counter> Signal<T> {
+    /// Adds one (saturating) and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let n = vango::reactive::signal(0);
+    /// n.inc();
+    /// n.add(10);
+    /// n.dec();
+    /// assert_eq!(n.get(), 10);
+    /// ```
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn inc(&self) {
+        self.update(|n| *n = n.saturating_plus(T::ONE));
+    }
+
+    /// Subtracts one (saturating) and notifies.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn dec(&self) {
+        self.update(|n| *n = n.saturating_minus(T::ONE));
+    }
+
+    /// Adds `n` (saturating) and notifies.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn add(&self, n: T) {
+        self.update(|v| *v = v.saturating_plus(n));
+    }
+}
+
+impl Signal<bool> {
+    /// Flips the value and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let open = vango::reactive::signal(false);
+    /// open.toggle();
+    /// assert!(open.get());
+    /// ```
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn toggle(&self) {
+        self.update(|b| *b = !*b);
+    }
+}
+
+impl<T: 'static> Signal<Vec<T>> {
+    /// Appends `v` and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let items = vango::reactive::signal(vec![1]);
+    /// items.push(2);
+    /// assert_eq!(items.pop(), Some(2));
+    /// assert_eq!(items.len(), 1);
+    /// ```
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn push(&self, v: T) {
+        self.update(|vec| vec.push(v));
+    }
+
+    /// Removes the last element; notifies only if there was one.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn pop(&self) -> Option<T> {
+        if self.with_untracked(Vec::is_empty) {
+            return None;
+        }
+        self.update_with(Vec::pop)
+    }
+
+    /// Removes the element at `i` (shifting the rest); `None` and no notification if
+    /// `i` is out of range.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn remove(&self, i: usize) -> Option<T> {
+        if i >= self.with_untracked(Vec::len) {
+            return None;
+        }
+        Some(self.update_with(|v| v.remove(i)))
+    }
+
+    /// Empties the vector; notifies only if it was not empty.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn clear(&self) {
+        if !self.with_untracked(Vec::is_empty) {
+            self.update(Vec::clear);
+        }
+    }
+
+    /// Tracked length.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn len(&self) -> usize {
+        self.with(Vec::len)
+    }
+
+    /// Tracked emptiness.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn is_empty(&self) -> bool {
+        self.with(Vec::is_empty)
+    }
+}
+
+impl<K: Eq + Hash + 'static, V: 'static> Signal<HashMap<K, V>> {
+    /// Inserts `k → v`, returns the previous value, notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let m = vango::reactive::signal(HashMap::new());
+    /// m.insert("a", 1);
+    /// assert_eq!(m.remove(&"a"), Some(1));
+    /// assert!(m.is_empty());
+    /// ```
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn insert(&self, k: K, v: V) -> Option<V> {
+        self.update_with(|m| m.insert(k, v))
+    }
+
+    /// Removes `k`; notifies only if it was present.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn remove(&self, k: &K) -> Option<V> {
+        if !self.with_untracked(|m| m.contains_key(k)) {
+            return None;
+        }
+        self.update_with(|m| m.remove(k))
+    }
+
+    /// Tracked membership test.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn contains_key(&self, k: &K) -> bool {
+        self.with(|m| m.contains_key(k))
+    }
+
+    /// Tracked number of entries.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn len(&self) -> usize {
+        self.with(HashMap::len)
+    }
+
+    /// Tracked emptiness.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn is_empty(&self) -> bool {
+        self.with(HashMap::is_empty)
+    }
+}
+
+impl Signal<String> {
+    /// Appends `s` and notifies.
+    #[cfg_attr(debug_assertions, track_caller)]
+    pub fn push_str(&self, s: &str) {
+        self.update(|v| v.push_str(s));
+    }
+}

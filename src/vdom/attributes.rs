@@ -1,0 +1,227 @@
+//! Attribute machinery on [`El`]: values, the generic setters, classes, styles, `data-*`,
+//! `aria-*`, optimistic-update markers and client hooks.
+//!
+//! Touches only `vdom::node` and the builder. The typed per-attribute methods (`href`,
+//! `disabled`, ...) are generated in `attr_methods.rs`.
+
+use std::borrow::Cow;
+
+use crate::vdom::builder::El;
+use crate::vdom::node::{Attr, AttrValue, Str};
+
+/// A value an attribute can take: strings (literals stay borrowed), numbers (rendered with
+/// `to_string`) and `bool` (a boolean attribute: present when `true`, absent when `false`).
+pub trait IntoAttrValue {
+    /// The attribute value.
+    fn into_attr_value(self) -> AttrValue;
+}
+
+impl IntoAttrValue for AttrValue {
+    fn into_attr_value(self) -> AttrValue {
+        self
+    }
+}
+
+impl IntoAttrValue for &'static str {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(Cow::Borrowed(self))
+    }
+}
+
+impl IntoAttrValue for String {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(Cow::Owned(self))
+    }
+}
+
+impl IntoAttrValue for &String {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(Cow::Owned(self.clone()))
+    }
+}
+
+impl IntoAttrValue for Cow<'static, str> {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(self)
+    }
+}
+
+impl IntoAttrValue for bool {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Bool(self)
+    }
+}
+
+impl IntoAttrValue for char {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(Cow::Owned(self.to_string()))
+    }
+}
+
+macro_rules! number_values {
+    ($($t:ty)*) => {$(
+        impl IntoAttrValue for $t {
+            fn into_attr_value(self) -> AttrValue {
+                AttrValue::Str(Cow::Owned(self.to_string()))
+            }
+        }
+    )*};
+}
+
+number_values!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64);
+
+impl El {
+    /// Sets attribute `name` to `value` (a string, a number, or a `bool` for a boolean
+    /// attribute). A later value for the same name replaces the earlier one in place, so
+    /// an element holds one [`Attr`] per name.
+    ///
+    /// `name` must be a valid attribute name; prefer `&'static str` names (never copied).
+    pub fn attr(mut self, name: impl Into<Str>, value: impl IntoAttrValue) -> Self {
+        self.set_attr(name.into(), value.into_attr_value());
+        self
+    }
+
+    /// Sets attribute `name` only when `value` is `Some`.
+    pub fn attr_opt(self, name: impl Into<Str>, value: Option<impl IntoAttrValue>) -> Self {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    /// Removes attribute `name` if it was set.
+    pub fn remove_attr(mut self, name: &str) -> Self {
+        self.0.attrs.retain(|a| a.name != name);
+        self
+    }
+
+    /// Sets or replaces an attribute in place (the one primitive every setter goes through).
+    pub(crate) fn set_attr(&mut self, name: Str, value: AttrValue) {
+        match self.0.attrs.iter_mut().find(|a| a.name == name) {
+            Some(a) => a.value = value,
+            None => self.0.attrs.push(Attr { name, value }),
+        }
+    }
+
+    /// The current string value of `name`, for the accumulating setters.
+    fn attr_str_mut(&mut self, name: &'static str) -> Option<&mut Str> {
+        self.0
+            .attrs
+            .iter_mut()
+            .find(|a| a.name == name)
+            .and_then(|a| match &mut a.value {
+                AttrValue::Str(s) => Some(s),
+                AttrValue::Bool(_) => None,
+            })
+    }
+
+    /// Appends `piece` to the string attribute `name`, separated by `sep`.
+    fn append_attr(&mut self, name: &'static str, sep: &str, piece: Str) {
+        if piece.is_empty() {
+            return;
+        }
+        match self.attr_str_mut(name) {
+            Some(s) if !s.is_empty() => {
+                let s = s.to_mut();
+                s.push_str(sep);
+                s.push_str(&piece);
+            }
+            Some(s) => *s = piece,
+            None => self.set_attr(Cow::Borrowed(name), AttrValue::Str(piece)),
+        }
+    }
+
+    /// Sets the `class` attribute, replacing any earlier class.
+    pub fn class(mut self, class: impl Into<Str>) -> Self {
+        self.set_attr(Cow::Borrowed("class"), AttrValue::Str(class.into()));
+        self
+    }
+
+    /// Appends one class name to the `class` attribute (space separated).
+    pub fn add_class(mut self, class: impl Into<Str>) -> Self {
+        self.append_attr("class", " ", class.into());
+        self
+    }
+
+    /// Appends the class names whose condition is true to the `class` attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let (active, done) = (true, false);
+    /// let e = li("task").class("item").classes([("active", active), ("done", done)]);
+    /// assert_eq!(e.get_attr("class"), Some("item active"));
+    /// ```
+    pub fn classes<C: Into<Str>>(mut self, list: impl IntoIterator<Item = (C, bool)>) -> Self {
+        for (class, on) in list {
+            if on {
+                self.append_attr("class", " ", class.into());
+            }
+        }
+        self
+    }
+
+    /// Sets the whole `style` attribute (`"color: red; margin: 0"`), replacing any earlier
+    /// style.
+    pub fn style(mut self, css: impl Into<Str>) -> Self {
+        self.set_attr(Cow::Borrowed("style"), AttrValue::Str(css.into()));
+        self
+    }
+
+    /// Appends one declaration `prop: value` to the `style` attribute; repeated calls
+    /// accumulate into the one attribute.
+    pub fn style_prop(mut self, prop: &str, value: impl AsRef<str>) -> Self {
+        let value = value.as_ref();
+        let mut decl = String::with_capacity(prop.len() + value.len() + 2);
+        decl.push_str(prop);
+        decl.push_str(": ");
+        decl.push_str(value);
+        if let Some(s) = self.attr_str_mut("style") {
+            if !s.is_empty() && !s.trim_end().ends_with(';') {
+                s.to_mut().push(';');
+            }
+        }
+        self.append_attr("style", " ", Cow::Owned(decl));
+        self
+    }
+
+    /// Sets `data-{name}` (the name is computed, so it is an owned string).
+    pub fn data(self, name: &str, value: impl IntoAttrValue) -> Self {
+        self.attr(format!("data-{name}"), value)
+    }
+
+    /// Sets `aria-{name}` (the name is computed; the common ARIA attributes also have
+    /// typed methods such as [`El::aria_label`] with static names). A `bool` becomes
+    /// `"true"`/`"false"`, as ARIA states are strings, not boolean attributes.
+    pub fn aria(self, name: &str, value: impl IntoAttrValue) -> Self {
+        let value = match value.into_attr_value() {
+            AttrValue::Bool(b) => AttrValue::Str(Cow::Borrowed(if b { "true" } else { "false" })),
+            v => v,
+        };
+        self.attr(format!("aria-{name}"), value)
+    }
+
+    /// Optimistic update: the client toggles class `name` on this element as soon as one
+    /// of its events is sent, and reverts when the server answers (`data-opt-class`).
+    pub fn optimistic_class(self, name: impl Into<Str>) -> Self {
+        self.attr("data-opt-class", AttrValue::Str(name.into()))
+    }
+
+    /// Optimistic update: the client sets this element's text at once (`data-opt-text`).
+    pub fn optimistic_text(self, text: impl Into<Str>) -> Self {
+        self.attr("data-opt-text", AttrValue::Str(text.into()))
+    }
+
+    /// Optimistic update: the client sets attribute `name` to `value` at once
+    /// (`data-opt-attr="name=value"`).
+    pub fn optimistic_attr(self, name: &str, value: &str) -> Self {
+        self.attr("data-opt-attr", format!("{name}={value}"))
+    }
+
+    /// Attaches the client hook registered under `name` (`data-hook`).
+    pub fn hook(self, name: impl Into<Str>) -> Self {
+        self.attr("data-hook", AttrValue::Str(name.into()))
+    }
+}

@@ -1,0 +1,173 @@
+//! `El`, the chaining element builder every element function returns.
+//!
+//! Touches only `vdom::node`. Attribute and event methods live in `attributes.rs`,
+//! `attr_methods.rs` and `events.rs` as further `impl El` blocks.
+
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use crate::vdom::into_node::IntoChildren;
+use crate::vdom::node::{Element, Key, VNode};
+
+/// An element under construction: chain attribute, event and child methods, then use it
+/// wherever a child or a [`VNode`] is expected.
+///
+/// `El` is a thin wrapper around the boxed [`Element`] that ends up inside
+/// [`VNode::Element`], so converting it is free. Its children are always normalized (see
+/// [`VNode::push_normalized`]): no fragments, no empty nodes, no adjacent texts.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let node: VNode = div((h1("Title"), p("Hello, ").child("world")))
+///     .id("main")
+///     .class("card")
+///     .on_click(|_| {})
+///     .into();
+/// let e = node.as_element().unwrap();
+/// assert_eq!(e.tag, "div");
+/// assert_eq!(e.attr("class"), Some("card"));
+/// assert_eq!(e.children.len(), 2);
+/// ```
+#[must_use = "an element builder does nothing until it is placed in a tree"]
+pub struct El(pub(crate) Box<Element>);
+
+impl El {
+    /// A new element with tag `tag` and no attributes, listeners or children.
+    ///
+    /// `tag` must be a lower-case tag name (custom elements contain a hyphen).
+    pub fn new(tag: &'static str) -> Self {
+        El(Box::new(Element::new(tag)))
+    }
+
+    /// Appends `children` (anything [`IntoChildren`]) after the existing children.
+    pub fn child(mut self, children: impl IntoChildren) -> Self {
+        let list = &mut self.0.children;
+        // The first call sizes the list exactly: retained trees are per-session memory.
+        if list.is_empty() {
+            list.reserve_exact(children.count_hint());
+        }
+        children.push_children(list);
+        self
+    }
+
+    /// Same as [`El::child`]; reads better with a tuple or a list.
+    pub fn children(self, children: impl IntoChildren) -> Self {
+        self.child(children)
+    }
+
+    /// Sets the key that identifies this element among its keyed siblings.
+    pub fn key(mut self, key: impl Into<Key>) -> Self {
+        self.0.key = Some(key.into());
+        self
+    }
+
+    /// The value of attribute `name` (`""` for a set boolean attribute), as
+    /// [`Element::attr`] (named differently because [`El::attr`] is the setter).
+    pub fn get_attr(&self, name: &str) -> Option<&str> {
+        self.0.attr(name)
+    }
+
+    /// The element built so far.
+    pub fn element(&self) -> &Element {
+        &self.0
+    }
+
+    /// Unwraps the built element (lists trimmed, see [`El::into_boxed`]).
+    pub fn into_element(self) -> Element {
+        *self.finish()
+    }
+
+    /// Unwraps the built element, still boxed (as [`VNode::Element`] holds it), with its
+    /// attribute, listener and child lists trimmed to their length: a retained tree
+    /// lives as long as its session, so it should not carry growth slack.
+    pub fn into_boxed(self) -> Box<Element> {
+        self.finish()
+    }
+
+    /// This element as a node (lists trimmed, see [`El::into_boxed`]).
+    pub fn into_node(self) -> VNode {
+        VNode::Element(self.finish())
+    }
+
+    /// Trims the element's lists; every way out of `El` goes through here.
+    pub(crate) fn finish(mut self) -> Box<Element> {
+        let e = &mut *self.0;
+        if e.attrs.len() < e.attrs.capacity() {
+            e.attrs.shrink_to_fit();
+        }
+        if e.listeners.len() < e.listeners.capacity() {
+            e.listeners.shrink_to_fit();
+        }
+        if e.children.len() < e.children.capacity() {
+            e.children.shrink_to_fit();
+        }
+        self.0
+    }
+}
+
+impl Deref for El {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.0
+    }
+}
+
+impl DerefMut for El {
+    fn deref_mut(&mut self) -> &mut Element {
+        &mut self.0
+    }
+}
+
+impl From<El> for VNode {
+    fn from(el: El) -> VNode {
+        VNode::Element(el.finish())
+    }
+}
+
+impl From<Element> for El {
+    fn from(e: Element) -> El {
+        El(Box::new(e))
+    }
+}
+
+impl From<Box<Element>> for El {
+    fn from(e: Box<Element>) -> El {
+        El(e)
+    }
+}
+
+impl fmt::Debug for El {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Reuse VNode's Debug without cloning: listeners are not Clone-cheap to show.
+        f.debug_struct("El")
+            .field("tag", &self.0.tag)
+            .field("key", &self.0.key)
+            .field("attrs", &self.0.attrs)
+            .field("listeners", &self.0.listeners)
+            .field("children", &self.0.children)
+            .finish()
+    }
+}
+
+/// A custom element (or any tag without its own function) with `children`.
+///
+/// `tag` must be lower case; custom element names contain a hyphen.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let e = el("my-widget", "hi").attr("mode", "compact");
+/// assert_eq!(e.tag, "my-widget");
+/// ```
+pub fn el(tag: &'static str, children: impl IntoChildren) -> El {
+    debug_assert!(
+        !tag.is_empty() && !tag.bytes().any(|b| b.is_ascii_uppercase()),
+        "tag names are lower case: {tag:?}"
+    );
+    El::new(tag).child(children)
+}

@@ -1,0 +1,222 @@
+//! Event listener methods on [`El`]: one `on_<event>` per entry of
+//! [`EVENTS`](crate::vdom::event::EVENTS), the generic [`El::on`], and the listener modifiers.
+//!
+//! Touches only the builder and the event table. Modifier methods (`prevent_default`,
+//! `debounce`, ...) apply to the most recently added listener.
+
+use std::rc::Rc;
+
+use crate::vdom::builder::El;
+use crate::vdom::event::{Event, EVENTS};
+use crate::vdom::node::{Listener, Modifiers};
+
+impl El {
+    /// Adds a server-side handler for DOM event `event` (one of
+    /// [`EVENTS`](crate::vdom::event::EVENTS); the `on_<event>` methods are shorthands).
+    /// A later listener for the same event replaces the earlier one.
+    ///
+    /// In debug builds, an event name outside the table panics: the client would never
+    /// send it.
+    pub fn on(self, event: &'static str, f: impl Fn(&Event) + 'static) -> Self {
+        self.on_with(event, Modifiers::default(), f)
+    }
+
+    /// Adds a handler for `event` with client-side [`Modifiers`] given up front.
+    pub fn on_with(
+        mut self,
+        event: &'static str,
+        modifiers: Modifiers,
+        f: impl Fn(&Event) + 'static,
+    ) -> Self {
+        debug_assert!(
+            EVENTS.iter().any(|(n, _)| *n == event),
+            "unknown DOM event {event:?}: not in vdom::event::EVENTS"
+        );
+        let listeners = &mut self.0.listeners;
+        listeners.retain(|l| l.event != event);
+        listeners.push(Listener {
+            event,
+            modifiers,
+            handler: Rc::new(f),
+        });
+        self
+    }
+
+    /// Removes the listener for `event`, if any.
+    pub fn off(mut self, event: &str) -> Self {
+        self.0.listeners.retain(|l| l.event != event);
+        self
+    }
+
+    /// Changes the modifiers of the most recently added listener (no-op without one;
+    /// a debug build panics, since it is always a mistake).
+    fn last_modifiers(&mut self, change: impl FnOnce(&mut Modifiers)) {
+        match self.0.listeners.last_mut() {
+            Some(l) => change(&mut l.modifiers),
+            None => debug_assert!(false, "listener modifier used before any `.on_*` listener"),
+        }
+    }
+
+    /// The most recently added listener calls `preventDefault()` in the browser.
+    pub fn prevent_default(mut self) -> Self {
+        self.last_modifiers(|m| m.prevent_default = true);
+        self
+    }
+
+    /// The most recently added listener calls `stopPropagation()` in the browser.
+    pub fn stop_propagation(mut self) -> Self {
+        self.last_modifiers(|m| m.stop_propagation = true);
+        self
+    }
+
+    /// The most recently added listener sends only after `ms` milliseconds without
+    /// another event (typing in a search box).
+    pub fn debounce(mut self, ms: u16) -> Self {
+        self.last_modifiers(|m| m.debounce_ms = ms);
+        self
+    }
+
+    /// The most recently added listener sends at most once per `ms` milliseconds.
+    pub fn throttle(mut self, ms: u16) -> Self {
+        self.last_modifiers(|m| m.throttle_ms = ms);
+        self
+    }
+
+    /// The most recently added (pointer) listener sends coordinates, button and modifier
+    /// keys in [`EventData::Pointer`](crate::vdom::EventData::Pointer).
+    pub fn with_coords(mut self) -> Self {
+        self.last_modifiers(|m| m.coords = true);
+        self
+    }
+}
+
+macro_rules! event_methods {
+    ($($(#[$m:meta])* $method:ident $name:literal;)*) => {
+        impl El {$(
+            #[doc = concat!("Handles the `", $name, "` DOM event on the server (see [`El::on`]).")]
+            $(#[$m])*
+            pub fn $method(self, f: impl Fn(&Event) + 'static) -> Self {
+                self.on($name, f)
+            }
+        )*}
+
+        /// The DOM event names that have an `on_<event>` method, in definition order
+        /// (the same order as [`EVENTS`](crate::vdom::event::EVENTS)).
+        pub const EVENT_METHODS: &[&str] = &[$($name),*];
+    };
+}
+
+event_methods! {
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::Cell, rc::Rc};
+    /// use vango::prelude::*;
+    ///
+    /// let clicks = Rc::new(Cell::new(0));
+    /// let c = clicks.clone();
+    /// let b = button("+").on_click(move |_| c.set(c.get() + 1)).prevent_default();
+    /// assert_eq!(b.listeners[0].event, "click");
+    /// assert!(b.listeners[0].modifiers.prevent_default);
+    /// let ev = Event { hid: 1, name: "click", data: EventData::None };
+    /// (b.listeners[0].handler)(&ev);
+    /// assert_eq!(clicks.get(), 1);
+    /// ```
+    on_click "click";
+    on_dblclick "dblclick";
+    on_mousedown "mousedown";
+    on_mouseup "mouseup";
+    on_mousemove "mousemove";
+    on_mouseover "mouseover";
+    on_mouseout "mouseout";
+    on_mouseenter "mouseenter";
+    on_mouseleave "mouseleave";
+    on_contextmenu "contextmenu";
+    on_auxclick "auxclick";
+    on_wheel "wheel";
+    on_pointerdown "pointerdown";
+    on_pointerup "pointerup";
+    on_pointermove "pointermove";
+    on_pointerover "pointerover";
+    on_pointerout "pointerout";
+    on_pointerenter "pointerenter";
+    on_pointerleave "pointerleave";
+    on_pointercancel "pointercancel";
+    on_gotpointercapture "gotpointercapture";
+    on_lostpointercapture "lostpointercapture";
+    on_keydown "keydown";
+    on_keyup "keyup";
+    on_keypress "keypress";
+    on_touchstart "touchstart";
+    on_touchend "touchend";
+    on_touchmove "touchmove";
+    on_touchcancel "touchcancel";
+    on_input "input";
+    on_change "change";
+    on_submit "submit";
+    on_reset "reset";
+    on_invalid "invalid";
+    on_select "select";
+    on_beforeinput "beforeinput";
+    on_focus "focus";
+    on_blur "blur";
+    on_focusin "focusin";
+    on_focusout "focusout";
+    on_drag "drag";
+    on_dragstart "dragstart";
+    on_dragend "dragend";
+    on_dragenter "dragenter";
+    on_dragleave "dragleave";
+    on_dragover "dragover";
+    on_drop "drop";
+    on_copy "copy";
+    on_cut "cut";
+    on_paste "paste";
+    on_play "play";
+    on_pause "pause";
+    on_playing "playing";
+    on_ended "ended";
+    on_timeupdate "timeupdate";
+    on_volumechange "volumechange";
+    on_seeking "seeking";
+    on_seeked "seeked";
+    on_loadeddata "loadeddata";
+    on_loadedmetadata "loadedmetadata";
+    on_canplay "canplay";
+    on_canplaythrough "canplaythrough";
+    on_waiting "waiting";
+    on_durationchange "durationchange";
+    on_ratechange "ratechange";
+    on_stalled "stalled";
+    on_suspend "suspend";
+    on_emptied "emptied";
+    on_progress "progress";
+    on_load "load";
+    on_error "error";
+    on_abort "abort";
+    on_scroll "scroll";
+    on_scrollend "scrollend";
+    on_toggle "toggle";
+    on_animationstart "animationstart";
+    on_animationend "animationend";
+    on_animationiteration "animationiteration";
+    on_transitionstart "transitionstart";
+    on_transitionend "transitionend";
+    on_transitionrun "transitionrun";
+    on_transitioncancel "transitioncancel";
+    on_compositionstart "compositionstart";
+    on_compositionupdate "compositionupdate";
+    on_compositionend "compositionend";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_has_a_method_in_table_order() {
+        let table: Vec<&str> = EVENTS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(EVENT_METHODS, table.as_slice());
+    }
+}
