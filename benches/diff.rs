@@ -10,7 +10,11 @@ use vango::vdom::model::CountSink;
 fn page(changed: Option<usize>) -> VNode {
     let items: Vec<El> = (0..250)
         .map(|i| {
-            let label = if changed == Some(i) { "changed".to_string() } else { format!("item {i}") };
+            let label = if changed == Some(i) {
+                "changed".to_string()
+            } else {
+                format!("item {i}")
+            };
             li((text(label), span("x").class("tag")))
         })
         .collect();
@@ -61,7 +65,12 @@ fn benches(c: &mut Criterion) {
         b.iter_batched(|| page(None), drop, BatchSize::PerIteration)
     });
     bench_pair(c, "identical_1000_nodes", || page(None), || page(None));
-    bench_pair(c, "one_text_change_1000_nodes", || page(None), || page(Some(125)));
+    bench_pair(
+        c,
+        "one_text_change_1000_nodes",
+        || page(None),
+        || page(Some(125)),
+    );
     let base: Vec<u32> = (0..1000).collect();
     let mut swapped = base.clone();
     swapped.swap(1, 998);
@@ -75,8 +84,18 @@ fn benches(c: &mut Criterion) {
     bench_pair(c, "keyed_1000_swap_two", || rows(&base), || rows(&swapped));
     bench_pair(c, "keyed_1000_reverse", || rows(&base), || rows(&reversed));
     bench_pair(c, "keyed_1000_shuffle", || rows(&base), || rows(&shuffled));
-    bench_pair(c, "keyed_1000_remove_one", || rows(&base), || rows(&removed));
-    bench_pair(c, "keyed_1000_append_1000", || rows(&base), || rows(&appended));
+    bench_pair(
+        c,
+        "keyed_1000_remove_one",
+        || rows(&base),
+        || rows(&removed),
+    );
+    bench_pair(
+        c,
+        "keyed_1000_append_1000",
+        || rows(&base),
+        || rows(&appended),
+    );
 }
 
 criterion_group!(diff_benches, benches);

@@ -43,7 +43,11 @@ fn view(v: View) -> VNode {
         View::Badge(n) => div(component(badge, n)).into(),
         View::Other(n) => div(component(other_badge, n)).into(),
         View::Keyed(k, n) => div(component_keyed(k, badge, n)).into(),
-        View::List(ks) => ul(ks.iter().map(|&k| component_keyed(k, badge, k)).collect::<Vec<_>>()).into(),
+        View::List(ks) => ul(ks
+            .iter()
+            .map(|&k| component_keyed(k, badge, k))
+            .collect::<Vec<_>>())
+        .into(),
     }
 }
 
@@ -59,7 +63,10 @@ fn harness(views: &'static [View]) -> Harness {
         slot.set(Some(s));
         move || view(views[s.get() as usize])
     });
-    Harness { tree, state: slot.get().unwrap() }
+    Harness {
+        tree,
+        state: slot.get().unwrap(),
+    }
 }
 
 impl Harness {
@@ -89,7 +96,11 @@ fn changed_props_remount_and_clean_up() {
     let (s0, c0) = (setups(), CLEANUPS.with(Cell::get));
     let c = h.go(1);
     assert_eq!(setups() - s0, 1);
-    assert_eq!(CLEANUPS.with(Cell::get) - c0, 1, "the old instance's owner was disposed");
+    assert_eq!(
+        CLEANUPS.with(Cell::get) - c0,
+        1,
+        "the old instance's owner was disposed"
+    );
     assert_eq!((c.replace_node, c.total()), (1, 1));
 }
 
@@ -136,7 +147,9 @@ fn rendered_gives_the_output() {
     static V: &[View] = &[View::Badge(42)];
     let h = harness(V);
     let root = h.tree.root().as_element().unwrap();
-    let VNode::Component(c) = &root.children[0] else { panic!("not a component") };
+    let VNode::Component(c) = &root.children[0] else {
+        panic!("not a component")
+    };
     let out = c.rendered().unwrap();
     let e = out.as_element().unwrap();
     assert_eq!(e.tag, "span");
@@ -160,10 +173,15 @@ impl<A: IntoChildren, B: IntoChildren> IntoNodesForTest for (A, B) {
 fn a_fragment_output_is_wrapped_in_a_contents_div() {
     let tree = Tree::mount(|| || div(component(pair, ())));
     let root = tree.root().as_element().unwrap();
-    let VNode::Component(c) = &root.children[0] else { panic!("not a component") };
+    let VNode::Component(c) = &root.children[0] else {
+        panic!("not a component")
+    };
     let out = c.rendered().unwrap();
     let e = out.as_element().unwrap();
-    assert_eq!((e.tag, e.attr("style"), e.children.len()), ("div", Some("display:contents"), 2));
+    assert_eq!(
+        (e.tag, e.attr("style"), e.children.len()),
+        ("div", Some("display:contents"), 2)
+    );
 }
 
 #[test]
