@@ -4,14 +4,15 @@
 //! (`div`, `button`, `main_`, ...), so a glob import brings ~110 short names into scope;
 //! local items of the same name shadow them.
 
+pub use crate::reactive::{
+    batch, effect, memo, on_cleanup, signal, untrack, Counter, Effect, Memo, Owner, Signal,
+};
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
 pub use crate::vdom::elements::*;
-pub use crate::vdom::event::{Event, EventData};
+pub use crate::vdom::event::{mods, Event, EventData};
 pub use crate::vdom::helpers::{
     each, fragment, if_else, keyed, raw_html, show, text, text_of, unless, when,
 };
 pub use crate::vdom::into_node::{nodes, IntoChildren};
-pub use crate::vdom::node::{Key, Modifiers, RawHtml, VNode};
-// Enabled by the lead once the reactive module lands:
-// pub use crate::reactive::{batch, effect, memo, on_cleanup, signal, untrack, Effect, Memo, Owner, Signal};
+pub use crate::vdom::node::{Key, Modifiers, RawHtml, Str, VNode};

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test tier: lints, Rust unit/integration/doc tests, loom models, client tests,
-# real-browser e2e. Installs what a fresh machine lacks (Debian chromium, npm packages).
+# Runs every test tier: lints, Rust unit/integration/doc tests, loom models, client tests
+# (node + real Chromium), end-to-end tests against the real server in Chromium, and the
+# systemd unit check. Installs what a fresh machine lacks (Debian chromium, npm packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  step "installing Debian's chromium (browser tests)"
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -14,6 +20,25 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test (unit, integration, doc)"
 cargo test --workspace
+
+step "loom models of the cross-core bus (release, --cfg loom)"
+RUSTFLAGS="--cfg loom" cargo test -p vango-loom-tests --release --target-dir target/loom
+
+step "client: codec, shared vectors, bundle staleness and size, patching in Chromium"
+bash client/test/run.sh
+
+if [ -f tests/e2e/run.sh ]; then
+  step "end to end: real server, real Chromium"
+  bash tests/e2e/run.sh
+fi
+
+if ! command -v systemd-analyze >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq systemd >/dev/null; fi
+step "systemd unit"
+cargo build --release --example counter
+tmp=$(mktemp -d)
+sed "s|/usr/local/bin/vango-app|$PWD/target/release/examples/counter|" systemd/vango.service >"$tmp/vango.service"
+systemd-analyze verify "$tmp/vango.service"
+rm -rf "$tmp"
 
 echo
 echo "all tiers passed"

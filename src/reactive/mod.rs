@@ -1,4 +1,5 @@
-//! Per-thread reactive graph: signals, memos, effects, observers, owners, batch, untrack.
+//! Per-thread reactive graph: signals, memos, effects, observers, owners, context, batch,
+//! untrack.
 //!
 //! Every thread has its own graph (a `thread_local` arena of nodes, `Rc`/`RefCell`, no
 //! locks). Handles ([`Signal`], [`Memo`], [`Effect`], [`Observer`], [`Owner`]) are small
@@ -50,7 +51,26 @@
 //! count.inc();
 //! assert_eq!(log.get(), vec![2, 4]);
 //! ```
+//!
+//! Handles never leave their thread:
+//!
+//! ```compile_fail
+//! fn needs_send<T: Send>(_: T) {}
+//! needs_send(vango::reactive::signal(1));
+//! ```
+//!
+//! ```compile_fail
+//! fn needs_send<T: Send>(_: T) {}
+//! needs_send(vango::reactive::Owner::new());
+//! ```
+//!
+//! ```compile_fail
+//! fn needs_sync<T: Sync>(_: T) {}
+//! needs_sync(vango::reactive::memo(|| 1));
+//! ```
 
+mod arena;
+mod context;
 mod effect;
 mod error;
 mod flush;
@@ -62,6 +82,7 @@ mod runtime;
 mod signal;
 mod typed;
 
+pub use context::{provide_context, use_context, with_context};
 pub use effect::{effect, on_cleanup, Effect};
 pub use error::{Location, ReactiveError};
 pub use flush::{batch, untrack, MAX_FLUSH_ROUNDS};

@@ -1,7 +1,7 @@
 //! Events as handlers see them, and the shared table of DOM event names and wire codes.
 //!
 //! The table is append-only: a code, once given to a name, keeps it (the protocol version
-//! covers the set). `client/src/events.js` holds the same table; the shared test vectors
+//! covers the set). `client/src/constants.js` holds the same table; the shared test vectors
 //! check that the two agree.
 
 /// How an event's payload is shaped on the wire and in [`EventData`].
@@ -213,6 +213,8 @@ pub enum EventData {
         /// Its payload (usually JSON text).
         payload: String,
     },
+    /// The client asks to navigate to a URL (path + query) without a reload.
+    Navigate(String),
 }
 
 /// An event delivered to a server-side handler.
@@ -220,7 +222,7 @@ pub enum EventData {
 pub struct Event {
     /// Hydration id of the element whose listener fired.
     pub hid: u32,
-    /// DOM event name (`"click"`), or `"hook"` for hook events.
+    /// DOM event name (`"click"`), `"hook"` for hook events, `"navigate"` for navigations.
     pub name: &'static str,
     /// The payload.
     pub data: EventData,

@@ -1,0 +1,85 @@
+// Event delegation: one capture listener on document per event name that some data-on
+// uses; reads flags (p s c dN tN), builds the payload of the event's class and hands it to
+// the socket. Touches document listeners and the handling elements' timer slots.
+import * as C from './constants.js';
+import { send } from './socket.js';
+
+const seen = {};
+const num = (x) => Math.abs(Math.round(x)) || 0;
+
+// Makes sure document listens for every event named in e's data-on.
+export function watch(e) {
+  for (const s of (e.getAttribute('data-on') || '').split(' ')) {
+    const n = s.split('.')[0];
+    if (C.CODES[n] && !seen[n]) {
+      seen[n] = 1;
+      document.addEventListener(n, handle, { capture: true, passive: false });
+    }
+  }
+}
+
+// Server handlers run from the target outwards like bubbling; `s` stops the walk (the DOM
+// event itself keeps propagating so that page scripts and hooks still see it).
+function handle(e) {
+  for (let t = e.target; t && t.getAttribute; t = e.bubbles && t.parentElement) {
+    const f = (t.getAttribute('data-on') || '').split(' ').find((s) => s.split('.')[0] == e.type);
+    if (f != null && t.dataset.hid) {
+      const fl = f.slice(e.type.length + 1);
+      fire(e, t, fl);
+      if (/s/.test(fl)) break;
+    }
+  }
+}
+
+function fire(e, t, fl) {
+  if (/p/.test(fl)) e.preventDefault();
+  const code = C.CODES[e.type];
+  const go = () => send(t, code, ...payload(e, t, C.EVENTS[code - 1][1], /c/.test(fl)));
+  const m = /([dt])(\d+)/.exec(fl);
+  if (!m) return go();
+  const ms = +m[2], s = t.$t || (t.$t = {}), k = s[e.type] || (s[e.type] = {});
+  if (m[1] == 'd') {
+    clearTimeout(k.t);
+    k.t = setTimeout(go, ms);
+  } else if (k.t) k.f = go;
+  else {
+    // Throttle: send now, then at most the latest event once per window.
+    go();
+    k.t = setTimeout(function tick() {
+      k.t = k.f && setTimeout(tick, ms);
+      if (k.f) k.f(), (k.f = 0);
+    }, ms);
+  }
+}
+
+// [signature, values] of the payload of class cls for event e handled by element t.
+function payload(e, t, cls, coords) {
+  const mods = e.shiftKey | (e.ctrlKey << 1) | (e.altKey << 2) | (e.metaKey << 3) | (e.repeat << 4);
+  switch (cls) {
+    case C.P_INPUT: {
+      const s = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) ? e.target : t;
+      return ['bs', [s.checked ? 1 : 0, s.value ?? s.textContent]];
+    }
+    case C.P_FORM: {
+      const f = t.closest('form') || t.form;
+      const kv = f ? [...new FormData(f, e.submitter)].slice(0, C.MAX_FIELDS) : [];
+      return ['u' + 'ss'.repeat(kv.length),
+        [kv.length, ...kv.flatMap(([k, v]) => [k, typeof v == 'string' ? v : v.name])]];
+    }
+    case C.P_KEY: return ['bs', [mods, e.key || '']];
+    case C.P_POINTER: {
+      const p = e.changedTouches ? e.changedTouches[0] : e, r = t.getBoundingClientRect();
+      const xyb = [Math.round(p.clientX - r.left), Math.round(p.clientY - r.top), Math.max(0, e.button | 0)];
+      // One meaning, one encoding: coordinates all 0 travel as "no coordinates".
+      return coords && xyb.some((v) => v) ? ['biib', [mods | 128, ...xyb]] : ['b', [mods]];
+    }
+    case C.P_WHEEL: return ['ii', [Math.round(e.deltaX), Math.round(e.deltaY)]];
+    case C.P_SCROLL: return ['uu', [num(t.scrollTop), num(t.scrollLeft)]];
+    case C.P_MEDIA: return ['u', [num(t.currentTime * 1000)]];
+  }
+  return ['', []];
+}
+
+// The back/forward buttons tell the server where the page now is.
+export const init = () => addEventListener('popstate', () =>
+  send(0, C.NAVIGATE, 's', [location.pathname + location.search]));

@@ -1,0 +1,13 @@
+// Boot: index the server-rendered DOM, start delegation and connect. Touches window.Vango.
+import { index } from './dom.js';
+import { init } from './events.js';
+import { connect } from './socket.js';
+
+const V = (window.Vango = window.Vango || {});
+V.hooks = V.hooks || {};
+const start = () => {
+  index(document.documentElement);
+  init();
+  connect();
+};
+document.readyState == 'loading' ? addEventListener('DOMContentLoaded', start) : start();

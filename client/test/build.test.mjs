@@ -1,0 +1,28 @@
+// Build checks: the committed dist/ matches a fresh build, and the bundle fits the budget.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { bundle } from '../build.mjs';
+
+const dist = (f) => readFileSync(new URL('../dist/' + f, import.meta.url));
+const BUDGET = 6144;
+
+test('committed dist/ is what `npm run build` produces (not stale)', async () => {
+  const { js, gz } = await bundle();
+  assert.ok(dist('vango.min.js').equals(js), 'dist/vango.min.js is stale: run `npm run build`');
+  assert.ok(dist('vango.min.js.gz').equals(gz), 'dist/vango.min.js.gz is stale: run `npm run build`');
+  assert.ok(gunzipSync(dist('vango.min.js.gz')).equals(dist('vango.min.js')));
+});
+
+test(`min+gzip size is within the ${BUDGET}-byte budget`, (t) => {
+  const size = dist('vango.min.js.gz').length;
+  t.diagnostic(`vango.min.js ${dist('vango.min.js').length} B, min+gzip ${size} B`);
+  assert.ok(size <= BUDGET, `min+gzip is ${size} bytes, budget ${BUDGET}`);
+});
+
+test('bundle is a self-contained IIFE with no module syntax', () => {
+  const js = dist('vango.min.js').toString();
+  assert.match(js, /^\(\(\)=>\{/);
+  assert.doesNotMatch(js, /\bimport\b|\bexport\b|\brequire\(/);
+});

@@ -1,0 +1,126 @@
+//! Typed decode errors and their mapping to the close codes of `PROTOCOL.md`.
+//!
+//! Touches nothing else.
+
+use std::fmt;
+
+/// Close and error codes carried by Close, Reject and Error frames (`PROTOCOL.md`).
+pub mod close {
+    /// Normal closure.
+    pub const NORMAL: u8 = 0;
+    /// Protocol version not supported.
+    pub const VERSION: u8 = 1;
+    /// Malformed frame.
+    pub const MALFORMED: u8 = 2;
+    /// Frame or string too large.
+    pub const TOO_LARGE: u8 = 3;
+    /// Bad CSRF token or Origin.
+    pub const FORBIDDEN: u8 = 4;
+    /// Rate limit exceeded.
+    pub const RATE_LIMIT: u8 = 5;
+    /// Server at capacity.
+    pub const CAPACITY: u8 = 6;
+    /// Session evicted or expired.
+    pub const EXPIRED: u8 = 7;
+    /// A handler or render panicked.
+    pub const PANIC: u8 = 8;
+    /// Server shutting down.
+    pub const SHUTDOWN: u8 = 9;
+    /// Unknown hid or event.
+    pub const UNKNOWN_TARGET: u8 = 10;
+}
+
+/// Why a frame could not be decoded.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DecodeError {
+    /// The frame ended in the middle of a field (or is empty).
+    Truncated,
+    /// A varint used more bytes than needed (non-minimal) or than its type allows.
+    Overlong,
+    /// A varint's value does not fit its field's type.
+    Overflow,
+    /// A frame or string is longer than its limit.
+    TooLarge {
+        /// What was too large (`"frame"`, `"string"`).
+        what: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A string is not valid UTF-8.
+    BadUtf8,
+    /// The frame type byte is not one this decoder knows.
+    UnknownFrame(u8),
+    /// The event code is neither in `EVENTS` nor a hook/navigation code.
+    UnknownEvent(u8),
+    /// The patch operation code is not in the patch set.
+    UnknownOp(u8),
+    /// A count is larger than its limit.
+    TooMany {
+        /// What was counted (`"form fields"`, `"ops"`).
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// A byte that must be one of a few values (a flag, a status) is something else.
+    Invalid(&'static str),
+    /// Bytes follow the end of the frame.
+    Trailing,
+}
+
+impl DecodeError {
+    /// The close code a server (or client) sends when it rejects a frame for this reason.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_client, DecodeError, close};
+    /// assert_eq!(decode_client(&[0x7f]), Err(DecodeError::UnknownFrame(0x7f)));
+    /// assert_eq!(DecodeError::UnknownFrame(0x7f).close_code(), close::MALFORMED);
+    /// ```
+    pub fn close_code(&self) -> u8 {
+        match self {
+            DecodeError::TooLarge { .. } | DecodeError::TooMany { .. } => close::TOO_LARGE,
+            DecodeError::UnknownEvent(_) => close::UNKNOWN_TARGET,
+            _ => close::MALFORMED,
+        }
+    }
+
+    /// The variant's name, as used by the `"error"` field of the shared test vectors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DecodeError::Truncated => "Truncated",
+            DecodeError::Overlong => "Overlong",
+            DecodeError::Overflow => "Overflow",
+            DecodeError::TooLarge { .. } => "TooLarge",
+            DecodeError::BadUtf8 => "BadUtf8",
+            DecodeError::UnknownFrame(_) => "UnknownFrame",
+            DecodeError::UnknownEvent(_) => "UnknownEvent",
+            DecodeError::UnknownOp(_) => "UnknownOp",
+            DecodeError::TooMany { .. } => "TooMany",
+            DecodeError::Invalid(_) => "Invalid",
+            DecodeError::Trailing => "Trailing",
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Truncated => f.write_str("frame truncated"),
+            DecodeError::Overlong => f.write_str("overlong or non-minimal varint"),
+            DecodeError::Overflow => f.write_str("varint overflows its field"),
+            DecodeError::TooLarge { what, limit } => {
+                write!(f, "{what} larger than {limit} bytes")
+            }
+            DecodeError::BadUtf8 => f.write_str("string is not valid UTF-8"),
+            DecodeError::UnknownFrame(t) => write!(f, "unknown frame type 0x{t:02x}"),
+            DecodeError::UnknownEvent(c) => write!(f, "unknown event code 0x{c:02x}"),
+            DecodeError::UnknownOp(c) => write!(f, "unknown patch op 0x{c:02x}"),
+            DecodeError::TooMany { what, limit } => write!(f, "more than {limit} {what}"),
+            DecodeError::Invalid(what) => write!(f, "invalid {what}"),
+            DecodeError::Trailing => f.write_str("trailing bytes after frame"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}

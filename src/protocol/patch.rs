@@ -1,0 +1,292 @@
+//! The hot-path patch encoder: a [`PatchSink`] that writes ops straight into a reusable
+//! Patches frame buffer.
+//!
+//! Touches `vdom::patch` (the sink trait), `render` (subtrees travel as their SSR HTML)
+//! and the codec. The op count is known only at the end, and a varint's width depends on
+//! its value, so the ops are written after a gap as wide as the widest header; `finish`
+//! writes the header right-aligned into the gap and returns the frame from there. No byte
+//! of the ops is ever moved (measured against assembling from a scratch buffer in
+//! `benches/protocol.rs`).
+
+use crate::protocol::codec::put_str;
+use crate::protocol::server::{frame, op, put_child, put_hid};
+use crate::protocol::varint::put_u32;
+use crate::vdom::node::VNode;
+use crate::vdom::patch::{PatchSink, PropValue};
+
+/// Widest header: type, seq and ack as 10-byte `u64`s, count as a 5-byte `u32`.
+const GAP: usize = 1 + 10 + 10 + 5;
+
+/// Builds one Patches frame at a time into a buffer that is reused across frames.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_server, PatchEncoder, ServerFrame};
+/// use vango::vdom::PatchSink;
+/// let mut enc = PatchEncoder::new();
+/// enc.begin(1, 1);
+/// enc.set_text(3, 0, "Count: 1");
+/// assert_eq!(enc.op_count(), 1);
+/// let bytes = enc.finish();
+/// assert_eq!(&bytes[..7], &[0x82, 1, 1, 1, 0x01, 3, 0]);
+/// assert!(matches!(decode_server(bytes), Ok(ServerFrame::Patches { seq: 1, .. })));
+/// ```
+#[derive(Debug, Default)]
+pub struct PatchEncoder {
+    /// `GAP` bytes reserved for the header, then the ops.
+    buf: Vec<u8>,
+    seq: u64,
+    ack: u64,
+    count: u32,
+}
+
+impl PatchEncoder {
+    /// An encoder with no buffer yet (it grows on the first frame and is then reused).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An encoder whose buffer holds `bytes` of ops before it must grow.
+    pub fn with_capacity(bytes: usize) -> Self {
+        PatchEncoder {
+            buf: Vec::with_capacity(GAP + bytes),
+            ..Self::default()
+        }
+    }
+
+    /// Starts a new frame with patch seq `seq` acknowledging events up to `ack`,
+    /// discarding any ops of the previous frame (the buffer is kept).
+    #[inline]
+    pub fn begin(&mut self, seq: u64, ack: u64) {
+        self.buf.clear();
+        self.buf.resize(GAP, 0);
+        self.seq = seq;
+        self.ack = ack;
+        self.count = 0;
+    }
+
+    /// Whether no op has been written since [`begin`](Self::begin).
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Ops written since [`begin`](Self::begin). The session splits frames before
+    /// [`MAX_OPS`](crate::protocol::MAX_OPS).
+    #[inline]
+    pub fn op_count(&self) -> u32 {
+        self.count
+    }
+
+    /// Bytes of ops written so far (the frame is this plus a 4–26 byte header).
+    #[inline]
+    pub fn ops_len(&self) -> usize {
+        self.buf.len().saturating_sub(GAP)
+    }
+
+    /// Capacity of the reused buffer, for memory accounting.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Releases the buffer (for a session going idle after a large frame).
+    pub fn shrink(&mut self) {
+        self.buf = Vec::new();
+        self.count = 0;
+    }
+
+    /// Writes the header and returns the whole frame. May be called again after more ops.
+    pub fn finish(&mut self) -> &[u8] {
+        self.gap();
+        let mut head = [0u8; GAP];
+        let mut w = HeadWriter {
+            buf: &mut head,
+            len: 0,
+        };
+        w.push(frame::PATCHES);
+        w.varint(self.seq);
+        w.varint(self.ack);
+        w.varint(self.count as u64);
+        let len = w.len;
+        let start = GAP - len;
+        self.buf[start..GAP].copy_from_slice(&head[..len]);
+        &self.buf[start..]
+    }
+
+    /// Appends a PushUrl op.
+    pub fn push_url(&mut self, replace: bool, url: &str) {
+        self.op(op::PUSH_URL);
+        self.buf.push(replace as u8);
+        put_str(&mut self.buf, url);
+    }
+
+    /// Appends a HookEvent op (an event for the client hook on `hid`).
+    pub fn hook_event(&mut self, hid: u32, name: &str, payload: &str) {
+        self.count_op();
+        put_hid(&mut self.buf, op::HOOK_EVENT, hid);
+        put_str(&mut self.buf, name);
+        put_str(&mut self.buf, payload);
+    }
+
+    /// Appends a Focus op.
+    pub fn focus(&mut self, hid: u32) {
+        self.count_op();
+        put_hid(&mut self.buf, op::FOCUS, hid);
+    }
+
+    /// Appends a SetTitle op.
+    pub fn set_title(&mut self, title: &str) {
+        self.op(op::SET_TITLE);
+        put_str(&mut self.buf, title);
+    }
+
+    /// Appends an owned op (debug tools, resends).
+    pub fn op_owned(&mut self, op: &crate::protocol::Op) {
+        self.count_op();
+        op.encode(&mut self.buf);
+    }
+
+    #[inline]
+    fn gap(&mut self) {
+        // Ops written without `begin` belong to a frame with seq 0, ack 0.
+        if self.buf.len() < GAP {
+            self.buf.resize(GAP, 0);
+        }
+    }
+
+    #[inline]
+    fn count_op(&mut self) {
+        self.gap();
+        self.count += 1;
+    }
+
+    #[inline]
+    fn op(&mut self, code: u8) {
+        self.count_op();
+        self.buf.push(code);
+    }
+
+    fn subtree(&mut self, node: &VNode) {
+        // TODO(render_into): render straight into a reused String once the SSR lands.
+        let html = crate::render::to_html(node);
+        put_str(&mut self.buf, &html);
+    }
+}
+
+/// A varint writer over a stack array (the header never touches the heap).
+struct HeadWriter<'a> {
+    buf: &'a mut [u8; GAP],
+    len: usize,
+}
+
+impl HeadWriter<'_> {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.buf[self.len] = b;
+        self.len += 1;
+    }
+
+    #[inline]
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.push(v as u8);
+    }
+}
+
+impl PatchSink for PatchEncoder {
+    #[inline]
+    fn set_text(&mut self, parent: u32, index: u32, text: &str) {
+        self.count_op();
+        put_child(&mut self.buf, op::SET_TEXT, parent, index);
+        put_str(&mut self.buf, text);
+    }
+
+    fn set_attr(&mut self, hid: u32, name: &str, value: &str) {
+        self.count_op();
+        put_hid(&mut self.buf, op::SET_ATTR, hid);
+        put_str(&mut self.buf, name);
+        put_str(&mut self.buf, value);
+    }
+
+    fn remove_attr(&mut self, hid: u32, name: &str) {
+        self.count_op();
+        put_hid(&mut self.buf, op::REMOVE_ATTR, hid);
+        put_str(&mut self.buf, name);
+    }
+
+    fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>) {
+        self.count_op();
+        match value {
+            PropValue::Str(s) => {
+                put_hid(&mut self.buf, op::SET_PROP_STR, hid);
+                put_str(&mut self.buf, name);
+                put_str(&mut self.buf, s);
+            }
+            PropValue::Bool(b) => {
+                put_hid(&mut self.buf, op::SET_PROP_BOOL, hid);
+                put_str(&mut self.buf, name);
+                self.buf.push(b as u8);
+            }
+        }
+    }
+
+    fn insert_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        self.count_op();
+        put_child(&mut self.buf, op::INSERT_CHILD, parent, index);
+        self.subtree(node);
+    }
+
+    fn remove_child(&mut self, parent: u32, index: u32) {
+        self.count_op();
+        put_child(&mut self.buf, op::REMOVE_CHILD, parent, index);
+    }
+
+    fn move_child(&mut self, parent: u32, from: u32, to: u32) {
+        self.count_op();
+        put_child(&mut self.buf, op::MOVE_CHILD, parent, from);
+        put_u32(&mut self.buf, to);
+    }
+
+    fn replace_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        self.count_op();
+        put_child(&mut self.buf, op::REPLACE_CHILD, parent, index);
+        self.subtree(node);
+    }
+
+    fn replace_node(&mut self, hid: u32, node: &VNode) {
+        self.count_op();
+        put_hid(&mut self.buf, op::REPLACE_NODE, hid);
+        self.subtree(node);
+    }
+
+    fn set_inner_html(&mut self, hid: u32, html: &str) {
+        self.count_op();
+        put_hid(&mut self.buf, op::SET_INNER_HTML, hid);
+        put_str(&mut self.buf, html);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::varint::put_u64;
+
+    #[test]
+    fn header_widths_are_right_aligned() {
+        for (seq, ack) in [(0, 0), (1, 1), (300, 16384), (u64::MAX, u64::MAX)] {
+            let mut enc = PatchEncoder::new();
+            enc.begin(seq, ack);
+            enc.focus(5);
+            let bytes = enc.finish().to_vec();
+            let mut expect = vec![frame::PATCHES];
+            put_u64(&mut expect, seq);
+            put_u64(&mut expect, ack);
+            expect.extend_from_slice(&[1, op::FOCUS, 5]);
+            assert_eq!(bytes, expect);
+        }
+    }
+}

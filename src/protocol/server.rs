@@ -1,0 +1,460 @@
+//! Server → client frames: ServerHello, Patches, Ack, Ping, Pong, Reject, Close, Error;
+//! the owned op enum, encoders and the decoder (used by tests and the load generator).
+//!
+//! Touches `vdom::patch` (vdom ops decode into [`Patch`]) and the codec. The hot path
+//! (patches built by a diff) is [`PatchEncoder`](crate::protocol::PatchEncoder); this
+//! file's encoders are for the small control frames and for owned ops.
+
+use crate::protocol::codec::{put_str, Reader};
+use crate::protocol::error::DecodeError;
+use crate::protocol::varint::{put_u32, put_u64};
+use crate::protocol::{MAX_OPS, MAX_SERVER_FRAME};
+use crate::vdom::patch::{OwnedProp, Patch};
+
+/// Frame type bytes, server → client.
+pub mod frame {
+    /// ServerHello.
+    pub const HELLO: u8 = 0x81;
+    /// Patches.
+    pub const PATCHES: u8 = 0x82;
+    /// Ack.
+    pub const ACK: u8 = 0x83;
+    /// Ping.
+    pub const PING: u8 = 0x84;
+    /// Pong.
+    pub const PONG: u8 = 0x85;
+    /// Reject.
+    pub const REJECT: u8 = 0x86;
+    /// Close.
+    pub const CLOSE: u8 = 0x87;
+    /// Error.
+    pub const ERROR: u8 = 0x88;
+}
+
+/// Patch operation codes.
+pub mod op {
+    /// SetText.
+    pub const SET_TEXT: u8 = 0x01;
+    /// SetAttr.
+    pub const SET_ATTR: u8 = 0x02;
+    /// RemoveAttr.
+    pub const REMOVE_ATTR: u8 = 0x03;
+    /// SetPropStr.
+    pub const SET_PROP_STR: u8 = 0x04;
+    /// SetPropBool.
+    pub const SET_PROP_BOOL: u8 = 0x05;
+    /// InsertChild.
+    pub const INSERT_CHILD: u8 = 0x06;
+    /// RemoveChild.
+    pub const REMOVE_CHILD: u8 = 0x07;
+    /// MoveChild.
+    pub const MOVE_CHILD: u8 = 0x08;
+    /// ReplaceChild.
+    pub const REPLACE_CHILD: u8 = 0x09;
+    /// ReplaceNode.
+    pub const REPLACE_NODE: u8 = 0x0A;
+    /// SetInnerHtml.
+    pub const SET_INNER_HTML: u8 = 0x0B;
+    /// PushUrl.
+    pub const PUSH_URL: u8 = 0x20;
+    /// HookEvent.
+    pub const HOOK_EVENT: u8 = 0x21;
+    /// Focus.
+    pub const FOCUS: u8 = 0x22;
+    /// SetTitle.
+    pub const SET_TITLE: u8 = 0x23;
+}
+
+/// ServerHello status.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+pub enum HelloStatus {
+    /// A new session was created.
+    New = 0,
+    /// The session was resumed.
+    Resumed = 1,
+    /// The session is gone: the client reloads the page.
+    Gone = 2,
+}
+
+/// One patch operation, owned.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Op {
+    /// A DOM edit from the diff (`SetProp` covers SetPropStr and SetPropBool).
+    Patch(Patch),
+    /// Change the URL in the history without a reload.
+    PushUrl {
+        /// `true`: `history.replaceState`; `false`: `pushState`.
+        replace: bool,
+        /// Path and query.
+        url: String,
+    },
+    /// Deliver an event to the client hook on element `hid`.
+    HookEvent {
+        /// The hooked element.
+        hid: u32,
+        /// Event name.
+        name: String,
+        /// Payload (usually JSON text).
+        payload: String,
+    },
+    /// Focus element `hid`.
+    Focus(u32),
+    /// Set `document.title`.
+    SetTitle(String),
+}
+
+/// A frame sent by the server.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ServerFrame {
+    /// Answer to Hello.
+    ServerHello {
+        /// Protocol version chosen.
+        version: u8,
+        /// New, resumed or gone.
+        status: HelloStatus,
+        /// The session id (to send in the next Hello).
+        session: String,
+        /// Seq of the last event the server applied.
+        last_event_seq: u64,
+    },
+    /// DOM edits.
+    Patches {
+        /// Patch seq: 1 for the first Patches frame of a session, +1 per frame.
+        seq: u64,
+        /// Seq of the last event applied.
+        ack: u64,
+        /// The operations, applied in order.
+        ops: Vec<Op>,
+    },
+    /// Events up to this seq are applied and changed nothing.
+    Ack(u64),
+    /// Liveness probe.
+    Ping(u64),
+    /// Answer to a client Ping.
+    Pong(u64),
+    /// The event `seq` was not applied.
+    Reject {
+        /// The event's seq.
+        seq: u64,
+        /// Why (a [`close`](crate::protocol::close) code).
+        code: u8,
+    },
+    /// The server closes the connection.
+    Close {
+        /// A close code.
+        code: u8,
+        /// Human-readable reason.
+        reason: String,
+    },
+    /// The session is over; the client reloads.
+    Error {
+        /// An error code.
+        code: u8,
+        /// Human-readable message.
+        message: String,
+    },
+}
+
+impl Op {
+    /// Appends the op's bytes (op code and body) to `out`.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            Op::Patch(p) => match p {
+                Patch::SetText {
+                    parent,
+                    index,
+                    text,
+                } => {
+                    put_child(out, op::SET_TEXT, *parent, *index);
+                    put_str(out, text);
+                }
+                Patch::SetAttr { hid, name, value } => {
+                    put_hid(out, op::SET_ATTR, *hid);
+                    put_str(out, name);
+                    put_str(out, value);
+                }
+                Patch::RemoveAttr { hid, name } => {
+                    put_hid(out, op::REMOVE_ATTR, *hid);
+                    put_str(out, name);
+                }
+                Patch::SetProp { hid, name, value } => match value {
+                    OwnedProp::Str(s) => {
+                        put_hid(out, op::SET_PROP_STR, *hid);
+                        put_str(out, name);
+                        put_str(out, s);
+                    }
+                    OwnedProp::Bool(b) => {
+                        put_hid(out, op::SET_PROP_BOOL, *hid);
+                        put_str(out, name);
+                        out.push(*b as u8);
+                    }
+                },
+                Patch::InsertChild {
+                    parent,
+                    index,
+                    html,
+                } => {
+                    put_child(out, op::INSERT_CHILD, *parent, *index);
+                    put_str(out, html);
+                }
+                Patch::RemoveChild { parent, index } => {
+                    put_child(out, op::REMOVE_CHILD, *parent, *index)
+                }
+                Patch::MoveChild { parent, from, to } => {
+                    put_child(out, op::MOVE_CHILD, *parent, *from);
+                    put_u32(out, *to);
+                }
+                Patch::ReplaceChild {
+                    parent,
+                    index,
+                    html,
+                } => {
+                    put_child(out, op::REPLACE_CHILD, *parent, *index);
+                    put_str(out, html);
+                }
+                Patch::ReplaceNode { hid, html } => {
+                    put_hid(out, op::REPLACE_NODE, *hid);
+                    put_str(out, html);
+                }
+                Patch::SetInnerHtml { hid, html } => {
+                    put_hid(out, op::SET_INNER_HTML, *hid);
+                    put_str(out, html);
+                }
+            },
+            Op::PushUrl { replace, url } => {
+                out.extend_from_slice(&[op::PUSH_URL, *replace as u8]);
+                put_str(out, url);
+            }
+            Op::HookEvent { hid, name, payload } => {
+                put_hid(out, op::HOOK_EVENT, *hid);
+                put_str(out, name);
+                put_str(out, payload);
+            }
+            Op::Focus(hid) => put_hid(out, op::FOCUS, *hid),
+            Op::SetTitle(title) => {
+                out.push(op::SET_TITLE);
+                put_str(out, title);
+            }
+        }
+    }
+}
+
+#[inline]
+pub(crate) fn put_hid(out: &mut Vec<u8>, code: u8, hid: u32) {
+    out.push(code);
+    put_u32(out, hid);
+}
+
+#[inline]
+pub(crate) fn put_child(out: &mut Vec<u8>, code: u8, parent: u32, index: u32) {
+    out.push(code);
+    put_u32(out, parent);
+    put_u32(out, index);
+}
+
+impl ServerFrame {
+    /// Appends the frame's bytes to `out`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::ServerFrame;
+    /// let mut out = Vec::new();
+    /// ServerFrame::Ack(300).encode(&mut out);
+    /// assert_eq!(out, [0x83, 0xac, 0x02]);
+    /// ```
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        match self {
+            ServerFrame::ServerHello {
+                version,
+                status,
+                session,
+                last_event_seq,
+            } => {
+                out.extend_from_slice(&[frame::HELLO, *version, *status as u8]);
+                put_str(out, session);
+                put_u64(out, *last_event_seq);
+            }
+            ServerFrame::Patches { seq, ack, ops } => {
+                out.push(frame::PATCHES);
+                put_u64(out, *seq);
+                put_u64(out, *ack);
+                put_u32(out, ops.len() as u32);
+                for op in ops {
+                    op.encode(out);
+                }
+            }
+            ServerFrame::Ack(seq) => encode_seq(out, frame::ACK, *seq),
+            ServerFrame::Ping(n) => encode_seq(out, frame::PING, *n),
+            ServerFrame::Pong(n) => encode_seq(out, frame::PONG, *n),
+            ServerFrame::Reject { seq, code } => {
+                encode_seq(out, frame::REJECT, *seq);
+                out.push(*code);
+            }
+            ServerFrame::Close { code, reason } => {
+                out.extend_from_slice(&[frame::CLOSE, *code]);
+                put_str(out, reason);
+            }
+            ServerFrame::Error { code, message } => {
+                out.extend_from_slice(&[frame::ERROR, *code]);
+                put_str(out, message);
+            }
+        }
+    }
+}
+
+/// Appends a frame made of a type byte and one `uv` (Ack, Ping, Pong).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{encode_seq, server::frame};
+/// let mut out = Vec::new();
+/// encode_seq(&mut out, frame::ACK, 5);
+/// assert_eq!(out, [0x83, 5]);
+/// ```
+#[inline]
+pub fn encode_seq(out: &mut Vec<u8>, frame_type: u8, seq: u64) {
+    out.push(frame_type);
+    put_u64(out, seq);
+}
+
+/// Decodes one server → client frame (one whole WebSocket message).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_server, ServerFrame};
+/// assert_eq!(decode_server(&[0x83, 0xac, 0x02]), Ok(ServerFrame::Ack(300)));
+/// ```
+pub fn decode_server(bytes: &[u8]) -> Result<ServerFrame, DecodeError> {
+    if bytes.len() > MAX_SERVER_FRAME {
+        return Err(DecodeError::TooLarge {
+            what: "frame",
+            limit: MAX_SERVER_FRAME,
+        });
+    }
+    let mut r = Reader::new(bytes);
+    let frame = match r.u8()? {
+        frame::HELLO => {
+            let version = r.u8()?;
+            let status = match r.u8()? {
+                0 => HelloStatus::New,
+                1 => HelloStatus::Resumed,
+                2 => HelloStatus::Gone,
+                _ => return Err(DecodeError::Invalid("hello status")),
+            };
+            ServerFrame::ServerHello {
+                version,
+                status,
+                session: r.string(MAX_SERVER_FRAME)?,
+                last_event_seq: r.u64()?,
+            }
+        }
+        frame::PATCHES => {
+            let seq = r.u64()?;
+            let ack = r.u64()?;
+            // The smallest op (Focus, SetTitle "") is two bytes. An `Op` is ~30x larger
+            // than that, so reserve a little and let the ops actually decoded grow it.
+            let n = r.count("ops", MAX_OPS, 2)?;
+            let mut ops = Vec::with_capacity(n.min(256));
+            for _ in 0..n {
+                ops.push(decode_op(&mut r)?);
+            }
+            ServerFrame::Patches { seq, ack, ops }
+        }
+        frame::ACK => ServerFrame::Ack(r.u64()?),
+        frame::PING => ServerFrame::Ping(r.u64()?),
+        frame::PONG => ServerFrame::Pong(r.u64()?),
+        frame::REJECT => ServerFrame::Reject {
+            seq: r.u64()?,
+            code: r.u8()?,
+        },
+        frame::CLOSE => ServerFrame::Close {
+            code: r.u8()?,
+            reason: r.string(MAX_SERVER_FRAME)?,
+        },
+        frame::ERROR => ServerFrame::Error {
+            code: r.u8()?,
+            message: r.string(MAX_SERVER_FRAME)?,
+        },
+        t => return Err(DecodeError::UnknownFrame(t)),
+    };
+    r.finish()?;
+    Ok(frame)
+}
+
+fn decode_op(r: &mut Reader<'_>) -> Result<Op, DecodeError> {
+    const L: usize = MAX_SERVER_FRAME;
+    let patch = match r.u8()? {
+        op::SET_TEXT => Patch::SetText {
+            parent: r.u32()?,
+            index: r.u32()?,
+            text: r.string(L)?,
+        },
+        op::SET_ATTR => Patch::SetAttr {
+            hid: r.u32()?,
+            name: r.string(L)?,
+            value: r.string(L)?,
+        },
+        op::REMOVE_ATTR => Patch::RemoveAttr {
+            hid: r.u32()?,
+            name: r.string(L)?,
+        },
+        op::SET_PROP_STR => Patch::SetProp {
+            hid: r.u32()?,
+            name: r.string(L)?,
+            value: OwnedProp::Str(r.string(L)?),
+        },
+        op::SET_PROP_BOOL => Patch::SetProp {
+            hid: r.u32()?,
+            name: r.string(L)?,
+            value: OwnedProp::Bool(r.bool("prop bool")?),
+        },
+        op::INSERT_CHILD => Patch::InsertChild {
+            parent: r.u32()?,
+            index: r.u32()?,
+            html: r.string(L)?,
+        },
+        op::REMOVE_CHILD => Patch::RemoveChild {
+            parent: r.u32()?,
+            index: r.u32()?,
+        },
+        op::MOVE_CHILD => Patch::MoveChild {
+            parent: r.u32()?,
+            from: r.u32()?,
+            to: r.u32()?,
+        },
+        op::REPLACE_CHILD => Patch::ReplaceChild {
+            parent: r.u32()?,
+            index: r.u32()?,
+            html: r.string(L)?,
+        },
+        op::REPLACE_NODE => Patch::ReplaceNode {
+            hid: r.u32()?,
+            html: r.string(L)?,
+        },
+        op::SET_INNER_HTML => Patch::SetInnerHtml {
+            hid: r.u32()?,
+            html: r.string(L)?,
+        },
+        op::PUSH_URL => {
+            return Ok(Op::PushUrl {
+                replace: r.bool("push url mode")?,
+                url: r.string(L)?,
+            })
+        }
+        op::HOOK_EVENT => {
+            return Ok(Op::HookEvent {
+                hid: r.u32()?,
+                name: r.string(L)?,
+                payload: r.string(L)?,
+            })
+        }
+        op::FOCUS => return Ok(Op::Focus(r.u32()?)),
+        op::SET_TITLE => return Ok(Op::SetTitle(r.string(L)?)),
+        c => return Err(DecodeError::UnknownOp(c)),
+    };
+    Ok(Op::Patch(patch))
+}

@@ -1,0 +1,174 @@
+//! Embedded static assets: ETag / If-None-Match (304) and gzip-precompressed variants.
+//!
+//! Pure functions of the request headers; no I/O.
+
+use std::borrow::Cow;
+
+use super::http::{Request, Response};
+
+/// The thin client served at `/_vango/client.js` (`client/dist`, built by `client/build`).
+pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
+/// The gzip-precompressed variant of [`CLIENT_JS`].
+pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
+
+/// An asset compiled into the binary, served with a strong ETag and an optional gzip variant.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::StaticAsset;
+/// let a = StaticAsset::new("/robots.txt", "text/plain", b"User-agent: *\n", None);
+/// assert!(a.etag().starts_with('"'));
+/// ```
+#[derive(Clone, Debug)]
+pub struct StaticAsset {
+    path: Cow<'static, str>,
+    content_type: &'static str,
+    body: &'static [u8],
+    gzip: Option<&'static [u8]>,
+    etag: String,
+    etag_gz: String,
+}
+
+/// FNV-1a 64-bit: a content hash for ETags (not a security boundary).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl StaticAsset {
+    /// An asset at `path` with its identity bytes and, optionally, the same bytes gzipped.
+    pub fn new(
+        path: impl Into<Cow<'static, str>>,
+        content_type: &'static str,
+        body: &'static [u8],
+        gzip: Option<&'static [u8]>,
+    ) -> Self {
+        let h = fnv1a64(body);
+        StaticAsset {
+            path: path.into(),
+            content_type,
+            body,
+            gzip,
+            etag: format!("\"{h:016x}\""),
+            etag_gz: format!("\"{h:016x}-gz\""),
+        }
+    }
+
+    /// The built-in thin client at `/_vango/client.js`.
+    pub fn client_js() -> Self {
+        Self::new(
+            "/_vango/client.js",
+            "text/javascript; charset=utf-8",
+            CLIENT_JS,
+            Some(CLIENT_JS_GZ),
+        )
+    }
+
+    /// The URL path this asset answers.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The strong ETag of the identity variant (quoted).
+    pub fn etag(&self) -> &str {
+        &self.etag
+    }
+
+    /// Answers a GET or HEAD for this asset: 304 on a matching `If-None-Match`, the gzip
+    /// variant when the client accepts it, `Vary: Accept-Encoding` whenever a variant exists.
+    pub fn respond(&self, req: &Request<'_>) -> Response {
+        let gz = match self.gzip {
+            Some(g) if accepts_gzip(req.header("accept-encoding")) => Some(g),
+            _ => None,
+        };
+        let etag = if gz.is_some() {
+            &self.etag_gz
+        } else {
+            &self.etag
+        };
+        let mut resp = if etag_matches(req.header("if-none-match"), etag) {
+            Response::new(304)
+        } else {
+            let mut r = Response::new(200).header("Content-Type", self.content_type);
+            r = match gz {
+                Some(g) => r.header("Content-Encoding", "gzip").body_static(g),
+                None => r.body_static(self.body),
+            };
+            r
+        };
+        resp = resp
+            .header("ETag", etag.clone())
+            .header("Cache-Control", "public, max-age=0, must-revalidate");
+        if self.gzip.is_some() {
+            resp = resp.header("Vary", "Accept-Encoding");
+        }
+        resp
+    }
+}
+
+/// `true` when `Accept-Encoding` lists `gzip` (or `*`) with a non-zero q-value.
+pub fn accepts_gzip(value: Option<&[u8]>) -> bool {
+    let Some(v) = value.and_then(|v| std::str::from_utf8(v).ok()) else {
+        return false;
+    };
+    v.split(',').any(|item| {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        if !(name.eq_ignore_ascii_case("gzip") || name == "*") {
+            return false;
+        }
+        !parts.any(|p| {
+            let p = p.trim();
+            p.len() > 2
+                && p[..2].eq_ignore_ascii_case("q=")
+                && p[2..].trim().parse::<f32>().is_ok_and(|q| q <= 0.0)
+        })
+    })
+}
+
+/// `true` when an `If-None-Match` value matches `etag` (weak comparison, `*` matches).
+pub fn etag_matches(value: Option<&[u8]>, etag: &str) -> bool {
+    let Some(v) = value.and_then(|v| std::str::from_utf8(v).ok()) else {
+        return false;
+    };
+    v.split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_acceptance() {
+        assert!(accepts_gzip(Some(b"gzip, deflate, br")));
+        assert!(accepts_gzip(Some(b"br;q=1.0, GZIP;q=0.5")));
+        assert!(accepts_gzip(Some(b"*")));
+        assert!(!accepts_gzip(Some(b"gzip;q=0")));
+        assert!(!accepts_gzip(Some(b"br, deflate")));
+        assert!(!accepts_gzip(Some(b"xgzip")));
+        assert!(!accepts_gzip(None));
+    }
+
+    #[test]
+    fn etag_matching() {
+        assert!(etag_matches(Some(b"\"a\", \"b\""), "\"b\""));
+        assert!(etag_matches(Some(b"W/\"b\""), "\"b\""));
+        assert!(etag_matches(Some(b"*"), "\"b\""));
+        assert!(!etag_matches(Some(b"\"bb\""), "\"b\""));
+        assert!(!etag_matches(None, "\"b\""));
+    }
+
+    #[test]
+    fn etag_depends_on_content() {
+        let a = StaticAsset::new("/a", "text/plain", b"one", None);
+        let b = StaticAsset::new("/a", "text/plain", b"two", None);
+        assert_ne!(a.etag(), b.etag());
+    }
+}

@@ -1,0 +1,117 @@
+//! One core's context: its index, executor handle, shutdown signal, metrics, peer inboxes.
+//!
+//! A [`Core`] is `!Send` and lives on its worker thread; the only things that cross cores
+//! are [`CoreMsg`] closures sent over `flume` and the shared read-only [`Shared`] block.
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use async_executor::LocalExecutor;
+
+use super::assets::StaticAsset;
+use super::metrics::CoreMetrics;
+use super::Limits;
+
+/// Work sent to another core: runs there, on that core's thread, with that core's context.
+pub type CoreMsg = Box<dyn FnOnce(&Rc<Core>) + Send>;
+
+/// Read-only state shared by every core (built once before the workers start).
+pub struct Shared {
+    pub(crate) limits: Limits,
+    pub(crate) metrics: Box<[CoreMetrics]>,
+    pub(crate) peers: Box<[flume::Sender<CoreMsg>]>,
+    pub(crate) assets: Vec<StaticAsset>,
+}
+
+/// The per-core context handed to services: which core this is, how to spawn local tasks,
+/// how to reach other cores, and whether shutdown has begun.
+pub struct Core {
+    index: usize,
+    ex: Weak<LocalExecutor<'static>>,
+    shared: Arc<Shared>,
+    stopping: Cell<bool>,
+    stop_rx: smol::channel::Receiver<()>,
+    // Kept so the channel stays open until `begin_stop` closes it.
+    _stop_tx: smol::channel::Sender<()>,
+}
+
+impl Core {
+    pub(crate) fn new(index: usize, ex: Weak<LocalExecutor<'static>>, shared: Arc<Shared>) -> Self {
+        let (_stop_tx, stop_rx) = smol::channel::bounded(1);
+        Core {
+            index,
+            ex,
+            shared,
+            stopping: Cell::new(false),
+            stop_rx,
+            _stop_tx,
+        }
+    }
+
+    /// This core's index, `0..cores()`.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// How many cores the server runs.
+    pub fn cores(&self) -> usize {
+        self.shared.peers.len()
+    }
+
+    /// The configured limits.
+    pub fn limits(&self) -> &Limits {
+        &self.shared.limits
+    }
+
+    /// This core's counters.
+    pub fn metrics(&self) -> &CoreMetrics {
+        &self.shared.metrics[self.index]
+    }
+
+    /// Every core's counters, for `/metrics`.
+    pub fn all_metrics(&self) -> &[CoreMetrics] {
+        &self.shared.metrics
+    }
+
+    pub(crate) fn assets(&self) -> &[StaticAsset] {
+        &self.shared.assets
+    }
+
+    /// Spawns a task on this core's executor (it never leaves this thread).
+    /// Does nothing once the executor is gone (the core has stopped).
+    pub fn spawn(&self, fut: impl Future<Output = ()> + 'static) {
+        if let Some(ex) = self.ex.upgrade() {
+            ex.spawn(fut).detach();
+        }
+    }
+
+    /// Sends `msg` to run on core `index`. Returns `false` if that core has stopped
+    /// (or `index` is out of range).
+    pub fn send_to(&self, index: usize, msg: CoreMsg) -> bool {
+        match self.shared.peers.get(index) {
+            Some(tx) => tx.send(msg).is_ok(),
+            None => false,
+        }
+    }
+
+    /// `true` once shutdown has begun: finish what is in flight, take nothing new.
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.get()
+    }
+
+    pub(crate) fn begin_stop(&self) {
+        self.stopping.set(true);
+        self.stop_rx.close();
+    }
+
+    /// A future that resolves when shutdown begins. Create it once per connection and keep
+    /// it pinned across loop iterations (each instance registers one listener).
+    pub fn stopped(&self) -> impl Future<Output = ()> + 'static {
+        let rx = self.stop_rx.clone();
+        async move {
+            let _ = rx.recv().await;
+        }
+    }
+}

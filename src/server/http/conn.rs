@@ -1,0 +1,307 @@
+//! One connection's life: read, parse every buffered request, answer in order, flush,
+//! repeat (keep-alive, pipelining); timeouts; upgrade to a WebSocket.
+//!
+//! Runs inside the connection's task on its accepting core; touches only its own socket.
+
+use std::future::Future;
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use async_io::{Async, Timer};
+use async_tungstenite::tungstenite::protocol::Role;
+use async_tungstenite::WebSocketStream;
+use futures_lite::{future, AsyncReadExt, AsyncWriteExt};
+
+use super::request::{parse, Parsed, Request};
+use super::response::Response;
+use crate::server::core::Core;
+use crate::server::websocket::{self, ConnInfo, Service, Upgraded, WS_PATH};
+use crate::server::MAX_HEADERS_CAP;
+
+/// What the connection does after answering everything buffered.
+enum Step {
+    /// Read more bytes.
+    Read,
+    /// Flush and close.
+    Close,
+    /// Flush the 101 and hand the socket to the WebSocket layer.
+    Upgrade,
+}
+
+/// Stop parsing more pipelined requests once this much output waits (flush first).
+const OUT_HIGH_WATER: usize = 64 * 1024;
+/// Read granularity; the buffer grows only as far as the limits allow.
+const READ_CHUNK: usize = 1024;
+
+/// Serves one accepted connection until it closes or upgrades.
+///
+/// A plain fn returning `async move`: an `async fn` would keep a second copy of each
+/// argument in the future (rust-lang/rust#62958), and this future is per-connection memory.
+#[allow(
+    clippy::manual_async_fn,
+    reason = "avoids rust-lang/rust#62958 argument copies"
+)]
+pub fn serve<S: Service>(
+    mut stream: Async<TcpStream>,
+    peer: SocketAddr,
+    core: Rc<Core>,
+    svc: Rc<S>,
+) -> impl Future<Output = ()> {
+    async move {
+        let mut buf = Vec::new();
+        // The HTTP phase is a sub-future: its state overlaps the WebSocket phase's.
+        if !http_phase(&mut stream, &mut buf, &core, &*svc).await {
+            return;
+        }
+        core.metrics().upgrades.fetch_add(1, Relaxed);
+        let config = Some(websocket::ws_config(core.limits()));
+        // One expression: a named `ws` local would keep a second 328-byte slot.
+        svc.websocket(
+            WebSocketStream::from_raw_socket(Upgraded::new(stream, buf), Role::Server, config)
+                .await,
+            ConnInfo { peer },
+        )
+        .await;
+    }
+}
+
+/// Keep-alive request loop. Returns `true` when the connection upgrades to a WebSocket
+/// (the 101 is written; `buf` holds the bytes read past the head), `false` when it closed.
+async fn http_phase<S: Service>(
+    stream: &mut Async<TcpStream>,
+    buf: &mut Vec<u8>,
+    core: &Core,
+    svc: &S,
+) -> bool {
+    let limits = core.limits();
+    let mut out: Vec<u8> = Vec::new();
+    let mut started: Option<Instant> = None;
+    let mut stop = pin!(core.stopped());
+    loop {
+        let step = process(buf, &mut out, core, svc);
+        if !out.is_empty() {
+            if write_timed(stream, &out, limits.header_timeout)
+                .await
+                .is_err()
+            {
+                return false;
+            }
+            out.clear();
+            if out.capacity() > 16 * 1024 {
+                out = Vec::new();
+            }
+        }
+        match step {
+            Step::Read => {}
+            Step::Close => {
+                linger_close(stream, buf).await;
+                return false;
+            }
+            Step::Upgrade => return true,
+        }
+        let idle = buf.is_empty();
+        let deadline = if idle {
+            started = None;
+            if buf.capacity() > 2 * READ_CHUNK {
+                *buf = Vec::new();
+            }
+            if core.is_stopping() {
+                return false;
+            }
+            Instant::now() + limits.idle_timeout
+        } else {
+            *started.get_or_insert_with(Instant::now) + limits.header_timeout
+        };
+        let len = buf.len();
+        if buf.capacity() - len < READ_CHUNK / 2 {
+            buf.reserve(READ_CHUNK.max(len));
+        }
+        buf.resize(buf.capacity(), 0);
+        let read = async { Some(stream.read(&mut buf[len..]).await) };
+        let timeout = async {
+            Timer::at(deadline).await;
+            None
+        };
+        let stopped = async {
+            if idle {
+                (&mut stop).await;
+            } else {
+                future::pending::<()>().await;
+            }
+            None
+        };
+        match future::or(read, future::or(timeout, stopped)).await {
+            Some(Ok(n)) if n > 0 => buf.truncate(len + n),
+            // EOF, error, timeout (slowloris or idle) or shutdown while idle: close.
+            _ => return false,
+        }
+    }
+}
+
+/// Writes `out` entirely, or fails after `limit` (a client that never reads).
+async fn write_timed(stream: &mut Async<TcpStream>, out: &[u8], limit: Duration) -> io::Result<()> {
+    let write = async { stream.write_all(out).await };
+    let timeout = async {
+        Timer::after(limit).await;
+        Err(io::ErrorKind::TimedOut.into())
+    };
+    future::or(write, timeout).await
+}
+
+/// Closes after an answer: half-close, then drain briefly so unread request bytes do not
+/// turn the close into a reset that destroys the answer before the client reads it.
+async fn linger_close(stream: &mut Async<TcpStream>, scratch: &mut Vec<u8>) {
+    let _ = stream.get_ref().shutdown(Shutdown::Write);
+    // Reuse the read buffer: a stack array here would sit in every connection's future.
+    scratch.clear();
+    scratch.resize(512, 0);
+    let drain = async {
+        let mut total = 0usize;
+        while total < 256 * 1024 {
+            match stream.read(scratch).await {
+                Ok(n) if n > 0 => total += n,
+                _ => break,
+            }
+        }
+    };
+    future::or(drain, async {
+        Timer::after(Duration::from_millis(500)).await;
+    })
+    .await;
+}
+
+/// Parses and answers every complete request in `buf`, appending answers to `out` in order.
+/// Consumed bytes leave `buf`; on `Step::Upgrade` what is left in `buf` belongs to the
+/// WebSocket. Synchronous, so the header array never lives in the connection's future.
+fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &S) -> Step {
+    let limits = core.limits();
+    let mut consumed = 0;
+    let step = loop {
+        if consumed == buf.len() || out.len() >= OUT_HIGH_WATER {
+            break Step::Read;
+        }
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS_CAP];
+        let n = limits.max_headers.clamp(1, MAX_HEADERS_CAP);
+        let (req, used) = match parse(&buf[consumed..], &mut headers[..n], limits) {
+            Ok(Parsed::Complete(req, used)) => (req, used),
+            Ok(Parsed::Partial(_)) => break Step::Read,
+            Err(e) => {
+                core.metrics().reject(e.status());
+                let mut msg = e.to_string().into_bytes();
+                msg.push(b'\n');
+                Response::new(e.status())
+                    .header("Content-Type", "text/plain; charset=utf-8")
+                    .body(msg)
+                    .write_to(out, false, true);
+                break Step::Close;
+            }
+        };
+        core.metrics()
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        consumed += used;
+        if req.path() == WS_PATH {
+            match websocket::check_handshake(&req) {
+                Ok(accept) if !core.is_stopping() => {
+                    websocket::write_switching(out, &accept);
+                    break Step::Upgrade;
+                }
+                Ok(_) => {
+                    Response::error(503).write_to(out, false, true);
+                    break Step::Close;
+                }
+                Err(status) => {
+                    core.metrics().reject(status);
+                    let mut r = Response::error(status);
+                    if status == 426 {
+                        r = r.header("Sec-WebSocket-Version", "13");
+                    }
+                    r.write_to(out, false, true);
+                    break Step::Close;
+                }
+            }
+        }
+        let resp = route(&req, core, svc);
+        if resp.status() >= 400 {
+            core.metrics().reject(resp.status());
+        }
+        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping();
+        resp.write_to(out, req.method() == "HEAD", close);
+        if close {
+            break Step::Close;
+        }
+    };
+    buf.drain(..consumed);
+    step
+}
+
+/// Built-in routes first, then the service.
+fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Response {
+    let path = req.path();
+    let builtin =
+        path == "/healthz" || path == "/metrics" || core.assets().iter().any(|a| a.path() == path);
+    if builtin && !req.is_get_or_head() {
+        return Response::error(405).header("Allow", "GET, HEAD");
+    }
+    match path {
+        "/healthz" => Response::new(200)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .header("Cache-Control", "no-store")
+            .body_static(b"ok"),
+        "/metrics" => {
+            let mut text = String::with_capacity(4096);
+            crate::server::metrics::render(core.all_metrics(), &mut text);
+            Response::new(200)
+                .header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .header("Cache-Control", "no-store")
+                .body(text.into_bytes())
+        }
+        _ => match core.assets().iter().find(|a| a.path() == path) {
+            Some(asset) => asset.respond(req),
+            None => svc.handle(req),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::server::core::Shared;
+    use crate::server::metrics::CoreMetrics;
+    use crate::server::websocket::Echo;
+
+    /// Memory per connection is the budget (DESIGN.md: ≤ 5 KiB per idle session): the
+    /// whole connection task, WebSocket phase included, must stay small.
+    #[test]
+    fn connection_future_is_small() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let stream = Async::new(client).unwrap();
+        let (tx, _rx) = flume::unbounded();
+        let shared = Arc::new(Shared {
+            limits: Default::default(),
+            metrics: vec![CoreMetrics::default()].into(),
+            peers: vec![tx].into(),
+            assets: Vec::new(),
+        });
+        let ex = Rc::new(async_executor::LocalExecutor::new());
+        let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
+        let svc = Rc::new(Echo::new(&core));
+        let fut = serve(stream, listener.local_addr().unwrap(), core, svc);
+        let size = std::mem::size_of_val(&fut);
+        println!("connection future (echo service): {size} bytes");
+        fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let echo = ret_size(crate::server::websocket::echo_for_size);
+        let ws = std::mem::size_of::<crate::server::WebSocket>();
+        println!("  of which the echo loop: {echo} bytes (its WebSocketStream: {ws} bytes)");
+        assert!(size <= 1024, "connection future grew to {size} bytes");
+    }
+}

@@ -1,0 +1,185 @@
+//! Responses and their HTTP/1.1 serialization into the connection's output buffer.
+//!
+//! Pure: builds bytes, does no I/O.
+
+use std::borrow::Cow;
+use std::io::Write as _;
+
+/// A response a route or the framework returns.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::Response;
+/// let r = Response::new(200).header("Content-Type", "text/plain").body(b"hi".to_vec());
+/// assert_eq!((r.status(), r.body_bytes()), (200, &b"hi"[..]));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Response {
+    status: u16,
+    headers: Vec<(&'static str, Cow<'static, str>)>,
+    body: Body,
+    close: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Response {
+    /// An empty response with `status`.
+    pub fn new(status: u16) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Body::Static(b""),
+            close: false,
+        }
+    }
+
+    /// A `text/plain` response whose body is the status's reason phrase.
+    pub fn error(status: u16) -> Self {
+        Self::new(status)
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .body_static(reason(status).as_bytes())
+    }
+
+    /// A `text/html` page.
+    pub fn html(body: Vec<u8>) -> Self {
+        Self::new(200)
+            .header("Content-Type", "text/html; charset=utf-8")
+            .body(body)
+    }
+
+    /// Adds a header. `Content-Length` and `Connection` are written by the server.
+    pub fn header(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets an owned body.
+    pub fn body(mut self, body: Vec<u8>) -> Self {
+        self.body = Body::Owned(body);
+        self
+    }
+
+    /// Sets a static body (no copy until it is written).
+    pub fn body_static(mut self, body: &'static [u8]) -> Self {
+        self.body = Body::Static(body);
+        self
+    }
+
+    /// Asks the server to close the connection after this response.
+    pub fn close(mut self) -> Self {
+        self.close = true;
+        self
+    }
+
+    /// The status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body bytes.
+    pub fn body_bytes(&self) -> &[u8] {
+        match &self.body {
+            Body::Static(b) => b,
+            Body::Owned(b) => b,
+        }
+    }
+
+    /// The first header value named `name` (ASCII case-insensitive).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| &**v)
+    }
+
+    pub(crate) fn wants_close(&self) -> bool {
+        self.close
+    }
+
+    /// Appends the response to `out`; `head_only` (HEAD) omits the body but keeps its length.
+    pub fn write_to(&self, out: &mut Vec<u8>, head_only: bool, close: bool) {
+        let _ = write!(out, "HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (n, v) in &self.headers {
+            out.extend_from_slice(n.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(v.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        let body = self.body_bytes();
+        // 1xx, 204 and 304 carry no body and no Content-Length.
+        let bodiless = self.status < 200 || self.status == 204 || self.status == 304;
+        if !bodiless {
+            let _ = write!(out, "Content-Length: {}\r\n", body.len());
+        }
+        if close {
+            out.extend_from_slice(b"Connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        if !head_only && !bodiless {
+            out.extend_from_slice(body);
+        }
+    }
+}
+
+/// The reason phrase for the statuses this server sends.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        101 => "Switching Protocols",
+        200 => "OK",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        426 => "Upgrade Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
+        _ => "Unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_head_and_body() {
+        let mut out = Vec::new();
+        Response::new(200)
+            .header("X-A", "b")
+            .body_static(b"abc")
+            .write_to(&mut out, false, true);
+        assert_eq!(
+            out,
+            b"HTTP/1.1 200 OK\r\nX-A: b\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc"
+        );
+        out.clear();
+        Response::new(200)
+            .body_static(b"abc")
+            .write_to(&mut out, true, false);
+        assert_eq!(out, b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n");
+        out.clear();
+        Response::new(304)
+            .body_static(b"abc")
+            .write_to(&mut out, false, false);
+        assert_eq!(out, b"HTTP/1.1 304 Not Modified\r\n\r\n");
+    }
+}

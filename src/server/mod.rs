@@ -1,0 +1,82 @@
+//! Thread-per-core server: runtime (threads, accept, shutdown), HTTP/1.1, WebSocket, metrics.
+//!
+//! May touch sockets, threads and the OS; knows nothing about components or the diff.
+//! Data flows one way: `runtime` accepts a socket on one core, `http::conn` parses requests
+//! and answers them (built-in routes, static assets, then the [`Service`]), and an upgrade
+//! at `/_vango/ws` hands the socket to [`Service::websocket`] on the same core for life.
+
+pub mod app;
+pub mod assets;
+pub mod core;
+pub mod http;
+pub mod metrics;
+pub mod runtime;
+pub mod session;
+pub mod websocket;
+
+use std::time::Duration;
+
+pub use self::app::App;
+pub use self::assets::StaticAsset;
+pub use self::core::{Core, CoreMsg};
+pub use self::http::{Request, Response};
+pub use self::metrics::CoreMetrics;
+pub use self::runtime::{RunningServer, Server, ShutdownHandle};
+pub use self::websocket::{ConnInfo, Service, WebSocket};
+
+/// Bounds the server enforces on every connection; each has a safe default.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// let limits = vango::server::Limits {
+///     header_timeout: Duration::from_secs(2),
+///     ..Default::default()
+/// };
+/// assert_eq!(limits.max_body, 64 * 1024);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Longest request line (method, target, version) in bytes; longer is answered 414.
+    pub max_request_line: usize,
+    /// Largest request head (request line plus headers) in bytes; larger is answered 431.
+    pub max_head: usize,
+    /// Most header fields in one request (at most 64); more is answered 431.
+    pub max_headers: usize,
+    /// Largest `Content-Length` body accepted; larger is answered 413.
+    pub max_body: usize,
+    /// Time allowed for a whole request (head and body) from its first byte (slowloris bound).
+    pub header_timeout: Duration,
+    /// Time an idle keep-alive connection may wait for its next request.
+    pub idle_timeout: Duration,
+    /// Time in-flight work gets to finish after shutdown begins.
+    pub shutdown_grace: Duration,
+    /// Largest client → server WebSocket message and frame (PROTOCOL.md: 64 KiB).
+    pub max_ws_message: usize,
+    /// Most open connections per core; beyond it the core pauses accepting.
+    pub max_connections_per_core: usize,
+    /// A WebSocket session that sends nothing for this long is dropped (the client pings
+    /// every 20 s).
+    pub ws_idle_timeout: Duration,
+}
+
+/// The hard cap on header fields: the parser's header array lives on the stack.
+pub const MAX_HEADERS_CAP: usize = 64;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_request_line: 8 * 1024,
+            max_head: 16 * 1024,
+            max_headers: 48,
+            max_body: 64 * 1024,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            shutdown_grace: Duration::from_secs(5),
+            max_ws_message: 64 * 1024,
+            max_connections_per_core: 100_000,
+            ws_idle_timeout: Duration::from_secs(60),
+        }
+    }
+}

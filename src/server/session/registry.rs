@@ -1,0 +1,270 @@
+//! Each core's sessions: a thread-local map from id to `Rc<RefCell<Session>>`, the ring of
+//! recent Patches frames kept for resume, and the sweeper that expires detached sessions.
+//!
+//! Never crosses threads: a session is reached only on the core whose id it carries.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+use async_io::Timer;
+use async_tungstenite::tungstenite::Bytes;
+use futures_lite::future;
+
+use super::{SessionConfig, SessionId, View};
+use crate::protocol::PatchEncoder;
+use crate::server::core::Core;
+use crate::server::metrics::CoreMetrics;
+use crate::vdom::PatchSink;
+
+/// One tab's state: its mounted view, sequence numbers and recent frames.
+pub struct Session {
+    pub(crate) id: SessionId,
+    pub(crate) view: Box<dyn View>,
+    pub(crate) enc: PatchEncoder,
+    /// Seq of the last Patches frame sent (0: none yet).
+    pub(crate) patch_seq: u64,
+    /// Seq of the last event applied.
+    pub(crate) last_event: u64,
+    ring: VecDeque<Bytes>,
+    ring_bytes: usize,
+    /// Bumped by each connection that attaches; an older connection sees it and leaves.
+    pub(crate) generation: u32,
+    /// When the last connection left (`None` while one is attached).
+    pub(crate) detached_at: Option<Instant>,
+}
+
+impl Session {
+    pub(crate) fn new(id: SessionId, view: Box<dyn View>) -> Self {
+        Session {
+            id,
+            view,
+            enc: PatchEncoder::new(),
+            patch_seq: 0,
+            last_event: 0,
+            ring: VecDeque::new(),
+            ring_bytes: 0,
+            generation: 0,
+            detached_at: None,
+        }
+    }
+
+    /// Keeps `frame` (the Patches frame with seq `patch_seq`) for resume, within bounds.
+    pub(crate) fn remember(&mut self, frame: Bytes, cfg: &SessionConfig) {
+        self.ring_bytes += frame.len();
+        self.ring.push_back(frame);
+        while self.ring.len() > cfg.ring_frames.max(1)
+            || (self.ring_bytes > cfg.ring_bytes && self.ring.len() > 1)
+        {
+            if let Some(old) = self.ring.pop_front() {
+                self.ring_bytes -= old.len();
+            }
+        }
+        if self.ring_bytes > cfg.ring_bytes {
+            // One frame alone above the bound (a big render): a resume re-renders instead.
+            self.ring.clear();
+            self.ring_bytes = 0;
+        }
+    }
+
+    /// The frames after patch seq `applied`, if the ring still holds all of them.
+    pub(crate) fn frames_after(&self, applied: u64) -> Option<impl Iterator<Item = &Bytes>> {
+        if applied > self.patch_seq {
+            return None;
+        }
+        let missing = (self.patch_seq - applied) as usize;
+        if missing > self.ring.len() {
+            return None;
+        }
+        Some(self.ring.iter().skip(self.ring.len() - missing))
+    }
+
+    /// Builds the next Patches frame with `f`; `None` if it wrote no op. Remembered on success.
+    pub(crate) fn next_frame(
+        &mut self,
+        ack: u64,
+        cfg: &SessionConfig,
+        f: impl FnOnce(&mut dyn View, &mut PatchEncoder),
+    ) -> Option<Bytes> {
+        let seq = self.patch_seq + 1;
+        self.enc.begin(seq, ack);
+        f(&mut *self.view, &mut self.enc);
+        if self.enc.is_empty() {
+            return None;
+        }
+        let frame = Bytes::copy_from_slice(self.enc.finish());
+        if self.enc.capacity() > 4096 {
+            // A large frame grew the buffer; an idle session should not keep it.
+            self.enc.shrink();
+        }
+        self.patch_seq = seq;
+        self.remember(frame.clone(), cfg);
+        Some(frame)
+    }
+
+    /// A frame replacing the whole root: the resync of last resort.
+    pub(crate) fn full_render(&mut self, cfg: &SessionConfig) -> Option<Bytes> {
+        let ack = self.last_event;
+        self.next_frame(ack, cfg, |view, enc| {
+            enc.replace_node(view.root_hid(), view.root())
+        })
+    }
+}
+
+thread_local! {
+    static SESSIONS: RefCell<HashMap<u128, Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
+}
+
+/// Adds a session to this core's registry.
+pub(crate) fn insert(session: Session, metrics: &CoreMetrics) -> Rc<RefCell<Session>> {
+    let key = session.id.random;
+    let rc = Rc::new(RefCell::new(session));
+    SESSIONS.with(|m| m.borrow_mut().insert(key, rc.clone()));
+    metrics.sessions.fetch_add(1, Relaxed);
+    rc
+}
+
+/// The session `id` on this core, if alive.
+pub(crate) fn get(id: &SessionId) -> Option<Rc<RefCell<Session>>> {
+    SESSIONS.with(|m| m.borrow().get(&id.random).cloned())
+}
+
+/// Removes session `id`; `true` if it was there.
+pub(crate) fn remove(id: &SessionId, metrics: &CoreMetrics) -> bool {
+    let gone = SESSIONS.with(|m| m.borrow_mut().remove(&id.random));
+    if gone.is_some() {
+        metrics.sessions.fetch_sub(1, Relaxed);
+    }
+    gone.is_some()
+}
+
+/// Drops every session of this core (at shutdown).
+pub(crate) fn clear(metrics: &CoreMetrics) {
+    let all: Vec<_> = SESSIONS.with(|m| m.borrow_mut().drain().map(|(_, s)| s).collect());
+    metrics.sessions.fetch_sub(all.len() as u64, Relaxed);
+    drop(all);
+}
+
+/// Live sessions on this core.
+pub fn count() -> usize {
+    SESSIONS.with(|m| m.borrow().len())
+}
+
+/// Evicts sessions detached for longer than `window`; returns how many.
+pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> usize {
+    // Collect first, drop after: a view's destructor may run user code that touches us.
+    let expired: Vec<Rc<RefCell<Session>>> = SESSIONS.with(|m| {
+        let mut m = m.borrow_mut();
+        let keys: Vec<u128> = m
+            .iter()
+            .filter(|(_, s)| {
+                s.try_borrow().is_ok_and(|s| {
+                    s.detached_at
+                        .is_some_and(|t| now.duration_since(t) >= window)
+                })
+            })
+            .map(|(k, _)| *k)
+            .collect();
+        keys.iter().filter_map(|k| m.remove(k)).collect()
+    });
+    let n = expired.len();
+    metrics.sessions.fetch_sub(n as u64, Relaxed);
+    metrics.evictions.fetch_add(n as u64, Relaxed);
+    drop(expired);
+    n
+}
+
+/// Runs on each core until shutdown: expires detached sessions every quarter window.
+pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
+    let period = (window / 4).max(Duration::from_millis(50));
+    let mut stop = std::pin::pin!(core.stopped());
+    loop {
+        let tick = async {
+            Timer::after(period).await;
+            true
+        };
+        let stopped = async {
+            (&mut stop).await;
+            false
+        };
+        if !future::or(tick, stopped).await {
+            return;
+        }
+        sweep(Instant::now(), window, core.metrics());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vdom::{Element, Event};
+
+    struct Fixed(crate::vdom::VNode);
+
+    impl View for Fixed {
+        fn root(&self) -> &crate::vdom::VNode {
+            &self.0
+        }
+        fn root_hid(&self) -> u32 {
+            1
+        }
+        fn dispatch(&mut self, _: &Event) -> Result<(), super::super::DispatchFailed> {
+            Ok(())
+        }
+        fn is_dirty(&self) -> bool {
+            true
+        }
+        fn rerender(&mut self, sink: &mut PatchEncoder) {
+            sink.set_text(1, 0, "x");
+        }
+    }
+
+    fn session() -> Session {
+        let mut el = Element::new("main");
+        el.hid = 1;
+        Session::new(
+            SessionId::generate(0).unwrap(),
+            Box::new(Fixed(crate::vdom::VNode::Element(Box::new(el)))),
+        )
+    }
+
+    #[test]
+    fn ring_covers_recent_frames_only() {
+        let cfg = SessionConfig {
+            ring_frames: 3,
+            ..Default::default()
+        };
+        let mut s = session();
+        for _ in 0..5 {
+            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+        }
+        assert_eq!(s.patch_seq, 5);
+        assert_eq!(s.frames_after(5).unwrap().count(), 0);
+        assert_eq!(s.frames_after(2).unwrap().count(), 3);
+        assert!(s.frames_after(1).is_none());
+        assert!(s.frames_after(6).is_none());
+        let seqs: Vec<u8> = s.frames_after(3).unwrap().map(|f| f[1]).collect();
+        assert_eq!(seqs, [4, 5]);
+    }
+
+    #[test]
+    fn sweep_evicts_only_long_detached() {
+        let m = CoreMetrics::default();
+        let a = insert(session(), &m);
+        let b = insert(session(), &m);
+        let now = Instant::now();
+        a.borrow_mut().detached_at = Some(now - Duration::from_secs(61));
+        b.borrow_mut().detached_at = Some(now - Duration::from_secs(10));
+        assert_eq!(sweep(now, Duration::from_secs(60), &m), 1);
+        assert!(get(&a.borrow().id).is_none());
+        assert!(get(&b.borrow().id).is_some());
+        assert_eq!(
+            (m.sessions.load(Relaxed), m.evictions.load(Relaxed)),
+            (1, 1)
+        );
+        assert!(remove(&b.borrow().id, &m));
+        assert_eq!(count(), 0);
+    }
+}

@@ -1,0 +1,302 @@
+//! WebSocket upgrade at `/_vango/ws`: handshake checks, the 101 answer, the small-buffer
+//! `async-tungstenite` stream, protocol close helpers, and the [`Service`] hook.
+//!
+//! May touch the socket handed over by `http::conn`; knows nothing about sessions.
+
+use std::future::Future;
+use std::io;
+use std::net::{SocketAddr, TcpStream};
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use async_io::Async;
+use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use async_tungstenite::tungstenite::Message;
+use async_tungstenite::WebSocketStream;
+use futures_lite::{future, AsyncRead, AsyncWrite, StreamExt};
+
+use super::core::Core;
+use super::http::{Request, Response};
+use super::Limits;
+
+/// The path of the WebSocket endpoint.
+pub const WS_PATH: &str = "/_vango/ws";
+
+/// What the framework plugs into the server: page requests and upgraded WebSockets.
+///
+/// One instance per core (built by the factory given to [`Server::new`](super::Server::new)),
+/// so it may hold `Rc`/`RefCell` state. Built-in routes (`/healthz`, `/metrics`, assets,
+/// `/_vango/ws`) are answered before [`handle`](Service::handle) is asked.
+pub trait Service: 'static {
+    /// Answers a request no built-in route took (pages, forms). Default: 404.
+    fn handle(&self, req: &Request<'_>) -> Response {
+        let _ = req;
+        Response::error(404)
+    }
+
+    /// Runs an upgraded WebSocket until it ends. The future lives in the connection's task.
+    fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()>;
+
+    /// Called on the core's thread after its executor stopped: drop per-core state here
+    /// (before thread-local destructors run). Default: nothing.
+    fn stopped(&self) {}
+}
+
+/// Facts about an upgraded connection.
+#[derive(Clone, Debug)]
+pub struct ConnInfo {
+    /// The peer's address.
+    pub peer: SocketAddr,
+}
+
+/// An upgraded WebSocket over the connection's socket.
+pub type WebSocket = WebSocketStream<Upgraded>;
+
+/// The socket after the upgrade, replaying bytes the HTTP reader already took past the head.
+#[derive(Debug)]
+pub struct Upgraded {
+    prefix: Vec<u8>,
+    pos: usize,
+    io: Async<TcpStream>,
+}
+
+impl Upgraded {
+    /// Wraps `io`; `prefix` (bytes already read past the request head) is read first.
+    pub fn new(io: Async<TcpStream>, prefix: Vec<u8>) -> Self {
+        Upgraded { prefix, pos: 0, io }
+    }
+
+    /// The socket.
+    pub fn get_ref(&self) -> &Async<TcpStream> {
+        &self.io
+    }
+
+    /// Unwraps the socket and the bytes of the prefix not read yet.
+    pub fn into_parts(mut self) -> (Async<TcpStream>, Vec<u8>) {
+        self.prefix.drain(..self.pos);
+        (self.io, self.prefix)
+    }
+}
+
+impl AsyncRead for Upgraded {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        if this.pos < this.prefix.len() {
+            let n = buf.len().min(this.prefix.len() - this.pos);
+            buf[..n].copy_from_slice(&this.prefix[this.pos..this.pos + n]);
+            this.pos += n;
+            if this.pos == this.prefix.len() {
+                // Free it: the prefix is read once, the connection may live for hours.
+                this.prefix = Vec::new();
+                this.pos = 0;
+            }
+            return Poll::Ready(Ok(n));
+        }
+        Pin::new(&mut this.io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Upgraded {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_close(cx)
+    }
+}
+
+/// The small-buffer configuration (DESIGN.md: tungstenite's default 128 KiB read buffer
+/// would cost 133 KiB per idle socket): 512-byte read buffer, no write buffering,
+/// messages and frames bounded by `limits.max_ws_message`.
+pub fn ws_config(limits: &Limits) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(512)
+        .write_buffer_size(0)
+        .max_message_size(Some(limits.max_ws_message))
+        .max_frame_size(Some(limits.max_ws_message))
+}
+
+/// Validates an upgrade request; `Ok` carries the `Sec-WebSocket-Accept` value,
+/// `Err` the status to refuse with (400 bad handshake, 403 foreign Origin, 405 not GET,
+/// 426 wrong version).
+pub fn check_handshake(req: &Request<'_>) -> Result<String, u16> {
+    if req.method() != "GET" {
+        return Err(405);
+    }
+    if req.version() < 1
+        || !req.header_has_token("upgrade", "websocket")
+        || !req.header_has_token("connection", "upgrade")
+    {
+        return Err(400);
+    }
+    if req.header("sec-websocket-version") != Some(b"13") {
+        return Err(426);
+    }
+    let key = match req.header("sec-websocket-key") {
+        Some(k) if k.trim_ascii().len() == 24 => k.trim_ascii(),
+        _ => return Err(400),
+    };
+    if let Some(origin) = req.header("origin") {
+        let host = req.header("host").unwrap_or(b"");
+        if !origin_matches_host(origin, host) {
+            return Err(403);
+        }
+    }
+    Ok(async_tungstenite::tungstenite::handshake::derive_accept_key(key))
+}
+
+/// `true` when `Origin` (`scheme://host[:port]`) names the same authority as `Host`.
+/// A request without `Origin` is not from a browser page and cannot be cross-site.
+pub fn origin_matches_host(origin: &[u8], host: &[u8]) -> bool {
+    let Ok(origin) = std::str::from_utf8(origin) else {
+        return false;
+    };
+    let Ok(host) = std::str::from_utf8(host) else {
+        return false;
+    };
+    let Some((scheme, authority)) = origin.trim().split_once("://") else {
+        return false;
+    };
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return false,
+    };
+    let norm = |a: &str| -> String {
+        let a = a.trim().to_ascii_lowercase();
+        match a.strip_suffix(default_port) {
+            Some(s) => s.to_owned(),
+            None => a,
+        }
+    };
+    !authority.is_empty() && !authority.contains('/') && norm(authority) == norm(host)
+}
+
+/// Appends the 101 answer for `accept` to `out`.
+pub fn write_switching(out: &mut Vec<u8>, accept: &str) {
+    out.extend_from_slice(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ",
+    );
+    out.extend_from_slice(accept.as_bytes());
+    out.extend_from_slice(b"\r\n\r\n");
+}
+
+/// The WebSocket close code that carries protocol close `code` (PROTOCOL.md table):
+/// `4000 + code` (codes below 1000 are reserved on the WebSocket layer).
+pub fn ws_close_code(code: u8) -> u16 {
+    4000 + u16::from(code)
+}
+
+/// Ends `ws` with protocol close `code`: a `Close` frame (`0x87`, code, reason) then a
+/// WebSocket close with [`ws_close_code`]. Errors are ignored: the peer may be gone.
+pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
+    let reason = &reason[..reason.len().min(120)];
+    let mut frame = Vec::with_capacity(3 + reason.len());
+    frame.extend_from_slice(&[0x87, code, reason.len() as u8]);
+    frame.extend_from_slice(reason.as_bytes());
+    let _ = ws.send(Message::Binary(frame.into())).await;
+    let close = CloseFrame {
+        code: CloseCode::from(ws_close_code(code)),
+        reason: reason.to_owned().into(),
+    };
+    let _ = ws.close(Some(close)).await;
+}
+
+/// A service that echoes every binary message: the benchmark floor (`examples/echo.rs`).
+///
+/// # Examples
+///
+/// ```no_run
+/// use vango::server::{websocket::Echo, Server};
+/// Server::new(Echo::new).serve("127.0.0.1:8080")?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct Echo {
+    core: Rc<Core>,
+}
+
+impl Echo {
+    /// The echo service of `core`.
+    pub fn new(core: &Rc<Core>) -> Self {
+        Echo { core: core.clone() }
+    }
+}
+
+impl Service for Echo {
+    fn websocket(&self, ws: WebSocket, _info: ConnInfo) -> impl Future<Output = ()> {
+        echo(ws, self.core.stopped())
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn echo_for_size(
+    ws: WebSocket,
+    stop: std::future::Ready<()>,
+) -> impl Future<Output = ()> {
+    echo(ws, stop)
+}
+
+// A plain fn returning `async move` (not an `async fn`): an `async fn` moves its arguments
+// into fresh locals and keeps both copies in the future (rust-lang/rust#62958).
+#[allow(
+    clippy::manual_async_fn,
+    reason = "avoids rust-lang/rust#62958 argument copies"
+)]
+fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output = ()> {
+    async move {
+        let mut stop = pin!(stop);
+        loop {
+            let next = future::or(async { Some(ws.next().await) }, async {
+                (&mut stop).await;
+                None
+            });
+            let msg = match next.await {
+                None => {
+                    Box::pin(close_with(&mut ws, 9, "server shutting down")).await;
+                    return;
+                }
+                Some(Some(Ok(m))) => m,
+                Some(Some(Err(async_tungstenite::tungstenite::Error::Capacity(_)))) => {
+                    Box::pin(close_with(&mut ws, 3, "message too large")).await;
+                    return;
+                }
+                _ => return,
+            };
+            let sent = match msg {
+                Message::Binary(b) => ws.send(Message::Binary(b)).await,
+                Message::Text(_) => {
+                    Box::pin(close_with(&mut ws, 2, "binary frames only")).await;
+                    return;
+                }
+                Message::Close(_) => return,
+                _ => Ok(()),
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! WebSocket upgrade over raw sockets: handshake checks, echo, Origin, protocol closes, limits.
+
+mod support;
+
+use std::io::Write;
+
+use support::*;
+use vango::server::Limits;
+
+/// Upgrades and returns the stream plus any bytes read past the 101.
+fn upgrade(addr: std::net::SocketAddr, extra: &[u8]) -> (std::net::TcpStream, Vec<u8>) {
+    let mut s = connect(addr);
+    let mut raw = ws_request(&addr.to_string(), Some(&format!("http://{addr}")));
+    raw.extend_from_slice(extra);
+    s.write_all(&raw).unwrap();
+    let mut p = Vec::new();
+    let r = read_response(&mut s, &mut p, false).expect("101");
+    assert_eq!(r.status, 101);
+    // RFC 6455 section 1.3's sample key and answer.
+    assert_eq!(
+        r.header("sec-websocket-accept"),
+        Some("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    );
+    assert!(r
+        .header("upgrade")
+        .unwrap()
+        .eq_ignore_ascii_case("websocket"));
+    (s, p)
+}
+
+#[test]
+fn echo_binary_messages() {
+    let srv = start(2, Limits::default());
+    let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+    for len in [0usize, 1, 125, 126, 5000, 64 * 1024 - 1] {
+        let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+        s.write_all(&ws_frame(0x2, &payload)).unwrap();
+        let (op, got) = read_ws_frame(&mut s, &mut p).expect("echo");
+        assert_eq!((op, got.len()), (0x2, len));
+        assert_eq!(got, payload);
+    }
+}
+
+#[test]
+fn frame_in_same_write_as_handshake_is_not_lost() {
+    let srv = start(1, Limits::default());
+    let mut extra = ws_frame(0x2, b"early");
+    extra.extend(ws_frame(0x2, b"bird"));
+    let (mut s, mut p) = upgrade(srv.local_addr(), &extra);
+    assert_eq!(
+        read_ws_frame(&mut s, &mut p),
+        Some((0x2, b"early".to_vec()))
+    );
+    assert_eq!(read_ws_frame(&mut s, &mut p), Some((0x2, b"bird".to_vec())));
+}
+
+#[test]
+fn origin_must_match_host() {
+    let srv = start(1, Limits::default());
+    let addr = srv.local_addr();
+    let cases = [
+        (Some("http://evil.example".to_string()), 403),
+        (Some("null".to_string()), 403),
+        (Some(format!("https://{addr}.evil")), 403),
+        (Some(format!("http://{addr}")), 101),
+        (None, 101),
+    ];
+    for (origin, status) in cases {
+        let r = roundtrip(addr, &ws_request(&addr.to_string(), origin.as_deref())).unwrap();
+        assert_eq!(r.status, status, "origin {origin:?}");
+    }
+    let r = roundtrip(
+        addr,
+        &ws_request("example.com", Some("http://example.com:80")),
+    )
+    .unwrap();
+    assert_eq!(r.status, 101);
+}
+
+#[test]
+fn bad_handshakes_are_refused() {
+    let srv = start(1, Limits::default());
+    let addr = srv.local_addr();
+    let good = String::from_utf8(ws_request("t", None)).unwrap();
+    let cases = [
+        (
+            good.replace("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""),
+            400,
+        ),
+        (
+            good.replace("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8"),
+            426,
+        ),
+        (good.replace("Upgrade: websocket", "Upgrade: h2c"), 400),
+        (
+            good.replace("Connection: Upgrade", "Connection: keep-alive"),
+            400,
+        ),
+        (good.replace("GET ", "POST "), 405),
+    ];
+    for (raw, status) in cases {
+        let r = roundtrip(addr, raw.as_bytes()).unwrap();
+        assert_eq!(r.status, status, "{raw:?}");
+    }
+}
+
+/// Reads frames until a close frame; returns the protocol Close frame seen and the close code.
+fn read_until_close(
+    s: &mut std::net::TcpStream,
+    p: &mut Vec<u8>,
+) -> (Option<Vec<u8>>, Option<u16>) {
+    let mut proto = None;
+    while let Some((op, payload)) = read_ws_frame(s, p) {
+        match op {
+            0x2 if payload.first() == Some(&0x87) => proto = Some(payload),
+            0x8 => {
+                return (
+                    proto,
+                    payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]])),
+                )
+            }
+            _ => {}
+        }
+    }
+    (proto, None)
+}
+
+#[test]
+fn text_message_closes_with_code_2() {
+    let srv = start(1, Limits::default());
+    let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+    s.write_all(&ws_frame(0x1, b"hello")).unwrap();
+    let (proto, code) = read_until_close(&mut s, &mut p);
+    assert_eq!(proto.as_ref().map(|f| f[1]), Some(2));
+    assert_eq!(code, Some(4002));
+}
+
+#[test]
+fn oversized_message_closes() {
+    let srv = start(1, Limits::default());
+    let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+    let _ = s.write_all(&ws_frame(0x2, &vec![7u8; 64 * 1024 + 1]));
+    let (proto, code) = read_until_close(&mut s, &mut p);
+    assert_eq!(proto.as_ref().map(|f| f[1]), Some(3));
+    assert_eq!(code, Some(4003));
+    assert!(closed(&mut s));
+}
+
+#[test]
+fn ping_is_answered_with_pong() {
+    let srv = start(1, Limits::default());
+    let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+    s.write_all(&ws_frame(0x9, b"np")).unwrap();
+    s.write_all(&ws_frame(0x2, b"x")).unwrap();
+    assert_eq!(read_ws_frame(&mut s, &mut p), Some((0xA, b"np".to_vec())));
+    assert_eq!(read_ws_frame(&mut s, &mut p), Some((0x2, b"x".to_vec())));
+}
+
+#[test]
+fn upgrades_are_counted() {
+    let srv = start(2, Limits::default());
+    let (_s, _) = upgrade(srv.local_addr(), &[]);
+    let (_t, _) = upgrade(srv.local_addr(), &[]);
+    assert_eq!(metric_sum(srv.local_addr(), "vango_upgrades_total"), 2);
+}
