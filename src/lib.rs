@@ -11,9 +11,11 @@
 //! - [`render`]: server-side rendering to HTML, escaping, the page shell.
 //! - [`protocol`]: the binary wire format (see `PROTOCOL.md`).
 //! - [`server`]: thread-per-core runtime, HTTP/1.1, WebSocket, sessions.
+//! - [`features`]: cross-core global signals (the bus), persistence.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
+pub mod features;
 pub mod prelude;
 pub mod protocol;
 pub mod reactive;

@@ -10,9 +10,9 @@ pub use crate::reactive::{
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
 pub use crate::vdom::elements::*;
-pub use crate::vdom::event::{Event, EventData};
+pub use crate::vdom::event::{mods, Event, EventData};
 pub use crate::vdom::helpers::{
     each, fragment, if_else, keyed, raw_html, show, text, text_of, unless, when,
 };
 pub use crate::vdom::into_node::{nodes, IntoChildren};
-pub use crate::vdom::node::{Key, Modifiers, RawHtml, VNode};
+pub use crate::vdom::node::{Key, Modifiers, RawHtml, Str, VNode};

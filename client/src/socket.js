@@ -1,12 +1,13 @@
 // The WebSocket session: Hello/resume, numbered events kept until acknowledged, patch
 // frames in order, ping/pong, reconnect with backoff, connection-state class on <html>.
-// Touches the socket, sessionStorage (the tab's session id) and location (reloads).
+// Touches the socket, sessionStorage (reload back-off only) and location (reloads).
 import * as C from './constants.js';
 import { encode, decode } from './codec.js';
 import { apply } from './dom.js';
 import { optimistic } from './optimistic.js';
 
-const KEY = 'vango-sid';
+// The session id lives only as long as this page: a reload mounts a fresh session.
+let sid = '';
 let ws, ready, alive, beat, tries = 0, nonce = 0;
 let pseq = 0; // seq of the last Patches frame applied
 let eseq = 0; // seq of the last event sent
@@ -28,7 +29,7 @@ const state = (s) => {
 // Reloads the page on a fresh session; backs off if the last reload was moments ago.
 const reload = () => {
   const last = +store('vango-r');
-  store(KEY, '');
+  sid = '';
   store('vango-r', Date.now());
   setTimeout(() => location.reload(), Date.now() - last < 1e4 ? 5e3 : 0);
 };
@@ -56,7 +57,7 @@ export function recv(bytes) {
   if (t == C.S_HELLO) {
     if (y == 2) return reload();
     if (!y) pseq = 0; // a new session numbers its patches from 1
-    store(KEY, f[3]);
+    sid = f[3];
     eseq = Math.max(eseq, f[4]);
     settle((s) => s > f[4]);
     ready = 1;
@@ -92,7 +93,7 @@ export function connect() {
     location.host + '/_vango/ws'));
   w.binaryType = 'arraybuffer';
   w.onopen = () => {
-    put('bbssUUus', [C.HELLO, C.VERSION, d.csrf || '', store(KEY), pseq, eseq, +d.hash || 0,
+    put('bbssUUus', [C.HELLO, C.VERSION, d.csrf || '', sid, pseq, eseq, +d.hash || 0,
       location.pathname + location.search]);
     alive = 1;
     beat = setInterval(() => {

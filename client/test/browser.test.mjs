@@ -22,7 +22,7 @@ for (const mode of ['src', 'min']) {
   describe(`client (${mode})`, () => {
     const page = (html, o) => open(browser.ctx, server, mode, html, o);
 
-    test('boot: Hello carries csrf, hash, path; state classes; session id stored per tab', async () => {
+    test('boot: Hello carries csrf, hash, path; state classes; session id kept in memory only', async () => {
       const t = await page('<div data-hid="1">x</div>', { hello: false, query: '?q=1' });
       assert.equal(await t.eval(() => document.documentElement.className), 'vango-connecting');
       assert.match(await t.eval(() => window.__ws().url), /^ws:\/\/127\.0\.0\.1:\d+\/_vango\/ws$/);
@@ -31,7 +31,7 @@ for (const mode of ['src', 'min']) {
       assert.deepEqual(hello, { type: 'Hello', version: 1, csrf: 'tok-1', session: '', last_patch_seq: 0,
         last_event_seq: 0, render_hash: 305419896, path: t.path + '?q=1' });
       assert.equal(await t.eval(() => document.documentElement.className), 'vango-connected');
-      assert.equal(await t.eval(() => sessionStorage.getItem('vango-sid')), 'sess-9');
+      assert.equal(await t.eval(() => sessionStorage.getItem('vango-sid')), null);
       await t.page.close();
     });
 

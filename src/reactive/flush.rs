@@ -109,15 +109,20 @@ impl Runtime {
 
     /// Runs a memo/effect body with itself as observer and owner; returns "changed".
     pub(crate) fn run_computation(&self, id: NodeId, c: &dyn super::runtime::Compute) -> bool {
-        self.dispose_owned(id);
-        {
+        let owns = {
             let mut a = self.arena.borrow_mut();
             let Some(s) = a.get_mut(id) else { return false };
+            // Computing with an empty cursor: writes from the cleanups below or from the
+            // body itself only re-queue it for what it has already read.
             s.state = State::Clean;
             s.computing = true;
             s.cursor = 0;
-        }
+            !s.owned.is_empty()
+        };
         let guard = RunGuard { rt: self, id };
+        if owns {
+            self.dispose_owned(id);
+        }
         let _obs = Restore::set(&self.observer, Some(id));
         let _own = Restore::set(&self.owner, Some(id));
         let changed = c.run();
@@ -152,14 +157,16 @@ impl Runtime {
                 );
             }
             for &id in &round {
-                {
-                    let mut a = self.arena.borrow_mut();
-                    match a.get_mut(id) {
-                        Some(s) => s.queued = false,
-                        None => continue,
+                let state = match self.arena.borrow_mut().get_mut(id) {
+                    Some(s) => {
+                        s.queued = false;
+                        s.state
                     }
+                    None => continue,
+                };
+                if state != State::Clean {
+                    self.update_if_necessary(id);
                 }
-                self.update_if_necessary(id);
             }
             round.clear();
             self.arena.borrow_mut().spare = round;
@@ -176,13 +183,14 @@ struct RunGuard<'a> {
 impl Drop for RunGuard<'_> {
     fn drop(&mut self) {
         let mut a = self.rt.arena.borrow_mut();
-        a.end_tracking(self.id);
-        if let Some(s) = a.get_mut(self.id) {
-            s.computing = false;
-            if std::thread::panicking() && matches!(s.kind, Kind::Memo(_)) {
-                // The cached value was not replaced: compute again on the next read.
-                s.state = State::Dirty;
-            }
+        let Some(s) = a.get_mut(self.id) else { return };
+        s.computing = false;
+        if matches!(s.kind, Kind::Memo(_)) && std::thread::panicking() {
+            // The cached value was not replaced: compute again on the next read.
+            s.state = State::Dirty;
+        }
+        if s.sources.len() > s.cursor as usize {
+            a.end_tracking(self.id);
         }
     }
 }

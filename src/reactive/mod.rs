@@ -69,6 +69,7 @@
 //! needs_sync(vango::reactive::memo(|| 1));
 //! ```
 
+mod arena;
 mod context;
 mod effect;
 mod error;

@@ -114,20 +114,26 @@ impl<T: 'static> Signal<T> {
         used: Location,
         f: impl FnOnce(&mut T) -> R,
     ) -> Result<R, ReactiveError> {
-        let v = self.cell(false).ok_or_else(|| self.raw.disposed(used))?;
-        let r = {
-            let cell = v
-                .downcast_ref::<RefCell<T>>()
-                .expect("signal holds its own type");
-            let mut b = cell.try_borrow_mut().unwrap_or_else(|_| {
-                panic!("signal written while it is being read or updated (at {used})")
-            });
-            f(&mut b)
-        };
-        if notify {
-            with_rt(|rt| rt.notify(self.raw.id));
-        }
-        Ok(r)
+        with_rt(|rt| {
+            let v = match &rt.arena.borrow().get(self.raw.id).map(|s| &s.kind) {
+                Some(Kind::Signal(v)) => v.clone(),
+                _ => return Err(self.raw.disposed(used)),
+            };
+            let r = {
+                let cell = v
+                    .downcast_ref::<RefCell<T>>()
+                    .expect("signal holds its own type");
+                let mut b = cell.try_borrow_mut().unwrap_or_else(|_| {
+                    panic!("signal written while it is being read or updated (at {used})")
+                });
+                f(&mut b)
+            };
+            drop(v);
+            if notify {
+                rt.notify(self.raw.id);
+            }
+            Ok(r)
+        })
     }
 
     /// Tracked read of a clone of the value. Panics if the signal was disposed.

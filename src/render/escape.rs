@@ -12,14 +12,13 @@ const NUL_REPLACEMENT: &str = "\u{FFFD}";
 /// Escapes text content (data or RCDATA such as `<textarea>`/`<title>`).
 #[inline]
 pub(crate) fn text<O: Out>(o: &mut O, s: &str) {
-    escape_with(o, s, |b| match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        0 => Some(NUL_REPLACEMENT),
+    escape_with(o, s, b"&<>\0\r", |b| match b {
+        b'&' => "&amp;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        0 => NUL_REPLACEMENT,
         // A literal CR would be normalized to LF by the parser; a reference survives.
-        b'\r' => Some("&#13;"),
-        _ => None,
+        _ => "&#13;",
     });
 }
 
@@ -27,30 +26,55 @@ pub(crate) fn text<O: Out>(o: &mut O, s: &str) {
 /// do when serializing, so that no re-parse of the value can start markup.
 #[inline]
 pub(crate) fn attr<O: Out>(o: &mut O, s: &str) {
-    escape_with(o, s, |b| match b {
-        b'&' => Some("&amp;"),
-        b'"' => Some("&quot;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        0 => Some(NUL_REPLACEMENT),
-        b'\r' => Some("&#13;"),
-        _ => None,
+    escape_with(o, s, b"&\"<>\0\r", |b| match b {
+        b'&' => "&amp;",
+        b'"' => "&quot;",
+        b'<' => "&lt;",
+        b'>' => "&gt;",
+        0 => NUL_REPLACEMENT,
+        _ => "&#13;",
     });
 }
 
+/// Whether any byte of the 8-byte word `w` equals `b` (the classic SWAR zero-byte test).
 #[inline(always)]
-fn escape_with<O: Out>(o: &mut O, s: &str, rep: impl Fn(u8) -> Option<&'static str>) {
+fn has_byte(w: u64, b: u8) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let x = w ^ (LO * b as u64);
+    (x.wrapping_sub(LO) & !x & HI) != 0
+}
+
+/// Writes `s`, replacing each byte of `special` (all ASCII) with `rep(byte)`. Runs of plain
+/// text are skipped eight bytes at a time: most text has nothing to escape.
+#[inline(always)]
+fn escape_with<O: Out, const N: usize>(
+    o: &mut O,
+    s: &str,
+    special: &[u8; N],
+    rep: impl Fn(u8) -> &'static str,
+) {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if !special.iter().any(|&b| has_byte(w, b)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
         // Every byte we replace is ASCII, so `start..i` always falls on char boundaries.
-        if let Some(r) = rep(b) {
+        if special.contains(&b) {
             if start < i {
                 o.put(&s[start..i]);
             }
-            o.put(r);
+            o.put(rep(b));
             start = i + 1;
         }
+        i += 1;
     }
     if start < bytes.len() {
         o.put(&s[start..]);
@@ -215,6 +239,55 @@ mod tests {
     fn raw_text_line_endings_and_nul() {
         assert_eq!(raw("a\r\nb\rc\n\r", RawKind::Script), "a\nb\nc\n\n");
         assert_eq!(raw("\0é\0", RawKind::Style), "\u{FFFD}é\u{FFFD}");
+    }
+
+    /// The word-at-a-time scan must agree with a per-char reference everywhere.
+    #[test]
+    fn fast_scan_matches_reference() {
+        let seed = fastrand::u64(..);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let pool = [
+            'a', '&', '<', '>', '"', '\0', '\r', 'é', '😀', '\u{80}', '\u{ff}', ' ',
+        ];
+        for _ in 0..3000 {
+            let len = rng.usize(0..40);
+            let s: String = (0..len)
+                .map(|_| {
+                    if rng.u8(0..4) == 0 {
+                        pool[rng.usize(..pool.len())]
+                    } else {
+                        rng.alphanumeric()
+                    }
+                })
+                .collect();
+            let (mut t, mut a) = (String::new(), String::new());
+            for c in s.chars() {
+                let common = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '\0' => "\u{FFFD}",
+                    '\r' => "&#13;",
+                    _ => "",
+                };
+                if common.is_empty() {
+                    t.push(c);
+                } else {
+                    t.push_str(common);
+                }
+                match c {
+                    '"' => a.push_str("&quot;"),
+                    _ if common.is_empty() => a.push(c),
+                    _ => a.push_str(common),
+                }
+            }
+            let mut got = String::new();
+            escape_text(&s, &mut got);
+            assert_eq!(got, t, "seed {seed} {s:?}");
+            let mut got = String::new();
+            escape_attr(&s, &mut got);
+            assert_eq!(got, a, "seed {seed} {s:?}");
+        }
     }
 
     #[test]

@@ -7,12 +7,6 @@ use super::escape::{self, RawKind};
 use super::out::Out;
 use crate::vdom::node::{Attr, AttrValue, Element, Listener, VNode};
 
-/// Elements that have no end tag and no children.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
 /// The namespace the parser will put an element in; it decides how text is tokenized.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Ns {
@@ -23,7 +17,22 @@ pub(crate) enum Ns {
 
 /// Whether `tag` is a void element (no end tag, no children).
 pub(crate) fn is_void(tag: &str) -> bool {
-    VOID.contains(&tag)
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
 }
 
 /// How an element's children are written, by tag and namespace.

@@ -11,16 +11,19 @@ pub(crate) trait Out {
     fn put(&mut self, s: &str);
 
     /// Appends a decimal `u32` without allocating.
-    fn put_u32(&mut self, mut n: u32) {
+    fn put_u32(&mut self, n: u32) {
+        const DIGITS: &str = "0123456789";
+        if n < 10 {
+            let d = n as usize;
+            return self.put(&DIGITS[d..d + 1]);
+        }
         let mut buf = [0u8; 10];
         let mut i = buf.len();
-        loop {
+        let mut n = n;
+        while n > 0 {
             i -= 1;
             buf[i] = b'0' + (n % 10) as u8;
             n /= 10;
-            if n == 0 {
-                break;
-            }
         }
         // Only ASCII digits were written.
         self.put(std::str::from_utf8(&buf[i..]).unwrap_or("0"));

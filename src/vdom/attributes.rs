@@ -193,8 +193,13 @@ impl El {
     }
 
     /// Sets `aria-{name}` (the name is computed; the common ARIA attributes also have
-    /// typed methods such as [`El::aria_label`] with static names).
+    /// typed methods such as [`El::aria_label`] with static names). A `bool` becomes
+    /// `"true"`/`"false"`, as ARIA states are strings, not boolean attributes.
     pub fn aria(self, name: &str, value: impl IntoAttrValue) -> Self {
+        let value = match value.into_attr_value() {
+            AttrValue::Bool(b) => AttrValue::Str(Cow::Borrowed(if b { "true" } else { "false" })),
+            v => v,
+        };
         self.attr(format!("aria-{name}"), value)
     }
 

@@ -44,7 +44,12 @@ impl El {
 
     /// Appends `children` (anything [`IntoChildren`]) after the existing children.
     pub fn child(mut self, children: impl IntoChildren) -> Self {
-        children.push_children(&mut self.0.children);
+        let list = &mut self.0.children;
+        // The first call sizes the list exactly: retained trees are per-session memory.
+        if list.is_empty() {
+            list.reserve_exact(children.count_hint());
+        }
+        children.push_children(list);
         self
     }
 
@@ -70,19 +75,36 @@ impl El {
         &self.0
     }
 
-    /// Unwraps the built element.
+    /// Unwraps the built element (lists trimmed, see [`El::into_boxed`]).
     pub fn into_element(self) -> Element {
-        *self.0
+        *self.finish()
     }
 
-    /// Unwraps the built element, still boxed (as [`VNode::Element`] holds it).
+    /// Unwraps the built element, still boxed (as [`VNode::Element`] holds it), with its
+    /// attribute, listener and child lists trimmed to their length: a retained tree
+    /// lives as long as its session, so it should not carry growth slack.
     pub fn into_boxed(self) -> Box<Element> {
-        self.0
+        self.finish()
     }
 
-    /// This element as a node.
+    /// This element as a node (lists trimmed, see [`El::into_boxed`]).
     pub fn into_node(self) -> VNode {
-        VNode::Element(self.0)
+        VNode::Element(self.finish())
+    }
+
+    /// Trims the element's lists; every way out of `El` goes through here.
+    pub(crate) fn finish(mut self) -> Box<Element> {
+        let e = &mut *self.0;
+        if e.attrs.len() < e.attrs.capacity() {
+            e.attrs.shrink_to_fit();
+        }
+        if e.listeners.len() < e.listeners.capacity() {
+            e.listeners.shrink_to_fit();
+        }
+        if e.children.len() < e.children.capacity() {
+            e.children.shrink_to_fit();
+        }
+        self.0
     }
 }
 
@@ -101,7 +123,7 @@ impl DerefMut for El {
 
 impl From<El> for VNode {
     fn from(el: El) -> VNode {
-        VNode::Element(el.0)
+        VNode::Element(el.finish())
     }
 }
 

@@ -143,9 +143,7 @@ where
     let mut out = Vec::with_capacity(iter.size_hint().0);
     for item in iter {
         let k = key(&item).into();
-        let mut el = f(item);
-        el.0.key = Some(k);
-        out.push(VNode::Element(el.0));
+        out.push(VNode::Element(f(item).key(k).finish()));
     }
     check_keys(&out);
     VNode::Fragment(out)

@@ -41,6 +41,13 @@ pub trait IntoChildren {
     /// Appends these children to `out`, keeping it normalized.
     fn push_children(self, out: &mut Vec<VNode>);
 
+    /// About how many nodes [`push_children`](IntoChildren::push_children) appends, so
+    /// that an element's child list is allocated once at its final size (merged texts
+    /// make it an overestimate; a shorter list is trimmed when the element is finished).
+    fn count_hint(&self) -> usize {
+        1
+    }
+
     /// These children as one node: a single node as itself, several as a
     /// [`VNode::Fragment`], none as [`VNode::Empty`].
     fn into_node(self) -> VNode
@@ -59,6 +66,9 @@ pub trait IntoChildren {
 
 impl IntoChildren for () {
     fn push_children(self, _out: &mut Vec<VNode>) {}
+    fn count_hint(&self) -> usize {
+        0
+    }
     fn into_node(self) -> VNode {
         VNode::Empty
     }
@@ -108,10 +118,10 @@ number_children!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64);
 
 impl IntoChildren for El {
     fn push_children(self, out: &mut Vec<VNode>) {
-        out.push(VNode::Element(self.0));
+        out.push(VNode::Element(self.finish()));
     }
     fn into_node(self) -> VNode {
-        VNode::Element(self.0)
+        VNode::Element(self.finish())
     }
 }
 
@@ -121,6 +131,13 @@ impl IntoChildren for VNode {
     }
     fn into_node(self) -> VNode {
         self
+    }
+    fn count_hint(&self) -> usize {
+        match self {
+            VNode::Empty => 0,
+            VNode::Fragment(c) => c.len(),
+            _ => 1,
+        }
     }
 }
 
@@ -145,6 +162,9 @@ impl<T: IntoChildren> IntoChildren for Option<T> {
             None => VNode::Empty,
         }
     }
+    fn count_hint(&self) -> usize {
+        self.as_ref().map_or(0, T::count_hint)
+    }
 }
 
 impl<T: IntoChildren> IntoChildren for Vec<T> {
@@ -153,6 +173,9 @@ impl<T: IntoChildren> IntoChildren for Vec<T> {
         for c in self {
             c.push_children(out);
         }
+    }
+    fn count_hint(&self) -> usize {
+        self.iter().map(T::count_hint).sum()
     }
 }
 
@@ -163,6 +186,9 @@ impl<T: IntoChildren, const N: usize> IntoChildren for [T; N] {
             c.push_children(out);
         }
     }
+    fn count_hint(&self) -> usize {
+        self.iter().map(T::count_hint).sum()
+    }
 }
 
 impl<T: IntoChildren> IntoChildren for Box<T> {
@@ -171,6 +197,9 @@ impl<T: IntoChildren> IntoChildren for Box<T> {
     }
     fn into_node(self) -> VNode {
         (*self).into_node()
+    }
+    fn count_hint(&self) -> usize {
+        (**self).count_hint()
     }
 }
 
@@ -188,6 +217,9 @@ where
         for c in self.0 {
             c.push_children(out);
         }
+    }
+    fn count_hint(&self) -> usize {
+        self.0.size_hint().0
     }
 }
 
@@ -217,6 +249,11 @@ macro_rules! tuple_children {
             fn push_children(self, out: &mut Vec<VNode>) {
                 let ($($name,)+) = self;
                 $($name.push_children(out);)+
+            }
+            #[allow(non_snake_case)]
+            fn count_hint(&self) -> usize {
+                let ($($name,)+) = self;
+                0 $(+ $name.count_hint())+
             }
         }
     };

@@ -6,14 +6,21 @@
 pub mod attr_methods;
 pub mod attributes;
 pub mod builder;
+pub(crate) mod children;
 pub mod component;
+pub mod diff;
 pub mod elements;
 pub mod event;
 pub mod events;
 pub mod helpers;
+pub mod hid;
 pub mod into_node;
+pub mod lis;
+#[doc(hidden)]
+pub mod model;
 pub mod node;
 pub mod patch;
+pub mod tree;
 
 pub use attributes::IntoAttrValue;
 pub use builder::{el, El};

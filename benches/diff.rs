@@ -1,0 +1,102 @@
+//! Criterion benches of the keyed diff: unchanged trees, one text change, keyed rows
+//! (swap two, reverse, shuffle, remove one, append 1,000), into a counting no-op sink.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use vango::prelude::*;
+use vango::vdom::diff::{diff, DiffCx};
+use vango::vdom::model::CountSink;
+
+/// 1,000 nodes: 250 × (li, text, span, text).
+fn page(changed: Option<usize>) -> VNode {
+    let items: Vec<El> = (0..250)
+        .map(|i| {
+            let label = if changed == Some(i) {
+                "changed".to_string()
+            } else {
+                format!("item {i}")
+            };
+            li((text(label), span("x").class("tag")))
+        })
+        .collect();
+    ul(items).class("list").into()
+}
+
+fn rows(keys: &[u32]) -> VNode {
+    let items: Vec<El> = keys
+        .iter()
+        .map(|&k| tr((td(k.to_string()), td(span("label")))).key(k))
+        .collect();
+    tbody(items).into()
+}
+
+fn mounted(n: VNode, cx: &mut DiffCx) -> VNode {
+    let mut n = n;
+    cx.mount(&mut n);
+    n
+}
+
+fn bench_pair(c: &mut Criterion, name: &str, old: impl Fn() -> VNode, new: impl Fn() -> VNode) {
+    // One run outside the timing to report the edit counts.
+    let mut cx = DiffCx::new(1);
+    let mut tree = mounted(old(), &mut cx);
+    let mut sink = CountSink::default();
+    diff(&mut tree, new(), &mut cx, &mut sink);
+    eprintln!("{name}: {:?}", sink.0);
+    c.bench_function(name, |b| {
+        b.iter_batched(
+            || {
+                let mut cx = DiffCx::new(1);
+                let tree = mounted(old(), &mut cx);
+                (cx, tree, new())
+            },
+            |(mut cx, mut tree, new)| {
+                let mut sink = CountSink::default();
+                diff(&mut tree, new, &mut cx, &mut sink);
+                (tree, sink.0.total())
+            },
+            BatchSize::PerIteration,
+        )
+    });
+}
+
+fn benches(c: &mut Criterion) {
+    // Baseline: what dropping a fresh 1,000-node render costs (the diff consumes it).
+    c.bench_function("drop_fresh_1000_nodes", |b| {
+        b.iter_batched(|| page(None), drop, BatchSize::PerIteration)
+    });
+    bench_pair(c, "identical_1000_nodes", || page(None), || page(None));
+    bench_pair(
+        c,
+        "one_text_change_1000_nodes",
+        || page(None),
+        || page(Some(125)),
+    );
+    let base: Vec<u32> = (0..1000).collect();
+    let mut swapped = base.clone();
+    swapped.swap(1, 998);
+    let reversed: Vec<u32> = base.iter().rev().copied().collect();
+    let mut shuffled = base.clone();
+    fastrand::Rng::with_seed(7).shuffle(&mut shuffled);
+    let mut removed = base.clone();
+    removed.remove(500);
+    let appended: Vec<u32> = (0..2000).collect();
+    bench_pair(c, "keyed_1000_identical", || rows(&base), || rows(&base));
+    bench_pair(c, "keyed_1000_swap_two", || rows(&base), || rows(&swapped));
+    bench_pair(c, "keyed_1000_reverse", || rows(&base), || rows(&reversed));
+    bench_pair(c, "keyed_1000_shuffle", || rows(&base), || rows(&shuffled));
+    bench_pair(
+        c,
+        "keyed_1000_remove_one",
+        || rows(&base),
+        || rows(&removed),
+    );
+    bench_pair(
+        c,
+        "keyed_1000_append_1000",
+        || rows(&base),
+        || rows(&appended),
+    );
+}
+
+criterion_group!(diff_benches, benches);
+criterion_main!(diff_benches);

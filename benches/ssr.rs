@@ -1,0 +1,106 @@
+//! Server-side rendering of a 1,000-node page: string, stream, hash and full page shell.
+//!
+//! Run: `cargo bench --bench ssr -- --warm-up-time 1 --measurement-time 2`.
+
+use std::borrow::Cow;
+use std::hint::black_box;
+use std::rc::Rc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use vango::render::{render_hash, to_html, write_html, write_page, Page};
+use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, VNode};
+
+fn class(v: &'static str) -> Attr {
+    Attr {
+        name: Cow::Borrowed("class"),
+        value: AttrValue::Str(Cow::Borrowed(v)),
+    }
+}
+
+/// A todo-list page: 199 rows of `<li><span>text</span><button>x</button></li>` plus a
+/// header: exactly 1,000 nodes (elements and text), every element with a hid.
+fn page_tree() -> (VNode, usize) {
+    let mut hid = 0u32;
+    let mut next = || {
+        hid += 1;
+        hid
+    };
+    let mut nodes = 0usize;
+    let mut main = Element::new("main");
+    main.hid = next();
+    main.attrs.push(class("app"));
+    let mut h1 = Element::new("h1");
+    h1.hid = next();
+    h1.children
+        .push(VNode::Text(Cow::Borrowed("Todos & notes")));
+    nodes += 3;
+    let mut ul = Element::new("ul");
+    ul.hid = next();
+    nodes += 1;
+    for i in 0..199 {
+        let mut li = Element::new("li");
+        li.hid = next();
+        li.attrs
+            .push(class(if i % 3 == 0 { "row done" } else { "row" }));
+        let mut span = Element::new("span");
+        span.hid = next();
+        span.children.push(VNode::Text(Cow::Owned(format!(
+            "Item #{i}: buy <milk> & \"bread\""
+        ))));
+        let mut button = Element::new("button");
+        button.hid = next();
+        button.attrs.push(class("del"));
+        button.listeners.push(Listener {
+            event: "click",
+            modifiers: Modifiers {
+                prevent_default: true,
+                ..Default::default()
+            },
+            handler: Rc::new(|_: &_| {}),
+        });
+        button.children.push(VNode::Text(Cow::Borrowed("×")));
+        li.children.push(VNode::Element(Box::new(span)));
+        li.children.push(VNode::Element(Box::new(button)));
+        ul.children.push(VNode::Element(Box::new(li)));
+        nodes += 5;
+    }
+    let mut footer = Element::new("footer");
+    footer.hid = next();
+    nodes += 1;
+    main.children.push(VNode::Element(Box::new(h1)));
+    main.children.push(VNode::Element(Box::new(ul)));
+    main.children.push(VNode::Element(Box::new(footer)));
+    (VNode::Element(Box::new(main)), nodes)
+}
+
+fn bench(c: &mut Criterion) {
+    let (root, nodes) = page_tree();
+    assert_eq!(nodes, 1000);
+    let bytes = to_html(&root).len() as u64;
+    let mut g = c.benchmark_group("ssr_1000_nodes");
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("to_html", |b| b.iter(|| to_html(black_box(&root))));
+    let mut buf = Vec::with_capacity(64 * 1024);
+    g.bench_function("write_html", |b| {
+        b.iter(|| {
+            buf.clear();
+            write_html(black_box(&root), &mut buf).unwrap();
+        })
+    });
+    g.bench_function("render_hash", |b| b.iter(|| render_hash(black_box(&root))));
+    let page = Page {
+        title: "Todos",
+        csrf: "0123456789abcdef0123456789abcdef",
+        ..Default::default()
+    };
+    g.bench_function("write_page", |b| {
+        b.iter(|| {
+            buf.clear();
+            write_page(&page, black_box(&root), &mut buf).unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

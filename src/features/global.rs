@@ -1,0 +1,281 @@
+//! [`GlobalSignal<T>`]: one value shared by every session on every core, read through a
+//! per-core reactive mirror that the core's bus drain keeps up to date.
+//!
+//! Touches the bus (`features::bus`) and this thread's reactive graph (`crate::reactive`):
+//! each attached core thread keeps, in a thread-local, its [`CoreBusHandle`] and one
+//! mirror [`Signal`] per global it has read. Reads are lock-free local signal reads;
+//! writes go to the bus and are applied to this core's mirror at once (read your own
+//! writes) and to the other cores' mirrors on their next [`drain_core`].
+//!
+//! Runtime integration, on each core thread, before serving:
+//!
+//! ```
+//! use vango::features::{bus::Bus, global::{attach_core, drive_core, GlobalSignal}};
+//! let bus = Bus::new();
+//! let online = GlobalSignal::new(&bus, 0u32); // before the core threads start
+//! std::thread::spawn(move || {
+//!     let waiter = attach_core(&bus).expect("bus open");
+//!     let ex = smol::LocalExecutor::new();
+//!     let task = ex.spawn(drive_core(waiter)); // applies remote writes as they come
+//!     online.update(|n| *n += 1);
+//!     assert_eq!(online.get(), 1);
+//!     bus.shutdown(); // normally at runtime shutdown: `drive_core` then returns
+//!     smol::block_on(ex.run(task));
+//! }).join().unwrap();
+//! ```
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+
+use super::bus::{typed, AnyValue, Bus, BusClosed, BusWaiter, CoreBusHandle, GlobalSlot};
+use crate::reactive::{batch, signal, Owner, Signal};
+
+struct Mirror {
+    /// Version of the value the mirror signal holds; only ever goes up.
+    version: Cell<u64>,
+    /// The `Signal<T>`, type-erased.
+    signal: Box<dyn std::any::Any>,
+    /// Sets the mirror signal from a slot value.
+    apply: Rc<dyn Fn(&AnyValue)>,
+}
+
+struct CoreState {
+    handle: CoreBusHandle,
+    bus_key: usize,
+    /// Owns the mirror signals, so they outlive the components that first read them.
+    owner: Owner,
+    mirrors: Vec<Option<Mirror>>,
+}
+
+thread_local! {
+    static CORE: RefCell<Option<CoreState>> = const { RefCell::new(None) };
+}
+
+/// Subscribes this thread (a core) to `bus` and makes [`GlobalSignal`]s of that bus read
+/// through local mirrors here. Replaces any previous attachment of this thread.
+/// Returns the waiter the core's bus task awaits (see [`drive_core`]).
+pub fn attach_core(bus: &Bus) -> Result<BusWaiter, BusClosed> {
+    detach_core();
+    let handle = bus.subscribe()?;
+    let waiter = handle.waiter();
+    let state = CoreState {
+        bus_key: handle.bus_key(),
+        handle,
+        owner: Owner::new_root(),
+        mirrors: Vec::new(),
+    };
+    CORE.with(|c| *c.borrow_mut() = Some(state));
+    Ok(waiter)
+}
+
+/// Unsubscribes this thread and disposes its mirrors. A no-op if it is not attached.
+pub fn detach_core() {
+    if let Some(state) = CORE.with(|c| c.borrow_mut().take()) {
+        state.owner.dispose();
+    }
+}
+
+/// Whether this thread is attached to a bus.
+pub fn is_attached() -> bool {
+    CORE.with(|c| c.borrow().is_some())
+}
+
+/// Applies every global changed since the last drain to this core's mirrors, in one
+/// reactive [`batch`]; returns how many mirrors changed. The runtime calls it on each
+/// core when the bus wakes it (or uses [`drive_core`]). 0 if not attached.
+pub fn drain_core() -> usize {
+    // Collected first, applied after: applying runs effects, which may read globals.
+    let changes = CORE.with(|c| {
+        let mut c = c.borrow_mut();
+        let mut out = Vec::new();
+        if let Some(state) = c.as_mut() {
+            state.handle.drain(|ch| {
+                if state
+                    .mirrors
+                    .get(ch.slot.index())
+                    .is_some_and(Option::is_some)
+                {
+                    out.push((ch.slot.index(), ch.version, ch.value().clone()));
+                }
+            });
+        }
+        out
+    });
+    if changes.is_empty() {
+        return 0;
+    }
+    batch(|| {
+        changes
+            .iter()
+            .filter(|(id, version, value)| apply_if_newer(*id, *version, value))
+            .count()
+    })
+}
+
+/// The bus loop of one core: waits for changes and drains them until the bus shuts
+/// down. Spawn it on the core's `LocalExecutor` after [`attach_core`].
+pub async fn drive_core(waiter: BusWaiter) {
+    while waiter.changed().await {
+        drain_core();
+    }
+    // Whatever was written before the shutdown is still applied.
+    drain_core();
+}
+
+/// Sets mirror `id` to `value` if `version` is newer than what it holds.
+fn apply_if_newer(id: usize, version: u64, value: &AnyValue) -> bool {
+    let apply = CORE.with(|c| {
+        let c = c.borrow();
+        let mirror = c.as_ref()?.mirrors.get(id)?.as_ref()?;
+        (version > mirror.version.get()).then(|| {
+            mirror.version.set(version);
+            mirror.apply.clone()
+        })
+    });
+    match apply {
+        Some(apply) => {
+            apply(value);
+            true
+        }
+        None => false,
+    }
+}
+
+/// One value shared by every session on every core (e.g. a visitor count, a feature
+/// flag, a shared list). `Copy + Send + Sync`, so closures capture it like a [`Signal`]:
+/// create it before the core threads start and hand it to each. Globals live as long as
+/// the process: creating one leaks its small handle (create them once, at startup).
+///
+/// On a core thread attached with [`attach_core`], reads go to a local mirror signal and
+/// are *tracked* like any [`Signal`] read, so components re-render when any core writes.
+/// On other threads they read the bus directly (untracked).
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+/// use vango::reactive::{effect, signal};
+/// let bus = Bus::new();
+/// let clicks = GlobalSignal::new(&bus, 0);
+/// attach_core(&bus).unwrap(); // what the runtime does on each core
+/// let seen = signal(Vec::new());
+/// effect(move || { let n = clicks.get(); seen.update_untracked(|s| s.push(n)); });
+/// clicks.update(|n| *n += 1);
+/// assert_eq!(seen.get(), [0, 1]);
+/// ```
+pub struct GlobalSignal<T: 'static> {
+    slot: &'static GlobalSlot<T>,
+}
+
+impl<T> Clone for GlobalSignal<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for GlobalSignal<T> {}
+
+impl<T: 'static> fmt::Debug for GlobalSignal<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("GlobalSignal").field(&self.slot).finish()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
+    /// A new global on `bus`, holding `initial`.
+    pub fn new(bus: &Bus, initial: T) -> GlobalSignal<T> {
+        GlobalSignal::from_slot(bus.slot(initial))
+    }
+
+    /// Wraps an existing slot (leaking the handle: see the type's docs).
+    pub fn from_slot(slot: GlobalSlot<T>) -> GlobalSignal<T> {
+        GlobalSignal {
+            slot: Box::leak(Box::new(slot)),
+        }
+    }
+
+    /// The underlying bus slot.
+    pub fn slot(&self) -> &'static GlobalSlot<T> {
+        self.slot
+    }
+
+    /// This core's mirror signal (created on first use), or `None` if this thread is not
+    /// attached to this global's bus. Treat it as read-only: write through the global.
+    pub fn signal(&self) -> Option<Signal<T>> {
+        let bus_key = self.slot.bus_key();
+        let id = self.slot.id().index();
+        CORE.with(|c| {
+            let mut c = c.borrow_mut();
+            let state = c.as_mut().filter(|s| s.bus_key == bus_key)?;
+            if let Some(Some(m)) = state.mirrors.get(id) {
+                return m.signal.downcast_ref::<Signal<T>>().copied();
+            }
+            let (version, value) = self.slot.snapshot();
+            // `signal()` only touches the reactive runtime, never `CORE`.
+            let sig = state.owner.with(|| signal(value));
+            if state.mirrors.len() <= id {
+                state.mirrors.resize_with(id + 1, || None);
+            }
+            state.mirrors[id] = Some(Mirror {
+                version: Cell::new(version),
+                signal: Box::new(sig),
+                apply: Rc::new(move |v: &AnyValue| sig.set(typed::<T>(v).clone())),
+            });
+            Some(sig)
+        })
+    }
+
+    /// A clone of the value; a tracked read on an attached core.
+    pub fn get(&self) -> T {
+        match self.signal() {
+            Some(s) => s.get(),
+            None => self.slot.get(),
+        }
+    }
+
+    /// Runs `f` on the value without cloning it on an attached core; tracked there.
+    pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
+        match self.signal() {
+            Some(s) => s.with(f),
+            None => f(&self.slot.get()),
+        }
+    }
+
+    /// A clone of the latest value on the bus, untracked.
+    pub fn get_untracked(&self) -> T {
+        self.slot.get()
+    }
+
+    /// Replaces the value on every core; this core's mirror updates at once.
+    pub fn set(&self, value: T) {
+        self.slot.set(value);
+        self.refresh_local();
+    }
+
+    /// Read-modify-write (may run `f` again if another core wrote meanwhile); this core's
+    /// mirror updates at once.
+    pub fn update(&self, f: impl FnMut(&mut T)) {
+        self.slot.update(f);
+        self.refresh_local();
+    }
+
+    /// Version of the latest write anywhere (1 for the initial value).
+    pub fn version(&self) -> u64 {
+        self.slot.version()
+    }
+
+    /// Brings this core's mirror (if any) to the slot's latest value.
+    fn refresh_local(&self) {
+        let id = self.slot.id().index();
+        let has_mirror = CORE.with(|c| {
+            c.borrow().as_ref().is_some_and(|s| {
+                s.bus_key == self.slot.bus_key() && s.mirrors.get(id).is_some_and(Option::is_some)
+            })
+        });
+        if has_mirror {
+            let (version, value) = self.slot.snapshot_any();
+            apply_if_newer(id, version, &value);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Unit tests for the arena: slot reuse, generations, subscriptions, marking.
+
+use super::*;
+
+fn site() -> Site {
+    #[cfg(debug_assertions)]
+    {
+        std::panic::Location::caller()
+    }
+}
+
+fn arena() -> Arena {
+    Arena::new()
+}
+
+#[test]
+fn freed_slots_are_reused_with_a_new_generation() {
+    let mut a = arena();
+    let x = a.alloc(Kind::Owner, State::Clean, None, site());
+    assert!(a.get(x).is_some());
+    assert!(a.free(x).is_some());
+    assert!(a.get(x).is_none());
+    assert!(a.free(x).is_none(), "double free is a no-op");
+    let y = a.alloc(Kind::Owner, State::Clean, None, site());
+    assert_eq!(y.idx, x.idx);
+    assert_ne!(y.gen, x.gen);
+    assert!(a.get(x).is_none());
+    assert_eq!(a.live(), 1);
+}
+
+#[test]
+fn a_slot_whose_generation_would_wrap_is_retired() {
+    let mut a = arena();
+    let x = a.alloc(Kind::Owner, State::Clean, None, site());
+    a.slots[x.idx as usize].gen = u32::MAX - 1;
+    let x = NodeId {
+        idx: x.idx,
+        gen: u32::MAX - 1,
+    };
+    a.free(x);
+    let y = a.alloc(Kind::Owner, State::Clean, None, site());
+    assert_ne!(y.idx, x.idx);
+    assert!(a.get(x).is_none());
+}
+
+#[test]
+fn subscribe_keeps_read_order_and_dedupes() {
+    let mut a = arena();
+    let obs = a.alloc(Kind::Owner, State::Clean, None, site());
+    let s: Vec<NodeId> = (0..4)
+        .map(|_| a.alloc(Kind::Owner, State::Clean, None, site()))
+        .collect();
+    a.begin_tracking(obs);
+    for &x in &[s[0], s[1], s[0], s[2]] {
+        a.subscribe(obs, x);
+    }
+    a.end_tracking(obs);
+    assert_eq!(a.get(obs).unwrap().sources, vec![s[0], s[1], s[2]]);
+    // Next run reads a different set in a different order.
+    a.begin_tracking(obs);
+    for &x in &[s[2], s[3], s[0]] {
+        a.subscribe(obs, x);
+    }
+    a.end_tracking(obs);
+    assert_eq!(a.get(obs).unwrap().sources, vec![s[2], s[3], s[0]]);
+    for (k, &x) in s.iter().enumerate() {
+        let subs = &a.get(x).unwrap().subs;
+        let expect = usize::from(k != 1);
+        assert_eq!(subs.len(), expect, "source {k}: {subs:?}");
+    }
+}
+
+#[test]
+fn subscribe_property_matches_set_semantics() {
+    let seed = fastrand::u64(..);
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut a = arena();
+    let obs = a.alloc(Kind::Owner, State::Clean, None, site());
+    let s: Vec<NodeId> = (0..8)
+        .map(|_| a.alloc(Kind::Owner, State::Clean, None, site()))
+        .collect();
+    for _ in 0..200 {
+        let reads: Vec<NodeId> = (0..rng.usize(0..10)).map(|_| s[rng.usize(..8)]).collect();
+        a.begin_tracking(obs);
+        for &r in &reads {
+            a.subscribe(obs, r);
+        }
+        a.end_tracking(obs);
+        let mut expect: Vec<NodeId> = Vec::new();
+        for r in reads {
+            if !expect.contains(&r) {
+                expect.push(r);
+            }
+        }
+        assert_eq!(a.get(obs).unwrap().sources, expect, "seed {seed}");
+        for &x in &s {
+            let n = a.get(x).unwrap().subs.iter().filter(|o| **o == obs).count();
+            assert_eq!(n, usize::from(expect.contains(&x)), "seed {seed}");
+        }
+    }
+}
+
+#[test]
+fn children_disposed_one_by_one_do_not_accumulate_in_the_parent() {
+    let mut a = arena();
+    let p = a.alloc(Kind::Owner, State::Clean, None, site());
+    for _ in 0..10_000 {
+        let c = a.alloc(Kind::Owner, State::Clean, Some(p), site());
+        a.free(c);
+    }
+    assert!(a.get(p).unwrap().owned.len() < 100);
+    assert_eq!(a.live(), 1);
+}
+
+#[test]
+fn marking_propagates_check_below_memos_and_queues_effects_once() {
+    struct Nop;
+    impl Compute for Nop {
+        fn run(&self) -> bool {
+            true
+        }
+        fn value(&self) -> &dyn Any {
+            &()
+        }
+    }
+    let mut a = arena();
+    let sig = a.alloc(Kind::Owner, State::Clean, None, site());
+    let m = a.alloc(Kind::Memo(Rc::new(Nop)), State::Clean, None, site());
+    let e = a.alloc(Kind::Effect(Rc::new(Nop)), State::Clean, None, site());
+    for (obs, src) in [(m, sig), (e, m), (e, sig)] {
+        a.begin_tracking(obs);
+        a.subscribe(obs, src);
+    }
+    a.mark_subs(sig, State::Dirty);
+    assert_eq!(a.get(m).unwrap().state, State::Dirty);
+    assert_eq!(a.get(e).unwrap().state, State::Dirty);
+    assert_eq!(a.pending, vec![e]);
+}

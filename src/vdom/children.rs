@@ -1,0 +1,279 @@
+//! Child-list diffing: by position for unkeyed children, by key (prefix/suffix peel, LIS,
+//! simulated positions) for keyed ones. See the invariants in [`crate::vdom::diff`].
+//!
+//! Touches only `vdom` internals.
+
+use crate::vdom::diff::{diff_node, dispose, key_index, key_of, take, DiffCx};
+use crate::vdom::lis::lis;
+use crate::vdom::node::VNode;
+use crate::vdom::patch::PatchSink;
+
+const NONE: u32 = u32::MAX;
+
+pub(crate) fn is_raw(n: &VNode) -> bool {
+    matches!(n, VNode::Raw(_))
+}
+
+#[derive(PartialEq, Eq)]
+enum Keying {
+    Empty,
+    Keyed,
+    Unkeyed,
+    Mixed,
+}
+
+fn keying(list: &[VNode]) -> Keying {
+    let mut keyed = 0usize;
+    for n in list {
+        if key_of(n).is_some() {
+            keyed += 1;
+        }
+    }
+    match keyed {
+        _ if list.is_empty() => Keying::Empty,
+        0 => Keying::Unkeyed,
+        k if k == list.len() => Keying::Keyed,
+        _ => Keying::Mixed,
+    }
+}
+
+/// Diffs the children of element `parent`.
+pub(crate) fn diff_children(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    new: Vec<VNode>,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
+    if old.is_empty() && new.is_empty() {
+        return;
+    }
+    let (ko, kn) = (keying(old), keying(&new));
+    if ko == Keying::Mixed || kn == Keying::Mixed {
+        cx.warn("siblings mix keyed and unkeyed children: diffed by position");
+    }
+    if ko == Keying::Keyed && kn == Keying::Keyed {
+        diff_keyed(parent, old, new, cx, sink);
+    } else {
+        let len = old.len();
+        unkeyed_range(parent, old, 0, len, new, cx, sink);
+    }
+}
+
+/// Diffs `old[s..oe]` against `new` by position.
+fn unkeyed_range(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    s: usize,
+    oe: usize,
+    new: Vec<VNode>,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
+    let m = oe - s;
+    let n = new.len();
+    let mut it = new.into_iter();
+    for k in 0..m.min(n) {
+        if let Some(nn) = it.next() {
+            diff_node(parent, (s + k) as u32, &mut old[s + k], nn, cx, sink);
+        }
+    }
+    if m > n {
+        for r in (s + n..oe).rev() {
+            sink.remove_child(parent, r as u32);
+            dispose(&old[r]);
+        }
+        old.drain(s + n..oe);
+    } else if n > m {
+        let mut at = oe;
+        let rest: Vec<VNode> = it
+            .map(|mut nn| {
+                cx.mount(&mut nn);
+                sink.insert_child(parent, at as u32, &nn);
+                at += 1;
+                nn
+            })
+            .collect();
+        old.splice(oe..oe, rest);
+    }
+}
+
+fn diff_keyed(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    new: Vec<VNode>,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
+    let mut it = new.into_iter();
+    let mut s = 0;
+    while s < old.len() {
+        match it.as_slice().first() {
+            Some(n) if key_of(n) == key_of(&old[s]) => {
+                if let Some(n) = it.next() {
+                    diff_node(parent, s as u32, &mut old[s], n, cx, sink);
+                }
+                s += 1;
+            }
+            _ => break,
+        }
+    }
+    let mut oe = old.len();
+    while oe > s {
+        match it.as_slice().last() {
+            Some(n) if key_of(n) == key_of(&old[oe - 1]) => {
+                if let Some(n) = it.next_back() {
+                    // Only hid-addressed edits happen below keyed children, so the
+                    // index is not used.
+                    diff_node(parent, (oe - 1) as u32, &mut old[oe - 1], n, cx, sink);
+                }
+                oe -= 1;
+            }
+            _ => break,
+        }
+    }
+    let m = oe - s;
+    let n = it.len();
+    if m == 0 && n == 0 {
+        return;
+    }
+    if m == 0 {
+        let mut at = s;
+        let mid: Vec<VNode> = it
+            .map(|mut nn| {
+                cx.mount(&mut nn);
+                sink.insert_child(parent, at as u32, &nn);
+                at += 1;
+                nn
+            })
+            .collect();
+        old.splice(s..s, mid);
+        return;
+    }
+    if n == 0 {
+        for r in (s..oe).rev() {
+            sink.remove_child(parent, r as u32);
+            dispose(&old[r]);
+        }
+        old.drain(s..oe);
+        return;
+    }
+    let mut mid: Vec<VNode> = it.collect();
+    // src[j]: old position (relative to s) of new middle item j, or NONE.
+    let mut src = vec![NONE; n];
+    let mut survivors = 0usize;
+    let dup = match key_index(&mid) {
+        Err(()) => true,
+        Ok(map) => {
+            let mut dup = false;
+            for r in 0..m {
+                let j = key_of(&old[s + r]).and_then(|k| map.get(k));
+                if let Some(&j) = j {
+                    if src[j as usize] != NONE {
+                        dup = true;
+                        break;
+                    }
+                    src[j as usize] = r as u32;
+                    survivors += 1;
+                }
+            }
+            dup
+        }
+    };
+    if dup {
+        cx.warn("duplicate keys among siblings: diffed by position");
+        unkeyed_range(parent, old, s, oe, mid, cx, sink);
+        return;
+    }
+    // Removals, right to left, so each index is still the original one.
+    if survivors < m {
+        let mut kept = vec![false; m];
+        for &r in &src {
+            if r != NONE {
+                kept[r as usize] = true;
+            }
+        }
+        for r in (0..m).rev() {
+            if !kept[r] {
+                sink.remove_child(parent, (s + r) as u32);
+                dispose(&old[s + r]);
+            }
+        }
+    }
+    // Survivors that stay put: a longest increasing run of old positions in new order.
+    let seq: Vec<u32> = src.iter().copied().filter(|&r| r != NONE).collect();
+    let mut stay = Vec::new();
+    if seq.windows(2).all(|w| w[0] < w[1]) {
+        stay.resize(seq.len(), true);
+    } else {
+        lis(&seq, &mut stay);
+    }
+    // Walk the new middle right to left, placing each item before the one after it.
+    // `present` counts survivors still at their old place (by old position); `placed`
+    // counts items moved or inserted before the stay-put survivor at old position g
+    // (g = m: before the suffix). Processing right to left, placements only go to
+    // groups >= the current anchor group, so an insertion index is `s + present[..g]`.
+    let mut present = Fenwick::new(m);
+    for &r in &seq {
+        present.add(r as usize, 1);
+    }
+    let mut placed = Fenwick::new(m + 1);
+    let mut anchor = m;
+    let mut si = seq.len();
+    for j in (0..n).rev() {
+        let r = src[j];
+        if r == NONE {
+            let at = s + present.prefix(anchor);
+            cx.mount(&mut mid[j]);
+            sink.insert_child(parent, at as u32, &mid[j]);
+            placed.add(anchor, 1);
+            continue;
+        }
+        si -= 1;
+        let r = r as usize;
+        let nn = take(&mut mid[j]);
+        if stay[si] {
+            anchor = r;
+        } else {
+            let from = s + present.prefix(r) + placed.prefix(r);
+            present.add(r, -1);
+            let to = s + present.prefix(anchor);
+            sink.move_child(parent, from as u32, to as u32);
+            placed.add(anchor, 1);
+        }
+        let mut on = take(&mut old[s + r]);
+        diff_node(parent, 0, &mut on, nn, cx, sink);
+        mid[j] = on;
+    }
+    old.splice(s..oe, mid);
+}
+
+/// A Fenwick (binary indexed) tree of counts: O(log n) add and prefix sum.
+struct Fenwick {
+    t: Vec<i32>,
+}
+
+impl Fenwick {
+    fn new(n: usize) -> Self {
+        Fenwick { t: vec![0; n + 1] }
+    }
+
+    fn add(&mut self, i: usize, d: i32) {
+        let mut i = i + 1;
+        while i < self.t.len() {
+            self.t[i] += d;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// Sum of entries `0..i`.
+    fn prefix(&self, i: usize) -> usize {
+        let mut i = i;
+        let mut s = 0;
+        while i > 0 {
+            s += self.t[i];
+            i -= i & i.wrapping_neg();
+        }
+        s as usize
+    }
+}

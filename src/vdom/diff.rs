@@ -1,0 +1,358 @@
+//! The keyed diff: turns a retained, mounted tree into a freshly rendered one, emitting
+//! the DOM edits through a [`PatchSink`].
+//!
+//! # Invariants
+//!
+//! - **Input.** `old` is mounted: every element has a nonzero hid, every component is
+//!   mounted. `new` is normalized (see [`crate::vdom::hid::normalize`]) with hids `0` and
+//!   components not yet mounted. Every normalized child is exactly one DOM node, except a
+//!   [`VNode::Raw`], which may parse to any number of nodes: raw HTML is therefore only
+//!   patched in place when it is its parent's sole child ([`PatchSink::set_inner_html`]);
+//!   a parent with raw HTML beside other children is replaced whole whenever a positional
+//!   edit would be needed among them.
+//! - **Output.** Afterwards `old` is structurally equal to `new`; matched elements keep
+//!   their hids, new elements get fresh ones from the [`DiffCx`] allocator; kept
+//!   components keep their instance; replaced or removed components are disposed.
+//! - **Addressing.** Elements are addressed by hid, text nodes by (parent hid, index).
+//!   Every index is the index in the DOM *at the moment that edit is applied*: edits are
+//!   emitted in application order, and the keyed algorithm simulates the child list.
+//! - **Keys.** A keyed permutation yields moves only (never remove + insert of one key);
+//!   only children outside a longest increasing subsequence of old positions move.
+//! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing.
+
+use std::collections::HashMap;
+use std::mem;
+
+use crate::vdom::children::{diff_children, is_raw};
+use crate::vdom::component::DirtyQueue;
+use crate::vdom::hid::HidAlloc;
+use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, VNode};
+use crate::vdom::patch::{PatchSink, PropValue};
+
+/// Per-tree state the diff needs: the hid allocator, the queue dirty components go to,
+/// and counters of suspicious input (mixed or duplicate keys).
+pub struct DiffCx {
+    pub(crate) hids: HidAlloc,
+    pub(crate) queue: DirtyQueue,
+    pub(crate) depth: u32,
+    warnings: u32,
+}
+
+impl DiffCx {
+    /// A context whose first fresh hid is `first_hid`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::diff::DiffCx;
+    /// let cx = DiffCx::new(1);
+    /// assert_eq!(cx.next_hid(), 1);
+    /// ```
+    pub fn new(first_hid: u32) -> Self {
+        DiffCx {
+            hids: HidAlloc::new(first_hid),
+            queue: DirtyQueue::default(),
+            depth: 0,
+            warnings: 0,
+        }
+    }
+
+    /// The hid the next new element will get.
+    pub fn next_hid(&self) -> u32 {
+        self.hids.peek()
+    }
+
+    /// How many times the diff met mixed keyed/unkeyed siblings or duplicate keys.
+    pub fn warnings(&self) -> u32 {
+        self.warnings
+    }
+
+    pub(crate) fn warn(&mut self, what: &str) {
+        self.warnings += 1;
+        if cfg!(debug_assertions) {
+            eprintln!("vango diff: {what}");
+        }
+    }
+
+    /// Mounts a fresh subtree: assigns hids to its elements and mounts its components
+    /// (runs their setup and first render). `node` should be normalized.
+    pub fn mount(&mut self, node: &mut VNode) {
+        match node {
+            VNode::Element(e) => {
+                e.hid = self.hids.next_hid();
+                for c in &mut e.children {
+                    self.mount(c);
+                }
+            }
+            VNode::Component(c) => c.mount(self),
+            VNode::Fragment(f) => {
+                for c in f {
+                    self.mount(c);
+                }
+            }
+            VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
+        }
+    }
+}
+
+impl Default for DiffCx {
+    fn default() -> Self {
+        DiffCx::new(1)
+    }
+}
+
+/// Diffs the mounted tree `old` against the fresh render `new`, sends the edits to
+/// `sink`, and leaves the new tree (with hids) in `old`.
+///
+/// The root of `old` must be addressable by hid (an element or a component); a root text
+/// has no parent to address it through, so it is swapped without an edit.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::{diff, DiffCx}, Element, Patch, VNode};
+/// fn p(text: &'static str) -> VNode {
+///     let mut e = Element::new("p");
+///     e.children.push(VNode::Text(text.into()));
+///     VNode::Element(Box::new(e))
+/// }
+/// let mut cx = DiffCx::new(1);
+/// let mut tree = p("a");
+/// cx.mount(&mut tree);
+/// let mut sink: Vec<Patch> = Vec::new();
+/// diff(&mut tree, p("b"), &mut cx, &mut sink);
+/// assert_eq!(sink, [Patch::SetText { parent: 1, index: 0, text: "b".into() }]);
+/// ```
+pub fn diff(old: &mut VNode, new: VNode, cx: &mut DiffCx, sink: &mut impl PatchSink) {
+    if !matches!(old, VNode::Element(_) | VNode::Component(_)) {
+        cx.warn("diff root is not an element: replaced without an edit");
+        let mut new = new;
+        cx.mount(&mut new);
+        dispose(old);
+        *old = new;
+        return;
+    }
+    diff_node(0, 0, old, new, cx, sink);
+}
+
+/// Diffs one node at child position `index` of element `parent`.
+pub(crate) fn diff_node(
+    parent: u32,
+    index: u32,
+    old: &mut VNode,
+    new: VNode,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
+    match (&mut *old, new) {
+        (VNode::Element(o), VNode::Element(n)) if o.tag == n.tag && o.key == n.key => {
+            if raw_forces_replace(&o.children, &n.children) {
+                replace(parent, index, old, VNode::Element(n), cx, sink);
+            } else {
+                diff_element(o, *n, cx, sink);
+            }
+        }
+        (VNode::Text(o), VNode::Text(n)) => {
+            if *o != n {
+                sink.set_text(parent, index, &n);
+                *o = n;
+            }
+        }
+        (VNode::Component(o), VNode::Component(n)) if o.same_as(&n) => {}
+        (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
+        (_, new) => replace(parent, index, old, new, cx, sink),
+    }
+}
+
+/// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
+/// component, by position otherwise.
+fn replace(
+    parent: u32,
+    index: u32,
+    old: &mut VNode,
+    mut new: VNode,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
+    cx.mount(&mut new);
+    match old {
+        VNode::Element(e) => sink.replace_node(e.hid, &new),
+        VNode::Component(c) => sink.replace_node(c.root_hid(), &new),
+        _ => sink.replace_child(parent, index, &new),
+    }
+    dispose(old);
+    *old = new;
+}
+
+/// Releases what a removed subtree holds: disposes every component instance in it.
+pub(crate) fn dispose(node: &VNode) {
+    match node {
+        VNode::Element(e) => {
+            for c in &e.children {
+                dispose(c);
+            }
+        }
+        VNode::Component(c) => c.dispose(),
+        VNode::Fragment(f) => {
+            for c in f {
+                dispose(c);
+            }
+        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
+    }
+}
+
+/// Whether a child list with raw HTML must be replaced with its parent: raw HTML may be
+/// several DOM nodes, so positional edits beside it are impossible. Editing in place is
+/// fine when raw is the sole child on both sides, or when the lists line up so that no
+/// positional edit is needed (same length, equal texts and raws, elements and components
+/// anywhere, since they are replaced by hid).
+fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
+    let raw_in = |l: &[VNode]| l.iter().any(is_raw);
+    if !raw_in(old) && !raw_in(new) {
+        return false;
+    }
+    if old.len() == 1 && new.len() == 1 && is_raw(&old[0]) && is_raw(&new[0]) {
+        return false;
+    }
+    if old.len() != new.len() {
+        return true;
+    }
+    !old.iter().zip(new).all(|pair| match pair {
+        (VNode::Text(a), VNode::Text(b)) => a == b,
+        (VNode::Raw(a), VNode::Raw(b)) => a == b,
+        (VNode::Element(_) | VNode::Component(_), VNode::Element(_) | VNode::Component(_)) => true,
+        _ => false,
+    })
+}
+
+fn diff_element(o: &mut Element, n: Element, cx: &mut DiffCx, sink: &mut impl PatchSink) {
+    let hid = o.hid;
+    diff_attrs(hid, o.tag, &o.attrs, &n.attrs, sink);
+    o.attrs = n.attrs;
+    if !same_listeners(&o.listeners, &n.listeners) {
+        if n.listeners.is_empty() {
+            sink.remove_attr(hid, "data-on");
+        } else {
+            let mut marker = String::new();
+            crate::render::data_on_value(&n.listeners, &mut marker);
+            sink.set_attr(hid, "data-on", &marker);
+        }
+    }
+    o.listeners = n.listeners;
+    if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &n.children[..]) {
+        if a != b {
+            sink.set_inner_html(hid, b.as_str());
+        }
+        o.children = n.children;
+        return;
+    }
+    diff_children(hid, &mut o.children, n.children, cx, sink);
+}
+
+/// How a form control's attribute maps to a live DOM property.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PropKind {
+    /// A string property (`value` of input, textarea, select); default `""`.
+    Str,
+    /// A boolean property (`checked` of input, `selected` of option); default `false`.
+    Bool,
+}
+
+/// Whether attribute `name` of a `tag` element is patched as a live property: the user
+/// may have changed it, so the attribute (the default value) would not show.
+pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
+    match (tag, name) {
+        ("input" | "textarea" | "select", "value") => Some(PropKind::Str),
+        ("input", "checked") | ("option", "selected") => Some(PropKind::Bool),
+        _ => None,
+    }
+}
+
+/// The effective value of attribute `name` (a later duplicate wins; `false` is absent).
+/// Outer `None`: no attribute of that name at all.
+fn lookup<'a>(attrs: &'a [Attr], name: &str) -> Option<Option<&'a str>> {
+    attrs
+        .iter()
+        .rev()
+        .find(|a| a.name == name)
+        .map(|a| value_of(&a.value))
+}
+
+fn value_of(v: &AttrValue) -> Option<&str> {
+    match v {
+        AttrValue::Str(s) => Some(s),
+        AttrValue::Bool(true) => Some(""),
+        AttrValue::Bool(false) => None,
+    }
+}
+
+fn diff_attrs(hid: u32, tag: &str, old: &[Attr], new: &[Attr], sink: &mut impl PatchSink) {
+    for (i, a) in new.iter().enumerate() {
+        if new[i + 1..].iter().any(|b| b.name == a.name) {
+            continue; // a later duplicate wins
+        }
+        let nv = value_of(&a.value);
+        let ov = lookup(old, &a.name).flatten();
+        if nv == ov {
+            continue;
+        }
+        match prop_kind(tag, &a.name) {
+            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str(nv.unwrap_or(""))),
+            Some(PropKind::Bool) => {
+                if nv.is_some() != ov.is_some() {
+                    sink.set_prop(hid, &a.name, PropValue::Bool(nv.is_some()));
+                }
+            }
+            None => match nv {
+                Some(v) => sink.set_attr(hid, &a.name, v),
+                None => sink.remove_attr(hid, &a.name),
+            },
+        }
+    }
+    for (i, a) in old.iter().enumerate() {
+        if old[i + 1..].iter().any(|b| b.name == a.name) || lookup(new, &a.name).is_some() {
+            continue;
+        }
+        if value_of(&a.value).is_none() {
+            continue; // was absent already
+        }
+        match prop_kind(tag, &a.name) {
+            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str("")),
+            Some(PropKind::Bool) => sink.set_prop(hid, &a.name, PropValue::Bool(false)),
+            None => sink.remove_attr(hid, &a.name),
+        }
+    }
+}
+
+fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.event == y.event && x.modifiers == y.modifiers)
+}
+
+/// The key of a keyed child (element or component).
+pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
+    match n {
+        VNode::Element(e) => e.key.as_ref(),
+        VNode::Component(c) => c.key(),
+        _ => None,
+    }
+}
+
+/// Builds `key -> index` for a keyed middle section; `Err` on a duplicate key.
+pub(crate) fn key_index(nodes: &[VNode]) -> Result<HashMap<&Key, u32>, ()> {
+    let mut map = HashMap::with_capacity(nodes.len());
+    for (j, n) in nodes.iter().enumerate() {
+        let k = key_of(n).ok_or(())?;
+        if map.insert(k, j as u32).is_some() {
+            return Err(());
+        }
+    }
+    Ok(map)
+}
+
+pub(crate) fn take(v: &mut VNode) -> VNode {
+    mem::replace(v, VNode::Empty)
+}

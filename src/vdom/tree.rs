@@ -1,0 +1,229 @@
+//! The per-session component tree: mounts the root, routes events to handlers by hid,
+//! re-renders dirty components (parents first) and diffs them into patches.
+//!
+//! Touches `reactive` (batch, owners via components) and the diff. `!Send`: one tree
+//! lives on the core that owns its session.
+
+use std::any::Any;
+use std::borrow::Cow;
+use std::fmt;
+use std::mem;
+use std::rc::Rc;
+
+use crate::reactive::batch;
+use crate::vdom::component::{Instance, Render};
+use crate::vdom::diff::{dispose, prop_kind, DiffCx, PropKind};
+use crate::vdom::event::{Event, EventData};
+use crate::vdom::node::{AttrValue, Handler, VNode};
+use crate::vdom::patch::PatchSink;
+
+/// Re-render rounds per [`Tree::rerender`] before giving up on a render that keeps
+/// dirtying itself (it stays dirty for the next call).
+const MAX_ROUNDS: u32 = 100;
+
+/// Why an event could not be delivered.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum DispatchError {
+    /// No element with this hid is mounted (it may have been removed meanwhile).
+    UnknownHid(u32),
+    /// The element exists but has no listener for the event.
+    NoListener {
+        /// The element.
+        hid: u32,
+        /// The event name.
+        event: &'static str,
+    },
+}
+
+impl fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DispatchError::UnknownHid(h) => write!(f, "no element with hid {h}"),
+            DispatchError::NoListener { hid, event } => {
+                write!(f, "element {hid} has no {event} listener")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DispatchError {}
+
+/// One session's mounted component tree.
+///
+/// The root is the render output of the setup given to [`Tree::mount`]; it is always an
+/// element: a render that returns anything else (text, several nodes, a component) is
+/// wrapped in `<div style="display:contents">`. Hids start at 1 (the root).
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::signal;
+/// use vango::vdom::{tree::Tree, Element, Event, EventData, Listener, Modifiers, Patch, VNode};
+/// use std::rc::Rc;
+///
+/// let mut tree = Tree::mount(|| {
+///     let count = signal(0);
+///     move || {
+///         let mut b = Element::new("button");
+///         b.listeners.push(Listener {
+///             event: "click",
+///             modifiers: Modifiers::default(),
+///             handler: Rc::new(move |_| count.update(|n| *n += 1)),
+///         });
+///         b.children.push(VNode::Text(count.get().to_string().into()));
+///         VNode::Element(Box::new(b))
+///     }
+/// });
+/// tree.dispatch(&Event { hid: 1, name: "click", data: EventData::None }).unwrap();
+/// let mut patches: Vec<Patch> = Vec::new();
+/// tree.rerender(&mut patches);
+/// assert_eq!(patches, [Patch::SetText { parent: 1, index: 0, text: "1".into() }]);
+/// ```
+pub struct Tree {
+    root: VNode,
+    inst: Rc<Instance>,
+    cx: DiffCx,
+}
+
+impl Tree {
+    /// Runs `setup` under a new reactive owner, renders under an observer, normalizes,
+    /// assigns hids from 1 and mounts every component below.
+    pub fn mount<R: Render>(setup: impl FnOnce() -> R) -> Tree {
+        let mut cx = DiffCx::new(1);
+        let inst = Instance::mount(
+            || {
+                let r: Box<dyn Render> = Box::new(setup());
+                let props: Box<dyn Any> = Box::new(());
+                (r, props)
+            },
+            &mut cx,
+        );
+        let root = mem::replace(&mut *inst.output.borrow_mut(), VNode::Empty);
+        Tree { root, inst, cx }
+    }
+
+    /// The mounted root element (components inside hold their own outputs; see
+    /// [`crate::vdom::component::ComponentNode::rendered`]).
+    pub fn root(&self) -> &VNode {
+        &self.root
+    }
+
+    /// The root element's hid.
+    pub fn root_hid(&self) -> u32 {
+        self.root.as_element().map_or(0, |e| e.hid)
+    }
+
+    /// Runs the handler for `ev.name` of element `ev.hid` inside [`batch`].
+    ///
+    /// For `input`/`change` events of a controlled form control (one rendered with a
+    /// `value` or `checked` attribute) the reported value is first recorded in the
+    /// retained tree, so the next diff compares the new render with what the user sees,
+    /// not with the stale render: no patch when the server accepts the typed value, a
+    /// property patch when it changes it.
+    pub fn dispatch(&mut self, ev: &Event) -> Result<(), DispatchError> {
+        let handler = match find_handler(&mut self.root, ev) {
+            Found::Handler(h) => h,
+            Found::NoListener => {
+                return Err(DispatchError::NoListener {
+                    hid: ev.hid,
+                    event: ev.name,
+                })
+            }
+            Found::No => return Err(DispatchError::UnknownHid(ev.hid)),
+        };
+        batch(|| handler(ev));
+        Ok(())
+    }
+
+    /// Whether some component read a signal that changed since its last render.
+    pub fn is_dirty(&self) -> bool {
+        self.cx
+            .queue
+            .0
+            .borrow()
+            .iter()
+            .any(|w| w.upgrade().is_some_and(|i| !i.disposed.get()))
+    }
+
+    /// Re-renders the dirty components, parents before children (a child its parent
+    /// disposed is skipped; one its parent kept still re-renders), diffing each against
+    /// its retained output and sending the edits to `sink`.
+    pub fn rerender(&mut self, sink: &mut impl PatchSink) {
+        for _ in 0..MAX_ROUNDS {
+            let queued = self.cx.queue.take();
+            if queued.is_empty() {
+                return;
+            }
+            let mut dirty: Vec<Rc<Instance>> = queued
+                .iter()
+                .filter_map(|w| w.upgrade())
+                .filter(|i| !i.disposed.get())
+                .collect();
+            dirty.sort_by_key(|i| i.depth);
+            for i in dirty {
+                if i.disposed.get() || !i.dirty.get() {
+                    continue;
+                }
+                if Rc::ptr_eq(&i, &self.inst) {
+                    i.rerender_into(&mut self.root, &mut self.cx, sink);
+                } else {
+                    i.rerender(&mut self.cx, sink);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        dispose(&self.root);
+        self.inst.dispose();
+    }
+}
+
+enum Found {
+    Handler(Handler),
+    NoListener,
+    No,
+}
+
+fn find_handler(node: &mut VNode, ev: &Event) -> Found {
+    match node {
+        VNode::Element(e) => {
+            if e.hid == ev.hid {
+                let Some(l) = e.listeners.iter().rev().find(|l| l.event == ev.name) else {
+                    return Found::NoListener;
+                };
+                let h = l.handler.clone();
+                if let EventData::Input { value, checked } = &ev.data {
+                    record_input(e, value, *checked);
+                }
+                return Found::Handler(h);
+            }
+            for c in &mut e.children {
+                match find_handler(c, ev) {
+                    Found::No => {}
+                    found => return found,
+                }
+            }
+            Found::No
+        }
+        VNode::Component(c) => match c.instance().map(|i| i.output.try_borrow_mut()) {
+            Some(Ok(mut out)) => find_handler(&mut out, ev),
+            _ => Found::No,
+        },
+        _ => Found::No,
+    }
+}
+
+fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: bool) {
+    for a in e.attrs.iter_mut() {
+        match prop_kind(e.tag, &a.name) {
+            Some(PropKind::Str) if a.name == "value" => {
+                a.value = AttrValue::Str(Cow::Owned(value.to_owned()));
+            }
+            Some(PropKind::Bool) if a.name == "checked" => a.value = AttrValue::Bool(checked),
+            _ => {}
+        }
+    }
+}

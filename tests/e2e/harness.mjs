@@ -1,0 +1,89 @@
+// E2E harness: starts an example server on a free port behind a TCP proxy that a test can
+// cut, and launches Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('../../client/node_modules/playwright-core');
+
+export const freePort = () =>
+  new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+
+const waitConnect = async (port, ms = 15000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise((res) => {
+      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), res(true)));
+      c.on('error', () => res(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`server on ${port} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+// Starts `bin` with VANGO_ADDR on a free port; returns { url, cut(), stop() }.
+export async function startServer(bin, env = {}) {
+  if (!bin) throw new Error('server binary not set (run tests/e2e/run.sh)');
+  const port = await freePort();
+  const child = spawn(bin, [], {
+    env: { ...process.env, VANGO_ADDR: `127.0.0.1:${port}`, VANGO_WORKERS: '2', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitConnect(port);
+  const conns = new Set();
+  const proxy = net.createServer((c) => {
+    const s = net.connect(port, '127.0.0.1');
+    c.pipe(s).pipe(c);
+    const both = [c, s];
+    conns.add(both);
+    const done = () => conns.delete(both);
+    for (const x of both) x.on('error', () => {}).on('close', done);
+  });
+  const pport = await new Promise((res) => proxy.listen(0, '127.0.0.1', () => res(proxy.address().port)));
+  return {
+    url: `http://127.0.0.1:${pport}/`,
+    // Severs every proxied connection, as a network drop would.
+    cut() {
+      for (const both of conns) for (const x of both) x.destroy();
+      conns.clear();
+    },
+    async stop() {
+      proxy.close();
+      for (const both of conns) for (const x of both) x.destroy();
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      return child.exitCode;
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+// Opens a page that records console errors and uncaught exceptions.
+export async function openPage(browser, url, opts = {}) {
+  const ctx = await browser.newContext(opts);
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  return { ctx, page, errors };
+}
+
+export const connected = (page) =>
+  page.waitForFunction(() => document.documentElement.classList.contains('vango-connected'));
