@@ -100,7 +100,7 @@ impl IntoView for Counter {
 fn app(workers: usize, config: SessionConfig) -> RunningServer {
     App::new()
         .title("Counter")
-        .page("/", || Counter::new(0))
+        .page_view("/", || Counter::new(0))
         .workers(workers)
         .sessions(config)
         .spawn("127.0.0.1:0")

@@ -274,7 +274,11 @@ mod tests {
 
     #[test]
     fn ring_is_bounded_in_bytes() {
-        let cfg = SessionConfig { ring_frames: 100, ring_bytes: 64, ..Default::default() };
+        let cfg = SessionConfig {
+            ring_frames: 100,
+            ring_bytes: 64,
+            ..Default::default()
+        };
         let mut s = session();
         for _ in 0..20 {
             s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
@@ -283,7 +287,10 @@ mod tests {
         // Each SetText frame is 4 + 9 bytes in the ring: 4 fit in 64.
         assert_eq!(s.frames_after(16).unwrap().len(), 4);
         assert!(s.frames_after(15).is_none());
-        let big = SessionConfig { ring_bytes: 8, ..Default::default() };
+        let big = SessionConfig {
+            ring_bytes: 8,
+            ..Default::default()
+        };
         s.next_frame(0, &big, |v, e| v.rerender(e)).unwrap();
         assert!(s.frames_after(s.patch_seq - 1).is_none());
         assert_eq!(s.frames_after(s.patch_seq).unwrap().len(), 0);
