@@ -4,8 +4,11 @@
 //! `registry` keeps each core's sessions (thread-local, `Rc`); `socket` runs a session's
 //! WebSocket: Hello, resume, events → dispatch → rerender → one Patches frame per event.
 
+pub mod bell;
 pub mod registry;
 pub mod socket;
+
+pub use bell::notify_dirty;
 
 use std::collections::hash_map::RandomState;
 use std::fmt;

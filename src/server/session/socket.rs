@@ -16,7 +16,7 @@ use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 use futures_lite::{future, FutureExt as _, StreamExt};
 
 use super::registry::{self, Session};
-use super::SessionId;
+use super::{bell, SessionId};
 use crate::protocol::{
     close, decode_client, encode_seq, server::frame, ClientFrame, HelloStatus, ServerFrame,
 };
@@ -305,6 +305,7 @@ fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
 
 enum Input {
     Msg(Option<Result<Message, WsError>>),
+    Dirty,
     Stop,
     Idle,
 }
@@ -338,12 +339,22 @@ fn serve<'a>(
         // One timer for the connection, re-armed lazily: no timer traffic per event.
         let mut timer = Timer::at(last_seen + idle);
         let mut stop = pin!(ctx.core.stopped());
+        let slot = bell::Slot::new();
         loop {
             let input = future::or(async { Input::Msg(ws.next().await) }, async {
                 future::or(
                     async {
-                        (&mut stop).await;
-                        Input::Stop
+                        future::or(
+                            async {
+                                (&mut stop).await;
+                                Input::Stop
+                            },
+                            async {
+                                slot.rung().await;
+                                Input::Dirty
+                            },
+                        )
+                        .await
                     },
                     async {
                         loop {
@@ -360,6 +371,21 @@ fn serve<'a>(
             .await;
             let bytes = match input {
                 Input::Msg(Some(Ok(Message::Binary(b)))) => b,
+                Input::Dirty => {
+                    let started = Instant::now();
+                    match on_dirty(ctx, &sess, gen) {
+                        Reply::One(f) => {
+                            let n = f.len();
+                            if !send(ws, f).await {
+                                return detach(&sess, gen);
+                            }
+                            ctx.core.metrics().observe_event(started.elapsed(), n);
+                        }
+                        Reply::Fatal(code, why) => return fatal(ws, code, why).await,
+                        _ => {}
+                    }
+                    continue;
+                }
                 Input::Msg(Some(Ok(Message::Text(_)))) => {
                     detach(&sess, gen);
                     return Box::pin(close_with(ws, close::MALFORMED, "binary frames only")).await;
@@ -423,6 +449,39 @@ fn serve<'a>(
                     .metrics()
                     .observe_event(started.elapsed(), sent_bytes);
             }
+        }
+    }
+}
+
+/// Sends an Error frame (the session is over; the client reloads), then closes.
+async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
+    let f = server_frame(&ServerFrame::Error {
+        code,
+        message: why.to_owned(),
+    });
+    if send(ws, f).await {
+        Box::pin(close_with(ws, code, why)).await;
+    }
+}
+
+/// After the bell: re-renders if the view is dirty, acknowledging nothing new.
+fn on_dirty(ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
+    let mut s = sess.borrow_mut();
+    if s.generation != gen || !s.view.is_dirty() {
+        return Reply::None;
+    }
+    let ack = s.last_event;
+    let config = &ctx.app.config;
+    match catch_unwind(AssertUnwindSafe(|| {
+        s.next_frame(ack, config, |v, enc| v.rerender(enc))
+    })) {
+        Ok(Some(f)) => Reply::One(f),
+        Ok(None) => Reply::None,
+        Err(_) => {
+            let id = s.id;
+            drop(s);
+            registry::remove(&id, ctx.core.metrics());
+            Reply::Fatal(close::PANIC, "render panicked")
         }
     }
 }
@@ -519,6 +578,6 @@ mod tests {
         }
         let serve = ret_size4(serve);
         println!("session run future: {run} bytes; serve loop: {serve} bytes");
-        assert!(run <= 1024, "run future grew to {run} bytes");
+        assert!(run <= 1152, "run future grew to {run} bytes");
     }
 }
