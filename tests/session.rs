@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::cell::Cell;
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
@@ -10,15 +11,15 @@ use std::time::Duration;
 
 use support::*;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
-use vango::server::session::{DispatchFailed, IntoView, SessionConfig, View};
-use vango::server::{App, RunningServer};
+use vango::server::session::{notify_dirty, DispatchFailed, IntoView, SessionConfig, View};
+use vango::server::{App, Core, RunningServer};
 use vango::vdom::{Element, Event, EventData, Listener, Patch, PatchSink, VNode};
 
 /// A hand-built counter: `<div 1><h1 2>Count: n</h1><button 3>+</button><button 4>boom</button></div>`.
 struct Counter {
-    n: i32,
+    n: Rc<Cell<i32>>,
     root: VNode,
-    dirty: bool,
+    dirty: Rc<Cell<bool>>,
 }
 
 fn el(tag: &'static str, hid: u32, children: Vec<VNode>, click: bool) -> VNode {
@@ -56,9 +57,9 @@ fn counter_tree(n: i32) -> VNode {
 impl Counter {
     fn new(n: i32) -> Self {
         Counter {
-            n,
+            n: Rc::new(Cell::new(n)),
             root: counter_tree(n),
-            dirty: false,
+            dirty: Rc::new(Cell::new(false)),
         }
     }
 }
@@ -73,8 +74,19 @@ impl View for Counter {
     fn dispatch(&mut self, event: &Event) -> Result<(), DispatchFailed> {
         match (event.hid, event.name) {
             (3, "click") => {
-                self.n += 1;
-                self.dirty = true;
+                self.n.set(self.n.get() + 1);
+                self.dirty.set(true);
+                Ok(())
+            }
+            // Changes state later, from a task on the core, then rings the bell.
+            (5, "click") => {
+                let (n, dirty) = (self.n.clone(), self.dirty.clone());
+                Core::current().unwrap().spawn(async move {
+                    async_io::Timer::after(Duration::from_millis(30)).await;
+                    n.set(n.get() + 100);
+                    dirty.set(true);
+                    notify_dirty();
+                });
                 Ok(())
             }
             (4, "click") => panic!("boom"),
@@ -82,12 +94,12 @@ impl View for Counter {
         }
     }
     fn is_dirty(&self) -> bool {
-        self.dirty
+        self.dirty.get()
     }
     fn rerender(&mut self, sink: &mut vango::protocol::PatchEncoder) {
-        self.root = counter_tree(self.n);
-        sink.set_text(2, 0, &format!("Count: {}", self.n));
-        self.dirty = false;
+        self.root = counter_tree(self.n.get());
+        sink.set_text(2, 0, &format!("Count: {}", self.n.get()));
+        self.dirty.set(false);
     }
 }
 
@@ -100,7 +112,7 @@ impl IntoView for Counter {
 fn app(workers: usize, config: SessionConfig) -> RunningServer {
     App::new()
         .title("Counter")
-        .page("/", || Counter::new(0))
+        .page_view("/", || Counter::new(0))
         .workers(workers)
         .sessions(config)
         .spawn("127.0.0.1:0")
@@ -441,4 +453,19 @@ fn client_close_frees_the_session_at_once() {
     });
     assert!(closed(&mut c.s));
     assert_eq!(metric_sum(srv.local_addr(), "vango_sessions"), 0);
+}
+
+#[test]
+fn state_changed_by_a_task_is_pushed_after_notify_dirty() {
+    let srv = app(2, SessionConfig::default());
+    let (csrf, hash, _) = page(srv.local_addr());
+    let mut c = Client::connect(srv.local_addr());
+    new_session(&mut c, &csrf, hash);
+    // The event itself changes nothing: an Ack; the task's change arrives as seq 1.
+    assert_eq!(c.click(1, 5), ServerFrame::Ack(1));
+    assert_eq!(
+        set_text(&c.recv().unwrap()),
+        Some((1, 1, "Count: 100".into()))
+    );
+    assert_eq!(set_text(&c.click(2, 3)), Some((2, 2, "Count: 101".into())));
 }

@@ -17,6 +17,8 @@ use super::{
     ConnInfo, Core, Limits, Request, Response, RunningServer, Server, Service, StaticAsset,
     WebSocket,
 };
+use crate::vdom::component::Render;
+use crate::vdom::tree::Tree;
 
 type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
 
@@ -40,8 +42,19 @@ impl AppShared {
 /// # Examples
 ///
 /// ```no_run
-/// # use vango::server::session::{IntoView, View};
-/// # fn counter(_: i32) -> Box<dyn View> { unimplemented!() }
+/// use vango::prelude::*;
+///
+/// fn counter(initial: i32) -> impl FnMut() -> VNode {
+///     let count = signal(initial);
+///     move || {
+///         div((
+///             h1(format!("Count: {}", count.get())),
+///             button("+").on_click(move |_| count.update(|n| *n += 1)),
+///         ))
+///         .into()
+///     }
+/// }
+///
 /// vango::server::App::new().page("/", || counter(0)).workers(2).serve("127.0.0.1:8080")?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
@@ -73,8 +86,19 @@ impl App {
         }
     }
 
-    /// Serves the view built by `mount` at `path` (exact match, query ignored).
-    pub fn page<V: IntoView>(
+    /// Serves the component whose setup is `setup` at `path` (exact match, query ignored):
+    /// each page load and each new session mounts it in a fresh [`Tree`].
+    pub fn page<R: Render>(
+        self,
+        path: impl Into<Cow<'static, str>>,
+        setup: impl Fn() -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.page_view(path, move || Tree::mount(&setup))
+    }
+
+    /// Serves the view built by `mount` at `path`: for views that are not a component tree
+    /// (tests, custom front ends).
+    pub fn page_view<V: IntoView>(
         mut self,
         path: impl Into<Cow<'static, str>>,
         mount: impl Fn() -> V + Send + Sync + 'static,

@@ -14,6 +14,10 @@ use super::assets::StaticAsset;
 use super::metrics::CoreMetrics;
 use super::Limits;
 
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Rc<Core>>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Work sent to another core: runs there, on that core's thread, with that core's context.
 pub type CoreMsg = Box<dyn FnOnce(&Rc<Core>) + Send>;
 
@@ -48,6 +52,22 @@ impl Core {
             stop_rx,
             _stop_tx,
         }
+    }
+
+    /// The core running on this thread (`None` outside a worker thread).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(vango::server::Core::current().is_none());
+    /// ```
+    pub fn current() -> Option<Rc<Core>> {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+
+    pub(crate) fn set_current(core: Option<Rc<Core>>) {
+        let old = CURRENT.with(|c| std::mem::replace(&mut *c.borrow_mut(), core));
+        drop(old);
     }
 
     /// This core's index, `0..cores()`.

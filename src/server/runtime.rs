@@ -289,6 +289,7 @@ fn run_worker<S, F>(
 {
     let ex = Rc::new(LocalExecutor::new());
     let core = Rc::new(Core::new(index, Rc::downgrade(&ex), shared));
+    Core::set_current(Some(core.clone()));
     let svc = Rc::new(factory(&core));
     let grace = core.limits().shutdown_grace;
     async_io::block_on(ex.run(async {
@@ -329,6 +330,7 @@ fn run_worker<S, F>(
     drop(ex);
     svc.stopped();
     drop(svc);
+    Core::set_current(None);
 }
 
 /// Decrements the open-connection gauge when the connection's task ends, however it ends.

@@ -64,7 +64,11 @@ pub struct Upgraded {
 
 impl Upgraded {
     /// Wraps `io`; `prefix` (bytes already read past the request head) is read first.
-    pub fn new(io: Async<TcpStream>, prefix: Vec<u8>) -> Self {
+    pub fn new(io: Async<TcpStream>, mut prefix: Vec<u8>) -> Self {
+        if prefix.is_empty() {
+            // The HTTP read buffer's capacity must not live on in every idle WebSocket.
+            prefix = Vec::new();
+        }
         Upgraded { prefix, pos: 0, io }
     }
 

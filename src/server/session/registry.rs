@@ -28,8 +28,10 @@ pub struct Session {
     pub(crate) patch_seq: u64,
     /// Seq of the last event applied.
     pub(crate) last_event: u64,
-    ring: VecDeque<Bytes>,
-    ring_bytes: usize,
+    /// Recent Patches frames, each as a 4-byte little-endian length then the bytes: one
+    /// allocation for the whole ring, not one per frame.
+    ring: VecDeque<u8>,
+    ring_frames: u32,
     /// Bumped by each connection that attaches; an older connection sees it and leaves.
     pub(crate) generation: u32,
     /// When the last connection left (`None` while one is attached).
@@ -45,40 +47,61 @@ impl Session {
             patch_seq: 0,
             last_event: 0,
             ring: VecDeque::new(),
-            ring_bytes: 0,
+            ring_frames: 0,
             generation: 0,
             detached_at: None,
         }
     }
 
     /// Keeps `frame` (the Patches frame with seq `patch_seq`) for resume, within bounds.
-    pub(crate) fn remember(&mut self, frame: Bytes, cfg: &SessionConfig) {
-        self.ring_bytes += frame.len();
-        self.ring.push_back(frame);
-        while self.ring.len() > cfg.ring_frames.max(1)
-            || (self.ring_bytes > cfg.ring_bytes && self.ring.len() > 1)
-        {
-            if let Some(old) = self.ring.pop_front() {
-                self.ring_bytes -= old.len();
-            }
-        }
-        if self.ring_bytes > cfg.ring_bytes {
+    pub(crate) fn remember(&mut self, frame: &[u8], cfg: &SessionConfig) {
+        if frame.len() + 4 > cfg.ring_bytes {
             // One frame alone above the bound (a big render): a resume re-renders instead.
             self.ring.clear();
-            self.ring_bytes = 0;
+            self.ring_frames = 0;
+            return;
+        }
+        self.ring.extend((frame.len() as u32).to_le_bytes());
+        self.ring.extend(frame);
+        self.ring_frames += 1;
+        while self.ring_frames as usize > cfg.ring_frames.max(1) || self.ring.len() > cfg.ring_bytes
+        {
+            let len = self.frame_len_at(0);
+            self.ring.drain(..4 + len);
+            self.ring_frames -= 1;
         }
     }
 
+    fn frame_len_at(&self, at: usize) -> usize {
+        let b = |i| self.ring[at + i];
+        u32::from_le_bytes([b(0), b(1), b(2), b(3)]) as usize
+    }
+
     /// The frames after patch seq `applied`, if the ring still holds all of them.
-    pub(crate) fn frames_after(&self, applied: u64) -> Option<impl Iterator<Item = &Bytes>> {
+    pub(crate) fn frames_after(&self, applied: u64) -> Option<Vec<Bytes>> {
         if applied > self.patch_seq {
             return None;
         }
         let missing = (self.patch_seq - applied) as usize;
-        if missing > self.ring.len() {
+        if missing > self.ring_frames as usize {
             return None;
         }
-        Some(self.ring.iter().skip(self.ring.len() - missing))
+        let mut at = 0;
+        let mut frames = Vec::with_capacity(missing);
+        for i in 0..self.ring_frames as usize {
+            let len = self.frame_len_at(at);
+            if i >= self.ring_frames as usize - missing {
+                frames.push(
+                    self.ring
+                        .range(at + 4..at + 4 + len)
+                        .copied()
+                        .collect::<Vec<u8>>()
+                        .into(),
+                );
+            }
+            at += 4 + len;
+        }
+        Some(frames)
     }
 
     /// Builds the next Patches frame with `f`; `None` if it wrote no op. Remembered on success.
@@ -100,7 +123,7 @@ impl Session {
             self.enc.shrink();
         }
         self.patch_seq = seq;
-        self.remember(frame.clone(), cfg);
+        self.remember(&frame, cfg);
         Some(frame)
     }
 
@@ -241,12 +264,36 @@ mod tests {
             s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
         }
         assert_eq!(s.patch_seq, 5);
-        assert_eq!(s.frames_after(5).unwrap().count(), 0);
-        assert_eq!(s.frames_after(2).unwrap().count(), 3);
+        assert_eq!(s.frames_after(5).unwrap().len(), 0);
+        assert_eq!(s.frames_after(2).unwrap().len(), 3);
         assert!(s.frames_after(1).is_none());
         assert!(s.frames_after(6).is_none());
-        let seqs: Vec<u8> = s.frames_after(3).unwrap().map(|f| f[1]).collect();
+        let seqs: Vec<u8> = s.frames_after(3).unwrap().iter().map(|f| f[1]).collect();
         assert_eq!(seqs, [4, 5]);
+    }
+
+    #[test]
+    fn ring_is_bounded_in_bytes() {
+        let cfg = SessionConfig {
+            ring_frames: 100,
+            ring_bytes: 64,
+            ..Default::default()
+        };
+        let mut s = session();
+        for _ in 0..20 {
+            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+            assert!(s.ring.len() <= 64);
+        }
+        // Each SetText frame is 4 + 9 bytes in the ring: 4 fit in 64.
+        assert_eq!(s.frames_after(16).unwrap().len(), 4);
+        assert!(s.frames_after(15).is_none());
+        let big = SessionConfig {
+            ring_bytes: 8,
+            ..Default::default()
+        };
+        s.next_frame(0, &big, |v, e| v.rerender(e)).unwrap();
+        assert!(s.frames_after(s.patch_seq - 1).is_none());
+        assert_eq!(s.frames_after(s.patch_seq).unwrap().len(), 0);
     }
 
     #[test]

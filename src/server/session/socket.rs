@@ -16,7 +16,7 @@ use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 use futures_lite::{future, FutureExt as _, StreamExt};
 
 use super::registry::{self, Session};
-use super::SessionId;
+use super::{bell, SessionId};
 use crate::protocol::{
     close, decode_client, encode_seq, server::frame, ClientFrame, HelloStatus, ServerFrame,
 };
@@ -71,85 +71,113 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
 )]
 pub(crate) fn run(mut ws: WebSocket, ctx: Rc<SessionCtx>) -> impl Future<Output = ()> {
     async move {
-        let limit = ctx.core.limits().header_timeout;
-        let first = future::or(async { ws.next().await }, async {
-            Timer::after(limit).await;
-            None
-        })
-        .await;
-        let bytes = match first {
-            Some(Ok(Message::Binary(b))) => b,
-            Some(Ok(Message::Text(_))) => {
-                return Box::pin(close_with(&mut ws, close::MALFORMED, "binary frames only")).await
-            }
-            _ => return,
-        };
-        let hello = match decode_client(&bytes) {
-            Ok(ClientFrame::Hello {
-                version,
-                csrf,
-                session,
-                last_patch_seq,
-                render_hash,
-                path,
-                ..
-            }) => {
-                if version < crate::protocol::VERSION {
-                    return Box::pin(close_with(
-                        &mut ws,
-                        close::VERSION,
-                        "protocol version not supported",
-                    ))
-                    .await;
-                }
-                if !ctx.app.csrf.verify(&csrf) {
-                    return Box::pin(close_with(&mut ws, close::FORBIDDEN, "bad CSRF token")).await;
-                }
-                (session, last_patch_seq, render_hash, path)
-            }
-            Ok(_) => {
-                return Box::pin(close_with(&mut ws, close::MALFORMED, "expected Hello")).await
-            }
-            Err(e) => return Box::pin(close_with(&mut ws, e.close_code(), e.kind())).await,
-        };
-        drop(bytes);
-        let (session, last_patch_seq, render_hash, path) = hello;
-        if session.is_empty() {
-            let Some((sess, gen)) = Box::pin(start_new(&mut ws, &ctx, render_hash, &path)).await
-            else {
-                return;
-            };
-            drop(path);
-            return serve(ws, ctx, sess, gen).await;
+        // Boxed: the greeting's state is freed once the session is attached, so the
+        // long-lived connection future holds only the event loop.
+        match Box::pin(hello(&mut ws, &ctx)).await {
+            Attach::Serve(sess, gen) => serve(&mut ws, &ctx, sess, gen).await,
+            Attach::HandOff(resume) => hand_off(ws, &ctx, resume),
+            Attach::Done => {}
         }
-        let Some(id) = SessionId::parse(&session) else {
-            return Box::pin(gone(&mut ws, &session)).await;
+    }
+}
+
+/// How the Hello phase ended.
+enum Attach {
+    /// Serve this session here (generation attached).
+    Serve(Rc<RefCell<Session>>, u32),
+    /// The session lives on another core.
+    HandOff(Resume),
+    /// Refused or closed (already answered).
+    Done,
+}
+
+/// Reads and checks Hello; starts or resumes the session when it lives on this core.
+async fn hello(ws: &mut WebSocket, ctx: &SessionCtx) -> Attach {
+    let limit = ctx.core.limits().header_timeout;
+    let first = future::or(async { ws.next().await }, async {
+        Timer::after(limit).await;
+        None
+    })
+    .await;
+    let bytes = match first {
+        Some(Ok(Message::Binary(b))) => b,
+        Some(Ok(Message::Text(_))) => {
+            close_with(ws, close::MALFORMED, "binary frames only").await;
+            return Attach::Done;
+        }
+        _ => return Attach::Done,
+    };
+    let (session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
+        Ok(ClientFrame::Hello {
+            version,
+            csrf,
+            session,
+            last_patch_seq,
+            render_hash,
+            path,
+            ..
+        }) => {
+            if version < crate::protocol::VERSION {
+                close_with(ws, close::VERSION, "protocol version not supported").await;
+                return Attach::Done;
+            }
+            if !ctx.app.csrf.verify(&csrf) {
+                close_with(ws, close::FORBIDDEN, "bad CSRF token").await;
+                return Attach::Done;
+            }
+            (session, last_patch_seq, render_hash, path)
+        }
+        Ok(_) => {
+            close_with(ws, close::MALFORMED, "expected Hello").await;
+            return Attach::Done;
+        }
+        Err(e) => {
+            close_with(ws, e.close_code(), e.kind()).await;
+            return Attach::Done;
+        }
+    };
+    drop(bytes);
+    if session.is_empty() {
+        return match start_new(ws, ctx, render_hash, &path).await {
+            Some((sess, gen)) => Attach::Serve(sess, gen),
+            None => Attach::Done,
         };
-        let resume = Resume { id, last_patch_seq };
-        if id.core() == ctx.core.index() {
-            return resume_here(ws, ctx, resume).await;
-        }
-        // The session lives on another core: hand the socket over; state never moves.
-        let handed = ctx.core.send_to(
-            id.core(),
-            Box::new(move |core: &Rc<Core>| {
-                if let Some(ctx) = current() {
-                    core.spawn(async move {
-                        let _ = AssertUnwindSafe(resume_here(ws, ctx, resume))
-                            .catch_unwind()
-                            .await;
-                    });
-                }
-            }),
-        );
-        if handed {
-            ctx.core
-                .metrics()
-                .handoffs
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        // `false`: no such core (the server restarted with fewer); the socket went with the
-        // message and was dropped, so the client reconnects and starts a fresh session.
+    }
+    let Some(id) = SessionId::parse(&session) else {
+        gone(ws, &session).await;
+        return Attach::Done;
+    };
+    let resume = Resume { id, last_patch_seq };
+    if id.core() != ctx.core.index() {
+        return Attach::HandOff(resume);
+    }
+    match resume_greet(ws, ctx, resume).await {
+        Some((sess, gen)) => Attach::Serve(sess, gen),
+        None => Attach::Done,
+    }
+}
+
+/// Sends the socket to the core that owns the session; state never moves.
+fn hand_off(ws: WebSocket, ctx: &SessionCtx, resume: Resume) {
+    let handed = ctx.core.send_to(
+        resume.id.core(),
+        Box::new(move |core: &Rc<Core>| {
+            if let Some(ctx) = current() {
+                core.spawn(async move {
+                    let _ = AssertUnwindSafe(resume_here(ws, ctx, resume))
+                        .catch_unwind()
+                        .await;
+                });
+            }
+        }),
+    );
+    // `false`: no such core (the server restarted with fewer); the socket went with the
+    // message and was dropped, so the client reconnects and starts a fresh session.
+    if handed {
+        ctx.core
+            .metrics()
+            .handoffs
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -213,43 +241,56 @@ async fn gone(ws: &mut WebSocket, session: &str) {
     }
 }
 
-/// Resumes session `r.id` on this (its owning) core: greets, resends what the client
-/// missed (or re-renders the root), then serves.
+/// Resumes a handed-over session on this (its owning) core, then serves it.
 #[allow(
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
 fn resume_here(mut ws: WebSocket, ctx: Rc<SessionCtx>, r: Resume) -> impl Future<Output = ()> {
     async move {
-        let Some(sess) = registry::get(&r.id) else {
-            return Box::pin(gone(&mut ws, &r.id.to_string())).await;
-        };
-        let (gen, frames) = {
-            let mut s = sess.borrow_mut();
-            s.generation = s.generation.wrapping_add(1);
-            s.detached_at = None;
-            let hello = server_frame(&ServerFrame::ServerHello {
-                version: crate::protocol::VERSION,
-                status: HelloStatus::Resumed,
-                session: r.id.to_string(),
-                last_event_seq: s.last_event,
-            });
-            let mut frames = vec![hello];
-            frames.extend(catch_up(&mut s, r.last_patch_seq, &ctx));
-            (s.generation, frames)
-        };
-        for f in frames {
-            if !send(&mut ws, f).await {
-                return detach(&sess, gen);
-            }
+        if let Some((sess, gen)) = Box::pin(resume_greet(&mut ws, &ctx, r)).await {
+            serve(&mut ws, &ctx, sess, gen).await;
         }
-        serve(ws, ctx, sess, gen).await
     }
+}
+
+/// Attaches to session `r.id` (which lives on this core): greets, then resends what the
+/// client missed (or re-renders the root). `None` when the session is gone or the send fails.
+async fn resume_greet(
+    ws: &mut WebSocket,
+    ctx: &SessionCtx,
+    r: Resume,
+) -> Option<(Rc<RefCell<Session>>, u32)> {
+    let Some(sess) = registry::get(&r.id) else {
+        gone(ws, &r.id.to_string()).await;
+        return None;
+    };
+    let (gen, frames) = {
+        let mut s = sess.borrow_mut();
+        s.generation = s.generation.wrapping_add(1);
+        s.detached_at = None;
+        let hello = server_frame(&ServerFrame::ServerHello {
+            version: crate::protocol::VERSION,
+            status: HelloStatus::Resumed,
+            session: r.id.to_string(),
+            last_event_seq: s.last_event,
+        });
+        let mut frames = vec![hello];
+        frames.extend(catch_up(&mut s, r.last_patch_seq, ctx));
+        (s.generation, frames)
+    };
+    for f in frames {
+        if !send(ws, f).await {
+            detach(&sess, gen);
+            return None;
+        }
+    }
+    Some((sess, gen))
 }
 
 /// The frames a client that applied `applied` needs: the ring's, or one full render.
 fn catch_up(s: &mut Session, applied: u64, ctx: &SessionCtx) -> Vec<Bytes> {
-    if let Some(frames) = s.frames_after(applied).map(|f| f.cloned().collect()) {
+    if let Some(frames) = s.frames_after(applied) {
         return frames;
     }
     s.full_render(&ctx.app.config).into_iter().collect()
@@ -264,6 +305,7 @@ fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
 
 enum Input {
     Msg(Option<Result<Message, WsError>>),
+    Dirty,
     Stop,
     Idle,
 }
@@ -284,24 +326,35 @@ enum Reply {
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-fn serve(
-    mut ws: WebSocket,
-    ctx: Rc<SessionCtx>,
+fn serve<'a>(
+    ws: &'a mut WebSocket,
+    ctx: &'a SessionCtx,
     sess: Rc<RefCell<Session>>,
     gen: u32,
-) -> impl Future<Output = ()> {
+) -> impl Future<Output = ()> + 'a {
+    // Borrows the socket: the caller's future holds the one 328-byte WebSocketStream.
     async move {
         let idle = ctx.core.limits().ws_idle_timeout;
         let mut last_seen = Instant::now();
         // One timer for the connection, re-armed lazily: no timer traffic per event.
         let mut timer = Timer::at(last_seen + idle);
         let mut stop = pin!(ctx.core.stopped());
+        let slot = bell::Slot::new();
         loop {
             let input = future::or(async { Input::Msg(ws.next().await) }, async {
                 future::or(
                     async {
-                        (&mut stop).await;
-                        Input::Stop
+                        future::or(
+                            async {
+                                (&mut stop).await;
+                                Input::Stop
+                            },
+                            async {
+                                slot.rung().await;
+                                Input::Dirty
+                            },
+                        )
+                        .await
                     },
                     async {
                         loop {
@@ -318,43 +371,55 @@ fn serve(
             .await;
             let bytes = match input {
                 Input::Msg(Some(Ok(Message::Binary(b)))) => b,
+                Input::Dirty => {
+                    let started = Instant::now();
+                    match on_dirty(ctx, &sess, gen) {
+                        Reply::One(f) => {
+                            let n = f.len();
+                            if !send(ws, f).await {
+                                return detach(&sess, gen);
+                            }
+                            ctx.core.metrics().observe_event(started.elapsed(), n);
+                        }
+                        Reply::Fatal(code, why) => return fatal(ws, code, why).await,
+                        _ => {}
+                    }
+                    continue;
+                }
                 Input::Msg(Some(Ok(Message::Text(_)))) => {
                     detach(&sess, gen);
-                    return Box::pin(close_with(&mut ws, close::MALFORMED, "binary frames only"))
-                        .await;
+                    return Box::pin(close_with(ws, close::MALFORMED, "binary frames only")).await;
                 }
                 Input::Msg(Some(Ok(Message::Close(_)))) | Input::Msg(None) | Input::Idle => {
                     return detach(&sess, gen);
                 }
                 Input::Msg(Some(Err(WsError::Capacity(_)))) => {
                     detach(&sess, gen);
-                    return Box::pin(close_with(&mut ws, close::TOO_LARGE, "frame too large"))
-                        .await;
+                    return Box::pin(close_with(ws, close::TOO_LARGE, "frame too large")).await;
                 }
                 Input::Msg(Some(Err(_))) => return detach(&sess, gen),
                 Input::Msg(Some(Ok(_))) => continue,
                 Input::Stop => {
                     detach(&sess, gen);
-                    return Box::pin(close_with(&mut ws, close::SHUTDOWN, "server shutting down"))
-                        .await;
+                    return Box::pin(close_with(ws, close::SHUTDOWN, "server shutting down")).await;
                 }
             };
             let started = Instant::now();
             last_seen = started;
-            let reply = on_frame(&bytes, &ctx, &sess, gen);
+            let reply = on_frame(&bytes, ctx, &sess, gen);
             drop(bytes);
             let sent_bytes = match reply {
                 Reply::None => 0,
                 Reply::One(f) => {
                     let n = f.len();
-                    if !send(&mut ws, f).await {
+                    if !send(ws, f).await {
                         return detach(&sess, gen);
                     }
                     n
                 }
                 Reply::Frames(fs) => {
                     for f in fs {
-                        if !send(&mut ws, f).await {
+                        if !send(ws, f).await {
                             return detach(&sess, gen);
                         }
                     }
@@ -362,15 +427,15 @@ fn serve(
                 }
                 Reply::Close(code, why) => {
                     detach(&sess, gen);
-                    return Box::pin(close_with(&mut ws, code, why)).await;
+                    return Box::pin(close_with(ws, code, why)).await;
                 }
                 Reply::Fatal(code, why) => {
                     let f = server_frame(&ServerFrame::Error {
                         code,
                         message: why.to_owned(),
                     });
-                    if send(&mut ws, f).await {
-                        Box::pin(close_with(&mut ws, code, why)).await;
+                    if send(ws, f).await {
+                        Box::pin(close_with(ws, code, why)).await;
                     }
                     return;
                 }
@@ -384,6 +449,39 @@ fn serve(
                     .metrics()
                     .observe_event(started.elapsed(), sent_bytes);
             }
+        }
+    }
+}
+
+/// Sends an Error frame (the session is over; the client reloads), then closes.
+async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
+    let f = server_frame(&ServerFrame::Error {
+        code,
+        message: why.to_owned(),
+    });
+    if send(ws, f).await {
+        Box::pin(close_with(ws, code, why)).await;
+    }
+}
+
+/// After the bell: re-renders if the view is dirty, acknowledging nothing new.
+fn on_dirty(ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
+    let mut s = sess.borrow_mut();
+    if s.generation != gen || !s.view.is_dirty() {
+        return Reply::None;
+    }
+    let ack = s.last_event;
+    let config = &ctx.app.config;
+    match catch_unwind(AssertUnwindSafe(|| {
+        s.next_frame(ack, config, |v, enc| v.rerender(enc))
+    })) {
+        Ok(Some(f)) => Reply::One(f),
+        Ok(None) => Reply::None,
+        Err(_) => {
+            let id = s.id;
+            drop(s);
+            registry::remove(&id, ctx.core.metrics());
+            Reply::Fatal(close::PANIC, "render panicked")
         }
     }
 }
@@ -461,4 +559,25 @@ fn seq_frame(kind: u8, seq: u64) -> Bytes {
     let mut out = Vec::with_capacity(11);
     encode_seq(&mut out, kind, seq);
     out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
+        std::mem::size_of::<F>()
+    }
+
+    /// The session loop lives in the connection's task for the session's whole life.
+    #[test]
+    fn session_futures_are_small() {
+        let run = ret_size(run);
+        fn ret_size4<A, B, C, D, F>(_: impl Fn(A, B, C, D) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let serve = ret_size4(serve);
+        println!("session run future: {run} bytes; serve loop: {serve} bytes");
+        assert!(run <= 1152, "run future grew to {run} bytes");
+    }
 }

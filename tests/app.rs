@@ -1,0 +1,102 @@
+//! `App` end to end with the real component tree: SSR page, Hello, click → SetText.
+
+mod support;
+
+use std::io::Write;
+
+use support::*;
+use vango::prelude::*;
+use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
+use vango::server::App;
+use vango::vdom::Patch;
+
+fn counter(initial: i32) -> impl FnMut() -> VNode {
+    let count = signal(initial);
+    move || {
+        div((
+            h1(format!("Count: {}", count.get())),
+            button("+").on_click(move |_| count.update(|n| *n += 1)),
+        ))
+        .into()
+    }
+}
+
+fn attr(html: &str, name: &str) -> String {
+    let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+fn recv(s: &mut std::net::TcpStream, p: &mut Vec<u8>) -> ServerFrame {
+    let (op, payload) = read_ws_frame(s, p).expect("a frame");
+    assert_eq!(op, 0x2);
+    decode_server(&payload).unwrap()
+}
+
+#[test]
+fn counter_page_and_click() {
+    let srv = App::new()
+        .page("/", || counter(5))
+        .workers(2)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let r = roundtrip(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let html = String::from_utf8(r.body).unwrap();
+    assert!(html.contains("Count: 5"), "{html}");
+    let (csrf, hash) = (
+        attr(&html, "data-csrf"),
+        attr(&html, "data-hash").parse::<u32>().unwrap(),
+    );
+    let button_hid: u32 = {
+        let at = html.find("<button").unwrap();
+        attr(&html[at..], "data-hid").parse().unwrap()
+    };
+
+    let mut s = connect(addr);
+    s.write_all(&ws_request(&addr.to_string(), None)).unwrap();
+    let mut p = Vec::new();
+    assert_eq!(read_response(&mut s, &mut p, false).unwrap().status, 101);
+    let mut out = Vec::new();
+    ClientFrame::Hello {
+        version: 1,
+        csrf,
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: hash,
+        path: "/".into(),
+    }
+    .encode(&mut out);
+    s.write_all(&ws_frame(0x2, &out)).unwrap();
+    assert!(matches!(
+        recv(&mut s, &mut p),
+        ServerFrame::ServerHello {
+            status: HelloStatus::New,
+            ..
+        }
+    ));
+    for n in 1..=3u64 {
+        out.clear();
+        ClientFrame::Event {
+            seq: n,
+            event: Event {
+                hid: button_hid,
+                name: "click",
+                data: EventData::None,
+            },
+        }
+        .encode(&mut out);
+        s.write_all(&ws_frame(0x2, &out)).unwrap();
+        match recv(&mut s, &mut p) {
+            ServerFrame::Patches { seq, ack, ops } => {
+                assert_eq!((seq, ack), (n, n));
+                let want = format!("Count: {}", 5 + n);
+                assert!(
+                    matches!(&ops[..], [Op::Patch(Patch::SetText { index: 0, text, .. })] if *text == want),
+                    "{ops:?}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
