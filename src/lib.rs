@@ -22,3 +22,5 @@ pub mod reactive;
 pub mod render;
 pub mod server;
 pub mod vdom;
+
+pub use server::App;

@@ -5,10 +5,12 @@
 //! local items of the same name shadow them.
 
 pub use crate::reactive::{
-    batch, effect, memo, on_cleanup, signal, untrack, Counter, Effect, Memo, Owner, Signal,
+    batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
+    Effect, Memo, Observer, Owner, Signal,
 };
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
+pub use crate::vdom::component::{component, component_keyed, Render};
 pub use crate::vdom::elements::*;
 pub use crate::vdom::event::{mods, Event, EventData};
 pub use crate::vdom::helpers::{

@@ -178,6 +178,23 @@ impl App {
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
         self.server().serve(addr)
     }
+
+    /// Like [`App::serve`], configured the way a systemd unit does it: the address from
+    /// `VANGO_ADDR` (default `127.0.0.1:8080`) and, when set, the worker count from
+    /// `VANGO_WORKERS`. A malformed `VANGO_WORKERS` is an error, not a silent default.
+    pub fn serve_env(mut self) -> io::Result<()> {
+        let addr = std::env::var("VANGO_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+        if let Ok(w) = std::env::var("VANGO_WORKERS") {
+            let n: usize = w.trim().parse().map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("VANGO_WORKERS={w:?} is not a number"),
+                )
+            })?;
+            self = self.workers(n.max(1));
+        }
+        self.serve(addr)
+    }
 }
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
