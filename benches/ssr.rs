@@ -1,12 +1,18 @@
 //! Server-side rendering of a 1,000-node page: string, stream, hash and full page shell.
 //!
 //! Run: `cargo bench --bench ssr -- --warm-up-time 1 --measurement-time 2`.
+//!
+//! Each case is measured twice: wall time (criterion's default) and this thread's CPU time
+//! (from `/proc/thread-self/schedstat`), which stays meaningful when the machine is shared
+//! and the wall clock counts time spent waiting for a core.
 
 use std::borrow::Cow;
 use std::hint::black_box;
 use std::rc::Rc;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
+use std::time::Duration;
 use vango::render::{render_hash, to_html, write_html, write_page, Page};
 use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, VNode};
 
@@ -73,12 +79,52 @@ fn page_tree() -> (VNode, usize) {
     (VNode::Element(Box::new(main)), nodes)
 }
 
-fn bench(c: &mut Criterion) {
+/// CPU time of the measuring thread, in nanoseconds (Linux; `std` has no thread CPU clock
+/// and the crate takes no `libc` dependency for a bench).
+struct CpuTime;
+
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .expect("/proc/thread-self/schedstat (Linux) is needed for CPU-time benches")
+}
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = Duration;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> Duration {
+        Duration::from_nanos(thread_cpu_ns().saturating_sub(start))
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, v: &Duration) -> f64 {
+        v.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        // Values are nanoseconds, as for wall time.
+        WallTime.formatter()
+    }
+}
+
+fn bench<M: Measurement>(c: &mut Criterion<M>, group: &str, cpu: bool) {
     let (root, nodes) = page_tree();
     assert_eq!(nodes, 1000);
     let bytes = to_html(&root).len() as u64;
-    let mut g = c.benchmark_group("ssr_1000_nodes");
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Bytes(bytes));
+    if cpu {
+        // schedstat is only as fresh as the last tick or context switch: few, long samples.
+        g.sample_size(10).sampling_mode(SamplingMode::Flat);
+    }
     g.bench_function("to_html", |b| b.iter(|| to_html(black_box(&root))));
     let mut buf = Vec::with_capacity(64 * 1024);
     g.bench_function("write_html", |b| {
@@ -102,5 +148,18 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+fn wall(c: &mut Criterion) {
+    bench(c, "ssr_1000_nodes", false);
+}
+
+fn cpu(c: &mut Criterion<CpuTime>) {
+    bench(c, "ssr_1000_nodes_cpu", true);
+}
+
+criterion_group!(wall_benches, wall);
+criterion_group! {
+    name = cpu_benches;
+    config = Criterion::default().with_measurement(CpuTime);
+    targets = cpu
+}
+criterion_main!(wall_benches, cpu_benches);

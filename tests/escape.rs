@@ -57,7 +57,7 @@ fn random_hostile_trees_round_trip_through_html5ever() {
     let seed = seed();
     println!("seed {seed} (rerun with VANGO_SEED={seed})");
     let mut rng = fastrand::Rng::with_seed(seed);
-    for case in 0..1500 {
+    for case in 0..3000 {
         let depth = rng.u32(0..6);
         let body = trees::random_body(&mut rng, depth);
         check(&body, &format!("seed {seed} case {case}"));

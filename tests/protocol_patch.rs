@@ -171,3 +171,47 @@ fn set_text_frame_fits_the_12_byte_budget() {
     enc.set_text(3, 0, "Count: 1");
     assert_eq!(enc.finish().len(), 8 + "Count: 1".len());
 }
+
+#[test]
+fn subtrees_travel_as_their_ssr_html() {
+    use vango::vdom::{Attr, AttrValue, Element};
+    let mut li = Element::new("li");
+    li.hid = 9;
+    li.attrs.push(Attr {
+        name: "class".into(),
+        value: AttrValue::Str("a&b".into()),
+    });
+    li.children.push(VNode::Text("1 < 2 😀".into()));
+    let node = VNode::Element(Box::new(li));
+    let html = vango::render::to_html(&node);
+    assert!(html.contains("data-hid=\"9\""), "{html}");
+    let mut enc = PatchEncoder::new();
+    enc.begin(1, 0);
+    enc.insert_child(3, 0, &node);
+    enc.replace_node(9, &node);
+    enc.replace_child(3, 0, &node);
+    let want = vec![
+        Op::Patch(Patch::InsertChild {
+            parent: 3,
+            index: 0,
+            html: html.clone(),
+        }),
+        Op::Patch(Patch::ReplaceNode {
+            hid: 9,
+            html: html.clone(),
+        }),
+        Op::Patch(Patch::ReplaceChild {
+            parent: 3,
+            index: 0,
+            html,
+        }),
+    ];
+    assert_eq!(
+        decode_server(enc.finish()),
+        Ok(ServerFrame::Patches {
+            seq: 1,
+            ack: 0,
+            ops: want
+        })
+    );
+}

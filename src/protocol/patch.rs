@@ -8,6 +8,8 @@
 //! of the ops is ever moved (measured against assembling from a scratch buffer in
 //! `benches/protocol.rs`).
 
+use std::cell::RefCell;
+
 use crate::protocol::codec::put_str;
 use crate::protocol::server::{frame, op, put_child, put_hid};
 use crate::protocol::varint::put_u32;
@@ -168,10 +170,29 @@ impl PatchEncoder {
     }
 
     fn subtree(&mut self, node: &VNode) {
-        // TODO(render_into): render straight into a reused String once the SSR lands.
-        let html = crate::render::to_html(node);
-        put_str(&mut self.buf, &html);
+        // The HTML's length prefix comes first and its width depends on the length, so
+        // render into a per-thread scratch string (sessions are per core; a per-session
+        // scratch would cost memory in every idle session) and copy it in.
+        HTML.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut html) => {
+                html.clear();
+                crate::render::render_into(node, &mut html);
+                put_str(&mut self.buf, &html);
+                if html.capacity() > HTML_KEEP {
+                    *html = String::new();
+                }
+            }
+            // Re-entered from inside a render (not expected): use a fresh string.
+            Err(_) => put_str(&mut self.buf, &crate::render::to_html(node)),
+        });
     }
+}
+
+/// Largest scratch capacity kept between subtrees on a thread.
+const HTML_KEEP: usize = 64 * 1024;
+
+thread_local! {
+    static HTML: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// A varint writer over a stack array (the header never touches the heap).

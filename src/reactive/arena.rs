@@ -94,7 +94,6 @@ pub(crate) struct Arena {
     free: Vec<u32>,
     live: usize,
     pub(crate) pending: Vec<NodeId>,
-    pub(crate) spare: Vec<NodeId>,
     pub(crate) stack: Vec<NodeId>,
 }
 
@@ -108,7 +107,6 @@ impl Arena {
             free: Vec::new(),
             live: 0,
             pending: Vec::new(),
-            spare: Vec::new(),
             stack: Vec::new(),
         }
     }
@@ -179,17 +177,26 @@ impl Arena {
     }
 
     /// Adds `src` to the sources of the running observer `obs` (see the tracking cursor).
+    #[inline]
     pub(crate) fn subscribe(&mut self, obs: NodeId, src: NodeId) {
+        if let Some(o) = self.get_mut(obs) {
+            if o.sources.get(o.cursor as usize) == Some(&src) {
+                // Steady state: the same reads in the same order cost nothing.
+                o.cursor += 1;
+                return;
+            }
+        }
+        self.subscribe_slow(obs, src);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn subscribe_slow(&mut self, obs: NodeId, src: NodeId) {
         if obs == src {
             return;
         }
         let Some(o) = self.get_mut(obs) else { return };
         let c = o.cursor as usize;
-        if o.sources.get(c) == Some(&src) {
-            // Steady state: the same reads in the same order cost nothing.
-            o.cursor += 1;
-            return;
-        }
         if o.sources[..c.min(o.sources.len())].contains(&src) {
             return;
         }
@@ -226,6 +233,12 @@ impl Arena {
         {
             return;
         }
+        self.end_tracking_slow(id);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn end_tracking_slow(&mut self, id: NodeId) {
         loop {
             let Some(s) = self.get_mut(id) else { return };
             if s.sources.len() <= s.cursor as usize {
@@ -246,12 +259,18 @@ impl Arena {
 
     /// Marks `id` (a subscriber of `from`) at least `level` and propagates `Check` below
     /// memos that were clean.
+    #[inline]
     pub(crate) fn mark(&mut self, from: NodeId, id: NodeId, level: State) {
-        if !self.mark_one(from, id, level) {
-            return;
+        if self.mark_one(from, id, level) {
+            self.propagate_check(id);
         }
+    }
+
+    /// `memo` just left Clean: everything below it must check.
+    #[inline(never)]
+    fn propagate_check(&mut self, memo: NodeId) {
         let mut stack = std::mem::take(&mut self.stack);
-        stack.push(id);
+        stack.push(memo);
         while let Some(m) = stack.pop() {
             let mut i = 0;
             while let Some(&sub) = self.slots[m.idx as usize].subs.get(i) {
@@ -266,6 +285,7 @@ impl Arena {
 
     /// Marks one node; `true` if it is a memo that just left `Clean` (so its subscribers
     /// must be told to check).
+    #[inline]
     fn mark_one(&mut self, from: NodeId, id: NodeId, level: State) -> bool {
         let Some(slot) = self
             .slots

@@ -50,6 +50,10 @@ impl<F: FnMut()> Compute for EffectState<F> {
 /// after [`MAX_FLUSH_ROUNDS`](super::MAX_FLUSH_ROUNDS). Nodes created inside `f` and
 /// [`on_cleanup`] callbacks registered by it are disposed before the next run.
 ///
+/// A panic inside `f` propagates out of the write (or `batch`) that triggered the flush;
+/// the graph stays usable, and effects still queued in that flush wait for their next
+/// change.
+///
 /// # Examples
 ///
 /// ```

@@ -71,6 +71,12 @@ impl Runtime {
                 i += 1;
             }
         }
+        self.run_if_dirty(id);
+    }
+
+    /// Re-runs (memo, effect) or reports (observer) `id` if it is Dirty; a node still
+    /// Check here had only unchanged sources and becomes Clean.
+    fn run_if_dirty(&self, id: NodeId) {
         let work = {
             let mut a = self.arena.borrow_mut();
             let Some(s) = a.get_mut(id) else { return };
@@ -136,40 +142,53 @@ impl Runtime {
         let _guard = FlushGuard { rt: self };
         // `on_dirty` callbacks must not subscribe whoever happened to write.
         let _obs = Restore::set(&self.observer, None);
+        // `pending` is consumed in place; a round ends where the queue ended when it began.
         let mut rounds = 0u32;
+        let mut next = 0usize;
+        let mut round_end = 0usize;
         loop {
-            let mut round = {
+            let id = {
                 let mut a = self.arena.borrow_mut();
-                if a.pending.is_empty() {
-                    break;
+                if next == round_end {
+                    if next == a.pending.len() {
+                        a.pending.clear();
+                        break;
+                    }
+                    rounds += 1;
+                    round_end = a.pending.len();
+                    if rounds > MAX_FLUSH_ROUNDS {
+                        let (first, others) = (a.pending[next], round_end - next - 1);
+                        drop(a);
+                        let first = self.describe(first);
+                        panic!(
+                            "effect loop: {first} (and {others} other queued effect(s)/observer(s)) \
+                             did not settle after {MAX_FLUSH_ROUNDS} rounds; an effect probably \
+                             writes a signal that it (indirectly) reads"
+                        );
+                    }
                 }
-                let spare = std::mem::take(&mut a.spare);
-                std::mem::replace(&mut a.pending, spare)
-            };
-            rounds += 1;
-            if rounds > MAX_FLUSH_ROUNDS {
-                let first = self.describe(round[0]);
-                let others = round.len() - 1;
-                panic!(
-                    "effect loop: {first} (and {others} other queued effect(s)/observer(s)) did \
-                     not settle after {MAX_FLUSH_ROUNDS} rounds; an effect probably writes a \
-                     signal that it (indirectly) reads"
-                );
-            }
-            for &id in &round {
-                let state = match self.arena.borrow_mut().get_mut(id) {
+                let id = a.pending[next];
+                next += 1;
+                match a.get_mut(id) {
+                    // Dirty effects and observers skip the source checks entirely.
+                    Some(s) if s.state == State::Dirty => {
+                        s.queued = false;
+                        drop(a);
+                        self.run_if_dirty(id);
+                        continue;
+                    }
+                    Some(s) if s.state != State::Clean => {
+                        s.queued = false;
+                        id
+                    }
                     Some(s) => {
                         s.queued = false;
-                        s.state
+                        continue;
                     }
                     None => continue,
-                };
-                if state != State::Clean {
-                    self.update_if_necessary(id);
                 }
-            }
-            round.clear();
-            self.arena.borrow_mut().spare = round;
+            };
+            self.update_if_necessary(id);
         }
     }
 }
@@ -181,6 +200,7 @@ struct RunGuard<'a> {
 }
 
 impl Drop for RunGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
         let mut a = self.rt.arena.borrow_mut();
         let Some(s) = a.get_mut(self.id) else { return };
@@ -210,7 +230,6 @@ impl Drop for FlushGuard<'_> {
             return;
         };
         a.pending.clear();
-        a.spare.clear();
         for s in a.slots.iter_mut() {
             s.queued = false;
             if matches!(s.kind, Kind::Effect(_) | Kind::Observer(_)) {

@@ -38,7 +38,15 @@
 //! everything it owns in reverse creation order — child owners, nodes, [`on_cleanup`]
 //! callbacks — and returns the arena slots for reuse with a new generation, so stale
 //! handles cannot reach the new occupant. [`live_nodes`] counts what is alive, for leak
-//! tests.
+//! tests. Owners also carry context: [`provide_context`] on an owner, [`use_context`] from
+//! anything below it.
+//!
+//! # Conveniences
+//!
+//! Common signal types have typed helpers that read better than `update`: integers
+//! ([`Counter`]: `inc`, `dec`, `add`), `bool` (`toggle`), `Vec` (`push`, `pop`, `remove`,
+//! `clear`, tracked `len`/`is_empty`), `HashMap` (`insert`, `remove`, tracked
+//! `contains_key`/`len`/`is_empty`) and `String` (`push_str`).
 //!
 //! # Examples
 //!

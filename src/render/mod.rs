@@ -35,6 +35,8 @@
 //! - Inside `<svg>` and `<math>` (up to an HTML integration point such as
 //!   `<foreignObject>`) every element's text is escaped normally: the parser tokenizes a
 //!   foreign `<style>` or `<script>` as markup.
+//! - `<noscript>` is written as ordinary markup (what a browser without scripting parses).
+//!   `<plaintext>` is not supported: the parser would swallow the rest of the page.
 //! - Components render their current output (nothing before mounting); `Raw` is written
 //!   verbatim; fragments are flattened and `Empty` writes nothing.
 
@@ -51,7 +53,7 @@ pub use escape::{escape_attr, escape_text, is_valid_attr_name};
 pub use page::{write_page, Page};
 
 use html::Ns;
-use out::{Fnv, IoOut};
+use out::{Fnv, IoOut, StrOut};
 
 /// Renders a tree to an HTML string.
 ///
@@ -70,7 +72,7 @@ use out::{Fnv, IoOut};
 /// );
 /// ```
 pub fn to_html(node: &VNode) -> String {
-    let mut s = String::with_capacity(256);
+    let mut s = String::with_capacity(1024);
     render_into(node, &mut s);
     s
 }
@@ -87,7 +89,9 @@ pub fn to_html(node: &VNode) -> String {
 /// assert_eq!(out, "<body><br>");
 /// ```
 pub fn render_into(node: &VNode, out: &mut String) {
-    html::node(out, node, Ns::Html);
+    let mut o = StrOut::new(out);
+    html::node(&mut o, node, Ns::Html);
+    o.finish();
 }
 
 /// Streams the HTML of a tree to `w` through a small stack buffer, without building the

@@ -21,15 +21,20 @@ use crate::vdom::node::{Element, Key, VNode};
 /// ```
 /// use vango::prelude::*;
 ///
-/// let node: VNode = div((h1("Title"), p("Hello, ").child("world")))
-///     .id("main")
-///     .class("card")
-///     .on_click(|_| {})
-///     .into();
+/// let count = signal(0);
+/// let x = 5;
+/// let node: VNode = div((
+///     h1("Title"),
+///     button("+").on_click(move |_| count.update(|n| *n += 1)),
+///     p(format!("x = {x}")),
+/// ))
+/// .id("main")
+/// .class("card")
+/// .into();
 /// let e = node.as_element().unwrap();
 /// assert_eq!(e.tag, "div");
 /// assert_eq!(e.attr("class"), Some("card"));
-/// assert_eq!(e.children.len(), 2);
+/// assert_eq!(e.children.len(), 3);
 /// ```
 #[must_use = "an element builder does nothing until it is placed in a tree"]
 pub struct El(pub(crate) Box<Element>);

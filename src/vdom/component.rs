@@ -229,27 +229,28 @@ impl Instance {
             })
         });
         inst.observer.set(Some(observer));
-        let mut out = inst.render_fresh();
+        let mut out = inst
+            .render_fresh()
+            .unwrap_or_else(|| normalize_root(VNode::Empty));
         let depth = cx.depth;
         cx.depth = inst.depth + 1;
-        owner.with(|| cx.mount(&mut out));
+        let _ = owner.try_with(|| cx.mount(&mut out));
         cx.depth = depth;
         *inst.output.borrow_mut() = out;
         inst
     }
 
     /// Runs the render closure (tracked) and normalizes its output to one root element.
-    pub(crate) fn render_fresh(&self) -> VNode {
+    pub(crate) fn render_fresh(&self) -> Option<VNode> {
         self.dirty.set(false);
-        let Some(obs) = self.observer.get() else {
-            return VNode::Empty;
-        };
-        let mut r = self.render.borrow_mut();
-        let Some(r) = r.as_mut() else {
-            return VNode::Empty;
-        };
-        let v = self.owner.with(|| obs.track(|| r.render()));
-        normalize_root(v)
+        let obs = self.observer.get()?;
+        let mut r = self.render.try_borrow_mut().ok()?;
+        let r = r.as_mut()?;
+        // A disposed owner or observer (torn down from outside) renders nothing new.
+        match self.owner.try_with(|| obs.try_track(|| r.render())) {
+            Ok(Ok(v)) => Some(normalize_root(v)),
+            _ => None,
+        }
     }
 
     /// Re-renders into `output` (the instance's own, or the tree root's) and diffs.
@@ -262,10 +263,12 @@ impl Instance {
         if self.disposed.get() {
             return;
         }
-        let new = self.render_fresh();
+        let Some(new) = self.render_fresh() else {
+            return;
+        };
         let depth = cx.depth;
         cx.depth = self.depth + 1;
-        self.owner.with(|| diff(output, new, cx, sink));
+        let _ = self.owner.try_with(|| diff(output, new, cx, sink));
         cx.depth = depth;
     }
 

@@ -1,5 +1,5 @@
 //! Event listener methods on [`El`]: one `on_<event>` per entry of
-//! [`EVENTS`](crate::vdom::event::EVENTS), the generic [`El::on`], and the listener modifiers.
+//! [`EVENTS`], the generic [`El::on`], and the listener modifiers.
 //!
 //! Touches only the builder and the event table. Modifier methods (`prevent_default`,
 //! `debounce`, ...) apply to the most recently added listener.
@@ -12,7 +12,7 @@ use crate::vdom::node::{Listener, Modifiers};
 
 impl El {
     /// Adds a server-side handler for DOM event `event` (one of
-    /// [`EVENTS`](crate::vdom::event::EVENTS); the `on_<event>` methods are shorthands).
+    /// [`EVENTS`]; the `on_<event>` methods are shorthands).
     /// A later listener for the same event replaces the earlier one.
     ///
     /// In debug builds, an event name outside the table panics: the client would never
@@ -101,7 +101,7 @@ macro_rules! event_methods {
         )*}
 
         /// The DOM event names that have an `on_<event>` method, in definition order
-        /// (the same order as [`EVENTS`](crate::vdom::event::EVENTS)).
+        /// (the same order as [`EVENTS`]).
         pub const EVENT_METHODS: &[&str] = &[$($name),*];
     };
 }
@@ -111,17 +111,17 @@ event_methods! {
     /// # Examples
     ///
     /// ```
-    /// use std::{cell::Cell, rc::Rc};
     /// use vango::prelude::*;
     ///
-    /// let clicks = Rc::new(Cell::new(0));
-    /// let c = clicks.clone();
-    /// let b = button("+").on_click(move |_| c.set(c.get() + 1)).prevent_default();
+    /// let count = signal(0);
+    /// let b = button("+").on_click(move |_| count.update(|n| *n += 1)).prevent_default();
     /// assert_eq!(b.listeners[0].event, "click");
     /// assert!(b.listeners[0].modifiers.prevent_default);
+    ///
+    /// // What the session does when the client reports a click on this button:
     /// let ev = Event { hid: 1, name: "click", data: EventData::None };
     /// (b.listeners[0].handler)(&ev);
-    /// assert_eq!(clicks.get(), 1);
+    /// assert_eq!(count.get(), 1);
     /// ```
     on_click "click";
     on_dblclick "dblclick";

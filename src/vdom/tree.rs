@@ -227,3 +227,27 @@ fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: bool) 
         }
     }
 }
+
+impl crate::server::session::View for Tree {
+    fn root(&self) -> &VNode {
+        Tree::root(self)
+    }
+    fn root_hid(&self) -> u32 {
+        Tree::root_hid(self)
+    }
+    fn dispatch(&mut self, event: &Event) -> Result<(), crate::server::session::DispatchFailed> {
+        Tree::dispatch(self, event).map_err(|_| crate::server::session::DispatchFailed)
+    }
+    fn is_dirty(&self) -> bool {
+        Tree::is_dirty(self)
+    }
+    fn rerender(&mut self, sink: &mut crate::protocol::PatchEncoder) {
+        Tree::rerender(self, sink)
+    }
+}
+
+impl crate::server::session::IntoView for Tree {
+    fn into_view(self) -> Box<dyn crate::server::session::View> {
+        Box::new(self)
+    }
+}
