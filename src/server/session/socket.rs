@@ -405,6 +405,8 @@ fn serve<'a>(
                 }
             };
             let started = Instant::now();
+            // Only events count as events (not pings, resyncs or closes).
+            let is_event = bytes.first() == Some(&crate::protocol::client::frame::EVENT);
             last_seen = started;
             let reply = on_frame(&bytes, ctx, &sess, gen);
             drop(bytes);
@@ -444,7 +446,7 @@ fn serve<'a>(
                     return;
                 }
             };
-            if sent_bytes > 0 {
+            if is_event && sent_bytes > 0 {
                 ctx.core
                     .metrics()
                     .observe_event(started.elapsed(), sent_bytes);
