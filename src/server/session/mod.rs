@@ -5,6 +5,7 @@
 //! WebSocket: Hello, resume, events → dispatch → rerender → one Patches frame per event.
 
 pub mod bell;
+mod handle;
 pub mod registry;
 pub mod socket;
 
