@@ -5,6 +5,7 @@
 //! WebSocket: Hello, resume, events → dispatch → rerender → one Patches frame per event.
 
 pub mod bell;
+mod handle;
 pub mod registry;
 pub mod socket;
 
@@ -16,11 +17,10 @@ use std::hash::BuildHasher;
 use std::time::Duration;
 
 use crate::protocol::PatchEncoder;
-use crate::vdom::tree::Tree;
 use crate::vdom::{Event, VNode};
 
-/// What a session drives: a mounted component tree ([`Tree`] implements it; tests and
-/// custom front ends may bring their own).
+/// What a session drives: a mounted component tree (`vdom::tree::Tree` implements it, in
+/// `tree.rs`; tests and custom front ends may bring their own).
 pub trait View {
     /// The mounted root (hids assigned).
     fn root(&self) -> &VNode;
@@ -43,34 +43,6 @@ pub trait IntoView {
 impl IntoView for Box<dyn View> {
     fn into_view(self) -> Box<dyn View> {
         self
-    }
-}
-
-impl IntoView for Tree {
-    fn into_view(self) -> Box<dyn View> {
-        Box::new(self)
-    }
-}
-
-impl View for Tree {
-    fn root(&self) -> &VNode {
-        Tree::root(self)
-    }
-
-    fn root_hid(&self) -> u32 {
-        Tree::root_hid(self)
-    }
-
-    fn dispatch(&mut self, event: &Event) -> Result<(), DispatchFailed> {
-        Tree::dispatch(self, event).map_err(|_| DispatchFailed)
-    }
-
-    fn is_dirty(&self) -> bool {
-        Tree::is_dirty(self)
-    }
-
-    fn rerender(&mut self, sink: &mut PatchEncoder) {
-        Tree::rerender(self, sink)
     }
 }
 

@@ -15,11 +15,10 @@ use async_io::Timer;
 use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 use futures_lite::{future, FutureExt as _, StreamExt};
 
+use super::handle::{catch_up, on_dirty, on_frame, Reply};
 use super::registry::{self, Session};
 use super::{bell, SessionId};
-use crate::protocol::{
-    close, decode_client, encode_seq, server::frame, ClientFrame, HelloStatus, ServerFrame,
-};
+use crate::protocol::{close, decode_client, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::app::AppShared;
 use crate::server::core::Core;
 use crate::server::websocket::{close_with, WebSocket};
@@ -288,14 +287,6 @@ async fn resume_greet(
     Some((sess, gen))
 }
 
-/// The frames a client that applied `applied` needs: the ring's, or one full render.
-fn catch_up(s: &mut Session, applied: u64, ctx: &SessionCtx) -> Vec<Bytes> {
-    if let Some(frames) = s.frames_after(applied) {
-        return frames;
-    }
-    s.full_render(&ctx.app.config).into_iter().collect()
-}
-
 fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
     let mut s = sess.borrow_mut();
     if s.generation == gen {
@@ -308,17 +299,6 @@ enum Input {
     Dirty,
     Stop,
     Idle,
-}
-
-/// What to send back for one client frame.
-enum Reply {
-    None,
-    Frames(Vec<Bytes>),
-    One(Bytes),
-    Close(u8, &'static str),
-    /// An Error frame (the session is over; the client reloads), then a close.
-    Fatal(u8, &'static str),
-    End,
 }
 
 /// The event loop of an attached session.
@@ -405,6 +385,8 @@ fn serve<'a>(
                 }
             };
             let started = Instant::now();
+            // Only events count as events (not pings, resyncs or closes).
+            let is_event = bytes.first() == Some(&crate::protocol::client::frame::EVENT);
             last_seen = started;
             let reply = on_frame(&bytes, ctx, &sess, gen);
             drop(bytes);
@@ -444,7 +426,7 @@ fn serve<'a>(
                     return;
                 }
             };
-            if sent_bytes > 0 {
+            if is_event && sent_bytes > 0 {
                 ctx.core
                     .metrics()
                     .observe_event(started.elapsed(), sent_bytes);
@@ -462,103 +444,6 @@ async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
     if send(ws, f).await {
         Box::pin(close_with(ws, code, why)).await;
     }
-}
-
-/// After the bell: re-renders if the view is dirty, acknowledging nothing new.
-fn on_dirty(ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
-    let mut s = sess.borrow_mut();
-    if s.generation != gen || !s.view.is_dirty() {
-        return Reply::None;
-    }
-    let ack = s.last_event;
-    let config = &ctx.app.config;
-    match catch_unwind(AssertUnwindSafe(|| {
-        s.next_frame(ack, config, |v, enc| v.rerender(enc))
-    })) {
-        Ok(Some(f)) => Reply::One(f),
-        Ok(None) => Reply::None,
-        Err(_) => {
-            let id = s.id;
-            drop(s);
-            registry::remove(&id, ctx.core.metrics());
-            Reply::Fatal(close::PANIC, "render panicked")
-        }
-    }
-}
-
-/// Handles one client frame synchronously (no await while the session is borrowed).
-fn on_frame(bytes: &[u8], ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
-    let frame = match decode_client(bytes) {
-        Ok(f) => f,
-        Err(e) => return Reply::Close(e.close_code(), e.kind()),
-    };
-    let mut s = sess.borrow_mut();
-    if s.generation != gen {
-        return Reply::Close(close::NORMAL, "session resumed elsewhere");
-    }
-    match frame {
-        ClientFrame::Event { seq, event } => {
-            if seq <= s.last_event {
-                // Already applied (a resend after reconnect): acknowledge again.
-                return Reply::One(seq_frame(frame::ACK, s.last_event));
-            }
-            let config = &ctx.app.config;
-            let outcome = catch_unwind(AssertUnwindSafe(|| {
-                let applied = s.view.dispatch(&event);
-                s.last_event = seq;
-                match applied {
-                    Err(_) => Err(seq),
-                    Ok(()) if s.view.is_dirty() => {
-                        Ok(s.next_frame(seq, config, |v, enc| v.rerender(enc)))
-                    }
-                    Ok(()) => Ok(None),
-                }
-            }));
-            match outcome {
-                Ok(Ok(Some(f))) => Reply::One(f),
-                Ok(Ok(None)) => Reply::One(seq_frame(frame::ACK, seq)),
-                Ok(Err(seq)) => {
-                    let mut out = Vec::with_capacity(4);
-                    ServerFrame::Reject {
-                        seq,
-                        code: close::UNKNOWN_TARGET,
-                    }
-                    .encode(&mut out);
-                    Reply::One(out.into())
-                }
-                Err(_) => {
-                    // The view may be half-updated: the session is over.
-                    let id = s.id;
-                    drop(s);
-                    registry::remove(&id, ctx.core.metrics());
-                    ctx.core
-                        .metrics()
-                        .panics
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    Reply::Fatal(close::PANIC, "handler or render panicked")
-                }
-            }
-        }
-        ClientFrame::Ping(n) => Reply::One(seq_frame(frame::PONG, n)),
-        ClientFrame::Pong(_) => Reply::None,
-        ClientFrame::Resync { last_patch_seq } => {
-            Reply::Frames(catch_up(&mut s, last_patch_seq, ctx))
-        }
-        ClientFrame::Close { .. } => {
-            // The tab is going away for good: free the session now.
-            let id = s.id;
-            drop(s);
-            registry::remove(&id, ctx.core.metrics());
-            Reply::End
-        }
-        ClientFrame::Hello { .. } => Reply::Close(close::MALFORMED, "second Hello"),
-    }
-}
-
-fn seq_frame(kind: u8, seq: u64) -> Bytes {
-    let mut out = Vec::with_capacity(11);
-    encode_seq(&mut out, kind, seq);
-    out.into()
 }
 
 #[cfg(test)]

@@ -1,0 +1,134 @@
+//! A session's synchronous steps: one client frame (or a bell ring) in, the reply out.
+//!
+//! No I/O and no await: the session is borrowed only inside these functions.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use async_tungstenite::tungstenite::Bytes;
+
+use super::registry::{self, Session};
+use super::socket::SessionCtx;
+use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
+
+/// What to send back for one client frame.
+pub(crate) enum Reply {
+    None,
+    Frames(Vec<Bytes>),
+    One(Bytes),
+    Close(u8, &'static str),
+    /// An Error frame (the session is over; the client reloads), then a close.
+    Fatal(u8, &'static str),
+    End,
+}
+
+/// The frames a client that applied `applied` needs: the ring's, or one full render.
+pub(crate) fn catch_up(s: &mut Session, applied: u64, ctx: &SessionCtx) -> Vec<Bytes> {
+    if let Some(frames) = s.frames_after(applied) {
+        return frames;
+    }
+    s.full_render(&ctx.app.config).into_iter().collect()
+}
+
+/// After the bell: re-renders if the view is dirty, acknowledging nothing new.
+pub(crate) fn on_dirty(ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
+    let mut s = sess.borrow_mut();
+    if s.generation != gen || !s.view.is_dirty() {
+        return Reply::None;
+    }
+    let ack = s.last_event;
+    let config = &ctx.app.config;
+    match catch_unwind(AssertUnwindSafe(|| {
+        s.next_frame(ack, config, |v, enc| v.rerender(enc))
+    })) {
+        Ok(Some(f)) => Reply::One(f),
+        Ok(None) => Reply::None,
+        Err(_) => {
+            let id = s.id;
+            drop(s);
+            registry::remove(&id, ctx.core.metrics());
+            Reply::Fatal(close::PANIC, "render panicked")
+        }
+    }
+}
+
+/// Handles one client frame synchronously (no await while the session is borrowed).
+pub(crate) fn on_frame(
+    bytes: &[u8],
+    ctx: &SessionCtx,
+    sess: &Rc<RefCell<Session>>,
+    gen: u32,
+) -> Reply {
+    let frame = match decode_client(bytes) {
+        Ok(f) => f,
+        Err(e) => return Reply::Close(e.close_code(), e.kind()),
+    };
+    let mut s = sess.borrow_mut();
+    if s.generation != gen {
+        return Reply::Close(close::NORMAL, "session resumed elsewhere");
+    }
+    match frame {
+        ClientFrame::Event { seq, event } => {
+            if seq <= s.last_event {
+                // Already applied (a resend after reconnect): acknowledge again.
+                return Reply::One(seq_frame(frame::ACK, s.last_event));
+            }
+            let config = &ctx.app.config;
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let applied = s.view.dispatch(&event);
+                s.last_event = seq;
+                match applied {
+                    Err(_) => Err(seq),
+                    Ok(()) if s.view.is_dirty() => {
+                        Ok(s.next_frame(seq, config, |v, enc| v.rerender(enc)))
+                    }
+                    Ok(()) => Ok(None),
+                }
+            }));
+            match outcome {
+                Ok(Ok(Some(f))) => Reply::One(f),
+                Ok(Ok(None)) => Reply::One(seq_frame(frame::ACK, seq)),
+                Ok(Err(seq)) => {
+                    let mut out = Vec::with_capacity(4);
+                    ServerFrame::Reject {
+                        seq,
+                        code: close::UNKNOWN_TARGET,
+                    }
+                    .encode(&mut out);
+                    Reply::One(out.into())
+                }
+                Err(_) => {
+                    // The view may be half-updated: the session is over.
+                    let id = s.id;
+                    drop(s);
+                    registry::remove(&id, ctx.core.metrics());
+                    ctx.core
+                        .metrics()
+                        .panics
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Reply::Fatal(close::PANIC, "handler or render panicked")
+                }
+            }
+        }
+        ClientFrame::Ping(n) => Reply::One(seq_frame(frame::PONG, n)),
+        ClientFrame::Pong(_) => Reply::None,
+        ClientFrame::Resync { last_patch_seq } => {
+            Reply::Frames(catch_up(&mut s, last_patch_seq, ctx))
+        }
+        ClientFrame::Close { .. } => {
+            // The tab is going away for good: free the session now.
+            let id = s.id;
+            drop(s);
+            registry::remove(&id, ctx.core.metrics());
+            Reply::End
+        }
+        ClientFrame::Hello { .. } => Reply::Close(close::MALFORMED, "second Hello"),
+    }
+}
+
+fn seq_frame(kind: u8, seq: u64) -> Bytes {
+    let mut out = Vec::with_capacity(11);
+    encode_seq(&mut out, kind, seq);
+    out.into()
+}
