@@ -46,6 +46,34 @@ impl IntoView for Box<dyn View> {
     }
 }
 
+impl IntoView for crate::vdom::tree::Tree {
+    fn into_view(self) -> Box<dyn View> {
+        Box::new(self)
+    }
+}
+
+impl View for crate::vdom::tree::Tree {
+    fn root(&self) -> &VNode {
+        crate::vdom::tree::Tree::root(self)
+    }
+
+    fn root_hid(&self) -> u32 {
+        crate::vdom::tree::Tree::root_hid(self)
+    }
+
+    fn dispatch(&mut self, event: &Event) -> Result<(), DispatchFailed> {
+        crate::vdom::tree::Tree::dispatch(self, event).map_err(|_| DispatchFailed)
+    }
+
+    fn is_dirty(&self) -> bool {
+        crate::vdom::tree::Tree::is_dirty(self)
+    }
+
+    fn rerender(&mut self, sink: &mut PatchEncoder) {
+        crate::vdom::tree::Tree::rerender(self, sink)
+    }
+}
+
 /// The event named no live handler (unknown hid or event): answered with Reject code 10.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DispatchFailed;

@@ -1,0 +1,154 @@
+//! Load generator: opens sessions the way a browser does, holds them idle, drives events,
+//! and reports memory per session and event → patch latency. Also measures the bare echo
+//! floor on the same stack, in the same run.
+//!
+//! Run with (release build of the examples first):
+//! `cargo build --release --examples && cargo bench --bench loadgen -- --help`
+
+mod net;
+mod procfs;
+mod session;
+mod stats;
+
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Args {
+    workload: String,
+    checkpoints: Vec<usize>,
+    rate: u32,
+    seconds: u64,
+    closed_sessions: usize,
+    port: u16,
+    workers: u32,
+    json: Option<String>,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args {
+        workload: "counter".into(),
+        checkpoints: vec![1000, 5000, 10000, 19000],
+        rate: 2000,
+        seconds: 10,
+        closed_sessions: 1000,
+        port: 18080,
+        workers: 2,
+        json: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut val = || it.next().unwrap_or_default();
+        match arg.as_str() {
+            "--workload" => a.workload = val(),
+            "--sessions" => {
+                a.checkpoints = val().split(',').filter_map(|s| s.parse().ok()).collect()
+            }
+            "--rate" => a.rate = val().parse().unwrap_or(a.rate),
+            "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
+            "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
+            "--port" => a.port = val().parse().unwrap_or(a.port),
+            "--workers" => a.workers = val().parse().unwrap_or(a.workers),
+            "--json" => a.json = Some(val()),
+            "--bench" => {}
+            "--help" | "-h" => {
+                println!(
+                    "loadgen --workload counter|list|echo --sessions 1000,5000,10000,19000 \
+                     --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE"
+                );
+                std::process::exit(0);
+            }
+            other => eprintln!("loadgen: ignoring argument {other}"),
+        }
+    }
+    a
+}
+
+/// Finds `target/<profile>/examples/<name>` next to this bench binary.
+fn example_path(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile_dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let p = profile_dir.join("examples").join(name);
+    if !p.exists() {
+        eprintln!(
+            "loadgen: {} is missing: run `cargo build --release --examples` first",
+            p.display()
+        );
+        std::process::exit(2);
+    }
+    p
+}
+
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(name: &str, port: u16, workers: u32) -> Server {
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let child = Command::new(example_path(name))
+        .env("VANGO_ADDR", addr.to_string())
+        .env("VANGO_WORKERS", workers.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn server");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "server {name} did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Server { child, addr }
+}
+
+fn main() {
+    let args = parse_args();
+    let nofile = procfs::raise_nofile();
+    let max = *args.checkpoints.iter().max().unwrap_or(&0);
+    if (max as u64) + 100 > nofile {
+        eprintln!("loadgen: open-files limit {nofile} is below {max} sessions");
+    }
+    let date = Command::new("date")
+        .arg("-u")
+        .arg("+%Y-%m-%d")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let example = match args.workload.as_str() {
+        "echo" => "echo",
+        "list" => "list",
+        _ => "counter",
+    };
+    let server = start_server(example, args.port, args.workers);
+    let report = session::run(
+        &args.workload,
+        server.addr,
+        server.child.id(),
+        &session::Plan {
+            checkpoints: args.checkpoints.clone(),
+            rate: args.rate,
+            seconds: args.seconds,
+            closed_sessions: args.closed_sessions,
+        },
+    );
+    drop(server);
+    let line = report.json(&args.workload, args.workers, &date);
+    report.print_table(&args.workload);
+    println!("{line}");
+    if let Some(path) = args.json {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .expect("open json output");
+        writeln!(f, "{line}").expect("write json");
+    }
+}
