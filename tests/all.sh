@@ -36,7 +36,8 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then apt-get update -qq && apt-
 step "systemd unit"
 cargo build --release --example counter
 tmp=$(mktemp -d)
-sed "s|/usr/local/bin/vango-app|$PWD/target/release/examples/counter|" systemd/vango.service >"$tmp/vango.service"
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+sed "s|/usr/local/bin/vango-app|$target_dir/release/examples/counter|" systemd/vango.service >"$tmp/vango.service"
 systemd-analyze verify "$tmp/vango.service"
 rm -rf "$tmp"
 
