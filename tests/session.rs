@@ -476,3 +476,78 @@ fn state_changed_by_a_task_is_pushed_after_notify_dirty() {
     );
     assert_eq!(set_text(&c.click(2, 3)), Some((2, 2, "Count: 101".into())));
 }
+
+#[test]
+fn event_flood_is_closed_with_the_rate_limit_code() {
+    let srv = app(
+        1,
+        SessionConfig {
+            max_events_per_sec: 5,
+            event_burst: 4,
+            ..Default::default()
+        },
+    );
+    let (csrf, hash, _) = page(srv.local_addr());
+    let mut c = Client::connect(srv.local_addr());
+    new_session(&mut c, &csrf, hash);
+    let mut patches = 0;
+    let mut closed_with = None;
+    for seq in 1..=50 {
+        match c.click(seq, 3) {
+            ServerFrame::Patches { .. } => patches += 1,
+            ServerFrame::Close { code, .. } => {
+                closed_with = Some(code);
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(closed_with, Some(5), "a flood ends with close code 5");
+    assert!(
+        (4..=6).contains(&patches),
+        "the burst of 4 (plus refill) is served, then the limit: {patches}"
+    );
+}
+
+#[test]
+fn at_capacity_the_longest_detached_session_is_evicted_first() {
+    let srv = app(
+        1,
+        SessionConfig {
+            max_sessions_per_core: 1,
+            ..Default::default()
+        },
+    );
+    let (csrf, hash, _) = page(srv.local_addr());
+    // A live session fills the core: a second one is refused with code 6.
+    let mut a = Client::connect(srv.local_addr());
+    let id_a = new_session(&mut a, &csrf, hash);
+    let mut b = Client::connect(srv.local_addr());
+    b.send(ClientFrame::Hello {
+        version: 1,
+        csrf: csrf.clone(),
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: hash,
+        path: "/".into(),
+    });
+    assert!(matches!(
+        b.recv(),
+        Some(ServerFrame::Close { code: 6, .. }) | None
+    ));
+    // Once A's tab is gone (detached, resumable), a new session evicts it instead.
+    drop(a);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut c = Client::connect(srv.local_addr());
+    new_session(&mut c, &csrf, hash);
+    assert_eq!(metric_sum(srv.local_addr(), "vango_evictions_total"), 1);
+    let mut again = Client::connect(srv.local_addr());
+    assert!(matches!(
+        again.hello(&csrf, &id_a, 0, 0, hash),
+        ServerFrame::ServerHello {
+            status: HelloStatus::Gone,
+            ..
+        }
+    ));
+}

@@ -75,6 +75,9 @@ pub(crate) fn on_frame(
                 return Reply::One(seq_frame(frame::ACK, s.last_event));
             }
             let config = &ctx.app.config;
+            if !s.rate.take(config) {
+                return Reply::Close(close::RATE_LIMIT, "event rate limit exceeded");
+            }
             let outcome = catch_unwind(AssertUnwindSafe(|| {
                 let applied = s.view.dispatch(&event);
                 s.last_event = seq;

@@ -6,6 +6,7 @@
 
 pub mod bell;
 mod handle;
+pub mod limits;
 pub mod registry;
 pub mod socket;
 
@@ -102,8 +103,20 @@ pub struct SessionConfig {
     pub ring_frames: usize,
     /// Most bytes of recent Patches frames kept for resume (older ones are dropped first).
     pub ring_bytes: usize,
-    /// Most live sessions per core; a new one beyond it is refused with close code 6.
+    /// Most live sessions per core. At the cap a new session first evicts the session
+    /// that has been detached the longest (LRU); with none detached it is refused with
+    /// close code 6.
     pub max_sessions_per_core: usize,
+    /// Most live sessions in the whole process (split evenly over the cores).
+    pub max_sessions: Option<usize>,
+    /// A memory budget for sessions in bytes, turned into a session cap with the measured
+    /// per-session cost ([`limits::ESTIMATED_SESSION_BYTES`]).
+    pub max_memory: Option<usize>,
+    /// Sustained events per second one session may send; beyond it (and its burst) the
+    /// connection is closed with code 5.
+    pub max_events_per_sec: u32,
+    /// Events a session may send at once before the rate applies.
+    pub event_burst: u32,
 }
 
 impl Default for SessionConfig {
@@ -113,6 +126,10 @@ impl Default for SessionConfig {
             ring_frames: 16,
             ring_bytes: 8 * 1024,
             max_sessions_per_core: 1_000_000,
+            max_sessions: None,
+            max_memory: None,
+            max_events_per_sec: 100,
+            event_burst: 200,
         }
     }
 }

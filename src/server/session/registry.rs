@@ -36,11 +36,14 @@ pub struct Session {
     pub(crate) generation: u32,
     /// When the last connection left (`None` while one is attached).
     pub(crate) detached_at: Option<Instant>,
+    /// The event-rate token bucket.
+    pub(crate) rate: super::limits::RateBucket,
 }
 
 impl Session {
-    pub(crate) fn new(id: SessionId, view: Box<dyn View>) -> Self {
+    pub(crate) fn new(id: SessionId, view: Box<dyn View>, cfg: &SessionConfig) -> Self {
         Session {
+            rate: super::limits::RateBucket::new(cfg),
             id,
             view,
             enc: PatchEncoder::new(),
@@ -175,6 +178,28 @@ pub fn count() -> usize {
     SESSIONS.with(|m| m.borrow().len())
 }
 
+/// Evicts the session that has been detached the longest, to make room for a new one;
+/// `false` when every session has a live connection.
+pub(crate) fn evict_lru_detached(metrics: &CoreMetrics) -> bool {
+    let victim = SESSIONS.with(|m| {
+        let mut m = m.borrow_mut();
+        let key = m
+            .iter()
+            .filter_map(|(k, s)| s.try_borrow().ok()?.detached_at.map(|t| (t, *k)))
+            .min()
+            .map(|(_, k)| k)?;
+        m.remove(&key)
+    });
+    let Some(victim) = victim else {
+        return false;
+    };
+    metrics.sessions.fetch_sub(1, Relaxed);
+    metrics.evictions.fetch_add(1, Relaxed);
+    // Dropped outside the registry borrow: the view's destructor may run user code.
+    drop(victim);
+    true
+}
+
 /// Evicts sessions detached for longer than `window`; returns how many.
 pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> usize {
     // Collect first, drop after: a view's destructor may run user code that touches us.
@@ -250,6 +275,7 @@ mod tests {
         Session::new(
             SessionId::generate(0).unwrap(),
             Box::new(Fixed(crate::vdom::VNode::Element(Box::new(el)))),
+            &SessionConfig::default(),
         )
     }
 
@@ -313,5 +339,27 @@ mod tests {
         );
         assert!(remove(&b.borrow().id, &m));
         assert_eq!(count(), 0);
+    }
+
+    #[test]
+    fn lru_eviction_takes_the_longest_detached_and_spares_attached() {
+        let m = CoreMetrics::default();
+        let now = Instant::now();
+        let attached = insert(session(), &m);
+        let recent = insert(session(), &m);
+        let oldest = insert(session(), &m);
+        recent.borrow_mut().detached_at = Some(now - Duration::from_secs(5));
+        oldest.borrow_mut().detached_at = Some(now - Duration::from_secs(50));
+        assert!(evict_lru_detached(&m));
+        assert!(get(&oldest.borrow().id).is_none());
+        assert!(evict_lru_detached(&m));
+        assert!(get(&recent.borrow().id).is_none());
+        assert!(
+            !evict_lru_detached(&m),
+            "an attached session is never evicted"
+        );
+        assert!(get(&attached.borrow().id).is_some());
+        assert_eq!(m.evictions.load(Relaxed), 2);
+        assert!(remove(&attached.borrow().id, &m));
     }
 }

@@ -188,7 +188,9 @@ async fn start_new(
     path: &str,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &ctx.core;
-    if registry::count() >= ctx.app.config.max_sessions_per_core || core.is_stopping() {
+    let cap = super::limits::core_capacity(&ctx.app.config, core.cores());
+    let full = registry::count() >= cap && !registry::evict_lru_detached(core.metrics());
+    if full || core.is_stopping() {
         close_with(ws, close::CAPACITY, "server at capacity").await;
         return None;
     }
@@ -204,7 +206,7 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "no randomness for a session id").await;
         return None;
     };
-    let mut session = Session::new(id, view);
+    let mut session = Session::new(id, view, &ctx.app.config);
     let hash = crate::render::render_hash(session.view.root());
     let repaint = (hash != client_hash)
         .then(|| session.full_render(&ctx.app.config))
