@@ -551,3 +551,18 @@ fn at_capacity_the_longest_detached_session_is_evicted_first() {
         }
     ));
 }
+
+#[test]
+fn a_busy_but_legal_session_is_not_rate_limited() {
+    let srv = app(1, SessionConfig::default());
+    let (csrf, hash, _) = page(srv.local_addr());
+    let mut c = Client::connect(srv.local_addr());
+    new_session(&mut c, &csrf, hash);
+    // The default burst (200) covers 150 back-to-back clicks.
+    for seq in 1..=150 {
+        assert!(
+            matches!(c.click(seq, 3), ServerFrame::Patches { .. }),
+            "click {seq} was refused"
+        );
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the load generator against the echo floor, the counter and the list workload back
+# to back (same build, same machine state), appends one JSON line per run to
+# benches/results/loadgen.jsonl, and regenerates BENCHMARKS.md.
+# Usage: bash benches/run-load.sh [sessions-checkpoints] [rate] [seconds] [closed-sessions]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sessions=${1:-1000,5000,10000,19000}
+rate=${2:-2000}
+secs=${3:-10}
+closed=${4:-1000}
+mkdir -p benches/results
+cargo build --release --examples
+port=18400
+for w in echo counter list; do
+  cargo bench --bench loadgen -- --workload "$w" --sessions "$sessions" --rate "$rate" \
+    --seconds "$secs" --closed "$closed" --port "$port" --json benches/results/loadgen.jsonl
+  port=$((port + 1))
+  sleep 2
+done
+python3 benches/report.py --loadgen-cmd "bash benches/run-load.sh $sessions $rate $secs $closed" \
+  --criterion-cmd "cargo bench --bench <name> -- --warm-up-time 1 --measurement-time 3"
