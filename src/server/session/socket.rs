@@ -18,6 +18,7 @@ use futures_lite::{future, FutureExt as _, StreamExt};
 use super::handle::{catch_up, on_dirty, on_frame, Reply};
 use super::registry::{self, Session};
 use super::{bell, SessionId};
+use crate::features::shared::SessionStore;
 use crate::protocol::{close, decode_client, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::app::AppShared;
 use crate::server::core::Core;
@@ -193,10 +194,12 @@ async fn start_new(
         return None;
     }
     let path_only = path.split_once('?').map_or(path, |(p, _)| p);
-    let Some(view) = catch_unwind(AssertUnwindSafe(|| ctx.app.mount(path_only)))
-        .ok()
-        .flatten()
-    else {
+    let store = SessionStore::new();
+    let Some(view) = catch_unwind(AssertUnwindSafe(|| {
+        store.enter(|| ctx.app.mount(path_only))
+    }))
+    .ok()
+    .flatten() else {
         close_with(ws, close::UNKNOWN_TARGET, "no page at this path").await;
         return None;
     };
@@ -204,7 +207,7 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "no randomness for a session id").await;
         return None;
     };
-    let mut session = Session::new(id, view);
+    let mut session = Session::new(id, view, store);
     let hash = crate::render::render_hash(session.view.root());
     let repaint = (hash != client_hash)
         .then(|| session.full_render(&ctx.app.config))
