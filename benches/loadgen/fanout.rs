@@ -140,13 +140,27 @@ async fn subscribe(mut ws: Ws, sh: Rc<Shared>) {
     let _ = ws.close(None).await;
 }
 
+/// CPU time (user + system) of process `pid` so far, from /proc (USER_HZ = 100).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesized command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    Duration::from_millis(f.iter().sum::<u64>() * 10)
+}
+
 fn pct(sorted: &[Duration], q: f64) -> Duration {
     let n = sorted.len();
     sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1]
 }
 
 /// Runs the fan-out workload against the server at `addr` with `n` subscribers.
-pub fn run(addr: SocketAddr, n: usize) {
+pub fn run(addr: SocketAddr, server_pid: u32, n: usize) {
     // Leaked (once per run): tasks spawn more tasks on it.
     let ex: &'static LocalExecutor<'static> = Box::leak(Box::new(LocalExecutor::new()));
     let sh = Rc::new(Shared::default());
@@ -199,6 +213,8 @@ pub fn run(addr: SocketAddr, n: usize) {
         };
         let mut all = Latencies::default();
         let mut lasts = Vec::new();
+        let mut cpu = Duration::ZERO;
+        let mut delivered = 0usize;
         for round in 1..=ROUNDS {
             Timer::after(Duration::from_millis(300)).await;
             sh.arrivals.borrow_mut().clear();
@@ -213,6 +229,7 @@ pub fn run(addr: SocketAddr, n: usize) {
                 },
             }
             .encode(&mut click);
+            let cpu0 = cpu_time(server_pid);
             sh.t0.set(Some(Instant::now()));
             if let Err(e) = writer.send(Message::binary(click)).await {
                 println!("writer send: {e}");
@@ -235,7 +252,9 @@ pub fn run(addr: SocketAddr, n: usize) {
                 )
                 .await;
             }
+            cpu += cpu_time(server_pid).saturating_sub(cpu0);
             let mut a = sh.arrivals.borrow().clone();
+            delivered += a.len();
             a.sort_unstable();
             if a.is_empty() {
                 println!("round {round}: no arrivals");
@@ -266,8 +285,13 @@ pub fn run(addr: SocketAddr, n: usize) {
                 pct(&lasts, 0.5).as_secs_f64() * 1e3
             );
         }
+        let cpu_per = cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;
         println!(
-            "{{\"workload\":\"fanout\",\"subscribers\":{},\"rounds\":{ROUNDS},\"p50_us\":{p50},\"p99_us\":{p99},\"max_us\":{max},\"errors\":{}}}",
+            "server CPU: {:.0} ms over the rounds, {cpu_per:.1} µs per delivered patch (10 ms ticks)",
+            cpu.as_secs_f64() * 1e3
+        );
+        println!(
+            "{{\"workload\":\"fanout\",\"subscribers\":{},\"rounds\":{ROUNDS},\"p50_us\":{p50},\"p99_us\":{p99},\"max_us\":{max},\"server_cpu_us_per_patch\":{cpu_per:.1},\"errors\":{}}}",
             opened.get(),
             sh.errors.get()
         );

@@ -124,7 +124,7 @@ fn main() {
         .unwrap_or_default();
     if args.workload == "fanout" {
         let server = start_server("fanout", args.port, args.workers);
-        fanout::run(server.addr, max);
+        fanout::run(server.addr, server.child.id(), max);
         return;
     }
     let example = match args.workload.as_str() {

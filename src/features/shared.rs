@@ -19,7 +19,7 @@
 //! state into another.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,14 +34,31 @@ thread_local! {
 }
 
 struct Store {
-    owner: Owner,
+    /// Owns the session's shared values; created with the first one, so a session that
+    /// uses none costs no reactive node.
+    owner: Cell<Option<Owner>>,
     values: RefCell<Vec<Option<Box<dyn Any>>>>,
+}
+
+impl Store {
+    fn owner(self: &Rc<Self>) -> Owner {
+        if let Some(o) = self.owner.get() {
+            return o;
+        }
+        let o = Owner::new_root();
+        // A memo computing under this owner finds its own session's store.
+        o.with(|| provide_context(StoreRef(Rc::downgrade(self))));
+        self.owner.set(Some(o));
+        o
+    }
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
         // Disposes every shared signal and memo of the session (their cleanups run).
-        self.owner.dispose();
+        if let Some(o) = self.owner.take() {
+            o.dispose();
+        }
     }
 }
 
@@ -81,15 +98,12 @@ impl Default for SessionStore {
 }
 
 impl SessionStore {
-    /// An empty store with its own root owner.
+    /// An empty store (its root owner is created with its first value).
     pub fn new() -> SessionStore {
-        let store = Rc::new(Store {
-            owner: Owner::new_root(),
+        SessionStore(Rc::new(Store {
+            owner: Cell::new(None),
             values: RefCell::new(Vec::new()),
-        });
-        let weak = Rc::downgrade(&store);
-        store.owner.with(|| provide_context(StoreRef(weak)));
-        SessionStore(store)
+        }))
     }
 
     /// Runs `f` with this store as the current session's (restored afterwards, also on
@@ -132,7 +146,7 @@ impl SessionStore {
             return v;
         }
         // Created outside the borrow: `make` may read other shared values of this store.
-        let v = self.0.owner.with(|| untrack(make));
+        let v = self.0.owner().with(|| untrack(make));
         let mut values = self.0.values.borrow_mut();
         if values.len() <= id {
             values.resize_with(id + 1, || None);
