@@ -324,22 +324,24 @@ fn serve<'a>(
         let mut stop = pin!(ctx.core.stopped());
         let slot = bell::Slot::new();
         loop {
-            let input = future::or(async { Input::Msg(ws.next().await) }, async {
-                future::or(
-                    async {
-                        future::or(
-                            async {
-                                (&mut stop).await;
-                                Input::Stop
-                            },
-                            async {
-                                slot.rung().await;
-                                Input::Dirty
-                            },
-                        )
-                        .await
-                    },
-                    async {
+            // The bell first: a woken session that is only dirty re-renders without a
+            // read syscall on its socket (a GlobalSignal write wakes thousands at once).
+            let input = future::or(
+                async {
+                    future::or(
+                        async {
+                            (&mut stop).await;
+                            Input::Stop
+                        },
+                        async {
+                            slot.rung().await;
+                            Input::Dirty
+                        },
+                    )
+                    .await
+                },
+                async {
+                    future::or(async { Input::Msg(ws.next().await) }, async {
                         loop {
                             (&mut timer).await;
                             if last_seen.elapsed() >= idle {
@@ -347,10 +349,10 @@ fn serve<'a>(
                             }
                             timer.set_at(last_seen + idle);
                         }
-                    },
-                )
-                .await
-            })
+                    })
+                    .await
+                },
+            )
             .await;
             let bytes = match input {
                 Input::Msg(Some(Ok(Message::Binary(b)))) => b,
