@@ -191,3 +191,38 @@ fn a_write_on_one_core_reaches_a_session_on_the_other() {
     assert!(bus.is_closed());
     assert_eq!(bus.subscribers(), 0);
 }
+
+/// Presence the way examples/realtime does it: a session adds itself to a global on mount
+/// and removes itself in `on_cleanup`; when one session closes (on either core), the
+/// other session is pushed the new count.
+#[test]
+fn unmount_cleanup_writes_reach_the_other_core() {
+    use support::live::{on_two_cores, page, Live};
+    use vango::prelude::*;
+    let app = vango::App::new();
+    let here = app.global(0u32);
+    let srv = app
+        .page("/", move || {
+            here.update(|n| *n += 1);
+            on_cleanup(move || here.update(|n| *n -= 1));
+            move || div(span(here.get().to_string()).id("here"))
+        })
+        .workers(2)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let info = page(addr);
+    // The SSR page mounted and unmounted its own tree: nobody is here.
+    assert_eq!(here.get_untracked(), 0);
+    let (mut a, mut b) = on_two_cores(addr, &info);
+    // `on_two_cores` may have opened extra sessions on a's core (they stay until the
+    // resume window): skip the frames so far (full renders, counts) and count live ones.
+    let drain = |s: &mut Live| while s.try_recv(300).is_some() {};
+    drain(&mut a);
+    drain(&mut b);
+    let before = here.get_untracked();
+    assert!(before >= 2, "{before}");
+    b.close();
+    assert_eq!(set_text(&a.recv()), (before - 1).to_string());
+    assert_eq!(here.get_untracked(), before - 1);
+}

@@ -111,6 +111,17 @@ impl Live {
         self.seq
     }
 
+    /// Sends Close (the tab is going away): the server frees the session at once.
+    pub fn close(&mut self) {
+        let mut out = Vec::new();
+        ClientFrame::Close {
+            code: 0,
+            reason: String::new(),
+        }
+        .encode(&mut out);
+        self.s.write_all(&ws_frame(0x2, &out)).unwrap();
+    }
+
     /// The next server frame (panics after 5 s).
     pub fn recv(&mut self) -> ServerFrame {
         self.s
