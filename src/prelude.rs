@@ -4,10 +4,13 @@
 //! (`div`, `button`, `main_`, ...), so a glob import brings ~110 short names into scope;
 //! local items of the same name shadow them.
 
+pub use crate::features::global::GlobalSignal;
+pub use crate::features::shared::{SharedMemo, SharedSignal};
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
     Effect, Memo, Observer, Owner, Signal,
 };
+pub use crate::server::session::{notify_dirty, reject};
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
 pub use crate::vdom::component::{component, component_keyed, Render};

@@ -116,3 +116,113 @@ fn global_of_another_bus_reads_through() {
     assert_eq!(on_b.get(), 3);
     detach_core();
 }
+
+mod support;
+
+/// A page showing one global and a button that increments it.
+fn global_page(clicks: GlobalSignal<u64>) -> impl vango::vdom::component::Render {
+    use vango::prelude::*;
+    move || {
+        div((
+            span(clicks.get().to_string()).id("n"),
+            button("+")
+                .id("inc")
+                .on_click(move |_| clicks.update(|n| *n += 1)),
+        ))
+    }
+}
+
+fn set_text(f: &vango::protocol::ServerFrame) -> String {
+    use vango::protocol::{Op, ServerFrame};
+    match f {
+        ServerFrame::Patches { ops, .. } => match &ops[..] {
+            [Op::Patch(vango::vdom::Patch::SetText { text, .. })] => text.to_string(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("expected Patches, got {other:?}"),
+    }
+}
+
+/// The runtime wiring: a click on core A writes the global; the session on core B,
+/// which only reads it, gets a Patches frame pushed; and back. Shutdown closes the bus.
+#[test]
+fn a_write_on_one_core_reaches_a_session_on_the_other() {
+    use support::live::{on_two_cores, page};
+    let app = vango::App::new();
+    let bus = app.bus().clone();
+    let clicks = app.global(0u64);
+    let limits = vango::server::Limits {
+        shutdown_grace: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let srv = app
+        .page("/", move || global_page(clicks))
+        .workers(2)
+        .limits(limits)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let info = page(addr);
+    let inc = info.hid("inc");
+    let (mut a, mut b) = on_two_cores(addr, &info);
+    assert_eq!(bus.subscribers(), 2, "each core subscribed before serving");
+    for round in 1..=5u64 {
+        let (writer, reader) = if round % 2 == 1 {
+            (&mut a, &mut b)
+        } else {
+            (&mut b, &mut a)
+        };
+        writer.click(inc);
+        assert_eq!(set_text(&writer.recv()), round.to_string());
+        assert_eq!(
+            set_text(&reader.recv()),
+            round.to_string(),
+            "pushed cross-core"
+        );
+    }
+    assert_eq!(clicks.get_untracked(), 5);
+    // The bus task must not hold a core past shutdown (the grace is 30 s).
+    let started = Instant::now();
+    srv.shutdown();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "shutdown waited"
+    );
+    assert!(bus.is_closed());
+    assert_eq!(bus.subscribers(), 0);
+}
+
+/// Presence the way examples/realtime does it: a session adds itself to a global on mount
+/// and removes itself in `on_cleanup`; when one session closes (on either core), the
+/// other session is pushed the new count.
+#[test]
+fn unmount_cleanup_writes_reach_the_other_core() {
+    use support::live::{on_two_cores, page, Live};
+    use vango::prelude::*;
+    let app = vango::App::new();
+    let here = app.global(0u32);
+    let srv = app
+        .page("/", move || {
+            here.update(|n| *n += 1);
+            on_cleanup(move || here.update(|n| *n -= 1));
+            move || div(span(here.get().to_string()).id("here"))
+        })
+        .workers(2)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let info = page(addr);
+    // The SSR page mounted and unmounted its own tree: nobody is here.
+    assert_eq!(here.get_untracked(), 0);
+    let (mut a, mut b) = on_two_cores(addr, &info);
+    // `on_two_cores` may have opened extra sessions on a's core (they stay until the
+    // resume window): skip the frames so far (full renders, counts) and count live ones.
+    let drain = |s: &mut Live| while s.try_recv(300).is_some() {};
+    drain(&mut a);
+    drain(&mut b);
+    let before = here.get_untracked();
+    assert!(before >= 2, "{before}");
+    b.close();
+    assert_eq!(set_text(&a.recv()), (before - 1).to_string());
+    assert_eq!(here.get_untracked(), before - 1);
+}

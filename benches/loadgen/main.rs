@@ -5,6 +5,7 @@
 //! Run with (release build of the examples first):
 //! `cargo build --release --examples && cargo bench --bench loadgen -- --help`
 
+mod fanout;
 mod net;
 mod procfs;
 mod session;
@@ -53,7 +54,7 @@ fn parse_args() -> Args {
             "--bench" => {}
             "--help" | "-h" => {
                 println!(
-                    "loadgen --workload counter|list|echo --sessions 1000,5000,10000,19000 \
+                    "loadgen --workload counter|list|echo|fanout --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE"
                 );
                 std::process::exit(0);
@@ -121,6 +122,11 @@ fn main() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
+    if args.workload == "fanout" {
+        let server = start_server("fanout", args.port, args.workers);
+        fanout::run(server.addr, server.child.id(), max);
+        return;
+    }
     let example = match args.workload.as_str() {
         "echo" => "echo",
         "list" => "list",

@@ -108,6 +108,10 @@ export function connect() {
   w.onclose = closed;
 }
 
+// The tab is going away: the server frees the session now (and its components unmount)
+// instead of keeping it for a reconnect that will not come.
+addEventListener('pagehide', () => ready && put('bbs', [C.CLOSE, 0, '']));
+
 // Abandons a socket that stopped answering or spoke garbage, and reconnects.
 function drop() {
   ws.onclose = ws.onmessage = null;

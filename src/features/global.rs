@@ -85,6 +85,13 @@ pub fn is_attached() -> bool {
 /// reactive [`batch`]; returns how many mirrors changed. The runtime calls it on each
 /// core when the bus wakes it (or uses [`drive_core`]). 0 if not attached.
 pub fn drain_core() -> usize {
+    drain_counting().1
+}
+
+/// Drains like [`drain_core`]; returns `(seen, applied)`: how many changed globals have a
+/// mirror here, and how many of those mirrors this drain moved (a global this core wrote
+/// itself is seen but was already applied at the write).
+fn drain_counting() -> (usize, usize) {
     // Collected first, applied after: applying runs effects, which may read globals.
     let changes = CORE.with(|c| {
         let mut c = c.borrow_mut();
@@ -103,14 +110,15 @@ pub fn drain_core() -> usize {
         out
     });
     if changes.is_empty() {
-        return 0;
+        return (0, 0);
     }
-    batch(|| {
+    let applied = batch(|| {
         changes
             .iter()
             .filter(|(id, version, value)| apply_if_newer(*id, *version, value))
             .count()
-    })
+    });
+    (changes.len(), applied)
 }
 
 /// The bus loop of one core: waits for changes and drains them until the bus shuts
@@ -121,6 +129,21 @@ pub async fn drive_core(waiter: BusWaiter) {
     }
     // Whatever was written before the shutdown is still applied.
     drain_core();
+}
+
+/// [`drive_core`] that calls `changed` after every drain that saw a change to a global
+/// with a mirror on this core, including one this core wrote itself (its mirror was set
+/// at the write, but other readers here may not have re-rendered yet). The server uses it
+/// to ring the sessions' dirty bell; cores where no global was read are never rung.
+pub async fn drive_core_then(waiter: BusWaiter, mut changed: impl FnMut()) {
+    while waiter.changed().await {
+        if drain_counting().0 > 0 {
+            changed();
+        }
+    }
+    if drain_counting().0 > 0 {
+        changed();
+    }
 }
 
 /// Sets mirror `id` to `value` if `version` is newer than what it holds.

@@ -1,4 +1,5 @@
-//! App-level features built on the core: the cross-core bus and persistence.
+//! App-level features built on the core: the cross-core bus, global and per-session
+//! shared state, persistence.
 //!
 //! Touches only its own submodules; the reactive graph is used through `crate::reactive`.
 
@@ -6,4 +7,5 @@ pub mod bus;
 mod bus_core;
 pub mod global;
 pub mod persist;
+pub mod shared;
 mod sync;

@@ -28,6 +28,8 @@ pub mod close {
     pub const SHUTDOWN: u8 = 9;
     /// Unknown hid or event.
     pub const UNKNOWN_TARGET: u8 = 10;
+    /// The application refused the event (a handler called `reject()`); Reject only.
+    pub const REJECTED: u8 = 11;
 }
 
 /// Why a frame could not be decoded.

@@ -9,14 +9,18 @@ use std::io;
 use std::net::ToSocketAddrs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::session::socket::{self, SessionCtx};
-use super::session::{registry, Csrf, IntoView, SessionConfig, View};
+use super::session::{notify_dirty, registry, Csrf, IntoView, SessionConfig, View};
 use super::{
     ConnInfo, Core, Limits, Request, Response, RunningServer, Server, Service, StaticAsset,
     WebSocket,
 };
+use crate::features::bus::Bus;
+use crate::features::global::{self, GlobalSignal};
+use crate::features::shared::SessionStore;
 use crate::vdom::component::Render;
 use crate::vdom::tree::Tree;
 
@@ -65,6 +69,7 @@ pub struct App {
     limits: Limits,
     config: SessionConfig,
     assets: Vec<StaticAsset>,
+    bus: Bus,
 }
 
 impl Default for App {
@@ -83,17 +88,62 @@ impl App {
             limits: Limits::default(),
             config: SessionConfig::default(),
             assets: Vec::new(),
+            bus: Bus::new(),
         }
+    }
+
+    /// The app's cross-core bus: every worker core subscribes to it when the app starts
+    /// and unsubscribes at shutdown, after which the bus is shut down.
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
+    /// A [`GlobalSignal`] on this app's bus: one value shared by every session on every
+    /// core. Create globals before [`serve`](Self::serve)/[`spawn`](Self::spawn) and
+    /// capture them (they are `Copy`) in page setups; a component that reads one
+    /// re-renders, and its session sends patches, whenever any core writes it.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    /// let app = vango::App::new();
+    /// let clicks = app.global(0u64);
+    /// app.page("/", move || {
+    ///     move || button(format!("{} clicks, all tabs", clicks.get()))
+    ///         .on_click(move |_| clicks.update(|n| *n += 1))
+    /// })
+    /// .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn global<T: Clone + Send + Sync + 'static>(&self, initial: T) -> GlobalSignal<T> {
+        GlobalSignal::new(&self.bus, initial)
     }
 
     /// Serves the component whose setup is `setup` at `path` (exact match, query ignored):
     /// each page load and each new session mounts it in a fresh [`Tree`].
+    ///
+    /// The root component's setup provides the session's
+    /// [`SessionStore`] as context, so [`SharedSignal`](crate::features::shared::SharedSignal)s
+    /// resolve to this session's values everywhere below (an SSR page load gets a
+    /// throwaway store).
     pub fn page<R: Render>(
         self,
         path: impl Into<Cow<'static, str>>,
         setup: impl Fn() -> R + Send + Sync + 'static,
     ) -> Self {
-        self.page_view(path, move || Tree::mount(&setup))
+        self.page_view(path, move || {
+            Tree::mount(|| {
+                let store = SessionStore::current().unwrap_or_default();
+                store.provide();
+                let mut render = setup();
+                // Holds the store: an SSR page's own store lives as long as its tree.
+                move || {
+                    let _ = &store;
+                    render.render()
+                }
+            })
+        })
     }
 
     /// Serves the view built by `mount` at `path`: for views that are not a component tree
@@ -150,6 +200,8 @@ impl App {
             csrf: Csrf::default(),
             config: self.config,
         });
+        let bus = self.bus;
+        let live_cores = Arc::new(AtomicUsize::new(0));
         let mut server = Server::new(move |core: &Rc<Core>| {
             let ctx = Rc::new(SessionCtx {
                 core: core.clone(),
@@ -157,7 +209,21 @@ impl App {
             });
             socket::set_current(ctx.clone());
             core.spawn(registry::sweeper(core.clone(), window));
-            AppService { ctx }
+            live_cores.fetch_add(1, Ordering::AcqRel);
+            // Remote writes land in this core's mirrors; ringing the bell makes each
+            // session check (O(1)) whether one of its components read a changed global.
+            if let Ok(waiter) = global::attach_core(&bus) {
+                let stop = core.stopped();
+                core.spawn(futures_lite::future::or(
+                    global::drive_core_then(waiter, notify_dirty),
+                    stop,
+                ));
+            }
+            AppService {
+                ctx,
+                bus: bus.clone(),
+                live_cores: live_cores.clone(),
+            }
         })
         .limits(self.limits);
         if let Some(n) = self.workers {
@@ -200,6 +266,8 @@ impl App {
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
 pub struct AppService {
     ctx: Rc<SessionCtx>,
+    bus: Bus,
+    live_cores: Arc<AtomicUsize>,
 }
 
 impl Service for AppService {
@@ -235,7 +303,13 @@ impl Service for AppService {
 
     fn stopped(&self) {
         // Views may hold reactive state in other thread-locals: drop them while those live.
+        // Unmounting may write globals (presence lists): while the mirrors still exist.
         registry::clear(self.ctx.core.metrics());
+        global::detach_core();
         socket::clear_current();
+        // The last core out closes the bus, so nothing waits on it any more.
+        if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.bus.shutdown();
+        }
     }
 }

@@ -2,6 +2,8 @@
 //! a tiny HTTP response reader and WebSocket frame codec (independent of the server's code).
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;

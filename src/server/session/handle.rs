@@ -39,8 +39,9 @@ pub(crate) fn on_dirty(ctx: &SessionCtx, sess: &Rc<RefCell<Session>>, gen: u32) 
     }
     let ack = s.last_event;
     let config = &ctx.app.config;
+    let store = s.store.clone();
     match catch_unwind(AssertUnwindSafe(|| {
-        s.next_frame(ack, config, |v, enc| v.rerender(enc))
+        store.enter(|| s.next_frame(ack, config, |v, enc| v.rerender(enc)))
     })) {
         Ok(Some(f)) => Reply::One(f),
         Ok(None) => Reply::None,
@@ -78,28 +79,35 @@ pub(crate) fn on_frame(
             if !s.rate.take(config) {
                 return Reply::Close(close::RATE_LIMIT, "event rate limit exceeded");
             }
+            let store = s.store.clone();
             let outcome = catch_unwind(AssertUnwindSafe(|| {
-                let applied = s.view.dispatch(&event);
-                s.last_event = seq;
-                match applied {
-                    Err(_) => Err(seq),
-                    Ok(()) if s.view.is_dirty() => {
-                        Ok(s.next_frame(seq, config, |v, enc| v.rerender(enc)))
+                store.enter(|| {
+                    REJECTED.set(false);
+                    let applied = s.view.dispatch(&event);
+                    let rejected = REJECTED.replace(false);
+                    s.last_event = seq;
+                    let mut render = || match s.view.is_dirty() {
+                        true => s.next_frame(seq, config, |v, enc| v.rerender(enc)),
+                        false => None,
+                    };
+                    match applied {
+                        Err(_) => Err((close::UNKNOWN_TARGET, None)),
+                        Ok(()) if rejected => Err((close::REJECTED, render())),
+                        Ok(()) => Ok(render()),
                     }
-                    Ok(()) => Ok(None),
-                }
+                })
             }));
             match outcome {
                 Ok(Ok(Some(f))) => Reply::One(f),
                 Ok(Ok(None)) => Reply::One(seq_frame(frame::ACK, seq)),
-                Ok(Err(seq)) => {
+                Ok(Err((code, then))) => {
                     let mut out = Vec::with_capacity(4);
-                    ServerFrame::Reject {
-                        seq,
-                        code: close::UNKNOWN_TARGET,
+                    ServerFrame::Reject { seq, code }.encode(&mut out);
+                    match then {
+                        // What the handler changed before rejecting still renders.
+                        Some(f) => Reply::Frames(vec![out.into(), f]),
+                        None => Reply::One(out.into()),
                     }
-                    .encode(&mut out);
-                    Reply::One(out.into())
                 }
                 Err(_) => {
                     // The view may be half-updated: the session is over.
@@ -128,6 +136,35 @@ pub(crate) fn on_frame(
         }
         ClientFrame::Hello { .. } => Reply::Close(close::MALFORMED, "second Hello"),
     }
+}
+
+thread_local! {
+    /// Set by [`reject`] during a dispatch; read and cleared right after it.
+    static REJECTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Refuses the event being handled: called from an event handler, it makes the session
+/// answer that event with a Reject frame (code 11) instead of an Ack, so the client
+/// reverts the optimistic update it applied (`data-opt-*`). The event still counts as
+/// handled (a resend is not run again). Decide before mutating: whatever the handler
+/// changed anyway is still rendered, in a Patches frame right after the Reject.
+/// Outside an event handler it does nothing.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let stock = signal(0u32);
+/// let buy = button("Buy").optimistic_text("Bought!").on_click(move |_| {
+///     if stock.get() == 0 {
+///         return reject(); // sold out: the button's text reverts
+///     }
+///     stock.update(|n| *n -= 1);
+/// });
+/// # let _ = buy;
+/// ```
+pub fn reject() {
+    REJECTED.set(true);
 }
 
 fn seq_frame(kind: u8, seq: u64) -> Bytes {

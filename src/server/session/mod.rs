@@ -11,6 +11,7 @@ pub mod registry;
 pub mod socket;
 
 pub use bell::notify_dirty;
+pub use handle::reject;
 
 use std::collections::hash_map::RandomState;
 use std::fmt;

@@ -14,6 +14,7 @@ use async_tungstenite::tungstenite::Bytes;
 use futures_lite::future;
 
 use super::{SessionConfig, SessionId, View};
+use crate::features::shared::SessionStore;
 use crate::protocol::PatchEncoder;
 use crate::server::core::Core;
 use crate::server::metrics::CoreMetrics;
@@ -23,6 +24,9 @@ use crate::vdom::PatchSink;
 pub struct Session {
     pub(crate) id: SessionId,
     pub(crate) view: Box<dyn View>,
+    /// The session's [`SharedSignal`](crate::features::shared::SharedSignal) values;
+    /// dropped after the view (declared after it).
+    pub(crate) store: SessionStore,
     pub(crate) enc: PatchEncoder,
     /// Seq of the last Patches frame sent (0: none yet).
     pub(crate) patch_seq: u64,
@@ -41,11 +45,17 @@ pub struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(id: SessionId, view: Box<dyn View>, cfg: &SessionConfig) -> Self {
+    pub(crate) fn new(
+        id: SessionId,
+        view: Box<dyn View>,
+        store: SessionStore,
+        cfg: &SessionConfig,
+    ) -> Self {
         Session {
             rate: super::limits::RateBucket::new(cfg),
             id,
             view,
+            store,
             enc: PatchEncoder::new(),
             patch_seq: 0,
             last_event: 0,
@@ -275,6 +285,7 @@ mod tests {
         Session::new(
             SessionId::generate(0).unwrap(),
             Box::new(Fixed(crate::vdom::VNode::Element(Box::new(el)))),
+            SessionStore::new(),
             &SessionConfig::default(),
         )
     }

@@ -18,6 +18,7 @@ use futures_lite::{future, FutureExt as _, StreamExt};
 use super::handle::{catch_up, on_dirty, on_frame, Reply};
 use super::registry::{self, Session};
 use super::{bell, SessionId};
+use crate::features::shared::SessionStore;
 use crate::protocol::{close, decode_client, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::app::AppShared;
 use crate::server::core::Core;
@@ -195,10 +196,12 @@ async fn start_new(
         return None;
     }
     let path_only = path.split_once('?').map_or(path, |(p, _)| p);
-    let Some(view) = catch_unwind(AssertUnwindSafe(|| ctx.app.mount(path_only)))
-        .ok()
-        .flatten()
-    else {
+    let store = SessionStore::new();
+    let Some(view) = catch_unwind(AssertUnwindSafe(|| {
+        store.enter(|| ctx.app.mount(path_only))
+    }))
+    .ok()
+    .flatten() else {
         close_with(ws, close::UNKNOWN_TARGET, "no page at this path").await;
         return None;
     };
@@ -206,7 +209,7 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "no randomness for a session id").await;
         return None;
     };
-    let mut session = Session::new(id, view, &ctx.app.config);
+    let mut session = Session::new(id, view, store, &ctx.app.config);
     let hash = crate::render::render_hash(session.view.root());
     let repaint = (hash != client_hash)
         .then(|| session.full_render(&ctx.app.config))
@@ -323,22 +326,24 @@ fn serve<'a>(
         let mut stop = pin!(ctx.core.stopped());
         let slot = bell::Slot::new();
         loop {
-            let input = future::or(async { Input::Msg(ws.next().await) }, async {
-                future::or(
-                    async {
-                        future::or(
-                            async {
-                                (&mut stop).await;
-                                Input::Stop
-                            },
-                            async {
-                                slot.rung().await;
-                                Input::Dirty
-                            },
-                        )
-                        .await
-                    },
-                    async {
+            // The bell first: a woken session that is only dirty re-renders without a
+            // read syscall on its socket (a GlobalSignal write wakes thousands at once).
+            let input = future::or(
+                async {
+                    future::or(
+                        async {
+                            (&mut stop).await;
+                            Input::Stop
+                        },
+                        async {
+                            slot.rung().await;
+                            Input::Dirty
+                        },
+                    )
+                    .await
+                },
+                async {
+                    future::or(async { Input::Msg(ws.next().await) }, async {
                         loop {
                             (&mut timer).await;
                             if last_seen.elapsed() >= idle {
@@ -346,10 +351,10 @@ fn serve<'a>(
                             }
                             timer.set_at(last_seen + idle);
                         }
-                    },
-                )
-                .await
-            })
+                    })
+                    .await
+                },
+            )
             .await;
             let bytes = match input {
                 Input::Msg(Some(Ok(Message::Binary(b)))) => b,

@@ -1,0 +1,303 @@
+//! Fan-out workload: N sessions subscribed to one `GlobalSignal` (examples/fanout.rs), one
+//! more session writes it with a click; measures, per write, the time from sending the
+//! click to each subscriber receiving its Patches frame (p50, p99, last arrival).
+//!
+//! All sessions run on this one client thread, which shares the machine with the server:
+//! an arrival is timed when this thread reads the frame, so the spread includes the
+//! client's own time to read 10,000 frames.
+
+use std::cell::{Cell, RefCell};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use async_tungstenite::tungstenite::Message;
+use futures_lite::{future, StreamExt};
+use smol::{LocalExecutor, Timer};
+use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
+use vango::vdom::{Event, EventData};
+
+use crate::net::{self, Ws};
+use crate::stats::Latencies;
+
+/// Writes (rounds) measured after the sessions are open.
+const ROUNDS: usize = 10;
+/// Sessions opening at once.
+const OPENING: usize = 128;
+
+#[derive(Default)]
+struct Shared {
+    /// The round in flight (0: none) and when its click was sent.
+    round: Cell<usize>,
+    t0: Cell<Option<Instant>>,
+    /// Arrival delays of the round in flight.
+    arrivals: RefCell<Vec<Duration>>,
+    stop: Cell<bool>,
+    errors: Cell<u64>,
+    first_error: RefCell<Option<String>>,
+}
+
+impl Shared {
+    fn error(&self, e: String) {
+        self.errors.set(self.errors.get() + 1);
+        self.first_error.borrow_mut().get_or_insert(e);
+    }
+}
+
+/// Opens one session: page GET (token, hash, button hid), WebSocket, Hello.
+/// Returns the socket, the owning core (from the session id) and the button's hid.
+async fn open(idx: usize, addr: SocketAddr) -> Result<(Ws, usize, u32), String> {
+    let src = 1 + (idx % 16) as u8;
+    let page = net::get_page(src, addr, "/")
+        .await
+        .map_err(|e| format!("GET: {e}"))?;
+    let hid = *net::clickable_hids(&page.html)
+        .first()
+        .ok_or("page has no button")?;
+    let mut ws = net::open_ws(src, addr)
+        .await
+        .map_err(|e| format!("ws: {e}"))?;
+    let mut hello = Vec::new();
+    ClientFrame::Hello {
+        version: 1,
+        csrf: page.csrf,
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: page.hash,
+        path: "/".into(),
+    }
+    .encode(&mut hello);
+    ws.send(Message::binary(hello))
+        .await
+        .map_err(|e| format!("hello: {e}"))?;
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => match decode_server(&b) {
+                Ok(ServerFrame::ServerHello {
+                    status: HelloStatus::New,
+                    session,
+                    ..
+                }) => {
+                    let core = usize::from_str_radix(session.get(..2).unwrap_or("0"), 16)
+                        .map_err(|e| format!("session id: {e}"))?;
+                    return Ok((ws, core, hid));
+                }
+                Ok(other) => return Err(format!("expected ServerHello, got {other:?}")),
+                Err(e) => return Err(format!("decode: {e}")),
+            },
+            Some(Ok(_)) => {}
+            other => return Err(format!("hello answer: {other:?}")),
+        }
+    }
+}
+
+/// A subscriber: records when each round's Patches frame arrives; pings every 20 s so
+/// the server's idle timeout never drops it.
+async fn subscribe(mut ws: Ws, sh: Rc<Shared>) {
+    let mut nonce = 0;
+    let mut last_round = 0;
+    while !sh.stop.get() {
+        let msg = future::or(async { Some(ws.next().await) }, async {
+            Timer::after(Duration::from_secs(20)).await;
+            None
+        })
+        .await;
+        let b = match msg {
+            None => {
+                nonce += 1;
+                let mut out = Vec::new();
+                ClientFrame::Ping(nonce).encode(&mut out);
+                let _ = ws.send(Message::binary(out)).await;
+                continue;
+            }
+            Some(Some(Ok(Message::Binary(b)))) => b,
+            Some(Some(Ok(_))) => continue,
+            Some(other) => {
+                if !sh.stop.get() {
+                    sh.error(format!("subscriber socket: {other:?}"));
+                }
+                return;
+            }
+        };
+        let now = Instant::now();
+        match decode_server(&b) {
+            Ok(ServerFrame::Patches { .. }) => {
+                let round = sh.round.get();
+                // A full render right after Hello (round 0) is not a fan-out.
+                if round > last_round {
+                    last_round = round;
+                    if let Some(t0) = sh.t0.get() {
+                        sh.arrivals.borrow_mut().push(now - t0);
+                    }
+                }
+            }
+            Ok(ServerFrame::Pong(_)) => {}
+            Ok(other) => sh.error(format!("unexpected frame {other:?}")),
+            Err(e) => sh.error(format!("decode: {e}")),
+        }
+    }
+    let _ = ws.close(None).await;
+}
+
+/// CPU time (user + system) of process `pid` so far, from /proc (USER_HZ = 100).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesized command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    Duration::from_millis(f.iter().sum::<u64>() * 10)
+}
+
+fn pct(sorted: &[Duration], q: f64) -> Duration {
+    let n = sorted.len();
+    sorted[((q * n as f64).ceil() as usize).clamp(1, n) - 1]
+}
+
+/// Runs the fan-out workload against the server at `addr` with `n` subscribers.
+pub fn run(addr: SocketAddr, server_pid: u32, n: usize) {
+    // Leaked (once per run): tasks spawn more tasks on it.
+    let ex: &'static LocalExecutor<'static> = Box::leak(Box::new(LocalExecutor::new()));
+    let sh = Rc::new(Shared::default());
+    smol::block_on(ex.run(async {
+        let started = Instant::now();
+        let gate = Rc::new(smol::lock::Semaphore::new(OPENING));
+        let per_core = Rc::new(RefCell::new(vec![0usize; 256]));
+        let opened = Rc::new(Cell::new(0usize));
+        let tasks: Vec<_> = (0..n)
+            .map(|i| {
+                let (gate, sh, per_core, opened) =
+                    (gate.clone(), sh.clone(), per_core.clone(), opened.clone());
+                ex.spawn(async move {
+                    let permit = gate.acquire().await;
+                    let r = open(i, addr).await;
+                    drop(permit);
+                    match r {
+                        Ok((ws, core, _)) => {
+                            per_core.borrow_mut()[core] += 1;
+                            opened.set(opened.get() + 1);
+                            ex.spawn(subscribe(ws, sh)).detach();
+                        }
+                        Err(e) => sh.error(format!("open #{i}: {e}")),
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await;
+        }
+        let cores: Vec<String> = per_core
+            .borrow()
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| format!("core {c}: {n}"))
+            .collect();
+        println!(
+            "\n== fanout\nopened {} subscribers in {:.1} s ({})",
+            opened.get(),
+            started.elapsed().as_secs_f64(),
+            cores.join(", ")
+        );
+        let (mut writer, _, hid) = match open(n, addr).await {
+            Ok(w) => w,
+            Err(e) => {
+                println!("writer: {e}");
+                return;
+            }
+        };
+        let mut all = Latencies::default();
+        let mut lasts = Vec::new();
+        let mut cpu = Duration::ZERO;
+        let mut delivered = 0usize;
+        for round in 1..=ROUNDS {
+            Timer::after(Duration::from_millis(300)).await;
+            sh.arrivals.borrow_mut().clear();
+            sh.round.set(round);
+            let mut click = Vec::new();
+            ClientFrame::Event {
+                seq: round as u64,
+                event: Event {
+                    hid,
+                    name: "click",
+                    data: EventData::None,
+                },
+            }
+            .encode(&mut click);
+            let cpu0 = cpu_time(server_pid);
+            sh.t0.set(Some(Instant::now()));
+            if let Err(e) = writer.send(Message::binary(click)).await {
+                println!("writer send: {e}");
+                return;
+            }
+            // The writer's own Patches frame (its answer), then the subscribers'.
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                let got = sh.arrivals.borrow().len();
+                if got >= opened.get() || Instant::now() > deadline {
+                    break;
+                }
+                future::or(
+                    async {
+                        let _ = writer.next().await;
+                    },
+                    async {
+                        Timer::after(Duration::from_millis(1)).await;
+                    },
+                )
+                .await;
+            }
+            cpu += cpu_time(server_pid).saturating_sub(cpu0);
+            let mut a = sh.arrivals.borrow().clone();
+            delivered += a.len();
+            a.sort_unstable();
+            if a.is_empty() {
+                println!("round {round}: no arrivals");
+                continue;
+            }
+            for d in &a {
+                all.record(*d);
+            }
+            let last = *a.last().unwrap();
+            lasts.push(last);
+            println!(
+                "round {round}: {}/{} arrived: p50 {:.2} ms, p99 {:.2} ms, last {:.2} ms",
+                a.len(),
+                opened.get(),
+                pct(&a, 0.5).as_secs_f64() * 1e3,
+                pct(&a, 0.99).as_secs_f64() * 1e3,
+                last.as_secs_f64() * 1e3
+            );
+        }
+        let [p50, _, p99, _, max] = all.percentiles();
+        lasts.sort_unstable();
+        if !lasts.is_empty() {
+            println!(
+                "all rounds: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; last arrival median {:.2} ms",
+                p50 as f64 / 1e3,
+                p99 as f64 / 1e3,
+                max as f64 / 1e3,
+                pct(&lasts, 0.5).as_secs_f64() * 1e3
+            );
+        }
+        let cpu_per = cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;
+        println!(
+            "server CPU: {:.0} ms over the rounds, {cpu_per:.1} µs per delivered patch (10 ms ticks)",
+            cpu.as_secs_f64() * 1e3
+        );
+        println!(
+            "{{\"workload\":\"fanout\",\"subscribers\":{},\"rounds\":{ROUNDS},\"p50_us\":{p50},\"p99_us\":{p99},\"max_us\":{max},\"server_cpu_us_per_patch\":{cpu_per:.1},\"errors\":{}}}",
+            opened.get(),
+            sh.errors.get()
+        );
+        if let Some(e) = sh.first_error.borrow().as_ref() {
+            println!("errors: {} (first: {e})", sh.errors.get());
+        }
+        sh.stop.set(true);
+    }));
+}

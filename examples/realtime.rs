@@ -1,0 +1,158 @@
+//! Run with: cargo run --release --example realtime
+//!
+//! A shared 4×4 board that every open tab sees live, whichever core serves it: click a
+//! free cell to claim it, click your own to free it. Someone else's cell is refused: the
+//! client shows your name in it at once (an optimistic update) and reverts when the
+//! server answers with a Reject. Presence lists who is here: each session adds its name
+//! when it mounts and removes it when it unmounts (`on_cleanup`).
+//!
+//! State: the board and the presence list are `GlobalSignal`s (one value for all cores);
+//! the visitor's name is a `SharedSignal` (one per session, read by two components).
+//! `VANGO_RESUME_SECS` (default 60) sets how long a closed tab's session, and so its
+//! presence entry, waits for the tab to come back.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use vango::prelude::*;
+use vango::server::session::SessionConfig;
+
+const SIDE: usize = 4;
+
+/// The app's globals, created before the server starts.
+struct Globals {
+    /// Each cell's owner ("" when free).
+    board: GlobalSignal<Vec<String>>,
+    /// Names of the sessions here, in arrival order.
+    presence: GlobalSignal<Vec<String>>,
+}
+
+static GLOBALS: OnceLock<Globals> = OnceLock::new();
+
+fn globals() -> &'static Globals {
+    GLOBALS.get().expect("set in main")
+}
+
+static VISITORS: AtomicU32 = AtomicU32::new(0);
+
+/// This session's name, shared by its components.
+static ME: SharedSignal<String> =
+    SharedSignal::new(|| format!("guest-{}", VISITORS.fetch_add(1, Ordering::Relaxed) + 1));
+
+/// Who is here: a count and the first few names.
+fn presence(_: ()) -> impl Render {
+    let presence = globals().presence;
+    move || {
+        presence.with(|names| {
+            let mut shown = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+            if names.len() > 8 {
+                shown.push_str(&format!(" and {} more", names.len() - 8));
+            }
+            p((
+                span(names.len().to_string()).id("present"),
+                text(format!(" here: {shown}")),
+            ))
+            .id("presence")
+        })
+    }
+}
+
+/// Claims cell `i` for `me`, frees it if it is `me`'s; refuses someone else's cell.
+fn toggle(board: GlobalSignal<Vec<String>>, i: usize) {
+    let me = ME.get_untracked();
+    let mut ok = false;
+    board.update(|b| {
+        // May run again if another core wrote meanwhile: decide on the latest board.
+        ok = b[i].is_empty() || b[i] == me;
+        if ok {
+            b[i] = if b[i] == me {
+                String::new()
+            } else {
+                me.clone()
+            };
+        }
+    });
+    if !ok {
+        reject();
+    }
+}
+
+/// The board: one button per cell.
+fn board(_: ()) -> impl Render {
+    let board = globals().board;
+    let me = ME.signal();
+    move || {
+        let me = me.get();
+        let cells = board.get();
+        div(each(cells.into_iter().enumerate(), |(i, owner)| {
+            let class = match owner.as_str() {
+                "" => "cell",
+                o if o == me => "cell mine",
+                _ => "cell taken",
+            };
+            // What the cell will show if the server accepts: the client shows it at once.
+            let predicted = if owner == me {
+                String::new()
+            } else {
+                me.clone()
+            };
+            button(owner)
+                .class(class)
+                .data("cell", i as u32)
+                .optimistic_text(predicted)
+                .on_click(move |_| toggle(board, i))
+        }))
+        .id("board")
+    }
+}
+
+fn page() -> impl Render {
+    let g = globals();
+    let me = ME.get_untracked();
+    let core = vango::server::Core::current().map_or(0, |c| c.index());
+    g.presence.update(|v| v.push(me.clone()));
+    {
+        let me = me.clone();
+        on_cleanup(move || g.presence.update(|v| v.retain(|n| *n != me)));
+    }
+    move || {
+        main_((
+            style(raw_html(RawHtml::trusted(CSS))),
+            h1("Realtime board"),
+            p((
+                text("You are "),
+                span(ME.get()).id("me"),
+                text(" (core "),
+                span(core.to_string()).id("core"),
+                text(")"),
+            )),
+            component(presence, ()),
+            component(board, ()),
+            p(
+                "Click a free cell to claim it, your own to free it. Someone else's cell \
+               is refused: your name flashes in it and reverts.",
+            ),
+        ))
+    }
+}
+
+const CSS: &str = "#board{display:grid;grid-template-columns:repeat(4,6rem);gap:.3rem}\
+.cell{height:3rem;font:inherit}.mine{background:#9e9}.taken{background:#e99}";
+
+fn main() -> std::io::Result<()> {
+    let app = vango::App::new().title("Realtime board");
+    let board = app.global(vec![String::new(); SIDE * SIDE]);
+    let presence = app.global(Vec::<String>::new());
+    let _ = GLOBALS.set(Globals { board, presence });
+    let resume = std::env::var("VANGO_RESUME_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    app.sessions(SessionConfig {
+        resume_window: Duration::from_secs(resume),
+        ..Default::default()
+    })
+    .page("/", page)
+    .serve_env()
+}

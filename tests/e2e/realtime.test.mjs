@@ -1,0 +1,110 @@
+// E2E: the realtime example in two Chromium pages whose sessions live on different cores
+// of a 2-worker server: a claim in one page shows in the other, presence counts both, and
+// a refused claim (someone else's cell) shows the optimistic name, gets a Reject, reverts.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, connected } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  // Default 60 s resume window: a closed tab's presence entry goes at once only because
+  // the client sends Close on pagehide.
+  server = await startServer(process.env.VANGO_REALTIME_BIN);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (server) assert.equal(await server.stop(), 0, 'server exits 0 on SIGTERM');
+});
+
+const cell = (i) => `#board button[data-cell="${i}"]`;
+
+// Opens the page and waits until the session's own render (not the SSR one) is shown:
+// the session mounts on the core that accepted the WebSocket, and says so in #core.
+async function open() {
+  const o = await openPage(browser, server.url);
+  o.frames = [];
+  o.missing = [];
+  o.page.on('response', (r) => r.status() === 404 && o.missing.push(new URL(r.url()).pathname));
+  o.page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => typeof f.payload !== 'string' && o.frames.push(f.payload[0])));
+  await connected(o.page);
+  await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
+  o.core = await o.page.textContent('#core');
+  return o;
+}
+
+test('two pages on two cores: live board, presence, rejected optimistic update', async () => {
+  const a = await open();
+  let b;
+  for (let tries = 0; ; tries++) {
+    b = await open();
+    if (b.core !== a.core) break;
+    await b.ctx.close();
+    assert.ok(tries < 20, 'no page landed on the other core in 20 tries');
+  }
+  const metrics = await (await fetch(server.url + 'metrics')).text();
+  const perCore = [...metrics.matchAll(/^vango_sessions\{core="(\d+)"\} (\d+)/gm)];
+  assert.equal(perCore.length, 2, metrics);
+  assert.ok(perCore.every(([, , n]) => +n >= 1), `a session on each core: ${metrics}`);
+
+  // Presence: both pages count exactly two (the tries on the wrong core closed theirs).
+  for (const { page } of [a, b]) {
+    await page.waitForFunction(() => document.querySelector('#present').textContent === '2',
+      null, { timeout: 10000 });
+  }
+  const nameA = await a.page.textContent('#me'), nameB = await b.page.textContent('#me');
+  assert.notEqual(nameA, nameB);
+  for (const { page } of [a, b]) {
+    const names = await page.textContent('#presence');
+    assert.ok(names.includes(nameA) && names.includes(nameB), names);
+  }
+
+  // A claims cell 0 (core A): B (core B) sees it.
+  await a.page.click(cell(0));
+  await a.page.waitForFunction((s) => document.querySelector(s).textContent !== '', cell(0));
+  assert.equal(await a.page.textContent(cell(0)), nameA);
+  await b.page.waitForFunction(([s, n]) => document.querySelector(s).textContent === n,
+    [cell(0), nameA], { timeout: 5000 });
+  assert.match(await b.page.getAttribute(cell(0), 'class'), /taken/);
+
+  // B claims cell 5: A sees it.
+  await b.page.click(cell(5));
+  await a.page.waitForFunction(([s, n]) => document.querySelector(s).textContent === n,
+    [cell(5), nameB], { timeout: 5000 });
+
+  // B tries A's cell: its name shows at once, the server rejects, the text reverts.
+  await b.page.evaluate((s) => {
+    const el = document.querySelector(s);
+    window.__texts = [];
+    new MutationObserver(() => window.__texts.push(el.textContent))
+      .observe(el, { childList: true, characterData: true, subtree: true });
+  }, cell(0));
+  const before = b.frames.length;
+  await b.page.click(cell(0));
+  await b.page.waitForFunction(() => window.__texts.length >= 2, null, { timeout: 5000 });
+  await b.page.waitForTimeout(200);
+  const texts = await b.page.evaluate(() => window.__texts);
+  assert.equal(texts[0], nameB, `optimistic name first: ${texts}`);
+  assert.equal(texts.at(-1), nameA, `reverted to the owner: ${texts}`);
+  assert.equal(await b.page.textContent(cell(0)), nameA);
+  assert.ok(b.frames.slice(before).includes(0x86), 'a Reject frame arrived');
+  assert.equal(await a.page.textContent(cell(0)), nameA, 'A keeps its cell');
+
+  // A frees its cell: B sees it free.
+  await a.page.click(cell(0));
+  await b.page.waitForFunction((s) => document.querySelector(s).textContent === '', cell(0), {
+    timeout: 5000,
+  });
+
+  // B leaves: its Close frees the session, its root unmounts, presence drops to one.
+  await b.ctx.close();
+  await a.page.waitForFunction(() => document.querySelector('#present').textContent === '1',
+    null, { timeout: 10000 });
+  // Chromium asks for /favicon.ico, which the example does not serve: the only 404 allowed.
+  for (const o of [a, b]) {
+    assert.ok(o.missing.every((p) => p === '/favicon.ico'), `404s: ${o.missing}`);
+    assert.deepEqual(o.errors.filter((e) => !e.includes('status of 404')), []);
+  }
+  await a.ctx.close();
+});
