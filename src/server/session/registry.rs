@@ -199,7 +199,8 @@ pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> us
     n
 }
 
-/// Runs on each core until shutdown: expires detached sessions every quarter window.
+/// Runs on each core until shutdown: expires detached sessions every quarter window; at
+/// shutdown rings the bell so attached sessions see the stop and close (code 9).
 pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
     let period = (window / 4).max(Duration::from_millis(50));
     let mut stop = std::pin::pin!(core.stopped());
@@ -213,6 +214,8 @@ pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
             false
         };
         if !future::or(tick, stopped).await {
+            // Sessions keep no stop listener of their own: the bell wakes them to close.
+            super::bell::notify_dirty();
             return;
         }
         sweep(Instant::now(), window, core.metrics());

@@ -7,7 +7,6 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::pin;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -297,7 +296,6 @@ fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
 enum Input {
     Msg(Option<Result<Message, WsError>>),
     Dirty,
-    Stop,
     Idle,
 }
 
@@ -318,23 +316,19 @@ fn serve<'a>(
         let mut last_seen = Instant::now();
         // One timer for the connection, re-armed lazily: no timer traffic per event.
         let mut timer = Timer::at(last_seen + idle);
-        let mut stop = pin!(ctx.core.stopped());
+        // No per-session stop listener (one allocation and a future slot per session):
+        // the sweeper rings the bell when shutdown begins, and the flag is checked here.
         let slot = bell::Slot::new();
         loop {
+            if ctx.core.is_stopping() {
+                detach(&sess, gen);
+                return Box::pin(close_with(ws, close::SHUTDOWN, "server shutting down")).await;
+            }
             let input = future::or(async { Input::Msg(ws.next().await) }, async {
                 future::or(
                     async {
-                        future::or(
-                            async {
-                                (&mut stop).await;
-                                Input::Stop
-                            },
-                            async {
-                                slot.rung().await;
-                                Input::Dirty
-                            },
-                        )
-                        .await
+                        slot.rung().await;
+                        Input::Dirty
                     },
                     async {
                         loop {
@@ -351,6 +345,7 @@ fn serve<'a>(
             .await;
             let bytes = match input {
                 Input::Msg(Some(Ok(Message::Binary(b)))) => b,
+                Input::Dirty if ctx.core.is_stopping() => continue,
                 Input::Dirty => {
                     let started = Instant::now();
                     match on_dirty(ctx, &sess, gen) {
@@ -379,10 +374,6 @@ fn serve<'a>(
                 }
                 Input::Msg(Some(Err(_))) => return detach(&sess, gen),
                 Input::Msg(Some(Ok(_))) => continue,
-                Input::Stop => {
-                    detach(&sess, gen);
-                    return Box::pin(close_with(ws, close::SHUTDOWN, "server shutting down")).await;
-                }
             };
             let started = Instant::now();
             // Only events count as events (not pings, resyncs or closes).
