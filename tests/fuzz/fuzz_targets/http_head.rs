@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = req.keep_alive();
             let _ = req.is_get_or_head();
             for (name, value) in req.headers() {
-                assert_eq!(req.header(name).is_some(), true);
+                assert!(req.header(name).is_some());
                 let _ = value;
             }
             match check_handshake(&req) {

@@ -59,11 +59,23 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     // Small message bounds make the capacity checks reachable with short inputs.
-    let max = if sel & 0x80 == 0 { 64 * 1024 } else { 16 + usize::from(sel & 0x3f) * 8 };
-    let limits = Limits { max_ws_message: max, ..Limits::default() };
-    let peer = Peer { input, chunk: 1 + usize::from(sel & 0x7f), written: 0 };
+    let max = if sel & 0x80 == 0 {
+        64 * 1024
+    } else {
+        16 + usize::from(sel & 0x3f) * 8
+    };
+    let limits = Limits {
+        max_ws_message: max,
+        ..Limits::default()
+    };
+    let peer = Peer {
+        input,
+        chunk: 1 + usize::from(sel & 0x7f),
+        written: 0,
+    };
     future::block_on(async {
-        let mut ws = WebSocketStream::from_raw_socket(peer, Role::Server, Some(ws_config(&limits))).await;
+        let mut ws =
+            WebSocketStream::from_raw_socket(peer, Role::Server, Some(ws_config(&limits))).await;
         // Bounded: each message consumes at least two input bytes.
         for _ in 0..=input.len() {
             match ws.next().await {
