@@ -152,7 +152,7 @@ impl Session {
 
 thread_local! {
     static ENCODER: RefCell<PatchEncoder> = RefCell::new(PatchEncoder::new());
-    static SESSIONS: RefCell<HashMap<u128, Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
+    static SESSIONS: RefCell<HashMap<[u64; 2], Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
 }
 
 /// Adds a session to this core's registry.
@@ -195,7 +195,7 @@ pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> us
     // Collect first, drop after: a view's destructor may run user code that touches us.
     let expired: Vec<Rc<RefCell<Session>>> = SESSIONS.with(|m| {
         let mut m = m.borrow_mut();
-        let keys: Vec<u128> = m
+        let keys: Vec<[u64; 2]> = m
             .iter()
             .filter(|(_, s)| {
                 s.try_borrow().is_ok_and(|s| {
@@ -325,7 +325,7 @@ mod tests {
         println!(
             "Session {session} B (in its RefCell {cell} B); Tree {tree} B; boxed view {view} B"
         );
-        assert!(session <= 128, "Session grew to {session} bytes");
+        assert!(session <= 112, "Session grew to {session} bytes");
         assert!(tree <= 64, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");
