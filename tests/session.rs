@@ -566,3 +566,28 @@ fn a_busy_but_legal_session_is_not_rate_limited() {
         );
     }
 }
+
+#[test]
+fn shutdown_closes_attached_sessions_with_code_9() {
+    let srv = app(2, SessionConfig::default());
+    let (csrf, hash, _) = page(srv.local_addr());
+    let mut clients: Vec<Client> = (0..4)
+        .map(|_| {
+            let mut c = Client::connect(srv.local_addr());
+            new_session(&mut c, &csrf, hash);
+            c
+        })
+        .collect();
+    assert_eq!(
+        set_text(&clients[0].click(1, 3)),
+        Some((1, 1, "Count: 1".into()))
+    );
+    srv.shutdown_handle().shutdown();
+    for c in &mut clients {
+        // Sessions hold no stop listener: the bell must wake each one to say goodbye.
+        assert!(
+            matches!(c.recv(), Some(ServerFrame::Close { code: 9, .. })),
+            "no shutdown Close frame"
+        );
+    }
+}

@@ -163,3 +163,85 @@ fn upgrades_are_counted() {
     let (_t, _) = upgrade(srv.local_addr(), &[]);
     assert_eq!(metric_sum(srv.local_addr(), "vango_upgrades_total"), 2);
 }
+
+/// A random client byte stream after the upgrade: frames with random opcodes, flags,
+/// masks and lengths (some above the limit), fragments, and raw garbage.
+fn random_ws_bytes(rng: &mut fastrand::Rng, max: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for _ in 0..rng.usize(1..6) {
+        match rng.u8(0..6) {
+            0 => {
+                let n = rng.usize(0..40);
+                out.extend(std::iter::repeat_with(|| rng.u8(..)).take(n));
+            }
+            1 => {
+                // A header claiming a huge payload that never comes.
+                out.extend([0x82, 0x80 | 127]);
+                out.extend(rng.u64(..).to_be_bytes());
+                out.extend([1, 2, 3, 4]);
+            }
+            2 => {
+                // Fragments: first without FIN, then continuations.
+                let mut f = ws_frame(0x2, &vec![rng.u8(..); rng.usize(0..300)]);
+                f[0] &= 0x7f;
+                out.extend(f);
+                out.extend(ws_frame(0x0, &vec![rng.u8(..); rng.usize(0..max + 10)]));
+            }
+            3 => {
+                let mut f = ws_frame(rng.u8(0..16), &vec![rng.u8(..); rng.usize(0..200)]);
+                f[0] ^= rng.u8(0..8) << 4; // reserved bits
+                if rng.bool() {
+                    f[1] &= 0x7f; // unmasked
+                }
+                out.extend(f);
+            }
+            _ => out.extend(ws_frame(0x2, &vec![rng.u8(..); rng.usize(0..max + 10)])),
+        }
+    }
+    if rng.bool() && !out.is_empty() {
+        out.truncate(rng.usize(..out.len()));
+    }
+    out
+}
+
+/// The same bytes the `ws_frames` fuzz target feeds, over a real socket: the server answers
+/// or closes, never panics, and keeps serving.
+#[test]
+fn property_random_frames_after_upgrade_never_panic() {
+    let limits = Limits {
+        max_ws_message: 1024,
+        ..Limits::default()
+    };
+    let srv = start(2, limits);
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed);
+    for case in 0..150 {
+        let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+        s.set_read_timeout(Some(std::time::Duration::from_secs(3)))
+            .unwrap();
+        let _ = s.write_all(&random_ws_bytes(&mut rng, 1024));
+        let _ = s.shutdown(std::net::Shutdown::Write);
+        while let Some((op, payload)) = read_ws_frame(&mut s, &mut p) {
+            assert!(
+                matches!(op, 0x2 | 0x8 | 0x9 | 0xA),
+                "seed {seed} case {case}: server sent opcode {op:#x}"
+            );
+            assert!(payload.len() <= 1024, "seed {seed} case {case}");
+        }
+    }
+    assert_eq!(
+        metric_sum(srv.local_addr(), "vango_panics_total"),
+        0,
+        "seed {seed}"
+    );
+    let (mut s, mut p) = upgrade(srv.local_addr(), &[]);
+    s.write_all(&ws_frame(0x2, b"still here")).unwrap();
+    assert_eq!(
+        read_ws_frame(&mut s, &mut p),
+        Some((0x2, b"still here".to_vec())),
+        "seed {seed}"
+    );
+}

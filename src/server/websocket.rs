@@ -133,11 +133,12 @@ impl AsyncWrite for Upgraded {
 }
 
 /// The small-buffer configuration (DESIGN.md: tungstenite's default 128 KiB read buffer
-/// would cost 133 KiB per idle socket): 512-byte read buffer, no write buffering,
+/// would cost 133 KiB per idle socket): 256-byte read buffer (events are a few bytes; a
+/// larger message grows it), no write buffering,
 /// messages and frames bounded by `limits.max_ws_message`.
 pub fn ws_config(limits: &Limits) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(512)
+        .read_buffer_size(256)
         .write_buffer_size(0)
         .max_message_size(Some(limits.max_ws_message))
         .max_frame_size(Some(limits.max_ws_message))

@@ -151,17 +151,21 @@ impl Default for SessionConfig {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct SessionId {
     core: u8,
-    random: u128,
+    /// 128 random bits as two halves (high, low): a `u128` field would align every
+    /// session (and every registry entry) to 16 bytes.
+    random: [u64; 2],
 }
 
 impl SessionId {
     /// A fresh id owned by `core` (indices above 255 are not supported: at most 256 cores).
     pub fn generate(core: usize) -> Result<Self, getrandom::Error> {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes)?;
+        let mut hi = [0u8; 8];
+        let mut lo = [0u8; 8];
+        getrandom::fill(&mut hi)?;
+        getrandom::fill(&mut lo)?;
         Ok(SessionId {
             core: core.min(255) as u8,
-            random: u128::from_le_bytes(bytes),
+            random: [u64::from_le_bytes(hi), u64::from_le_bytes(lo)],
         })
     }
 
@@ -171,8 +175,12 @@ impl SessionId {
             return None;
         }
         let core = u8::from_str_radix(&text[..2], 16).ok()?;
-        let random = u128::from_str_radix(&text[2..], 16).ok()?;
-        Some(SessionId { core, random })
+        let hi = u64::from_str_radix(&text[2..18], 16).ok()?;
+        let lo = u64::from_str_radix(&text[18..], 16).ok()?;
+        Some(SessionId {
+            core,
+            random: [hi, lo],
+        })
     }
 
     /// The index of the core that owns the session.
@@ -183,7 +191,11 @@ impl SessionId {
 
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02x}{:032x}", self.core, self.random)
+        write!(
+            f,
+            "{:02x}{:016x}{:016x}",
+            self.core, self.random[0], self.random[1]
+        )
     }
 }
 
@@ -237,6 +249,12 @@ mod tests {
         let a = SessionId::generate(0).unwrap();
         let b = SessionId::generate(0).unwrap();
         assert_ne!(a, b);
+        let text = "07000102030405060708090a0b0c0d0eff";
+        let id = SessionId::parse(text).unwrap();
+        assert_eq!((id.core(), id.to_string()), (7, text.to_string()));
+        for id in [a, b] {
+            assert_eq!(SessionId::parse(&id.to_string()), Some(id));
+        }
         for bad in ["", "zz", &"0".repeat(33), &"g".repeat(34), &format!("{a}0")] {
             assert_eq!(SessionId::parse(bad), None, "{bad}");
         }

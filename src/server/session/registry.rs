@@ -27,7 +27,6 @@ pub struct Session {
     /// The session's [`SharedSignal`](crate::features::shared::SharedSignal) values;
     /// dropped after the view (declared after it).
     pub(crate) store: SessionStore,
-    pub(crate) enc: PatchEncoder,
     /// Seq of the last Patches frame sent (0: none yet).
     pub(crate) patch_seq: u64,
     /// Seq of the last event applied.
@@ -56,7 +55,6 @@ impl Session {
             id,
             view,
             store,
-            enc: PatchEncoder::new(),
             patch_seq: 0,
             last_event: 0,
             ring: VecDeque::new(),
@@ -70,19 +68,28 @@ impl Session {
     pub(crate) fn remember(&mut self, frame: &[u8], cfg: &SessionConfig) {
         if frame.len() + 4 > cfg.ring_bytes {
             // One frame alone above the bound (a big render): a resume re-renders instead.
-            self.ring.clear();
+            self.ring = VecDeque::new();
             self.ring_frames = 0;
             return;
         }
-        self.ring.extend((frame.len() as u32).to_le_bytes());
-        self.ring.extend(frame);
-        self.ring_frames += 1;
-        while self.ring_frames as usize > cfg.ring_frames.max(1) || self.ring.len() > cfg.ring_bytes
+        // Evict first, then grow exactly: the ring lives as long as the session, and
+        // doubling would leave up to half of it unused for good.
+        let max_frames = cfg.ring_frames.max(1);
+        while self.ring_frames > 0
+            && (self.ring_frames as usize + 1 > max_frames
+                || self.ring.len() + 4 + frame.len() > cfg.ring_bytes)
         {
             let len = self.frame_len_at(0);
             self.ring.drain(..4 + len);
             self.ring_frames -= 1;
         }
+        let need = self.ring.len() + 4 + frame.len();
+        if need > self.ring.capacity() {
+            self.ring.reserve_exact(need - self.ring.len());
+        }
+        self.ring.extend((frame.len() as u32).to_le_bytes());
+        self.ring.extend(frame);
+        self.ring_frames += 1;
     }
 
     fn frame_len_at(&self, at: usize) -> usize {
@@ -125,16 +132,23 @@ impl Session {
         f: impl FnOnce(&mut dyn View, &mut PatchEncoder),
     ) -> Option<Bytes> {
         let seq = self.patch_seq + 1;
-        self.enc.begin(seq, ack);
-        f(&mut *self.view, &mut self.enc);
-        if self.enc.is_empty() {
-            return None;
-        }
-        let frame = Bytes::copy_from_slice(self.enc.finish());
-        if self.enc.capacity() > 4096 {
-            // A large frame grew the buffer; an idle session should not keep it.
-            self.enc.shrink();
-        }
+        // One encoder per core, not per session: a frame is built and copied out in one
+        // synchronous step, so idle sessions keep no encoder buffer. `try_borrow_mut`: a
+        // render that re-entered here (it cannot through the public API) gets no frame.
+        let frame = ENCODER.with(|enc| {
+            let mut enc = enc.try_borrow_mut().ok()?;
+            enc.begin(seq, ack);
+            f(&mut *self.view, &mut enc);
+            if enc.is_empty() {
+                return None;
+            }
+            let frame = Bytes::copy_from_slice(enc.finish());
+            if enc.capacity() > 16 * 1024 {
+                // A large frame grew the buffer; keep the core's copy modest.
+                enc.shrink();
+            }
+            Some(frame)
+        })?;
         self.patch_seq = seq;
         self.remember(&frame, cfg);
         Some(frame)
@@ -150,7 +164,8 @@ impl Session {
 }
 
 thread_local! {
-    static SESSIONS: RefCell<HashMap<u128, Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
+    static ENCODER: RefCell<PatchEncoder> = RefCell::new(PatchEncoder::new());
+    static SESSIONS: RefCell<HashMap<[u64; 2], Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
 }
 
 /// Adds a session to this core's registry.
@@ -215,7 +230,7 @@ pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> us
     // Collect first, drop after: a view's destructor may run user code that touches us.
     let expired: Vec<Rc<RefCell<Session>>> = SESSIONS.with(|m| {
         let mut m = m.borrow_mut();
-        let keys: Vec<u128> = m
+        let keys: Vec<[u64; 2]> = m
             .iter()
             .filter(|(_, s)| {
                 s.try_borrow().is_ok_and(|s| {
@@ -234,7 +249,8 @@ pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> us
     n
 }
 
-/// Runs on each core until shutdown: expires detached sessions every quarter window.
+/// Runs on each core until shutdown: expires detached sessions every quarter window; at
+/// shutdown rings the bell so attached sessions see the stop and close (code 9).
 pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
     let period = (window / 4).max(Duration::from_millis(50));
     let mut stop = std::pin::pin!(core.stopped());
@@ -248,6 +264,8 @@ pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
             false
         };
         if !future::or(tick, stopped).await {
+            // Sessions keep no stop listener of their own: the bell wakes them to close.
+            super::bell::notify_dirty();
             return;
         }
         sweep(Instant::now(), window, core.metrics());
@@ -331,6 +349,55 @@ mod tests {
         s.next_frame(0, &big, |v, e| v.rerender(e)).unwrap();
         assert!(s.frames_after(s.patch_seq - 1).is_none());
         assert_eq!(s.frames_after(s.patch_seq).unwrap().len(), 0);
+    }
+
+    /// Every idle session holds one of these (DESIGN.md budget: ≤ 5 KiB per session in all).
+    #[test]
+    fn session_and_tree_stay_small() {
+        let session = std::mem::size_of::<Session>();
+        let cell = std::mem::size_of::<RefCell<Session>>();
+        let tree = std::mem::size_of::<crate::vdom::tree::Tree>();
+        let s = session_with_tree();
+        let view = std::mem::size_of_val(&*s.view);
+        println!(
+            "Session {session} B (in its RefCell {cell} B); Tree {tree} B; boxed view {view} B"
+        );
+        // 112 bytes of state plus the SharedSignal store (8) and the event-rate bucket (8).
+        assert!(session <= 128, "Session grew to {session} bytes");
+        assert!(tree <= 64, "Tree grew to {tree} bytes");
+        assert_eq!(view, tree);
+        assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");
+    }
+
+    fn session_with_tree() -> Session {
+        let tree = crate::vdom::tree::Tree::mount(|| {
+            move || crate::vdom::VNode::Element(Box::new(Element::new("main")))
+        });
+        Session::new(
+            SessionId::generate(0).unwrap(),
+            Box::new(tree),
+            SessionStore::new(),
+            &SessionConfig::default(),
+        )
+    }
+
+    #[test]
+    fn ring_grows_exactly_not_by_doubling() {
+        let cfg = SessionConfig::default();
+        let mut s = session();
+        assert_eq!(s.ring.capacity(), 0, "the ring is allocated lazily");
+        for i in 0..100 {
+            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+            // Each SetText frame takes 4 + 9 bytes; a doubling ring would hold up to 2x.
+            assert!(
+                s.ring.capacity() <= s.ring.len() + 13,
+                "frame {i}: capacity {} for {} bytes",
+                s.ring.capacity(),
+                s.ring.len()
+            );
+        }
+        assert_eq!(s.ring_frames as usize, cfg.ring_frames);
+        assert_eq!(s.frames_after(s.patch_seq - 16).unwrap().len(), 16);
     }
 
     #[test]
