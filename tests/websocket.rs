@@ -161,7 +161,14 @@ fn upgrades_are_counted() {
     let srv = start(2, Limits::default());
     let (_s, _) = upgrade(srv.local_addr(), &[]);
     let (_t, _) = upgrade(srv.local_addr(), &[]);
-    assert_eq!(metric_sum(srv.local_addr(), "vango_upgrades_total"), 2);
+    // The counter may be bumped just after the 101 goes out: wait for it, boundedly.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut n = metric_sum(srv.local_addr(), "vango_upgrades_total");
+    while n < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        n = metric_sum(srv.local_addr(), "vango_upgrades_total");
+    }
+    assert_eq!(n, 2);
 }
 
 /// A random client byte stream after the upgrade: frames with random opcodes, flags,
