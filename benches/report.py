@@ -139,6 +139,12 @@ def main():
         lat = [(r['workload'], [(r['open']['rate'] or 0, r['open']['p99_us'] / 1000)]) for r in runs if r['open']['rate']]
         if svg_lines('p99 event → patch latency against offered load', 'events/s', 'p99 (ms)', lat, os.path.join(ROOT, 'benches', 'plots', 'latency.svg')):
             lines += ['![latency against load](benches/plots/latency.svg)', '']
+    fan = os.path.join(ROOT, 'benches', 'results', 'fanout.txt')
+    if os.path.exists(fan):
+        with open(fan) as f:
+            lines += ['## GlobalSignal fan-out (one write → a patch at every subscribed session)', '',
+                      'Command: `cargo bench --bench loadgen -- --workload fanout --sessions 10000`', '',
+                      '```', f.read().rstrip(), '```', '']
     extra = os.path.join(ROOT, 'benches', 'NOTES.md')
     if os.path.exists(extra):
         with open(extra) as f:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the load generator against the echo floor, the counter and the list workload back
+# Runs the load generator against the echo floor, the counter, the list workload and the
+# GlobalSignal fan-out back
 # to back (same build, same machine state), appends one JSON line per run to
 # benches/results/loadgen.jsonl, and regenerates BENCHMARKS.md.
 # Usage: bash benches/run-load.sh [sessions-checkpoints] [rate] [seconds] [closed-sessions]
@@ -18,5 +19,8 @@ for w in echo counter list; do
   port=$((port + 1))
   sleep 2
 done
+# One GlobalSignal write → a patch at each of 10,000 sessions over 2 cores.
+cargo bench --bench loadgen -- --workload fanout --sessions 10000 --port "$port" \
+  | tee benches/results/fanout.txt
 python3 benches/report.py --loadgen-cmd "bash benches/run-load.sh $sessions $rate $secs $closed" \
   --criterion-cmd "cargo bench --bench <name> -- --warm-up-time 1 --measurement-time 3"
