@@ -117,9 +117,11 @@ def main():
     if runs:
         lines += ['## Load generator', '', f'Command: `{load_cmd}`', '',
                   'Memory per session is the least-squares slope of the server\'s RSS (and PSS) over the',
-                  'checkpoints; kernel socket memory (from /proc/net/sockstat, all TCP sockets on the',
-                  'machine, both ends of loopback) is reported beside it because RSS does not include it.', '',
-                  '| date | workload | workers | sessions | KiB RSS/session | sessions/GiB (RSS) | KiB PSS/session | KiB kernel/session | open-loop rate | p50 | p99 | p99.9 | max | closed-loop events/s | bytes/event | bytes/reply | errors |',
+                  'checkpoints. The kernel column is the slope of /proc/meminfo Slab (socket structures for',
+                  'both ends of each loopback connection, so roughly twice one server socket), reported',
+                  'beside RSS because RSS does not include it. Rows dated before the switch to Slab used',
+                  '/proc/net/sockstat buffer pages, which are ≈0 for idle sockets.', '',
+                  '| date | workload | workers | sessions | KiB RSS/session | sessions/GiB (RSS) | KiB PSS/session | KiB kernel slab/session | open-loop rate | p50 | p99 | p99.9 | max | closed-loop events/s | bytes/event | bytes/reply | errors |',
                   '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
         for r in runs:
             s = r.get('rss_kib_per_session') or 0

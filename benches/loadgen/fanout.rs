@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use async_tungstenite::tungstenite::Message;
 use futures_lite::{future, StreamExt};
 use smol::{LocalExecutor, Timer};
-use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
+use vango::protocol::{decode_server, ClientFrame, ServerFrame};
 use vango::vdom::{Event, EventData};
 
 use crate::net::{self, Ws};
@@ -48,48 +48,13 @@ impl Shared {
 /// Returns the socket, the owning core (from the session id) and the button's hid.
 async fn open(idx: usize, addr: SocketAddr) -> Result<(Ws, usize, u32), String> {
     let src = 1 + (idx % 16) as u8;
-    let page = net::get_page(src, addr, "/")
-        .await
-        .map_err(|e| format!("GET: {e}"))?;
-    let hid = *net::clickable_hids(&page.html)
+    let o = net::open_session(src, addr).await?;
+    let hid = *net::clickable_hids(&o.html)
         .first()
         .ok_or("page has no button")?;
-    let mut ws = net::open_ws(src, addr)
-        .await
-        .map_err(|e| format!("ws: {e}"))?;
-    let mut hello = Vec::new();
-    ClientFrame::Hello {
-        version: 1,
-        csrf: page.csrf,
-        session: String::new(),
-        last_patch_seq: 0,
-        last_event_seq: 0,
-        render_hash: page.hash,
-        path: "/".into(),
-    }
-    .encode(&mut hello);
-    ws.send(Message::binary(hello))
-        .await
-        .map_err(|e| format!("hello: {e}"))?;
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Binary(b))) => match decode_server(&b) {
-                Ok(ServerFrame::ServerHello {
-                    status: HelloStatus::New,
-                    session,
-                    ..
-                }) => {
-                    let core = usize::from_str_radix(session.get(..2).unwrap_or("0"), 16)
-                        .map_err(|e| format!("session id: {e}"))?;
-                    return Ok((ws, core, hid));
-                }
-                Ok(other) => return Err(format!("expected ServerHello, got {other:?}")),
-                Err(e) => return Err(format!("decode: {e}")),
-            },
-            Some(Ok(_)) => {}
-            other => return Err(format!("hello answer: {other:?}")),
-        }
-    }
+    let core = usize::from_str_radix(o.session.get(..2).unwrap_or("0"), 16)
+        .map_err(|e| format!("session id: {e}"))?;
+    Ok((o.ws, core, hid))
 }
 
 /// A subscriber: records when each round's Patches frame arrives; pings every 20 s so

@@ -8,6 +8,7 @@
 mod fanout;
 mod net;
 mod procfs;
+mod report;
 mod session;
 mod stats;
 

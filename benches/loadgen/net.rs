@@ -9,7 +9,11 @@ use async_tungstenite::tungstenite::http::HeaderValue;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use async_tungstenite::WebSocketStream;
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
+use futures_lite::StreamExt;
 use smol::Async;
+use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
+
+use async_tungstenite::tungstenite::Message;
 
 /// A client WebSocket over smol.
 pub type Ws = WebSocketStream<Async<TcpStream>>;
@@ -109,4 +113,59 @@ pub fn clickable_hids(html: &str) -> Vec<u32> {
         }
     }
     out
+}
+
+/// A session opened the way a browser opens it.
+pub struct Opened {
+    /// The socket, after ServerHello.
+    pub ws: Ws,
+    /// The server-rendered page.
+    pub html: String,
+    /// The session id from ServerHello (its first two hex digits name the owning core).
+    pub session: String,
+}
+
+/// Page GET (CSRF token, render hash), WebSocket, Hello; succeeds on ServerHello(New).
+pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String> {
+    let page = get_page(src, server, "/")
+        .await
+        .map_err(|e| format!("GET: {e}"))?;
+    let mut ws = open_ws(src, server)
+        .await
+        .map_err(|e| format!("ws: {e}"))?;
+    let mut hello = Vec::new();
+    ClientFrame::Hello {
+        version: 1,
+        csrf: page.csrf,
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: page.hash,
+        path: "/".into(),
+    }
+    .encode(&mut hello);
+    ws.send(Message::binary(hello))
+        .await
+        .map_err(|e| format!("hello: {e}"))?;
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Binary(b))) => match decode_server(&b) {
+                Ok(ServerFrame::ServerHello {
+                    status: HelloStatus::New,
+                    session,
+                    ..
+                }) => {
+                    return Ok(Opened {
+                        ws,
+                        html: page.html,
+                        session,
+                    })
+                }
+                Ok(other) => return Err(format!("expected ServerHello, got {other:?}")),
+                Err(e) => return Err(format!("decode: {e}")),
+            },
+            Some(Ok(_)) => {}
+            other => return Err(format!("hello answer: {other:?}")),
+        }
+    }
 }

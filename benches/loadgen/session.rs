@@ -11,11 +11,12 @@ use async_tungstenite::tungstenite::Message;
 use futures_lite::future;
 use futures_lite::StreamExt;
 use smol::{LocalExecutor, Timer};
-use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
+use vango::protocol::{decode_server, ClientFrame, ServerFrame};
 use vango::vdom::{Event, EventData};
 
 use crate::net::{self, Ws};
 use crate::procfs::{self, Mem};
+use crate::report::{MemPoint, Report};
 use crate::stats::Latencies;
 
 /// What to do.
@@ -98,186 +99,6 @@ impl Shared {
     }
 }
 
-/// One checkpoint's memory reading.
-pub struct MemPoint {
-    /// Sessions open.
-    pub sessions: usize,
-    /// Server memory.
-    pub mem: Mem,
-    /// Kernel TCP socket memory (all sockets), KiB.
-    pub sock_kib: u64,
-}
-
-/// Everything a run measured.
-pub struct Report {
-    /// Memory with no sessions.
-    pub base: MemPoint,
-    /// Memory at each checkpoint, idle.
-    pub points: Vec<MemPoint>,
-    /// Memory after every session exchanged a few events.
-    pub after_events: Option<MemPoint>,
-    /// Open-loop latency percentiles (µs): p50, p90, p99, p99.9, max.
-    pub open_pcts: [u32; 5],
-    /// Open-loop events completed and their achieved rate.
-    pub open_events: u64,
-    /// Achieved open-loop rate (events/s).
-    pub open_rate: f64,
-    /// Closed-loop sustained events/s.
-    pub closed_rate: f64,
-    /// Closed-loop latency percentiles (µs).
-    pub closed_pcts: [u32; 5],
-    /// Bytes per event sent and per reply frame received.
-    pub bytes_per_event: f64,
-    /// Bytes per reply frame (Patches or Ack; the echo for the floor).
-    pub bytes_per_patch: f64,
-    /// Errors (decode failures, unexpected frames, disconnects).
-    pub errors: u64,
-    /// The first error's description.
-    pub first_error: Option<String>,
-    /// Time to open all sessions of the last checkpoint.
-    pub open_secs: f64,
-}
-
-fn kib_slope(points: &[MemPoint], f: impl Fn(&MemPoint) -> u64) -> f64 {
-    let n = points.len() as f64;
-    if points.len() < 2 {
-        return f64::NAN;
-    }
-    let mx = points.iter().map(|p| p.sessions as f64).sum::<f64>() / n;
-    let my = points.iter().map(|p| f(p) as f64).sum::<f64>() / n;
-    let sxy: f64 = points
-        .iter()
-        .map(|p| (p.sessions as f64 - mx) * (f(p) as f64 - my))
-        .sum();
-    let sxx: f64 = points
-        .iter()
-        .map(|p| (p.sessions as f64 - mx).powi(2))
-        .sum();
-    sxy / sxx
-}
-
-impl Report {
-    /// KiB of RSS per session: least-squares slope over the checkpoints.
-    pub fn rss_slope(&self) -> f64 {
-        kib_slope(&self.points, |p| p.mem.rss_kib)
-    }
-    /// KiB of PSS per session.
-    pub fn pss_slope(&self) -> f64 {
-        kib_slope(&self.points, |p| p.mem.pss_kib)
-    }
-    /// KiB of kernel socket memory per session.
-    pub fn sock_slope(&self) -> f64 {
-        kib_slope(&self.points, |p| p.sock_kib)
-    }
-
-    /// Prints a human-readable table.
-    pub fn print_table(&self, workload: &str) {
-        println!("\n== {workload}");
-        println!(
-            "{:>9} {:>10} {:>10} {:>10}",
-            "sessions", "RSS KiB", "PSS KiB", "sock KiB"
-        );
-        for p in std::iter::once(&self.base)
-            .chain(&self.points)
-            .chain(&self.after_events)
-        {
-            println!(
-                "{:>9} {:>10} {:>10} {:>10}",
-                p.sessions, p.mem.rss_kib, p.mem.pss_kib, p.sock_kib
-            );
-        }
-        let s = self.rss_slope();
-        println!("opened the sessions in {:.1} s", self.open_secs);
-        println!(
-            "slope: {:.2} KiB RSS/session ({:.0} sessions/GiB), {:.2} KiB PSS, {:.2} KiB kernel sockets",
-            s,
-            1048576.0 / s,
-            self.pss_slope(),
-            self.sock_slope()
-        );
-        if let Some(a) = &self.after_events {
-            let last = self.points.last().map(|p| p.mem.rss_kib).unwrap_or(0);
-            println!(
-                "after events: +{} KiB over idle at {} sessions ({:.2} KiB/session)",
-                a.mem.rss_kib as i64 - last as i64,
-                a.sessions,
-                (a.mem.rss_kib as f64 - last as f64) / a.sessions.max(1) as f64
-            );
-        }
-        let [p50, p90, p99, p999, max] = self.open_pcts;
-        println!(
-            "open loop: {} events at {:.0}/s: p50 {p50} µs, p90 {p90}, p99 {p99}, p99.9 {p999}, max {max}",
-            self.open_events, self.open_rate
-        );
-        let [p50, p90, p99, p999, max] = self.closed_pcts;
-        println!(
-            "closed loop: {:.0} events/s: p50 {p50} µs, p90 {p90}, p99 {p99}, p99.9 {p999}, max {max}",
-            self.closed_rate
-        );
-        println!(
-            "bytes: {:.1} per event, {:.1} per patch frame; errors: {}{}",
-            self.bytes_per_event,
-            self.bytes_per_patch,
-            self.errors,
-            self.first_error
-                .as_deref()
-                .map(|e| format!(" (first: {e})"))
-                .unwrap_or_default()
-        );
-    }
-
-    /// One JSON line.
-    pub fn json(&self, workload: &str, workers: u32, date: &str) -> String {
-        let pts: Vec<String> = self
-            .points
-            .iter()
-            .map(|p| {
-                format!(
-                    "{{\"sessions\":{},\"rss_kib\":{},\"pss_kib\":{},\"sock_kib\":{}}}",
-                    p.sessions, p.mem.rss_kib, p.mem.pss_kib, p.sock_kib
-                )
-            })
-            .collect();
-        let after = self
-            .after_events
-            .as_ref()
-            .map(|a| {
-                format!(
-                    "{{\"sessions\":{},\"rss_kib\":{},\"pss_kib\":{}}}",
-                    a.sessions, a.mem.rss_kib, a.mem.pss_kib
-                )
-            })
-            .unwrap_or_else(|| "null".into());
-        let f = |x: f64| {
-            if x.is_finite() {
-                format!("{x:.3}")
-            } else {
-                "null".into()
-            }
-        };
-        format!(
-            "{{\"date\":\"{date}\",\"workload\":\"{workload}\",\"workers\":{workers},\"base_rss_kib\":{},\"points\":[{}],\"after_events\":{after},\
-\"rss_kib_per_session\":{},\"pss_kib_per_session\":{},\"sock_kib_per_session\":{},\
-\"open\":{{\"events\":{},\"rate\":{},\"p50_us\":{},\"p90_us\":{},\"p99_us\":{},\"p999_us\":{},\"max_us\":{}}},\
-\"closed\":{{\"rate\":{},\"p50_us\":{},\"p90_us\":{},\"p99_us\":{},\"p999_us\":{},\"max_us\":{}}},\
-\"bytes_per_event\":{},\"bytes_per_patch\":{},\"errors\":{}}}",
-            self.base.mem.rss_kib,
-            pts.join(","),
-            f(self.rss_slope()),
-            f(self.pss_slope()),
-            f(self.sock_slope()),
-            self.open_events,
-            f(self.open_rate),
-            self.open_pcts[0], self.open_pcts[1], self.open_pcts[2], self.open_pcts[3], self.open_pcts[4],
-            f(self.closed_rate),
-            self.closed_pcts[0], self.closed_pcts[1], self.closed_pcts[2], self.closed_pcts[3], self.closed_pcts[4],
-            f(self.bytes_per_event),
-            f(self.bytes_per_patch),
-            self.errors
-        )
-    }
-}
-
 /// A connected session ready to send events.
 struct Conn {
     ws: Ws,
@@ -297,45 +118,16 @@ async fn open(idx: usize, addr: SocketAddr, echo: bool) -> Result<Conn, String> 
             echo,
         });
     }
-    let page = net::get_page(src, addr, "/")
-        .await
-        .map_err(|e| format!("GET: {e}"))?;
-    let targets = net::clickable_hids(&page.html);
+    let o = net::open_session(src, addr).await?;
+    let targets = net::clickable_hids(&o.html);
     if targets.is_empty() {
         return Err("page has no clickable element".into());
     }
-    let mut ws = net::open_ws(src, addr)
-        .await
-        .map_err(|e| format!("ws: {e}"))?;
-    let mut hello = Vec::new();
-    ClientFrame::Hello {
-        version: 1,
-        csrf: page.csrf,
-        session: String::new(),
-        last_patch_seq: 0,
-        last_event_seq: 0,
-        render_hash: page.hash,
-        path: "/".into(),
-    }
-    .encode(&mut hello);
-    ws.send(Message::binary(hello))
-        .await
-        .map_err(|e| format!("hello: {e}"))?;
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Binary(b))) => match decode_server(&b) {
-                Ok(ServerFrame::ServerHello {
-                    status: HelloStatus::New,
-                    ..
-                }) => break,
-                Ok(other) => return Err(format!("expected ServerHello, got {other:?}")),
-                Err(e) => return Err(format!("decode: {e}")),
-            },
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-            other => return Err(format!("hello answer: {other:?}")),
-        }
-    }
-    Ok(Conn { ws, targets, echo })
+    Ok(Conn {
+        ws: o.ws,
+        targets,
+        echo,
+    })
 }
 
 /// Runs one session until the phase is Stop.
@@ -480,7 +272,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
         let base = MemPoint {
             sessions: 0,
             mem: procfs::mem(pid),
-            sock_kib: procfs::kernel_sock_kib().0,
+            sock_kib: procfs::kernel_sock_kib().1,
         };
         let mut points = Vec::new();
         let mut open_count = 0usize;
@@ -504,7 +296,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
             points.push(MemPoint {
                 sessions: tasks.len(),
                 mem: procfs::mem(pid),
-                sock_kib: procfs::kernel_sock_kib().0,
+                sock_kib: procfs::kernel_sock_kib().1,
             });
             eprintln!(
                 "loadgen: {} sessions open, server RSS {} KiB",
@@ -538,7 +330,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
         let after_events = Some(MemPoint {
             sessions: tasks.len(),
             mem: procfs::mem(pid),
-            sock_kib: procfs::kernel_sock_kib().0,
+            sock_kib: procfs::kernel_sock_kib().1,
         });
         sh.events.set(0);
         *sh.lat.borrow_mut() = Latencies::default();
