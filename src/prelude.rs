@@ -5,6 +5,7 @@
 //! local items of the same name shadow them.
 
 pub use crate::features::global::GlobalSignal;
+pub use crate::features::global_memo::GlobalMemo;
 pub use crate::features::shared::{SharedMemo, SharedSignal};
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,

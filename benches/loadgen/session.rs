@@ -244,7 +244,11 @@ async fn drive(idx: usize, mut c: Conn, sh: Rc<Shared>) {
                         // The first second of a phase is warm-up: every idle session wakes
                         // at once on the phase change, and this one-thread client is busy
                         // with that storm, not with reading replies.
-                        if sh.phase_started.get().is_none_or(|p| t >= p + Duration::from_secs(1)) {
+                        if sh
+                            .phase_started
+                            .get()
+                            .is_none_or(|p| t >= p + Duration::from_secs(1))
+                        {
                             sh.lat.borrow_mut().record(t.elapsed());
                         }
                         sh.events.set(sh.events.get() + 1);

@@ -24,12 +24,17 @@
 //! }).join().unwrap();
 //! ```
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt;
+use std::io;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::bus::{typed, AnyValue, Bus, BusClosed, BusWaiter, CoreBusHandle, GlobalSlot};
-use crate::reactive::{batch, signal, Owner, Signal};
+use super::persist::{Persist, Saver, Store};
+use crate::reactive::{batch, memo, signal, Memo, Owner, Signal};
 
 struct Mirror {
     /// Version of the value the mirror signal holds; only ever goes up.
@@ -46,6 +51,9 @@ struct CoreState {
     /// Owns the mirror signals, so they outlive the components that first read them.
     owner: Owner,
     mirrors: Vec<Option<Mirror>>,
+    /// This core's `Memo<T>` per [`GlobalMemo`](super::global_memo::GlobalMemo) id, owned by
+    /// `owner` like the mirrors (so they die with the attachment, never with a component).
+    memos: HashMap<usize, Box<dyn Any>>,
 }
 
 thread_local! {
@@ -64,6 +72,7 @@ pub fn attach_core(bus: &Bus) -> Result<BusWaiter, BusClosed> {
         handle,
         owner: Owner::new_root(),
         mirrors: Vec::new(),
+        memos: HashMap::new(),
     };
     CORE.with(|c| *c.borrow_mut() = Some(state));
     Ok(waiter)
@@ -146,6 +155,22 @@ pub async fn drive_core_then(waiter: BusWaiter, mut changed: impl FnMut()) {
     }
 }
 
+/// This core's memo for the global memo `id`, created (lazily: nothing runs yet) from
+/// `f` on first use; `None` if this thread is not attached.
+pub(crate) fn core_memo<T: PartialEq + 'static>(id: usize, f: fn() -> T) -> Option<Memo<T>> {
+    CORE.with(|c| {
+        let mut c = c.borrow_mut();
+        let state = c.as_mut()?;
+        if let Some(m) = state.memos.get(&id) {
+            return m.downcast_ref::<Memo<T>>().copied();
+        }
+        // `memo()` is lazy: creating it does not run `f`, so `CORE` is not re-entered.
+        let m = state.owner.with(|| memo(f));
+        state.memos.insert(id, Box::new(m));
+        Some(m)
+    })
+}
+
 /// Sets mirror `id` to `value` if `version` is newer than what it holds.
 fn apply_if_newer(id: usize, version: u64, value: &AnyValue) -> bool {
     let apply = CORE.with(|c| {
@@ -189,6 +214,8 @@ fn apply_if_newer(id: usize, version: u64, value: &AnyValue) -> bool {
 /// ```
 pub struct GlobalSignal<T: 'static> {
     slot: &'static GlobalSlot<T>,
+    /// The background saver of a [`persisted`](GlobalSignal::persisted) global.
+    saver: Option<&'static Saver>,
 }
 
 impl<T> Clone for GlobalSignal<T> {
@@ -215,6 +242,7 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     pub fn from_slot(slot: GlobalSlot<T>) -> GlobalSignal<T> {
         GlobalSignal {
             slot: Box::leak(Box::new(slot)),
+            saver: None,
         }
     }
 
@@ -274,6 +302,7 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     pub fn set(&self, value: T) {
         self.slot.set(value);
         self.refresh_local();
+        self.wake_saver();
     }
 
     /// Read-modify-write (may run `f` again if another core wrote meanwhile); this core's
@@ -281,11 +310,18 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     pub fn update(&self, f: impl FnMut(&mut T)) {
         self.slot.update(f);
         self.refresh_local();
+        self.wake_saver();
     }
 
     /// Version of the latest write anywhere (1 for the initial value).
     pub fn version(&self) -> u64 {
         self.slot.version()
+    }
+
+    fn wake_saver(&self) {
+        if let Some(saver) = self.saver {
+            saver.wake();
+        }
     }
 
     /// Brings this core's mirror (if any) to the slot's latest value.
@@ -299,6 +335,68 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
         if has_mirror {
             let (version, value) = self.slot.snapshot_any();
             apply_if_newer(id, version, &value);
+        }
+    }
+}
+
+impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
+    /// A global whose value survives restarts: it starts from the value saved in `store`
+    /// under `key` (or `initial` if there is none or it does not decode), and every
+    /// [`set`](Self::set)/[`update`](Self::update) is saved by one background thread of
+    /// its own, which coalesces bursts (it always saves the latest value), so writers
+    /// never wait for the disk. Writes made directly through [`slot`](Self::slot) are
+    /// saved at the next write or [`flush`](Self::flush).
+    ///
+    /// Errors: `store` failed to load (an invalid key, an unreadable file), or the
+    /// saver thread could not be spawned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::features::{bus::Bus, global::GlobalSignal, persist::FileStore};
+    /// let dir = std::env::temp_dir().join(format!("vango-gp-doc-{}", std::process::id()));
+    /// let store = Arc::new(FileStore::open(&dir)?);
+    /// let visits = GlobalSignal::persisted(&Bus::new(), store.clone(), "visits", 0u64)?;
+    /// visits.update(|n| *n += 1);
+    /// visits.flush()?;
+    /// // After a restart: a new bus, the same store.
+    /// let again = GlobalSignal::persisted(&Bus::new(), store, "visits", 0u64)?;
+    /// assert_eq!(again.get_untracked(), 1);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn persisted(
+        bus: &Bus,
+        store: Arc<dyn Store + Send + Sync>,
+        key: &str,
+        initial: T,
+    ) -> io::Result<GlobalSignal<T>> {
+        let start = store
+            .load(key)?
+            .and_then(|b| T::from_bytes(&b))
+            .unwrap_or(initial);
+        let slot = bus.slot(start);
+        let reader = slot.clone();
+        let saver = Saver::spawn(
+            store,
+            key.to_owned(),
+            Box::new(move || {
+                let (version, value) = reader.snapshot_any();
+                (version, typed::<T>(&value).to_bytes())
+            }),
+        )?;
+        let mut global = GlobalSignal::from_slot(slot);
+        global.saver = Some(saver);
+        Ok(global)
+    }
+
+    /// Blocks until the latest value (as of this call) is saved; returns the error of that
+    /// save if it failed. A no-op for a global that is not persisted.
+    pub fn flush(&self) -> io::Result<()> {
+        match self.saver {
+            Some(saver) => saver.flush(self.slot.version()),
+            None => Ok(()),
         }
     }
 }

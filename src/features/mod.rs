@@ -6,6 +6,7 @@
 pub mod bus;
 mod bus_core;
 pub mod global;
+pub mod global_memo;
 pub mod persist;
 pub mod shared;
 mod sync;

@@ -9,6 +9,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// Loads and saves byte values by key.
 pub trait Store {
@@ -167,4 +168,153 @@ impl Store for FileStore {
         // Makes the rename itself durable (the new directory entry survives power loss).
         File::open(&self.dir)?.sync_all()
     }
+}
+
+/// A value that a [`Store`] can hold: how a persisted
+/// [`GlobalSignal`](super::global::GlobalSignal) turns into bytes and back.
+///
+/// Integers are little-endian of their exact width (`usize` as 8 bytes); `String` is
+/// UTF-8; `bool` is one byte 0 or 1; `Vec<u8>` is itself. Anything else decodes to `None`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::persist::Persist;
+/// assert_eq!(7u32.to_bytes(), [7, 0, 0, 0]);
+/// assert_eq!(u32::from_bytes(&[7, 0, 0, 0]), Some(7));
+/// assert_eq!(u32::from_bytes(&[7]), None);
+/// ```
+pub trait Persist: Sized {
+    /// The encoding.
+    fn to_bytes(&self) -> Vec<u8>;
+    /// The value `b` encodes, or `None` if it is not a valid encoding.
+    fn from_bytes(b: &[u8]) -> Option<Self>;
+}
+
+macro_rules! persist_int {
+    ($($t:ty),*) => {$(
+        impl Persist for $t {
+            fn to_bytes(&self) -> Vec<u8> {
+                self.to_le_bytes().to_vec()
+            }
+            fn from_bytes(b: &[u8]) -> Option<Self> {
+                Some(<$t>::from_le_bytes(b.try_into().ok()?))
+            }
+        }
+    )*};
+}
+
+persist_int!(i32, i64, u32, u64);
+
+impl Persist for usize {
+    fn to_bytes(&self) -> Vec<u8> {
+        (*self as u64).to_bytes()
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        usize::try_from(u64::from_bytes(b)?).ok()
+    }
+}
+
+impl Persist for bool {
+    fn to_bytes(&self) -> Vec<u8> {
+        vec![u8::from(*self)]
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        match b {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Persist for String {
+    fn to_bytes(&self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        String::from_utf8(b.to_vec()).ok()
+    }
+}
+
+impl Persist for Vec<u8> {
+    fn to_bytes(&self) -> Vec<u8> {
+        self.clone()
+    }
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        Some(b.to_vec())
+    }
+}
+
+/// Reads the latest `(version, encoded value)` of what a [`Saver`] saves.
+pub(crate) type Snapshot = Box<dyn Fn() -> (u64, Vec<u8>) + Send>;
+
+#[derive(Default)]
+struct SaverState {
+    /// Highest version a save was attempted for.
+    saved: u64,
+    /// How that attempt failed, if it did.
+    error: Option<(io::ErrorKind, String)>,
+}
+
+/// The background thread saving one persisted global: woken through a capacity-1 channel
+/// (`try_send` on a full one drops, so a burst of writes is one wake-up), it saves the
+/// latest value, never the intermediate ones.
+pub(crate) struct Saver {
+    wake: flume::Sender<()>,
+    state: Arc<(Mutex<SaverState>, Condvar)>,
+}
+
+impl Saver {
+    /// Starts the thread; the saver lives as long as the process (like globals).
+    pub(crate) fn spawn(
+        store: Arc<dyn Store + Send + Sync>,
+        key: String,
+        snapshot: Snapshot,
+    ) -> io::Result<&'static Saver> {
+        let (tx, rx) = flume::bounded::<()>(1);
+        let state: Arc<(Mutex<SaverState>, Condvar)> = Arc::default();
+        // Version 1 is the value just loaded (or the initial one): nothing to save yet.
+        lock(&state.0).saved = 1;
+        let shared = state.clone();
+        std::thread::Builder::new()
+            .name(format!("vango-save-{key}"))
+            .spawn(move || {
+                while rx.recv().is_ok() {
+                    let (version, bytes) = snapshot();
+                    let done = store.save(&key, &bytes);
+                    let mut st = lock(&shared.0);
+                    if version >= st.saved {
+                        st.saved = version;
+                        st.error = done.err().map(|e| (e.kind(), e.to_string()));
+                    }
+                    shared.1.notify_all();
+                }
+            })?;
+        Ok(Box::leak(Box::new(Saver { wake: tx, state })))
+    }
+
+    /// Asks for a save of the latest value (never blocks).
+    pub(crate) fn wake(&self) {
+        let _ = self.wake.try_send(());
+    }
+
+    /// Blocks until version `target` (or a later one) was saved; the error of that save.
+    pub(crate) fn flush(&self, target: u64) -> io::Result<()> {
+        let (m, cv) = &*self.state;
+        let mut st = lock(m);
+        while st.saved < target {
+            // Woken under the lock: the saver cannot finish between the check and the wait.
+            self.wake();
+            st = cv.wait(st).unwrap_or_else(PoisonError::into_inner);
+        }
+        match &st.error {
+            Some((kind, msg)) => Err(io::Error::new(*kind, msg.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
