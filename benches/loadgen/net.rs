@@ -8,8 +8,8 @@ use async_tungstenite::tungstenite::client::IntoClientRequest;
 use async_tungstenite::tungstenite::http::HeaderValue;
 use async_tungstenite::tungstenite::protocol::WebSocketConfig;
 use async_tungstenite::WebSocketStream;
-use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use futures_lite::StreamExt;
+use futures_lite::{AsyncReadExt, AsyncWriteExt};
 use smol::Async;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
 
@@ -130,9 +130,7 @@ pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String>
     let page = get_page(src, server, "/")
         .await
         .map_err(|e| format!("GET: {e}"))?;
-    let mut ws = open_ws(src, server)
-        .await
-        .map_err(|e| format!("ws: {e}"))?;
+    let mut ws = open_ws(src, server).await.map_err(|e| format!("ws: {e}"))?;
     let mut hello = Vec::new();
     ClientFrame::Hello {
         version: 1,

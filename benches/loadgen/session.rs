@@ -15,7 +15,7 @@ use vango::protocol::{decode_server, ClientFrame, ServerFrame};
 use vango::vdom::{Event, EventData};
 
 use crate::net::{self, Ws};
-use crate::procfs::{self, Mem};
+use crate::procfs;
 use crate::report::{MemPoint, Report};
 use crate::stats::Latencies;
 
