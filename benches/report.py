@@ -142,7 +142,11 @@ def main():
         series = [(f"{r['workload']} ({r['date']})", [(p['sessions'], p['rss_kib'] / 1024) for p in r['points']]) for r in runs]
         if svg_lines('Server RSS against open sessions', 'sessions', 'RSS (MiB)', series, os.path.join(ROOT, 'benches', 'plots', 'rss.svg')):
             lines += ['![RSS against sessions](benches/plots/rss.svg)', '']
-        lat = [(r['workload'], [(r['open']['rate'] or 0, r['open']['p99_us'] / 1000)]) for r in runs if r['open']['rate']]
+        by_w = {}
+        for r in runs:
+            if r['open']['rate']:
+                by_w.setdefault(r['workload'], []).append((r['open']['rate'], r['open']['p99_us'] / 1000))
+        lat = sorted(by_w.items())
         if svg_lines('p99 event → patch latency against offered load', 'events/s', 'p99 (ms)', lat, os.path.join(ROOT, 'benches', 'plots', 'latency.svg')):
             lines += ['![latency against load](benches/plots/latency.svg)', '']
     fan = os.path.join(ROOT, 'benches', 'results', 'fanout.txt')
