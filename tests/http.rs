@@ -379,10 +379,7 @@ fn property_mutated_heads_never_panic() {
         ..Limits::default()
     };
     let srv = start(2, limits);
-    let seed = std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
+    let seed = seed_from_env();
     let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..300 {
         let raw = mutated_request(&mut rng);

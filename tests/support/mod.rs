@@ -220,3 +220,15 @@ pub fn metric_sum(addr: SocketAddr, name: &str) -> u64 {
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum()
 }
+
+/// The seed of a property test: `SEED=n` replays a failure; otherwise a fresh one, printed
+/// so that a failing run names it.
+#[allow(dead_code)] // not every test binary that includes this module runs property tests
+pub fn seed_from_env() -> u64 {
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    println!("seed {seed} (replay with SEED={seed})");
+    seed
+}
