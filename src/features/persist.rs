@@ -282,6 +282,12 @@ impl Saver {
             .spawn(move || {
                 while rx.recv().is_ok() {
                     let (version, bytes) = snapshot();
+                    // A wake-up left in the channel by a `flush` that this thread already
+                    // answered: nothing new to save. Saving anyway would touch the disk
+                    // after `flush` returned, which callers rely on not happening.
+                    if version <= lock(&shared.0).saved {
+                        continue;
+                    }
                     let done = store.save(&key, &bytes);
                     let mut st = lock(&shared.0);
                     if version >= st.saved {
