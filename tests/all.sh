@@ -7,9 +7,15 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-  step "installing Debian's chromium (browser tests)"
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+# Debian packages the tiers need: chromium (browser tests), curl (HTTP tests through a
+# real client), systemd-analyze (unit check). Installed in one go when missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 step "cargo fmt --check"
@@ -32,7 +38,6 @@ if [ -f tests/e2e/run.sh ]; then
   bash tests/e2e/run.sh
 fi
 
-if ! command -v systemd-analyze >/dev/null 2>&1; then apt-get update -qq && apt-get install -y -qq systemd >/dev/null; fi
 step "systemd unit"
 cargo build --release --example counter
 tmp=$(mktemp -d)
