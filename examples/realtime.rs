@@ -3,8 +3,9 @@
 //! A shared 4×4 board that every open tab sees live, whichever core serves it: click a
 //! free cell to claim it, click your own to free it. Someone else's cell is refused: the
 //! client shows your name in it at once (an optimistic update) and reverts when the
-//! server answers with a Reject. Presence lists who is here: each session adds its name
-//! when it mounts and removes it when it unmounts (`on_cleanup`).
+//! server answers with a Reject. Presence lists who is here: each connected session
+//! (`connected()`, so not the first paint's static render) adds its name when it mounts
+//! and removes it when it unmounts (`on_cleanup`).
 //!
 //! State: the board and the presence list are `GlobalSignal`s (one value for all cores);
 //! the visitor's name is a `SharedSignal` (one per session, read by two components).
@@ -111,8 +112,10 @@ fn page() -> impl Render {
     let g = globals();
     let me = ME.get_untracked();
     let core = vango::server::Core::current().map_or(0, |c| c.index());
-    g.presence.update(|v| v.push(me.clone()));
-    {
+    // Only a live tab joins: the first paint's throwaway mount would otherwise write the
+    // presence list twice (join, then leave when its tree is dropped) on every page load.
+    if connected() {
+        g.presence.update(|v| v.push(me.clone()));
         let me = me.clone();
         on_cleanup(move || g.presence.update(|v| v.retain(|n| *n != me)));
     }

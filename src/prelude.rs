@@ -6,7 +6,7 @@
 
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
-pub use crate::features::shared::{SharedMemo, SharedSignal};
+pub use crate::features::shared::{connected, SharedMemo, SharedSignal};
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
     Effect, Memo, Observer, Owner, Signal,

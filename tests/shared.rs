@@ -129,3 +129,27 @@ fn reject_answers_reject_and_still_renders_what_changed() {
     s.click(info.hid("ok"));
     assert_eq!(texts(&s.recv()), ["11"]);
 }
+
+/// `connected()`: false in the first paint's mount, true in the session's, so a page can
+/// keep per-tab side effects (presence, timers) out of the static render.
+#[test]
+fn connected_tells_the_first_paint_from_the_live_session() {
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let srv = App::new()
+        .page("/", move || {
+            let live = connected();
+            log.lock().unwrap().push(live);
+            move || p(if connected() { "live" } else { "static" }).id("mode")
+        })
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let info = page(srv.local_addr());
+    assert!(info.html.contains(">static</p>"), "{}", info.html);
+    assert_eq!(*seen.lock().unwrap(), [false]);
+    let _live = Live::open(srv.local_addr(), &info);
+    assert_eq!(*seen.lock().unwrap(), [false, true]);
+    assert!(!connected(), "outside any session");
+}

@@ -38,6 +38,9 @@ struct Store {
     /// uses none costs no reactive node.
     owner: Cell<Option<Owner>>,
     values: RefCell<Vec<Option<Box<dyn Any>>>>,
+    /// Set by the server for a session with a WebSocket; a page load's throwaway store
+    /// (the static first paint) stays `false`.
+    connected: Cell<bool>,
 }
 
 impl Store {
@@ -103,7 +106,19 @@ impl SessionStore {
         SessionStore(Rc::new(Store {
             owner: Cell::new(None),
             values: RefCell::new(Vec::new()),
+            connected: Cell::new(false),
         }))
+    }
+
+    /// Marks this store as a connected session's (the server does it before mounting the
+    /// page for a WebSocket), which [`connected`] reports.
+    pub fn mark_connected(&self) {
+        self.0.connected.set(true);
+    }
+
+    /// Whether [`mark_connected`](Self::mark_connected) was called.
+    pub fn is_connected(&self) -> bool {
+        self.0.connected.get()
     }
 
     /// Runs `f` with this store as the current session's (restored afterwards, also on
@@ -345,6 +360,29 @@ impl<T: Clone + PartialEq + 'static> SharedMemo<T> {
     pub fn get(&'static self) -> T {
         self.memo().get()
     }
+}
+
+/// Whether the running code belongs to a connected session (its WebSocket is open and
+/// events will come) rather than to the static first paint of a page load, which mounts
+/// the page once to render HTML and drops it right away.
+///
+/// Like LiveView's `connected?`: put side effects that should happen once per live tab
+/// (joining a presence list, starting a timer, subscribing to something costly) behind
+/// it, so the first paint does not do them too. Outside any session it is `false`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::shared::{connected, SessionStore};
+/// let first_paint = SessionStore::new();
+/// assert!(!first_paint.enter(connected));
+/// let live = SessionStore::new();
+/// live.mark_connected();
+/// assert!(live.enter(connected));
+/// assert!(!connected(), "outside any session");
+/// ```
+pub fn connected() -> bool {
+    SessionStore::current().is_some_and(|s| s.is_connected())
 }
 
 #[cfg(test)]

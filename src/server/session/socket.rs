@@ -196,6 +196,7 @@ async fn start_new(
     }
     let path_only = path.split_once('?').map_or(path, |(p, _)| p);
     let store = SessionStore::new();
+    store.mark_connected();
     let Some(view) = catch_unwind(AssertUnwindSafe(|| {
         store.enter(|| ctx.app.mount(path_only))
     }))
