@@ -154,6 +154,15 @@ impl Session {
         Some(frame)
     }
 
+    /// Numbers the next frame `applied + 1` and forgets the ring (its frames carry the old
+    /// numbering): the full render that follows is the only frame a client at `applied`
+    /// can accept in order.
+    pub(crate) fn restart_seq_at(&mut self, applied: u64) {
+        self.patch_seq = applied;
+        self.ring.clear();
+        self.ring_frames = 0;
+    }
+
     /// A frame replacing the whole root: the resync of last resort.
     pub(crate) fn full_render(&mut self, cfg: &SessionConfig) -> Option<Bytes> {
         let ack = self.last_event;
