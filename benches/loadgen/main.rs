@@ -1,6 +1,7 @@
 //! Load generator: opens sessions the way a browser does, holds them idle, drives events,
 //! and reports memory per session and event → patch latency. Also measures the bare echo
-//! floor on the same stack, in the same run.
+//! floor on the same stack, in the same run. `--workload reconnect` times resume after an
+//! abrupt disconnect instead (`reconnect.rs`).
 //!
 //! Run with (release build of the examples first):
 //! `cargo build --release --examples && cargo bench --bench loadgen -- --help`

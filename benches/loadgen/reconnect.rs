@@ -10,6 +10,10 @@
 //! - `resync`: more patches are lost than the server's resume ring holds, so the resume is
 //!   one full render of the root (a ReplaceNode), whose "Count: N" text is checked.
 //!
+//! Each case runs in three stages, every session finishing one before any starts the next:
+//! clicks whose patches are lost (untimed), cut + reconnect (timed, at most `concurrency` in
+//! flight), then the checks and one more click (untimed).
+//!
 //! "Usable" is: ServerHello(Resumed) read and every patch up to the last event the server
 //! applied (its ServerHello says which) applied. That is right for the counter, where every
 //! click yields one Patches frame. All sessions run on this one client thread, which shares
@@ -111,6 +115,8 @@ struct Client {
     pending: Vec<u64>,
     /// The count text the client's DOM shows.
     count: Option<i64>,
+    /// The count before the current case's clicks.
+    before: i64,
     /// Per resume: frames applied, full renders among them, resyncs sent.
     applied: u32,
     full_renders: u32,
@@ -152,6 +158,7 @@ impl Client {
             pack: 0,
             eseq: 0,
             pending: Vec::new(),
+            before: 0,
             applied: 0,
             full_renders: 0,
             resyncs: 0,
@@ -338,82 +345,134 @@ struct Resumed {
     resent: u64,
 }
 
-/// Case `resume`: lose click A's patch, cut, queue click B offline, resume (the ring
-/// replays A's patch), resend B; the count moves by exactly 2.
-async fn case_resume(c: &mut Client, gate: &Semaphore) -> Result<Resumed, String> {
-    let before = c.count.ok_or("no count yet")?;
-    let a = c.click().await?;
-    c.lose_until_ack(a).await?;
-    let permit = gate.acquire().await;
-    net::cut(c.ws.take().ok_or("not connected")?);
-    let b = c.click().await?;
-    let t0 = Instant::now();
-    c.resume().await?;
-    let took = t0.elapsed();
-    drop(permit);
-    c.expect_count(before + 1, "after resume (lost patch replayed once)")?;
-    let r = Resumed {
-        took,
-        applied: c.applied,
-        full_renders: c.full_renders,
-        resyncs: c.resyncs,
-        resent: c.resend().await?,
-    };
-    c.until_ack(b).await?;
-    c.expect_count(before + 2, "after the click queued offline")?;
-    Ok(r)
+/// The two cases: how many patches are lost before the cut, and whether a click is queued
+/// while offline.
+#[derive(Clone, Copy)]
+struct Script {
+    lose: usize,
+    queue_offline: bool,
+    full_render: bool,
 }
 
-/// Case `resync`: lose `ring + 4` patches, cut, resume (one full render), then one click.
-async fn case_resync(c: &mut Client, gate: &Semaphore, ring: usize) -> Result<Resumed, String> {
-    let before = c.count.ok_or("no count yet")?;
-    let lost = ring as i64 + 4;
-    for _ in 0..lost {
+/// Stage 1 (untimed): `lose` clicks whose patches are lost in flight (the server applied
+/// them; the client drops their frames).
+async fn prepare(c: &mut Client, s: Script) -> Result<(), String> {
+    c.before = c.count.ok_or("no count yet")?;
+    for _ in 0..s.lose {
         c.click().await?;
     }
-    c.lose_until_ack(c.eseq).await?;
-    let permit = gate.acquire().await;
+    c.lose_until_ack(c.eseq).await
+}
+
+/// Stage 2 (timed): cut, maybe queue a click offline, reconnect and resume.
+async fn reconnect(c: &mut Client, gate: &Semaphore, s: Script) -> Result<Resumed, String> {
+    let _permit = gate.acquire().await;
     net::cut(c.ws.take().ok_or("not connected")?);
+    if s.queue_offline {
+        c.click().await?;
+    }
     let t0 = Instant::now();
     c.resume().await?;
-    let took = t0.elapsed();
-    drop(permit);
-    let r = Resumed {
-        took,
+    Ok(Resumed {
+        took: t0.elapsed(),
         applied: c.applied,
         full_renders: c.full_renders,
         resyncs: c.resyncs,
-        resent: c.resend().await?,
-    };
-    if r.full_renders != 1 {
+        resent: 0,
+    })
+}
+
+/// Stage 3 (untimed): the resumed DOM shows every lost patch exactly once; resend what the
+/// server had not applied (the queued click) or send one click; the count moves by one.
+async fn verify(c: &mut Client, r: &mut Resumed, s: Script) -> Result<(), String> {
+    let (want_frames, want_full) = if s.full_render { (1, 1) } else { (s.lose, 0) };
+    if (r.applied as usize, r.full_renders) != (want_frames, want_full) {
         return Err(format!(
-            "expected one full render, got {} frames ({} full renders)",
+            "resume applied {} frames ({} full renders), expected {want_frames} ({want_full})",
             r.applied, r.full_renders
         ));
     }
-    c.expect_count(before + lost, "after the full render")?;
-    let s = c.click().await?;
-    c.until_ack(s).await?;
-    c.expect_count(before + lost + 1, "after one click")?;
-    Ok(r)
+    let lost = s.lose as i64;
+    c.expect_count(c.before + lost, "after resume")?;
+    r.resent = c.resend().await?;
+    let last = match c.pending.last() {
+        Some(&seq) => seq,
+        None => c.click().await?,
+    };
+    c.until_ack(last).await?;
+    c.expect_count(c.before + lost + 1, "after one more click")
 }
 
-fn record(case: &mut Case, r: Result<Resumed, String>) -> bool {
-    match r {
-        Ok(r) => {
-            case.ok += 1;
-            case.lat.record(r.took);
-            case.replayed += u64::from(r.applied);
-            case.full_renders += u64::from(r.full_renders);
-            case.resyncs += u64::from(r.resyncs);
-            case.resent += r.resent;
-            true
-        }
-        Err(e) => {
-            case.fail(e);
-            false
+/// Runs `f` on every item as its own task and collects the outputs in order.
+async fn each<T, R: 'static, F>(ex: &LocalExecutor<'_>, items: Vec<T>, f: impl Fn(T) -> F) -> Vec<R>
+where
+    F: std::future::Future<Output = R> + 'static,
+{
+    let tasks: Vec<_> = items.into_iter().map(|x| ex.spawn(f(x))).collect();
+    let mut out = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        out.push(t.await);
+    }
+    out
+}
+
+/// Runs one case over `clients` in three stages (every session finishes a stage before any
+/// starts the next, so only reconnects overlap the timed stage); returns the survivors.
+async fn run_case(
+    ex: &LocalExecutor<'_>,
+    clients: Vec<Client>,
+    gate: &Rc<Semaphore>,
+    s: Script,
+    case: &mut Case,
+) -> Vec<Client> {
+    let prepared = each(ex, clients, |mut c| async move {
+        let r = prepare(&mut c, s).await;
+        (c, r)
+    })
+    .await;
+    let mut ready = Vec::new();
+    for (c, r) in prepared {
+        match r {
+            Ok(()) => ready.push(c),
+            Err(e) => case.fail(format!("before the cut: {e}")),
         }
     }
+    let resumed = each(ex, ready, |mut c| {
+        let gate = gate.clone();
+        async move {
+            let r = reconnect(&mut c, &gate, s).await;
+            (c, r)
+        }
+    })
+    .await;
+    let mut ready = Vec::new();
+    for (c, r) in resumed {
+        match r {
+            Ok(r) => ready.push((c, r)),
+            Err(e) => case.fail(format!("resume: {e}")),
+        }
+    }
+    let verified = each(ex, ready, |(mut c, mut r)| async move {
+        let ok = verify(&mut c, &mut r, s).await;
+        (c, r, ok)
+    })
+    .await;
+    let mut survivors = Vec::new();
+    for (c, r, ok) in verified {
+        match ok {
+            Ok(()) => {
+                case.ok += 1;
+                case.lat.record(r.took);
+                case.replayed += u64::from(r.applied);
+                case.full_renders += u64::from(r.full_renders);
+                case.resyncs += u64::from(r.resyncs);
+                case.resent += r.resent;
+                survivors.push(c);
+            }
+            Err(e) => case.fail(e),
+        }
+    }
+    survivors
 }
 
 /// Runs both cases against the counter at `addr`.
@@ -422,21 +481,20 @@ pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
     future::block_on(ex.run(async {
         let started = Instant::now();
         let opening = Rc::new(Semaphore::new(OPENING));
-        let tasks: Vec<_> = (0..plan.sessions)
-            .map(|i| {
-                let opening = opening.clone();
-                let warm = plan.warm_clicks;
-                ex.spawn(async move {
-                    let _permit = opening.acquire().await;
-                    Client::open(i, addr, warm).await
-                })
-            })
-            .collect();
+        let warm = plan.warm_clicks;
+        let opened = each(&ex, (0..plan.sessions).collect(), |i| {
+            let opening = opening.clone();
+            async move {
+                let _permit = opening.acquire().await;
+                Client::open(i, addr, warm).await
+            }
+        })
+        .await;
         let mut clients = Vec::new();
         let mut open_errors = 0;
         let mut first_open_error = None;
-        for t in tasks {
-            match t.await {
+        for r in opened {
+            match r {
                 Ok(c) => clients.push(c),
                 Err(e) => {
                     open_errors += 1;
@@ -453,36 +511,27 @@ pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
             clients.len()
         );
         let gate = Rc::new(Semaphore::new(plan.concurrency.max(1)));
-        let ring = plan.ring_frames;
-        let mut cases = [Case::default(), Case::default()];
-        for (k, case) in cases.iter_mut().enumerate() {
-            Timer::after(Duration::from_millis(500)).await;
-            let tasks: Vec<_> = clients
-                .drain(..)
-                .map(|mut c| {
-                    let gate = gate.clone();
-                    ex.spawn(async move {
-                        let r = match k {
-                            0 => case_resume(&mut c, &gate).await,
-                            _ => case_resync(&mut c, &gate, ring).await,
-                        };
-                        (c, r)
-                    })
-                })
-                .collect();
-            for t in tasks {
-                let (c, r) = t.await;
-                if record(case, r) {
-                    clients.push(c);
-                }
-            }
-        }
+        let mut resume = Case::default();
+        let mut resync = Case::default();
+        Timer::after(Duration::from_millis(500)).await;
+        let one_lost = Script {
+            lose: 1,
+            queue_offline: true,
+            full_render: false,
+        };
+        let clients = run_case(&ex, clients, &gate, one_lost, &mut resume).await;
+        Timer::after(Duration::from_millis(500)).await;
+        let past_ring = Script {
+            lose: plan.ring_frames + 4,
+            queue_offline: false,
+            full_render: true,
+        };
+        let clients = run_case(&ex, clients, &gate, past_ring, &mut resync).await;
         for mut c in clients {
             if let Some(mut ws) = c.ws.take() {
                 let _ = ws.close(None).await;
             }
         }
-        let [resume, resync] = cases;
         Report {
             opened: plan.sessions - open_errors as usize,
             open_secs,
