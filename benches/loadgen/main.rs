@@ -153,6 +153,7 @@ fn main() {
             // The counter serves with the default session settings.
             ring_frames: vango::server::session::SessionConfig::default().ring_frames,
             warm_clicks: 3,
+            server_pid: server.child.id(),
         };
         let mut report = reconnect::run(server.addr, &plan);
         drop(server);

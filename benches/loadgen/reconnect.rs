@@ -32,6 +32,7 @@ use vango::vdom::patch::Patch;
 use vango::vdom::{Event, EventData};
 
 use crate::net::{self, Ws};
+use crate::procfs::cpu_time;
 use crate::stats::Latencies;
 
 /// Sessions opening at once.
@@ -51,6 +52,8 @@ pub struct Plan {
     pub ring_frames: usize,
     /// Clicks each session exchanges before the cases.
     pub warm_clicks: usize,
+    /// The server's process id (for its CPU time).
+    pub server_pid: u32,
 }
 
 /// One case's measurements.
@@ -72,9 +75,22 @@ pub struct Case {
     pub resent: u64,
     /// Resync frames sent because of a gap in patch seqs.
     pub resyncs: u64,
+    /// CPU time of the server during the timed stage (10 ms ticks).
+    pub server_cpu: Duration,
+    /// This client's CPU time during the timed stage.
+    pub client_cpu: Duration,
 }
 
 impl Case {
+    /// CPU µs per reconnect: (server, client).
+    fn cpu_per(&self) -> (f64, f64) {
+        let n = (self.ok + self.errors).max(1) as f64;
+        (
+            self.server_cpu.as_secs_f64() * 1e6 / n,
+            self.client_cpu.as_secs_f64() * 1e6 / n,
+        )
+    }
+
     fn fail(&mut self, e: String) {
         self.errors += 1;
         self.first_error.get_or_insert(e);
@@ -423,6 +439,7 @@ async fn run_case(
     clients: Vec<Client>,
     gate: &Rc<Semaphore>,
     s: Script,
+    server_pid: u32,
     case: &mut Case,
 ) -> Vec<Client> {
     let prepared = each(ex, clients, |mut c| async move {
@@ -437,6 +454,7 @@ async fn run_case(
             Err(e) => case.fail(format!("before the cut: {e}")),
         }
     }
+    let cpu0 = (cpu_time(server_pid), cpu_time(std::process::id()));
     let resumed = each(ex, ready, |mut c| {
         let gate = gate.clone();
         async move {
@@ -445,6 +463,8 @@ async fn run_case(
         }
     })
     .await;
+    case.server_cpu = cpu_time(server_pid).saturating_sub(cpu0.0);
+    case.client_cpu = cpu_time(std::process::id()).saturating_sub(cpu0.1);
     let mut ready = Vec::new();
     for (c, r) in resumed {
         match r {
@@ -519,14 +539,14 @@ pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
             queue_offline: true,
             full_render: false,
         };
-        let clients = run_case(&ex, clients, &gate, one_lost, &mut resume).await;
+        let clients = run_case(&ex, clients, &gate, one_lost, plan.server_pid, &mut resume).await;
         Timer::after(Duration::from_millis(500)).await;
         let past_ring = Script {
             lose: plan.ring_frames + 4,
             queue_offline: false,
             full_render: true,
         };
-        let clients = run_case(&ex, clients, &gate, past_ring, &mut resync).await;
+        let clients = run_case(&ex, clients, &gate, past_ring, plan.server_pid, &mut resync).await;
         for mut c in clients {
             if let Some(mut ws) = c.ws.take() {
                 let _ = ws.close(None).await;
@@ -554,7 +574,7 @@ impl Report {
             self.open_secs, self.open_errors
         );
         println!(
-            "{:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>7} {:>6}",
+            "{:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {:>9} {:>9}",
             "case",
             "ok",
             "p50",
@@ -565,12 +585,15 @@ impl Report {
             "full",
             "resent",
             "resyncs",
-            "errors"
+            "errors",
+            "srv µs/rc",
+            "cli µs/rc"
         );
         for (name, c) in [("resume", &mut self.resume), ("resync", &mut self.resync)] {
             let [p50, p90, p99, _, max] = c.lat.percentiles();
+            let (srv, cli) = c.cpu_per();
             println!(
-                "{name:>7} {:>6} {p50:>7} {p90:>7} {p99:>7} {max:>8} {:>8} {:>6} {:>6} {:>7} {:>6}",
+                "{name:>7} {:>6} {p50:>7} {p90:>7} {p99:>7} {max:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {srv:>9.0} {cli:>9.0}",
                 c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors
             );
             if let Some(e) = &c.first_error {
@@ -583,9 +606,11 @@ impl Report {
     pub fn json(&mut self, plan: &Plan, workers: u32, date: &str) -> String {
         let case = |c: &mut Case| {
             let [p50, p90, p99, p999, max] = c.lat.percentiles();
+            let (srv, cli) = c.cpu_per();
             format!(
                 "{{\"ok\":{},\"p50_us\":{p50},\"p90_us\":{p90},\"p99_us\":{p99},\"p999_us\":{p999},\"max_us\":{max},\
-\"replayed\":{},\"full_renders\":{},\"resent\":{},\"resyncs\":{},\"errors\":{}}}",
+\"replayed\":{},\"full_renders\":{},\"resent\":{},\"resyncs\":{},\"errors\":{},\
+\"server_cpu_us_per_reconnect\":{srv:.1},\"client_cpu_us_per_reconnect\":{cli:.1}}}",
                 c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors
             )
         };
