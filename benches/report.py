@@ -163,13 +163,13 @@ def main():
                   'session then checks its count moved by exactly the clicks it made. *in flight*: reconnects',
                   'running at once. The one-thread client shares the 2 cores with the server; the CPU columns',
                   'are each process\'s user + system time over the timed stage per reconnect (10 ms ticks).', '',
-                  '| date | workers | sessions | in flight | case | p50 | p90 | p99 | max | frames replayed | full renders | events resent | Resyncs | errors | server CPU/reconnect | client CPU/reconnect |',
-                  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+                  '| date | workers | sessions | in flight | case | p50 | p90 | p99 | max | frames replayed | full renders | events resent | Resyncs | errors | server CPU/reconnect | client CPU/reconnect | handed to the owning core |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
         cpu = lambda c, who: f"{c[who + '_cpu_us_per_reconnect']:.0f} µs" if who + '_cpu_us_per_reconnect' in c else '–'
         for r in recon:
             for case in ('resume', 'resync'):
                 c = r[case]
-                lines.append(f"| {r['date']} | {r['workers']} | {r['sessions']:,} | {r['concurrency']:,} | {case} | {c['p50_us']:,} µs | {c['p90_us']:,} µs | {c['p99_us']:,} µs | {c['max_us']:,} µs | {c['replayed']:,} | {c['full_renders']:,} | {c['resent']:,} | {c['resyncs']:,} | {c['errors']} | {cpu(c, 'server')} | {cpu(c, 'client')} |")
+                lines.append(f"| {r['date']} | {r['workers']} | {r['sessions']:,} | {r['concurrency']:,} | {case} | {c['p50_us']:,} µs | {c['p90_us']:,} µs | {c['p99_us']:,} µs | {c['max_us']:,} µs | {c['replayed']:,} | {c['full_renders']:,} | {c['resent']:,} | {c['resyncs']:,} | {c['errors']} | {cpu(c, 'server')} | {cpu(c, 'client')} | {c.get('handoffs', '–')} |")
         lines.append('')
     fan = os.path.join(ROOT, 'benches', 'results', 'fanout.txt')
     if os.path.exists(fan):

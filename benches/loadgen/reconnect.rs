@@ -79,6 +79,9 @@ pub struct Case {
     pub server_cpu: Duration,
     /// This client's CPU time during the timed stage.
     pub client_cpu: Duration,
+    /// Reconnects that landed on another core and were handed to the owning one
+    /// (`vango_handoffs_total` from `/metrics`, before and after the timed stage).
+    pub handoffs: u64,
 }
 
 impl Case {
@@ -419,6 +422,19 @@ async fn verify(c: &mut Client, r: &mut Resumed, s: Script) -> Result<(), String
     c.expect_count(c.before + lost + 1, "after one more click")
 }
 
+/// The server's `vango_handoffs_total`, summed over cores.
+async fn handoffs(addr: SocketAddr) -> Result<u64, String> {
+    let page = net::get_page(1, addr, "/metrics")
+        .await
+        .map_err(|e| format!("GET /metrics: {e}"))?;
+    Ok(page
+        .html
+        .lines()
+        .filter(|l| l.starts_with("vango_handoffs_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum())
+}
+
 /// Runs `f` on every item as its own task and collects the outputs in order.
 async fn each<T, R: 'static, F>(ex: &LocalExecutor<'_>, items: Vec<T>, f: impl Fn(T) -> F) -> Vec<R>
 where
@@ -454,6 +470,11 @@ async fn run_case(
             Err(e) => case.fail(format!("before the cut: {e}")),
         }
     }
+    let addr = ready.first().map(|c| c.addr);
+    let handoffs0 = match addr {
+        Some(a) => handoffs(a).await.unwrap_or(0),
+        None => 0,
+    };
     let cpu0 = (cpu_time(server_pid), cpu_time(std::process::id()));
     let resumed = each(ex, ready, |mut c| {
         let gate = gate.clone();
@@ -465,6 +486,9 @@ async fn run_case(
     .await;
     case.server_cpu = cpu_time(server_pid).saturating_sub(cpu0.0);
     case.client_cpu = cpu_time(std::process::id()).saturating_sub(cpu0.1);
+    if let Some(a) = addr {
+        case.handoffs = handoffs(a).await.unwrap_or(0).saturating_sub(handoffs0);
+    }
     let mut ready = Vec::new();
     for (c, r) in resumed {
         match r {
@@ -574,7 +598,7 @@ impl Report {
             self.open_secs, self.open_errors
         );
         println!(
-            "{:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {:>9} {:>9}",
+            "{:>7} {:>6} {:>7} {:>7} {:>7} {:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {:>9} {:>9} {:>8}",
             "case",
             "ok",
             "p50",
@@ -587,14 +611,15 @@ impl Report {
             "resyncs",
             "errors",
             "srv µs/rc",
-            "cli µs/rc"
+            "cli µs/rc",
+            "handoffs"
         );
         for (name, c) in [("resume", &mut self.resume), ("resync", &mut self.resync)] {
             let [p50, p90, p99, _, max] = c.lat.percentiles();
             let (srv, cli) = c.cpu_per();
             println!(
-                "{name:>7} {:>6} {p50:>7} {p90:>7} {p99:>7} {max:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {srv:>9.0} {cli:>9.0}",
-                c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors
+                "{name:>7} {:>6} {p50:>7} {p90:>7} {p99:>7} {max:>8} {:>8} {:>6} {:>6} {:>7} {:>6} {srv:>9.0} {cli:>9.0} {:>8}",
+                c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors, c.handoffs
             );
             if let Some(e) = &c.first_error {
                 println!("  first {name} error: {e}");
@@ -610,8 +635,8 @@ impl Report {
             format!(
                 "{{\"ok\":{},\"p50_us\":{p50},\"p90_us\":{p90},\"p99_us\":{p99},\"p999_us\":{p999},\"max_us\":{max},\
 \"replayed\":{},\"full_renders\":{},\"resent\":{},\"resyncs\":{},\"errors\":{},\
-\"server_cpu_us_per_reconnect\":{srv:.1},\"client_cpu_us_per_reconnect\":{cli:.1}}}",
-                c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors
+\"server_cpu_us_per_reconnect\":{srv:.1},\"client_cpu_us_per_reconnect\":{cli:.1},\"handoffs\":{}}}",
+                c.ok, c.replayed, c.full_renders, c.resent, c.resyncs, c.errors, c.handoffs
             )
         };
         let resume = case(&mut self.resume);
