@@ -113,7 +113,10 @@ def main():
         for name, med, lo, hi in rows:
             lines.append(f'| {name} | {fmt_ns(med)} | {fmt_ns(lo)} – {fmt_ns(hi)} |')
         lines.append('')
-    runs = loadgen_runs()
+    all_runs = loadgen_runs()
+    # Reconnect runs have their own shape and table (below).
+    runs = [r for r in all_runs if r.get('workload') != 'reconnect']
+    recon = [r for r in all_runs if r.get('workload') == 'reconnect']
     if runs:
         lines += ['## Load generator', '', f'Command: `{load_cmd}`', '',
                   'Memory per session is the least-squares slope of the server\'s RSS (and PSS) over the',
@@ -149,6 +152,25 @@ def main():
         lat = sorted(by_w.items())
         if svg_lines('p99 event → patch latency against offered load', 'events/s', 'p99 (ms)', lat, os.path.join(ROOT, 'benches', 'plots', 'latency.svg')):
             lines += ['![latency against load](benches/plots/latency.svg)', '']
+    if recon:
+        lines += ['## Reconnect and resume (counter)', '',
+                  'Command: `cargo bench --bench loadgen -- --workload reconnect --sessions <n> --concurrency <k>`', '',
+                  'Each session cuts its TCP connection abruptly (RST, no close frame) and resumes with its',
+                  'session id and last applied patch seq; the time is from the new TCP connect to the session',
+                  'being usable (ServerHello read and every missed patch applied). *resume*: one click\'s patch',
+                  'was lost and one click was queued offline (the ring replays the patch, the click is resent);',
+                  '*resync*: more patches lost than the resume ring holds (one full render of the root). Every',
+                  'session then checks its count moved by exactly the clicks it made. *in flight*: reconnects',
+                  'running at once. The one-thread client shares the 2 cores with the server; the CPU columns',
+                  'are each process\'s user + system time over the timed stage per reconnect (10 ms ticks).', '',
+                  '| date | workers | sessions | in flight | case | p50 | p90 | p99 | max | frames replayed | full renders | events resent | Resyncs | errors | server CPU/reconnect | client CPU/reconnect | handed to the owning core |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+        cpu = lambda c, who: f"{c[who + '_cpu_us_per_reconnect']:.0f} µs" if who + '_cpu_us_per_reconnect' in c else '–'
+        for r in recon:
+            for case in ('resume', 'resync'):
+                c = r[case]
+                lines.append(f"| {r['date']} | {r['workers']} | {r['sessions']:,} | {r['concurrency']:,} | {case} | {c['p50_us']:,} µs | {c['p90_us']:,} µs | {c['p99_us']:,} µs | {c['max_us']:,} µs | {c['replayed']:,} | {c['full_renders']:,} | {c['resent']:,} | {c['resyncs']:,} | {c['errors']} | {cpu(c, 'server')} | {cpu(c, 'client')} | {c.get('handoffs', '–')} |")
+        lines.append('')
     fan = os.path.join(ROOT, 'benches', 'results', 'fanout.txt')
     if os.path.exists(fan):
         with open(fan) as f:

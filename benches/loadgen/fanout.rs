@@ -18,6 +18,7 @@ use vango::protocol::{decode_server, ClientFrame, ServerFrame};
 use vango::vdom::{Event, EventData};
 
 use crate::net::{self, Ws};
+use crate::procfs::cpu_time;
 use crate::stats::Latencies;
 
 /// Writes (rounds) measured after the sessions are open.
@@ -103,20 +104,6 @@ async fn subscribe(mut ws: Ws, sh: Rc<Shared>) {
         }
     }
     let _ = ws.close(None).await;
-}
-
-/// CPU time (user + system) of process `pid` so far, from /proc (USER_HZ = 100).
-fn cpu_time(pid: u32) -> Duration {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the parenthesized command name; utime and stime are the 12th and 13th.
-    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
-    let f: Vec<u64> = rest
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    Duration::from_millis(f.iter().sum::<u64>() * 10)
 }
 
 fn pct(sorted: &[Duration], q: f64) -> Duration {

@@ -1,6 +1,7 @@
 //! Load generator: opens sessions the way a browser does, holds them idle, drives events,
 //! and reports memory per session and event → patch latency. Also measures the bare echo
-//! floor on the same stack, in the same run.
+//! floor on the same stack, in the same run. `--workload reconnect` times resume after an
+//! abrupt disconnect instead (`reconnect.rs`).
 //!
 //! Run with (release build of the examples first):
 //! `cargo build --release --examples && cargo bench --bench loadgen -- --help`
@@ -8,6 +9,7 @@
 mod fanout;
 mod net;
 mod procfs;
+mod reconnect;
 mod report;
 mod session;
 mod stats;
@@ -25,6 +27,10 @@ struct Args {
     port: u16,
     workers: u32,
     json: Option<String>,
+    /// Whether `--sessions` was given (the reconnect workload defaults to 1,000).
+    sessions_given: bool,
+    /// Reconnects in flight at once (reconnect workload).
+    concurrency: usize,
 }
 
 fn parse_args() -> Args {
@@ -37,6 +43,8 @@ fn parse_args() -> Args {
         port: 18080,
         workers: 2,
         json: None,
+        sessions_given: false,
+        concurrency: 16,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -44,8 +52,10 @@ fn parse_args() -> Args {
         match arg.as_str() {
             "--workload" => a.workload = val(),
             "--sessions" => {
+                a.sessions_given = true;
                 a.checkpoints = val().split(',').filter_map(|s| s.parse().ok()).collect()
             }
+            "--concurrency" => a.concurrency = val().parse().unwrap_or(a.concurrency),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -55,8 +65,9 @@ fn parse_args() -> Args {
             "--bench" => {}
             "--help" | "-h" => {
                 println!(
-                    "loadgen --workload counter|list|echo|fanout --sessions 1000,5000,10000,19000 \
-                     --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE"
+                    "loadgen --workload counter|list|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
+                     --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
+                     reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)"
                 );
                 std::process::exit(0);
             }
@@ -110,6 +121,17 @@ fn start_server(name: &str, port: u16, workers: u32) -> Server {
     Server { child, addr }
 }
 
+/// Appends `line` to the JSON-lines file `path`.
+fn append_json(path: &str, line: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("open json output");
+    writeln!(f, "{line}").expect("write json");
+}
+
 fn main() {
     let args = parse_args();
     let nofile = procfs::raise_nofile();
@@ -123,6 +145,26 @@ fn main() {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
         .unwrap_or_default();
+    if args.workload == "reconnect" {
+        let server = start_server("counter", args.port, args.workers);
+        let plan = reconnect::Plan {
+            sessions: if args.sessions_given { max } else { 1000 },
+            concurrency: args.concurrency,
+            // The counter serves with the default session settings.
+            ring_frames: vango::server::session::SessionConfig::default().ring_frames,
+            warm_clicks: 3,
+            server_pid: server.child.id(),
+        };
+        let mut report = reconnect::run(server.addr, &plan);
+        drop(server);
+        report.print_table(&plan);
+        let line = report.json(&plan, args.workers, &date);
+        println!("{line}");
+        if let Some(path) = args.json {
+            append_json(&path, &line);
+        }
+        return;
+    }
     if args.workload == "fanout" {
         let server = start_server("fanout", args.port, args.workers);
         fanout::run(server.addr, server.child.id(), max);
@@ -150,12 +192,6 @@ fn main() {
     report.print_table(&args.workload);
     println!("{line}");
     if let Some(path) = args.json {
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .expect("open json output");
-        writeln!(f, "{line}").expect("write json");
+        append_json(&path, &line);
     }
 }

@@ -93,6 +93,16 @@ pub async fn open_ws(src: u8, server: SocketAddr) -> io::Result<Ws> {
     Ok(ws)
 }
 
+/// Closes `ws` abruptly: SO_LINGER 0 makes the kernel send a RST, no WebSocket close frame
+/// and no FIN handshake (a tab whose network vanished, or a crash).
+pub fn cut(ws: Ws) {
+    let _ = rustix::net::sockopt::set_socket_linger(
+        ws.get_ref().get_ref(),
+        Some(std::time::Duration::ZERO),
+    );
+    drop(ws);
+}
+
 /// The hids of elements whose `data-on` includes `click`, in document order.
 pub fn clickable_hids(html: &str) -> Vec<u32> {
     let mut out = Vec::new();
@@ -123,6 +133,10 @@ pub struct Opened {
     pub html: String,
     /// The session id from ServerHello (its first two hex digits name the owning core).
     pub session: String,
+    /// The page's CSRF token (a reconnect's Hello sends it again).
+    pub csrf: String,
+    /// The page's render hash.
+    pub hash: u32,
 }
 
 /// Page GET (CSRF token, render hash), WebSocket, Hello; succeeds on ServerHello(New).
@@ -134,7 +148,7 @@ pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String>
     let mut hello = Vec::new();
     ClientFrame::Hello {
         version: 1,
-        csrf: page.csrf,
+        csrf: page.csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,
         last_event_seq: 0,
@@ -157,6 +171,8 @@ pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String>
                         ws,
                         html: page.html,
                         session,
+                        csrf: page.csrf,
+                        hash: page.hash,
                     })
                 }
                 Ok(other) => return Err(format!("expected ServerHello, got {other:?}")),

@@ -57,3 +57,17 @@ pub fn raise_nofile() -> u64 {
     let _ = setrlimit(Resource::Nofile, lim);
     getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX)
 }
+
+/// CPU time (user + system) of process `pid` so far, from /proc (USER_HZ = 100).
+pub fn cpu_time(pid: u32) -> std::time::Duration {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesized command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    std::time::Duration::from_millis(f.iter().sum::<u64>() * 10)
+}

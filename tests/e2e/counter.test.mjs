@@ -1,6 +1,7 @@
 // E2E: the counter example in real Chromium: SSR without JS, 100 clicks checked one by one,
 // a reload mounts a fresh session, a cut WebSocket resumes with the same count and the
-// next click (even one made while offline) lands exactly once.
+// next click (even one made while offline) lands exactly once; more lost patches than the
+// server's resume ring holds come back as one full render.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -60,6 +61,29 @@ test('100 clicks, a reload, a cut socket', async () => {
   await expectCount(page, 5);
   await page.waitForTimeout(300);
   assert.equal(await h1(page), 'Count: 5', 'no event applied twice');
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('more patches lost than the resume ring holds: one full render, then clicks land', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  await connected(page);
+  await page.evaluate(() => (window.__sameDocument = true));
+  await page.click('button:text-is("+")');
+  await expectCount(page, 1);
+  // 20 clicks reach the server, their patches do not reach the page (the ring holds 16).
+  server.blackhole();
+  for (let i = 0; i < 20; i++) await page.click('button:text-is("+")');
+  await page.waitForTimeout(300);
+  assert.equal(await h1(page), 'Count: 1', 'the patches were lost');
+  server.cut();
+  await expectCount(page, 21);
+  await connected(page);
+  await page.click('button:text-is("+")');
+  await expectCount(page, 22);
+  await page.waitForTimeout(300);
+  assert.equal(await h1(page), 'Count: 22', 'no event applied twice');
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
   assert.deepEqual(errors, []);
   await ctx.close();

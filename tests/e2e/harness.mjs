@@ -30,7 +30,7 @@ const waitConnect = async (port, ms = 15000) => {
   }
 };
 
-// Starts `bin` with VANGO_ADDR on a free port; returns { url, cut(), stop() }.
+// Starts `bin` with VANGO_ADDR on a free port; returns { url, cut(), blackhole(), stop() }.
 export async function startServer(bin, env = {}) {
   if (!bin) throw new Error('server binary not set (run tests/e2e/run.sh)');
   const port = await freePort();
@@ -51,6 +51,14 @@ export async function startServer(bin, env = {}) {
   const pport = await new Promise((res) => proxy.listen(0, '127.0.0.1', () => res(proxy.address().port)));
   return {
     url: `http://127.0.0.1:${pport}/`,
+    // From now on drops what the server sends on the open connections (events still go
+    // up): the patches are lost in flight, as on a link that died one way.
+    blackhole() {
+      for (const [c, s] of conns) {
+        s.unpipe(c);
+        s.on('data', () => {});
+      }
+    },
     // Severs every proxied connection, as a network drop would.
     cut() {
       for (const both of conns) for (const x of both) x.destroy();

@@ -24,10 +24,15 @@ pub(crate) enum Reply {
 }
 
 /// The frames a client that applied `applied` needs: the ring's, or one full render.
+///
+/// The full render is numbered `applied + 1` (the ring restarts there): a client applies
+/// Patches strictly in seq order and answers a gap with Resync, so a full render numbered
+/// after the frames it missed would be refused, and each Resync would bring another one.
 pub(crate) fn catch_up(s: &mut Session, applied: u64, ctx: &SessionCtx) -> Vec<Bytes> {
     if let Some(frames) = s.frames_after(applied) {
         return frames;
     }
+    s.restart_seq_at(applied);
     s.full_render(&ctx.app.config).into_iter().collect()
 }
 

@@ -154,6 +154,17 @@ impl Session {
         Some(frame)
     }
 
+    /// Numbers the next frame `applied + 1` and forgets the ring (its frames carry the old
+    /// numbering): the full render that follows is the only frame a client at `applied`
+    /// can accept in order.
+    /// A client claiming more than was ever sent (hostile or confused) restarts at what
+    /// was sent, so the numbering cannot be pushed to overflow.
+    pub(crate) fn restart_seq_at(&mut self, applied: u64) {
+        self.patch_seq = applied.min(self.patch_seq);
+        self.ring.clear();
+        self.ring_frames = 0;
+    }
+
     /// A frame replacing the whole root: the resync of last resort.
     pub(crate) fn full_render(&mut self, cfg: &SessionConfig) -> Option<Bytes> {
         let ack = self.last_event;
@@ -379,6 +390,17 @@ mod tests {
             SessionStore::new(),
             &SessionConfig::default(),
         )
+    }
+
+    #[test]
+    fn a_claimed_future_seq_cannot_overflow_the_numbering() {
+        let cfg = SessionConfig::default();
+        let mut s = session();
+        s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+        s.restart_seq_at(u64::MAX);
+        assert_eq!(s.patch_seq, 1, "clamped to what was sent");
+        s.restart_seq_at(0);
+        assert_eq!((s.patch_seq, s.ring_frames), (0, 0));
     }
 
     #[test]
