@@ -10,6 +10,7 @@ mod fanout;
 mod net;
 mod procfs;
 mod reconnect;
+mod reconnect_client;
 mod report;
 mod session;
 mod stats;
