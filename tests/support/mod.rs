@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod live;
+pub mod session_counter;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
