@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test tier: lints, Rust unit/integration/doc tests, loom models, client tests
 # (node + real Chromium), end-to-end tests against the real server in Chromium, and the
-# systemd unit check. Installs what a fresh machine lacks (Debian chromium, npm packages).
+# systemd unit check, and the aarch64 build under qemu. Installs what a fresh machine lacks
+# (Debian packages, npm packages, the aarch64 Rust target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,10 +34,11 @@ RUSTFLAGS="--cfg loom" cargo test -p vango-loom-tests --release --target-dir tar
 step "client: codec, shared vectors, bundle staleness and size, patching in Chromium"
 bash client/test/run.sh
 
-if [ -f tests/e2e/run.sh ]; then
-  step "end to end: real server, real Chromium"
-  bash tests/e2e/run.sh
-fi
+step "end to end: real server, real Chromium"
+bash tests/e2e/run.sh
+
+step "ARM: the counter cross-built for aarch64, its end-to-end test under qemu-user"
+bash tests/e2e/arm.sh
 
 step "systemd unit"
 cargo build --release --example counter
