@@ -3,7 +3,8 @@
 //!
 //! Touches only `vdom` internals.
 
-use crate::vdom::diff::{diff_node, dispose, key_index, key_of, take, DiffCx};
+use crate::vdom::diff::{diff_node, dispose, key_of, take, DiffCx, Lists};
+use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis;
 use crate::vdom::node::VNode;
 use crate::vdom::patch::PatchSink;
@@ -14,46 +15,31 @@ pub(crate) fn is_raw(n: &VNode) -> bool {
     matches!(n, VNode::Raw(_))
 }
 
-#[derive(PartialEq, Eq)]
-enum Keying {
-    Empty,
-    Keyed,
-    Unkeyed,
-    Mixed,
-}
-
-fn keying(list: &[VNode]) -> Keying {
-    let mut keyed = 0usize;
-    for n in list {
-        if key_of(n).is_some() {
-            keyed += 1;
-        }
-    }
-    match keyed {
-        _ if list.is_empty() => Keying::Empty,
-        0 => Keying::Unkeyed,
-        k if k == list.len() => Keying::Keyed,
-        _ => Keying::Mixed,
-    }
-}
-
-/// Diffs the children of element `parent`.
+/// Diffs the children of element `parent`. `lists` is what [`Lists::scan`] found in
+/// `old` and `new`.
 pub(crate) fn diff_children(
     parent: u32,
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
+    lists: Lists,
     cx: &mut DiffCx,
     sink: &mut impl PatchSink,
 ) {
     if old.is_empty() && new.is_empty() {
         return;
     }
-    let (ko, kn) = (keying(old), keying(&new));
-    if ko == Keying::Mixed || kn == Keying::Mixed {
+    let mixed = |keyed: usize, len: usize| keyed != 0 && keyed != len;
+    if mixed(lists.old_keyed, old.len()) || mixed(lists.new_keyed, new.len()) {
         cx.warn("siblings mix keyed and unkeyed children: diffed by position");
     }
-    if ko == Keying::Keyed && kn == Keying::Keyed {
+    let all_keyed = |keyed: usize, len: usize| len != 0 && keyed == len;
+    if all_keyed(lists.old_keyed, old.len()) && all_keyed(lists.new_keyed, new.len()) {
         diff_keyed(parent, old, new, cx, sink);
+    } else if old.len() == new.len() {
+        // The common case: same length, by position, nothing to insert or remove.
+        for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
+            diff_node(parent, k as u32, o, n, cx, sink);
+        }
     } else {
         let len = old.len();
         unkeyed_range(parent, old, 0, len, new, cx, sink);
@@ -162,13 +148,13 @@ fn diff_keyed(
     // src[j]: old position (relative to s) of new middle item j, or NONE.
     let mut src = vec![NONE; n];
     let mut survivors = 0usize;
-    let dup = match key_index(&mid) {
+    let dup = match KeyIndex::build(&mid) {
         Err(()) => true,
         Ok(map) => {
             let mut dup = false;
             for r in 0..m {
                 let j = key_of(&old[s + r]).and_then(|k| map.get(k));
-                if let Some(&j) = j {
+                if let Some(j) = j {
                     if src[j as usize] != NONE {
                         dup = true;
                         break;

@@ -20,7 +20,6 @@
 //!   only children outside a longest increasing subsequence of old positions move.
 //! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing.
 
-use std::collections::HashMap;
 use std::mem;
 
 use crate::vdom::children::{diff_children, is_raw};
@@ -145,15 +144,16 @@ pub(crate) fn diff_node(
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
-        (VNode::Element(o), VNode::Element(n)) if o.tag == n.tag && o.key == n.key => {
-            if raw_forces_replace(&o.children, &n.children) {
+        (VNode::Element(o), VNode::Element(n)) if same_str(o.tag, n.tag) && o.key == n.key => {
+            let lists = Lists::scan(&o.children, &n.children);
+            if lists.raw && raw_forces_replace(&o.children, &n.children) {
                 replace(parent, index, old, VNode::Element(n), cx, sink);
             } else {
-                diff_element(o, *n, cx, sink);
+                diff_element(o, *n, lists, cx, sink);
             }
         }
         (VNode::Text(o), VNode::Text(n)) => {
-            if *o != n {
+            if !same_str(o, &n) {
                 sink.set_text(parent, index, &n);
                 *o = n;
             }
@@ -162,6 +162,51 @@ pub(crate) fn diff_node(
         (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
         (_, new) => replace(parent, index, old, new, cx, sink),
     }
+}
+
+/// String equality with a pointer shortcut: tags, attribute names and literal texts are
+/// usually the same `&'static str` on both sides.
+#[inline]
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
+}
+
+/// What one pass over an old and a new child list found: whether either holds raw HTML,
+/// and how many children of each side are keyed. Computed once per element pair so
+/// that the raw check and the keyed/unkeyed choice need no further passes.
+#[derive(Clone, Copy)]
+pub(crate) struct Lists {
+    pub(crate) raw: bool,
+    pub(crate) old_keyed: usize,
+    pub(crate) new_keyed: usize,
+}
+
+impl Lists {
+    #[inline]
+    fn scan(old: &[VNode], new: &[VNode]) -> Lists {
+        let (r1, old_keyed) = scan_list(old);
+        let (r2, new_keyed) = scan_list(new);
+        Lists {
+            raw: r1 | r2,
+            old_keyed,
+            new_keyed,
+        }
+    }
+}
+
+#[inline]
+fn scan_list(list: &[VNode]) -> (bool, usize) {
+    let mut raw = false;
+    let mut keyed = 0;
+    for n in list {
+        match n {
+            VNode::Element(e) => keyed += e.key.is_some() as usize,
+            VNode::Component(c) => keyed += c.key().is_some() as usize,
+            VNode::Raw(_) => raw = true,
+            _ => {}
+        }
+    }
+    (raw, keyed)
 }
 
 /// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
@@ -226,28 +271,63 @@ fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
     })
 }
 
-fn diff_element(o: &mut Element, n: Element, cx: &mut DiffCx, sink: &mut impl PatchSink) {
+#[inline]
+fn diff_element(
+    o: &mut Element,
+    n: Element,
+    lists: Lists,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
     let hid = o.hid;
-    diff_attrs(hid, o.tag, &o.attrs, &n.attrs, sink);
-    o.attrs = n.attrs;
-    if !same_listeners(&o.listeners, &n.listeners) {
-        if n.listeners.is_empty() {
-            sink.remove_attr(hid, "data-on");
-        } else {
-            let mut marker = String::new();
-            crate::render::data_on_value(&n.listeners, &mut marker);
-            sink.set_attr(hid, "data-on", &marker);
+    let Element {
+        attrs,
+        listeners,
+        children,
+        ..
+    } = n;
+    // Equal lists (the common case) keep the old one: no per-name lookups, no move.
+    if !same_attrs(&o.attrs, &attrs) {
+        diff_attrs(hid, o.tag, &o.attrs, &attrs, sink);
+        o.attrs = attrs;
+    }
+    if !(o.listeners.is_empty() && listeners.is_empty()) {
+        if !same_listeners(&o.listeners, &listeners) {
+            if listeners.is_empty() {
+                sink.remove_attr(hid, "data-on");
+            } else {
+                let mut marker = String::new();
+                crate::render::data_on_value(&listeners, &mut marker);
+                sink.set_attr(hid, "data-on", &marker);
+            }
+        }
+        // The handlers are new closures even when the events are the same.
+        o.listeners = listeners;
+    }
+    if lists.raw {
+        if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &children[..]) {
+            if a != b {
+                sink.set_inner_html(hid, b.as_str());
+            }
+            o.children = children;
+            return;
         }
     }
-    o.listeners = n.listeners;
-    if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &n.children[..]) {
-        if a != b {
-            sink.set_inner_html(hid, b.as_str());
-        }
-        o.children = n.children;
-        return;
-    }
-    diff_children(hid, &mut o.children, n.children, cx, sink);
+    diff_children(hid, &mut o.children, children, lists, cx, sink);
+}
+
+/// Whether two attribute lists are equal entry by entry (then nothing needs patching).
+#[inline]
+fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            same_str(&x.name, &y.name)
+                && match (&x.value, &y.value) {
+                    (AttrValue::Str(p), AttrValue::Str(q)) => same_str(p, q),
+                    (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
+                    _ => false,
+                }
+        })
 }
 
 /// How a form control's attribute maps to a live DOM property.
@@ -329,7 +409,7 @@ fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
-            .all(|(x, y)| x.event == y.event && x.modifiers == y.modifiers)
+            .all(|(x, y)| same_str(x.event, y.event) && x.modifiers == y.modifiers)
 }
 
 /// The key of a keyed child (element or component).
@@ -339,18 +419,6 @@ pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
         VNode::Component(c) => c.key(),
         _ => None,
     }
-}
-
-/// Builds `key -> index` for a keyed middle section; `Err` on a duplicate key.
-pub(crate) fn key_index(nodes: &[VNode]) -> Result<HashMap<&Key, u32>, ()> {
-    let mut map = HashMap::with_capacity(nodes.len());
-    for (j, n) in nodes.iter().enumerate() {
-        let k = key_of(n).ok_or(())?;
-        if map.insert(k, j as u32).is_some() {
-            return Err(());
-        }
-    }
-    Ok(map)
 }
 
 pub(crate) fn take(v: &mut VNode) -> VNode {
