@@ -3,9 +3,11 @@
 //!
 //! Touches only `vdom` internals.
 
+use std::mem;
+
 use crate::vdom::diff::{diff_node, dispose, key_of, take, DiffCx, Lists};
 use crate::vdom::keymap::KeyIndex;
-use crate::vdom::lis::lis;
+use crate::vdom::lis::lis_in;
 use crate::vdom::node::VNode;
 use crate::vdom::patch::PatchSink;
 
@@ -145,10 +147,13 @@ fn diff_keyed(
         return;
     }
     let mut mid: Vec<VNode> = it.collect();
+    let mut sc = cx.scratch.pop().unwrap_or_default();
     // src[j]: old position (relative to s) of new middle item j, or NONE.
-    let mut src = vec![NONE; n];
+    let src = &mut sc.src;
+    src.clear();
+    src.resize(n, NONE);
     let mut survivors = 0usize;
-    let dup = match KeyIndex::build(&mid) {
+    let dup = match KeyIndex::build(&mid, &mut sc.slots) {
         Err(()) => true,
         Ok(map) => {
             let mut dup = false;
@@ -167,14 +172,17 @@ fn diff_keyed(
         }
     };
     if dup {
+        cx.scratch.push(sc);
         cx.warn("duplicate keys among siblings: diffed by position");
         unkeyed_range(parent, old, s, oe, mid, cx, sink);
         return;
     }
     // Removals, right to left, so each index is still the original one.
     if survivors < m {
-        let mut kept = vec![false; m];
-        for &r in &src {
+        let kept = &mut sc.kept;
+        kept.clear();
+        kept.resize(m, false);
+        for &r in src.iter() {
             if r != NONE {
                 kept[r as usize] = true;
             }
@@ -187,23 +195,26 @@ fn diff_keyed(
         }
     }
     // Survivors that stay put: a longest increasing run of old positions in new order.
-    let seq: Vec<u32> = src.iter().copied().filter(|&r| r != NONE).collect();
-    let mut stay = Vec::new();
+    let seq = &mut sc.seq;
+    seq.clear();
+    seq.extend(src.iter().copied().filter(|&r| r != NONE));
+    let stay = &mut sc.stay;
     if seq.windows(2).all(|w| w[0] < w[1]) {
+        stay.clear();
         stay.resize(seq.len(), true);
     } else {
-        lis(&seq, &mut stay);
+        lis_in(seq, stay, &mut sc.tails, &mut sc.prev);
     }
     // Walk the new middle right to left, placing each item before the one after it.
     // `present` counts survivors still at their old place (by old position); `placed`
     // counts items moved or inserted before the stay-put survivor at old position g
     // (g = m: before the suffix). Processing right to left, placements only go to
     // groups >= the current anchor group, so an insertion index is `s + present[..g]`.
-    let mut present = Fenwick::new(m);
-    for &r in &seq {
+    let mut present = Fenwick::new(&mut sc.present, m);
+    for &r in seq.iter() {
         present.add(r as usize, 1);
     }
-    let mut placed = Fenwick::new(m + 1);
+    let mut placed = Fenwick::new(&mut sc.placed, m + 1);
     let mut anchor = m;
     let mut si = seq.len();
     for j in (0..n).rev() {
@@ -217,7 +228,6 @@ fn diff_keyed(
         }
         si -= 1;
         let r = r as usize;
-        let nn = take(&mut mid[j]);
         if stay[si] {
             anchor = r;
         } else {
@@ -227,21 +237,41 @@ fn diff_keyed(
             sink.move_child(parent, from as u32, to as u32);
             placed.add(anchor, 1);
         }
-        let mut on = take(&mut old[s + r]);
-        diff_node(parent, 0, &mut on, nn, cx, sink);
-        mid[j] = on;
+        // Diff in the old slot, then swap the result into the new order: `mid[j]`
+        // holds the consumed new node's leftover `Empty` afterwards.
+        let nn = take(&mut mid[j]);
+        diff_node(parent, 0, &mut old[s + r], nn, cx, sink);
+        mem::swap(&mut mid[j], &mut old[s + r]);
     }
+    cx.scratch.push(sc);
     old.splice(s..oe, mid);
 }
 
-/// A Fenwick (binary indexed) tree of counts: O(log n) add and prefix sum.
-struct Fenwick {
-    t: Vec<i32>,
+/// The buffers of the keyed middle, kept in [`DiffCx`] so that a session's diffs reuse
+/// them instead of allocating per keyed list.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    src: Vec<u32>,
+    kept: Vec<bool>,
+    seq: Vec<u32>,
+    stay: Vec<bool>,
+    tails: Vec<u32>,
+    prev: Vec<u32>,
+    present: Vec<i32>,
+    placed: Vec<i32>,
+    slots: Vec<u32>,
 }
 
-impl Fenwick {
-    fn new(n: usize) -> Self {
-        Fenwick { t: vec![0; n + 1] }
+/// A Fenwick (binary indexed) tree of counts: O(log n) add and prefix sum.
+struct Fenwick<'a> {
+    t: &'a mut Vec<i32>,
+}
+
+impl<'a> Fenwick<'a> {
+    fn new(t: &'a mut Vec<i32>, n: usize) -> Self {
+        t.clear();
+        t.resize(n + 1, 0);
+        Fenwick { t }
     }
 
     fn add(&mut self, i: usize, d: i32) {

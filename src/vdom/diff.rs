@@ -22,7 +22,7 @@
 
 use std::mem;
 
-use crate::vdom::children::{diff_children, is_raw};
+use crate::vdom::children::{diff_children, is_raw, Scratch};
 use crate::vdom::component::DirtyQueue;
 use crate::vdom::hid::HidAlloc;
 use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, VNode};
@@ -35,6 +35,8 @@ pub struct DiffCx {
     pub(crate) queue: DirtyQueue,
     pub(crate) depth: u32,
     warnings: u32,
+    /// Buffers of the keyed middle, one set per nesting level in use.
+    pub(crate) scratch: Vec<Scratch>,
 }
 
 impl DiffCx {
@@ -53,6 +55,7 @@ impl DiffCx {
             queue: DirtyQueue::default(),
             depth: 0,
             warnings: 0,
+            scratch: Vec::new(),
         }
     }
 
@@ -194,7 +197,7 @@ impl Lists {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn scan_list(list: &[VNode]) -> (bool, usize) {
     let mut raw = false;
     let mut keyed = 0;
@@ -291,7 +294,10 @@ fn diff_element(
         diff_attrs(hid, o.tag, &o.attrs, &attrs, sink);
         o.attrs = attrs;
     }
-    if !(o.listeners.is_empty() && listeners.is_empty()) {
+    if o.listeners.is_empty() && listeners.capacity() == 0 {
+        // Nothing to free: skips an out-of-line drop per element.
+        mem::forget(listeners);
+    } else {
         if !same_listeners(&o.listeners, &listeners) {
             if listeners.is_empty() {
                 sink.remove_attr(hid, "data-on");

@@ -15,7 +15,7 @@ const NONE: u32 = u32::MAX;
 /// Where each key of a sibling list is.
 pub(crate) enum KeyIndex<'a> {
     /// Integer keys within `min..min + slots.len()`: `slots[k - min]` is the position.
-    Dense { min: u64, slots: Vec<u32> },
+    Dense { min: u64, slots: &'a [u32] },
     /// Integer keys, sorted by key.
     Sorted(Vec<(u64, u32)>),
     /// Any keys.
@@ -28,7 +28,8 @@ const DENSE_SPREAD: u64 = 4;
 
 impl<'a> KeyIndex<'a> {
     /// Indexes `nodes` (all keyed). `Err` when a node is unkeyed or a key repeats.
-    pub(crate) fn build(nodes: &'a [VNode]) -> Result<Self, ()> {
+    /// `buf` is the (reused) storage of a dense table.
+    pub(crate) fn build(nodes: &'a [VNode], buf: &'a mut Vec<u32>) -> Result<Self, ()> {
         let mut min = u64::MAX;
         let mut max = 0u64;
         let mut ints = true;
@@ -47,17 +48,18 @@ impl<'a> KeyIndex<'a> {
         }
         let len = nodes.len() as u64;
         if max - min < len.saturating_mul(DENSE_SPREAD).saturating_add(16) {
-            let mut slots = vec![NONE; (max - min + 1) as usize];
+            buf.clear();
+            buf.resize((max - min + 1) as usize, NONE);
             for (j, n) in nodes.iter().enumerate() {
                 if let Some(Key::Int(k)) = key_of(n) {
-                    let slot = &mut slots[(k - min) as usize];
+                    let slot = &mut buf[(k - min) as usize];
                     if *slot != NONE {
                         return Err(());
                     }
                     *slot = j as u32;
                 }
             }
-            return Ok(KeyIndex::Dense { min, slots });
+            return Ok(KeyIndex::Dense { min, slots: buf });
         }
         let mut sorted: Vec<(u64, u32)> = nodes
             .iter()
@@ -139,7 +141,8 @@ mod tests {
             }
             let nodes: Vec<VNode> = keys.iter().cloned().map(keyed).collect();
             let dup = (0..n).any(|i| keys[..i].contains(&keys[i]));
-            match KeyIndex::build(&nodes) {
+            let mut buf = Vec::new();
+            match KeyIndex::build(&nodes, &mut buf) {
                 Err(()) => assert!(dup, "seed {seed}: refused without a duplicate"),
                 Ok(ix) => {
                     assert!(!dup, "seed {seed}: duplicate not caught");
