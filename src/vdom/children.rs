@@ -5,7 +5,7 @@
 
 use std::mem;
 
-use crate::vdom::diff::{diff_node, dispose, key_of, take, DiffCx, Lists};
+use crate::vdom::diff::{diff_node, diff_text, dispose, key_of, take, DiffCx, Lists};
 use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis_in;
 use crate::vdom::node::VNode;
@@ -40,7 +40,10 @@ pub(crate) fn diff_children(
     } else if old.len() == new.len() {
         // The common case: same length, by position, nothing to insert or remove.
         for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
-            diff_node(parent, k as u32, o, n, cx, sink);
+            match (o, n) {
+                (VNode::Text(o), VNode::Text(n)) => diff_text(parent, k as u32, o, n, sink),
+                (o, n) => diff_node(parent, k as u32, o, n, cx, sink),
+            }
         }
     } else {
         let len = old.len();
@@ -244,7 +247,13 @@ fn diff_keyed(
         mem::swap(&mut mid[j], &mut old[s + r]);
     }
     cx.scratch.push(sc);
-    old.splice(s..oe, mid);
+    if n == m {
+        // Same length: swap the new order in wholesale (what is left in `old[s..oe]`,
+        // `Empty`s and removed nodes, is dropped with `mid`).
+        old[s..oe].swap_with_slice(&mut mid);
+    } else {
+        old.splice(s..oe, mid);
+    }
 }
 
 /// The buffers of the keyed middle, kept in [`DiffCx`] so that a session's diffs reuse
