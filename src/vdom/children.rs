@@ -3,6 +3,7 @@
 //!
 //! Touches only `vdom` internals.
 
+use std::cell::RefCell;
 use std::mem;
 
 use crate::vdom::diff::{diff_node, diff_text, dispose, key_of, take, DiffCx, Lists};
@@ -150,7 +151,7 @@ fn diff_keyed(
         return;
     }
     let mut mid: Vec<VNode> = it.collect();
-    let mut sc = cx.scratch.pop().unwrap_or_default();
+    let mut sc = Scratch::take();
     // src[j]: old position (relative to s) of new middle item j, or NONE.
     let src = &mut sc.src;
     src.clear();
@@ -175,7 +176,7 @@ fn diff_keyed(
         }
     };
     if dup {
-        cx.scratch.push(sc);
+        sc.give_back();
         cx.warn("duplicate keys among siblings: diffed by position");
         unkeyed_range(parent, old, s, oe, mid, cx, sink);
         return;
@@ -246,7 +247,7 @@ fn diff_keyed(
         diff_node(parent, 0, &mut old[s + r], nn, cx, sink);
         mem::swap(&mut mid[j], &mut old[s + r]);
     }
-    cx.scratch.push(sc);
+    sc.give_back();
     if n == m {
         // Same length: swap the new order in wholesale (what is left in `old[s..oe]`,
         // `Empty`s and removed nodes, is dropped with `mid`).
@@ -256,10 +257,11 @@ fn diff_keyed(
     }
 }
 
-/// The buffers of the keyed middle, kept in [`DiffCx`] so that a session's diffs reuse
-/// them instead of allocating per keyed list.
+/// The buffers of the keyed middle, kept per thread so that diffs reuse them instead of
+/// allocating (and freeing) a set per keyed list. A nested keyed list (below a row of
+/// the outer one) takes its own set from the pool while the outer one holds its set.
 #[derive(Default)]
-pub(crate) struct Scratch {
+struct Scratch {
     src: Vec<u32>,
     kept: Vec<bool>,
     seq: Vec<u32>,
@@ -269,6 +271,42 @@ pub(crate) struct Scratch {
     present: Vec<i32>,
     placed: Vec<i32>,
     slots: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<Scratch>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sets kept per thread: one per nesting level of keyed lists being diffed at once.
+const POOL_MAX: usize = 8;
+/// A set sized for more than this many children is freed after use, so that one huge
+/// list does not pin memory for the life of the thread.
+const RETAIN_MAX: usize = 1 << 16;
+
+impl Scratch {
+    fn take() -> Scratch {
+        SCRATCH
+            .try_with(|p| p.borrow_mut().pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(self) {
+        let big = [
+            self.src.capacity(),
+            self.present.capacity(),
+            self.slots.capacity(),
+        ];
+        if big.iter().all(|&c| c <= RETAIN_MAX) {
+            let _ = SCRATCH.try_with(|p| {
+                let mut p = p.borrow_mut();
+                if p.len() < POOL_MAX {
+                    p.push(self);
+                }
+            });
+        }
+    }
 }
 
 /// A Fenwick (binary indexed) tree of counts: O(log n) add and prefix sum.

@@ -22,7 +22,7 @@
 
 use std::mem;
 
-use crate::vdom::children::{diff_children, is_raw, Scratch};
+use crate::vdom::children::{diff_children, is_raw};
 use crate::vdom::component::DirtyQueue;
 use crate::vdom::hid::HidAlloc;
 use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, Str, VNode};
@@ -35,8 +35,6 @@ pub struct DiffCx {
     pub(crate) queue: DirtyQueue,
     pub(crate) depth: u32,
     warnings: u32,
-    /// Buffers of the keyed middle, one set per nesting level in use.
-    pub(crate) scratch: Vec<Scratch>,
 }
 
 impl DiffCx {
@@ -55,7 +53,6 @@ impl DiffCx {
             queue: DirtyQueue::default(),
             depth: 0,
             warnings: 0,
-            scratch: Vec::new(),
         }
     }
 
