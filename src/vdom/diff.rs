@@ -215,7 +215,10 @@ fn scan_list(list: &[VNode]) -> (bool, usize) {
 }
 
 /// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
-/// component, by position otherwise.
+/// component, by position otherwise. Kept out of line so that the hot path of
+/// [`diff_node`] stays small.
+#[cold]
+#[inline(never)]
 fn replace(
     parent: u32,
     index: u32,
@@ -304,13 +307,7 @@ fn diff_element(
         mem::forget(listeners);
     } else {
         if !same_listeners(&o.listeners, &listeners) {
-            if listeners.is_empty() {
-                sink.remove_attr(hid, "data-on");
-            } else {
-                let mut marker = String::new();
-                crate::render::data_on_value(&listeners, &mut marker);
-                sink.set_attr(hid, "data-on", &marker);
-            }
+            rebind(hid, &listeners, sink);
         }
         // The handlers are new closures even when the events are the same.
         o.listeners = listeners;
@@ -325,6 +322,19 @@ fn diff_element(
         }
     }
     diff_children(hid, &mut o.children, children, lists, cx, sink);
+}
+
+/// Patches the `data-on` marker of element `hid` to announce `listeners`.
+#[cold]
+#[inline(never)]
+fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink) {
+    if listeners.is_empty() {
+        sink.remove_attr(hid, "data-on");
+    } else {
+        let mut marker = String::new();
+        crate::render::data_on_value(listeners, &mut marker);
+        sink.set_attr(hid, "data-on", &marker);
+    }
 }
 
 /// Whether two attribute lists are equal entry by entry (then nothing needs patching).
@@ -378,6 +388,7 @@ fn value_of(v: &AttrValue) -> Option<&str> {
     }
 }
 
+#[inline(never)]
 fn diff_attrs(hid: u32, tag: &str, old: &[Attr], new: &[Attr], sink: &mut impl PatchSink) {
     for (i, a) in new.iter().enumerate() {
         if new[i + 1..].iter().any(|b| b.name == a.name) {
