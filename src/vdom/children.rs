@@ -1,7 +1,8 @@
 //! Child-list diffing: by position for unkeyed children, by key (prefix/suffix peel, LIS,
 //! simulated positions) for keyed ones. See the invariants in [`crate::vdom::diff`].
 //!
-//! Touches only `vdom` internals.
+//! Touches only `vdom` internals, plus one thread-local pool of scratch buffers for the
+//! keyed middle section (bounded: a few sets, none kept above 65,536 children).
 
 use std::cell::RefCell;
 use std::mem;
