@@ -1,5 +1,6 @@
 //! Criterion benches of the keyed diff: unchanged trees, one text change, keyed rows
-//! (swap two, reverse, shuffle, remove one, append 1,000), into a counting no-op sink.
+//! (swap two, reverse, shuffle, remove one, append 1,000; dense, sparse and string
+//! keys), into a counting no-op sink.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use vango::prelude::*;
@@ -25,6 +26,15 @@ fn rows(keys: &[u32]) -> VNode {
     let items: Vec<El> = keys
         .iter()
         .map(|&k| tr((td(k.to_string()), td(span("label")))).key(k))
+        .collect();
+    tbody(items).into()
+}
+
+/// Rows keyed by `key(k)` instead of `k` (sparse integers, strings).
+fn rows_by(keys: &[u32], key: impl Fn(u32) -> Key) -> VNode {
+    let items: Vec<El> = keys
+        .iter()
+        .map(|&k| tr((td(k.to_string()), td(span("label")))).key(key(k)))
         .collect();
     tbody(items).into()
 }
@@ -89,6 +99,21 @@ fn benches(c: &mut Criterion) {
         "keyed_1000_remove_one",
         || rows(&base),
         || rows(&removed),
+    );
+    // The same swap with keys that cannot index a table: spread-out integers, strings.
+    let sparse = |k: u32| Key::Int(u64::from(k) * 1_000_003);
+    let string = |k: u32| Key::from(format!("row-{k}"));
+    bench_pair(
+        c,
+        "keyed_1000_swap_two_sparse_keys",
+        || rows_by(&base, sparse),
+        || rows_by(&swapped, sparse),
+    );
+    bench_pair(
+        c,
+        "keyed_1000_swap_two_string_keys",
+        || rows_by(&base, string),
+        || rows_by(&swapped, string),
     );
     bench_pair(
         c,

@@ -1,10 +1,15 @@
 //! Child-list diffing: by position for unkeyed children, by key (prefix/suffix peel, LIS,
 //! simulated positions) for keyed ones. See the invariants in [`crate::vdom::diff`].
 //!
-//! Touches only `vdom` internals.
+//! Touches only `vdom` internals, plus one thread-local pool of scratch buffers for the
+//! keyed middle section (bounded: a few sets, none kept above 65,536 children).
 
-use crate::vdom::diff::{diff_node, dispose, key_index, key_of, take, DiffCx};
-use crate::vdom::lis::lis;
+use std::cell::RefCell;
+use std::mem;
+
+use crate::vdom::diff::{diff_node, diff_text, dispose, key_of, take, DiffCx, Lists};
+use crate::vdom::keymap::KeyIndex;
+use crate::vdom::lis::lis_in;
 use crate::vdom::node::VNode;
 use crate::vdom::patch::PatchSink;
 
@@ -14,46 +19,34 @@ pub(crate) fn is_raw(n: &VNode) -> bool {
     matches!(n, VNode::Raw(_))
 }
 
-#[derive(PartialEq, Eq)]
-enum Keying {
-    Empty,
-    Keyed,
-    Unkeyed,
-    Mixed,
-}
-
-fn keying(list: &[VNode]) -> Keying {
-    let mut keyed = 0usize;
-    for n in list {
-        if key_of(n).is_some() {
-            keyed += 1;
-        }
-    }
-    match keyed {
-        _ if list.is_empty() => Keying::Empty,
-        0 => Keying::Unkeyed,
-        k if k == list.len() => Keying::Keyed,
-        _ => Keying::Mixed,
-    }
-}
-
-/// Diffs the children of element `parent`.
+/// Diffs the children of element `parent`. `lists` is what [`Lists::scan`] found in
+/// `old` and `new`.
 pub(crate) fn diff_children(
     parent: u32,
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
+    lists: Lists,
     cx: &mut DiffCx,
     sink: &mut impl PatchSink,
 ) {
     if old.is_empty() && new.is_empty() {
         return;
     }
-    let (ko, kn) = (keying(old), keying(&new));
-    if ko == Keying::Mixed || kn == Keying::Mixed {
+    let mixed = |keyed: usize, len: usize| keyed != 0 && keyed != len;
+    if mixed(lists.old_keyed, old.len()) || mixed(lists.new_keyed, new.len()) {
         cx.warn("siblings mix keyed and unkeyed children: diffed by position");
     }
-    if ko == Keying::Keyed && kn == Keying::Keyed {
+    let all_keyed = |keyed: usize, len: usize| len != 0 && keyed == len;
+    if all_keyed(lists.old_keyed, old.len()) && all_keyed(lists.new_keyed, new.len()) {
         diff_keyed(parent, old, new, cx, sink);
+    } else if old.len() == new.len() {
+        // The common case: same length, by position, nothing to insert or remove.
+        for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
+            match (o, n) {
+                (VNode::Text(o), VNode::Text(n)) => diff_text(parent, k as u32, o, n, sink),
+                (o, n) => diff_node(parent, k as u32, o, n, cx, sink),
+            }
+        }
     } else {
         let len = old.len();
         unkeyed_range(parent, old, 0, len, new, cx, sink);
@@ -159,16 +152,19 @@ fn diff_keyed(
         return;
     }
     let mut mid: Vec<VNode> = it.collect();
+    let mut sc = Scratch::take();
     // src[j]: old position (relative to s) of new middle item j, or NONE.
-    let mut src = vec![NONE; n];
+    let src = &mut sc.src;
+    src.clear();
+    src.resize(n, NONE);
     let mut survivors = 0usize;
-    let dup = match key_index(&mid) {
+    let dup = match KeyIndex::build(&mid, &mut sc.slots) {
         Err(()) => true,
         Ok(map) => {
             let mut dup = false;
             for r in 0..m {
                 let j = key_of(&old[s + r]).and_then(|k| map.get(k));
-                if let Some(&j) = j {
+                if let Some(j) = j {
                     if src[j as usize] != NONE {
                         dup = true;
                         break;
@@ -181,14 +177,17 @@ fn diff_keyed(
         }
     };
     if dup {
+        sc.give_back();
         cx.warn("duplicate keys among siblings: diffed by position");
         unkeyed_range(parent, old, s, oe, mid, cx, sink);
         return;
     }
     // Removals, right to left, so each index is still the original one.
     if survivors < m {
-        let mut kept = vec![false; m];
-        for &r in &src {
+        let kept = &mut sc.kept;
+        kept.clear();
+        kept.resize(m, false);
+        for &r in src.iter() {
             if r != NONE {
                 kept[r as usize] = true;
             }
@@ -201,23 +200,26 @@ fn diff_keyed(
         }
     }
     // Survivors that stay put: a longest increasing run of old positions in new order.
-    let seq: Vec<u32> = src.iter().copied().filter(|&r| r != NONE).collect();
-    let mut stay = Vec::new();
+    let seq = &mut sc.seq;
+    seq.clear();
+    seq.extend(src.iter().copied().filter(|&r| r != NONE));
+    let stay = &mut sc.stay;
     if seq.windows(2).all(|w| w[0] < w[1]) {
+        stay.clear();
         stay.resize(seq.len(), true);
     } else {
-        lis(&seq, &mut stay);
+        lis_in(seq, stay, &mut sc.tails, &mut sc.prev);
     }
     // Walk the new middle right to left, placing each item before the one after it.
     // `present` counts survivors still at their old place (by old position); `placed`
     // counts items moved or inserted before the stay-put survivor at old position g
     // (g = m: before the suffix). Processing right to left, placements only go to
     // groups >= the current anchor group, so an insertion index is `s + present[..g]`.
-    let mut present = Fenwick::new(m);
-    for &r in &seq {
+    let mut present = Fenwick::new(&mut sc.present, m);
+    for &r in seq.iter() {
         present.add(r as usize, 1);
     }
-    let mut placed = Fenwick::new(m + 1);
+    let mut placed = Fenwick::new(&mut sc.placed, m + 1);
     let mut anchor = m;
     let mut si = seq.len();
     for j in (0..n).rev() {
@@ -231,7 +233,6 @@ fn diff_keyed(
         }
         si -= 1;
         let r = r as usize;
-        let nn = take(&mut mid[j]);
         if stay[si] {
             anchor = r;
         } else {
@@ -241,21 +242,84 @@ fn diff_keyed(
             sink.move_child(parent, from as u32, to as u32);
             placed.add(anchor, 1);
         }
-        let mut on = take(&mut old[s + r]);
-        diff_node(parent, 0, &mut on, nn, cx, sink);
-        mid[j] = on;
+        // Diff in the old slot, then swap the result into the new order: `mid[j]`
+        // holds the consumed new node's leftover `Empty` afterwards.
+        let nn = take(&mut mid[j]);
+        diff_node(parent, 0, &mut old[s + r], nn, cx, sink);
+        mem::swap(&mut mid[j], &mut old[s + r]);
     }
-    old.splice(s..oe, mid);
+    sc.give_back();
+    if n == m {
+        // Same length: swap the new order in wholesale (what is left in `old[s..oe]`,
+        // `Empty`s and removed nodes, is dropped with `mid`).
+        old[s..oe].swap_with_slice(&mut mid);
+    } else {
+        old.splice(s..oe, mid);
+    }
+}
+
+/// The buffers of the keyed middle, kept per thread so that diffs reuse them instead of
+/// allocating (and freeing) a set per keyed list. A nested keyed list (below a row of
+/// the outer one) takes its own set from the pool while the outer one holds its set.
+#[derive(Default)]
+struct Scratch {
+    src: Vec<u32>,
+    kept: Vec<bool>,
+    seq: Vec<u32>,
+    stay: Vec<bool>,
+    tails: Vec<u32>,
+    prev: Vec<u32>,
+    present: Vec<i32>,
+    placed: Vec<i32>,
+    slots: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<Scratch>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Sets kept per thread: one per nesting level of keyed lists being diffed at once.
+const POOL_MAX: usize = 8;
+/// A set sized for more than this many children is freed after use, so that one huge
+/// list does not pin memory for the life of the thread.
+const RETAIN_MAX: usize = 1 << 16;
+
+impl Scratch {
+    fn take() -> Scratch {
+        SCRATCH
+            .try_with(|p| p.borrow_mut().pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    fn give_back(self) {
+        let big = [
+            self.src.capacity(),
+            self.present.capacity(),
+            self.slots.capacity(),
+        ];
+        if big.iter().all(|&c| c <= RETAIN_MAX) {
+            let _ = SCRATCH.try_with(|p| {
+                let mut p = p.borrow_mut();
+                if p.len() < POOL_MAX {
+                    p.push(self);
+                }
+            });
+        }
+    }
 }
 
 /// A Fenwick (binary indexed) tree of counts: O(log n) add and prefix sum.
-struct Fenwick {
-    t: Vec<i32>,
+struct Fenwick<'a> {
+    t: &'a mut Vec<i32>,
 }
 
-impl Fenwick {
-    fn new(n: usize) -> Self {
-        Fenwick { t: vec![0; n + 1] }
+impl<'a> Fenwick<'a> {
+    fn new(t: &'a mut Vec<i32>, n: usize) -> Self {
+        t.clear();
+        t.resize(n + 1, 0);
+        Fenwick { t }
     }
 
     fn add(&mut self, i: usize, d: i32) {

@@ -18,15 +18,19 @@
 //!   emitted in application order, and the keyed algorithm simulates the child list.
 //! - **Keys.** A keyed permutation yields moves only (never remove + insert of one key);
 //!   only children outside a longest increasing subsequence of old positions move.
-//! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing.
+//! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing (it
+//!   frees the consumed new nodes, which is now most of its cost). A keyed middle
+//!   section allocates nothing either once this thread's scratch buffers have grown
+//!   (see `vdom::children`); its key index is a table, a sorted array or a
+//!   SipHash map by the shape of the keys (`vdom::keymap`), which never changes the
+//!   edits, only their cost.
 
-use std::collections::HashMap;
 use std::mem;
 
 use crate::vdom::children::{diff_children, is_raw};
 use crate::vdom::component::DirtyQueue;
 use crate::vdom::hid::HidAlloc;
-use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, VNode};
+use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, Str, VNode};
 use crate::vdom::patch::{PatchSink, PropValue};
 
 /// Per-tree state the diff needs: the hid allocator, the queue dirty components go to,
@@ -145,27 +149,81 @@ pub(crate) fn diff_node(
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
-        (VNode::Element(o), VNode::Element(n)) if o.tag == n.tag && o.key == n.key => {
-            if raw_forces_replace(&o.children, &n.children) {
+        (VNode::Element(o), VNode::Element(n)) if same_str(o.tag, n.tag) && o.key == n.key => {
+            let lists = Lists::scan(&o.children, &n.children);
+            if lists.raw && raw_forces_replace(&o.children, &n.children) {
                 replace(parent, index, old, VNode::Element(n), cx, sink);
             } else {
-                diff_element(o, *n, cx, sink);
+                diff_element(o, n, lists, cx, sink);
             }
         }
-        (VNode::Text(o), VNode::Text(n)) => {
-            if *o != n {
-                sink.set_text(parent, index, &n);
-                *o = n;
-            }
-        }
+        (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, sink),
         (VNode::Component(o), VNode::Component(n)) if o.same_as(&n) => {}
         (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
         (_, new) => replace(parent, index, old, new, cx, sink),
     }
 }
 
+/// Diffs two text nodes; also called from the child loop so that a text child costs no
+/// [`diff_node`] call.
+#[inline(always)]
+pub(crate) fn diff_text(parent: u32, index: u32, o: &mut Str, n: Str, sink: &mut impl PatchSink) {
+    if !same_str(o, &n) {
+        sink.set_text(parent, index, &n);
+        *o = n;
+    }
+}
+
+/// String equality with a pointer shortcut: tags, attribute names and literal texts are
+/// usually the same `&'static str` on both sides.
+#[inline]
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
+}
+
+/// What one pass over an old and a new child list found: whether either holds raw HTML,
+/// and how many children of each side are keyed. Computed once per element pair so
+/// that the raw check and the keyed/unkeyed choice need no further passes.
+#[derive(Clone, Copy)]
+pub(crate) struct Lists {
+    pub(crate) raw: bool,
+    pub(crate) old_keyed: usize,
+    pub(crate) new_keyed: usize,
+}
+
+impl Lists {
+    #[inline]
+    fn scan(old: &[VNode], new: &[VNode]) -> Lists {
+        let (r1, old_keyed) = scan_list(old);
+        let (r2, new_keyed) = scan_list(new);
+        Lists {
+            raw: r1 | r2,
+            old_keyed,
+            new_keyed,
+        }
+    }
+}
+
+#[inline(always)]
+fn scan_list(list: &[VNode]) -> (bool, usize) {
+    let mut raw = false;
+    let mut keyed = 0;
+    for n in list {
+        match n {
+            VNode::Element(e) => keyed += e.key.is_some() as usize,
+            VNode::Component(c) => keyed += c.key().is_some() as usize,
+            VNode::Raw(_) => raw = true,
+            _ => {}
+        }
+    }
+    (raw, keyed)
+}
+
 /// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
-/// component, by position otherwise.
+/// component, by position otherwise. Kept out of line so that the hot path of
+/// [`diff_node`] stays small.
+#[cold]
+#[inline(never)]
 fn replace(
     parent: u32,
     index: u32,
@@ -226,28 +284,76 @@ fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
     })
 }
 
-fn diff_element(o: &mut Element, n: Element, cx: &mut DiffCx, sink: &mut impl PatchSink) {
+// `n` stays boxed so that its fields move straight out of the box, not via a copy of the
+// whole element into the argument.
+#[allow(clippy::boxed_local)]
+#[inline]
+fn diff_element(
+    o: &mut Element,
+    n: Box<Element>,
+    lists: Lists,
+    cx: &mut DiffCx,
+    sink: &mut impl PatchSink,
+) {
     let hid = o.hid;
-    diff_attrs(hid, o.tag, &o.attrs, &n.attrs, sink);
-    o.attrs = n.attrs;
-    if !same_listeners(&o.listeners, &n.listeners) {
-        if n.listeners.is_empty() {
-            sink.remove_attr(hid, "data-on");
-        } else {
-            let mut marker = String::new();
-            crate::render::data_on_value(&n.listeners, &mut marker);
-            sink.set_attr(hid, "data-on", &marker);
+    let Element {
+        attrs,
+        listeners,
+        children,
+        ..
+    } = *n;
+    // Equal lists (the common case) keep the old one: no per-name lookups, no move.
+    if !same_attrs(&o.attrs, &attrs) {
+        diff_attrs(hid, o.tag, &o.attrs, &attrs, sink);
+        o.attrs = attrs;
+    }
+    if o.listeners.is_empty() && listeners.capacity() == 0 {
+        // Nothing to free: skips an out-of-line drop per element.
+        mem::forget(listeners);
+    } else {
+        if !same_listeners(&o.listeners, &listeners) {
+            rebind(hid, &listeners, sink);
+        }
+        // The handlers are new closures even when the events are the same.
+        o.listeners = listeners;
+    }
+    if lists.raw {
+        if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &children[..]) {
+            if a != b {
+                sink.set_inner_html(hid, b.as_str());
+            }
+            o.children = children;
+            return;
         }
     }
-    o.listeners = n.listeners;
-    if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &n.children[..]) {
-        if a != b {
-            sink.set_inner_html(hid, b.as_str());
-        }
-        o.children = n.children;
-        return;
+    diff_children(hid, &mut o.children, children, lists, cx, sink);
+}
+
+/// Patches the `data-on` marker of element `hid` to announce `listeners`.
+#[cold]
+#[inline(never)]
+fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink) {
+    if listeners.is_empty() {
+        sink.remove_attr(hid, "data-on");
+    } else {
+        let mut marker = String::new();
+        crate::render::data_on_value(listeners, &mut marker);
+        sink.set_attr(hid, "data-on", &marker);
     }
-    diff_children(hid, &mut o.children, n.children, cx, sink);
+}
+
+/// Whether two attribute lists are equal entry by entry (then nothing needs patching).
+#[inline]
+fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            same_str(&x.name, &y.name)
+                && match (&x.value, &y.value) {
+                    (AttrValue::Str(p), AttrValue::Str(q)) => same_str(p, q),
+                    (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
+                    _ => false,
+                }
+        })
 }
 
 /// How a form control's attribute maps to a live DOM property.
@@ -287,6 +393,7 @@ fn value_of(v: &AttrValue) -> Option<&str> {
     }
 }
 
+#[inline(never)]
 fn diff_attrs(hid: u32, tag: &str, old: &[Attr], new: &[Attr], sink: &mut impl PatchSink) {
     for (i, a) in new.iter().enumerate() {
         if new[i + 1..].iter().any(|b| b.name == a.name) {
@@ -329,7 +436,7 @@ fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
     a.len() == b.len()
         && a.iter()
             .zip(b)
-            .all(|(x, y)| x.event == y.event && x.modifiers == y.modifiers)
+            .all(|(x, y)| same_str(x.event, y.event) && x.modifiers == y.modifiers)
 }
 
 /// The key of a keyed child (element or component).
@@ -339,18 +446,6 @@ pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
         VNode::Component(c) => c.key(),
         _ => None,
     }
-}
-
-/// Builds `key -> index` for a keyed middle section; `Err` on a duplicate key.
-pub(crate) fn key_index(nodes: &[VNode]) -> Result<HashMap<&Key, u32>, ()> {
-    let mut map = HashMap::with_capacity(nodes.len());
-    for (j, n) in nodes.iter().enumerate() {
-        let k = key_of(n).ok_or(())?;
-        if map.insert(k, j as u32).is_some() {
-            return Err(());
-        }
-    }
-    Ok(map)
 }
 
 pub(crate) fn take(v: &mut VNode) -> VNode {

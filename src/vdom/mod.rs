@@ -15,6 +15,7 @@ pub mod events;
 pub mod helpers;
 pub mod hid;
 pub mod into_node;
+pub(crate) mod keymap;
 pub mod lis;
 #[doc(hidden)]
 pub mod model;
