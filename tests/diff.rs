@@ -19,16 +19,7 @@ fn oracle_random_pairs() {
         .unwrap_or(0u64);
     let cases = if cfg!(debug_assertions) { 2000 } else { 20000 };
     for seed in base..base + cases {
-        let mut g = Gen {
-            rng: fastrand::Rng::with_seed(seed),
-            next_key: 0,
-            tags: TAGS,
-        };
-        let n = g.rng.usize(0..6);
-        let mut spec = root((0..n).map(|_| g.any(1)).collect());
-        if g.rng.bool() {
-            spec = root((0..g.rng.usize(0..10)).map(|_| g.keyed_item(1)).collect());
-        }
+        let (mut g, mut spec) = Gen::start(seed, TAGS);
         let mut cx = DiffCx::new(1);
         let mut tree = mounted(&spec, &mut cx);
         for round in 0..3 {

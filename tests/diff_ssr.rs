@@ -149,16 +149,7 @@ fn canon(nodes: &mut [PNode]) {
 fn oracle_through_ssr_html() {
     let cases = if cfg!(debug_assertions) { 800 } else { 10000 };
     for seed in 0..cases {
-        let mut g = Gen {
-            rng: fastrand::Rng::with_seed(seed),
-            next_key: 0,
-            tags: HTML_TAGS,
-        };
-        let n = g.rng.usize(0..6);
-        let mut spec = root((0..n).map(|_| g.any(1)).collect());
-        if g.rng.bool() {
-            spec = root((0..g.rng.usize(0..10)).map(|_| g.keyed_item(1)).collect());
-        }
+        let (mut g, mut spec) = Gen::start(seed, HTML_TAGS);
         let mut cx = DiffCx::new(1);
         let mut tree = mounted(&spec, &mut cx);
         let mut dom = parse(&vango::render::to_html(&tree));

@@ -95,6 +95,22 @@ pub struct Gen {
 }
 
 impl Gen {
+    /// A generator seeded with `seed` that draws tags from `tags`, and its first random
+    /// tree (half the time a keyed list under the root).
+    pub fn start(seed: u64, tags: &'static [&'static str]) -> (Gen, Spec) {
+        let mut g = Gen {
+            rng: fastrand::Rng::with_seed(seed),
+            next_key: 0,
+            tags,
+        };
+        let n = g.rng.usize(0..6);
+        let mut spec = root((0..n).map(|_| g.any(1)).collect());
+        if g.rng.bool() {
+            spec = root((0..g.rng.usize(0..10)).map(|_| g.keyed_item(1)).collect());
+        }
+        (g, spec)
+    }
+
     pub fn attrs(&mut self) -> Vec<(&'static str, Option<&'static str>)> {
         (0..self.rng.usize(0..4))
             .map(|_| {
