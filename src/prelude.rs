@@ -14,7 +14,9 @@ pub use crate::reactive::{
 pub use crate::server::session::{notify_dirty, reject};
 pub use crate::vdom::attributes::IntoAttrValue;
 pub use crate::vdom::builder::{el, El};
-pub use crate::vdom::component::{component, component_keyed, Render};
+pub use crate::vdom::component::{
+    component, component_keyed, component_live, component_live_keyed, Render,
+};
 pub use crate::vdom::elements::*;
 pub use crate::vdom::event::{mods, Event, EventData};
 pub use crate::vdom::helpers::{

@@ -3,14 +3,16 @@
 //!
 //! Touches `reactive` (owners, observers) and the diff (a component's output is mounted
 //! and diffed like any subtree). Identity of a component is the type of its setup
-//! function (every `fn` item has its own type), its key and its props.
+//! function (every `fn` item has its own type), its key and, for [`component`], its props;
+//! a [`component_live`] keeps its instance when its props change and receives them
+//! through a signal.
 
 use std::any::{Any, TypeId};
 use std::cell::{Cell, Ref, RefCell};
 use std::mem;
 use std::rc::{Rc, Weak};
 
-use crate::reactive::{untrack, Observer, Owner};
+use crate::reactive::{signal, untrack, Observer, Owner, Signal};
 use crate::vdom::diff::{diff, dispose, DiffCx};
 use crate::vdom::hid::normalize_root;
 use crate::vdom::node::{Key, VNode};
@@ -82,6 +84,66 @@ where
     }))
 }
 
+/// A component whose props may change without a remount (LiveView's `update/2`, React's
+/// re-render with new props): `setup` runs once per mount and receives the props as a
+/// [`Signal`]. When the parent re-renders it at the same place (same setup function and
+/// key) with props that differ, the instance and all state its setup created are kept,
+/// the signal is set to the new props, and the component re-renders only if its render
+/// read the props. Equal props change nothing.
+///
+/// Use [`component`] instead when a change of props should start over (its setup runs
+/// again with the new props).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::vdom::model::CountSink;
+/// use vango::vdom::tree::Tree;
+///
+/// fn row(label: Signal<String>) -> impl Render {
+///     let open = signal(false); // survives label changes
+///     move || li(format!("{} {}", label.get(), if open.get() { "▾" } else { "▸" }))
+/// }
+/// let label = signal(String::from("a"));
+/// let mut tree = Tree::mount(move || move || ul(component_live(row, label.get())));
+/// label.set("b".into());
+/// tree.rerender(&mut CountSink::default());
+/// let html = vango::render::to_html(tree.root());
+/// assert!(html.contains(">b ▸</li>"), "{html}");
+/// ```
+pub fn component_live<P, R, F>(setup: F, props: P) -> VNode
+where
+    F: Fn(Signal<P>) -> R + Copy + 'static,
+    P: PartialEq + 'static,
+    R: Render,
+{
+    live_node(None, setup, props)
+}
+
+/// [`component_live`] with a key, for keyed lists of components.
+pub fn component_live_keyed<P, R, F>(key: impl Into<Key>, setup: F, props: P) -> VNode
+where
+    F: Fn(Signal<P>) -> R + Copy + 'static,
+    P: PartialEq + 'static,
+    R: Render,
+{
+    live_node(Some(key.into()), setup, props)
+}
+
+fn live_node<P, R, F>(key: Option<Key>, setup: F, props: P) -> VNode
+where
+    F: Fn(Signal<P>) -> R + Copy + 'static,
+    P: PartialEq + 'static,
+    R: Render,
+{
+    VNode::Component(Box::new(ComponentNode {
+        type_id: TypeId::of::<F>(),
+        key,
+        state: State::Pending(Box::new(PendingLive { setup, props })),
+    }))
+}
+
 /// A component in a tree: not yet mounted (setup pending) or mounted (instance alive).
 pub struct ComponentNode {
     type_id: TypeId,
@@ -96,7 +158,10 @@ enum State {
 }
 
 trait Pending {
-    fn props_eq(&self, other: &dyn Any) -> bool;
+    /// Whether a mounted instance whose props are `mounted` may be kept for this node.
+    fn keeps(&self, mounted: &dyn Any) -> bool;
+    /// Hands these props to the kept instance (live components only).
+    fn update(self: Box<Self>, _mounted: &dyn Any) {}
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>);
 }
 
@@ -111,12 +176,45 @@ where
     P: Clone + PartialEq + 'static,
     R: Render,
 {
-    fn props_eq(&self, other: &dyn Any) -> bool {
-        other.downcast_ref::<P>().is_some_and(|p| *p == self.props)
+    fn keeps(&self, mounted: &dyn Any) -> bool {
+        mounted
+            .downcast_ref::<P>()
+            .is_some_and(|p| *p == self.props)
     }
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>) {
         let r = (self.setup)(self.props.clone());
         (Box::new(r), Box::new(self.props))
+    }
+}
+
+/// A live component's pending node; a mounted one keeps its props in a `Signal<P>`.
+struct PendingLive<P, F> {
+    setup: F,
+    props: P,
+}
+
+impl<P, R, F> Pending for PendingLive<P, F>
+where
+    F: Fn(Signal<P>) -> R + 'static,
+    P: PartialEq + 'static,
+    R: Render,
+{
+    fn keeps(&self, mounted: &dyn Any) -> bool {
+        mounted.is::<Signal<P>>()
+    }
+    fn update(self: Box<Self>, mounted: &dyn Any) {
+        if let Some(props) = mounted.downcast_ref::<Signal<P>>() {
+            // Equal props: no write, so nothing that read them re-runs.
+            if untrack(|| props.try_with(|p| *p != self.props)) == Ok(true) {
+                let _ = props.try_set(self.props);
+            }
+        }
+    }
+    fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>) {
+        // Runs under the instance's owner: the signal is disposed with the instance.
+        let props = signal(self.props);
+        let r = (self.setup)(props);
+        (Box::new(r), Box::new(props))
     }
 }
 
@@ -151,9 +249,17 @@ impl ComponentNode {
         self.type_id == new.type_id
             && self.key == new.key
             && match (&self.state, &new.state) {
-                (State::Mounted(i), State::Pending(p)) => p.props_eq(&*i.props),
+                (State::Mounted(i), State::Pending(p)) => p.keeps(&*i.props),
                 _ => false,
             }
+    }
+
+    /// Keeps this instance for `new` (which [`same_as`](Self::same_as) accepted): a live
+    /// component gets `new`'s props, and re-renders later if its render read them.
+    pub(crate) fn keep_for(&self, new: ComponentNode) {
+        if let (State::Mounted(i), State::Pending(p)) = (&self.state, new.state) {
+            p.update(&*i.props);
+        }
     }
 
     /// The hid of the root element of the output (0 when not mounted).

@@ -158,7 +158,7 @@ pub(crate) fn diff_node(
             }
         }
         (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, sink),
-        (VNode::Component(o), VNode::Component(n)) if o.same_as(&n) => {}
+        (VNode::Component(o), VNode::Component(n)) if o.same_as(&n) => o.keep_for(*n),
         (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
         (_, new) => replace(parent, index, old, new, cx, sink),
     }

@@ -169,3 +169,58 @@ impl PatchSink for Vec<Patch> {
         });
     }
 }
+
+/// Both sinks get every edit, in order: e.g. the wire encoder and a recorder, or a model
+/// DOM and a list of [`Patch`]es in tests.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{model::CountSink, Patch, PatchSink};
+/// let mut both = (Vec::<Patch>::new(), CountSink::default());
+/// both.set_text(1, 0, "hi");
+/// assert_eq!(both.0.len(), 1);
+/// assert_eq!(both.1 .0.set_text, 1);
+/// ```
+impl<A: PatchSink, B: PatchSink> PatchSink for (A, B) {
+    fn set_text(&mut self, parent: u32, index: u32, text: &str) {
+        self.0.set_text(parent, index, text);
+        self.1.set_text(parent, index, text);
+    }
+    fn set_attr(&mut self, hid: u32, name: &str, value: &str) {
+        self.0.set_attr(hid, name, value);
+        self.1.set_attr(hid, name, value);
+    }
+    fn remove_attr(&mut self, hid: u32, name: &str) {
+        self.0.remove_attr(hid, name);
+        self.1.remove_attr(hid, name);
+    }
+    fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>) {
+        self.0.set_prop(hid, name, value);
+        self.1.set_prop(hid, name, value);
+    }
+    fn insert_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        self.0.insert_child(parent, index, node);
+        self.1.insert_child(parent, index, node);
+    }
+    fn remove_child(&mut self, parent: u32, index: u32) {
+        self.0.remove_child(parent, index);
+        self.1.remove_child(parent, index);
+    }
+    fn move_child(&mut self, parent: u32, from: u32, to: u32) {
+        self.0.move_child(parent, from, to);
+        self.1.move_child(parent, from, to);
+    }
+    fn replace_child(&mut self, parent: u32, index: u32, node: &VNode) {
+        self.0.replace_child(parent, index, node);
+        self.1.replace_child(parent, index, node);
+    }
+    fn replace_node(&mut self, hid: u32, node: &VNode) {
+        self.0.replace_node(hid, node);
+        self.1.replace_node(hid, node);
+    }
+    fn set_inner_html(&mut self, hid: u32, html: &str) {
+        self.0.set_inner_html(hid, html);
+        self.1.set_inner_html(hid, html);
+    }
+}
