@@ -182,4 +182,21 @@ fn leading_newline_survives() {
         );
         assert_eq!(to_html(&nested), format!("<{tag}>\n\ny</{tag}>"));
     }
+    // Empty raw HTML writes nothing, so the text after it comes first (found by the random
+    // property test, seed 16180538935419774707); raw HTML that starts with LF needs the
+    // extra LF too.
+    let raw = |h: &'static str| VNode::Raw(vango::vdom::RawHtml::trusted(h));
+    for children in [vec![raw(""), text("\n\u{7}\n")], vec![raw("\n\u{7}\n")]] {
+        let e = elem("pre", vec![], children);
+        let got = parse_body_fragment(&to_html(&e));
+        let PNode::Element { children, .. } = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            children,
+            &[PNode::Text("\n\u{7}\n".into())],
+            "{}",
+            to_html(&e)
+        );
+    }
 }

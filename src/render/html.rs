@@ -243,7 +243,10 @@ fn first_text_starts_with_lf(children: &[VNode]) -> Option<bool> {
                     }
                 }
             }
-            VNode::Element(_) | VNode::Raw(_) => return Some(false),
+            // Empty raw HTML writes nothing: what follows it comes first.
+            VNode::Raw(r) if r.as_str().is_empty() => {}
+            VNode::Raw(r) => return Some(r.as_str().starts_with('\n')),
+            VNode::Element(_) => return Some(false),
         }
     }
     None
