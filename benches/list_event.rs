@@ -1,6 +1,6 @@
 //! One list-workload event on the server, in one thread: dispatch a click on a row's
 //! button, re-render the 50-row list, diff it, count the edits (no socket, no encoding).
-//! The same component as `examples/list.rs`.
+//! The component is `examples/list.rs` itself.
 //!
 //! Run: `cargo bench --bench list_event -- --warm-up-time 1 --measurement-time 3`.
 
@@ -9,38 +9,12 @@ use vango::prelude::*;
 use vango::vdom::model::CountSink;
 use vango::vdom::tree::Tree;
 
-#[derive(Clone, PartialEq)]
-struct Row {
-    id: u32,
-    label: String,
-    clicks: u32,
-}
+// The example itself, so the bench measures exactly the component the load runs use.
+#[path = "../examples/list.rs"]
+#[allow(dead_code)]
+mod example;
 
-fn list() -> impl Render {
-    let rows = signal(
-        (0..50)
-            .map(|id| Row {
-                id,
-                label: format!("Row {id}"),
-                clicks: 0,
-            })
-            .collect::<Vec<_>>(),
-    );
-    move || {
-        ul(keyed(
-            rows.get(),
-            |r| r.id,
-            move |r| {
-                let id = r.id as usize;
-                li((
-                    span(r.label),
-                    span(format!(" clicked {} times ", r.clicks)),
-                    button("+1").on_click(move |_| rows.update(|v| v[id].clicks += 1)),
-                ))
-            },
-        ))
-    }
-}
+use example::list;
 
 /// The hids of the row buttons, in order.
 fn buttons(n: &VNode, out: &mut Vec<u32>) {

@@ -12,7 +12,8 @@ struct Row {
     clicks: u32,
 }
 
-fn list() -> impl Render {
+/// The list page (public so `benches/list_event.rs` measures this very component).
+pub fn list() -> impl Render {
     let rows = signal(
         (0..50)
             .map(|id| Row {

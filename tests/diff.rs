@@ -23,12 +23,7 @@ fn oracle_random_pairs() {
         let mut cx = DiffCx::new(1);
         let mut tree = mounted(&spec, &mut cx);
         for round in 0..3 {
-            let next = g.mutate(&spec, 0);
-            let next = if matches!(next, Spec::El(_)) {
-                next
-            } else {
-                root(vec![next])
-            };
+            let next = g.next_tree(&spec);
             step(
                 &mut tree,
                 &next,

@@ -154,12 +154,7 @@ fn oracle_through_ssr_html() {
         let mut tree = mounted(&spec, &mut cx);
         let mut dom = parse(&vango::render::to_html(&tree));
         for round in 0..3 {
-            let next = g.mutate(&spec, 0);
-            let next = if matches!(next, Spec::El(_)) {
-                next
-            } else {
-                root(vec![next])
-            };
+            let next = g.next_tree(&spec);
             let mut patches: Vec<Patch> = Vec::new();
             diff(&mut tree, fresh(&next), &mut cx, &mut patches);
             for p in &patches {

@@ -97,6 +97,15 @@ pub struct Gen {
 impl Gen {
     /// A generator seeded with `seed` that draws tags from `tags`, and its first random
     /// tree (half the time a keyed list under the root).
+    /// A random edit of the tree `spec`, rooted in an element (a mutation that yields a
+    /// text or component root is wrapped in `root`).
+    pub fn next_tree(&mut self, spec: &Spec) -> Spec {
+        match self.mutate(spec, 0) {
+            next @ Spec::El(_) => next,
+            other => root(vec![other]),
+        }
+    }
+
     pub fn start(seed: u64, tags: &'static [&'static str]) -> (Gen, Spec) {
         let mut g = Gen {
             rng: fastrand::Rng::with_seed(seed),
