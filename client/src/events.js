@@ -1,8 +1,8 @@
 // Event delegation: one capture listener on document per event name that some data-on
 // uses; reads flags (p s c dN tN), builds the payload of the event's class and hands it to
-// the socket. Touches document listeners and the handling elements' timer slots.
+// send (sender.js). Touches document listeners and the handling elements' timer slots.
 import * as C from './constants.js';
-import { send } from './socket.js';
+import { send } from './sender.js';
 
 const seen = {};
 const num = (x) => Math.abs(Math.round(x)) || 0;

@@ -2,7 +2,7 @@
 // updated / destroyed(el, ctx); ctx.push(name, payload) sends a hook event, ctx.on(name, fn)
 // receives HookEvent ops. Touches only hook objects and the el.$h slot.
 import { HOOK } from './constants.js';
-import { send } from './socket.js';
+import { send } from './sender.js';
 
 const call = (el, m) => {
   const c = el.$h;

@@ -5,6 +5,7 @@ import * as C from './constants.js';
 import { encode, decode } from './codec.js';
 import { apply } from './dom.js';
 import { optimistic } from './optimistic.js';
+import { setSend } from './sender.js';
 
 // The session id lives only as long as this page: a reload mounts a fresh session.
 let sid = '';
@@ -49,6 +50,7 @@ export function send(el, code, sig, vals) {
   pending.push({ s: ++eseq, b, u: optimistic(el) });
   if (ready) ws.send(b);
 }
+setSend(send);
 
 // Handles one server frame.
 export function recv(bytes) {
