@@ -3,8 +3,9 @@
 //! keys), into a counting no-op sink.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use vango::component::TreeCx;
 use vango::prelude::*;
-use vango::vdom::diff::{diff, DiffCx};
+use vango::vdom::diff::{diff, mount};
 use vango::vdom::model::CountSink;
 
 /// 1,000 nodes: 250 × (li, text, span, text).
@@ -39,15 +40,15 @@ fn rows_by(keys: &[u32], key: impl Fn(u32) -> Key) -> VNode {
     tbody(items).into()
 }
 
-fn mounted(n: VNode, cx: &mut DiffCx) -> VNode {
+fn mounted(n: VNode, cx: &mut TreeCx) -> VNode {
     let mut n = n;
-    cx.mount(&mut n);
+    mount(&mut n, cx);
     n
 }
 
 fn bench_pair(c: &mut Criterion, name: &str, old: impl Fn() -> VNode, new: impl Fn() -> VNode) {
     // One run outside the timing to report the edit counts.
-    let mut cx = DiffCx::new(1);
+    let mut cx = TreeCx::new(1);
     let mut tree = mounted(old(), &mut cx);
     let mut sink = CountSink::default();
     diff(&mut tree, new(), &mut cx, &mut sink);
@@ -55,7 +56,7 @@ fn bench_pair(c: &mut Criterion, name: &str, old: impl Fn() -> VNode, new: impl 
     c.bench_function(name, |b| {
         b.iter_batched(
             || {
-                let mut cx = DiffCx::new(1);
+                let mut cx = TreeCx::new(1);
                 let tree = mounted(old(), &mut cx);
                 (cx, tree, new())
             },

@@ -5,9 +5,9 @@
 //! Run: `cargo bench --bench list_event -- --warm-up-time 1 --measurement-time 3`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use vango::component::tree::Tree;
 use vango::prelude::*;
 use vango::vdom::model::CountSink;
-use vango::vdom::tree::Tree;
 
 // The example itself, so the bench measures exactly the component the load runs use.
 #[path = "../examples/list.rs"]
@@ -42,7 +42,7 @@ fn benches(c: &mut Criterion) {
                 data: EventData::None,
             };
             i += 1;
-            tree.dispatch(&ev).expect("a row button");
+            tree.dispatch(&ev).expect("a row button").expect("accepted");
             let mut sink = CountSink::default();
             tree.rerender(&mut sink);
             assert_eq!(sink.0.set_text, 1, "one row's text changes");

@@ -62,7 +62,7 @@ fn page_tree() -> (VNode, usize) {
                 prevent_default: true,
                 ..Default::default()
             },
-            handler: Rc::new(|_: &_| {}),
+            handler: Rc::new(|_: &_| Ok(())),
         });
         button.children.push(VNode::Text(Cow::Borrowed("×")));
         li.children.push(VNode::Element(Box::new(span)));

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use vango::live::SessionConfig;
 use vango::prelude::*;
-use vango::server::session::SessionConfig;
 
 const SIDE: usize = 4;
 
@@ -60,7 +60,7 @@ fn presence(_: ()) -> impl Render {
 }
 
 /// Claims cell `i` for `me`, frees it if it is `me`'s; refuses someone else's cell.
-fn toggle(board: GlobalSignal<Vec<String>>, i: usize) {
+fn toggle(board: GlobalSignal<Vec<String>>, i: usize) -> Handled {
     let me = ME.get_untracked();
     let mut ok = false;
     board.update(|b| {
@@ -74,8 +74,10 @@ fn toggle(board: GlobalSignal<Vec<String>>, i: usize) {
             };
         }
     });
-    if !ok {
-        reject();
+    if ok {
+        Ok(())
+    } else {
+        reject()
     }
 }
 

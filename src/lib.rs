@@ -6,21 +6,32 @@
 //!
 //! # Layout
 //!
+//! One folder is one layer; a layer imports only from layers listed before it (see
+//! `ARCHITECTURE.md`, and `tests/layers.rs`, which checks it):
+//!
 //! - [`reactive`]: signals, memos, effects, owners: one graph per thread, `Rc`-based.
-//! - [`vdom`]: nodes, element/attribute/event builders, components, keyed diff, patches.
-//! - [`render`]: server-side rendering to HTML, escaping, the page shell.
-//! - [`protocol`]: the binary wire format (see `PROTOCOL.md`).
-//! - [`server`]: thread-per-core runtime, HTTP/1.1, WebSocket, sessions.
+//! - [`vdom`]: the engine: nodes, events, hids, the keyed diff, the patch sink.
+//! - [`render`]: server-side rendering of nodes to HTML, escaping, the page shell.
+//! - [`protocol`]: the binary wire format (see `PROTOCOL.md`) and the patch encoder.
+//! - [`component`]: the component runtime: setup once, render on dirty, the session's tree.
+//! - [`view`]: the DSL users write: element functions, attributes, listeners, helpers.
 //! - [`features`]: cross-core global signals (the bus), persistence.
+//! - [`server`]: the transport: thread-per-core runtime, HTTP/1.1, WebSocket, metrics.
+//! - [`live`]: sessions: the connection loop, steps, resume ring, registry, scope.
+//! - [`app`]: the application: pages, first paint, the glue that starts it all.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
+pub mod app;
+pub mod component;
 pub mod features;
+pub mod live;
 pub mod prelude;
 pub mod protocol;
 pub mod reactive;
 pub mod render;
 pub mod server;
 pub mod vdom;
+pub mod view;
 
-pub use server::App;
+pub use app::App;

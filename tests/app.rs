@@ -7,8 +7,8 @@ use std::io::Write;
 use support::*;
 use vango::prelude::*;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
-use vango::server::App;
 use vango::vdom::Patch;
+use vango::App;
 
 fn counter(initial: i32) -> impl FnMut() -> VNode {
     let count = signal(initial);

@@ -254,12 +254,12 @@ fn void_elements_have_no_children() {
         assert_eq!(e.tag, tag);
         assert!(e.children.is_empty());
         assert_eq!(
-            vango::vdom::elements::is_void(tag),
-            vango::vdom::elements::VOID_TAGS.contains(&tag)
+            vango::view::elements::is_void(tag),
+            vango::view::elements::VOID_TAGS.contains(&tag)
         );
     }
-    assert!(vango::vdom::elements::is_void("br"));
-    assert!(!vango::vdom::elements::is_void("div"));
+    assert!(vango::view::elements::is_void("br"));
+    assert!(!vango::view::elements::is_void("div"));
 }
 
 #[test]
@@ -272,7 +272,7 @@ fn there_is_a_function_for_every_html_element() {
     tags.dedup();
     assert_eq!(tags.len(), n, "two functions build the same tag");
     let declared =
-        vango::vdom::elements::CONTAINER_TAGS.len() + vango::vdom::elements::VOID_TAGS.len();
+        vango::view::elements::CONTAINER_TAGS.len() + vango::view::elements::VOID_TAGS.len();
     assert_eq!(declared, n);
     assert_eq!(main_(()).tag, "main");
     assert_eq!(el("x-foo", "t").tag, "x-foo");
@@ -365,7 +365,7 @@ fn a_later_listener_for_the_same_event_replaces_the_earlier() {
     let hits = Rc::new(Cell::new(0));
     let h = hits.clone();
     let e = button(())
-        .on_click(|_| panic!("replaced handler ran"))
+        .on_click(|_| -> () { panic!("replaced handler ran") })
         .prevent_default()
         .on_focus(|_| {})
         .on_click(move |_| h.set(h.get() + 10));
@@ -377,7 +377,7 @@ fn a_later_listener_for_the_same_event_replaces_the_earlier() {
         name: "click",
         data: EventData::None,
     };
-    (e.listeners[1].handler)(&ev);
+    assert_eq!((e.listeners[1].handler)(&ev), Ok(()));
     assert_eq!(hits.get(), 10);
     let e = e.off("click");
     assert_eq!(e.listeners.len(), 1);
@@ -396,7 +396,7 @@ fn handlers_see_the_event() {
             checked: false,
         },
     };
-    (e.listeners[0].handler)(&ev);
+    assert_eq!((e.listeners[0].handler)(&ev), Ok(()));
     assert!(seen.get());
 }
 

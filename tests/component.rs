@@ -3,11 +3,11 @@
 
 use std::cell::Cell;
 
+use vango::component::tree::Tree;
+use vango::component::{component, component_keyed};
 use vango::prelude::*;
 use vango::reactive::{live_nodes, on_cleanup, signal, Signal};
-use vango::vdom::component::{component, component_keyed};
 use vango::vdom::model::{Model, ModelSink, OpCounts};
-use vango::vdom::tree::Tree;
 
 thread_local! {
     static SETUPS: Cell<u32> = const { Cell::new(0) };

@@ -4,10 +4,10 @@
 
 use std::cell::{Cell, RefCell};
 
+use vango::component::tree::Tree;
 use vango::prelude::*;
 use vango::reactive::live_nodes;
 use vango::vdom::model::{Model, ModelSink};
-use vango::vdom::tree::Tree;
 use vango::vdom::Patch;
 
 thread_local! {

@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 use std::process::{Command, Output};
 
 use vango::prelude::*;
-use vango::server::{assets, App, RunningServer};
+use vango::server::{assets, RunningServer};
+use vango::App;
 
 fn counter() -> impl FnMut() -> VNode {
     let count = signal(0);

@@ -1,7 +1,8 @@
 //! The keyed diff against a model DOM: random (old, new) pairs (the oracle), keyed
 //! permutations yield moves only, raw HTML, form properties, listeners.
 
-use vango::vdom::diff::{diff, DiffCx};
+use vango::component::TreeCx;
+use vango::vdom::diff::diff;
 use vango::vdom::model::{CountSink, OpCounts};
 use vango::vdom::Patch;
 
@@ -20,7 +21,7 @@ fn oracle_random_pairs() {
     let cases = if cfg!(debug_assertions) { 2000 } else { 20000 };
     for seed in base..base + cases {
         let (mut g, mut spec) = Gen::start(seed, TAGS);
-        let mut cx = DiffCx::new(1);
+        let mut cx = TreeCx::new(1);
         let mut tree = mounted(&spec, &mut cx);
         for round in 0..3 {
             let next = g.next_tree(&spec);
@@ -60,7 +61,7 @@ fn rows(keys: &[u64]) -> Spec {
 }
 
 fn keyed_counts(old: &[u64], new: &[u64]) -> OpCounts {
-    let mut cx = DiffCx::new(1);
+    let mut cx = TreeCx::new(1);
     let mut tree = mounted(&rows(old), &mut cx);
     step(
         &mut tree,
@@ -122,7 +123,7 @@ fn keyed_insert_remove_counts() {
 #[test]
 fn unchanged_tree_emits_nothing() {
     let spec = rows(&(0..50).collect::<Vec<_>>());
-    let mut cx = DiffCx::new(1);
+    let mut cx = TreeCx::new(1);
     let mut tree = mounted(&spec, &mut cx);
     let mut sink = CountSink::default();
     diff(&mut tree, fresh(&spec), &mut cx, &mut sink);
@@ -144,12 +145,12 @@ fn el(
 }
 
 fn patches(old: &Spec, new: &Spec) -> Vec<Patch> {
-    let mut cx = DiffCx::new(1);
+    let mut cx = TreeCx::new(1);
     let mut tree = mounted(old, &mut cx);
     step(
-        &mut mounted(old, &mut DiffCx::new(1)),
+        &mut mounted(old, &mut TreeCx::new(1)),
         new,
-        &mut DiffCx::new(100),
+        &mut TreeCx::new(100),
         "patches",
     );
     let mut sink: Vec<Patch> = Vec::new();
@@ -310,7 +311,7 @@ fn text_and_element_swaps_replace() {
 
 #[test]
 fn duplicate_keys_are_reported_and_survived() {
-    let mut cx = DiffCx::new(1);
+    let mut cx = TreeCx::new(1);
     let mut tree = mounted(&rows(&[1, 2, 3, 4]), &mut cx);
     step(&mut tree, &rows(&[4, 2, 2, 1]), &mut cx, "dups");
     assert!(cx.warnings() >= 1);

@@ -4,7 +4,8 @@
 
 use std::borrow::Cow;
 
-use vango::vdom::diff::{diff, DiffCx};
+use vango::component::TreeCx;
+use vango::vdom::diff::{diff, mount};
 use vango::vdom::hid::normalize;
 use vango::vdom::model::{build, Model, ModelSink, OpCounts};
 use vango::vdom::{Attr, AttrValue, Element, Key, VNode};
@@ -44,7 +45,7 @@ fn list(rows: &[(Key, u8)]) -> VNode {
 
 /// Diffs `tree` to `next` through a model sink and checks the model, the result and the
 /// hids; returns the edit counts.
-fn step(tree: &mut VNode, next: &[(Key, u8)], cx: &mut DiffCx, ctx: &str) -> OpCounts {
+fn step(tree: &mut VNode, next: &[(Key, u8)], cx: &mut TreeCx, ctx: &str) -> OpCounts {
     let mut sink = ModelSink::new(tree);
     diff(tree, list(next), cx, &mut sink);
     assert_eq!(sink.error, None, "{ctx}: bad edit");
@@ -106,9 +107,9 @@ fn key_shapes_match_the_model() {
             .into_iter()
             .map(|k| (k, 0))
             .collect();
-        let mut cx = DiffCx::new(1);
+        let mut cx = TreeCx::new(1);
         let mut tree = list(&cur);
-        cx.mount(&mut tree);
+        mount(&mut tree, &mut cx);
         for round in 0..3 {
             let ctx = format!("seed {seed} round {round} shape {shape} (VANGO_SEED={seed})");
             let mut next = cur.clone();
@@ -186,9 +187,9 @@ fn permutation_moves_do_not_depend_on_key_shape() {
             }
             let old: Vec<(Key, u8)> = keys.iter().map(|k| (k.clone(), 0)).collect();
             let new: Vec<(Key, u8)> = perm.iter().map(|&i| old[i].clone()).collect();
-            let mut cx = DiffCx::new(1);
+            let mut cx = TreeCx::new(1);
             let mut tree = list(&old);
-            cx.mount(&mut tree);
+            mount(&mut tree, &mut cx);
             let c = step(
                 &mut tree,
                 &new,

@@ -2,7 +2,8 @@
 //! html5ever, the diff's patches are applied to that parsed DOM, and the result must equal
 //! the parse of the new tree's SSR output.
 
-use vango::vdom::diff::{diff, DiffCx};
+use vango::component::TreeCx;
+use vango::vdom::diff::diff;
 use vango::vdom::Patch;
 
 #[path = "support/diff_spec.rs"]
@@ -150,7 +151,7 @@ fn oracle_through_ssr_html() {
     let cases = if cfg!(debug_assertions) { 800 } else { 10000 };
     for seed in 0..cases {
         let (mut g, mut spec) = Gen::start(seed, HTML_TAGS);
-        let mut cx = DiffCx::new(1);
+        let mut cx = TreeCx::new(1);
         let mut tree = mounted(&spec, &mut cx);
         let mut dom = parse(&vango::render::to_html(&tree));
         for round in 0..3 {

@@ -120,7 +120,7 @@ fn global_of_another_bus_reads_through() {
 mod support;
 
 /// A page showing one global and a button that increments it.
-fn global_page(clicks: GlobalSignal<u64>) -> impl vango::vdom::component::Render {
+fn global_page(clicks: GlobalSignal<u64>) -> impl vango::component::Render {
     use vango::prelude::*;
     move || {
         div((

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use vango::prelude::*;
-use vango::vdom::{check_keys, find_duplicate_key};
+use vango::view::{check_keys, find_duplicate_key};
 
 fn texts(n: &VNode) -> Vec<String> {
     match n {

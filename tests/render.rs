@@ -40,7 +40,7 @@ fn listener(event: &'static str, modifiers: Modifiers) -> Listener {
     Listener {
         event,
         modifiers,
-        handler: Rc::new(|_: &_| {}),
+        handler: Rc::new(|_: &_| Ok(())),
     }
 }
 

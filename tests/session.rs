@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use support::session_counter::*;
 use support::*;
+use vango::live::SessionConfig;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
-use vango::server::session::SessionConfig;
 use vango::vdom::Patch;
 
 #[test]

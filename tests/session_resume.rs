@@ -5,8 +5,8 @@ mod support;
 
 use support::session_counter::*;
 use support::*;
+use vango::live::SessionConfig;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
-use vango::server::session::SessionConfig;
 use vango::vdom::Patch;
 #[test]
 fn resume_resends_missed_frames_from_the_ring() {

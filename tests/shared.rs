@@ -6,8 +6,8 @@ mod support;
 use support::live::{page, Live};
 use vango::prelude::*;
 use vango::protocol::{close, Op, ServerFrame};
-use vango::server::App;
 use vango::vdom::Patch;
+use vango::App;
 
 static COUNT: SharedSignal<u32> = SharedSignal::new(|| 0);
 static DOUBLE: SharedMemo<u32> = SharedMemo::new(|| COUNT.get() * 2);
@@ -88,7 +88,7 @@ fn refusing_page() -> impl Render {
                 .on_click(move |_| reject()),
             button("half").id("half").on_click(move |_| {
                 n.update(|v| *v += 1);
-                reject();
+                reject()
             }),
             button("ok")
                 .id("ok")

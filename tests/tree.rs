@@ -4,11 +4,11 @@
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use vango::component::component;
+use vango::component::tree::{DispatchError, Tree};
 use vango::prelude::*;
 use vango::reactive::{live_nodes, signal, Signal};
-use vango::vdom::component::component;
 use vango::vdom::model::{Model, ModelSink};
-use vango::vdom::tree::{DispatchError, Tree};
 use vango::vdom::{Element, Patch};
 
 thread_local! {
@@ -67,7 +67,7 @@ fn counter_click_is_one_set_text() {
     assert_eq!(tree.root_hid(), 1);
     let inc = by_id(&tree, "inc");
     assert!(!tree.is_dirty());
-    tree.dispatch(&click(inc)).unwrap();
+    tree.dispatch(&click(inc)).unwrap().unwrap();
     assert!(tree.is_dirty());
     let mut patches: Vec<Patch> = Vec::new();
     tree.rerender(&mut patches);
@@ -81,7 +81,7 @@ fn counter_click_is_one_set_text() {
     );
     assert!(!tree.is_dirty());
     for _ in 0..3 {
-        tree.dispatch(&click(inc)).unwrap();
+        tree.dispatch(&click(inc)).unwrap().unwrap();
     }
     let sink = rerender_checked(&mut tree);
     assert_eq!((sink.counts.set_text, sink.counts.total()), (1, 1));
@@ -140,7 +140,7 @@ fn only_dirty_components_rerender_and_equal_props_keep_the_instance() {
     // A child's own state: only that child renders.
     RENDERS.with(|r| r.set(0));
     let a = by_id(&tree, "a");
-    tree.dispatch(&click(a)).unwrap();
+    tree.dispatch(&click(a)).unwrap().unwrap();
     let sink = rerender_checked(&mut tree);
     assert_eq!(RENDERS.with(Cell::get), 1);
     assert_eq!(sink.counts.total(), 1);
@@ -160,7 +160,7 @@ fn only_dirty_components_rerender_and_equal_props_keep_the_instance() {
         .as_element()
         .is_none());
     // `a` kept its state: clicking again shows 2.
-    tree.dispatch(&click(a)).unwrap();
+    tree.dispatch(&click(a)).unwrap().unwrap();
     let mut patches: Vec<Patch> = Vec::new();
     tree.rerender(&mut patches);
     assert_eq!(
@@ -189,7 +189,7 @@ fn ten_thousand_components_are_disposed() {
             move || {
                 let items: Vec<VNode> = if on.get() {
                     (0..10_000u32)
-                        .map(|i| vango::vdom::component::component_keyed(i, row, i))
+                        .map(|i| vango::component::component_keyed(i, row, i))
                         .collect()
                 } else {
                     Vec::new()
@@ -235,11 +235,11 @@ fn controlled_input_compares_with_what_the_user_typed() {
             checked: false,
         },
     };
-    tree.dispatch(&typed("abc")).unwrap();
+    tree.dispatch(&typed("abc")).unwrap().unwrap();
     let mut patches: Vec<Patch> = Vec::new();
     tree.rerender(&mut patches);
     assert_eq!(patches, [], "accepted value: nothing to patch");
-    tree.dispatch(&typed("abcd")).unwrap();
+    tree.dispatch(&typed("abcd")).unwrap().unwrap();
     tree.rerender(&mut patches);
     assert_eq!(
         patches,
@@ -284,7 +284,7 @@ fn panics_in_handler_or_render_leave_a_droppable_tree() {
         assert!(r.is_err());
         let mut sink: Vec<Patch> = Vec::new();
         tree.rerender(&mut sink);
-        tree.dispatch(&click(1)).unwrap();
+        tree.dispatch(&click(1)).unwrap().unwrap();
         let r = catch_unwind(AssertUnwindSafe(|| tree.rerender(&mut sink)));
         assert!(r.is_err());
         let _ = tree.is_dirty();
@@ -351,7 +351,7 @@ fn random_clicks_on_a_keyed_list_match_the_model() {
                 }
             };
             let hid = by_id(&tree, &target);
-            tree.dispatch(&click(hid)).unwrap();
+            tree.dispatch(&click(hid)).unwrap().unwrap();
             let mut sink = ModelSink::new(tree.root());
             tree.rerender(&mut sink);
             assert_eq!(sink.error, None, "seed {seed} step {step}");

@@ -152,7 +152,7 @@ fn main() {
             sessions: if args.sessions_given { max } else { 1000 },
             concurrency: args.concurrency,
             // The counter serves with the default session settings.
-            ring_frames: vango::server::session::SessionConfig::default().ring_frames,
+            ring_frames: vango::live::SessionConfig::default().ring_frames,
             warm_clicks: 3,
             server_pid: server.child.id(),
         };

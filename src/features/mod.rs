@@ -1,5 +1,5 @@
-//! App-level features built on the core: the cross-core bus, global and per-session
-//! shared state, persistence.
+//! Cross-core global state: the bus, [`GlobalSignal`](global::GlobalSignal),
+//! [`GlobalMemo`](global_memo::GlobalMemo), persistence.
 //!
 //! Touches only its own submodules; the reactive graph is used through `crate::reactive`.
 
@@ -8,5 +8,4 @@ mod bus_core;
 pub mod global;
 pub mod global_memo;
 pub mod persist;
-pub mod shared;
 mod sync;

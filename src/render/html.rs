@@ -190,38 +190,7 @@ fn attrs<O: Out>(o: &mut O, e: &Element) {
 
 /// The `data-on` value: `click input.d300 submit.p` (flags in the order `p s c d t`).
 pub(crate) fn data_on<O: Out>(o: &mut O, listeners: &[Listener]) {
-    for (i, l) in listeners.iter().enumerate() {
-        if i > 0 {
-            o.put(" ");
-        }
-        o.put(l.event);
-        let m = &l.modifiers;
-        if m.prevent_default
-            || m.stop_propagation
-            || m.coords
-            || m.debounce_ms > 0
-            || m.throttle_ms > 0
-        {
-            o.put(".");
-        }
-        if m.prevent_default {
-            o.put("p");
-        }
-        if m.stop_propagation {
-            o.put("s");
-        }
-        if m.coords {
-            o.put("c");
-        }
-        if m.debounce_ms > 0 {
-            o.put("d");
-            o.put_u32(m.debounce_ms as u32);
-        }
-        if m.throttle_ms > 0 {
-            o.put("t");
-            o.put_u32(m.throttle_ms as u32);
-        }
-    }
+    crate::vdom::marker::write_data_on(listeners, &mut |s| o.put(s));
 }
 
 /// Whether the first text the children produce starts with LF (`None`: no text first).

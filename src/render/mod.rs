@@ -44,10 +44,11 @@ mod escape;
 mod html;
 mod out;
 mod page;
+mod record;
 
 use std::io::{self, Write};
 
-use crate::vdom::node::{Listener, VNode};
+use crate::vdom::node::VNode;
 
 pub use escape::{escape_attr, escape_text, is_valid_attr_name};
 pub use page::{write_page, Page};
@@ -136,47 +137,7 @@ pub fn render_hash(root: &VNode) -> u32 {
     h.0
 }
 
-/// Appends the `data-on` marker value for `listeners`: event names separated by spaces,
-/// each followed by `.` and its flags when it has any (`p` preventDefault,
-/// `s` stopPropagation, `c` coordinates, `dN` debounce, `tN` throttle, in that order).
-///
-/// # Examples
-///
-/// ```
-/// use std::rc::Rc;
-/// use vango::vdom::{Listener, Modifiers};
-///
-/// let l = |event, modifiers| Listener { event, modifiers, handler: Rc::new(|_: &_| {}) };
-/// let ls = [
-///     l("click", Modifiers::default()),
-///     l("input", Modifiers { debounce_ms: 300, ..Default::default() }),
-///     l("submit", Modifiers { prevent_default: true, ..Default::default() }),
-/// ];
-/// let mut out = String::new();
-/// vango::render::data_on_value(&ls, &mut out);
-/// assert_eq!(out, "click input.d300 submit.p");
-/// ```
-pub fn data_on_value(listeners: &[Listener], out: &mut String) {
-    html::data_on(out, listeners);
-}
-
-/// The `data-on` marker value for `listeners` as a new string (see [`data_on_value`]).
-///
-/// # Examples
-///
-/// ```
-/// use std::rc::Rc;
-/// use vango::vdom::{Listener, Modifiers};
-///
-/// let m = Modifiers { prevent_default: true, stop_propagation: true, ..Default::default() };
-/// let ls = [Listener { event: "keydown", modifiers: m, handler: Rc::new(|_: &_| {}) }];
-/// assert_eq!(vango::render::data_on_string(&ls), "keydown.ps");
-/// ```
-pub fn data_on_string(listeners: &[Listener]) -> String {
-    let mut s = String::new();
-    data_on_value(listeners, &mut s);
-    s
-}
+pub use crate::vdom::marker::{data_on_string, data_on_value};
 
 /// Whether `tag` is a void element: written without an end tag and without children.
 ///

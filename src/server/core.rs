@@ -3,7 +3,8 @@
 //! A [`Core`] is `!Send` and lives on its worker thread; the only things that cross cores
 //! are [`CoreMsg`] closures sent over `flume` and the shared read-only [`Shared`] block.
 
-use std::cell::Cell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
@@ -36,21 +37,24 @@ pub struct Core {
     ex: Weak<LocalExecutor<'static>>,
     shared: Arc<Shared>,
     stopping: Cell<bool>,
-    stop_rx: smol::channel::Receiver<()>,
-    // Kept so the channel stays open until `begin_stop` closes it.
-    _stop_tx: smol::channel::Sender<()>,
+    /// Never carries a message: dropping the sender (at `begin_stop`) wakes every waiter.
+    stop_rx: flume::Receiver<()>,
+    stop_tx: RefCell<Option<flume::Sender<()>>>,
+    /// The service's per-core state, for work that arrives on this core by a [`CoreMsg`].
+    attached: RefCell<Option<Rc<dyn Any>>>,
 }
 
 impl Core {
     pub(crate) fn new(index: usize, ex: Weak<LocalExecutor<'static>>, shared: Arc<Shared>) -> Self {
-        let (_stop_tx, stop_rx) = smol::channel::bounded(1);
+        let (stop_tx, stop_rx) = flume::bounded(1);
         Core {
             index,
             ex,
             shared,
             stopping: Cell::new(false),
             stop_rx,
-            _stop_tx,
+            stop_tx: RefCell::new(Some(stop_tx)),
+            attached: RefCell::new(None),
         }
     }
 
@@ -123,7 +127,34 @@ impl Core {
 
     pub(crate) fn begin_stop(&self) {
         self.stopping.set(true);
-        self.stop_rx.close();
+        drop(self.stop_tx.borrow_mut().take());
+    }
+
+    /// Attaches the service's per-core state to this core, so that a [`CoreMsg`] arriving
+    /// here finds it with [`attached`](Self::attached). Replaces what was attached.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use vango::server::{Core, Server};
+    /// // Inside a service factory: `Server::new(|core: &Rc<Core>| { core.attach(Rc::new(7u32)); ... })`.
+    /// # let _ = |core: &Rc<Core>| { core.attach(Rc::new(7u32)); assert_eq!(*core.attached::<u32>().unwrap(), 7) };
+    /// ```
+    pub fn attach(&self, state: Rc<dyn Any>) {
+        let old = self.attached.borrow_mut().replace(state);
+        drop(old);
+    }
+
+    /// The state attached with [`attach`](Self::attach), if it is a `T`.
+    pub fn attached<T: 'static>(&self) -> Option<Rc<T>> {
+        self.attached.borrow().clone()?.downcast::<T>().ok()
+    }
+
+    /// Drops the attached state (at shutdown, while thread-locals still live).
+    pub(crate) fn detach_state(&self) {
+        let old = self.attached.borrow_mut().take();
+        drop(old);
     }
 
     /// A future that resolves when shutdown begins. Create it once per connection and keep
@@ -131,7 +162,7 @@ impl Core {
     pub fn stopped(&self) -> impl Future<Output = ()> + 'static {
         let rx = self.stop_rx.clone();
         async move {
-            let _ = rx.recv().await;
+            let _ = rx.recv_async().await;
         }
     }
 }

@@ -1,22 +1,20 @@
 //! Thread-per-core server: runtime (threads, accept, shutdown), HTTP/1.1, WebSocket, metrics.
 //!
-//! May touch sockets, threads and the OS; knows nothing about components or the diff.
+//! May touch sockets, threads and the OS, and the protocol's close codes; knows nothing
+//! about sessions, components or the diff.
 //! Data flows one way: `runtime` accepts a socket on one core, `http::conn` parses requests
 //! and answers them (built-in routes, static assets, then the [`Service`]), and an upgrade
 //! at `/_vango/ws` hands the socket to [`Service::websocket`] on the same core for life.
 
-pub mod app;
 pub mod assets;
 pub mod core;
 pub mod http;
 pub mod metrics;
 pub mod runtime;
-pub mod session;
 pub mod websocket;
 
 use std::time::Duration;
 
-pub use self::app::App;
 pub use self::assets::StaticAsset;
 pub use self::core::{Core, CoreMsg};
 pub use self::http::{Request, Response};

@@ -330,6 +330,7 @@ fn run_worker<S, F>(
     drop(ex);
     svc.stopped();
     drop(svc);
+    core.detach_state();
     Core::set_current(None);
 }
 

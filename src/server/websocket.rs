@@ -13,13 +13,14 @@ use std::task::{Context, Poll};
 use async_io::Async;
 use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use async_tungstenite::tungstenite::Message;
+use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 use async_tungstenite::WebSocketStream;
 use futures_lite::{future, AsyncRead, AsyncWrite, StreamExt};
 
 use super::core::Core;
 use super::http::{Request, Response};
 use super::Limits;
+use crate::protocol::{close, ServerFrame};
 
 /// The path of the WebSocket endpoint.
 pub const WS_PATH: &str = "/_vango/ws";
@@ -215,19 +216,67 @@ pub fn ws_close_code(code: u8) -> u16 {
     4000 + u16::from(code)
 }
 
-/// Ends `ws` with protocol close `code`: a `Close` frame (`0x87`, code, reason) then a
-/// WebSocket close with [`ws_close_code`]. Errors are ignored: the peer may be gone.
+/// A received WebSocket message as the protocol sees it: classified here once for every
+/// reader (the Hello, the session loop, the echo floor).
+#[derive(Debug)]
+pub enum Incoming {
+    /// A binary message: one protocol frame.
+    Binary(Bytes),
+    /// A text message: refused, the protocol is binary (close code 2).
+    Text,
+    /// A message or frame over [`Limits::max_ws_message`] (close code 3).
+    TooLarge,
+    /// The peer closed, the connection failed, or the stream ended.
+    Closed,
+    /// Ping, pong or a raw frame: nothing for the protocol (the stream answers pings).
+    Control,
+}
+
+impl Incoming {
+    /// Classifies what the stream yielded.
+    pub fn classify(next: Option<Result<Message, WsError>>) -> Incoming {
+        match next {
+            Some(Ok(Message::Binary(b))) => Incoming::Binary(b),
+            Some(Ok(Message::Text(_))) => Incoming::Text,
+            Some(Ok(Message::Close(_))) | None => Incoming::Closed,
+            Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => Incoming::Control,
+            Some(Err(WsError::Capacity(_))) => Incoming::TooLarge,
+            Some(Err(_)) => Incoming::Closed,
+        }
+    }
+}
+
+/// The next message of `ws`, classified.
+pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
+    Incoming::classify(ws.next().await)
+}
+
+/// Ends `ws` with protocol close `code` (one of [`close`]): a `Close` frame (code,
+/// reason) then a WebSocket close with [`ws_close_code`]. Errors are ignored: the peer
+/// may be gone.
 pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
-    let reason = &reason[..reason.len().min(120)];
+    let reason = &reason[..floor_char_boundary(reason, 120)];
     let mut frame = Vec::with_capacity(3 + reason.len());
-    frame.extend_from_slice(&[0x87, code, reason.len() as u8]);
-    frame.extend_from_slice(reason.as_bytes());
+    ServerFrame::Close {
+        code,
+        reason: reason.to_owned(),
+    }
+    .encode(&mut frame);
     let _ = ws.send(Message::Binary(frame.into())).await;
     let close = CloseFrame {
         code: CloseCode::from(ws_close_code(code)),
         reason: reason.to_owned().into(),
     };
     let _ = ws.close(Some(close)).await;
+}
+
+/// The largest index `<= max` that is a char boundary of `s`.
+fn floor_char_boundary(s: &str, max: usize) -> usize {
+    let mut i = max.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A service that echoes every binary message: the benchmark floor (`examples/echo.rs`).
@@ -278,30 +327,21 @@ fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output
                 (&mut stop).await;
                 None
             });
-            let msg = match next.await {
-                None => {
-                    Box::pin(close_with(&mut ws, 9, "server shutting down")).await;
-                    return;
+            let (code, why) = match next.await.map(Incoming::classify) {
+                Some(Incoming::Binary(b)) => {
+                    if ws.send(Message::Binary(b)).await.is_err() {
+                        return;
+                    }
+                    continue;
                 }
-                Some(Some(Ok(m))) => m,
-                Some(Some(Err(async_tungstenite::tungstenite::Error::Capacity(_)))) => {
-                    Box::pin(close_with(&mut ws, 3, "message too large")).await;
-                    return;
-                }
-                _ => return,
+                Some(Incoming::Control) => continue,
+                Some(Incoming::Closed) => return,
+                None => (close::SHUTDOWN, "server shutting down"),
+                Some(Incoming::TooLarge) => (close::TOO_LARGE, "message too large"),
+                Some(Incoming::Text) => (close::MALFORMED, "binary frames only"),
             };
-            let sent = match msg {
-                Message::Binary(b) => ws.send(Message::Binary(b)).await,
-                Message::Text(_) => {
-                    Box::pin(close_with(&mut ws, 2, "binary frames only")).await;
-                    return;
-                }
-                Message::Close(_) => return,
-                _ => Ok(()),
-            };
-            if sent.is_err() {
-                return;
-            }
+            Box::pin(close_with(&mut ws, code, why)).await;
+            return;
         }
     }
 }

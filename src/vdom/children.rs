@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::mem;
 
-use crate::vdom::diff::{diff_node, diff_text, dispose, key_of, take, DiffCx, Lists};
+use crate::vdom::diff::{diff_node, diff_text, dispose, key_of, mount, take, Lists, Mount};
 use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis_in;
 use crate::vdom::node::VNode;
@@ -26,7 +26,7 @@ pub(crate) fn diff_children(
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
     lists: Lists,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     if old.is_empty() && new.is_empty() {
@@ -60,7 +60,7 @@ fn unkeyed_range(
     s: usize,
     oe: usize,
     new: Vec<VNode>,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     let m = oe - s;
@@ -81,7 +81,7 @@ fn unkeyed_range(
         let mut at = oe;
         let rest: Vec<VNode> = it
             .map(|mut nn| {
-                cx.mount(&mut nn);
+                mount(&mut nn, cx);
                 sink.insert_child(parent, at as u32, &nn);
                 at += 1;
                 nn
@@ -95,7 +95,7 @@ fn diff_keyed(
     parent: u32,
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     let mut it = new.into_iter();
@@ -134,7 +134,7 @@ fn diff_keyed(
         let mut at = s;
         let mid: Vec<VNode> = it
             .map(|mut nn| {
-                cx.mount(&mut nn);
+                mount(&mut nn, cx);
                 sink.insert_child(parent, at as u32, &nn);
                 at += 1;
                 nn
@@ -226,7 +226,7 @@ fn diff_keyed(
         let r = src[j];
         if r == NONE {
             let at = s + present.prefix(anchor);
-            cx.mount(&mut mid[j]);
+            mount(&mut mid[j], cx);
             sink.insert_child(parent, at as u32, &mid[j]);
             placed.add(anchor, 1);
             continue;

@@ -11,7 +11,7 @@
 //!   a parent with raw HTML beside other children is replaced whole whenever a positional
 //!   edit would be needed among them.
 //! - **Output.** Afterwards `old` is structurally equal to `new`; matched elements keep
-//!   their hids, new elements get fresh ones from the [`DiffCx`] allocator; kept
+//!   their hids, new elements get fresh ones from the [`Mount`] context; kept
 //!   components keep their instance; replaced or removed components are disposed.
 //! - **Addressing.** Elements are addressed by hid, text nodes by (parent hid, index).
 //!   Every index is the index in the DOM *at the moment that edit is applied*: edits are
@@ -28,80 +28,62 @@
 use std::mem;
 
 use crate::vdom::children::{diff_children, is_raw};
-use crate::vdom::component::DirtyQueue;
 use crate::vdom::hid::HidAlloc;
-use crate::vdom::node::{Attr, AttrValue, Element, Key, Listener, Str, VNode};
+use crate::vdom::node::{Attr, AttrValue, ComponentSlot, Element, Key, Listener, Str, VNode};
 use crate::vdom::patch::{PatchSink, PropValue};
 
-/// Per-tree state the diff needs: the hid allocator, the queue dirty components go to,
-/// and counters of suspicious input (mixed or duplicate keys).
-pub struct DiffCx {
-    pub(crate) hids: HidAlloc,
-    pub(crate) queue: DirtyQueue,
-    pub(crate) depth: u32,
-    warnings: u32,
-}
-
-impl DiffCx {
-    /// A context whose first fresh hid is `first_hid`.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::vdom::diff::DiffCx;
-    /// let cx = DiffCx::new(1);
-    /// assert_eq!(cx.next_hid(), 1);
-    /// ```
-    pub fn new(first_hid: u32) -> Self {
-        DiffCx {
-            hids: HidAlloc::new(first_hid),
-            queue: DirtyQueue::default(),
-            depth: 0,
-            warnings: 0,
-        }
-    }
-
-    /// The hid the next new element will get.
-    pub fn next_hid(&self) -> u32 {
-        self.hids.peek()
-    }
-
-    /// How many times the diff met mixed keyed/unkeyed siblings or duplicate keys.
-    pub fn warnings(&self) -> u32 {
-        self.warnings
-    }
-
-    pub(crate) fn warn(&mut self, what: &str) {
-        self.warnings += 1;
+/// What the diff needs from the tree it edits: fresh hids for new elements, a way to
+/// mount fresh components (the component runtime runs their setup), and a place to
+/// report suspicious input. The component layer's `TreeCx` is the real one; a bare
+/// [`HidAlloc`] serves trees without components (tests, static pages).
+pub trait Mount {
+    /// A fresh hid for a new element.
+    fn next_hid(&mut self) -> u32;
+    /// Mounts a fresh component: runs its setup and first render and mounts its output.
+    fn mount_component(&mut self, c: &mut dyn ComponentSlot);
+    /// Notes suspicious input (mixed keyed/unkeyed siblings, duplicate keys).
+    fn warn(&mut self, what: &str) {
         if cfg!(debug_assertions) {
             eprintln!("vango diff: {what}");
         }
     }
-
-    /// Mounts a fresh subtree: assigns hids to its elements and mounts its components
-    /// (runs their setup and first render). `node` should be normalized.
-    pub fn mount(&mut self, node: &mut VNode) {
-        match node {
-            VNode::Element(e) => {
-                e.hid = self.hids.next_hid();
-                for c in &mut e.children {
-                    self.mount(c);
-                }
-            }
-            VNode::Component(c) => c.mount(self),
-            VNode::Fragment(f) => {
-                for c in f {
-                    self.mount(c);
-                }
-            }
-            VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
-        }
-    }
 }
 
-impl Default for DiffCx {
-    fn default() -> Self {
-        DiffCx::new(1)
+/// Hids only: components stay unmounted (they render nothing).
+impl Mount for HidAlloc {
+    fn next_hid(&mut self) -> u32 {
+        HidAlloc::next_hid(self)
+    }
+    fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
+}
+
+/// Mounts a fresh subtree: assigns hids to its elements and mounts its components
+/// (runs their setup and first render). `node` should be normalized.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::mount, hid::HidAlloc, Element, VNode};
+/// let mut n = VNode::Element(Box::new(Element::new("p")));
+/// let mut hids = HidAlloc::new(5);
+/// mount(&mut n, &mut hids);
+/// assert_eq!(n.as_element().unwrap().hid, 5);
+/// ```
+pub fn mount(node: &mut VNode, cx: &mut impl Mount) {
+    match node {
+        VNode::Element(e) => {
+            e.hid = cx.next_hid();
+            for c in &mut e.children {
+                mount(c, cx);
+            }
+        }
+        VNode::Component(c) => cx.mount_component(&mut **c),
+        VNode::Fragment(f) => {
+            for c in f {
+                mount(c, cx);
+            }
+        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
     }
 }
 
@@ -114,24 +96,24 @@ impl Default for DiffCx {
 /// # Examples
 ///
 /// ```
-/// use vango::vdom::{diff::{diff, DiffCx}, Element, Patch, VNode};
+/// use vango::vdom::{diff::{diff, mount}, hid::HidAlloc, Element, Patch, VNode};
 /// fn p(text: &'static str) -> VNode {
 ///     let mut e = Element::new("p");
 ///     e.children.push(VNode::Text(text.into()));
 ///     VNode::Element(Box::new(e))
 /// }
-/// let mut cx = DiffCx::new(1);
+/// let mut cx = HidAlloc::new(1);
 /// let mut tree = p("a");
-/// cx.mount(&mut tree);
+/// mount(&mut tree, &mut cx);
 /// let mut sink: Vec<Patch> = Vec::new();
 /// diff(&mut tree, p("b"), &mut cx, &mut sink);
 /// assert_eq!(sink, [Patch::SetText { parent: 1, index: 0, text: "b".into() }]);
 /// ```
-pub fn diff(old: &mut VNode, new: VNode, cx: &mut DiffCx, sink: &mut impl PatchSink) {
+pub fn diff(old: &mut VNode, new: VNode, cx: &mut impl Mount, sink: &mut impl PatchSink) {
     if !matches!(old, VNode::Element(_) | VNode::Component(_)) {
         cx.warn("diff root is not an element: replaced without an edit");
         let mut new = new;
-        cx.mount(&mut new);
+        mount(&mut new, cx);
         dispose(old);
         *old = new;
         return;
@@ -145,7 +127,7 @@ pub(crate) fn diff_node(
     index: u32,
     old: &mut VNode,
     new: VNode,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
@@ -158,7 +140,7 @@ pub(crate) fn diff_node(
             }
         }
         (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, sink),
-        (VNode::Component(o), VNode::Component(n)) if o.same_as(&n) => o.keep_for(*n),
+        (VNode::Component(o), VNode::Component(n)) if o.same_as(&*n) => o.keep_for(n),
         (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
         (_, new) => replace(parent, index, old, new, cx, sink),
     }
@@ -229,10 +211,10 @@ fn replace(
     index: u32,
     old: &mut VNode,
     mut new: VNode,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    cx.mount(&mut new);
+    mount(&mut new, cx);
     match old {
         VNode::Element(e) => sink.replace_node(e.hid, &new),
         VNode::Component(c) => sink.replace_node(c.root_hid(), &new),
@@ -292,7 +274,7 @@ fn diff_element(
     o: &mut Element,
     n: Box<Element>,
     lists: Lists,
-    cx: &mut DiffCx,
+    cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     let hid = o.hid;
@@ -337,7 +319,7 @@ fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink) {
         sink.remove_attr(hid, "data-on");
     } else {
         let mut marker = String::new();
-        crate::render::data_on_value(listeners, &mut marker);
+        crate::vdom::marker::data_on_value(listeners, &mut marker);
         sink.set_attr(hid, "data-on", &marker);
     }
 }

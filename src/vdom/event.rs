@@ -2,7 +2,9 @@
 //!
 //! The table is append-only: a code, once given to a name, keeps it (the protocol version
 //! covers the set). `client/src/constants.js` holds the same table; the shared test vectors
-//! check that the two agree.
+//! check that the two agree. Also what a handler's run comes to ([`Handled`], [`Reject`]).
+
+use std::fmt;
 
 /// How an event's payload is shaped on the wire and in [`EventData`].
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -260,4 +262,65 @@ impl Event {
             _ => None,
         }
     }
+}
+
+/// A handler's refusal of its event: the session answers that event with a Reject frame
+/// (code 11) instead of an Ack, and the client reverts the optimistic update it applied
+/// (`data-opt-*`). The event still counts as handled (a resend is not run again); what
+/// the handler changed before refusing still renders, in a Patches frame right after.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reject;
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("event rejected by its handler")
+    }
+}
+
+impl std::error::Error for Reject {}
+
+/// What a handler's run came to: `Ok(())` accepts the event, `Err(Reject)` refuses it.
+pub type Handled = Result<(), Reject>;
+
+/// What a handler closure may return: `()` (the common case: the event is accepted) or a
+/// `Result<(), E>` whose error refuses the event.
+pub trait IntoHandled {
+    /// The outcome this value stands for.
+    fn into_handled(self) -> Handled;
+}
+
+impl IntoHandled for () {
+    #[inline]
+    fn into_handled(self) -> Handled {
+        Ok(())
+    }
+}
+
+impl<E: Into<Reject>> IntoHandled for Result<(), E> {
+    #[inline]
+    fn into_handled(self) -> Handled {
+        self.map_err(Into::into)
+    }
+}
+
+/// Refuses the event being handled: `return reject();` from a handler that returns a
+/// `Result` (see [`Reject`]). Decide before mutating: whatever the handler changed anyway
+/// still renders.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let stock = signal(0u32);
+/// let buy = button("Buy").optimistic_text("Bought!").on_click(move |_| {
+///     if stock.get() == 0 {
+///         return reject(); // sold out: the button's text reverts
+///     }
+///     stock.update(|n| *n -= 1);
+///     Ok(())
+/// });
+/// # let _ = buy;
+/// ```
+pub fn reject() -> Handled {
+    Err(Reject)
 }

@@ -1,32 +1,26 @@
-//! Virtual DOM: nodes, builders, components, the keyed diff and the patch set.
+//! The engine: virtual DOM nodes, events, normalization and hids, the keyed diff, and the
+//! one sink its edits go through.
 //!
-//! May touch `reactive` (components own a reactive scope) and `render` (patch sinks
-//! serialize inserted subtrees as HTML); nothing here does I/O.
+//! The lowest layer above `reactive`, which it does not even need: it imports nothing of
+//! the crate's other layers. Components are opaque here ([`ComponentSlot`]); the layer
+//! above (`component`) runs them. Nothing here does I/O.
 
-pub mod attr_methods;
-pub mod attributes;
-pub mod builder;
 pub(crate) mod children;
-pub mod component;
 pub mod diff;
-pub mod elements;
 pub mod event;
-pub mod events;
-pub mod helpers;
 pub mod hid;
-pub mod into_node;
 pub(crate) mod keymap;
 pub mod lis;
+pub mod marker;
 #[doc(hidden)]
 pub mod model;
 pub mod node;
 pub mod patch;
-pub mod tree;
 
-pub use attributes::IntoAttrValue;
-pub use builder::{el, El};
-pub use event::{Event, EventData};
-pub use helpers::{check_keys, find_duplicate_key};
-pub use into_node::{nodes, IntoChildren, Nodes};
-pub use node::{Attr, AttrValue, Element, Handler, Key, Listener, Modifiers, RawHtml, Str, VNode};
-pub use patch::{Patch, PatchSink, PropValue};
+pub use diff::Mount;
+pub use event::{reject, Event, EventData, Handled, IntoHandled, Reject};
+pub use marker::{data_on_string, data_on_value};
+pub use node::{
+    Attr, AttrValue, ComponentSlot, Element, Handler, Key, Listener, Modifiers, RawHtml, Str, VNode,
+};
+pub use patch::{OwnedProp, Patch, PatchSink, PropValue};

@@ -4,18 +4,20 @@
 //! `Cow::Borrowed` so that tag names, attribute names, literal text and classes are never
 //! copied per session.
 
+use std::any::Any;
 use std::borrow::Cow;
+use std::cell::{Ref, RefMut};
 use std::fmt;
 use std::rc::Rc;
 
-use crate::vdom::event::Event;
+use crate::vdom::event::{Event, Handled};
 
 /// A string that is usually static: literal text, class names, attribute values.
 pub type Str = Cow<'static, str>;
 
 /// A node of the virtual DOM.
 ///
-/// Invariants the rest of the crate relies on (established by [`crate::vdom::normalize`]
+/// Invariants the rest of the crate relies on (established by [`crate::vdom::hid::normalize`]
 /// before a tree is retained):
 /// - an element's `children` hold no `Fragment` and no `Empty` (fragments are flattened);
 /// - no two `Text` children are adjacent and no `Text` is empty, so that every `Text`
@@ -31,8 +33,9 @@ pub enum VNode {
     /// A list of nodes without a wrapper element; flattened into the parent.
     Fragment(Vec<VNode>),
     /// A component: a setup that runs once per mount and a render that re-runs when a
-    /// signal it read changes.
-    Component(Box<crate::vdom::component::ComponentNode>),
+    /// signal it read changes. The engine sees it only through [`ComponentSlot`]; the
+    /// component runtime (`crate::component`) implements it.
+    Component(Box<dyn ComponentSlot>),
     /// Trusted HTML written verbatim. Build it only with [`RawHtml::trusted`]: never from
     /// user data.
     Raw(RawHtml),
@@ -162,8 +165,44 @@ impl From<String> for Key {
     }
 }
 
-/// A server-side handler: runs on the session's core when the client reports the event.
-pub type Handler = Rc<dyn Fn(&Event)>;
+/// A server-side handler: runs on the session's core when the client reports the event;
+/// its [`Handled`] outcome decides between an Ack and a Reject.
+pub type Handler = Rc<dyn Fn(&Event) -> Handled>;
+
+/// A component as the engine sees it: an opaque node with an identity (to decide whether a
+/// fresh render may keep the mounted instance), a rendered output, and a lifetime.
+///
+/// The diff mounts fresh slots through [`Mount::mount_component`](crate::vdom::diff::Mount),
+/// keeps or replaces mounted ones, and disposes removed ones; SSR writes their output.
+pub trait ComponentSlot: Any {
+    /// Its key among keyed siblings.
+    fn key(&self) -> Option<&Key>;
+    /// Whether the setup has run.
+    fn is_mounted(&self) -> bool;
+    /// The current rendered output, once mounted.
+    fn rendered(&self) -> Option<Ref<'_, VNode>>;
+    /// The current rendered output for an in-place edit (recording a typed value).
+    fn rendered_mut(&self) -> Option<RefMut<'_, VNode>>;
+    /// Whether the fresh (unmounted) slot `new` may keep this mounted instance.
+    fn same_as(&self, new: &dyn ComponentSlot) -> bool;
+    /// Keeps this instance for `new` (which [`same_as`](Self::same_as) accepted).
+    fn keep_for(&self, new: Box<dyn ComponentSlot>);
+    /// Disposes the instance (and everything below it). Idempotent.
+    fn dispose(&self);
+    /// For the runtime's downcasts.
+    fn as_any(&self) -> &dyn Any;
+    /// For the runtime's downcasts.
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    /// For the runtime's downcasts.
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+
+    /// The hid of the root element of the output (0 when not mounted).
+    fn root_hid(&self) -> u32 {
+        self.rendered()
+            .and_then(|o| o.as_element().map(|e| e.hid))
+            .unwrap_or(0)
+    }
+}
 
 /// A listener: the DOM event it answers, what the client does locally, and the handler.
 #[derive(Clone)]

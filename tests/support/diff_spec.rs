@@ -6,8 +6,9 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
-use vango::vdom::component::{component, component_keyed};
-use vango::vdom::diff::{diff, DiffCx};
+use vango::component::TreeCx;
+use vango::component::{component, component_keyed};
+use vango::vdom::diff::{diff, mount};
 use vango::vdom::hid::normalize;
 use vango::vdom::model::{build, Model, ModelSink, OpCounts};
 use vango::vdom::{Attr, AttrValue, Element, Key, Listener, Modifiers, RawHtml, VNode};
@@ -69,7 +70,7 @@ pub fn build_node(s: &Spec) -> VNode {
                         debounce_ms: *d,
                         ..Modifiers::default()
                     },
-                    handler: Rc::new(|_| {}),
+                    handler: Rc::new(|_| Ok(())),
                 });
             }
             for c in &e.children {
@@ -311,9 +312,9 @@ pub fn fresh(spec: &Spec) -> VNode {
     n
 }
 
-pub fn mounted(spec: &Spec, cx: &mut DiffCx) -> VNode {
+pub fn mounted(spec: &Spec, cx: &mut TreeCx) -> VNode {
     let mut n = fresh(spec);
-    cx.mount(&mut n);
+    mount(&mut n, cx);
     n
 }
 
@@ -328,7 +329,7 @@ pub fn hids_ok(n: &VNode, seen: &mut std::collections::HashSet<u32>) -> bool {
 }
 
 /// Diffs `tree` to `next` through a model sink and checks the oracle.
-pub fn step(tree: &mut VNode, next: &Spec, cx: &mut DiffCx, ctx: &str) -> OpCounts {
+pub fn step(tree: &mut VNode, next: &Spec, cx: &mut TreeCx, ctx: &str) -> OpCounts {
     let mut sink = ModelSink::new(tree);
     diff(tree, fresh(next), cx, &mut sink);
     assert_eq!(sink.error, None, "{ctx}: bad edit");
@@ -337,7 +338,7 @@ pub fn step(tree: &mut VNode, next: &Spec, cx: &mut DiffCx, ctx: &str) -> OpCoun
         Model::of(tree),
         "{ctx}: patched model differs from the result tree"
     );
-    let mut cx2 = DiffCx::new(1);
+    let mut cx2 = TreeCx::new(1);
     let expect = mounted(next, &mut cx2);
     assert_eq!(
         build(tree, false),

@@ -9,9 +9,11 @@ use std::rc::Rc;
 use std::time::Duration;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
 
-use vango::server::session::{notify_dirty, DispatchFailed, IntoView, SessionConfig, View};
-use vango::server::{App, Core, RunningServer};
+use vango::component::DispatchError;
+use vango::live::{notify_dirty, DispatchFailed, IntoView, SessionConfig, View};
+use vango::server::{Core, RunningServer};
 use vango::vdom::{Element, Event, EventData, Listener, Patch, PatchSink, VNode};
+use vango::App;
 
 use super::*;
 
@@ -30,7 +32,7 @@ pub fn el(tag: &'static str, hid: u32, children: Vec<VNode>, click: bool) -> VNo
         e.listeners.push(Listener {
             event: "click",
             modifiers: Default::default(),
-            handler: Rc::new(|_: &Event| {}),
+            handler: Rc::new(|_: &Event| Ok(())),
         });
     }
     VNode::Element(Box::new(e))
@@ -71,12 +73,12 @@ impl View for Counter {
     fn root_hid(&self) -> u32 {
         1
     }
-    fn dispatch(&mut self, event: &Event) -> Result<(), DispatchFailed> {
+    fn dispatch(&mut self, event: &Event) -> Result<vango::vdom::Handled, DispatchFailed> {
         match (event.hid, event.name) {
             (3, "click") => {
                 self.n.set(self.n.get() + 1);
                 self.dirty.set(true);
-                Ok(())
+                Ok(Ok(()))
             }
             // Changes state later, from a task on the core, then rings the bell.
             (5, "click") => {
@@ -87,10 +89,10 @@ impl View for Counter {
                     dirty.set(true);
                     notify_dirty();
                 });
-                Ok(())
+                Ok(Ok(()))
             }
             (4, "click") => panic!("boom"),
-            _ => Err(DispatchFailed),
+            _ => Err(DispatchFailed(DispatchError::UnknownHid(event.hid))),
         }
     }
     fn is_dirty(&self) -> bool {

@@ -159,7 +159,7 @@ fn random_listeners(rng: &mut fastrand::Rng) -> Vec<Listener> {
                 debounce_ms: if rng.bool() { rng.u16(..) } else { 0 },
                 throttle_ms: if rng.bool() { rng.u16(..) } else { 0 },
             },
-            handler: Rc::new(|_: &_| {}),
+            handler: Rc::new(|_: &_| Ok(())),
         })
         .collect()
 }

@@ -4,10 +4,10 @@
 //! Touches only the builder. Names follow the element rule: the attribute name, with `-`
 //! as `_` and a trailing underscore for Rust keywords (`type_`, `for_`, `loop_`).
 
-use crate::vdom::builder::El;
 use crate::vdom::node::{AttrValue, Str};
+use crate::view::builder::El;
 
-use super::attributes::IntoAttrValue;
+use super::attrs::IntoAttrValue;
 
 macro_rules! attr_methods {
     (str: $($m:ident $n:literal $d:literal;)*) => {

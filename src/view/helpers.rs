@@ -22,9 +22,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::vdom::builder::El;
-use crate::vdom::into_node::IntoChildren;
 use crate::vdom::node::{Key, RawHtml, Str, VNode};
+use crate::view::builder::El;
+use crate::view::nodes::IntoChildren;
 
 /// A text node. Literal text stays borrowed; an empty string is [`VNode::Empty`].
 pub fn text(s: impl Into<Str>) -> VNode {

@@ -26,7 +26,7 @@ thread_local! {
 /// # Examples
 ///
 /// ```
-/// vango::server::session::notify_dirty(); // no sessions on this thread: nothing happens
+/// vango::live::notify_dirty(); // no sessions on this thread: nothing happens
 /// ```
 pub fn notify_dirty() {
     BELL.with(|b| {

@@ -1,32 +1,28 @@
-//! Each core's sessions: a thread-local map from id to `Rc<RefCell<Session>>`, the ring of
-//! recent Patches frames kept for resume, and the sweeper that expires detached sessions.
+//! One tab's session: its mounted view, its scope, sequence numbers, and the ring of
+//! recent Patches frames kept for resume.
 //!
 //! Never crosses threads: a session is reached only on the core whose id it carries.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::rc::Rc;
-use std::sync::atomic::Ordering::Relaxed;
-use std::time::{Duration, Instant};
+use std::collections::VecDeque;
+use std::time::Instant;
 
-use async_io::Timer;
 use async_tungstenite::tungstenite::Bytes;
-use futures_lite::future;
 
-use super::{SessionConfig, SessionId, View};
-use crate::features::shared::SessionStore;
+use super::id::SessionId;
+use super::limits::RateBucket;
+use super::scope::SessionScope;
+use super::view::View;
+use super::SessionConfig;
 use crate::protocol::PatchEncoder;
-use crate::server::core::Core;
-use crate::server::metrics::CoreMetrics;
 use crate::vdom::PatchSink;
 
 /// One tab's state: its mounted view, sequence numbers and recent frames.
 pub struct Session {
     pub(crate) id: SessionId,
     pub(crate) view: Box<dyn View>,
-    /// The session's [`SharedSignal`](crate::features::shared::SharedSignal) values;
+    /// What its steps run in (its [`SharedSignal`](super::shared::SharedSignal) values);
     /// dropped after the view (declared after it).
-    pub(crate) store: SessionStore,
+    pub(crate) scope: SessionScope,
     /// Seq of the last Patches frame sent (0: none yet).
     pub(crate) patch_seq: u64,
     /// Seq of the last event applied.
@@ -40,21 +36,21 @@ pub struct Session {
     /// When the last connection left (`None` while one is attached).
     pub(crate) detached_at: Option<Instant>,
     /// The event-rate token bucket.
-    pub(crate) rate: super::limits::RateBucket,
+    pub(crate) rate: RateBucket,
 }
 
 impl Session {
     pub(crate) fn new(
         id: SessionId,
         view: Box<dyn View>,
-        store: SessionStore,
+        scope: SessionScope,
         cfg: &SessionConfig,
     ) -> Self {
         Session {
-            rate: super::limits::RateBucket::new(cfg),
+            rate: RateBucket::new(cfg),
             id,
             view,
-            store,
+            scope,
             patch_seq: 0,
             last_event: 0,
             ring: VecDeque::new(),
@@ -127,28 +123,24 @@ impl Session {
     /// Builds the next Patches frame with `f`; `None` if it wrote no op. Remembered on success.
     pub(crate) fn next_frame(
         &mut self,
+        enc: &mut PatchEncoder,
         ack: u64,
         cfg: &SessionConfig,
         f: impl FnOnce(&mut dyn View, &mut PatchEncoder),
     ) -> Option<Bytes> {
         let seq = self.patch_seq + 1;
         // One encoder per core, not per session: a frame is built and copied out in one
-        // synchronous step, so idle sessions keep no encoder buffer. `try_borrow_mut`: a
-        // render that re-entered here (it cannot through the public API) gets no frame.
-        let frame = ENCODER.with(|enc| {
-            let mut enc = enc.try_borrow_mut().ok()?;
-            enc.begin(seq, ack);
-            f(&mut *self.view, &mut enc);
-            if enc.is_empty() {
-                return None;
-            }
-            let frame = Bytes::copy_from_slice(enc.finish());
-            if enc.capacity() > 16 * 1024 {
-                // A large frame grew the buffer; keep the core's copy modest.
-                enc.shrink();
-            }
-            Some(frame)
-        })?;
+        // synchronous step, so idle sessions keep no encoder buffer.
+        enc.begin(seq, ack);
+        f(&mut *self.view, enc);
+        if enc.is_empty() {
+            return None;
+        }
+        let frame = Bytes::copy_from_slice(enc.finish());
+        if enc.capacity() > 16 * 1024 {
+            // A large frame grew the buffer; keep the core's copy modest.
+            enc.shrink();
+        }
         self.patch_seq = seq;
         self.remember(&frame, cfg);
         Some(frame)
@@ -166,127 +158,25 @@ impl Session {
     }
 
     /// A frame replacing the whole root: the resync of last resort.
-    pub(crate) fn full_render(&mut self, cfg: &SessionConfig) -> Option<Bytes> {
+    pub(crate) fn full_render(
+        &mut self,
+        enc: &mut PatchEncoder,
+        cfg: &SessionConfig,
+    ) -> Option<Bytes> {
         let ack = self.last_event;
-        self.next_frame(ack, cfg, |view, enc| {
+        self.next_frame(enc, ack, cfg, |view, enc| {
             enc.replace_node(view.root_hid(), view.root())
         })
     }
 }
 
-thread_local! {
-    static ENCODER: RefCell<PatchEncoder> = RefCell::new(PatchEncoder::new());
-    static SESSIONS: RefCell<HashMap<[u64; 2], Rc<RefCell<Session>>>> = RefCell::new(HashMap::new());
-}
-
-/// Adds a session to this core's registry.
-pub(crate) fn insert(session: Session, metrics: &CoreMetrics) -> Rc<RefCell<Session>> {
-    let key = session.id.random;
-    let rc = Rc::new(RefCell::new(session));
-    SESSIONS.with(|m| m.borrow_mut().insert(key, rc.clone()));
-    metrics.sessions.fetch_add(1, Relaxed);
-    rc
-}
-
-/// The session `id` on this core, if alive.
-pub(crate) fn get(id: &SessionId) -> Option<Rc<RefCell<Session>>> {
-    SESSIONS.with(|m| m.borrow().get(&id.random).cloned())
-}
-
-/// Removes session `id`; `true` if it was there.
-pub(crate) fn remove(id: &SessionId, metrics: &CoreMetrics) -> bool {
-    let gone = SESSIONS.with(|m| m.borrow_mut().remove(&id.random));
-    if gone.is_some() {
-        metrics.sessions.fetch_sub(1, Relaxed);
-    }
-    gone.is_some()
-}
-
-/// Drops every session of this core (at shutdown).
-pub(crate) fn clear(metrics: &CoreMetrics) {
-    let all: Vec<_> = SESSIONS.with(|m| m.borrow_mut().drain().map(|(_, s)| s).collect());
-    metrics.sessions.fetch_sub(all.len() as u64, Relaxed);
-    drop(all);
-}
-
-/// Live sessions on this core.
-pub fn count() -> usize {
-    SESSIONS.with(|m| m.borrow().len())
-}
-
-/// Evicts the session that has been detached the longest, to make room for a new one;
-/// `false` when every session has a live connection.
-pub(crate) fn evict_lru_detached(metrics: &CoreMetrics) -> bool {
-    let victim = SESSIONS.with(|m| {
-        let mut m = m.borrow_mut();
-        let key = m
-            .iter()
-            .filter_map(|(k, s)| s.try_borrow().ok()?.detached_at.map(|t| (t, *k)))
-            .min()
-            .map(|(_, k)| k)?;
-        m.remove(&key)
-    });
-    let Some(victim) = victim else {
-        return false;
-    };
-    metrics.sessions.fetch_sub(1, Relaxed);
-    metrics.evictions.fetch_add(1, Relaxed);
-    // Dropped outside the registry borrow: the view's destructor may run user code.
-    drop(victim);
-    true
-}
-
-/// Evicts sessions detached for longer than `window`; returns how many.
-pub(crate) fn sweep(now: Instant, window: Duration, metrics: &CoreMetrics) -> usize {
-    // Collect first, drop after: a view's destructor may run user code that touches us.
-    let expired: Vec<Rc<RefCell<Session>>> = SESSIONS.with(|m| {
-        let mut m = m.borrow_mut();
-        let keys: Vec<[u64; 2]> = m
-            .iter()
-            .filter(|(_, s)| {
-                s.try_borrow().is_ok_and(|s| {
-                    s.detached_at
-                        .is_some_and(|t| now.duration_since(t) >= window)
-                })
-            })
-            .map(|(k, _)| *k)
-            .collect();
-        keys.iter().filter_map(|k| m.remove(k)).collect()
-    });
-    let n = expired.len();
-    metrics.sessions.fetch_sub(n as u64, Relaxed);
-    metrics.evictions.fetch_add(n as u64, Relaxed);
-    drop(expired);
-    n
-}
-
-/// Runs on each core until shutdown: expires detached sessions every quarter window; at
-/// shutdown rings the bell so attached sessions see the stop and close (code 9).
-pub(crate) async fn sweeper(core: Rc<Core>, window: Duration) {
-    let period = (window / 4).max(Duration::from_millis(50));
-    let mut stop = std::pin::pin!(core.stopped());
-    loop {
-        let tick = async {
-            Timer::after(period).await;
-            true
-        };
-        let stopped = async {
-            (&mut stop).await;
-            false
-        };
-        if !future::or(tick, stopped).await {
-            // Sessions keep no stop listener of their own: the bell wakes them to close.
-            super::bell::notify_dirty();
-            return;
-        }
-        sweep(Instant::now(), window, core.metrics());
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::live::scope::SessionStore;
+    use crate::live::view::DispatchFailed;
     use crate::vdom::{Element, Event};
+    use std::cell::RefCell;
 
     struct Fixed(crate::vdom::VNode);
 
@@ -297,8 +187,8 @@ mod tests {
         fn root_hid(&self) -> u32 {
             1
         }
-        fn dispatch(&mut self, _: &Event) -> Result<(), super::super::DispatchFailed> {
-            Ok(())
+        fn dispatch(&mut self, _: &Event) -> Result<crate::vdom::Handled, DispatchFailed> {
+            Ok(Ok(()))
         }
         fn is_dirty(&self) -> bool {
             true
@@ -308,13 +198,13 @@ mod tests {
         }
     }
 
-    fn session() -> Session {
+    pub(crate) fn session() -> Session {
         let mut el = Element::new("main");
         el.hid = 1;
         Session::new(
             SessionId::generate(0).unwrap(),
             Box::new(Fixed(crate::vdom::VNode::Element(Box::new(el)))),
-            SessionStore::new(),
+            SessionScope::new(SessionStore::new()),
             &SessionConfig::default(),
         )
     }
@@ -327,7 +217,8 @@ mod tests {
         };
         let mut s = session();
         for _ in 0..5 {
-            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+            s.next_frame(&mut PatchEncoder::new(), 0, &cfg, |v, e| v.rerender(e))
+                .unwrap();
         }
         assert_eq!(s.patch_seq, 5);
         assert_eq!(s.frames_after(5).unwrap().len(), 0);
@@ -347,7 +238,8 @@ mod tests {
         };
         let mut s = session();
         for _ in 0..20 {
-            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+            s.next_frame(&mut PatchEncoder::new(), 0, &cfg, |v, e| v.rerender(e))
+                .unwrap();
             assert!(s.ring.len() <= 64);
         }
         // Each SetText frame is 4 + 9 bytes in the ring: 4 fit in 64.
@@ -357,17 +249,18 @@ mod tests {
             ring_bytes: 8,
             ..Default::default()
         };
-        s.next_frame(0, &big, |v, e| v.rerender(e)).unwrap();
+        s.next_frame(&mut PatchEncoder::new(), 0, &big, |v, e| v.rerender(e))
+            .unwrap();
         assert!(s.frames_after(s.patch_seq - 1).is_none());
         assert_eq!(s.frames_after(s.patch_seq).unwrap().len(), 0);
     }
 
-    /// Every idle session holds one of these (DESIGN.md budget: ≤ 5 KiB per session in all).
+    /// Every idle session holds one of these (budget: ≤ 5 KiB per idle session in all).
     #[test]
     fn session_and_tree_stay_small() {
         let session = std::mem::size_of::<Session>();
         let cell = std::mem::size_of::<RefCell<Session>>();
-        let tree = std::mem::size_of::<crate::vdom::tree::Tree>();
+        let tree = std::mem::size_of::<crate::component::tree::Tree>();
         let s = session_with_tree();
         let view = std::mem::size_of_val(&*s.view);
         println!(
@@ -381,13 +274,13 @@ mod tests {
     }
 
     fn session_with_tree() -> Session {
-        let tree = crate::vdom::tree::Tree::mount(|| {
+        let tree = crate::component::tree::Tree::mount(|| {
             move || crate::vdom::VNode::Element(Box::new(Element::new("main")))
         });
         Session::new(
             SessionId::generate(0).unwrap(),
             Box::new(tree),
-            SessionStore::new(),
+            SessionScope::new(SessionStore::new()),
             &SessionConfig::default(),
         )
     }
@@ -396,7 +289,8 @@ mod tests {
     fn a_claimed_future_seq_cannot_overflow_the_numbering() {
         let cfg = SessionConfig::default();
         let mut s = session();
-        s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+        s.next_frame(&mut PatchEncoder::new(), 0, &cfg, |v, e| v.rerender(e))
+            .unwrap();
         s.restart_seq_at(u64::MAX);
         assert_eq!(s.patch_seq, 1, "clamped to what was sent");
         s.restart_seq_at(0);
@@ -409,7 +303,8 @@ mod tests {
         let mut s = session();
         assert_eq!(s.ring.capacity(), 0, "the ring is allocated lazily");
         for i in 0..100 {
-            s.next_frame(0, &cfg, |v, e| v.rerender(e)).unwrap();
+            s.next_frame(&mut PatchEncoder::new(), 0, &cfg, |v, e| v.rerender(e))
+                .unwrap();
             // Each SetText frame takes 4 + 9 bytes; a doubling ring would hold up to 2x.
             assert!(
                 s.ring.capacity() <= s.ring.len() + 13,
@@ -420,46 +315,5 @@ mod tests {
         }
         assert_eq!(s.ring_frames as usize, cfg.ring_frames);
         assert_eq!(s.frames_after(s.patch_seq - 16).unwrap().len(), 16);
-    }
-
-    #[test]
-    fn sweep_evicts_only_long_detached() {
-        let m = CoreMetrics::default();
-        let a = insert(session(), &m);
-        let b = insert(session(), &m);
-        let now = Instant::now();
-        a.borrow_mut().detached_at = Some(now - Duration::from_secs(61));
-        b.borrow_mut().detached_at = Some(now - Duration::from_secs(10));
-        assert_eq!(sweep(now, Duration::from_secs(60), &m), 1);
-        assert!(get(&a.borrow().id).is_none());
-        assert!(get(&b.borrow().id).is_some());
-        assert_eq!(
-            (m.sessions.load(Relaxed), m.evictions.load(Relaxed)),
-            (1, 1)
-        );
-        assert!(remove(&b.borrow().id, &m));
-        assert_eq!(count(), 0);
-    }
-
-    #[test]
-    fn lru_eviction_takes_the_longest_detached_and_spares_attached() {
-        let m = CoreMetrics::default();
-        let now = Instant::now();
-        let attached = insert(session(), &m);
-        let recent = insert(session(), &m);
-        let oldest = insert(session(), &m);
-        recent.borrow_mut().detached_at = Some(now - Duration::from_secs(5));
-        oldest.borrow_mut().detached_at = Some(now - Duration::from_secs(50));
-        assert!(evict_lru_detached(&m));
-        assert!(get(&oldest.borrow().id).is_none());
-        assert!(evict_lru_detached(&m));
-        assert!(get(&recent.borrow().id).is_none());
-        assert!(
-            !evict_lru_detached(&m),
-            "an attached session is never evicted"
-        );
-        assert!(get(&attached.borrow().id).is_some());
-        assert_eq!(m.evictions.load(Relaxed), 2);
-        assert!(remove(&attached.borrow().id, &m));
     }
 }

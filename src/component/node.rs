@@ -8,28 +8,14 @@
 //! through a signal.
 
 use std::any::{Any, TypeId};
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Ref, RefMut};
 use std::mem;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
-use crate::reactive::{signal, untrack, Observer, Owner, Signal};
-use crate::vdom::diff::{diff, dispose, DiffCx};
-use crate::vdom::hid::normalize_root;
-use crate::vdom::node::{Key, VNode};
-use crate::vdom::patch::PatchSink;
-
-/// What a component's setup returns: the render closure, re-run when a signal it read
-/// changes. Any `FnMut() -> impl Into<VNode>` is one.
-pub trait Render: 'static {
-    /// Builds the component's current view.
-    fn render(&mut self) -> VNode;
-}
-
-impl<F: FnMut() -> V + 'static, V: Into<VNode>> Render for F {
-    fn render(&mut self) -> VNode {
-        self().into()
-    }
-}
+use super::instance::{Instance, Render, TreeCx};
+use crate::reactive::{signal, untrack, Signal};
+use crate::vdom::diff::Mount;
+use crate::vdom::node::{ComponentSlot, Key, VNode};
 
 /// A component node: `setup(props)` runs once when the node is mounted; the render
 /// closure it returns produces the component's output.
@@ -41,7 +27,8 @@ impl<F: FnMut() -> V + 'static, V: Into<VNode>> Render for F {
 /// # Examples
 ///
 /// ```
-/// use vango::vdom::{component::component, Element, VNode};
+/// use vango::component::component;
+/// use vango::vdom::{Element, VNode};
 /// fn greeting(name: &'static str) -> impl FnMut() -> VNode {
 ///     move || {
 ///         let mut p = Element::new("p");
@@ -81,7 +68,7 @@ where
         type_id: TypeId::of::<F>(),
         key,
         state: State::Pending(Box::new(PendingImpl { setup, props })),
-    }))
+    }) as Box<dyn ComponentSlot>)
 }
 
 /// A component whose props may change without a remount (LiveView's `update/2`, React's
@@ -98,8 +85,8 @@ where
 ///
 /// ```
 /// use vango::prelude::*;
-/// use vango::vdom::model::CountSink;
-/// use vango::vdom::tree::Tree;
+/// use vango::component::Tree;
+/// use vango::vdom::Patch;
 ///
 /// fn row(label: Signal<String>) -> impl Render {
 ///     let open = signal(false); // survives label changes
@@ -108,7 +95,7 @@ where
 /// let label = signal(String::from("a"));
 /// let mut tree = Tree::mount(move || move || ul(component_live(row, label.get())));
 /// label.set("b".into());
-/// tree.rerender(&mut CountSink::default());
+/// tree.rerender(&mut Vec::<Patch>::new());
 /// let html = vango::render::to_html(tree.root());
 /// assert!(html.contains(">b ▸</li>"), "{html}");
 /// ```
@@ -141,7 +128,7 @@ where
         type_id: TypeId::of::<F>(),
         key,
         state: State::Pending(Box::new(PendingLive { setup, props })),
-    }))
+    }) as Box<dyn ComponentSlot>)
 }
 
 /// A component in a tree: not yet mounted (setup pending) or mounted (instance alive).
@@ -157,7 +144,7 @@ enum State {
     Gone,
 }
 
-trait Pending {
+pub(crate) trait Pending {
     /// Whether a mounted instance whose props are `mounted` may be kept for this node.
     fn keeps(&self, mounted: &dyn Any) -> bool;
     /// Hands these props to the kept instance (live components only).
@@ -219,24 +206,6 @@ where
 }
 
 impl ComponentNode {
-    /// The component's current rendered output, once mounted.
-    pub fn rendered(&self) -> Option<Ref<'_, VNode>> {
-        match &self.state {
-            State::Mounted(i) => i.output.try_borrow().ok(),
-            _ => None,
-        }
-    }
-
-    /// Its key among keyed siblings.
-    pub fn key(&self) -> Option<&Key> {
-        self.key.as_ref()
-    }
-
-    /// Whether the setup has run.
-    pub fn is_mounted(&self) -> bool {
-        matches!(self.state, State::Mounted(_))
-    }
-
     pub(crate) fn instance(&self) -> Option<&Rc<Instance>> {
         match &self.state {
             State::Mounted(i) => Some(i),
@@ -244,167 +213,89 @@ impl ComponentNode {
         }
     }
 
-    /// Whether the fresh node `new` may keep this mounted instance.
-    pub(crate) fn same_as(&self, new: &ComponentNode) -> bool {
-        self.type_id == new.type_id
-            && self.key == new.key
-            && match (&self.state, &new.state) {
-                (State::Mounted(i), State::Pending(p)) => p.keeps(&*i.props),
-                _ => false,
-            }
-    }
-
-    /// Keeps this instance for `new` (which [`same_as`](Self::same_as) accepted): a live
-    /// component gets `new`'s props, and re-renders later if its render read them.
-    pub(crate) fn keep_for(&self, new: ComponentNode) {
-        if let (State::Mounted(i), State::Pending(p)) = (&self.state, new.state) {
-            p.update(&*i.props);
-        }
-    }
-
-    /// The hid of the root element of the output (0 when not mounted).
-    pub(crate) fn root_hid(&self) -> u32 {
-        self.rendered()
-            .and_then(|o| o.as_element().map(|e| e.hid))
-            .unwrap_or(0)
-    }
-
     /// Runs the setup and first render, and mounts the output.
-    pub(crate) fn mount(&mut self, cx: &mut DiffCx) {
+    pub(crate) fn mount(&mut self, cx: &mut TreeCx) {
         if let State::Pending(p) = mem::replace(&mut self.state, State::Gone) {
             self.state = State::Mounted(Instance::mount(|| p.start(), cx));
         }
     }
+}
 
-    pub(crate) fn dispose(&self) {
+impl ComponentSlot for ComponentNode {
+    fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
+    }
+
+    fn is_mounted(&self) -> bool {
+        matches!(self.state, State::Mounted(_))
+    }
+
+    fn rendered(&self) -> Option<Ref<'_, VNode>> {
+        self.instance()?.output.try_borrow().ok()
+    }
+
+    fn rendered_mut(&self) -> Option<RefMut<'_, VNode>> {
+        self.instance()?.output.try_borrow_mut().ok()
+    }
+
+    fn same_as(&self, new: &dyn ComponentSlot) -> bool {
+        let Some(new) = new.as_any().downcast_ref::<ComponentNode>() else {
+            return false;
+        };
+        self.type_id == new.type_id
+            && self.key == new.key
+            && match (&self.state, &new.state) {
+                (State::Mounted(i), State::Pending(p)) => p.keeps(i.props()),
+                _ => false,
+            }
+    }
+
+    /// A live component gets `new`'s props, and re-renders later if its render read them.
+    fn keep_for(&self, new: Box<dyn ComponentSlot>) {
+        let Ok(new) = new.into_any().downcast::<ComponentNode>() else {
+            return;
+        };
+        if let (State::Mounted(i), State::Pending(p)) = (&self.state, new.state) {
+            p.update(i.props());
+        }
+    }
+
+    fn dispose(&self) {
         if let State::Mounted(i) = &self.state {
             i.dispose();
         }
     }
-}
 
-/// The queue of components whose render read a signal that changed since.
-#[derive(Clone, Default)]
-pub(crate) struct DirtyQueue(pub(crate) Rc<RefCell<Vec<Weak<Instance>>>>);
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 
-impl DirtyQueue {
-    pub(crate) fn take(&self) -> Vec<Weak<Instance>> {
-        mem::take(&mut *self.0.borrow_mut())
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
     }
 }
 
-/// A mounted component.
-pub(crate) struct Instance {
-    props: Box<dyn Any>,
-    render: RefCell<Option<Box<dyn Render>>>,
-    pub(crate) output: RefCell<VNode>,
-    pub(crate) depth: u32,
-    pub(crate) dirty: Cell<bool>,
-    pub(crate) disposed: Cell<bool>,
-    owner: Owner,
-    observer: Cell<Option<Observer>>,
-}
-
-impl Instance {
-    /// Runs `start` (the setup) under a new owner, renders, and mounts the output.
-    pub(crate) fn mount(
-        start: impl FnOnce() -> (Box<dyn Render>, Box<dyn Any>),
-        cx: &mut DiffCx,
-    ) -> Rc<Instance> {
-        let owner = Owner::new();
-        let (render, props) = owner.with(|| untrack(start));
-        let inst = Rc::new(Instance {
-            props,
-            render: RefCell::new(Some(render)),
-            output: RefCell::new(VNode::Empty),
-            depth: cx.depth,
-            dirty: Cell::new(false),
-            disposed: Cell::new(false),
-            owner,
-            observer: Cell::new(None),
-        });
-        let weak = Rc::downgrade(&inst);
-        let queue = cx.queue.clone();
-        let observer = owner.with(|| {
-            Observer::new(move || {
-                if let Some(i) = weak.upgrade() {
-                    if !i.disposed.get() && !i.dirty.replace(true) {
-                        queue.0.borrow_mut().push(weak.clone());
-                    }
-                }
-            })
-        });
-        inst.observer.set(Some(observer));
-        let mut out = inst
-            .render_fresh()
-            .unwrap_or_else(|| normalize_root(VNode::Empty));
-        let depth = cx.depth;
-        cx.depth = inst.depth + 1;
-        let _ = owner.try_with(|| cx.mount(&mut out));
-        cx.depth = depth;
-        *inst.output.borrow_mut() = out;
-        inst
+/// Mounting a fresh component runs its setup: only the runtime can, so the engine asks.
+impl Mount for TreeCx {
+    #[inline]
+    fn next_hid(&mut self) -> u32 {
+        self.hids.next_hid()
     }
 
-    /// Runs the render closure (tracked) and normalizes its output to one root element.
-    pub(crate) fn render_fresh(&self) -> Option<VNode> {
-        self.dirty.set(false);
-        let obs = self.observer.get()?;
-        let mut r = self.render.try_borrow_mut().ok()?;
-        let r = r.as_mut()?;
-        // A disposed owner or observer (torn down from outside) renders nothing new.
-        match self.owner.try_with(|| obs.try_track(|| r.render())) {
-            Ok(Ok(v)) => Some(normalize_root(v)),
-            _ => None,
+    fn mount_component(&mut self, c: &mut dyn ComponentSlot) {
+        if let Some(c) = c.as_any_mut().downcast_mut::<ComponentNode>() {
+            c.mount(self);
         }
     }
 
-    /// Re-renders into `output` (the instance's own, or the tree root's) and diffs.
-    pub(crate) fn rerender_into(
-        &self,
-        output: &mut VNode,
-        cx: &mut DiffCx,
-        sink: &mut impl PatchSink,
-    ) {
-        if self.disposed.get() {
-            return;
-        }
-        let Some(new) = self.render_fresh() else {
-            return;
-        };
-        let depth = cx.depth;
-        cx.depth = self.depth + 1;
-        let _ = self.owner.try_with(|| diff(output, new, cx, sink));
-        cx.depth = depth;
-    }
-
-    /// Re-renders this (non-root) component and diffs its output.
-    pub(crate) fn rerender(&self, cx: &mut DiffCx, sink: &mut impl PatchSink) {
-        if self.disposed.get() {
-            return;
-        }
-        let Ok(mut out) = self.output.try_borrow_mut() else {
-            return;
-        };
-        self.rerender_into(&mut out, cx, sink);
-    }
-
-    /// Disposes nested components, the observer and the owner, and drops the render
-    /// closure and output. Idempotent.
-    pub(crate) fn dispose(&self) {
-        if self.disposed.replace(true) {
-            return;
-        }
-        if let Ok(mut out) = self.output.try_borrow_mut() {
-            dispose(&out);
-            *out = VNode::Empty;
-        }
-        if let Some(o) = self.observer.take() {
-            o.dispose();
-        }
-        self.owner.dispose();
-        if let Ok(mut r) = self.render.try_borrow_mut() {
-            *r = None;
+    fn warn(&mut self, what: &str) {
+        self.warnings += 1;
+        if cfg!(debug_assertions) {
+            eprintln!("vango diff: {what}");
         }
     }
 }

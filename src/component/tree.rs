@@ -10,10 +10,10 @@ use std::fmt;
 use std::mem;
 use std::rc::Rc;
 
+use super::instance::{Instance, Render, TreeCx};
 use crate::reactive::batch;
-use crate::vdom::component::{Instance, Render};
-use crate::vdom::diff::{dispose, prop_kind, DiffCx, PropKind};
-use crate::vdom::event::{Event, EventData};
+use crate::vdom::diff::{dispose, prop_kind, PropKind};
+use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::node::{AttrValue, Handler, VNode};
 use crate::vdom::patch::PatchSink;
 
@@ -58,7 +58,8 @@ impl std::error::Error for DispatchError {}
 ///
 /// ```
 /// use vango::reactive::signal;
-/// use vango::vdom::{tree::Tree, Element, Event, EventData, Listener, Modifiers, Patch, VNode};
+/// use vango::component::Tree;
+/// use vango::vdom::{Element, Event, EventData, Listener, Modifiers, Patch, VNode};
 /// use std::rc::Rc;
 ///
 /// let mut tree = Tree::mount(|| {
@@ -68,13 +69,14 @@ impl std::error::Error for DispatchError {}
 ///         b.listeners.push(Listener {
 ///             event: "click",
 ///             modifiers: Modifiers::default(),
-///             handler: Rc::new(move |_| count.update(|n| *n += 1)),
+///             handler: Rc::new(move |_| Ok(count.update(|n| *n += 1))),
 ///         });
 ///         b.children.push(VNode::Text(count.get().to_string().into()));
 ///         VNode::Element(Box::new(b))
 ///     }
 /// });
-/// tree.dispatch(&Event { hid: 1, name: "click", data: EventData::None }).unwrap();
+/// let outcome = tree.dispatch(&Event { hid: 1, name: "click", data: EventData::None });
+/// assert_eq!(outcome, Ok(Ok(())), "delivered, and the handler accepted it");
 /// let mut patches: Vec<Patch> = Vec::new();
 /// tree.rerender(&mut patches);
 /// assert_eq!(patches, [Patch::SetText { parent: 1, index: 0, text: "1".into() }]);
@@ -82,14 +84,14 @@ impl std::error::Error for DispatchError {}
 pub struct Tree {
     root: VNode,
     inst: Rc<Instance>,
-    cx: DiffCx,
+    cx: TreeCx,
 }
 
 impl Tree {
     /// Runs `setup` under a new reactive owner, renders under an observer, normalizes,
     /// assigns hids from 1 and mounts every component below.
     pub fn mount<R: Render>(setup: impl FnOnce() -> R) -> Tree {
-        let mut cx = DiffCx::new(1);
+        let mut cx = TreeCx::new(1);
         let inst = Instance::mount(
             || {
                 let r: Box<dyn Render> = Box::new(setup());
@@ -103,7 +105,7 @@ impl Tree {
     }
 
     /// The mounted root element (components inside hold their own outputs; see
-    /// [`crate::vdom::component::ComponentNode::rendered`]).
+    /// [`ComponentSlot::rendered`](crate::vdom::ComponentSlot::rendered)).
     pub fn root(&self) -> &VNode {
         &self.root
     }
@@ -113,14 +115,15 @@ impl Tree {
         self.root.as_element().map_or(0, |e| e.hid)
     }
 
-    /// Runs the handler for `ev.name` of element `ev.hid` inside [`batch`].
+    /// Runs the handler for `ev.name` of element `ev.hid` inside [`batch`] and returns
+    /// what it came to (accepted, or rejected by the handler).
     ///
     /// For `input`/`change` events of a controlled form control (one rendered with a
     /// `value` or `checked` attribute) the reported value is first recorded in the
     /// retained tree, so the next diff compares the new render with what the user sees,
     /// not with the stale render: no patch when the server accepts the typed value, a
     /// property patch when it changes it.
-    pub fn dispatch(&mut self, ev: &Event) -> Result<(), DispatchError> {
+    pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
         let handler = match find_handler(&mut self.root, ev) {
             Found::Handler(h) => h,
             Found::NoListener => {
@@ -131,8 +134,7 @@ impl Tree {
             }
             Found::No => return Err(DispatchError::UnknownHid(ev.hid)),
         };
-        batch(|| handler(ev));
-        Ok(())
+        Ok(batch(|| handler(ev)))
     }
 
     /// Whether some component read a signal that changed since its last render.
@@ -208,9 +210,9 @@ fn find_handler(node: &mut VNode, ev: &Event) -> Found {
             }
             Found::No
         }
-        VNode::Component(c) => match c.instance().map(|i| i.output.try_borrow_mut()) {
-            Some(Ok(mut out)) => find_handler(&mut out, ev),
-            _ => Found::No,
+        VNode::Component(c) => match c.rendered_mut() {
+            Some(mut out) => find_handler(&mut out, ev),
+            None => Found::No,
         },
         _ => Found::No,
     }

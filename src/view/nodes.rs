@@ -5,14 +5,13 @@
 
 use std::borrow::Cow;
 
-use crate::vdom::builder::El;
 use crate::vdom::node::{RawHtml, Str, VNode};
 
 /// Anything that can be the children of an element.
 ///
 /// Implemented for `()`, `&'static str` (kept borrowed: never copied), `String`, `&String`,
 /// `Cow<'static, str>`, integers, floats, `bool` and `char` (rendered with `to_string`),
-/// [`El`], [`VNode`], [`RawHtml`], `Option<T>`, `Vec<T>`, arrays, tuples of up to 16
+/// [`El`](crate::view::El), [`VNode`], [`RawHtml`], `Option<T>`, `Vec<T>`, arrays, tuples of up to 16
 /// children, and iterators wrapped with [`nodes`].
 ///
 /// Children are appended with [`VNode::push_normalized`], so an element's children are
@@ -115,15 +114,6 @@ macro_rules! number_children {
 }
 
 number_children!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64);
-
-impl IntoChildren for El {
-    fn push_children(self, out: &mut Vec<VNode>) {
-        out.push(VNode::Element(self.finish()));
-    }
-    fn into_node(self) -> VNode {
-        VNode::Element(self.finish())
-    }
-}
 
 impl IntoChildren for VNode {
     fn push_children(self, out: &mut Vec<VNode>) {

@@ -1,8 +1,9 @@
 //! A session's WebSocket: Hello (new, resume, or hand-off to the owning core), then the
-//! event loop: decode → dispatch → rerender → one Patches frame (or an Ack) per event.
+//! loop that waits for the next input (a frame, a ring of the bell, idleness), hands it
+//! to a synchronous step (`step`), and sends the reply.
 //!
-//! Runs in the connection's task on the session's core; borrows the session only between
-//! awaits, never across one.
+//! Runs in the connection's task on the session's core; borrows the session only inside
+//! steps, never across an await.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -11,41 +12,19 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use async_io::Timer;
-use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
-use futures_lite::{future, FutureExt as _, StreamExt};
+use async_tungstenite::tungstenite::{Bytes, Message};
+use futures_lite::{future, FutureExt as _};
 
-use super::handle::{catch_up, on_dirty, on_frame, Reply};
-use super::registry::{self, Session};
-use super::{bell, SessionId};
-use crate::features::shared::SessionStore;
+use super::bell;
+use super::host::LiveCore;
+use super::id::SessionId;
+use super::limits::core_capacity;
+use super::scope::{SessionScope, SessionStore};
+use super::session::Session;
+use super::step::{catch_up, on_dirty, on_frame, Reply};
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
-use crate::server::app::AppShared;
 use crate::server::core::Core;
-use crate::server::websocket::{close_with, WebSocket};
-
-/// What a core's sessions need: the core, and the app's pages and settings.
-pub struct SessionCtx {
-    pub(crate) core: Rc<Core>,
-    pub(crate) app: std::sync::Arc<AppShared>,
-}
-
-thread_local! {
-    static CTX: RefCell<Option<Rc<SessionCtx>>> = const { RefCell::new(None) };
-}
-
-/// Makes `ctx` this core's context (for sessions handed over from other cores).
-pub(crate) fn set_current(ctx: Rc<SessionCtx>) {
-    CTX.with(|c| *c.borrow_mut() = Some(ctx));
-}
-
-pub(crate) fn clear_current() {
-    let ctx = CTX.with(|c| c.borrow_mut().take());
-    drop(ctx);
-}
-
-fn current() -> Option<Rc<SessionCtx>> {
-    CTX.with(|c| c.borrow().clone())
-}
+use crate::server::websocket::{close_with, next_incoming, Incoming, WebSocket};
 
 /// The Hello fields a resume needs (owned: they may travel to another core).
 struct Resume {
@@ -68,13 +47,13 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-pub(crate) fn run(mut ws: WebSocket, ctx: Rc<SessionCtx>) -> impl Future<Output = ()> {
+pub(crate) fn run(mut ws: WebSocket, live: Rc<LiveCore>) -> impl Future<Output = ()> {
     async move {
         // Boxed: the greeting's state is freed once the session is attached, so the
         // long-lived connection future holds only the event loop.
-        match Box::pin(hello(&mut ws, &ctx)).await {
-            Attach::Serve(sess, gen) => serve(&mut ws, &ctx, sess, gen).await,
-            Attach::HandOff(resume) => hand_off(ws, &ctx, resume),
+        match Box::pin(hello(&mut ws, &live)).await {
+            Attach::Serve(sess, gen) => serve(&mut ws, &live, sess, gen).await,
+            Attach::HandOff(resume) => hand_off(ws, &live, resume),
             Attach::Done => {}
         }
     }
@@ -91,20 +70,24 @@ enum Attach {
 }
 
 /// Reads and checks Hello; starts or resumes the session when it lives on this core.
-async fn hello(ws: &mut WebSocket, ctx: &SessionCtx) -> Attach {
-    let limit = ctx.core.limits().header_timeout;
-    let first = future::or(async { ws.next().await }, async {
+async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
+    let limit = live.core.limits().header_timeout;
+    let first = future::or(async { Some(next_incoming(ws).await) }, async {
         Timer::after(limit).await;
         None
     })
     .await;
     let bytes = match first {
-        Some(Ok(Message::Binary(b))) => b,
-        Some(Ok(Message::Text(_))) => {
+        Some(Incoming::Binary(b)) => b,
+        Some(Incoming::Text) => {
             close_with(ws, close::MALFORMED, "binary frames only").await;
             return Attach::Done;
         }
-        _ => return Attach::Done,
+        Some(Incoming::TooLarge) => {
+            close_with(ws, close::TOO_LARGE, "frame too large").await;
+            return Attach::Done;
+        }
+        Some(Incoming::Closed | Incoming::Control) | None => return Attach::Done,
     };
     let (session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
         Ok(ClientFrame::Hello {
@@ -120,7 +103,7 @@ async fn hello(ws: &mut WebSocket, ctx: &SessionCtx) -> Attach {
                 close_with(ws, close::VERSION, "protocol version not supported").await;
                 return Attach::Done;
             }
-            if !ctx.app.csrf.verify(&csrf) {
+            if !live.app.csrf.verify(&csrf) {
                 close_with(ws, close::FORBIDDEN, "bad CSRF token").await;
                 return Attach::Done;
             }
@@ -137,7 +120,7 @@ async fn hello(ws: &mut WebSocket, ctx: &SessionCtx) -> Attach {
     };
     drop(bytes);
     if session.is_empty() {
-        return match start_new(ws, ctx, render_hash, &path).await {
+        return match start_new(ws, live, render_hash, &path).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
@@ -147,23 +130,23 @@ async fn hello(ws: &mut WebSocket, ctx: &SessionCtx) -> Attach {
         return Attach::Done;
     };
     let resume = Resume { id, last_patch_seq };
-    if id.core() != ctx.core.index() {
+    if id.core() != live.core.index() {
         return Attach::HandOff(resume);
     }
-    match resume_greet(ws, ctx, resume).await {
+    match resume_greet(ws, live, resume).await {
         Some((sess, gen)) => Attach::Serve(sess, gen),
         None => Attach::Done,
     }
 }
 
 /// Sends the socket to the core that owns the session; state never moves.
-fn hand_off(ws: WebSocket, ctx: &SessionCtx, resume: Resume) {
-    let handed = ctx.core.send_to(
+fn hand_off(ws: WebSocket, live: &LiveCore, resume: Resume) {
+    let handed = live.core.send_to(
         resume.id.core(),
         Box::new(move |core: &Rc<Core>| {
-            if let Some(ctx) = current() {
+            if let Some(live) = LiveCore::of(core) {
                 core.spawn(async move {
-                    let _ = AssertUnwindSafe(resume_here(ws, ctx, resume))
+                    let _ = AssertUnwindSafe(resume_here(ws, live, resume))
                         .catch_unwind()
                         .await;
                 });
@@ -173,7 +156,7 @@ fn hand_off(ws: WebSocket, ctx: &SessionCtx, resume: Resume) {
     // `false`: no such core (the server restarted with fewer); the socket went with the
     // message and was dropped, so the client reconnects and starts a fresh session.
     if handed {
-        ctx.core
+        live.core
             .metrics()
             .handoffs
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -183,13 +166,14 @@ fn hand_off(ws: WebSocket, ctx: &SessionCtx, resume: Resume) {
 /// Mounts the page at `path` as a new session on this core and greets the client.
 async fn start_new(
     ws: &mut WebSocket,
-    ctx: &SessionCtx,
+    live: &LiveCore,
     client_hash: u32,
     path: &str,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
-    let core = &ctx.core;
-    let cap = super::limits::core_capacity(&ctx.app.config, core.cores());
-    let full = registry::count() >= cap && !registry::evict_lru_detached(core.metrics());
+    let core = &live.core;
+    let config = &live.app.config;
+    let cap = core_capacity(config, core.cores());
+    let full = live.registry.count() >= cap && !live.registry.evict_lru_detached(core.metrics());
     if full || core.is_stopping() {
         close_with(ws, close::CAPACITY, "server at capacity").await;
         return None;
@@ -197,8 +181,9 @@ async fn start_new(
     let path_only = path.split_once('?').map_or(path, |(p, _)| p);
     let store = SessionStore::new();
     store.mark_connected();
+    let scope = SessionScope::new(store);
     let Some(view) = catch_unwind(AssertUnwindSafe(|| {
-        store.enter(|| ctx.app.mount(path_only))
+        scope.enter(|| (live.app.mount)(path_only))
     }))
     .ok()
     .flatten() else {
@@ -209,12 +194,12 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "no randomness for a session id").await;
         return None;
     };
-    let mut session = Session::new(id, view, store, &ctx.app.config);
+    let mut session = Session::new(id, view, scope, config);
     let hash = crate::render::render_hash(session.view.root());
     let repaint = (hash != client_hash)
-        .then(|| session.full_render(&ctx.app.config))
+        .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))
         .flatten();
-    let sess = registry::insert(session, core.metrics());
+    let sess = live.registry.insert(session, core.metrics());
     let hello = server_frame(&ServerFrame::ServerHello {
         version: crate::protocol::VERSION,
         status: HelloStatus::New,
@@ -250,10 +235,10 @@ async fn gone(ws: &mut WebSocket, session: &str) {
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-fn resume_here(mut ws: WebSocket, ctx: Rc<SessionCtx>, r: Resume) -> impl Future<Output = ()> {
+fn resume_here(mut ws: WebSocket, live: Rc<LiveCore>, r: Resume) -> impl Future<Output = ()> {
     async move {
-        if let Some((sess, gen)) = Box::pin(resume_greet(&mut ws, &ctx, r)).await {
-            serve(&mut ws, &ctx, sess, gen).await;
+        if let Some((sess, gen)) = Box::pin(resume_greet(&mut ws, &live, r)).await {
+            serve(&mut ws, &live, sess, gen).await;
         }
     }
 }
@@ -262,10 +247,10 @@ fn resume_here(mut ws: WebSocket, ctx: Rc<SessionCtx>, r: Resume) -> impl Future
 /// client missed (or re-renders the root). `None` when the session is gone or the send fails.
 async fn resume_greet(
     ws: &mut WebSocket,
-    ctx: &SessionCtx,
+    live: &LiveCore,
     r: Resume,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
-    let Some(sess) = registry::get(&r.id) else {
+    let Some(sess) = live.registry.get(&r.id) else {
         gone(ws, &r.id.to_string()).await;
         return None;
     };
@@ -280,7 +265,7 @@ async fn resume_greet(
             last_event_seq: s.last_event,
         });
         let mut frames = vec![hello];
-        frames.extend(catch_up(&mut s, r.last_patch_seq, ctx));
+        frames.extend(catch_up(&mut s, r.last_patch_seq, live));
         (s.generation, frames)
     };
     for f in frames {
@@ -299,10 +284,16 @@ fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
     }
 }
 
+/// What woke the session loop.
 enum Input {
-    Msg(Option<Result<Message, WsError>>),
+    /// A WebSocket message.
+    Msg(Incoming),
+    /// The bell rang: state may have changed outside this session's events.
     Dirty,
+    /// Nothing arrived for the idle timeout.
     Idle,
+    /// The server is shutting down.
+    Stop,
 }
 
 /// The event loop of an attached session.
@@ -316,13 +307,13 @@ enum Input {
 )]
 fn serve<'a>(
     ws: &'a mut WebSocket,
-    ctx: &'a SessionCtx,
+    live: &'a LiveCore,
     sess: Rc<RefCell<Session>>,
     gen: u32,
 ) -> impl Future<Output = ()> + 'a {
-    // Borrows the socket: the caller's future holds the one 328-byte WebSocketStream.
+    // Borrows the socket: the caller's future holds the one WebSocketStream.
     async move {
-        let idle = ctx.core.limits().ws_idle_timeout;
+        let idle = live.core.limits().ws_idle_timeout;
         let mut last_seen = Instant::now();
         // One timer for the connection, re-armed lazily: no timer traffic per event.
         let mut timer = Timer::at(last_seen + idle);
@@ -330,59 +321,47 @@ fn serve<'a>(
         // the sweeper rings the bell when shutdown begins, and the flag is checked here.
         let slot = bell::Slot::new();
         loop {
-            let input = if ctx.core.is_stopping() {
-                None
+            let input = if live.core.is_stopping() {
+                Input::Stop
             } else {
                 // The bell first: a session woken only because it is dirty re-renders
                 // without a read syscall on its socket (a GlobalSignal write wakes
                 // thousands of sessions at once).
-                Some(
-                    future::or(
-                        async {
-                            slot.rung().await;
-                            Input::Dirty
-                        },
-                        async {
-                            future::or(async { Input::Msg(ws.next().await) }, async {
-                                loop {
-                                    (&mut timer).await;
-                                    if last_seen.elapsed() >= idle {
-                                        return Input::Idle;
-                                    }
-                                    timer.set_at(last_seen + idle);
-                                }
-                            })
-                            .await
-                        },
-                    )
-                    .await,
+                future::or(
+                    async {
+                        slot.rung().await;
+                        Input::Dirty
+                    },
+                    future::or(async { Input::Msg(next_incoming(ws).await) }, async {
+                        loop {
+                            (&mut timer).await;
+                            if last_seen.elapsed() >= idle {
+                                return Input::Idle;
+                            }
+                            timer.set_at(last_seen + idle);
+                        }
+                    }),
                 )
+                .await
             };
             let started = Instant::now();
             let reply = match input {
-                None => Reply::Close(close::SHUTDOWN, "server shutting down"),
-                Some(Input::Msg(Some(Ok(Message::Binary(bytes))))) => {
+                Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
+                Input::Msg(Incoming::Binary(bytes)) => {
                     last_seen = started;
-                    on_frame(&bytes, ctx, &sess, gen)
+                    on_frame(&bytes, live, &sess, gen)
                 }
-                Some(Input::Dirty) if ctx.core.is_stopping() => continue,
-                Some(Input::Dirty) => on_dirty(ctx, &sess, gen),
-                Some(Input::Msg(Some(Ok(Message::Text(_))))) => {
-                    Reply::Close(close::MALFORMED, "binary frames only")
-                }
-                Some(Input::Msg(Some(Err(WsError::Capacity(_))))) => {
-                    Reply::Close(close::TOO_LARGE, "frame too large")
-                }
-                Some(Input::Msg(Some(Ok(Message::Close(_)))))
-                | Some(Input::Msg(None))
-                | Some(Input::Msg(Some(Err(_))))
-                | Some(Input::Idle) => return detach(&sess, gen),
-                Some(Input::Msg(Some(Ok(_)))) => continue,
+                Input::Dirty if live.core.is_stopping() => continue,
+                Input::Dirty => on_dirty(live, &sess, gen),
+                Input::Msg(Incoming::Text) => Reply::Close(close::MALFORMED, "binary frames only"),
+                Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
+                Input::Msg(Incoming::Closed) | Input::Idle => return detach(&sess, gen),
+                Input::Msg(Incoming::Control) => continue,
             };
             if matches!(reply, Reply::None) {
                 continue;
             }
-            if !Box::pin(answer(ws, ctx, &sess, gen, reply, started)).await {
+            if !Box::pin(answer(ws, live, &sess, gen, reply, started)).await {
                 return;
             }
         }
@@ -393,7 +372,7 @@ fn serve<'a>(
 /// one event in the metrics (events, bell re-renders; not acks of pings).
 async fn answer(
     ws: &mut WebSocket,
-    ctx: &SessionCtx,
+    live: &LiveCore,
     sess: &Rc<RefCell<Session>>,
     gen: u32,
     reply: Reply,
@@ -413,7 +392,7 @@ async fn answer(
                 return false;
             }
             if counts {
-                ctx.core.metrics().observe_event(started.elapsed(), n);
+                live.core.metrics().observe_event(started.elapsed(), n);
             }
         }
         Reply::Frames(fs) => {
@@ -469,8 +448,7 @@ mod tests {
         }
         let serve = ret_size4(serve);
         println!("session run future: {run} bytes; serve loop: {serve} bytes");
-        // Was 1072 / 656 before the loop stopped awaiting sends inline and dropped its
-        // stop listener; the runtime's spawn wrapper doubles whatever this is.
+        // The runtime's spawn wrapper doubles whatever this is.
         assert!(run <= 720, "run future grew to {run} bytes");
         assert!(serve <= 320, "serve loop grew to {serve} bytes");
     }

@@ -6,8 +6,8 @@
 //! names attribute methods (`type_`, `for_`, `loop_`, `async_`, `as_`). Void elements
 //! (`area base br col embed hr img input link meta source track wbr`) take no children.
 
-use crate::vdom::builder::El;
-use crate::vdom::into_node::IntoChildren;
+use crate::view::builder::El;
+use crate::view::nodes::IntoChildren;
 
 macro_rules! elements {
     ($($(#[$m:meta])* $name:ident $tag:literal $doc:literal;)*) => {

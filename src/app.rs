@@ -1,7 +1,8 @@
 //! The application entry point: pages by path, first paint by SSR, sessions over the
 //! WebSocket, all on the thread-per-core server.
 //!
-//! Glue only: routes page GETs to `render::write_page` and upgrades to `session::socket`.
+//! The top layer, glue only: page GETs go to `render::write_page`, upgrades to the live
+//! layer's [`LiveCore`], which mounts pages through the function built here.
 
 use std::borrow::Cow;
 use std::future::Future;
@@ -12,33 +13,23 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use super::session::socket::{self, SessionCtx};
-use super::session::{notify_dirty, registry, Csrf, IntoView, SessionConfig, View};
-use super::{
+use crate::component::{Render, Tree};
+use crate::features::bus::Bus;
+use crate::features::global::{self, GlobalSignal};
+use crate::live::{
+    notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig, SessionStore, View,
+};
+use crate::server::{
     ConnInfo, Core, Limits, Request, Response, RunningServer, Server, Service, StaticAsset,
     WebSocket,
 };
-use crate::features::bus::Bus;
-use crate::features::global::{self, GlobalSignal};
-use crate::features::shared::SessionStore;
-use crate::vdom::component::Render;
-use crate::vdom::tree::Tree;
 
 type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
+type Pages = Arc<Vec<(Cow<'static, str>, PageFn)>>;
 
-/// What every core shares about the app (read-only).
-pub struct AppShared {
-    pages: Vec<(Cow<'static, str>, PageFn)>,
-    title: String,
-    pub(crate) csrf: Csrf,
-    pub(crate) config: SessionConfig,
-}
-
-impl AppShared {
-    /// Mounts the page at `path`, if there is one.
-    pub(crate) fn mount(&self, path: &str) -> Option<Box<dyn View>> {
-        self.pages.iter().find(|(p, _)| p == path).map(|(_, f)| f())
-    }
+/// The page at exactly `path`, if there is one.
+fn page_at<'a>(pages: &'a Pages, path: &str) -> Option<&'a PageFn> {
+    pages.iter().find(|(p, _)| p == path).map(|(_, f)| f)
 }
 
 /// A Vango application: pages, settings, and the server that runs them.
@@ -59,7 +50,7 @@ impl AppShared {
 ///     }
 /// }
 ///
-/// vango::server::App::new().page("/", || counter(0)).workers(2).serve("127.0.0.1:8080")?;
+/// vango::App::new().page("/", || counter(0)).workers(2).serve("127.0.0.1:8080")?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct App {
@@ -124,7 +115,7 @@ impl App {
     /// each page load and each new session mounts it in a fresh [`Tree`].
     ///
     /// The root component's setup provides the session's
-    /// [`SessionStore`] as context, so [`SharedSignal`](crate::features::shared::SharedSignal)s
+    /// [`SessionStore`] as context, so [`SharedSignal`](crate::live::SharedSignal)s
     /// resolve to this session's values everywhere below (an SSR page load gets a
     /// throwaway store).
     pub fn page<R: Render>(
@@ -193,22 +184,18 @@ impl App {
     fn server(
         self,
     ) -> Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static> {
-        let window = self.config.resume_window;
-        let shared = Arc::new(AppShared {
-            pages: self.pages,
-            title: self.title,
-            csrf: Csrf::default(),
+        let pages: Pages = Arc::new(self.pages);
+        let mount_pages = pages.clone();
+        let live = Arc::new(LiveApp {
             config: self.config,
+            csrf: Csrf::default(),
+            mount: Box::new(move |path| page_at(&mount_pages, path).map(|f| f())),
         });
+        let title: Arc<str> = self.title.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
         let mut server = Server::new(move |core: &Rc<Core>| {
-            let ctx = Rc::new(SessionCtx {
-                core: core.clone(),
-                app: shared.clone(),
-            });
-            socket::set_current(ctx.clone());
-            core.spawn(registry::sweeper(core.clone(), window));
+            let live = LiveCore::start(core, live.clone());
             live_cores.fetch_add(1, Ordering::AcqRel);
             // Remote writes land in this core's mirrors; ringing the bell makes each
             // session check (O(1)) whether one of its components read a changed global.
@@ -220,7 +207,9 @@ impl App {
                 ));
             }
             AppService {
-                ctx,
+                live,
+                pages: pages.clone(),
+                title: title.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
             }
@@ -265,15 +254,16 @@ impl App {
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
 pub struct AppService {
-    ctx: Rc<SessionCtx>,
+    live: Rc<LiveCore>,
+    pages: Pages,
+    title: Arc<str>,
     bus: Bus,
     live_cores: Arc<AtomicUsize>,
 }
 
 impl Service for AppService {
     fn handle(&self, req: &Request<'_>) -> Response {
-        let app = &self.ctx.app;
-        let Some((_, mount)) = app.pages.iter().find(|(p, _)| p == req.path()) else {
+        let Some(mount) = page_at(&self.pages, req.path()) else {
             return Response::error(404);
         };
         if !req.is_get_or_head() {
@@ -282,11 +272,11 @@ impl Service for AppService {
         let Ok(view) = catch_unwind(AssertUnwindSafe(|| mount())) else {
             return Response::error(500);
         };
-        let Ok(csrf) = app.csrf.token() else {
+        let Ok(csrf) = self.live.app.csrf.token() else {
             return Response::error(503);
         };
         let page = crate::render::Page {
-            title: &app.title,
+            title: &self.title,
             csrf: &csrf,
             ..Default::default()
         };
@@ -298,15 +288,14 @@ impl Service for AppService {
     }
 
     fn websocket(&self, ws: WebSocket, _info: ConnInfo) -> impl Future<Output = ()> {
-        socket::run(ws, self.ctx.clone())
+        self.live.websocket(ws)
     }
 
     fn stopped(&self) {
         // Views may hold reactive state in other thread-locals: drop them while those live.
         // Unmounting may write globals (presence lists): while the mirrors still exist.
-        registry::clear(self.ctx.core.metrics());
+        self.live.stop();
         global::detach_core();
-        socket::clear_current();
         // The last core out closes the bus, so nothing waits on it any more.
         if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.bus.shutdown();

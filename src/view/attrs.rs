@@ -6,8 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::vdom::builder::El;
 use crate::vdom::node::{Attr, AttrValue, Str};
+use crate::view::builder::El;
 
 /// A value an attribute can take: strings (literals stay borrowed), numbers (rendered with
 /// `to_string`) and `bool` (a boolean attribute: present when `true`, absent when `false`).

@@ -6,27 +6,34 @@
 
 use std::rc::Rc;
 
-use crate::vdom::builder::El;
-use crate::vdom::event::{Event, EVENTS};
+use crate::vdom::event::{Event, IntoHandled, EVENTS};
 use crate::vdom::node::{Listener, Modifiers};
+use crate::view::builder::El;
 
 impl El {
     /// Adds a server-side handler for DOM event `event` (one of
     /// [`EVENTS`]; the `on_<event>` methods are shorthands).
     /// A later listener for the same event replaces the earlier one.
     ///
+    /// The handler returns `()` (the event is accepted) or a `Result` whose error
+    /// refuses it ([`reject`](crate::vdom::reject)).
+    ///
     /// In debug builds, an event name outside the table panics: the client would never
     /// send it.
-    pub fn on(self, event: &'static str, f: impl Fn(&Event) + 'static) -> Self {
+    pub fn on<R: IntoHandled>(
+        self,
+        event: &'static str,
+        f: impl Fn(&Event) -> R + 'static,
+    ) -> Self {
         self.on_with(event, Modifiers::default(), f)
     }
 
     /// Adds a handler for `event` with client-side [`Modifiers`] given up front.
-    pub fn on_with(
+    pub fn on_with<R: IntoHandled>(
         mut self,
         event: &'static str,
         modifiers: Modifiers,
-        f: impl Fn(&Event) + 'static,
+        f: impl Fn(&Event) -> R + 'static,
     ) -> Self {
         debug_assert!(
             EVENTS.iter().any(|(n, _)| *n == event),
@@ -37,7 +44,7 @@ impl El {
         listeners.push(Listener {
             event,
             modifiers,
-            handler: Rc::new(f),
+            handler: Rc::new(move |e: &Event| f(e).into_handled()),
         });
         self
     }
@@ -95,7 +102,7 @@ macro_rules! event_methods {
         impl El {$(
             #[doc = concat!("Handles the `", $name, "` DOM event on the server (see [`El::on`]).")]
             $(#[$m])*
-            pub fn $method(self, f: impl Fn(&Event) + 'static) -> Self {
+            pub fn $method<R: IntoHandled>(self, f: impl Fn(&Event) -> R + 'static) -> Self {
                 self.on($name, f)
             }
         )*}

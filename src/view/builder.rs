@@ -6,8 +6,8 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
-use crate::vdom::into_node::IntoChildren;
 use crate::vdom::node::{Element, Key, VNode};
+use crate::view::nodes::IntoChildren;
 
 /// An element under construction: chain attribute, event and child methods, then use it
 /// wherever a child or a [`VNode`] is expected.
@@ -175,4 +175,14 @@ pub fn el(tag: &'static str, children: impl IntoChildren) -> El {
         "tag names are lower case: {tag:?}"
     );
     El::new(tag).child(children)
+}
+
+/// An element is one child.
+impl IntoChildren for El {
+    fn push_children(self, out: &mut Vec<VNode>) {
+        out.push(VNode::Element(self.finish()));
+    }
+    fn into_node(self) -> VNode {
+        VNode::Element(self.finish())
+    }
 }

@@ -1,0 +1,210 @@
+//! The mounting machinery: the [`Render`] contract, a mounted component (its owner,
+//! observer, render closure and retained output; re-render and dispose), the queue dirty
+//! instances go to, and [`TreeCx`], the per-tree context the diff mounts through.
+//!
+//! Touches `reactive` (owners, observers) and the engine's diff.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::mem;
+use std::rc::{Rc, Weak};
+
+use crate::reactive::{untrack, Observer, Owner};
+use crate::vdom::diff::{diff, dispose, mount};
+use crate::vdom::hid::{normalize_root, HidAlloc};
+use crate::vdom::node::VNode;
+use crate::vdom::patch::PatchSink;
+
+/// What a component's setup returns: the render closure, re-run when a signal it read
+/// changes. Any `FnMut() -> impl Into<VNode>` is one.
+pub trait Render: 'static {
+    /// Builds the component's current view.
+    fn render(&mut self) -> VNode;
+}
+
+impl<F: FnMut() -> V + 'static, V: Into<VNode>> Render for F {
+    fn render(&mut self) -> VNode {
+        self().into()
+    }
+}
+
+/// One component tree's context: what every mount and re-render in that tree shares.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::TreeCx;
+/// use vango::vdom::{diff::mount, Element, VNode};
+/// let mut cx = TreeCx::new(1);
+/// let mut n = VNode::Element(Box::new(Element::new("p")));
+/// mount(&mut n, &mut cx);
+/// assert_eq!((n.as_element().unwrap().hid, cx.next_hid()), (1, 2));
+/// ```
+pub struct TreeCx {
+    pub(crate) hids: HidAlloc,
+    pub(crate) queue: DirtyQueue,
+    /// Depth of the component whose output is being mounted or diffed (parents re-render
+    /// before children).
+    pub(crate) depth: u32,
+    pub(crate) warnings: u32,
+}
+
+impl TreeCx {
+    /// A context whose first fresh hid is `first_hid`.
+    pub fn new(first_hid: u32) -> Self {
+        TreeCx {
+            hids: HidAlloc::new(first_hid),
+            queue: DirtyQueue::default(),
+            depth: 0,
+            warnings: 0,
+        }
+    }
+
+    /// The hid the next new element will get.
+    pub fn next_hid(&self) -> u32 {
+        self.hids.peek()
+    }
+
+    /// How many times the diff met mixed keyed/unkeyed siblings or duplicate keys.
+    pub fn warnings(&self) -> u32 {
+        self.warnings
+    }
+}
+
+impl Default for TreeCx {
+    fn default() -> Self {
+        TreeCx::new(1)
+    }
+}
+
+/// The queue of components whose render read a signal that changed since.
+#[derive(Clone, Default)]
+pub(crate) struct DirtyQueue(pub(crate) Rc<RefCell<Vec<Weak<Instance>>>>);
+
+impl DirtyQueue {
+    pub(crate) fn take(&self) -> Vec<Weak<Instance>> {
+        mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+/// A mounted component.
+pub(crate) struct Instance {
+    props: Box<dyn Any>,
+    render: RefCell<Option<Box<dyn Render>>>,
+    pub(crate) output: RefCell<VNode>,
+    pub(crate) depth: u32,
+    pub(crate) dirty: Cell<bool>,
+    pub(crate) disposed: Cell<bool>,
+    owner: Owner,
+    observer: Cell<Option<Observer>>,
+}
+
+impl Instance {
+    /// Runs `start` (the setup) under a new owner, renders, and mounts the output.
+    pub(crate) fn mount(
+        start: impl FnOnce() -> (Box<dyn Render>, Box<dyn Any>),
+        cx: &mut TreeCx,
+    ) -> Rc<Instance> {
+        let owner = Owner::new();
+        let (render, props) = owner.with(|| untrack(start));
+        let inst = Rc::new(Instance {
+            props,
+            render: RefCell::new(Some(render)),
+            output: RefCell::new(VNode::Empty),
+            depth: cx.depth,
+            dirty: Cell::new(false),
+            disposed: Cell::new(false),
+            owner,
+            observer: Cell::new(None),
+        });
+        let weak = Rc::downgrade(&inst);
+        let queue = cx.queue.clone();
+        let observer = owner.with(|| {
+            Observer::new(move || {
+                if let Some(i) = weak.upgrade() {
+                    if !i.disposed.get() && !i.dirty.replace(true) {
+                        queue.0.borrow_mut().push(weak.clone());
+                    }
+                }
+            })
+        });
+        inst.observer.set(Some(observer));
+        let mut out = inst
+            .render_fresh()
+            .unwrap_or_else(|| normalize_root(VNode::Empty));
+        let depth = cx.depth;
+        cx.depth = inst.depth + 1;
+        let _ = owner.try_with(|| mount(&mut out, cx));
+        cx.depth = depth;
+        *inst.output.borrow_mut() = out;
+        inst
+    }
+
+    /// The props it was mounted with (`P` for [`component`](super::component), a
+    /// `Signal<P>` for [`component_live`](super::component_live)).
+    pub(crate) fn props(&self) -> &dyn Any {
+        &*self.props
+    }
+
+    /// Runs the render closure (tracked) and normalizes its output to one root element.
+    pub(crate) fn render_fresh(&self) -> Option<VNode> {
+        self.dirty.set(false);
+        let obs = self.observer.get()?;
+        let mut r = self.render.try_borrow_mut().ok()?;
+        let r = r.as_mut()?;
+        // A disposed owner or observer (torn down from outside) renders nothing new.
+        match self.owner.try_with(|| obs.try_track(|| r.render())) {
+            Ok(Ok(v)) => Some(normalize_root(v)),
+            _ => None,
+        }
+    }
+
+    /// Re-renders into `output` (the instance's own, or the tree root's) and diffs.
+    pub(crate) fn rerender_into(
+        &self,
+        output: &mut VNode,
+        cx: &mut TreeCx,
+        sink: &mut impl PatchSink,
+    ) {
+        if self.disposed.get() {
+            return;
+        }
+        let Some(new) = self.render_fresh() else {
+            return;
+        };
+        let depth = cx.depth;
+        cx.depth = self.depth + 1;
+        let _ = self.owner.try_with(|| diff(output, new, cx, sink));
+        cx.depth = depth;
+    }
+
+    /// Re-renders this (non-root) component and diffs its output.
+    pub(crate) fn rerender(&self, cx: &mut TreeCx, sink: &mut impl PatchSink) {
+        if self.disposed.get() {
+            return;
+        }
+        let Ok(mut out) = self.output.try_borrow_mut() else {
+            return;
+        };
+        self.rerender_into(&mut out, cx, sink);
+    }
+
+    /// Disposes nested components, the observer and the owner, and drops the render
+    /// closure and output. Idempotent.
+    pub(crate) fn dispose(&self) {
+        if self.disposed.replace(true) {
+            return;
+        }
+        if let Ok(mut out) = self.output.try_borrow_mut() {
+            dispose(&out);
+            *out = VNode::Empty;
+        }
+        if let Some(o) = self.observer.take() {
+            o.dispose();
+        }
+        self.owner.dispose();
+        if let Ok(mut r) = self.render.try_borrow_mut() {
+            *r = None;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! What the live layer runs on: [`LiveApp`], what the application hands it (settings, the
+//! CSRF key, how to mount a page), and [`LiveCore`], one core's live state (its sessions,
+//! its patch encoder), attached to the transport's [`Core`].
+//!
+//! Touches the transport's `Core` and nothing above this layer.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::csrf::Csrf;
+use super::registry::{self, Registry};
+use super::view::View;
+use super::SessionConfig;
+use crate::protocol::PatchEncoder;
+use crate::server::core::Core;
+use crate::server::websocket::WebSocket;
+
+/// Mounts the page at a path (query stripped) as a fresh view, or `None` when there is
+/// no page there.
+pub type MountFn = dyn Fn(&str) -> Option<Box<dyn View>> + Send + Sync;
+
+/// What the application gives the live layer; shared read-only by every core.
+pub struct LiveApp {
+    /// Session settings.
+    pub config: SessionConfig,
+    /// The key that signs and checks CSRF tokens.
+    pub csrf: Csrf,
+    /// How a new session mounts its page.
+    pub mount: Box<MountFn>,
+}
+
+/// One core's live state. Created once per core when the app starts ([`LiveCore::start`])
+/// and attached to the core, so a session handed over from another core finds it.
+pub struct LiveCore {
+    pub(crate) core: Rc<Core>,
+    pub(crate) app: Arc<LiveApp>,
+    pub(crate) registry: Rc<Registry>,
+    /// One encoder per core, not per session: a frame is built and copied out in one
+    /// synchronous step, so idle sessions keep no encoder buffer.
+    pub(crate) encoder: RefCell<PatchEncoder>,
+}
+
+impl LiveCore {
+    /// Starts the live layer on `core`: attaches the state and spawns the sweeper that
+    /// expires detached sessions.
+    pub fn start(core: &Rc<Core>, app: Arc<LiveApp>) -> Rc<LiveCore> {
+        let window = app.config.resume_window;
+        let live = Rc::new(LiveCore {
+            core: core.clone(),
+            app,
+            registry: Rc::new(Registry::default()),
+            encoder: RefCell::new(PatchEncoder::new()),
+        });
+        core.attach(live.clone());
+        core.spawn(registry::sweeper(
+            core.clone(),
+            live.registry.clone(),
+            window.max(Duration::from_millis(1)),
+        ));
+        live
+    }
+
+    /// The live state attached to `core`, if the live layer runs there.
+    pub fn of(core: &Core) -> Option<Rc<LiveCore>> {
+        core.attached::<LiveCore>()
+    }
+
+    /// Runs one upgraded connection: reads Hello and serves the session it names.
+    pub fn websocket(self: &Rc<Self>, ws: WebSocket) -> impl Future<Output = ()> {
+        super::conn::run(ws, self.clone())
+    }
+
+    /// Live sessions on this core.
+    pub fn sessions(&self) -> usize {
+        self.registry.count()
+    }
+
+    /// Drops every session of this core (at shutdown, while the thread's other state —
+    /// global signal mirrors — still lives: unmounting may write to it).
+    pub fn stop(&self) {
+        self.registry.clear(self.core.metrics());
+    }
+}

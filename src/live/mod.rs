@@ -1,0 +1,78 @@
+//! Sessions: one per browser tab, owned by one core for life.
+//!
+//! The layer between the transport (`server`) and the component runtime: it owns the
+//! connection loop of a session's WebSocket (`conn`), one synchronous step per input
+//! (`step`), the session and its resume ring (`session`), each core's sessions
+//! (`registry`, `host`), the scope a step runs in (`scope`), session-scoped shared state
+//! (`shared`), admission limits (`limits`), the per-core bell (`bell`), ids and CSRF
+//! tokens. Never names a page or a route: the application hands it a mount function.
+
+pub mod bell;
+mod conn;
+pub mod csrf;
+pub mod host;
+pub mod id;
+pub mod limits;
+mod registry;
+pub mod scope;
+mod session;
+pub mod shared;
+mod step;
+pub mod view;
+
+pub use bell::notify_dirty;
+pub use csrf::Csrf;
+pub use host::{LiveApp, LiveCore, MountFn};
+pub use id::SessionId;
+pub use scope::{connected, SessionScope, SessionStore};
+pub use shared::{SharedMemo, SharedSignal};
+pub use view::{DispatchFailed, IntoView, View};
+
+use std::time::Duration;
+
+/// Session settings.
+///
+/// # Examples
+///
+/// ```
+/// let c = vango::live::SessionConfig::default();
+/// assert_eq!(c.resume_window.as_secs(), 60);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SessionConfig {
+    /// How long a disconnected session waits for its tab to come back.
+    pub resume_window: Duration,
+    /// Most recent Patches frames kept for resume.
+    pub ring_frames: usize,
+    /// Most bytes of recent Patches frames kept for resume (older ones are dropped first).
+    pub ring_bytes: usize,
+    /// Most live sessions per core. At the cap a new session first evicts the session
+    /// that has been detached the longest (LRU); with none detached it is refused with
+    /// close code 6.
+    pub max_sessions_per_core: usize,
+    /// Most live sessions in the whole process (split evenly over the cores).
+    pub max_sessions: Option<usize>,
+    /// A memory budget for sessions in bytes, turned into a session cap with the measured
+    /// per-session cost ([`limits::ESTIMATED_SESSION_BYTES`]).
+    pub max_memory: Option<usize>,
+    /// Sustained events per second one session may send; beyond it (and its burst) the
+    /// connection is closed with code 5.
+    pub max_events_per_sec: u32,
+    /// Events a session may send at once before the rate applies.
+    pub event_burst: u32,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            resume_window: Duration::from_secs(60),
+            ring_frames: 16,
+            ring_bytes: 8 * 1024,
+            max_sessions_per_core: 1_000_000,
+            max_sessions: None,
+            max_memory: None,
+            max_events_per_sec: 100,
+            event_burst: 200,
+        }
+    }
+}

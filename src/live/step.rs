@@ -1,0 +1,183 @@
+//! A session's synchronous steps: one client frame (or a ring of the bell) in, the
+//! [`Reply`] out. Each step runs inside the session's [`SessionScope`](super::scope).
+//!
+//! No I/O and no await: the session is borrowed only inside these functions.
+
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+
+use async_tungstenite::tungstenite::Bytes;
+
+use super::host::LiveCore;
+use super::session::Session;
+use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
+use crate::vdom::{Event, Reject};
+
+/// What to send back for one input.
+pub(crate) enum Reply {
+    /// Nothing.
+    None,
+    /// One frame (Patches, Ack, Reject or Pong).
+    One(Bytes),
+    /// Several frames, in order.
+    Frames(Vec<Bytes>),
+    /// A Close frame with this code, then the connection ends; the session waits for a
+    /// resume.
+    Close(u8, &'static str),
+    /// An Error frame (the session is over; the client reloads), then a close.
+    Fatal(u8, &'static str),
+    /// The tab said goodbye: close the connection, the session is already gone.
+    End,
+}
+
+/// How one event's dispatch ended.
+enum Applied {
+    /// The handler accepted it; the frame it rendered, if anything changed.
+    Accepted(Option<Bytes>),
+    /// Refused (Reject `code`): no handler matched (10) or the handler rejected it (11);
+    /// what the handler changed anyway still renders in `then`.
+    Refused { code: u8, then: Option<Bytes> },
+}
+
+/// The frames a client that applied `applied` needs: the ring's, or one full render.
+///
+/// The full render is numbered `applied + 1` (the ring restarts there): a client applies
+/// Patches strictly in seq order and answers a gap with Resync, so a full render numbered
+/// after the frames it missed would be refused, and each Resync would bring another one.
+pub(crate) fn catch_up(s: &mut Session, applied: u64, live: &LiveCore) -> Vec<Bytes> {
+    if let Some(frames) = s.frames_after(applied) {
+        return frames;
+    }
+    s.restart_seq_at(applied);
+    s.full_render(&mut live.encoder.borrow_mut(), &live.app.config)
+        .into_iter()
+        .collect()
+}
+
+/// After the bell: re-renders if the view is dirty, acknowledging nothing new.
+pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
+    let mut s = sess.borrow_mut();
+    if s.generation != gen || !s.view.is_dirty() {
+        return Reply::None;
+    }
+    let ack = s.last_event;
+    let scope = s.scope.clone();
+    match catch_unwind(AssertUnwindSafe(|| {
+        scope.enter(|| render(&mut s, live, ack))
+    })) {
+        Ok(Some(f)) => Reply::One(f),
+        Ok(None) => Reply::None,
+        Err(_) => {
+            let id = s.id;
+            drop(s);
+            live.registry.remove(&id, live.core.metrics());
+            Reply::Fatal(close::PANIC, "render panicked")
+        }
+    }
+}
+
+/// Handles one client frame.
+pub(crate) fn on_frame(
+    bytes: &[u8],
+    live: &LiveCore,
+    sess: &Rc<RefCell<Session>>,
+    gen: u32,
+) -> Reply {
+    let frame = match decode_client(bytes) {
+        Ok(f) => f,
+        Err(e) => return Reply::Close(e.close_code(), e.kind()),
+    };
+    let mut s = sess.borrow_mut();
+    if s.generation != gen {
+        return Reply::Close(close::NORMAL, "session resumed elsewhere");
+    }
+    match frame {
+        ClientFrame::Event { seq, event } => on_event(s, live, seq, &event),
+        ClientFrame::Ping(n) => Reply::One(seq_frame(frame::PONG, n)),
+        ClientFrame::Pong(_) => Reply::None,
+        ClientFrame::Resync { last_patch_seq } => {
+            Reply::Frames(catch_up(&mut s, last_patch_seq, live))
+        }
+        ClientFrame::Close { .. } => {
+            // The tab is going away for good: free the session now.
+            let id = s.id;
+            drop(s);
+            live.registry.remove(&id, live.core.metrics());
+            Reply::End
+        }
+        ClientFrame::Hello { .. } => Reply::Close(close::MALFORMED, "second Hello"),
+    }
+}
+
+/// One event: dispatch it to its handler, re-render, and answer with the frame (or an Ack
+/// when nothing changed, a Reject when it was refused).
+fn on_event(
+    mut s: std::cell::RefMut<'_, Session>,
+    live: &LiveCore,
+    seq: u64,
+    event: &Event,
+) -> Reply {
+    if seq <= s.last_event {
+        // Already applied (a resend after reconnect): acknowledge again.
+        return Reply::One(seq_frame(frame::ACK, s.last_event));
+    }
+    if !s.rate.take(&live.app.config) {
+        return Reply::Close(close::RATE_LIMIT, "event rate limit exceeded");
+    }
+    let scope = s.scope.clone();
+    let applied = catch_unwind(AssertUnwindSafe(|| {
+        scope.enter(|| {
+            let dispatched = s.view.dispatch(event);
+            s.last_event = seq;
+            match dispatched {
+                Err(_) => Applied::Refused {
+                    code: close::UNKNOWN_TARGET,
+                    then: None,
+                },
+                Ok(Err(Reject)) => Applied::Refused {
+                    code: close::REJECTED,
+                    then: render(&mut s, live, seq),
+                },
+                Ok(Ok(())) => Applied::Accepted(render(&mut s, live, seq)),
+            }
+        })
+    }));
+    match applied {
+        Ok(Applied::Accepted(Some(f))) => Reply::One(f),
+        Ok(Applied::Accepted(None)) => Reply::One(seq_frame(frame::ACK, seq)),
+        Ok(Applied::Refused { code, then }) => {
+            let mut out = Vec::with_capacity(4);
+            ServerFrame::Reject { seq, code }.encode(&mut out);
+            match then {
+                Some(f) => Reply::Frames(vec![out.into(), f]),
+                None => Reply::One(out.into()),
+            }
+        }
+        Err(_) => {
+            // The view may be half-updated: the session is over.
+            let id = s.id;
+            drop(s);
+            live.registry.remove(&id, live.core.metrics());
+            live.core.metrics().panics.fetch_add(1, Relaxed);
+            Reply::Fatal(close::PANIC, "handler or render panicked")
+        }
+    }
+}
+
+/// Re-renders the dirty components into the next Patches frame (acknowledging `ack`), if
+/// anything changed.
+fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
+    if !s.view.is_dirty() {
+        return None;
+    }
+    let mut enc = live.encoder.borrow_mut();
+    s.next_frame(&mut enc, ack, &live.app.config, |v, enc| v.rerender(enc))
+}
+
+fn seq_frame(kind: u8, seq: u64) -> Bytes {
+    let mut out = Vec::with_capacity(11);
+    encode_seq(&mut out, kind, seq);
+    out.into()
+}

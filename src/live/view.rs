@@ -1,0 +1,80 @@
+//! The [`View`] contract a session drives (the component [`Tree`] implements it; tests and
+//! custom front ends may bring their own), and what one dispatch came to.
+//!
+//! Touches the component runtime's `Tree` and the wire's `PatchEncoder`.
+
+use std::fmt;
+
+use crate::component::{DispatchError, Tree};
+use crate::protocol::PatchEncoder;
+use crate::vdom::{Event, Handled, VNode};
+
+/// What a session drives: a mounted component [`Tree`] (tests and custom front ends may
+/// bring their own).
+pub trait View {
+    /// The mounted root (hids assigned).
+    fn root(&self) -> &VNode;
+    /// The root element's hid (the target of a full re-render's ReplaceNode).
+    fn root_hid(&self) -> u32;
+    /// Runs the handler for `event` (found by hid and name) and returns what it came to:
+    /// `Err` when no live handler matches (answered with Reject code 10), else the
+    /// handler's own outcome (a refusal is answered with Reject code 11).
+    fn dispatch(&mut self, event: &Event) -> Result<Handled, DispatchFailed>;
+    /// Whether some component must re-render.
+    fn is_dirty(&self) -> bool;
+    /// Re-renders dirty components and writes the diff's edits to `sink`.
+    fn rerender(&mut self, sink: &mut PatchEncoder);
+}
+
+/// A value a page closure may return: something that mounts into a [`View`].
+pub trait IntoView {
+    /// Mounts `self`.
+    fn into_view(self) -> Box<dyn View>;
+}
+
+impl IntoView for Box<dyn View> {
+    fn into_view(self) -> Box<dyn View> {
+        self
+    }
+}
+
+impl IntoView for Tree {
+    fn into_view(self) -> Box<dyn View> {
+        Box::new(self)
+    }
+}
+
+impl View for Tree {
+    fn root(&self) -> &VNode {
+        Tree::root(self)
+    }
+
+    fn root_hid(&self) -> u32 {
+        Tree::root_hid(self)
+    }
+
+    fn dispatch(&mut self, event: &Event) -> Result<Handled, DispatchFailed> {
+        Tree::dispatch(self, event).map_err(DispatchFailed)
+    }
+
+    fn is_dirty(&self) -> bool {
+        Tree::is_dirty(self)
+    }
+
+    fn rerender(&mut self, sink: &mut PatchEncoder) {
+        Tree::rerender(self, sink)
+    }
+}
+
+/// The event named no live handler (unknown hid, or no listener for it): answered with
+/// Reject code 10.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DispatchFailed(pub DispatchError);
+
+impl fmt::Display for DispatchFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no handler for this event: {}", self.0)
+    }
+}
+
+impl std::error::Error for DispatchFailed {}
