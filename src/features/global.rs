@@ -15,12 +15,12 @@
 //! let online = GlobalSignal::new(&bus, 0u32); // before the core threads start
 //! std::thread::spawn(move || {
 //!     let waiter = attach_core(&bus).expect("bus open");
-//!     let ex = smol::LocalExecutor::new();
+//!     let ex = async_executor::LocalExecutor::new();
 //!     let task = ex.spawn(drive_core(waiter)); // applies remote writes as they come
 //!     online.update(|n| *n += 1);
 //!     assert_eq!(online.get(), 1);
 //!     bus.shutdown(); // normally at runtime shutdown: `drive_core` then returns
-//!     smol::block_on(ex.run(task));
+//!     futures_lite::future::block_on(ex.run(task));
 //! }).join().unwrap();
 //! ```
 
