@@ -288,7 +288,7 @@ impl Service for AppService {
     }
 
     fn websocket(&self, ws: WebSocket, _info: ConnInfo) -> impl Future<Output = ()> {
-        self.live.websocket(ws)
+        crate::live::serve_connection(ws, self.live.clone())
     }
 
     fn stopped(&self) {

@@ -10,10 +10,11 @@ use std::mem;
 use std::rc::{Rc, Weak};
 
 use crate::reactive::{untrack, Observer, Owner};
-use crate::vdom::diff::{diff, dispose, mount};
+use crate::vdom::diff::diff;
 use crate::vdom::hid::{normalize_root, HidAlloc};
 use crate::vdom::node::VNode;
 use crate::vdom::patch::PatchSink;
+use crate::vdom::walk::{dispose, mount};
 
 /// What a component's setup returns: the render closure, re-run when a signal it read
 /// changes. Any `FnMut() -> impl Into<VNode>` is one.

@@ -14,8 +14,8 @@ use std::rc::Rc;
 
 use super::instance::{Instance, Render, TreeCx};
 use crate::reactive::{signal, untrack, Signal};
-use crate::vdom::diff::Mount;
 use crate::vdom::node::{ComponentSlot, Key, VNode};
+use crate::vdom::walk::Mount;
 
 /// A component node: `setup(props)` runs once when the node is mounted; the render
 /// closure it returns produces the component's output.

@@ -12,10 +12,11 @@ use std::rc::Rc;
 
 use super::instance::{Instance, Render, TreeCx};
 use crate::reactive::batch;
-use crate::vdom::diff::{dispose, prop_kind, PropKind};
+use crate::vdom::attrs::{prop_kind, PropKind};
 use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::node::{AttrValue, Handler, VNode};
 use crate::vdom::patch::PatchSink;
+use crate::vdom::walk::dispose;
 
 /// Re-render rounds per [`Tree::rerender`] before giving up on a render that keeps
 /// dirtying itself (it stays dirty for the next call).

@@ -42,12 +42,13 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
     ws.send(Message::Binary(frame)).await.is_ok()
 }
 
-/// Runs one upgraded connection: reads Hello and serves the session it names.
+/// Runs one upgraded connection on `live`'s core: reads Hello and serves the session it
+/// names (new, resumed, or handed to the core that owns it).
 #[allow(
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-pub(crate) fn run(mut ws: WebSocket, live: Rc<LiveCore>) -> impl Future<Output = ()> {
+pub fn run(mut ws: WebSocket, live: Rc<LiveCore>) -> impl Future<Output = ()> {
     async move {
         // Boxed: the greeting's state is freed once the session is attached, so the
         // long-lived connection future holds only the event loop.

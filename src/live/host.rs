@@ -5,7 +5,6 @@
 //! Touches the transport's `Core` and nothing above this layer.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +15,6 @@ use super::view::View;
 use super::SessionConfig;
 use crate::protocol::PatchEncoder;
 use crate::server::core::Core;
-use crate::server::websocket::WebSocket;
 
 /// Mounts the page at a path (query stripped) as a fresh view, or `None` when there is
 /// no page there.
@@ -66,11 +64,6 @@ impl LiveCore {
     /// The live state attached to `core`, if the live layer runs there.
     pub fn of(core: &Core) -> Option<Rc<LiveCore>> {
         core.attached::<LiveCore>()
-    }
-
-    /// Runs one upgraded connection: reads Hello and serves the session it names.
-    pub fn websocket(self: &Rc<Self>, ws: WebSocket) -> impl Future<Output = ()> {
-        super::conn::run(ws, self.clone())
     }
 
     /// Live sessions on this core.

@@ -21,6 +21,7 @@ mod step;
 pub mod view;
 
 pub use bell::notify_dirty;
+pub use conn::run as serve_connection;
 pub use csrf::Csrf;
 pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;

@@ -27,65 +27,16 @@
 
 use std::mem;
 
-use crate::vdom::children::{diff_children, is_raw};
-use crate::vdom::hid::HidAlloc;
-use crate::vdom::node::{Attr, AttrValue, ComponentSlot, Element, Key, Listener, Str, VNode};
-use crate::vdom::patch::{PatchSink, PropValue};
+use crate::vdom::attrs::{diff_attrs, rebind, same_attrs, same_listeners};
+use crate::vdom::keymap::KeyIndex;
+use crate::vdom::lis::lis_in;
+use crate::vdom::node::{Element, Str, VNode};
+use crate::vdom::patch::PatchSink;
+use crate::vdom::scratch::{Fenwick, Scratch, NONE};
+use crate::vdom::walk::{dispose, is_raw, key_of, same_str, take, Lists};
 
-/// What the diff needs from the tree it edits: fresh hids for new elements, a way to
-/// mount fresh components (the component runtime runs their setup), and a place to
-/// report suspicious input. The component layer's `TreeCx` is the real one; a bare
-/// [`HidAlloc`] serves trees without components (tests, static pages).
-pub trait Mount {
-    /// A fresh hid for a new element.
-    fn next_hid(&mut self) -> u32;
-    /// Mounts a fresh component: runs its setup and first render and mounts its output.
-    fn mount_component(&mut self, c: &mut dyn ComponentSlot);
-    /// Notes suspicious input (mixed keyed/unkeyed siblings, duplicate keys).
-    fn warn(&mut self, what: &str) {
-        if cfg!(debug_assertions) {
-            eprintln!("vango diff: {what}");
-        }
-    }
-}
-
-/// Hids only: components stay unmounted (they render nothing).
-impl Mount for HidAlloc {
-    fn next_hid(&mut self) -> u32 {
-        HidAlloc::next_hid(self)
-    }
-    fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
-}
-
-/// Mounts a fresh subtree: assigns hids to its elements and mounts its components
-/// (runs their setup and first render). `node` should be normalized.
-///
-/// # Examples
-///
-/// ```
-/// use vango::vdom::{diff::mount, hid::HidAlloc, Element, VNode};
-/// let mut n = VNode::Element(Box::new(Element::new("p")));
-/// let mut hids = HidAlloc::new(5);
-/// mount(&mut n, &mut hids);
-/// assert_eq!(n.as_element().unwrap().hid, 5);
-/// ```
-pub fn mount(node: &mut VNode, cx: &mut impl Mount) {
-    match node {
-        VNode::Element(e) => {
-            e.hid = cx.next_hid();
-            for c in &mut e.children {
-                mount(c, cx);
-            }
-        }
-        VNode::Component(c) => cx.mount_component(&mut **c),
-        VNode::Fragment(f) => {
-            for c in f {
-                mount(c, cx);
-            }
-        }
-        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
-    }
-}
+pub use crate::vdom::attrs::{prop_kind, PropKind};
+pub use crate::vdom::walk::{mount, Mount};
 
 /// Diffs the mounted tree `old` against the fresh render `new`, sends the edits to
 /// `sink`, and leaves the new tree (with hids) in `old`.
@@ -156,51 +107,6 @@ pub(crate) fn diff_text(parent: u32, index: u32, o: &mut Str, n: Str, sink: &mut
     }
 }
 
-/// String equality with a pointer shortcut: tags, attribute names and literal texts are
-/// usually the same `&'static str` on both sides.
-#[inline]
-pub(crate) fn same_str(a: &str, b: &str) -> bool {
-    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
-}
-
-/// What one pass over an old and a new child list found: whether either holds raw HTML,
-/// and how many children of each side are keyed. Computed once per element pair so
-/// that the raw check and the keyed/unkeyed choice need no further passes.
-#[derive(Clone, Copy)]
-pub(crate) struct Lists {
-    pub(crate) raw: bool,
-    pub(crate) old_keyed: usize,
-    pub(crate) new_keyed: usize,
-}
-
-impl Lists {
-    #[inline]
-    fn scan(old: &[VNode], new: &[VNode]) -> Lists {
-        let (r1, old_keyed) = scan_list(old);
-        let (r2, new_keyed) = scan_list(new);
-        Lists {
-            raw: r1 | r2,
-            old_keyed,
-            new_keyed,
-        }
-    }
-}
-
-#[inline(always)]
-fn scan_list(list: &[VNode]) -> (bool, usize) {
-    let mut raw = false;
-    let mut keyed = 0;
-    for n in list {
-        match n {
-            VNode::Element(e) => keyed += e.key.is_some() as usize,
-            VNode::Component(c) => keyed += c.key().is_some() as usize,
-            VNode::Raw(_) => raw = true,
-            _ => {}
-        }
-    }
-    (raw, keyed)
-}
-
 /// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
 /// component, by position otherwise. Kept out of line so that the hot path of
 /// [`diff_node`] stays small.
@@ -222,24 +128,6 @@ fn replace(
     }
     dispose(old);
     *old = new;
-}
-
-/// Releases what a removed subtree holds: disposes every component instance in it.
-pub(crate) fn dispose(node: &VNode) {
-    match node {
-        VNode::Element(e) => {
-            for c in &e.children {
-                dispose(c);
-            }
-        }
-        VNode::Component(c) => c.dispose(),
-        VNode::Fragment(f) => {
-            for c in f {
-                dispose(c);
-            }
-        }
-        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
-    }
 }
 
 /// Whether a child list with raw HTML must be replaced with its parent: raw HTML may be
@@ -311,125 +199,241 @@ fn diff_element(
     diff_children(hid, &mut o.children, children, lists, cx, sink);
 }
 
-/// Patches the `data-on` marker of element `hid` to announce `listeners`.
-#[cold]
-#[inline(never)]
-fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink) {
-    if listeners.is_empty() {
-        sink.remove_attr(hid, "data-on");
+/// Diffs the children of element `parent`. `lists` is what [`Lists::scan`] found in
+/// `old` and `new`.
+pub(crate) fn diff_children(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    new: Vec<VNode>,
+    lists: Lists,
+    cx: &mut impl Mount,
+    sink: &mut impl PatchSink,
+) {
+    if old.is_empty() && new.is_empty() {
+        return;
+    }
+    let mixed = |keyed: usize, len: usize| keyed != 0 && keyed != len;
+    if mixed(lists.old_keyed, old.len()) || mixed(lists.new_keyed, new.len()) {
+        cx.warn("siblings mix keyed and unkeyed children: diffed by position");
+    }
+    let all_keyed = |keyed: usize, len: usize| len != 0 && keyed == len;
+    if all_keyed(lists.old_keyed, old.len()) && all_keyed(lists.new_keyed, new.len()) {
+        diff_keyed(parent, old, new, cx, sink);
+    } else if old.len() == new.len() {
+        // The common case: same length, by position, nothing to insert or remove.
+        for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
+            match (o, n) {
+                (VNode::Text(o), VNode::Text(n)) => diff_text(parent, k as u32, o, n, sink),
+                (o, n) => diff_node(parent, k as u32, o, n, cx, sink),
+            }
+        }
     } else {
-        let mut marker = String::new();
-        crate::vdom::marker::data_on_value(listeners, &mut marker);
-        sink.set_attr(hid, "data-on", &marker);
+        let len = old.len();
+        unkeyed_range(parent, old, 0, len, new, cx, sink);
     }
 }
 
-/// Whether two attribute lists are equal entry by entry (then nothing needs patching).
-#[inline]
-fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            same_str(&x.name, &y.name)
-                && match (&x.value, &y.value) {
-                    (AttrValue::Str(p), AttrValue::Str(q)) => same_str(p, q),
-                    (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
-                    _ => false,
+/// Diffs `old[s..oe]` against `new` by position.
+fn unkeyed_range(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    s: usize,
+    oe: usize,
+    new: Vec<VNode>,
+    cx: &mut impl Mount,
+    sink: &mut impl PatchSink,
+) {
+    let m = oe - s;
+    let n = new.len();
+    let mut it = new.into_iter();
+    for k in 0..m.min(n) {
+        if let Some(nn) = it.next() {
+            diff_node(parent, (s + k) as u32, &mut old[s + k], nn, cx, sink);
+        }
+    }
+    if m > n {
+        for r in (s + n..oe).rev() {
+            sink.remove_child(parent, r as u32);
+            dispose(&old[r]);
+        }
+        old.drain(s + n..oe);
+    } else if n > m {
+        let mut at = oe;
+        let rest: Vec<VNode> = it
+            .map(|mut nn| {
+                mount(&mut nn, cx);
+                sink.insert_child(parent, at as u32, &nn);
+                at += 1;
+                nn
+            })
+            .collect();
+        old.splice(oe..oe, rest);
+    }
+}
+
+fn diff_keyed(
+    parent: u32,
+    old: &mut Vec<VNode>,
+    new: Vec<VNode>,
+    cx: &mut impl Mount,
+    sink: &mut impl PatchSink,
+) {
+    let mut it = new.into_iter();
+    let mut s = 0;
+    while s < old.len() {
+        match it.as_slice().first() {
+            Some(n) if key_of(n) == key_of(&old[s]) => {
+                if let Some(n) = it.next() {
+                    diff_node(parent, s as u32, &mut old[s], n, cx, sink);
                 }
-        })
-}
-
-/// How a form control's attribute maps to a live DOM property.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum PropKind {
-    /// A string property (`value` of input, textarea, select); default `""`.
-    Str,
-    /// A boolean property (`checked` of input, `selected` of option); default `false`.
-    Bool,
-}
-
-/// Whether attribute `name` of a `tag` element is patched as a live property: the user
-/// may have changed it, so the attribute (the default value) would not show.
-pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
-    match (tag, name) {
-        ("input" | "textarea" | "select", "value") => Some(PropKind::Str),
-        ("input", "checked") | ("option", "selected") => Some(PropKind::Bool),
-        _ => None,
-    }
-}
-
-/// The effective value of attribute `name` (a later duplicate wins; `false` is absent).
-/// Outer `None`: no attribute of that name at all.
-fn lookup<'a>(attrs: &'a [Attr], name: &str) -> Option<Option<&'a str>> {
-    attrs
-        .iter()
-        .rev()
-        .find(|a| a.name == name)
-        .map(|a| value_of(&a.value))
-}
-
-fn value_of(v: &AttrValue) -> Option<&str> {
-    match v {
-        AttrValue::Str(s) => Some(s),
-        AttrValue::Bool(true) => Some(""),
-        AttrValue::Bool(false) => None,
-    }
-}
-
-#[inline(never)]
-fn diff_attrs(hid: u32, tag: &str, old: &[Attr], new: &[Attr], sink: &mut impl PatchSink) {
-    for (i, a) in new.iter().enumerate() {
-        if new[i + 1..].iter().any(|b| b.name == a.name) {
-            continue; // a later duplicate wins
+                s += 1;
+            }
+            _ => break,
         }
-        let nv = value_of(&a.value);
-        let ov = lookup(old, &a.name).flatten();
-        if nv == ov {
-            continue;
+    }
+    let mut oe = old.len();
+    while oe > s {
+        match it.as_slice().last() {
+            Some(n) if key_of(n) == key_of(&old[oe - 1]) => {
+                if let Some(n) = it.next_back() {
+                    // Only hid-addressed edits happen below keyed children, so the
+                    // index is not used.
+                    diff_node(parent, (oe - 1) as u32, &mut old[oe - 1], n, cx, sink);
+                }
+                oe -= 1;
+            }
+            _ => break,
         }
-        match prop_kind(tag, &a.name) {
-            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str(nv.unwrap_or(""))),
-            Some(PropKind::Bool) => {
-                if nv.is_some() != ov.is_some() {
-                    sink.set_prop(hid, &a.name, PropValue::Bool(nv.is_some()));
+    }
+    let m = oe - s;
+    let n = it.len();
+    if m == 0 && n == 0 {
+        return;
+    }
+    if m == 0 {
+        let mut at = s;
+        let mid: Vec<VNode> = it
+            .map(|mut nn| {
+                mount(&mut nn, cx);
+                sink.insert_child(parent, at as u32, &nn);
+                at += 1;
+                nn
+            })
+            .collect();
+        old.splice(s..s, mid);
+        return;
+    }
+    if n == 0 {
+        for r in (s..oe).rev() {
+            sink.remove_child(parent, r as u32);
+            dispose(&old[r]);
+        }
+        old.drain(s..oe);
+        return;
+    }
+    let mut mid: Vec<VNode> = it.collect();
+    let mut sc = Scratch::take();
+    // src[j]: old position (relative to s) of new middle item j, or NONE.
+    let src = &mut sc.src;
+    src.clear();
+    src.resize(n, NONE);
+    let mut survivors = 0usize;
+    let dup = match KeyIndex::build(&mid, &mut sc.slots) {
+        Err(()) => true,
+        Ok(map) => {
+            let mut dup = false;
+            for r in 0..m {
+                let j = key_of(&old[s + r]).and_then(|k| map.get(k));
+                if let Some(j) = j {
+                    if src[j as usize] != NONE {
+                        dup = true;
+                        break;
+                    }
+                    src[j as usize] = r as u32;
+                    survivors += 1;
                 }
             }
-            None => match nv {
-                Some(v) => sink.set_attr(hid, &a.name, v),
-                None => sink.remove_attr(hid, &a.name),
-            },
+            dup
+        }
+    };
+    if dup {
+        sc.give_back();
+        cx.warn("duplicate keys among siblings: diffed by position");
+        unkeyed_range(parent, old, s, oe, mid, cx, sink);
+        return;
+    }
+    // Removals, right to left, so each index is still the original one.
+    if survivors < m {
+        let kept = &mut sc.kept;
+        kept.clear();
+        kept.resize(m, false);
+        for &r in src.iter() {
+            if r != NONE {
+                kept[r as usize] = true;
+            }
+        }
+        for r in (0..m).rev() {
+            if !kept[r] {
+                sink.remove_child(parent, (s + r) as u32);
+                dispose(&old[s + r]);
+            }
         }
     }
-    for (i, a) in old.iter().enumerate() {
-        if old[i + 1..].iter().any(|b| b.name == a.name) || lookup(new, &a.name).is_some() {
+    // Survivors that stay put: a longest increasing run of old positions in new order.
+    let seq = &mut sc.seq;
+    seq.clear();
+    seq.extend(src.iter().copied().filter(|&r| r != NONE));
+    let stay = &mut sc.stay;
+    if seq.windows(2).all(|w| w[0] < w[1]) {
+        stay.clear();
+        stay.resize(seq.len(), true);
+    } else {
+        lis_in(seq, stay, &mut sc.tails, &mut sc.prev);
+    }
+    // Walk the new middle right to left, placing each item before the one after it.
+    // `present` counts survivors still at their old place (by old position); `placed`
+    // counts items moved or inserted before the stay-put survivor at old position g
+    // (g = m: before the suffix). Processing right to left, placements only go to
+    // groups >= the current anchor group, so an insertion index is `s + present[..g]`.
+    let mut present = Fenwick::new(&mut sc.present, m);
+    for &r in seq.iter() {
+        present.add(r as usize, 1);
+    }
+    let mut placed = Fenwick::new(&mut sc.placed, m + 1);
+    let mut anchor = m;
+    let mut si = seq.len();
+    for j in (0..n).rev() {
+        let r = src[j];
+        if r == NONE {
+            let at = s + present.prefix(anchor);
+            mount(&mut mid[j], cx);
+            sink.insert_child(parent, at as u32, &mid[j]);
+            placed.add(anchor, 1);
             continue;
         }
-        if value_of(&a.value).is_none() {
-            continue; // was absent already
+        si -= 1;
+        let r = r as usize;
+        if stay[si] {
+            anchor = r;
+        } else {
+            let from = s + present.prefix(r) + placed.prefix(r);
+            present.add(r, -1);
+            let to = s + present.prefix(anchor);
+            sink.move_child(parent, from as u32, to as u32);
+            placed.add(anchor, 1);
         }
-        match prop_kind(tag, &a.name) {
-            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str("")),
-            Some(PropKind::Bool) => sink.set_prop(hid, &a.name, PropValue::Bool(false)),
-            None => sink.remove_attr(hid, &a.name),
-        }
+        // Diff in the old slot, then swap the result into the new order: `mid[j]`
+        // holds the consumed new node's leftover `Empty` afterwards.
+        let nn = take(&mut mid[j]);
+        diff_node(parent, 0, &mut old[s + r], nn, cx, sink);
+        mem::swap(&mut mid[j], &mut old[s + r]);
     }
-}
-
-fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
-    a.len() == b.len()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| same_str(x.event, y.event) && x.modifiers == y.modifiers)
-}
-
-/// The key of a keyed child (element or component).
-pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
-    match n {
-        VNode::Element(e) => e.key.as_ref(),
-        VNode::Component(c) => c.key(),
-        _ => None,
+    sc.give_back();
+    if n == m {
+        // Same length: swap the new order in wholesale (what is left in `old[s..oe]`,
+        // `Empty`s and removed nodes, is dropped with `mid`).
+        old[s..oe].swap_with_slice(&mut mid);
+    } else {
+        old.splice(s..oe, mid);
     }
-}
-
-pub(crate) fn take(v: &mut VNode) -> VNode {
-    mem::replace(v, VNode::Empty)
 }

@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::vdom::diff::key_of;
 use crate::vdom::node::{Key, VNode};
+use crate::vdom::walk::key_of;
 
 const NONE: u32 = u32::MAX;
 

@@ -5,7 +5,7 @@
 //! the crate's other layers. Components are opaque here ([`ComponentSlot`]); the layer
 //! above (`component`) runs them. Nothing here does I/O.
 
-pub(crate) mod children;
+pub mod attrs;
 pub mod diff;
 pub mod event;
 pub mod hid;
@@ -16,11 +16,13 @@ pub mod marker;
 pub mod model;
 pub mod node;
 pub mod patch;
+mod scratch;
+pub mod walk;
 
-pub use diff::Mount;
 pub use event::{reject, Event, EventData, Handled, IntoHandled, Reject};
 pub use marker::{data_on_string, data_on_value};
 pub use node::{
     Attr, AttrValue, ComponentSlot, Element, Handler, Key, Listener, Modifiers, RawHtml, Str, VNode,
 };
 pub use patch::{OwnedProp, Patch, PatchSink, PropValue};
+pub use walk::Mount;

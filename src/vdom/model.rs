@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::render::data_on_value;
 use crate::vdom::diff::{prop_kind, PropKind};
+use crate::vdom::marker::data_on_value;
 use crate::vdom::node::{AttrValue, VNode};
 use crate::vdom::patch::{PatchSink, PropValue};
 

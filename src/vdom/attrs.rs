@@ -1,0 +1,124 @@
+//! The attribute half of an element's diff: attributes (live properties of form controls
+//! included) and the `data-on` listener marker.
+//!
+//! Touches only `vdom::node`, the patch sink and the marker encoder.
+
+use crate::vdom::node::{Attr, AttrValue, Listener};
+use crate::vdom::patch::{PatchSink, PropValue};
+use crate::vdom::walk::same_str;
+
+/// Patches the `data-on` marker of element `hid` to announce `listeners`.
+#[cold]
+#[inline(never)]
+pub(crate) fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink) {
+    if listeners.is_empty() {
+        sink.remove_attr(hid, "data-on");
+    } else {
+        let mut marker = String::new();
+        crate::vdom::marker::data_on_value(listeners, &mut marker);
+        sink.set_attr(hid, "data-on", &marker);
+    }
+}
+
+/// Whether two attribute lists are equal entry by entry (then nothing needs patching).
+#[inline]
+pub(crate) fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            same_str(&x.name, &y.name)
+                && match (&x.value, &y.value) {
+                    (AttrValue::Str(p), AttrValue::Str(q)) => same_str(p, q),
+                    (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
+                    _ => false,
+                }
+        })
+}
+
+/// How a form control's attribute maps to a live DOM property.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PropKind {
+    /// A string property (`value` of input, textarea, select); default `""`.
+    Str,
+    /// A boolean property (`checked` of input, `selected` of option); default `false`.
+    Bool,
+}
+
+/// Whether attribute `name` of a `tag` element is patched as a live property: the user
+/// may have changed it, so the attribute (the default value) would not show.
+pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
+    match (tag, name) {
+        ("input" | "textarea" | "select", "value") => Some(PropKind::Str),
+        ("input", "checked") | ("option", "selected") => Some(PropKind::Bool),
+        _ => None,
+    }
+}
+
+/// The effective value of attribute `name` (a later duplicate wins; `false` is absent).
+/// Outer `None`: no attribute of that name at all.
+fn lookup<'a>(attrs: &'a [Attr], name: &str) -> Option<Option<&'a str>> {
+    attrs
+        .iter()
+        .rev()
+        .find(|a| a.name == name)
+        .map(|a| value_of(&a.value))
+}
+
+fn value_of(v: &AttrValue) -> Option<&str> {
+    match v {
+        AttrValue::Str(s) => Some(s),
+        AttrValue::Bool(true) => Some(""),
+        AttrValue::Bool(false) => None,
+    }
+}
+
+#[inline(never)]
+pub(crate) fn diff_attrs(
+    hid: u32,
+    tag: &str,
+    old: &[Attr],
+    new: &[Attr],
+    sink: &mut impl PatchSink,
+) {
+    for (i, a) in new.iter().enumerate() {
+        if new[i + 1..].iter().any(|b| b.name == a.name) {
+            continue; // a later duplicate wins
+        }
+        let nv = value_of(&a.value);
+        let ov = lookup(old, &a.name).flatten();
+        if nv == ov {
+            continue;
+        }
+        match prop_kind(tag, &a.name) {
+            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str(nv.unwrap_or(""))),
+            Some(PropKind::Bool) => {
+                if nv.is_some() != ov.is_some() {
+                    sink.set_prop(hid, &a.name, PropValue::Bool(nv.is_some()));
+                }
+            }
+            None => match nv {
+                Some(v) => sink.set_attr(hid, &a.name, v),
+                None => sink.remove_attr(hid, &a.name),
+            },
+        }
+    }
+    for (i, a) in old.iter().enumerate() {
+        if old[i + 1..].iter().any(|b| b.name == a.name) || lookup(new, &a.name).is_some() {
+            continue;
+        }
+        if value_of(&a.value).is_none() {
+            continue; // was absent already
+        }
+        match prop_kind(tag, &a.name) {
+            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str("")),
+            Some(PropKind::Bool) => sink.set_prop(hid, &a.name, PropValue::Bool(false)),
+            None => sink.remove_attr(hid, &a.name),
+        }
+    }
+}
+
+pub(crate) fn same_listeners(a: &[Listener], b: &[Listener]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| same_str(x.event, y.event) && x.modifiers == y.modifiers)
+}

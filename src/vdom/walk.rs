@@ -1,0 +1,146 @@
+//! Tree walks and shapes the diff relies on: mounting a fresh subtree through a [`Mount`]
+//! context, disposing a removed one, keys, and what one scan of two child lists finds.
+//!
+//! Touches only `vdom::node` and `vdom::hid`.
+
+use std::mem;
+
+use crate::vdom::hid::HidAlloc;
+use crate::vdom::node::{ComponentSlot, Key, VNode};
+
+/// What the diff needs from the tree it edits: fresh hids for new elements, a way to
+/// mount fresh components (the component runtime runs their setup), and a place to
+/// report suspicious input. The component layer's `TreeCx` is the real one; a bare
+/// [`HidAlloc`] serves trees without components (tests, static pages).
+pub trait Mount {
+    /// A fresh hid for a new element.
+    fn next_hid(&mut self) -> u32;
+    /// Mounts a fresh component: runs its setup and first render and mounts its output.
+    fn mount_component(&mut self, c: &mut dyn ComponentSlot);
+    /// Notes suspicious input (mixed keyed/unkeyed siblings, duplicate keys).
+    fn warn(&mut self, what: &str) {
+        if cfg!(debug_assertions) {
+            eprintln!("vango diff: {what}");
+        }
+    }
+}
+
+/// Hids only: components stay unmounted (they render nothing).
+impl Mount for HidAlloc {
+    fn next_hid(&mut self) -> u32 {
+        HidAlloc::next_hid(self)
+    }
+    fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
+}
+
+/// Mounts a fresh subtree: assigns hids to its elements and mounts its components
+/// (runs their setup and first render). `node` should be normalized.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::mount, hid::HidAlloc, Element, VNode};
+/// let mut n = VNode::Element(Box::new(Element::new("p")));
+/// let mut hids = HidAlloc::new(5);
+/// mount(&mut n, &mut hids);
+/// assert_eq!(n.as_element().unwrap().hid, 5);
+/// ```
+pub fn mount(node: &mut VNode, cx: &mut impl Mount) {
+    match node {
+        VNode::Element(e) => {
+            e.hid = cx.next_hid();
+            for c in &mut e.children {
+                mount(c, cx);
+            }
+        }
+        VNode::Component(c) => cx.mount_component(&mut **c),
+        VNode::Fragment(f) => {
+            for c in f {
+                mount(c, cx);
+            }
+        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
+    }
+}
+
+/// String equality with a pointer shortcut: tags, attribute names and literal texts are
+/// usually the same `&'static str` on both sides.
+#[inline]
+pub(crate) fn same_str(a: &str, b: &str) -> bool {
+    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
+}
+
+/// What one pass over an old and a new child list found: whether either holds raw HTML,
+/// and how many children of each side are keyed. Computed once per element pair so
+/// that the raw check and the keyed/unkeyed choice need no further passes.
+#[derive(Clone, Copy)]
+pub(crate) struct Lists {
+    pub(crate) raw: bool,
+    pub(crate) old_keyed: usize,
+    pub(crate) new_keyed: usize,
+}
+
+impl Lists {
+    #[inline]
+    pub(crate) fn scan(old: &[VNode], new: &[VNode]) -> Lists {
+        let (r1, old_keyed) = scan_list(old);
+        let (r2, new_keyed) = scan_list(new);
+        Lists {
+            raw: r1 | r2,
+            old_keyed,
+            new_keyed,
+        }
+    }
+}
+
+#[inline(always)]
+fn scan_list(list: &[VNode]) -> (bool, usize) {
+    let mut raw = false;
+    let mut keyed = 0;
+    for n in list {
+        match n {
+            VNode::Element(e) => keyed += e.key.is_some() as usize,
+            VNode::Component(c) => keyed += c.key().is_some() as usize,
+            VNode::Raw(_) => raw = true,
+            _ => {}
+        }
+    }
+    (raw, keyed)
+}
+
+/// Releases what a removed subtree holds: disposes every component instance in it.
+pub fn dispose(node: &VNode) {
+    match node {
+        VNode::Element(e) => {
+            for c in &e.children {
+                dispose(c);
+            }
+        }
+        VNode::Component(c) => c.dispose(),
+        VNode::Fragment(f) => {
+            for c in f {
+                dispose(c);
+            }
+        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
+    }
+}
+
+/// Whether `n` is raw HTML (which may parse to any number of DOM nodes).
+#[inline]
+pub(crate) fn is_raw(n: &VNode) -> bool {
+    matches!(n, VNode::Raw(_))
+}
+
+/// The key of a keyed child (element or component).
+pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
+    match n {
+        VNode::Element(e) => e.key.as_ref(),
+        VNode::Component(c) => c.key(),
+        _ => None,
+    }
+}
+
+pub(crate) fn take(v: &mut VNode) -> VNode {
+    mem::replace(v, VNode::Empty)
+}
