@@ -104,9 +104,9 @@ fn in_order_client(c: &mut Client, pseq: &mut u64, resyncs: &mut u32) -> Option<
     }
 }
 
-/// Regression: a full render used to be numbered after the frames the client missed, so
-/// the browser client (in-order only) answered it with Resync, which brought another full
-/// render with a higher seq, and so on forever; the count never updated.
+/// A full render must be numbered right after the client's last applied frame: numbered
+/// after the frames the client missed, the browser client (in-order only) would answer it
+/// with Resync, which would bring another full render with a higher seq, forever.
 #[test]
 fn resync_past_the_ring_converges_for_an_in_order_client() {
     let srv = app(

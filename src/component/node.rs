@@ -1,8 +1,8 @@
 //! Components: a setup that runs once per mount (in its own reactive owner) and a render
 //! closure re-run, under an observer, when a signal it read changes.
 //!
-//! Touches `reactive` (owners, observers) and the diff (a component's output is mounted
-//! and diffed like any subtree). Identity of a component is the type of its setup
+//! Touches `reactive` (props signals), the mounting machinery (`instance.rs`) and the
+//! engine's `ComponentSlot`/`Mount` contracts, which it implements. Identity of a component is the type of its setup
 //! function (every `fn` item has its own type), its key and, for [`component`], its props;
 //! a [`component_live`] keeps its instance when its props change and receives them
 //! through a signal.

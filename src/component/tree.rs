@@ -1,7 +1,7 @@
 //! The per-session component tree: mounts the root, routes events to handlers by hid,
 //! re-renders dirty components (parents first) and diffs them into patches.
 //!
-//! Touches `reactive` (batch, owners via components) and the diff. `!Send`: one tree
+//! Touches `reactive` (batch), the mounting machinery and the engine. `!Send`: one tree
 //! lives on the core that owns its session.
 
 use std::any::Any;

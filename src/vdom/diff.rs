@@ -19,9 +19,9 @@
 //! - **Keys.** A keyed permutation yields moves only (never remove + insert of one key);
 //!   only children outside a longest increasing subsequence of old positions move.
 //! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing (it
-//!   frees the consumed new nodes, which is now most of its cost). A keyed middle
-//!   section allocates nothing either once this thread's scratch buffers have grown
-//!   (see `vdom::children`); its key index is a table, a sorted array or a
+//!   frees the consumed new nodes, which is most of its cost). A keyed middle section
+//!   allocates nothing either once this thread's scratch buffers have grown (see
+//!   `vdom::scratch`); its key index is a table, a sorted array or a
 //!   SipHash map by the shape of the keys (`vdom::keymap`), which never changes the
 //!   edits, only their cost.
 

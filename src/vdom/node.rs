@@ -1,6 +1,7 @@
 //! The virtual DOM node types: what render closures build and what the diff retains.
 //!
-//! Touches nothing else: no reactivity, no I/O. Static strings stay `&'static str` /
+//! Touches only the event types: no reactivity, no I/O. Components are opaque here
+//! ([`ComponentSlot`]). Static strings stay `&'static str` /
 //! `Cow::Borrowed` so that tag names, attribute names, literal text and classes are never
 //! copied per session.
 

@@ -2,7 +2,7 @@
 //! `aria-*`, optimistic-update markers and client hooks.
 //!
 //! Touches only `vdom::node` and the builder. The typed per-attribute methods (`href`,
-//! `disabled`, ...) are generated in `attr_methods.rs`.
+//! `disabled`, ...) are generated in `typed_attrs.rs`.
 
 use std::borrow::Cow;
 

@@ -1,7 +1,7 @@
 //! `El`, the chaining element builder every element function returns.
 //!
-//! Touches only `vdom::node`. Attribute and event methods live in `attributes.rs`,
-//! `attr_methods.rs` and `events.rs` as further `impl El` blocks.
+//! Touches only `vdom::node` and `IntoChildren`. Attribute and listener methods live in
+//! `attrs.rs`, `typed_attrs.rs` and `on.rs` as further `impl El` blocks.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};

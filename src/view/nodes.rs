@@ -1,7 +1,8 @@
 //! `IntoChildren`: everything that can be an element's children (text, numbers, elements,
 //! nodes, options, lists, tuples) and how it is appended in normalized form.
 //!
-//! Touches only `vdom::node` and the builder. `&'static str` stays `Cow::Borrowed`.
+//! Touches only `vdom::node` (an [`El`](crate::view::El) is one child: that impl is in
+//! `builder.rs`). `&'static str` stays `Cow::Borrowed`.
 
 use std::borrow::Cow;
 

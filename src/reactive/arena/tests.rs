@@ -139,7 +139,7 @@ fn marking_propagates_check_below_memos_and_queues_effects_once() {
 
 #[test]
 fn slot_stays_small() {
-    // Per-session memory matters (DESIGN.md): a node costs one slot plus its payload.
+    // Per-session memory matters (ARCHITECTURE.md, budgets): a node costs one slot plus its payload.
     let size = std::mem::size_of::<Slot>();
     assert!(size <= 160, "Slot grew to {size} bytes");
     assert_eq!(std::mem::size_of::<NodeId>(), 8);

@@ -276,7 +276,7 @@ mod tests {
     use crate::server::metrics::CoreMetrics;
     use crate::server::websocket::Echo;
 
-    /// Memory per connection is the budget (DESIGN.md: ≤ 5 KiB per idle session): the
+    /// Memory per connection is the budget (≤ 5 KiB per idle session, see ARCHITECTURE.md): the
     /// whole connection task, WebSocket phase included, must stay small.
     #[test]
     fn connection_future_is_small() {
