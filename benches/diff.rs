@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use vango::component::TreeCx;
 use vango::prelude::*;
 use vango::vdom::diff::{diff, mount};
-use vango::vdom::model::CountSink;
+use vango_test_support::model::CountSink;
 
 /// 1,000 nodes: 250 × (li, text, span, text).
 fn page(changed: Option<usize>) -> VNode {

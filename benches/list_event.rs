@@ -7,7 +7,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use vango::component::tree::Tree;
 use vango::prelude::*;
-use vango::vdom::model::CountSink;
+use vango_test_support::model::CountSink;
 
 // The example itself, so the bench measures exactly the component the load runs use.
 #[path = "../examples/list.rs"]

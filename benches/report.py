@@ -12,7 +12,7 @@ def arg(name, default):
 crit_dir = arg('--criterion', os.path.join(os.environ.get('CARGO_TARGET_DIR', os.path.join(ROOT, 'target')), 'criterion'))
 load_file = arg('--loadgen', os.path.join(ROOT, 'benches', 'results', 'loadgen.jsonl'))
 crit_cmd = arg('--criterion-cmd', 'cargo bench --bench <name> -- --warm-up-time 1 --measurement-time 3')
-load_cmd = arg('--loadgen-cmd', 'cargo build --release --examples && cargo bench --bench loadgen -- --workload <w> ...')
+load_cmd = arg('--loadgen-cmd', 'cargo build --release --examples && cargo run --release -p vango-loadgen -- --workload <w> ...')
 
 def machine():
     cpu = ''
@@ -154,7 +154,7 @@ def main():
             lines += ['![latency against load](benches/plots/latency.svg)', '']
     if recon:
         lines += ['## Reconnect and resume (counter)', '',
-                  'Command: `cargo bench --bench loadgen -- --workload reconnect --sessions <n> --concurrency <k>`', '',
+                  'Command: `cargo run --release -p vango-loadgen -- --workload reconnect --sessions <n> --concurrency <k>`', '',
                   'Each session cuts its TCP connection abruptly (RST, no close frame) and resumes with its',
                   'session id and last applied patch seq; the time is from the new TCP connect to the session',
                   'being usable (ServerHello read and every missed patch applied). *resume*: one click\'s patch',
@@ -175,7 +175,7 @@ def main():
     if os.path.exists(fan):
         with open(fan) as f:
             lines += ['## GlobalSignal fan-out (one write → a patch at every subscribed session)', '',
-                      'Command: `cargo bench --bench loadgen -- --workload fanout --sessions 10000`', '',
+                      'Command: `cargo run --release -p vango-loadgen -- --workload fanout --sessions 10000`', '',
                       '```', f.read().rstrip(), '```', '']
     extra = os.path.join(ROOT, 'benches', 'NOTES.md')
     if os.path.exists(extra):

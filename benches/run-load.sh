@@ -15,20 +15,20 @@ mkdir -p benches/results
 cargo build --release --examples
 port=18400
 for w in echo counter list; do
-  cargo bench --bench loadgen -- --workload "$w" --sessions "$sessions" --rate "$rate" \
+  cargo run --release -p vango-loadgen -- --workload "$w" --sessions "$sessions" --rate "$rate" \
     --seconds "$secs" --closed "$closed" --port "$port" --json benches/results/loadgen.jsonl
   port=$((port + 1))
   sleep 2
 done
 # Reconnect + resume of every session: one at a time, 16 at once, then all at once (a storm).
 for k in 1 16 "$reconnect"; do
-  cargo bench --bench loadgen -- --workload reconnect --sessions "$reconnect" --concurrency "$k" \
+  cargo run --release -p vango-loadgen -- --workload reconnect --sessions "$reconnect" --concurrency "$k" \
     --port "$port" --json benches/results/loadgen.jsonl
   port=$((port + 1))
   sleep 2
 done
 # One GlobalSignal write → a patch at each of 10,000 sessions over 2 cores.
-cargo bench --bench loadgen -- --workload fanout --sessions 10000 --port "$port" \
+cargo run --release -p vango-loadgen -- --workload fanout --sessions 10000 --port "$port" \
   | tee benches/results/fanout.txt
 python3 benches/report.py --loadgen-cmd "bash benches/run-load.sh $sessions $rate $secs $closed $reconnect" \
   --criterion-cmd "cargo bench --bench <name> -- --warm-up-time 1 --measurement-time 3"

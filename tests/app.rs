@@ -1,14 +1,12 @@
 //! `App` end to end with the real component tree: SSR page, Hello, click → SetText.
 
-mod support;
-
 use std::io::Write;
 
-use support::*;
 use vango::prelude::*;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::Patch;
 use vango::App;
+use vango_test_support::raw::*;
 
 fn counter(initial: i32) -> impl FnMut() -> VNode {
     let count = signal(initial);

@@ -7,7 +7,7 @@ use vango::component::tree::Tree;
 use vango::component::{component, component_keyed};
 use vango::prelude::*;
 use vango::reactive::{live_nodes, on_cleanup, signal, Signal};
-use vango::vdom::model::{Model, ModelSink, OpCounts};
+use vango_test_support::model::{Model, ModelSink, OpCounts};
 
 thread_local! {
     static SETUPS: Cell<u32> = const { Cell::new(0) };

@@ -7,8 +7,8 @@ use std::cell::{Cell, RefCell};
 use vango::component::tree::Tree;
 use vango::prelude::*;
 use vango::reactive::live_nodes;
-use vango::vdom::model::{Model, ModelSink};
 use vango::vdom::Patch;
+use vango_test_support::model::{Model, ModelSink};
 
 thread_local! {
     static SETUPS: Cell<u32> = const { Cell::new(0) };

@@ -3,14 +3,10 @@
 
 use vango::component::TreeCx;
 use vango::vdom::diff::diff;
-use vango::vdom::model::{CountSink, OpCounts};
 use vango::vdom::Patch;
+use vango_test_support::model::{CountSink, OpCounts};
 
-#[path = "support/diff_spec.rs"]
-#[allow(dead_code)]
-mod diff_spec;
-
-use diff_spec::*;
+use vango_test_support::diff_spec::*;
 
 #[test]
 fn oracle_random_pairs() {

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use vango::component::TreeCx;
 use vango::vdom::diff::{diff, mount};
 use vango::vdom::hid::normalize;
-use vango::vdom::model::{build, Model, ModelSink, OpCounts};
 use vango::vdom::{Attr, AttrValue, Element, Key, VNode};
+use vango_test_support::model::{build, Model, ModelSink, OpCounts};
 
 fn seed_base() -> u64 {
     std::env::var("VANGO_SEED")

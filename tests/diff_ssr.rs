@@ -6,17 +6,8 @@ use vango::component::TreeCx;
 use vango::vdom::diff::diff;
 use vango::vdom::Patch;
 
-#[path = "support/diff_spec.rs"]
-#[allow(dead_code)]
-mod diff_spec;
-
-use diff_spec::*;
-
-#[path = "support/html5.rs"]
-#[allow(clippy::all)]
-mod html5;
-
-use html5::{parse_body_fragment as parse, show, PNode};
+use vango_test_support::diff_spec::*;
+use vango_test_support::html5::{parse_body_fragment as parse, show, PNode};
 
 /// Tags whose HTML parses back to the same tree in any nesting (no `p`, voids, options).
 const HTML_TAGS: &[&str] = &["div", "span", "b", "em", "section"];

@@ -1,10 +1,7 @@
 //! Escaping, checked against a spec-compliant HTML5 parser (html5ever): hostile strings in
 //! text, attribute values and raw-text elements must come back exactly as intended.
 
-#[path = "support/html5.rs"]
-mod html5;
-#[path = "support/trees.rs"]
-mod trees;
+use vango_test_support::{html5, trees};
 
 use std::borrow::Cow;
 

@@ -117,8 +117,6 @@ fn global_of_another_bus_reads_through() {
     detach_core();
 }
 
-mod support;
-
 /// A page showing one global and a button that increments it.
 fn global_page(clicks: GlobalSignal<u64>) -> impl vango::component::Render {
     use vango::prelude::*;
@@ -147,7 +145,7 @@ fn set_text(f: &vango::protocol::ServerFrame) -> String {
 /// which only reads it, gets a Patches frame pushed; and back. Shutdown closes the bus.
 #[test]
 fn a_write_on_one_core_reaches_a_session_on_the_other() {
-    use support::live::{on_two_cores, page};
+    use vango_test_support::client::{on_two_cores, page};
     let app = vango::App::new();
     let bus = app.bus().clone();
     let clicks = app.global(0u64);
@@ -172,10 +170,10 @@ fn a_write_on_one_core_reaches_a_session_on_the_other() {
         } else {
             (&mut b, &mut a)
         };
-        writer.click(inc);
-        assert_eq!(set_text(&writer.recv()), round.to_string());
+        writer.send_click(inc);
+        assert_eq!(set_text(&writer.recv().unwrap()), round.to_string());
         assert_eq!(
-            set_text(&reader.recv()),
+            set_text(&reader.recv().unwrap()),
             round.to_string(),
             "pushed cross-core"
         );
@@ -197,8 +195,8 @@ fn a_write_on_one_core_reaches_a_session_on_the_other() {
 /// other session is pushed the new count.
 #[test]
 fn unmount_cleanup_writes_reach_the_other_core() {
-    use support::live::{on_two_cores, page, Live};
     use vango::prelude::*;
+    use vango_test_support::client::{on_two_cores, page, Client};
     let app = vango::App::new();
     let here = app.global(0u32);
     let srv = app
@@ -217,12 +215,12 @@ fn unmount_cleanup_writes_reach_the_other_core() {
     let (mut a, mut b) = on_two_cores(addr, &info);
     // `on_two_cores` may have opened extra sessions on a's core (they stay until the
     // resume window): skip the frames so far (full renders, counts) and count live ones.
-    let drain = |s: &mut Live| while s.try_recv(300).is_some() {};
+    let drain = |s: &mut Client| while s.try_recv(300).is_some() {};
     drain(&mut a);
     drain(&mut b);
     let before = here.get_untracked();
     assert!(before >= 2, "{before}");
     b.close();
-    assert_eq!(set_text(&a.recv()), (before - 1).to_string());
+    assert_eq!(set_text(&a.recv().unwrap()), (before - 1).to_string());
     assert_eq!(here.get_untracked(), before - 1);
 }

@@ -1,14 +1,12 @@
 //! HTTP/1.1 over real sockets: raw bytes in, raw bytes out (keep-alive, pipelining, limits,
 //! timeouts, assets, and a mutation property test that the server never panics).
 
-mod support;
-
 use std::io::Write;
 use std::net::Shutdown;
 use std::time::{Duration, Instant};
 
-use support::*;
 use vango::server::Limits;
+use vango_test_support::raw::*;
 
 fn get(path: &str) -> Vec<u8> {
     format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").into_bytes()
@@ -379,7 +377,7 @@ fn property_mutated_heads_never_panic() {
         ..Limits::default()
     };
     let srv = start(2, limits);
-    let seed = seed_from_env();
+    let seed = vango_test_support::seed_from_env();
     let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..300 {
         let raw = mutated_request(&mut rng);

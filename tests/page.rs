@@ -1,8 +1,7 @@
 //! The page shell: exact bytes, escaping of its fields, the render hash in the boot script,
 //! and the document a spec parser builds from it.
 
-#[path = "support/html5.rs"]
-mod html5;
+use vango_test_support::html5;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

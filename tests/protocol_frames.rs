@@ -1,8 +1,7 @@
 //! Frames in both directions: random round trips, prefixes, mutations and random bytes
 //! never panic, bounded allocation on hostile counts and lengths, and the wire budgets.
 
-#[path = "support/gen.rs"]
-mod gen;
+use vango_test_support::gen;
 
 use fastrand::Rng;
 use vango::protocol::{

@@ -1,8 +1,7 @@
 //! `PatchEncoder`: the frame it builds decodes to the same ops an owned sink records,
 //! the buffer is reused, and the SetText budget holds.
 
-#[path = "support/gen.rs"]
-mod gen;
+use vango_test_support::gen;
 
 use fastrand::Rng;
 use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};

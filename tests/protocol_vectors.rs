@@ -3,18 +3,12 @@
 //! its error kind; the events table matches `EVENTS`.
 //!
 //! `VANGO_WRITE_VECTORS=1 cargo test --test protocol_vectors` rewrites the file from
-//! `tests/support/vector_list.rs`.
+//! `test-support/src/vector_list.rs`.
 
-#[path = "support/json.rs"]
-mod json;
-#[path = "support/meaning.rs"]
-mod meaning;
-#[path = "support/vector_list.rs"]
-mod vector_list;
-
-use json::Json;
 use vango::protocol::varint;
 use vango::protocol::{decode_client, decode_server, ClientFrame, ServerFrame};
+use vango_test_support::json::Json;
+use vango_test_support::{json, meaning, vector_list};
 
 const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/protocol.json");
 

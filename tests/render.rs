@@ -1,10 +1,7 @@
 //! SSR output: exact markers, void and boolean attributes, and that the string, streaming
 //! and hashing paths agree byte for byte.
 
-#[path = "support/html5.rs"]
-mod html5;
-#[path = "support/trees.rs"]
-mod trees;
+use vango_test_support::trees;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -1,8 +1,6 @@
 //! The thread-per-core runtime: worker counts, SO_REUSEPORT spread, cross-core messages,
 //! graceful shutdown (idle closes, WebSockets get close code 9, bounded grace).
 
-mod support;
-
 use std::io::Write;
 use std::net::TcpStream;
 use std::rc::Rc;
@@ -10,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use support::*;
 use vango::server::{websocket::Echo, Core, Limits, Server};
+use vango_test_support::raw::*;
 
 #[test]
 fn one_worker_serves() {

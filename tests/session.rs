@@ -1,25 +1,24 @@
 //! Sessions over real sockets: SSR page, Hello, events → Patches, acks and rejects,
 //! expiry, panics, limits, shutdown (resume is in `tests/session_resume.rs`).
 
-mod support;
-
 use std::time::Duration;
 
-use support::session_counter::*;
-use support::*;
 use vango::live::SessionConfig;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::Patch;
+use vango_test_support::client::{page, Client, PageInfo};
+use vango_test_support::counter::{app, counter_tree, set_text};
+use vango_test_support::raw::{closed, metric_sum, roundtrip};
 
 #[test]
 fn page_is_server_rendered_with_boot_script() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, html) = page(srv.local_addr());
+    let PageInfo { csrf, hash, html } = page(srv.local_addr());
     assert!(html.contains("<h1 data-hid=\"2\">Count: 0</h1>"), "{html}");
     assert!(html.contains("<title>Counter</title>"));
     assert_eq!(csrf.len(), 32);
     assert_eq!(hash, vango::render::render_hash(&counter_tree(0)));
-    let (csrf2, _, _) = page(srv.local_addr());
+    let PageInfo { csrf: csrf2, .. } = page(srv.local_addr());
     assert_ne!(csrf, csrf2);
     let r = roundtrip(
         srv.local_addr(),
@@ -32,9 +31,9 @@ fn page_is_server_rendered_with_boot_script() {
 #[test]
 fn click_gets_one_patches_frame_then_acks_and_rejects() {
     let srv = app(2, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     assert_eq!(id.len(), 34);
     assert_eq!(set_text(&c.click(1, 3)), Some((1, 1, "Count: 1".into())));
     assert_eq!(set_text(&c.click(2, 3)), Some((2, 2, "Count: 2".into())));
@@ -58,9 +57,9 @@ fn click_gets_one_patches_frame_then_acks_and_rejects() {
 #[test]
 fn stale_render_hash_gets_a_full_render() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash.wrapping_add(1));
+    c.new_session(&csrf, hash.wrapping_add(1));
     match c.recv() {
         Some(ServerFrame::Patches { seq: 1, ops, .. }) => {
             assert!(
@@ -75,7 +74,7 @@ fn stale_render_hash_gets_a_full_render() {
 fn bad_csrf_is_refused() {
     let srv = app(1, SessionConfig::default());
     let mut c = Client::connect(srv.local_addr());
-    let (_, hash, _) = page(srv.local_addr());
+    let PageInfo { hash, .. } = page(srv.local_addr());
     match c.hello("0123456789abcdef0123456789abcdef", "", 0, 0, hash) {
         ServerFrame::Close { code: 4, .. } => {}
         other => panic!("{other:?}"),
@@ -91,7 +90,7 @@ fn unknown_and_expired_sessions_are_gone() {
             ..Default::default()
         },
     );
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
     let bogus = format!("00{}", "ab".repeat(16));
     assert!(matches!(
@@ -102,7 +101,7 @@ fn unknown_and_expired_sessions_are_gone() {
         }
     ));
     let mut c = Client::connect(srv.local_addr());
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     drop(c);
     std::thread::sleep(Duration::from_millis(600));
     let mut c = Client::connect(srv.local_addr());
@@ -120,22 +119,22 @@ fn unknown_and_expired_sessions_are_gone() {
 #[test]
 fn panicking_handler_ends_the_session_not_the_server() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     assert!(matches!(c.click(1, 4), ServerFrame::Error { code: 8, .. }));
     assert_eq!(metric_sum(srv.local_addr(), "vango_sessions"), 0);
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     assert_eq!(set_text(&c.click(1, 3)), Some((1, 1, "Count: 1".into())));
 }
 
 #[test]
 fn client_close_frees_the_session_at_once() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     assert_eq!(metric_sum(srv.local_addr(), "vango_sessions"), 1);
     c.send(ClientFrame::Close {
         code: 0,
@@ -148,9 +147,9 @@ fn client_close_frees_the_session_at_once() {
 #[test]
 fn state_changed_by_a_task_is_pushed_after_notify_dirty() {
     let srv = app(2, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     // The event itself changes nothing: an Ack; the task's change arrives as seq 1.
     assert_eq!(c.click(1, 5), ServerFrame::Ack(1));
     assert_eq!(
@@ -170,9 +169,9 @@ fn event_flood_is_closed_with_the_rate_limit_code() {
             ..Default::default()
         },
     );
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     let mut patches = 0;
     let mut closed_with = None;
     for seq in 1..=50 {
@@ -201,10 +200,10 @@ fn at_capacity_the_longest_detached_session_is_evicted_first() {
             ..Default::default()
         },
     );
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     // A live session fills the core: a second one is refused with code 6.
     let mut a = Client::connect(srv.local_addr());
-    let id_a = new_session(&mut a, &csrf, hash);
+    let id_a = a.new_session(&csrf, hash);
     let mut b = Client::connect(srv.local_addr());
     b.send(ClientFrame::Hello {
         version: 1,
@@ -223,7 +222,7 @@ fn at_capacity_the_longest_detached_session_is_evicted_first() {
     drop(a);
     std::thread::sleep(Duration::from_millis(200));
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     assert_eq!(metric_sum(srv.local_addr(), "vango_evictions_total"), 1);
     let mut again = Client::connect(srv.local_addr());
     assert!(matches!(
@@ -238,9 +237,9 @@ fn at_capacity_the_longest_detached_session_is_evicted_first() {
 #[test]
 fn a_busy_but_legal_session_is_not_rate_limited() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    new_session(&mut c, &csrf, hash);
+    c.new_session(&csrf, hash);
     // The default burst (200) covers 150 back-to-back clicks.
     for seq in 1..=150 {
         assert!(
@@ -253,11 +252,11 @@ fn a_busy_but_legal_session_is_not_rate_limited() {
 #[test]
 fn shutdown_closes_attached_sessions_with_code_9() {
     let srv = app(2, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut clients: Vec<Client> = (0..4)
         .map(|_| {
             let mut c = Client::connect(srv.local_addr());
-            new_session(&mut c, &csrf, hash);
+            c.new_session(&csrf, hash);
             c
         })
         .collect();

@@ -1,19 +1,18 @@
 //! Session resume over real sockets: the ring replays missed frames, a gap past the ring
 //! gets one full render an in-order client accepts, and a resume lands on any core.
 
-mod support;
-
-use support::session_counter::*;
-use support::*;
 use vango::live::SessionConfig;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::Patch;
+use vango_test_support::client::{page, Client, PageInfo};
+use vango_test_support::counter::{app, set_text};
+use vango_test_support::raw::{metric_sum, roundtrip};
 #[test]
 fn resume_resends_missed_frames_from_the_ring() {
     let srv = app(1, SessionConfig::default());
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     c.click(1, 3);
     c.click(2, 3);
     drop(c);
@@ -46,9 +45,9 @@ fn resume_beyond_the_ring_re_renders_the_root() {
             ..Default::default()
         },
     );
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     for seq in 1..=3 {
         c.click(seq, 3);
     }
@@ -116,9 +115,9 @@ fn resync_past_the_ring_converges_for_an_in_order_client() {
             ..Default::default()
         },
     );
-    let (csrf, hash, _) = page(srv.local_addr());
+    let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     assert_eq!(set_text(&c.click(1, 3)), Some((1, 1, "Count: 1".into())));
     // Frames 2..=6 are lost in flight: more than the ring's 2.
     for seq in 2..=6 {
@@ -158,9 +157,9 @@ fn resync_past_the_ring_converges_for_an_in_order_client() {
 fn resume_lands_on_any_core_and_state_stays_put() {
     let srv = app(2, SessionConfig::default());
     let addr = srv.local_addr();
-    let (csrf, hash, _) = page(addr);
+    let PageInfo { csrf, hash, .. } = page(addr);
     let mut c = Client::connect(addr);
-    let id = new_session(&mut c, &csrf, hash);
+    let id = c.new_session(&csrf, hash);
     let owner: usize = usize::from_str_radix(&id[..2], 16).unwrap();
     let mut seq = 0;
     for _ in 0..12 {

@@ -1,13 +1,11 @@
 //! `SharedSignal`/`SharedMemo` on a real server: one value per session, seen by every
 //! component of that session and by no other session; `reject()` from a handler.
 
-mod support;
-
-use support::live::{page, Live};
 use vango::prelude::*;
 use vango::protocol::{close, Op, ServerFrame};
 use vango::vdom::Patch;
 use vango::App;
+use vango_test_support::client::{page, Client};
 
 static COUNT: SharedSignal<u32> = SharedSignal::new(|| 0);
 static DOUBLE: SharedMemo<u32> = SharedMemo::new(|| COUNT.get() * 2);
@@ -59,22 +57,25 @@ fn one_value_per_session_shared_by_its_components() {
     let addr = srv.local_addr();
     let info = page(addr);
     let inc = info.hid("inc");
-    let mut a = Live::open(addr, &info);
-    let mut b = Live::open(addr, &info);
+    let mut a = Client::open(addr, &info);
+    let mut b = Client::open(addr, &info);
     // A click in one component re-renders the other component of the same session.
     for n in 1..=3u32 {
-        a.click(inc);
-        assert_eq!(texts(&a.recv()), [n.to_string(), (2 * n).to_string()]);
+        a.send_click(inc);
+        assert_eq!(
+            texts(&a.recv().unwrap()),
+            [n.to_string(), (2 * n).to_string()]
+        );
     }
     // Another session starts from its own initial value, whichever core it is on.
-    b.click(inc);
-    assert_eq!(texts(&b.recv()), ["1", "2"]);
+    b.send_click(inc);
+    assert_eq!(texts(&b.recv().unwrap()), ["1", "2"]);
     assert!(
         a.try_recv(200).is_none(),
         "session a must not see b's value"
     );
-    a.click(inc);
-    assert_eq!(texts(&a.recv()), ["4", "8"]);
+    a.send_click(inc);
+    assert_eq!(texts(&a.recv().unwrap()), ["4", "8"]);
 }
 
 fn refusing_page() -> impl Render {
@@ -106,28 +107,28 @@ fn reject_answers_reject_and_still_renders_what_changed() {
         .unwrap();
     let addr = srv.local_addr();
     let info = page(addr);
-    let mut s = Live::open(addr, &info);
-    let seq = s.click(info.hid("no"));
+    let mut s = Client::open(addr, &info);
+    let seq = s.send_click(info.hid("no"));
     assert_eq!(
-        s.recv(),
+        s.recv().unwrap(),
         ServerFrame::Reject {
             seq,
             code: close::REJECTED
         }
     );
     assert!(s.try_recv(150).is_none(), "nothing changed: no patches");
-    let seq = s.click(info.hid("half"));
+    let seq = s.send_click(info.hid("half"));
     assert_eq!(
-        s.recv(),
+        s.recv().unwrap(),
         ServerFrame::Reject {
             seq,
             code: close::REJECTED
         }
     );
-    assert_eq!(texts(&s.recv()), ["1"]);
+    assert_eq!(texts(&s.recv().unwrap()), ["1"]);
     // The flag does not leak into the next event.
-    s.click(info.hid("ok"));
-    assert_eq!(texts(&s.recv()), ["11"]);
+    s.send_click(info.hid("ok"));
+    assert_eq!(texts(&s.recv().unwrap()), ["11"]);
 }
 
 /// `connected()`: false in the first paint's mount, true in the session's, so a page can
@@ -149,7 +150,7 @@ fn connected_tells_the_first_paint_from_the_live_session() {
     let info = page(srv.local_addr());
     assert!(info.html.contains(">static</p>"), "{}", info.html);
     assert_eq!(*seen.lock().unwrap(), [false]);
-    let _live = Live::open(srv.local_addr(), &info);
+    let _live = Client::open(srv.local_addr(), &info);
     assert_eq!(*seen.lock().unwrap(), [false, true]);
     assert!(!connected(), "outside any session");
 }

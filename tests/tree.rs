@@ -8,8 +8,8 @@ use vango::component::component;
 use vango::component::tree::{DispatchError, Tree};
 use vango::prelude::*;
 use vango::reactive::{live_nodes, signal, Signal};
-use vango::vdom::model::{Model, ModelSink};
 use vango::vdom::{Element, Patch};
+use vango_test_support::model::{Model, ModelSink};
 
 thread_local! {
     static RENDERS: Cell<u32> = const { Cell::new(0) };
@@ -200,7 +200,7 @@ fn ten_thousand_components_are_disposed() {
         let mid = live_nodes();
         assert!(mid >= start + 10_000, "{start} -> {mid}");
         show.get().unwrap().set(false);
-        let mut sink = vango::vdom::model::CountSink::default();
+        let mut sink = vango_test_support::model::CountSink::default();
         tree.rerender(&mut sink);
         assert_eq!(sink.0.remove, 10_000);
         // Only the root's owner, observer and signal remain.

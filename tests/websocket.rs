@@ -1,11 +1,9 @@
 //! WebSocket upgrade over raw sockets: handshake checks, echo, Origin, protocol closes, limits.
 
-mod support;
-
 use std::io::Write;
 
-use support::*;
 use vango::server::Limits;
+use vango_test_support::raw::*;
 
 /// Upgrades and returns the stream plus any bytes read past the 101.
 fn upgrade(addr: std::net::SocketAddr, extra: &[u8]) -> (std::net::TcpStream, Vec<u8>) {
@@ -220,7 +218,7 @@ fn property_random_frames_after_upgrade_never_panic() {
         ..Limits::default()
     };
     let srv = start(2, limits);
-    let seed = seed_from_env();
+    let seed = vango_test_support::seed_from_env();
     let mut rng = fastrand::Rng::with_seed(seed);
     for case in 0..150 {
         let (mut s, mut p) = upgrade(srv.local_addr(), &[]);

@@ -12,8 +12,6 @@ pub mod hid;
 pub(crate) mod keymap;
 pub mod lis;
 pub mod marker;
-#[doc(hidden)]
-pub mod model;
 pub mod node;
 pub mod patch;
 mod scratch;

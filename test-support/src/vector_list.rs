@@ -1,6 +1,5 @@
 //! The content of the shared test vectors: valid frames in both directions, invalid
 //! frames with their error kind, and varint edge cases.
-#![allow(dead_code)]
 
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::event::mods;

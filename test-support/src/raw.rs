@@ -1,9 +1,6 @@
-//! Shared helpers for the server integration tests: a test service, raw socket I/O,
-//! a tiny HTTP response reader and WebSocket frame codec (independent of the server's code).
-#![allow(dead_code)]
-
-pub mod live;
-pub mod session_counter;
+//! Raw socket I/O for the server tests: a test service, a tiny HTTP response reader and a
+//! WebSocket frame codec, independent of the server's code. Touches only sockets and
+//! vango's public `server` API.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -220,16 +217,4 @@ pub fn metric_sum(addr: SocketAddr, name: &str) -> u64 {
         .filter(|l| l.starts_with(&format!("{name}{{")))
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum()
-}
-
-/// The seed of a property test: `SEED=n` replays a failure; otherwise a fresh one, printed
-/// so that a failing run names it.
-#[allow(dead_code)] // not every test binary that includes this module runs property tests
-pub fn seed_from_env() -> u64 {
-    let seed = std::env::var("SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
-    println!("seed {seed} (replay with SEED={seed})");
-    seed
 }

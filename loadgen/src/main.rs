@@ -3,8 +3,9 @@
 //! floor on the same stack, in the same run. `--workload reconnect` times resume after an
 //! abrupt disconnect instead (`reconnect.rs`).
 //!
-//! Run with (release build of the examples first):
-//! `cargo build --release --examples && cargo bench --bench loadgen -- --help`
+//! Run from the repo root (release build of the examples first; the servers are spawned from
+//! `target/release/examples/`):
+//! `cargo build --release --examples && cargo run --release -p vango-loadgen -- --help`
 
 mod fanout;
 mod net;
@@ -63,10 +64,9 @@ fn parse_args() -> Args {
             "--port" => a.port = val().parse().unwrap_or(a.port),
             "--workers" => a.workers = val().parse().unwrap_or(a.workers),
             "--json" => a.json = Some(val()),
-            "--bench" => {}
             "--help" | "-h" => {
                 println!(
-                    "loadgen --workload counter|list|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
+                    "vango-loadgen --workload counter|list|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)"
                 );
@@ -78,10 +78,11 @@ fn parse_args() -> Args {
     a
 }
 
-/// Finds `target/<profile>/examples/<name>` next to this bench binary.
+/// Finds `target/<profile>/examples/<name>`: this binary is `target/<profile>/vango-loadgen`
+/// (one workspace, one target dir).
 fn example_path(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
-    let profile_dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
+    let profile_dir = exe.parent().expect("target dir");
     let p = profile_dir.join("examples").join(name);
     if !p.exists() {
         eprintln!(

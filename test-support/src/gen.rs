@@ -1,5 +1,4 @@
 //! Random frames for property tests (seeded `fastrand`; the seed is printed on failure).
-#![allow(dead_code)]
 
 use fastrand::Rng;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};

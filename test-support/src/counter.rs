@@ -1,21 +1,17 @@
-//! A hand-built counter view and a raw WebSocket client speaking the protocol, shared by
-//! the session tests (`tests/session.rs`, `tests/session_resume.rs`).
+//! A hand-built counter `View` (no components, no reactive graph) and its app, for the
+//! session tests (`tests/session.rs`, `tests/session_resume.rs`): every hid and every patch
+//! is known in advance. Touches vango's public `live`, `server` and `protocol` API.
 
 use std::cell::Cell;
-use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
-
 use std::time::Duration;
-use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
 
 use vango::component::DispatchError;
 use vango::live::{notify_dirty, DispatchFailed, IntoView, SessionConfig, View};
+use vango::protocol::{Op, ServerFrame};
 use vango::server::{Core, RunningServer};
-use vango::vdom::{Element, Event, EventData, Listener, Patch, PatchSink, VNode};
+use vango::vdom::{Element, Event, Listener, Patch, PatchSink, VNode};
 use vango::App;
-
-use super::*;
 
 /// A hand-built counter: `<div 1><h1 2>Count: n</h1><button 3>+</button><button 4>boom</button></div>`.
 pub struct Counter {
@@ -24,6 +20,8 @@ pub struct Counter {
     pub dirty: Rc<Cell<bool>>,
 }
 
+/// An element with a fixed hid and, if `click`, a click listener (the counter's `dispatch`
+/// decides what a click does, by hid).
 pub fn el(tag: &'static str, hid: u32, children: Vec<VNode>, click: bool) -> VNode {
     let mut e = Element::new(tag);
     e.hid = hid;
@@ -38,6 +36,7 @@ pub fn el(tag: &'static str, hid: u32, children: Vec<VNode>, click: bool) -> VNo
     VNode::Element(Box::new(e))
 }
 
+/// The counter's tree showing `n`.
 pub fn counter_tree(n: i32) -> VNode {
     el(
         "div",
@@ -111,6 +110,7 @@ impl IntoView for Counter {
     }
 }
 
+/// Serves the counter at `/` on `workers` cores.
 pub fn app(workers: usize, config: SessionConfig) -> RunningServer {
     App::new()
         .title("Counter")
@@ -121,82 +121,7 @@ pub fn app(workers: usize, config: SessionConfig) -> RunningServer {
         .unwrap()
 }
 
-/// GETs the page and returns (csrf, hash, html).
-pub fn page(addr: SocketAddr) -> (String, u32, String) {
-    let r = roundtrip(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
-    assert_eq!(r.status, 200);
-    let html = String::from_utf8(r.body).unwrap();
-    let attr = |name: &str| {
-        let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        html[start..start + html[start..].find('"').unwrap()].to_string()
-    };
-    (attr("data-csrf"), attr("data-hash").parse().unwrap(), html)
-}
-
-pub struct Client {
-    pub s: TcpStream,
-    pub p: Vec<u8>,
-}
-
-impl Client {
-    pub fn connect(addr: SocketAddr) -> Client {
-        let mut s = connect(addr);
-        s.write_all(&ws_request(
-            &addr.to_string(),
-            Some(&format!("http://{addr}")),
-        ))
-        .unwrap();
-        let mut p = Vec::new();
-        assert_eq!(read_response(&mut s, &mut p, false).unwrap().status, 101);
-        Client { s, p }
-    }
-    pub fn send(&mut self, f: ClientFrame) {
-        let mut out = Vec::new();
-        f.encode(&mut out);
-        self.s.write_all(&ws_frame(0x2, &out)).unwrap();
-    }
-    pub fn recv(&mut self) -> Option<ServerFrame> {
-        loop {
-            let (op, payload) = read_ws_frame(&mut self.s, &mut self.p)?;
-            match op {
-                0x2 => return Some(decode_server(&payload).expect("valid server frame")),
-                0x8 => return None,
-                _ => {}
-            }
-        }
-    }
-    pub fn hello(
-        &mut self,
-        csrf: &str,
-        session: &str,
-        last_patch: u64,
-        last_event: u64,
-        hash: u32,
-    ) -> ServerFrame {
-        self.send(ClientFrame::Hello {
-            version: 1,
-            csrf: csrf.into(),
-            session: session.into(),
-            last_patch_seq: last_patch,
-            last_event_seq: last_event,
-            render_hash: hash,
-            path: "/".into(),
-        });
-        self.recv().expect("ServerHello")
-    }
-    pub fn click(&mut self, seq: u64, hid: u32) -> ServerFrame {
-        self.send(ClientFrame::Event {
-            seq,
-            event: Event {
-                hid,
-                name: "click",
-                data: EventData::None,
-            },
-        });
-        self.recv().expect("answer")
-    }
-}
-
+/// `(seq, ack, text)` if `frame` is exactly the counter's one SetText on its `<h1>`.
 pub fn set_text(frame: &ServerFrame) -> Option<(u64, u64, String)> {
     match frame {
         ServerFrame::Patches { seq, ack, ops } => match ops.as_slice() {
@@ -208,17 +133,5 @@ pub fn set_text(frame: &ServerFrame) -> Option<(u64, u64, String)> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-pub fn new_session(c: &mut Client, csrf: &str, hash: u32) -> String {
-    match c.hello(csrf, "", 0, 0, hash) {
-        ServerFrame::ServerHello {
-            version: 1,
-            status: HelloStatus::New,
-            session,
-            last_event_seq: 0,
-        } => session,
-        other => panic!("unexpected {other:?}"),
     }
 }

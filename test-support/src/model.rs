@@ -1,16 +1,17 @@
 //! A tiny model DOM for tests: built from a mounted tree, it applies patches the way the
 //! browser client does, so diff output can be checked against a fresh build (the oracle).
 //!
-//! Touches only `vdom`. Raw HTML is modelled as opaque parts: `"a|b"` is two DOM nodes,
-//! `""` none, so that positional edits beside raw HTML are caught when they go wrong.
+//! Touches only vango's public `vdom` and `render` API. Raw HTML is modelled as opaque
+//! parts: `"a|b"` is two DOM nodes, `""` none, so that positional edits beside raw HTML are
+//! caught when they go wrong.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::vdom::diff::{prop_kind, PropKind};
-use crate::vdom::marker::data_on_value;
-use crate::vdom::node::{AttrValue, VNode};
-use crate::vdom::patch::{PatchSink, PropValue};
+use vango::vdom::data_on_value;
+use vango::vdom::diff::{prop_kind, PropKind};
+use vango::vdom::node::{AttrValue, VNode};
+use vango::vdom::patch::{PatchSink, PropValue};
 
 /// A model DOM node.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -6,11 +6,11 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 
+use crate::model::{build, Model, ModelSink, OpCounts};
 use vango::component::TreeCx;
 use vango::component::{component, component_keyed};
 use vango::vdom::diff::{diff, mount};
 use vango::vdom::hid::normalize;
-use vango::vdom::model::{build, Model, ModelSink, OpCounts};
 use vango::vdom::{Attr, AttrValue, Element, Key, Listener, Modifiers, RawHtml, VNode};
 
 #[derive(Clone, PartialEq, Debug)]

@@ -4,14 +4,13 @@
 //! `<p>`, `<li>` only in `<ul>`, no `<a>` in an `<a>`, ...) so that the intended tree is
 //! the parsed tree. The model (`expect`) is written from the HTML spec and the rules
 //! documented on `vango::render`, independently of the renderer's code.
-#![allow(dead_code)]
 
 use std::borrow::Cow;
 use std::rc::Rc;
 
 use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, RawHtml, VNode};
 
-use super::html5::PNode;
+use crate::html5::PNode;
 
 /// Strings that have broken HTML writers.
 pub const HOSTILE: &[&str] = &[

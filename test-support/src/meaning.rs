@@ -1,9 +1,8 @@
 //! Frames ↔ their JSON meaning in the shared test vectors (`tests/vectors/protocol.json`).
 //!
 //! The mapping is the one described at the top of PROTOCOL.md's vectors section.
-#![allow(dead_code)]
 
-use super::json::Json;
+use crate::json::Json;
 use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::event::{event_by_code, event_code, Payload, EVENTS};
 use vango::vdom::patch::{OwnedProp, Patch};

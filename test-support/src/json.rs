@@ -1,7 +1,6 @@
 //! A tiny test-only JSON reader and writer (no serde): enough for the shared test vectors.
 //!
 //! Numbers are integers only (the vectors hold no fractions). Touches nothing else.
-#![allow(dead_code)]
 
 use std::fmt::Write;
 

@@ -1,11 +1,10 @@
-//! Test support: a minimal `TreeSink` for html5ever and a plain owned DOM to compare with.
+//! The SSR oracle: a minimal `TreeSink` for html5ever and a plain owned DOM to compare with.
 //!
 //! html5ever publishes no supported DOM (its `markup5ever_rcdom` is "unofficial" and would
-//! be a second dev-dependency), so the tests carry this ~200-line `Rc` tree. It implements
+//! be a second dependency), so this crate carries this ~200-line `Rc` tree. It implements
 //! every tree-builder hook the parser needs for correct trees (text merging, insertion
 //! before siblings, reparenting, templates); only quirks mode and form association are
 //! ignored.
-#![allow(dead_code)]
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};

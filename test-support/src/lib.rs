@@ -1,0 +1,38 @@
+//! Dev-only support for vango's integration tests and benches: oracles, the diff's model DOM,
+//! generators, and raw HTTP/WebSocket/protocol clients. Touches vango's public API and local
+//! sockets only.
+//!
+//! Nothing in vango's `src/` may use this crate: it depends on vango, so a unit test there
+//! would see a second copy of every type.
+//!
+//! - [`model`]: a model DOM that applies patches like the browser client (the diff's oracle).
+//! - [`diff_spec`]: generated trees and edits for the diff's property tests, and `step`.
+//! - [`html5`] and [`trees`]: html5ever as the SSR oracle, random hostile trees.
+//! - [`gen`]: random protocol frames.
+//! - [`json`], [`meaning`], [`vector_list`]: the shared protocol test vectors.
+//! - [`raw`]: a test server, raw HTTP and WebSocket frame I/O independent of the server's code.
+//! - [`client`]: the raw protocol client (page scraping, Hello, events, decoded frames).
+//! - [`counter`]: a hand-built counter `View` for the session tests.
+
+pub mod client;
+pub mod counter;
+pub mod diff_spec;
+pub mod gen;
+pub mod html5;
+pub mod json;
+pub mod meaning;
+pub mod model;
+pub mod raw;
+pub mod trees;
+pub mod vector_list;
+
+/// The seed of a property test: `SEED=n` replays a failure; otherwise a fresh one, printed
+/// so that a failing run names it.
+pub fn seed_from_env() -> u64 {
+    let seed = std::env::var("SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    println!("seed {seed} (replay with SEED={seed})");
+    seed
+}
