@@ -12,7 +12,7 @@ use std::cell::RefCell;
 
 use crate::protocol::codec::put_str;
 use crate::protocol::server::{frame, op, put_child, put_hid};
-use crate::protocol::varint::put_u32;
+use crate::protocol::varint::{put_u32, write_u64};
 use crate::vdom::node::VNode;
 use crate::vdom::patch::{PatchSink, PropValue};
 
@@ -102,15 +102,11 @@ impl PatchEncoder {
     pub fn finish(&mut self) -> &[u8] {
         self.gap();
         let mut head = [0u8; GAP];
-        let mut w = HeadWriter {
-            buf: &mut head,
-            len: 0,
-        };
-        w.push(frame::PATCHES);
-        w.varint(self.seq);
-        w.varint(self.ack);
-        w.varint(self.count as u64);
-        let len = w.len;
+        head[0] = frame::PATCHES;
+        let mut len = 1;
+        len += write_u64(&mut head[len..], self.seq);
+        len += write_u64(&mut head[len..], self.ack);
+        len += write_u64(&mut head[len..], self.count as u64);
         let start = GAP - len;
         self.buf[start..GAP].copy_from_slice(&head[..len]);
         &self.buf[start..]
@@ -193,29 +189,6 @@ const HTML_KEEP: usize = 64 * 1024;
 
 thread_local! {
     static HTML: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// A varint writer over a stack array (the header never touches the heap).
-struct HeadWriter<'a> {
-    buf: &'a mut [u8; GAP],
-    len: usize,
-}
-
-impl HeadWriter<'_> {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        self.buf[self.len] = b;
-        self.len += 1;
-    }
-
-    #[inline]
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.push(v as u8);
-    }
 }
 
 impl PatchSink for PatchEncoder {
