@@ -30,6 +30,10 @@ pub mod close {
     pub const UNKNOWN_TARGET: u8 = 10;
     /// The application refused the event (a handler called `reject()`); Reject only.
     pub const REJECTED: u8 = 11;
+
+    /// The WebSocket close code that follows a Close frame is `WS_BASE + code`: RFC 6455
+    /// leaves 4000–4999 to applications.
+    pub const WS_BASE: u16 = 4000;
 }
 
 /// Why a frame could not be decoded.

@@ -3,12 +3,13 @@
 //!
 //! Touches `vdom` (events and patches are its types) and `render` (subtree HTML); no I/O.
 //! One role per file: [`varint`], [`codec`] (reader, strings), [`client`] (client →
-//! server frames), [`server`] (server → client frames and ops), [`patch`] (the hot-path
-//! encoder), [`error`].
+//! server frames), [`server`] (server → client frames, op codes, decoder), `ops` (the one
+//! writer per patch op), [`patch`] (the hot-path encoder), [`error`].
 
 pub mod client;
 pub mod codec;
 pub mod error;
+mod ops;
 pub mod patch;
 pub mod server;
 pub mod varint;

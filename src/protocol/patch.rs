@@ -1,18 +1,18 @@
 //! The hot-path patch encoder: a [`PatchSink`] that writes ops straight into a reusable
 //! Patches frame buffer.
 //!
-//! Touches `vdom::patch` (the sink trait), `render` (subtrees travel as their SSR HTML)
-//! and the codec. The op count is known only at the end, and a varint's width depends on
-//! its value, so the ops are written after a gap as wide as the widest header; `finish`
-//! writes the header right-aligned into the gap and returns the frame from there. No byte
-//! of the ops is ever moved (measured against assembling from a scratch buffer in
-//! `benches/protocol.rs`).
+//! Touches `vdom::patch` (the sink trait), `render` (subtrees travel as their SSR HTML),
+//! `ops.rs` (the one writer of each op's bytes) and varints. The op count is known only
+//! at the end, and a varint's width depends on its value, so the ops are written after a
+//! gap as wide as the widest header; `finish` writes the header right-aligned into the
+//! gap and returns the frame from there. No byte of the ops is ever moved (measured
+//! against assembling from a scratch buffer in `benches/protocol.rs`).
 
 use std::cell::RefCell;
 
-use crate::protocol::codec::put_str;
-use crate::protocol::server::{frame, op, put_child, put_hid};
-use crate::protocol::varint::put_u32;
+use crate::protocol::ops;
+use crate::protocol::server::{frame, Op};
+use crate::protocol::varint::write_u64;
 use crate::vdom::node::VNode;
 use crate::vdom::patch::{PatchSink, PropValue};
 
@@ -102,15 +102,11 @@ impl PatchEncoder {
     pub fn finish(&mut self) -> &[u8] {
         self.gap();
         let mut head = [0u8; GAP];
-        let mut w = HeadWriter {
-            buf: &mut head,
-            len: 0,
-        };
-        w.push(frame::PATCHES);
-        w.varint(self.seq);
-        w.varint(self.ack);
-        w.varint(self.count as u64);
-        let len = w.len;
+        head[0] = frame::PATCHES;
+        let mut len = 1;
+        len += write_u64(&mut head[len..], self.seq);
+        len += write_u64(&mut head[len..], self.ack);
+        len += write_u64(&mut head[len..], self.count as u64);
         let start = GAP - len;
         self.buf[start..GAP].copy_from_slice(&head[..len]);
         &self.buf[start..]
@@ -118,35 +114,27 @@ impl PatchEncoder {
 
     /// Appends a PushUrl op.
     pub fn push_url(&mut self, replace: bool, url: &str) {
-        self.op(op::PUSH_URL);
-        self.buf.push(replace as u8);
-        put_str(&mut self.buf, url);
+        ops::push_url(self.next_op(), replace, url);
     }
 
     /// Appends a HookEvent op (an event for the client hook on `hid`).
     pub fn hook_event(&mut self, hid: u32, name: &str, payload: &str) {
-        self.count_op();
-        put_hid(&mut self.buf, op::HOOK_EVENT, hid);
-        put_str(&mut self.buf, name);
-        put_str(&mut self.buf, payload);
+        ops::hook_event(self.next_op(), hid, name, payload);
     }
 
     /// Appends a Focus op.
     pub fn focus(&mut self, hid: u32) {
-        self.count_op();
-        put_hid(&mut self.buf, op::FOCUS, hid);
+        ops::focus(self.next_op(), hid);
     }
 
     /// Appends a SetTitle op.
     pub fn set_title(&mut self, title: &str) {
-        self.op(op::SET_TITLE);
-        put_str(&mut self.buf, title);
+        ops::set_title(self.next_op(), title);
     }
 
     /// Appends an owned op (debug tools, resends).
-    pub fn op_owned(&mut self, op: &crate::protocol::Op) {
-        self.count_op();
-        op.encode(&mut self.buf);
+    pub fn op_owned(&mut self, op: &Op) {
+        op.encode(self.next_op());
     }
 
     #[inline]
@@ -157,19 +145,18 @@ impl PatchEncoder {
         }
     }
 
+    /// Counts one more op and returns the buffer to write it into.
     #[inline]
-    fn count_op(&mut self) {
+    fn next_op(&mut self) -> &mut Vec<u8> {
         self.gap();
         self.count += 1;
+        &mut self.buf
     }
 
-    #[inline]
-    fn op(&mut self, code: u8) {
-        self.count_op();
-        self.buf.push(code);
-    }
-
-    fn subtree(&mut self, node: &VNode) {
+    /// Writes one op whose body ends with the HTML of `node`: `write` gets the buffer and
+    /// the HTML.
+    fn subtree_op(&mut self, node: &VNode, write: impl FnOnce(&mut Vec<u8>, &str)) {
+        let buf = self.next_op();
         // The HTML's length prefix comes first and its width depends on the length, so
         // render into a per-thread scratch string (sessions are per core; a per-session
         // scratch would cost memory in every idle session) and copy it in.
@@ -177,13 +164,13 @@ impl PatchEncoder {
             Ok(mut html) => {
                 html.clear();
                 crate::render::render_into(node, &mut html);
-                put_str(&mut self.buf, &html);
+                write(buf, &html);
                 if html.capacity() > HTML_KEEP {
                     *html = String::new();
                 }
             }
             // Re-entered from inside a render (not expected): use a fresh string.
-            Err(_) => put_str(&mut self.buf, &crate::render::to_html(node)),
+            Err(_) => write(buf, &crate::render::to_html(node)),
         });
     }
 }
@@ -195,105 +182,57 @@ thread_local! {
     static HTML: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// A varint writer over a stack array (the header never touches the heap).
-struct HeadWriter<'a> {
-    buf: &'a mut [u8; GAP],
-    len: usize,
-}
-
-impl HeadWriter<'_> {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        self.buf[self.len] = b;
-        self.len += 1;
-    }
-
-    #[inline]
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.push(v as u8);
-    }
-}
-
 impl PatchSink for PatchEncoder {
     #[inline]
     fn set_text(&mut self, parent: u32, index: u32, text: &str) {
-        self.count_op();
-        put_child(&mut self.buf, op::SET_TEXT, parent, index);
-        put_str(&mut self.buf, text);
+        ops::set_text(self.next_op(), parent, index, text);
     }
 
     fn set_attr(&mut self, hid: u32, name: &str, value: &str) {
-        self.count_op();
-        put_hid(&mut self.buf, op::SET_ATTR, hid);
-        put_str(&mut self.buf, name);
-        put_str(&mut self.buf, value);
+        ops::set_attr(self.next_op(), hid, name, value);
     }
 
     fn remove_attr(&mut self, hid: u32, name: &str) {
-        self.count_op();
-        put_hid(&mut self.buf, op::REMOVE_ATTR, hid);
-        put_str(&mut self.buf, name);
+        ops::remove_attr(self.next_op(), hid, name);
     }
 
     fn set_prop(&mut self, hid: u32, name: &str, value: PropValue<'_>) {
-        self.count_op();
-        match value {
-            PropValue::Str(s) => {
-                put_hid(&mut self.buf, op::SET_PROP_STR, hid);
-                put_str(&mut self.buf, name);
-                put_str(&mut self.buf, s);
-            }
-            PropValue::Bool(b) => {
-                put_hid(&mut self.buf, op::SET_PROP_BOOL, hid);
-                put_str(&mut self.buf, name);
-                self.buf.push(b as u8);
-            }
-        }
+        ops::set_prop(self.next_op(), hid, name, value);
     }
 
     fn insert_child(&mut self, parent: u32, index: u32, node: &VNode) {
-        self.count_op();
-        put_child(&mut self.buf, op::INSERT_CHILD, parent, index);
-        self.subtree(node);
+        self.subtree_op(node, |buf, html| {
+            ops::insert_child(buf, parent, index, html)
+        });
     }
 
     fn remove_child(&mut self, parent: u32, index: u32) {
-        self.count_op();
-        put_child(&mut self.buf, op::REMOVE_CHILD, parent, index);
+        ops::remove_child(self.next_op(), parent, index);
     }
 
     fn move_child(&mut self, parent: u32, from: u32, to: u32) {
-        self.count_op();
-        put_child(&mut self.buf, op::MOVE_CHILD, parent, from);
-        put_u32(&mut self.buf, to);
+        ops::move_child(self.next_op(), parent, from, to);
     }
 
     fn replace_child(&mut self, parent: u32, index: u32, node: &VNode) {
-        self.count_op();
-        put_child(&mut self.buf, op::REPLACE_CHILD, parent, index);
-        self.subtree(node);
+        self.subtree_op(node, |buf, html| {
+            ops::replace_child(buf, parent, index, html)
+        });
     }
 
     fn replace_node(&mut self, hid: u32, node: &VNode) {
-        self.count_op();
-        put_hid(&mut self.buf, op::REPLACE_NODE, hid);
-        self.subtree(node);
+        self.subtree_op(node, |buf, html| ops::replace_node(buf, hid, html));
     }
 
     fn set_inner_html(&mut self, hid: u32, html: &str) {
-        self.count_op();
-        put_hid(&mut self.buf, op::SET_INNER_HTML, hid);
-        put_str(&mut self.buf, html);
+        ops::set_inner_html(self.next_op(), hid, html);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::server::op;
     use crate::protocol::varint::put_u64;
 
     #[test]

@@ -1,9 +1,10 @@
 //! Server → client frames: ServerHello, Patches, Ack, Ping, Pong, Reject, Close, Error;
-//! the owned op enum, encoders and the decoder (used by tests and the load generator).
+//! frame and op codes, the owned op enum, the frame encoder and the decoder (used by
+//! tests and the load generator).
 //!
-//! Touches `vdom::patch` (vdom ops decode into [`Patch`]) and the codec. The hot path
-//! (patches built by a diff) is [`PatchEncoder`](crate::protocol::PatchEncoder); this
-//! file's encoders are for the small control frames and for owned ops.
+//! Touches `vdom::patch` (vdom ops decode into [`Patch`]) and the codec. An op's bytes are
+//! written only by `ops.rs` (where [`Op::encode`] lives); the hot
+//! path (patches built by a diff) is [`PatchEncoder`](crate::protocol::PatchEncoder).
 
 use crate::protocol::codec::{put_str, Reader};
 use crate::protocol::error::DecodeError;
@@ -154,103 +155,6 @@ pub enum ServerFrame {
         /// Human-readable message.
         message: String,
     },
-}
-
-impl Op {
-    /// Appends the op's bytes (op code and body) to `out`.
-    pub fn encode(&self, out: &mut Vec<u8>) {
-        match self {
-            Op::Patch(p) => match p {
-                Patch::SetText {
-                    parent,
-                    index,
-                    text,
-                } => {
-                    put_child(out, op::SET_TEXT, *parent, *index);
-                    put_str(out, text);
-                }
-                Patch::SetAttr { hid, name, value } => {
-                    put_hid(out, op::SET_ATTR, *hid);
-                    put_str(out, name);
-                    put_str(out, value);
-                }
-                Patch::RemoveAttr { hid, name } => {
-                    put_hid(out, op::REMOVE_ATTR, *hid);
-                    put_str(out, name);
-                }
-                Patch::SetProp { hid, name, value } => match value {
-                    OwnedProp::Str(s) => {
-                        put_hid(out, op::SET_PROP_STR, *hid);
-                        put_str(out, name);
-                        put_str(out, s);
-                    }
-                    OwnedProp::Bool(b) => {
-                        put_hid(out, op::SET_PROP_BOOL, *hid);
-                        put_str(out, name);
-                        out.push(*b as u8);
-                    }
-                },
-                Patch::InsertChild {
-                    parent,
-                    index,
-                    html,
-                } => {
-                    put_child(out, op::INSERT_CHILD, *parent, *index);
-                    put_str(out, html);
-                }
-                Patch::RemoveChild { parent, index } => {
-                    put_child(out, op::REMOVE_CHILD, *parent, *index)
-                }
-                Patch::MoveChild { parent, from, to } => {
-                    put_child(out, op::MOVE_CHILD, *parent, *from);
-                    put_u32(out, *to);
-                }
-                Patch::ReplaceChild {
-                    parent,
-                    index,
-                    html,
-                } => {
-                    put_child(out, op::REPLACE_CHILD, *parent, *index);
-                    put_str(out, html);
-                }
-                Patch::ReplaceNode { hid, html } => {
-                    put_hid(out, op::REPLACE_NODE, *hid);
-                    put_str(out, html);
-                }
-                Patch::SetInnerHtml { hid, html } => {
-                    put_hid(out, op::SET_INNER_HTML, *hid);
-                    put_str(out, html);
-                }
-            },
-            Op::PushUrl { replace, url } => {
-                out.extend_from_slice(&[op::PUSH_URL, *replace as u8]);
-                put_str(out, url);
-            }
-            Op::HookEvent { hid, name, payload } => {
-                put_hid(out, op::HOOK_EVENT, *hid);
-                put_str(out, name);
-                put_str(out, payload);
-            }
-            Op::Focus(hid) => put_hid(out, op::FOCUS, *hid),
-            Op::SetTitle(title) => {
-                out.push(op::SET_TITLE);
-                put_str(out, title);
-            }
-        }
-    }
-}
-
-#[inline]
-pub(crate) fn put_hid(out: &mut Vec<u8>, code: u8, hid: u32) {
-    out.push(code);
-    put_u32(out, hid);
-}
-
-#[inline]
-pub(crate) fn put_child(out: &mut Vec<u8>, code: u8, parent: u32, index: u32) {
-    out.push(code);
-    put_u32(out, parent);
-    put_u32(out, index);
 }
 
 impl ServerFrame {

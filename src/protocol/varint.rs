@@ -28,12 +28,44 @@ pub fn put_u32(out: &mut Vec<u8>, v: u32) {
 
 /// Appends `v` as an unsigned LEB128 varint (1–10 bytes).
 #[inline]
-pub fn put_u64(out: &mut Vec<u8>, mut v: u64) {
+pub fn put_u64(out: &mut Vec<u8>, v: u64) {
+    leb128(v, |b| out.push(b));
+}
+
+/// Writes `v` as an unsigned LEB128 varint at the start of `out` and returns its length
+/// ([`len_u64`]); for buffers that are not a `Vec` (a header built on the stack).
+///
+/// # Panics
+///
+/// If `out` is shorter than [`len_u64`]`(v)`.
+///
+/// # Examples
+///
+/// ```
+/// let mut head = [0u8; 4];
+/// assert_eq!(vango::protocol::varint::write_u64(&mut head, 300), 2);
+/// assert_eq!(head[..2], [0xac, 0x02]);
+/// ```
+#[inline]
+pub fn write_u64(out: &mut [u8], v: u64) -> usize {
+    let mut n = 0;
+    leb128(v, |b| {
+        out[n] = b;
+        n += 1;
+    });
+    n
+}
+
+/// The one LEB128 encoding loop: hands `emit` the bytes of `v`, low group first. Generic
+/// over the sink so that appending to a `Vec` and writing into a slice compile to a plain
+/// loop each.
+#[inline(always)]
+fn leb128(mut v: u64, mut emit: impl FnMut(u8)) {
     while v >= 0x80 {
-        out.push(v as u8 | 0x80);
+        emit(v as u8 | 0x80);
         v >>= 7;
     }
-    out.push(v as u8);
+    emit(v as u8);
 }
 
 /// Appends `v` ZigZag-encoded as a varint (`-1` → `0x01`, `1` → `0x02`).
@@ -137,11 +169,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn len_matches_encoding() {
+    fn len_and_slice_writer_match_encoding() {
         for v in [0u64, 1, 127, 128, 16383, 16384, u32::MAX as u64, u64::MAX] {
             let mut out = Vec::new();
             put_u64(&mut out, v);
             assert_eq!(out.len(), len_u64(v), "{v}");
+            let mut slice = [0u8; 10];
+            let n = write_u64(&mut slice, v);
+            assert_eq!(slice[..n], out[..], "{v}");
         }
     }
 

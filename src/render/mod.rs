@@ -137,6 +137,23 @@ pub fn render_hash(root: &VNode) -> u32 {
     h.0
 }
 
+/// FNV-1a 32-bit of `bytes`, the hash behind [`render_hash`]: the crate's one content
+/// hash where collisions are harmless, not a security boundary (the server's asset ETags).
+///
+/// # Examples
+///
+/// ```
+/// use vango::render::{fnv1a32, render_hash};
+/// use vango::vdom::VNode;
+/// assert_eq!(fnv1a32(b"foobar"), 0xbf9c_f968);
+/// assert_eq!(fnv1a32(b"hi"), render_hash(&VNode::Text("hi".into())));
+/// ```
+pub fn fnv1a32(bytes: &[u8]) -> u32 {
+    let mut h = Fnv::new();
+    h.bytes(bytes);
+    h.0
+}
+
 pub use crate::vdom::marker::{data_on_string, data_on_value};
 
 /// Whether `tag` is a void element: written without an end tag and without children.

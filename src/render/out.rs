@@ -210,7 +210,8 @@ impl Out for StrOut<'_> {
     }
 }
 
-/// FNV-1a, 32 bit, over the bytes written: the page's render hash.
+/// FNV-1a, 32 bit, over the bytes written: the page's render hash, and the content hash
+/// [`fnv1a32`](super::fnv1a32).
 pub(crate) struct Fnv(pub(crate) u32);
 
 impl Fnv {
@@ -220,22 +221,28 @@ impl Fnv {
     pub(crate) fn new() -> Self {
         Fnv(Self::OFFSET)
     }
+
+    /// Folds `bytes` into the hash.
+    #[inline]
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for &b in bytes {
+            h ^= b as u32;
+            h = h.wrapping_mul(Self::PRIME);
+        }
+        self.0 = h;
+    }
 }
 
 impl Out for Fnv {
     #[inline]
     fn put_ascii(&mut self, b: u8) {
-        self.0 = (self.0 ^ b as u32).wrapping_mul(Self::PRIME);
+        self.bytes(&[b]);
     }
 
     #[inline]
     fn put(&mut self, s: &str) {
-        let mut h = self.0;
-        for &b in s.as_bytes() {
-            h ^= b as u32;
-            h = h.wrapping_mul(Self::PRIME);
-        }
-        self.0 = h;
+        self.bytes(s.as_bytes());
     }
 }
 

@@ -1,6 +1,7 @@
 //! Embedded static assets: ETag / If-None-Match (304) and gzip-precompressed variants.
 //!
-//! Pure functions of the request headers; no I/O.
+//! Pure functions of the request headers; no I/O. Touches `render` for its content hash
+//! ([`fnv1a32`](crate::render::fnv1a32)).
 
 use std::borrow::Cow;
 
@@ -30,16 +31,6 @@ pub struct StaticAsset {
     etag_gz: String,
 }
 
-/// FNV-1a 64-bit: a content hash for ETags (not a security boundary).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 impl StaticAsset {
     /// An asset at `path` with its identity bytes and, optionally, the same bytes gzipped.
     pub fn new(
@@ -48,14 +39,15 @@ impl StaticAsset {
         body: &'static [u8],
         gzip: Option<&'static [u8]>,
     ) -> Self {
-        let h = fnv1a64(body);
+        // An ETag only has to tell one asset's versions apart, so 32 bits are plenty.
+        let h = crate::render::fnv1a32(body);
         StaticAsset {
             path: path.into(),
             content_type,
             body,
             gzip,
-            etag: format!("\"{h:016x}\""),
-            etag_gz: format!("\"{h:016x}-gz\""),
+            etag: format!("\"{h:08x}\""),
+            etag_gz: format!("\"{h:08x}-gz\""),
         }
     }
 

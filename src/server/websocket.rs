@@ -133,10 +133,9 @@ impl AsyncWrite for Upgraded {
     }
 }
 
-/// The small-buffer configuration (DESIGN.md: tungstenite's default 128 KiB read buffer
-/// would cost 133 KiB per idle socket): 256-byte read buffer (events are a few bytes; a
-/// larger message grows it), no write buffering,
-/// messages and frames bounded by `limits.max_ws_message`.
+/// The small-buffer configuration: a 256-byte read buffer (tungstenite's default 128 KiB
+/// would cost 133 KiB per idle socket; events are a few bytes and a larger message grows
+/// it), no write buffering, messages and frames bounded by `limits.max_ws_message`.
 pub fn ws_config(limits: &Limits) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(256)
@@ -210,11 +209,15 @@ pub fn write_switching(out: &mut Vec<u8>, accept: &str) {
     out.extend_from_slice(b"\r\n\r\n");
 }
 
-/// The WebSocket close code that carries protocol close `code` (PROTOCOL.md table):
-/// `4000 + code` (codes below 1000 are reserved on the WebSocket layer).
+/// The WebSocket close code that carries protocol close `code` (`PROTOCOL.md`, "Close
+/// and error codes"): [`close::WS_BASE`]` + code`.
 pub fn ws_close_code(code: u8) -> u16 {
-    4000 + u16::from(code)
+    close::WS_BASE + u16::from(code)
 }
+
+/// Longest close reason sent, in bytes: a WebSocket close frame's payload is at most 125
+/// bytes, 2 of them the code.
+const MAX_CLOSE_REASON: usize = 120;
 
 /// A received WebSocket message as the protocol sees it: classified here once for every
 /// reader (the Hello, the session loop, the echo floor).
@@ -222,9 +225,9 @@ pub fn ws_close_code(code: u8) -> u16 {
 pub enum Incoming {
     /// A binary message: one protocol frame.
     Binary(Bytes),
-    /// A text message: refused, the protocol is binary (close code 2).
+    /// A text message: refused, the protocol is binary ([`close::MALFORMED`]).
     Text,
-    /// A message or frame over [`Limits::max_ws_message`] (close code 3).
+    /// A message or frame over [`Limits::max_ws_message`] ([`close::TOO_LARGE`]).
     TooLarge,
     /// The peer closed, the connection failed, or the stream ended.
     Closed,
@@ -255,7 +258,7 @@ pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
 /// reason) then a WebSocket close with [`ws_close_code`]. Errors are ignored: the peer
 /// may be gone.
 pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
-    let reason = &reason[..floor_char_boundary(reason, 120)];
+    let reason = &reason[..floor_char_boundary(reason, MAX_CLOSE_REASON)];
     let mut frame = Vec::with_capacity(3 + reason.len());
     ServerFrame::Close {
         code,
