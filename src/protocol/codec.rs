@@ -1,6 +1,6 @@
 //! The bounds-checked frame reader and the string writer shared by both directions.
 //!
-//! Touches only [`varint`](crate::protocol::varint) and [`DecodeError`]. A [`Reader`]
+//! Touches only [`varint`] and [`DecodeError`]. A [`Reader`]
 //! never allocates: strings are borrowed from the frame and checked against the bytes left
 //! before anything is copied.
 
