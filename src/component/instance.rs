@@ -141,6 +141,11 @@ impl Instance {
         inst
     }
 
+    /// The owner of everything its setup created; handlers of its elements run under it.
+    pub(crate) fn owner(&self) -> Owner {
+        self.owner
+    }
+
     /// The props it was mounted with (`P` for [`component`](super::component), a
     /// `Signal<P>` for [`component_live`](super::component_live)).
     pub(crate) fn props(&self) -> &dyn Any {

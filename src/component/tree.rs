@@ -11,7 +11,8 @@ use std::mem;
 use std::rc::Rc;
 
 use super::instance::{Instance, Render, TreeCx};
-use crate::reactive::batch;
+use super::node::ComponentNode;
+use crate::reactive::{batch, Owner};
 use crate::vdom::attrs::{prop_kind, PropKind};
 use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::node::{AttrValue, Handler, VNode};
@@ -125,8 +126,8 @@ impl Tree {
     /// not with the stale render: no patch when the server accepts the typed value, a
     /// property patch when it changes it.
     pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
-        let handler = match find_handler(&mut self.root, ev) {
-            Found::Handler(h) => h,
+        let (handler, owner) = match find_handler(&mut self.root, ev, self.inst.owner()) {
+            Found::Handler(h, owner) => (h, owner),
             Found::NoListener => {
                 return Err(DispatchError::NoListener {
                     hid: ev.hid,
@@ -135,7 +136,9 @@ impl Tree {
             }
             Found::No => return Err(DispatchError::UnknownHid(ev.hid)),
         };
-        Ok(batch(|| handler(ev)))
+        // Under the owner of the component the element belongs to: what the handler
+        // creates (signals, effects, tasks) lives and dies with that component.
+        Ok(batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(()))))
     }
 
     /// Whether some component read a signal that changed since its last render.
@@ -185,12 +188,13 @@ impl Drop for Tree {
 }
 
 enum Found {
-    Handler(Handler),
+    /// The handler, and the owner of the innermost component around the element.
+    Handler(Handler, Owner),
     NoListener,
     No,
 }
 
-fn find_handler(node: &mut VNode, ev: &Event) -> Found {
+fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
     match node {
         VNode::Element(e) => {
             if e.hid == ev.hid {
@@ -201,20 +205,27 @@ fn find_handler(node: &mut VNode, ev: &Event) -> Found {
                 if let EventData::Input { value, checked } = &ev.data {
                     record_input(e, value, *checked);
                 }
-                return Found::Handler(h);
+                return Found::Handler(h, owner);
             }
             for c in &mut e.children {
-                match find_handler(c, ev) {
+                match find_handler(c, ev, owner) {
                     Found::No => {}
                     found => return found,
                 }
             }
             Found::No
         }
-        VNode::Component(c) => match c.rendered_mut() {
-            Some(mut out) => find_handler(&mut out, ev),
-            None => Found::No,
-        },
+        VNode::Component(c) => {
+            let inner = c
+                .as_any()
+                .downcast_ref::<ComponentNode>()
+                .and_then(ComponentNode::instance)
+                .map_or(owner, |i| i.owner());
+            match c.rendered_mut() {
+                Some(mut out) => find_handler(&mut out, ev, inner),
+                None => Found::No,
+            }
+        }
         _ => Found::No,
     }
 }

@@ -4,7 +4,8 @@
 //! connection loop of a session's WebSocket (`conn`), one synchronous step per input
 //! (`step`), the session and its resume ring (`session`), each core's sessions
 //! (`registry`, `host`), the scope a step runs in (`scope`), session-scoped shared state
-//! (`shared`), admission limits (`limits`), the per-core bell (`bell`), ids and CSRF
+//! (`shared`), tasks tied to components and blocking work off the core (`task`), admission
+//! limits (`limits`), the per-core bell (`bell`), ids and CSRF
 //! tokens. Never names a page or a route: the application hands it a mount function.
 
 pub mod bell;
@@ -18,6 +19,7 @@ pub mod scope;
 mod session;
 pub mod shared;
 mod step;
+pub mod task;
 pub mod view;
 
 pub use bell::notify_dirty;
@@ -27,6 +29,7 @@ pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
 pub use scope::{connected, SessionScope, SessionStore};
 pub use shared::{SharedMemo, SharedSignal};
+pub use task::{spawn_task, unblock};
 pub use view::{DispatchFailed, IntoView, View};
 
 use std::time::Duration;

@@ -111,6 +111,15 @@ impl Core {
         }
     }
 
+    /// Spawns a task on this core's executor and returns its handle: dropping the handle
+    /// cancels the task. `None` once the executor is gone (the core has stopped).
+    pub fn spawn_task<T: 'static>(
+        &self,
+        fut: impl Future<Output = T> + 'static,
+    ) -> Option<async_executor::Task<T>> {
+        Some(self.ex.upgrade()?.spawn(fut))
+    }
+
     /// Sends `msg` to run on core `index`. Returns `false` if that core has stopped
     /// (or `index` is out of range).
     pub fn send_to(&self, index: usize, msg: CoreMsg) -> bool {

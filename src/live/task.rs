@@ -1,0 +1,131 @@
+//! Async work tied to a component: [`spawn_task`] runs a future on the session's core and
+//! cancels it when the component that spawned it unmounts (or its session ends); what the
+//! task writes renders like a handler's writes. [`unblock`] runs blocking code (a SQLite
+//! query, file I/O, a CPU-heavy computation) on a bounded thread pool and awaits it.
+//!
+//! Touches the transport's `Core` (its executor), the reactive owner and batch, the
+//! session's scope and the core's bell.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::task::{Context, Poll};
+
+use super::bell::notify_dirty;
+use super::scope::SessionScope;
+use crate::reactive::{batch, on_cleanup, Owner};
+use crate::server::core::Core;
+
+/// Runs `fut` on this core, tied to the current component: it is cancelled (dropped at its
+/// next await) when the owner that was current at the call is disposed — the component
+/// unmounts, or the session ends. Call it from a component's setup, a handler (handlers
+/// run under their component's owner) or an effect.
+///
+/// Each poll of the task runs inside the session's scope (so shared signals resolve to
+/// its session) and inside [`batch`]; afterwards the core's bell rings, so the session
+/// re-renders what the task changed and sends it as one Patches frame, as if a handler
+/// had set it. A panic in the task ends that task only: it is logged and counted in the
+/// core's `panics` metric, and the session keeps working.
+///
+/// Returns `false` when nothing was started: outside a server core, in the static first
+/// paint of a page (its tree is thrown away at once: use [`connected`](super::connected)
+/// to tell), or when the core is stopping.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::prelude::*;
+///
+/// fn clock() -> impl Render {
+///     let ticks = signal(0u32);
+///     // Outside a server (this doctest) nothing starts; in a live session it ticks.
+///     let started = spawn_task(async move {
+///         loop {
+///             async_io::Timer::after(Duration::from_secs(1)).await;
+///             ticks.update(|n| *n += 1);
+///         }
+///     });
+///     assert!(!started);
+///     move || p(format!("{} s", ticks.get()))
+/// }
+/// let _ = vango::component::Tree::mount(clock);
+/// ```
+pub fn spawn_task(fut: impl Future<Output = ()> + 'static) -> bool {
+    let Some(core) = Core::current() else {
+        return false;
+    };
+    let scope = SessionScope::current();
+    if core.is_stopping() || scope.as_ref().is_some_and(|s| !s.store().is_connected()) {
+        return false;
+    }
+    let task = Tied {
+        fut: Box::pin(fut),
+        scope,
+        core: core.clone(),
+    };
+    let Some(handle) = core.spawn_task(task) else {
+        return false;
+    };
+    if Owner::current().is_some() {
+        // Dropping the handle cancels the task.
+        on_cleanup(move || drop(handle));
+    } else {
+        handle.detach();
+    }
+    true
+}
+
+/// Runs blocking `f` on a bounded pool of threads (smol-rs's `blocking` pool: grows on
+/// demand up to a limit, shrinks when idle) and resolves to its result, so the core's
+/// executor — every other session on this core — keeps running meanwhile. Await it in a
+/// [`spawn_task`] or any future on the core.
+///
+/// # Examples
+///
+/// ```
+/// let sum = futures_lite::future::block_on(vango::live::unblock(|| (1..=10u64).sum::<u64>()));
+/// assert_eq!(sum, 55);
+/// ```
+pub fn unblock<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> impl Future<Output = T> {
+    blocking::unblock(f)
+}
+
+/// A spawned task with its session: polled in the session's scope, in a batch, with
+/// panics contained.
+struct Tied {
+    fut: Pin<Box<dyn Future<Output = ()>>>,
+    scope: Option<SessionScope>,
+    core: Rc<Core>,
+}
+
+impl Future for Tied {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let fut = &mut this.fut;
+        let mut step = move || catch_unwind(AssertUnwindSafe(|| batch(|| fut.as_mut().poll(cx))));
+        let polled = match &this.scope {
+            Some(scope) => scope.enter(step),
+            None => step(),
+        };
+        // What the poll wrote is rendered by the sessions that read it (O(1) check each).
+        notify_dirty();
+        match polled {
+            Ok(p) => p,
+            Err(_) => {
+                this.core.metrics().panics.fetch_add(1, Relaxed);
+                eprintln!(
+                    "vango: a task panicked on core {}; it ended, its session goes on",
+                    this.core.index()
+                );
+                Poll::Ready(())
+            }
+        }
+    }
+}
