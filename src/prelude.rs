@@ -9,7 +9,10 @@ pub use crate::component::{
 };
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
-pub use crate::live::{connected, notify_dirty, spawn_task, unblock, SharedMemo, SharedSignal};
+pub use crate::live::{
+    action, connected, notify_dirty, resource, spawn_task, unblock, Action, Loaded, Policy,
+    Resource, SharedMemo, SharedSignal,
+};
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
     Effect, Memo, Observer, Owner, Signal,

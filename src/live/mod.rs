@@ -4,10 +4,12 @@
 //! connection loop of a session's WebSocket (`conn`), one synchronous step per input
 //! (`step`), the session and its resume ring (`session`), each core's sessions
 //! (`registry`, `host`), the scope a step runs in (`scope`), session-scoped shared state
-//! (`shared`), tasks tied to components and blocking work off the core (`task`), admission
+//! (`shared`), tasks tied to components and blocking work off the core (`task`), async
+//! data (`resource`) and mutations (`action`), admission
 //! limits (`limits`), the per-core bell (`bell`), ids and CSRF
 //! tokens. Never names a page or a route: the application hands it a mount function.
 
+pub mod action;
 pub mod bell;
 mod conn;
 pub mod csrf;
@@ -15,6 +17,7 @@ pub mod host;
 pub mod id;
 pub mod limits;
 mod registry;
+pub mod resource;
 pub mod scope;
 mod session;
 pub mod shared;
@@ -22,11 +25,13 @@ mod step;
 pub mod task;
 pub mod view;
 
+pub use action::{action, Action, Policy};
 pub use bell::notify_dirty;
 pub use conn::run as serve_connection;
 pub use csrf::Csrf;
 pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
+pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
 pub use scope::{connected, SessionScope, SessionStore};
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};

@@ -54,19 +54,7 @@ use crate::server::core::Core;
 /// let _ = vango::component::Tree::mount(clock);
 /// ```
 pub fn spawn_task(fut: impl Future<Output = ()> + 'static) -> bool {
-    let Some(core) = Core::current() else {
-        return false;
-    };
-    let scope = SessionScope::current();
-    if core.is_stopping() || scope.as_ref().is_some_and(|s| !s.store().is_connected()) {
-        return false;
-    }
-    let task = Tied {
-        fut: Box::pin(fut),
-        scope,
-        core: core.clone(),
-    };
-    let Some(handle) = core.spawn_task(task) else {
+    let Some(handle) = spawn_handle(fut) else {
         return false;
     };
     if Owner::current().is_some() {
@@ -76,6 +64,24 @@ pub fn spawn_task(fut: impl Future<Output = ()> + 'static) -> bool {
         handle.detach();
     }
     true
+}
+
+/// Starts `fut` like [`spawn_task`] does (session scope, batch, contained panics, the
+/// bell) and hands back its handle instead of tying it to the current owner: dropping the
+/// handle cancels the task. `None` where [`spawn_task`] would return `false`.
+pub(crate) fn spawn_handle(
+    fut: impl Future<Output = ()> + 'static,
+) -> Option<async_executor::Task<()>> {
+    let core = Core::current()?;
+    let scope = SessionScope::current();
+    if core.is_stopping() || scope.as_ref().is_some_and(|s| !s.store().is_connected()) {
+        return None;
+    }
+    core.spawn_task(Tied {
+        fut: Box::pin(fut),
+        scope,
+        core: core.clone(),
+    })
 }
 
 /// Runs blocking `f` on a bounded pool of threads (smol-rs's `blocking` pool: grows on

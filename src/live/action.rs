@@ -1,0 +1,184 @@
+//! [`Action`]: an async mutation (a form submit, a button) with pending / result signals
+//! and a concurrency policy: run the latest and cancel older runs, queue them, or drop
+//! new ones while one is pending.
+//!
+//! Touches the reactive graph and the transport's `Core` (runs are tasks on the session's
+//! core; the action owns them, so they end with the component that created it).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt::Display;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use super::task::spawn_handle;
+use crate::reactive::{on_cleanup, signal, Signal};
+
+/// What to do with a dispatch while a run is pending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Policy {
+    /// Cancel the pending run and start the new one (search boxes, autosave).
+    #[default]
+    Latest,
+    /// Run after the pending ones, in order (each submit counts).
+    Queue,
+    /// Ignore the new dispatch (double clicks on "Pay").
+    DropWhilePending,
+}
+
+type Run<T> = Pin<Box<dyn Future<Output = Result<T, String>>>>;
+
+struct Inner<I, T: 'static> {
+    policy: Policy,
+    run: Box<dyn Fn(I) -> Run<T>>,
+    queue: RefCell<VecDeque<I>>,
+    task: RefCell<Option<async_executor::Task<()>>>,
+    pending: Signal<bool>,
+    result: Signal<Option<Result<T, String>>>,
+}
+
+/// An async mutation. Cheap to clone (an `Rc`); `!Send`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// fn form() -> impl Render {
+///     let save = action(Policy::DropWhilePending, |title: String| async move {
+///         if title.is_empty() { Err("a title is required") } else { Ok(title.len()) }
+///     });
+///     let save2 = save.clone();
+///     move || {
+///         div((
+///             button("Save").on_click({
+///                 let save = save2.clone();
+///                 move |_| {
+///                     save.dispatch("groceries".to_string());
+///                 }
+///             }),
+///             when(save.pending(), || span("saving…")),
+///             save.result().map(|r| match r {
+///                 Ok(n) => p(format!("saved {n} bytes")),
+///                 Err(e) => p(e),
+///             }),
+///         ))
+///     }
+/// }
+/// let _ = vango::component::Tree::mount(form);
+/// ```
+pub struct Action<I: 'static, T: 'static>(Rc<Inner<I, T>>);
+
+impl<I, T> Clone for Action<I, T> {
+    fn clone(&self) -> Self {
+        Action(self.0.clone())
+    }
+}
+
+/// An [`Action`] running `f` with `policy`. Runs are tasks tied to the current owner (the
+/// component): when it is disposed, the running one is cancelled and the queue dropped.
+pub fn action<I, T, E, F, Fut>(policy: Policy, f: F) -> Action<I, T>
+where
+    I: 'static,
+    T: Clone + 'static,
+    E: Display,
+    F: Fn(I) -> Fut + 'static,
+    Fut: Future<Output = Result<T, E>> + 'static,
+{
+    let inner = Rc::new(Inner {
+        policy,
+        run: Box::new(move |i| {
+            let fut = f(i);
+            Box::pin(async move { fut.await.map_err(|e| e.to_string()) }) as Run<T>
+        }),
+        queue: RefCell::new(VecDeque::new()),
+        task: RefCell::new(None),
+        pending: signal(false),
+        result: signal(None),
+    });
+    let weak = Rc::downgrade(&inner);
+    on_cleanup(move || {
+        if let Some(inner) = weak.upgrade() {
+            inner.queue.borrow_mut().clear();
+            drop(inner.task.borrow_mut().take());
+        }
+    });
+    Action(inner)
+}
+
+impl<I: 'static, T: Clone + 'static> Action<I, T> {
+    /// Starts a run with `input`, as the policy says. Returns whether it was accepted (a
+    /// dispatch dropped while pending, or one outside a live session, returns `false`).
+    pub fn dispatch(&self, input: I) -> bool {
+        let inner = &self.0;
+        if inner.pending.get_untracked() {
+            match inner.policy {
+                Policy::DropWhilePending => return false,
+                Policy::Queue => {
+                    inner.queue.borrow_mut().push_back(input);
+                    return true;
+                }
+                Policy::Latest => {}
+            }
+        }
+        start(inner, input)
+    }
+
+    /// Whether a run is pending (a tracked read).
+    pub fn pending(&self) -> bool {
+        self.0.pending.get()
+    }
+
+    /// The last finished run's result (a tracked read): `None` before the first one.
+    pub fn result(&self) -> Option<Result<T, String>> {
+        self.0.result.get()
+    }
+
+    /// How many dispatches wait behind the pending run ([`Policy::Queue`]).
+    pub fn queued(&self) -> usize {
+        self.0.queue.borrow().len()
+    }
+}
+
+/// Starts a run now, replacing (cancelling) the task of any pending one.
+fn start<I: 'static, T: Clone + 'static>(inner: &Rc<Inner<I, T>>, input: I) -> bool {
+    let fut = (inner.run)(input);
+    let weak = Rc::downgrade(inner);
+    let task = spawn_handle(async move {
+        let result = fut.await;
+        let Some(inner) = weak.upgrade() else {
+            return;
+        };
+        inner.result.set(Some(result));
+        let next = inner.queue.borrow_mut().pop_front();
+        match next {
+            Some(i) => {
+                // The next queued run takes this task's place; this one ends here.
+                let _ = start(&inner, i);
+            }
+            None => {
+                inner.pending.set(false);
+                // Detach ourselves: dropping our own handle from inside would cancel us.
+                if let Some(t) = inner.task.borrow_mut().take() {
+                    t.detach();
+                }
+            }
+        }
+    });
+    let Some(task) = task else {
+        return false;
+    };
+    inner.pending.set(true);
+    let old = inner.task.borrow_mut().replace(task);
+    if let Some(old) = old {
+        // A finished run's handle was detached already; a pending one is cancelled here
+        // (Latest), or is the run that queued this one and is about to end (Queue).
+        if inner.policy == Policy::Latest {
+            drop(old);
+        } else {
+            old.detach();
+        }
+    }
+    true
+}

@@ -1,0 +1,202 @@
+//! [`Resource`]: a value loaded asynchronously from a source, with loading / ready / error
+//! states; refetch, stale time, initial data; a slow old fetch never overwrites a newer one.
+//!
+//! Touches the reactive graph (an effect tracks the source) and [`spawn_task`]: fetches run
+//! as tasks of the component that created the resource.
+
+use std::cell::Cell;
+use std::fmt::Display;
+use std::future::Future;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use super::task::spawn_task;
+use crate::reactive::{effect, signal, untrack, Signal};
+use crate::vdom::VNode;
+use crate::view::IntoChildren;
+
+/// Where a [`Resource`] stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loaded<T> {
+    /// A fetch is running (or none could start: the static first paint).
+    Loading,
+    /// The latest fetch's value.
+    Ready(T),
+    /// The latest fetch failed with this message.
+    Failed(String),
+}
+
+/// Options of [`resource_with`].
+#[derive(Clone, Debug)]
+pub struct ResourceOptions<T> {
+    /// A value to start `Ready` with (no first fetch, no loading flash): data the page
+    /// already has.
+    pub initial: Option<T>,
+    /// How long a value stays fresh: [`Resource::refetch`] within it does nothing.
+    pub stale_time: Duration,
+}
+
+impl<T> Default for ResourceOptions<T> {
+    fn default() -> Self {
+        ResourceOptions {
+            initial: None,
+            stale_time: Duration::ZERO,
+        }
+    }
+}
+
+/// A value loaded asynchronously from a source signal. A `Copy` handle: capture it in
+/// render closures and handlers.
+pub struct Resource<T: 'static> {
+    state: Signal<Loaded<T>>,
+    trigger: Signal<u64>,
+    fresh_until: Signal<Option<Instant>>,
+}
+
+impl<T> Clone for Resource<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Resource<T> {}
+
+/// Loads `fetch(source())` as a task, again whenever what `source` reads changes; see
+/// [`resource_with`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// fn user_page() -> impl Render {
+///     let id = signal(7u32);
+///     let name = resource(move || id.get(), |id| async move {
+///         Ok::<_, String>(format!("user {id}")) // a database query, via `unblock`
+///     });
+///     move || {
+///         name.view(
+///             || p("loading…"),
+///             |n| p(n.clone()),
+///             |e| p(format!("failed: {e}")),
+///         )
+///     }
+/// }
+/// // Outside a live session nothing is fetched: the page renders its loading state.
+/// let tree = vango::component::Tree::mount(user_page);
+/// assert!(vango::render::to_html(tree.root()).contains("loading…"));
+/// ```
+pub fn resource<S, T, E, F, Fut>(source: impl Fn() -> S + 'static, fetch: F) -> Resource<T>
+where
+    S: 'static,
+    T: Clone + 'static,
+    E: Display,
+    F: Fn(S) -> Fut + 'static,
+    Fut: Future<Output = Result<T, E>> + 'static,
+{
+    resource_with(ResourceOptions::default(), source, fetch)
+}
+
+/// [`resource`] with options (initial data, stale time).
+///
+/// Each change of the source (or a [`refetch`](Resource::refetch)) starts a fetch and
+/// cancels the one still running, and a result is applied only if no newer fetch started
+/// meanwhile: out-of-order results are discarded. The state goes to
+/// [`Loaded::Loading`] while a fetch runs.
+pub fn resource_with<S, T, E, F, Fut>(
+    options: ResourceOptions<T>,
+    source: impl Fn() -> S + 'static,
+    fetch: F,
+) -> Resource<T>
+where
+    S: 'static,
+    T: Clone + 'static,
+    E: Display,
+    F: Fn(S) -> Fut + 'static,
+    Fut: Future<Output = Result<T, E>> + 'static,
+{
+    let has_initial = options.initial.is_some();
+    let state = signal(match options.initial {
+        Some(v) => Loaded::Ready(v),
+        None => Loaded::Loading,
+    });
+    let stale = options.stale_time;
+    let fresh_until = signal(has_initial.then(|| Instant::now() + stale));
+    let trigger = signal(0u64);
+    let generation = Rc::new(Cell::new(0u64));
+    let fetch = Rc::new(fetch);
+    let mut skip_first = has_initial;
+    effect(move || {
+        let s = source();
+        trigger.get();
+        if std::mem::take(&mut skip_first) {
+            return;
+        }
+        let gen = generation.get() + 1;
+        generation.set(gen);
+        untrack(|| state.set(Loaded::Loading));
+        // Called here, once per change, untracked: only `source` decides when to refetch.
+        let pending = untrack(|| fetch(s));
+        let generation = generation.clone();
+        // Runs under this effect: its next run (a newer source) cancels this fetch.
+        spawn_task(async move {
+            let result = pending.await;
+            if generation.get() != gen {
+                return;
+            }
+            state.set(match result {
+                Ok(v) => Loaded::Ready(v),
+                Err(e) => Loaded::Failed(e.to_string()),
+            });
+            fresh_until.set(Some(Instant::now() + stale));
+        });
+    });
+    Resource {
+        state,
+        trigger,
+        fresh_until,
+    }
+}
+
+impl<T: Clone + 'static> Resource<T> {
+    /// The current state (a tracked read).
+    pub fn get(&self) -> Loaded<T> {
+        self.state.get()
+    }
+
+    /// Runs `f` on the current state (a tracked read).
+    pub fn with<R>(&self, f: impl FnOnce(&Loaded<T>) -> R) -> R {
+        self.state.with(f)
+    }
+
+    /// Whether a fetch is running (a tracked read).
+    pub fn is_loading(&self) -> bool {
+        self.state.with(|s| matches!(s, Loaded::Loading))
+    }
+
+    /// Fetches again for the current source, unless the value is still fresh (see
+    /// [`ResourceOptions::stale_time`]).
+    pub fn refetch(&self) {
+        let fresh = self
+            .fresh_until
+            .get_untracked()
+            .is_some_and(|t| Instant::now() < t);
+        if !fresh {
+            self.trigger.update(|n| *n += 1);
+        }
+    }
+
+    /// Renders the state with one closure per case (each returns anything that can be
+    /// children: text, an element, a tuple...).
+    pub fn view<A: IntoChildren, B: IntoChildren, C: IntoChildren>(
+        &self,
+        loading: impl FnOnce() -> A,
+        ready: impl FnOnce(&T) -> B,
+        failed: impl FnOnce(&str) -> C,
+    ) -> VNode {
+        self.state.with(|s| match s {
+            Loaded::Loading => loading().into_node(),
+            Loaded::Ready(v) => ready(v).into_node(),
+            Loaded::Failed(e) => failed(e).into_node(),
+        })
+    }
+}
