@@ -18,6 +18,7 @@
 //! - [`features`]: cross-core global signals (the bus), persistence.
 //! - [`server`]: the transport: thread-per-core runtime, HTTP/1.1, WebSocket, metrics.
 //! - [`live`]: sessions: the connection loop, steps, resume ring, registry, scope.
+//! - [`router`]: the route table: patterns to values, typed parameters, query strings.
 //! - [`app`]: the application: pages, first paint, the glue that starts it all.
 #![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
@@ -30,6 +31,7 @@ pub mod prelude;
 pub mod protocol;
 pub mod reactive;
 pub mod render;
+pub mod router;
 pub mod server;
 pub mod vdom;
 pub mod view;
