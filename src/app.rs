@@ -296,8 +296,12 @@ impl Service for AppService {
         // Unmounting may write globals (presence lists): while the mirrors still exist.
         self.live.stop();
         global::detach_core();
-        // The last core out closes the bus, so nothing waits on it any more.
+        // The last core out saves persisted globals (a SIGTERM loses no write made before
+        // it) and closes the bus, so nothing waits on it any more.
         if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
+            if let Err(e) = global::flush_persisted() {
+                eprintln!("vango: ERROR: saving persisted globals at shutdown: {e}");
+            }
             self.bus.shutdown();
         }
     }

@@ -85,8 +85,12 @@ fn undecodable_file_gives_the_initial_value() {
     store.save("n", b"abc").unwrap(); // 3 bytes: not a u32
     let n = GlobalSignal::persisted(&Bus::new(), store.clone(), "n", 42u32).unwrap();
     assert_eq!(n.get_untracked(), 42);
-    n.flush().unwrap(); // nothing written yet: the garbage stays
-    assert_eq!(store.load("n").unwrap().unwrap(), b"abc");
+    n.flush().unwrap(); // nothing written yet
+    assert_eq!(
+        store.load("n").unwrap(),
+        None,
+        "the garbage went aside, not overwritten"
+    );
     n.set(5);
     n.flush().unwrap();
     assert_eq!(u32::from_bytes(&store.load("n").unwrap().unwrap()), Some(5));
@@ -186,4 +190,91 @@ fn persist_encodings_round_trip_and_reject_bad_input() {
     }
     assert_eq!(bool::from_bytes(&[2]), None);
     assert_eq!(7u64.to_bytes(), [7, 0, 0, 0, 0, 0, 0, 0], "little-endian");
+}
+
+#[test]
+fn a_value_that_does_not_decode_is_kept_aside_not_overwritten() {
+    let dir = temp_dir("aside");
+    let store = Arc::new(FileStore::open(&dir).unwrap());
+    store.save("count", b"not eight bytes").unwrap();
+    let g = GlobalSignal::persisted(&Bus::new(), store.clone(), "count", 7u64).unwrap();
+    assert_eq!(g.get_untracked(), 7, "starts from the initial value");
+    let aside: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("count.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "kept aside once: {aside:?}");
+    assert_eq!(
+        std::fs::read(dir.join(&aside[0])).unwrap(),
+        b"not eight bytes",
+        "the unreadable bytes survive for a person to look at"
+    );
+    g.set(8);
+    g.flush().unwrap();
+    assert_eq!(
+        store.load("count").unwrap().as_deref(),
+        Some(&8u64.to_le_bytes()[..])
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn opening_a_store_removes_temp_files_of_dead_processes_only() {
+    let dir = temp_dir("temps");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A pid that certainly ran and is gone: a child that exited and was reaped.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    let names = [
+        format!(".k.{dead}.3.tmp"),
+        format!(".k.{}.4.tmp", std::process::id()),
+        ".k.1.5.tmp".to_string(), // pid 1 always runs
+        "k".to_string(),
+    ];
+    for n in &names {
+        std::fs::write(dir.join(n), b"x").unwrap();
+    }
+    FileStore::open(&dir).unwrap();
+    for (i, n) in names.iter().enumerate() {
+        assert_eq!(dir.join(n).exists(), i != 0, "{n}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Saves slowly, so a value written just before shutdown is still in flight when the
+/// server stops unless shutdown waits for it.
+struct Slow(FileStore);
+
+impl Store for Slow {
+    fn load(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
+        self.0.load(key)
+    }
+    fn save(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+        std::thread::sleep(Duration::from_millis(300));
+        self.0.save(key, bytes)
+    }
+}
+
+#[test]
+fn shutdown_saves_the_latest_value_of_persisted_globals() {
+    let dir = temp_dir("shutdown");
+    let store = Arc::new(Slow(FileStore::open(&dir).unwrap()));
+    let app = vango::App::new();
+    let g = GlobalSignal::persisted(app.bus(), store.clone(), "last", 0u64).unwrap();
+    let srv = app
+        .page("/", || || vango::prelude::p("x"))
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    g.set(41);
+    g.set(42);
+    srv.shutdown();
+    assert_eq!(
+        store.0.load("last").unwrap().as_deref(),
+        Some(&42u64.to_le_bytes()[..]),
+        "the write made before shutdown is on disk when shutdown returns"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::bus::{typed, AnyValue, Bus, BusClosed, BusWaiter, CoreBusHandle, GlobalSlot};
 use super::persist::{Persist, Saver, Store};
@@ -372,10 +372,23 @@ impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
         key: &str,
         initial: T,
     ) -> io::Result<GlobalSignal<T>> {
-        let start = store
-            .load(key)?
-            .and_then(|b| T::from_bytes(&b))
-            .unwrap_or(initial);
+        let start = match store.load(key)? {
+            None => initial,
+            Some(bytes) => match T::from_bytes(&bytes) {
+                Some(v) => v,
+                None => {
+                    // Never overwrite what could not be read: keep it for a person.
+                    let aside = store.set_aside(key)?;
+                    eprintln!(
+                        "vango: ERROR: the persisted value {key:?} ({} bytes) does not decode as {}; \
+                         kept aside as {aside:?}, starting from the initial value",
+                        bytes.len(),
+                        std::any::type_name::<T>()
+                    );
+                    initial
+                }
+            },
+        };
         let slot = bus.slot(start);
         let reader = slot.clone();
         let saver = Saver::spawn(
@@ -386,17 +399,53 @@ impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
                 (version, typed::<T>(&value).to_bytes())
             }),
         )?;
+        let flushed = slot.clone();
+        lock_flushers().push(Box::new(move || saver.flush(flushed.version())));
         let mut global = GlobalSignal::from_slot(slot);
         global.saver = Some(saver);
         Ok(global)
     }
 
     /// Blocks until the latest value (as of this call) is saved; returns the error of that
-    /// save if it failed. A no-op for a global that is not persisted.
+    /// save if it failed. A no-op for a global that is not persisted. The app calls
+    /// [`flush_persisted`] for every persisted global when it shuts down (SIGTERM).
     pub fn flush(&self) -> io::Result<()> {
         match self.saver {
             Some(saver) => saver.flush(self.slot.version()),
             None => Ok(()),
         }
     }
+}
+
+type Flusher = Box<dyn Fn() -> io::Result<()> + Send>;
+
+/// Every persisted global's flush, process-wide (globals live as long as the process).
+static FLUSHERS: Mutex<Vec<Flusher>> = Mutex::new(Vec::new());
+
+fn lock_flushers() -> std::sync::MutexGuard<'static, Vec<Flusher>> {
+    FLUSHERS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Saves the latest value of every persisted global of this process and waits for the
+/// disk; returns the first error (after trying them all). The app calls it when it shuts
+/// down, so a SIGTERM loses no write that happened before it.
+///
+/// # Examples
+///
+/// ```
+/// vango::features::global::flush_persisted()?; // nothing persisted here: nothing to do
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn flush_persisted() -> io::Result<()> {
+    let mut first = Ok(());
+    for flush in lock_flushers().iter() {
+        if let Err(e) = flush() {
+            if first.is_ok() {
+                first = Err(e);
+            }
+        }
+    }
+    first
 }

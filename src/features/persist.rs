@@ -17,6 +17,12 @@ pub trait Store {
     fn load(&self, key: &str) -> io::Result<Option<Vec<u8>>>;
     /// Saves `bytes` under `key`, replacing any previous value atomically.
     fn save(&self, key: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Moves the value under `key` out of the way (it could not be decoded), keeping it
+    /// for a person to inspect; returns where it went. The default keeps nothing aside.
+    fn set_aside(&self, key: &str) -> io::Result<Option<String>> {
+        let _ = key;
+        Ok(None)
+    }
 }
 
 /// Longest accepted key, in bytes (keys are file names).
@@ -52,6 +58,14 @@ pub struct FileStore {
 /// Makes temporary names unique among threads of this process; the pid separates processes.
 static TMP_SEQ: AtomicU64 = AtomicU64::new(0);
 
+/// The pid in a temporary file's name (`.{key}.{pid}.{seq}.tmp`).
+fn temp_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = inner.rsplitn(3, '.');
+    let _seq: u64 = parts.next()?.parse().ok()?;
+    parts.next()?.parse().ok()
+}
+
 fn check_key(key: &str) -> io::Result<()> {
     let ok = !key.is_empty()
         && key.len() <= MAX_KEY_LEN
@@ -71,13 +85,47 @@ fn check_key(key: &str) -> io::Result<()> {
 
 impl FileStore {
     /// Opens (creating if needed) a store in `dir`.
+    ///
+    /// Temporary files that interrupted saves of processes no longer running left behind
+    /// are removed (see [`remove_dead_temps`](Self::remove_dead_temps)).
     pub fn open(dir: impl AsRef<Path>) -> io::Result<FileStore> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir)?;
-        Ok(FileStore {
+        let store = FileStore {
             dir,
             max_value: DEFAULT_MAX_VALUE,
-        })
+        };
+        store.remove_dead_temps()?;
+        Ok(store)
+    }
+
+    /// Removes the temporary files of saves interrupted in processes that no longer run
+    /// (a crash or `kill -9` between writing and renaming); a temporary file names the
+    /// pid that wrote it. Safe while other processes save into the same directory: their
+    /// files are kept. Where `/proc` is missing nothing can be told apart and nothing is
+    /// removed. Returns how many were removed.
+    pub fn remove_dead_temps(&self) -> io::Result<usize> {
+        let proc = Path::new("/proc");
+        if !proc.join("self").exists() {
+            return Ok(0);
+        }
+        let mut removed = 0;
+        for entry in fs::read_dir(&self.dir)? {
+            let name = entry?.file_name();
+            let name = name.to_string_lossy();
+            let Some(pid) = temp_pid(&name) else {
+                continue;
+            };
+            if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+                match fs::remove_file(self.dir.join(&*name)) {
+                    Ok(()) => removed += 1,
+                    // Another process cleaned it up first.
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Sets the largest value `load` accepts (larger files are an `InvalidData` error).
@@ -167,6 +215,24 @@ impl Store for FileStore {
         }
         // Makes the rename itself durable (the new directory entry survives power loss).
         File::open(&self.dir)?.sync_all()
+    }
+
+    /// Renames the file of `key` to `{key}.corrupt-{unix seconds}` (a name no key of the
+    /// store's own will collide with unless the app chooses it).
+    fn set_aside(&self, key: &str) -> io::Result<Option<String>> {
+        let path = self.path(key)?;
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let aside = format!("{key}.corrupt-{secs}");
+        match fs::rename(&path, self.dir.join(&aside)) {
+            Ok(()) => {
+                File::open(&self.dir)?.sync_all()?;
+                Ok(Some(aside))
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 
