@@ -236,7 +236,9 @@ impl App {
 
     /// Like [`App::serve`], configured the way a systemd unit does it: the address from
     /// `VANGO_ADDR` (default `127.0.0.1:8080`) and, when set, the worker count from
-    /// `VANGO_WORKERS`. A malformed `VANGO_WORKERS` is an error, not a silent default.
+    /// `VANGO_WORKERS`, and the hosts it answers for from `VANGO_ALLOWED_HOSTS` (comma
+    /// separated; default: the address clients connect to, and `localhost`). A malformed
+    /// `VANGO_WORKERS` is an error, not a silent default.
     pub fn serve_env(mut self) -> io::Result<()> {
         let addr = std::env::var("VANGO_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
         if let Ok(w) = std::env::var("VANGO_WORKERS") {
@@ -247,6 +249,9 @@ impl App {
                 )
             })?;
             self = self.workers(n.max(1));
+        }
+        if let Ok(hosts) = std::env::var("VANGO_ALLOWED_HOSTS") {
+            self.limits.allowed_hosts = crate::server::hosts::AllowedHosts::parse(&hosts);
         }
         self.serve(addr)
     }

@@ -38,7 +38,8 @@ fn counter_page_and_click() {
         .spawn("127.0.0.1:0")
         .unwrap();
     let addr = srv.local_addr();
-    let r = roundtrip(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let get = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let r = roundtrip(addr, get.as_bytes()).unwrap();
     let html = String::from_utf8(r.body).unwrap();
     assert!(html.contains("Count: 5"), "{html}");
     let (csrf, hash) = (

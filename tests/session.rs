@@ -20,11 +20,9 @@ fn page_is_server_rendered_with_boot_script() {
     assert_eq!(hash, vango::render::render_hash(&counter_tree(0)));
     let PageInfo { csrf: csrf2, .. } = page(srv.local_addr());
     assert_ne!(csrf, csrf2);
-    let r = roundtrip(
-        srv.local_addr(),
-        b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n",
-    )
-    .unwrap();
+    let addr = srv.local_addr();
+    let post = format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\n\r\n");
+    let r = roundtrip(addr, post.as_bytes()).unwrap();
     assert_eq!(r.status, 405);
 }
 

@@ -1,6 +1,7 @@
 //! WebSocket upgrade over raw sockets: handshake checks, echo, Origin, protocol closes, limits.
 
 use std::io::Write;
+use vango::server::hosts::AllowedHosts;
 
 use vango::server::Limits;
 use vango_test_support::raw::*;
@@ -67,12 +68,57 @@ fn origin_must_match_host() {
         let r = roundtrip(addr, &ws_request(&addr.to_string(), origin.as_deref())).unwrap();
         assert_eq!(r.status, status, "origin {origin:?}");
     }
+    // A host the server does not answer for is refused even when Origin matches it: a
+    // page on evil.example rebound to this address (DNS rebinding) sends exactly that.
+    let rebound = format!("evil.example:{}", addr.port());
     let r = roundtrip(
         addr,
+        &ws_request(&rebound, Some(&format!("http://{rebound}"))),
+    )
+    .unwrap();
+    assert_eq!(r.status, 403, "rebound upgrade");
+    // A listed public name, with the scheme's default port left out by the browser.
+    let named = start(
+        1,
+        Limits {
+            allowed_hosts: AllowedHosts::list(["example.com"]),
+            ..Default::default()
+        },
+    );
+    let r = roundtrip(
+        named.local_addr(),
         &ws_request("example.com", Some("http://example.com:80")),
     )
     .unwrap();
     assert_eq!(r.status, 101);
+}
+
+#[test]
+fn a_rebound_host_gets_421_and_healthz_answers_any_host() {
+    let srv = vango::App::new()
+        .page("/", || || vango::prelude::p("x"))
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let get = |host: &str, path: &str| {
+        let raw = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        roundtrip(addr, raw.as_bytes()).unwrap().status
+    };
+    let port = addr.port();
+    assert_eq!(get(&addr.to_string(), "/"), 200);
+    assert_eq!(get(&format!("localhost:{port}"), "/"), 200);
+    assert_eq!(get(&format!("evil.example:{port}"), "/"), 421);
+    assert_eq!(
+        get(&format!("127.0.0.1:{}", port + 1), "/"),
+        421,
+        "another port"
+    );
+    assert_eq!(get(&format!("evil.example:{port}"), "/healthz"), 200);
+    // /metrics answers loopback peers (every peer here is one).
+    assert_eq!(get(&addr.to_string(), "/metrics"), 200);
+    let no_host = roundtrip(addr, b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!(no_host.status, 400, "HTTP/1.1 requires Host");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod core;
+pub mod hosts;
 pub mod http;
 pub mod metrics;
 pub mod runtime;
@@ -57,6 +58,11 @@ pub struct Limits {
     /// A WebSocket session that sends nothing for this long is dropped (the client pings
     /// every 20 s).
     pub ws_idle_timeout: Duration,
+    /// The `Host` names requests may carry (DNS-rebinding defence): another host is
+    /// answered 421 (403 for a WebSocket upgrade). `/healthz` answers any host.
+    pub allowed_hosts: hosts::AllowedHosts,
+    /// Whether `/metrics` answers peers other than loopback (default: no, 404).
+    pub public_metrics: bool,
 }
 
 /// The hard cap on header fields: the parser's header array lives on the stack.
@@ -75,6 +81,8 @@ impl Default for Limits {
             max_ws_message: 64 * 1024,
             max_connections_per_core: 100_000,
             ws_idle_timeout: Duration::from_secs(60),
+            allowed_hosts: hosts::AllowedHosts::Default,
+            public_metrics: false,
         }
     }
 }

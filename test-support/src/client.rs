@@ -28,7 +28,8 @@ fn attr(html: &str, name: &str) -> String {
 
 /// GETs `/` (it must answer 200).
 pub fn page(addr: SocketAddr) -> PageInfo {
-    let r = roundtrip(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").expect("a page");
+    let get = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let r = roundtrip(addr, get.as_bytes()).expect("a page");
     assert_eq!(r.status, 200, "GET /");
     let html = String::from_utf8(r.body).unwrap();
     PageInfo {

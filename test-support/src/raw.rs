@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::rc::Rc;
 use std::time::Duration;
+use vango::server::hosts::AllowedHosts;
 
 use vango::server::websocket::Echo;
 use vango::server::{
@@ -32,7 +33,12 @@ impl Service for TestService {
     }
 }
 
-pub fn start(workers: usize, limits: Limits) -> RunningServer {
+/// Starts the test service. The raw tests write `Host: t`: with the default host policy
+/// the server answers that name too (besides `127.0.0.1` and `localhost`).
+pub fn start(workers: usize, mut limits: Limits) -> RunningServer {
+    if limits.allowed_hosts == AllowedHosts::Default {
+        limits.allowed_hosts = AllowedHosts::list(["t", "127.0.0.1", "localhost"]);
+    }
     Server::new(|core: &Rc<Core>| TestService {
         echo: Echo::new(core),
     })

@@ -19,8 +19,9 @@ use futures_lite::{future, AsyncReadExt, AsyncWriteExt};
 use super::request::{parse, Parsed, Request};
 use super::response::Response;
 use crate::server::core::Core;
+use crate::server::hosts::{self, AllowedHosts};
 use crate::server::websocket::{self, ConnInfo, Service, Upgraded, WS_PATH};
-use crate::server::MAX_HEADERS_CAP;
+use crate::server::{Limits, MAX_HEADERS_CAP};
 
 /// What the connection does after answering everything buffered.
 enum Step {
@@ -82,7 +83,7 @@ async fn http_phase<S: Service>(
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
     loop {
-        let step = process(buf, &mut out, core, svc);
+        let step = process(buf, &mut out, stream.get_ref(), core, svc);
         if !out.is_empty() {
             if write_timed(stream, &out, limits.header_timeout)
                 .await
@@ -177,7 +178,13 @@ async fn linger_close(stream: &mut Async<TcpStream>, scratch: &mut Vec<u8>) {
 /// Parses and answers every complete request in `buf`, appending answers to `out` in order.
 /// Consumed bytes leave `buf`; on `Step::Upgrade` what is left in `buf` belongs to the
 /// WebSocket. Synchronous, so the header array never lives in the connection's future.
-fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &S) -> Step {
+fn process<S: Service>(
+    buf: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    sock: &TcpStream,
+    core: &Core,
+    svc: &S,
+) -> Step {
     let limits = core.limits();
     let mut consumed = 0;
     let step = loop {
@@ -204,6 +211,20 @@ fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &
             .requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         consumed += used;
+        if req.path() != "/healthz" && !host_allowed(&req, sock, limits) {
+            let status = if req.path() == WS_PATH { 403 } else { 421 };
+            core.metrics().reject(status);
+            Response::error(status).write_to(out, false, true);
+            break Step::Close;
+        }
+        if req.path() == "/metrics" && !metrics_allowed(sock, limits) {
+            core.metrics().reject(404);
+            Response::error(404).write_to(out, req.method() == "HEAD", !req.keep_alive());
+            if !req.keep_alive() {
+                break Step::Close;
+            }
+            continue;
+        }
         if req.path() == WS_PATH {
             match websocket::check_handshake(&req) {
                 Ok(accept) if !core.is_stopping() => {
@@ -237,6 +258,26 @@ fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &
     };
     buf.drain(..consumed);
     step
+}
+
+/// Whether the request's `Host` is one this server answers for (a missing `Host` is not:
+/// HTTP/1.1 requires it, and a browser always sends it).
+fn host_allowed(req: &Request<'_>, sock: &TcpStream, limits: &Limits) -> bool {
+    if limits.allowed_hosts == AllowedHosts::Any {
+        return true;
+    }
+    let Some(host) = req.header("host") else {
+        return false;
+    };
+    match sock.local_addr() {
+        Ok(local) => limits.allowed_hosts.allows(host, local),
+        Err(_) => false,
+    }
+}
+
+fn metrics_allowed(sock: &TcpStream, limits: &Limits) -> bool {
+    sock.peer_addr()
+        .is_ok_and(|peer| hosts::metrics_allowed(peer, limits.public_metrics))
 }
 
 /// Built-in routes first, then the service.

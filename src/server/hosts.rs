@@ -1,0 +1,159 @@
+//! Which `Host` a request may name (DNS-rebinding defence) and who may read `/metrics`.
+//!
+//! Touches nothing but the addresses it is given. A page on `evil.example` whose name was
+//! rebound to this server's address reaches it with `Host: evil.example:PORT` (and a
+//! matching `Origin`), so comparing `Origin` with `Host` alone cannot tell: the host itself
+//! must be one this server answers for.
+
+use std::net::{IpAddr, SocketAddr};
+
+/// The hosts a server answers for.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::hosts::AllowedHosts;
+/// let local: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+/// let default = AllowedHosts::Default;
+/// assert!(default.allows(b"127.0.0.1:8080", local));
+/// assert!(default.allows(b"localhost:8080", local));
+/// assert!(!default.allows(b"evil.example:8080", local));
+/// let listed = AllowedHosts::list(["app.example"]);
+/// assert!(listed.allows(b"APP.example:443", local));
+/// assert!(!listed.allows(b"127.0.0.1:8080", local));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AllowedHosts {
+    /// The address the client connected to (`IP:PORT`, IPv6 in brackets) and
+    /// `localhost` on the same port: right for a server reached directly or through a
+    /// proxy that keeps `Host` as the upstream address.
+    #[default]
+    Default,
+    /// These names (lower case): an entry with a port matches exactly, one without a port
+    /// matches that name on any port. Behind a proxy that passes the public `Host`
+    /// (`proxy_set_header Host $host`), list the public names here.
+    List(Vec<String>),
+    /// Any host (no DNS-rebinding defence: only for a server that is not reachable from
+    /// browsers on other sites, e.g. tests).
+    Any,
+}
+
+impl AllowedHosts {
+    /// A list of allowed names (see [`AllowedHosts::List`]); `"*"` among them allows any.
+    pub fn list<I: IntoIterator<Item = S>, S: AsRef<str>>(names: I) -> AllowedHosts {
+        let names: Vec<String> = names
+            .into_iter()
+            .map(|n| n.as_ref().trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.iter().any(|n| n == "*") {
+            AllowedHosts::Any
+        } else {
+            AllowedHosts::List(names)
+        }
+    }
+
+    /// Parses `VANGO_ALLOWED_HOSTS`-style text: comma-separated names.
+    pub fn parse(text: &str) -> AllowedHosts {
+        AllowedHosts::list(text.split(','))
+    }
+
+    /// Whether a request with `Host: host` that reached the server at `local` is allowed.
+    pub fn allows(&self, host: &[u8], local: SocketAddr) -> bool {
+        let Ok(host) = std::str::from_utf8(host) else {
+            return false;
+        };
+        let host = host.trim().to_ascii_lowercase();
+        match self {
+            AllowedHosts::Any => true,
+            AllowedHosts::Default => {
+                let port = local.port();
+                host == format!("localhost:{port}") || host == authority(local)
+            }
+            AllowedHosts::List(names) => {
+                let (name, _) = split_port(&host);
+                names.iter().any(|n| match split_port(n) {
+                    (_, Some(_)) => *n == host,
+                    (entry, None) => entry == name,
+                })
+            }
+        }
+    }
+}
+
+/// `IP:PORT` as a browser writes it in `Host` (IPv6 in brackets).
+fn authority(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
+        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+    }
+}
+
+/// `name:port` → (`name`, `Some(port)`); `[v6]:port` and `[v6]` keep their brackets.
+fn split_port(host: &str) -> (&str, Option<&str>) {
+    if let Some(end) = host.rfind(']') {
+        return match host[end + 1..].strip_prefix(':') {
+            Some(port) => (&host[..=end], Some(port)),
+            None => (host, None),
+        };
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (host, None),
+    }
+}
+
+/// Whether `peer` may read `/metrics`: loopback peers only, unless the operator made
+/// metrics public.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::hosts::metrics_allowed;
+/// assert!(metrics_allowed("127.0.0.1:5000".parse().unwrap(), false));
+/// assert!(metrics_allowed("[::1]:5000".parse().unwrap(), false));
+/// assert!(!metrics_allowed("203.0.113.9:5000".parse().unwrap(), false));
+/// assert!(metrics_allowed("203.0.113.9:5000".parse().unwrap(), true));
+/// ```
+pub fn metrics_allowed(peer: SocketAddr, public: bool) -> bool {
+    public
+        || match peer.ip() {
+            IpAddr::V4(ip) => ip.is_loopback(),
+            IpAddr::V6(ip) => {
+                ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+            }
+        }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_allows_the_connected_address_and_localhost_only() {
+        let v4: SocketAddr = "10.0.0.5:8080".parse().unwrap();
+        let v6: SocketAddr = "[::1]:9000".parse().unwrap();
+        let d = AllowedHosts::Default;
+        assert!(d.allows(b"10.0.0.5:8080", v4));
+        assert!(d.allows(b"LOCALHOST:8080", v4));
+        assert!(!d.allows(b"10.0.0.5:8081", v4), "another port");
+        assert!(!d.allows(b"localhost", v4), "no port");
+        assert!(!d.allows(b"10.0.0.5.evil.example:8080", v4));
+        assert!(d.allows(b"[::1]:9000", v6));
+        assert!(!d.allows(b"\xff", v4), "not UTF-8");
+    }
+
+    #[test]
+    fn lists_match_names_with_or_without_ports() {
+        let local: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        let l = AllowedHosts::parse("app.example, admin.example:8443,[2001:db8::1]");
+        assert!(l.allows(b"app.example", local));
+        assert!(l.allows(b"app.example:80", local));
+        assert!(l.allows(b"admin.example:8443", local));
+        assert!(!l.allows(b"admin.example:443", local));
+        assert!(!l.allows(b"admin.example", local));
+        assert!(l.allows(b"[2001:db8::1]:443", local));
+        assert!(!l.allows(b"evil.example", local));
+        assert_eq!(AllowedHosts::parse("a, *"), AllowedHosts::Any);
+    }
+}
