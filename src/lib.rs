@@ -19,7 +19,7 @@
 //! - [`server`]: the transport: thread-per-core runtime, HTTP/1.1, WebSocket, metrics.
 //! - [`live`]: sessions: the connection loop, steps, resume ring, registry, scope.
 //! - [`app`]: the application: pages, first paint, the glue that starts it all.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod app;
