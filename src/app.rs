@@ -229,7 +229,9 @@ impl App {
         self.server().spawn(addr)
     }
 
-    /// Runs the app until SIGTERM/SIGINT, then shuts down gracefully.
+    /// Runs the app until SIGTERM/SIGINT, then shuts down gracefully. Under systemd it
+    /// uses the socket a `.socket` unit passes instead of binding `addr`, and reports
+    /// readiness, watchdog pings and stopping ([`Server::spawn`]).
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
         self.server().serve(addr)
     }
@@ -239,6 +241,8 @@ impl App {
     /// `VANGO_WORKERS`, and the hosts it answers for from `VANGO_ALLOWED_HOSTS` (comma
     /// separated; default: the address clients connect to, and `localhost`). A malformed
     /// `VANGO_WORKERS` is an error, not a silent default.
+    /// When socket-activated (`systemd/vango.socket`), `VANGO_ADDR` is not used: every core
+    /// accepts from the socket systemd holds, so restarts refuse no connection.
     pub fn serve_env(mut self) -> io::Result<()> {
         let addr = std::env::var("VANGO_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
         if let Ok(w) = std::env::var("VANGO_WORKERS") {

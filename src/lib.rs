@@ -20,7 +20,7 @@
 //! - [`live`]: sessions: the connection loop, steps, resume ring, registry, scope.
 //! - [`router`]: the route table: patterns to values, typed parameters, query strings.
 //! - [`app`]: the application: pages, first paint, the glue that starts it all.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod app;

@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the tiers need: chromium (browser tests), curl (HTTP tests through a
-# real client), systemd-analyze (unit check). Installed in one go when missing.
+# real client), systemd-analyze (unit check) and systemd-socket-activate (tests/systemd.rs).
+# Installed in one go when missing.
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 ||
+  missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -40,12 +42,20 @@ bash tests/e2e/run.sh
 step "ARM: the counter cross-built for aarch64, its end-to-end test under qemu-user"
 bash tests/e2e/arm.sh
 
-step "systemd unit"
+step "systemd units: verify, and a security exposure of at most 1.5"
 cargo build --release --example counter
 tmp=$(mktemp -d)
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 sed "s|/usr/local/bin/vango-app|$target_dir/release/examples/counter|" systemd/vango.service >"$tmp/vango.service"
-systemd-analyze verify "$tmp/vango.service"
+cp systemd/vango.socket "$tmp/vango.socket"
+systemd-analyze verify "$tmp/vango.service" "$tmp/vango.socket"
+# --threshold counts tenths: 15 is an exposure of 1.5.
+if ! exposure=$(systemd-analyze security --offline=true --threshold=15 "$tmp/vango.service" 2>&1); then
+  printf '%s\n' "$exposure"
+  echo "systemd/vango.service: exposure above 1.5" >&2
+  exit 1
+fi
+printf '%s\n' "$exposure" | tail -n 1
 rm -rf "$tmp"
 
 echo

@@ -430,3 +430,33 @@ fn use_trees_expand_to_their_leaves() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// The one file allowed `unsafe` (adopting systemd's inherited fds, one `// SAFETY:`
+/// block); the crate denies it everywhere else.
+const UNSAFE_ALLOWED: &str = "server/listen.rs";
+
+#[test]
+fn unsafe_code_lives_only_in_the_fd_adoption() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let lib = fs::read_to_string(root.join("lib.rs")).unwrap();
+    assert!(
+        lib.contains("#![deny(unsafe_code)]"),
+        "lib.rs must deny unsafe_code"
+    );
+    let tree = read_tree(&root);
+    let mut found = Vec::new();
+    for (path, src) in &tree {
+        let rel = path.to_string_lossy().replace('\\', "/");
+        let code = src.code.replace("#![deny(unsafe_code)]", "");
+        if code.contains("unsafe") && rel != UNSAFE_ALLOWED {
+            found.push(rel);
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "unsafe outside {UNSAFE_ALLOWED}: {found:?}"
+    );
+    let allowed = fs::read_to_string(root.join(UNSAFE_ALLOWED)).unwrap();
+    assert_eq!(allowed.matches("unsafe {").count(), 1, "one unsafe block");
+    assert!(allowed.contains("// SAFETY:"));
+}

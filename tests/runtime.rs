@@ -155,3 +155,28 @@ fn in_flight_request_finishes_during_grace() {
     assert_eq!(r.header("connection"), Some("close"));
     joiner.join().unwrap();
 }
+
+#[test]
+fn a_full_core_still_answers_healthz_and_sheds_the_rest() {
+    let limits = Limits {
+        max_connections_per_core: 2,
+        ..Limits::default()
+    };
+    let srv = start(1, limits);
+    let addr = srv.local_addr();
+    // Two keep-alive connections fill the core.
+    let held: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = connect(addr);
+            s.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+            let r = read_response(&mut s, &mut Vec::new(), false).unwrap();
+            assert_eq!(r.status, 200);
+            s
+        })
+        .collect();
+    let health = roundtrip(addr, b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_eq!(health.expect("/healthz answers at the cap").status, 200);
+    let page = roundtrip(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    assert_eq!((page.status, page.header("retry-after")), (503, Some("1")));
+    drop(held);
+}

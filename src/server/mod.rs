@@ -10,8 +10,10 @@ pub mod assets;
 pub mod core;
 pub mod hosts;
 pub mod http;
+mod listen;
 pub mod metrics;
 pub mod runtime;
+mod systemd;
 pub mod websocket;
 
 use std::time::Duration;
@@ -34,6 +36,8 @@ pub use self::websocket::{ConnInfo, Service, WebSocket};
 ///     ..Default::default()
 /// };
 /// assert_eq!(limits.max_body, 64 * 1024);
+/// // A connection is a file descriptor: the default cap stays below the fd limit.
+/// assert!(limits.max_connections_per_core > 0);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -53,7 +57,12 @@ pub struct Limits {
     pub shutdown_grace: Duration,
     /// Largest client → server WebSocket message and frame (PROTOCOL.md: 64 KiB).
     pub max_ws_message: usize,
-    /// Most open connections per core; beyond it the core pauses accepting.
+    /// Most open connections per core; beyond it the core pauses accepting, but for a few
+    /// connections that may ask only for `/healthz` (anything else gets 503).
+    ///
+    /// One connection is one file descriptor, so the default is what the process's soft
+    /// `RLIMIT_NOFILE` (systemd's `LimitNOFILE=`) allows after a reserve for everything
+    /// else, and the runtime lowers any value to each core's share of that budget.
     pub max_connections_per_core: usize,
     /// A WebSocket session that sends nothing for this long is dropped (the client pings
     /// every 20 s).
@@ -79,7 +88,7 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(5),
             max_ws_message: 64 * 1024,
-            max_connections_per_core: 100_000,
+            max_connections_per_core: listen::fd_cap(listen::nofile(), 1, 1),
             ws_idle_timeout: Duration::from_secs(60),
             allowed_hosts: hosts::AllowedHosts::Default,
             public_metrics: false,

@@ -1,6 +1,7 @@
-//! Thread-per-core runtime: N workers, each a `LocalExecutor` with its own SO_REUSEPORT
-//! listener; TCP_NODELAY on every accepted socket; graceful shutdown on SIGTERM/SIGINT or
-//! a [`ShutdownHandle`].
+//! Thread-per-core runtime: N workers, each a `LocalExecutor` accepting on its own
+//! SO_REUSEPORT listener (or on systemd's inherited socket); TCP_NODELAY on every accepted
+//! socket; systemd readiness and watchdog; graceful shutdown on SIGTERM/SIGINT or a
+//! [`ShutdownHandle`].
 //!
 //! May touch threads, sockets and signals. Per-core state never leaves its thread; cores
 //! talk only through `flume` channels.
@@ -15,14 +16,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use async_executor::LocalExecutor;
+use async_executor::{LocalExecutor, Task};
 use async_io::{Async, Timer};
 use futures_lite::{future, FutureExt, StreamExt};
 
 use super::assets::StaticAsset;
 use super::core::{Core, CoreMsg, Shared};
 use super::http::conn;
+use super::listen::{self, HEALTH_HEADROOM};
 use super::metrics::CoreMetrics;
+use super::systemd::Systemd;
 use super::websocket::Service;
 use super::Limits;
 
@@ -154,18 +157,43 @@ where
         self.shutdown.clone()
     }
 
-    /// Binds and starts the workers; returns at once. Signals are not handled here.
-    pub fn spawn(self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
-        let addr = addr
-            .to_socket_addrs()?
-            .next()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address"))?;
-        let first = bind_reuseport(addr)?;
-        let local = first.local_addr()?;
-        let mut listeners = vec![first];
-        for _ in 1..self.workers {
-            listeners.push(bind_reuseport(local)?);
-        }
+    /// Binds and starts the workers; returns once every core accepts. Signals are not
+    /// handled here.
+    ///
+    /// Under systemd socket activation (`LISTEN_PID` is this process, `LISTEN_FDS` ≥ 1)
+    /// `addr` is not used: every core accepts from its own duplicate of each inherited
+    /// socket (one accept queue, shared), so connections that arrive while the process
+    /// starts or restarts wait in systemd's socket instead of being refused. The first
+    /// server started in a process takes the inherited sockets. Otherwise each core binds
+    /// `addr` with SO_REUSEPORT (one accept queue per core).
+    ///
+    /// The per-core connection cap is lowered to what fits the process's `RLIMIT_NOFILE`
+    /// ([`Limits::max_connections_per_core`]). When `NOTIFY_SOCKET` is set, systemd gets
+    /// `READY=1` before this returns, `WATCHDOG=1` while every core's loop runs (when
+    /// `WATCHDOG_USEC` asks for it), and `STOPPING=1` when shutdown begins.
+    pub fn spawn(mut self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
+        let per_core = match listen::inherited()? {
+            Some(inherited) => (0..self.workers)
+                .map(|_| inherited.iter().map(TcpListener::try_clone).collect())
+                .collect::<io::Result<Vec<Vec<_>>>>()?,
+            None => {
+                let addr = addr
+                    .to_socket_addrs()?
+                    .next()
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no address"))?;
+                let first = listen::bind_reuseport(addr)?;
+                let local = first.local_addr()?;
+                let mut per_core = vec![vec![first]];
+                for _ in 1..self.workers {
+                    per_core.push(vec![listen::bind_reuseport(local)?]);
+                }
+                per_core
+            }
+        };
+        let local = per_core[0][0].local_addr()?;
+        let fd_cap = listen::fd_cap(listen::nofile(), self.workers, per_core[0].len());
+        let cap = &mut self.limits.max_connections_per_core;
+        *cap = (*cap).min(fd_cap);
         let (peers, inboxes): (Vec<_>, Vec<_>) = (0..self.workers)
             .map(|_| flume::unbounded::<CoreMsg>())
             .unzip();
@@ -175,30 +203,56 @@ where
             peers: peers.into(),
             assets: self.assets,
         });
+        let systemd = Arc::new(Systemd::from_env(self.workers));
+        let (ready_tx, ready_rx) = flume::bounded(self.workers);
         let factory = Arc::new(self.factory);
-        let mut threads = Vec::with_capacity(self.workers);
-        for (index, (listener, inbox)) in listeners.into_iter().zip(inboxes).enumerate() {
-            let (shared, factory) = (shared.clone(), factory.clone());
-            let stop = self.shutdown.inner.rx.clone();
-            let t = std::thread::Builder::new()
-                .name(format!("vango-core-{index}"))
-                .spawn(move || run_worker(index, listener, shared, &*factory, inbox, stop))?;
-            threads.push(t);
-        }
-        Ok(RunningServer {
+        let mut running = RunningServer {
             addr: local,
             handle: self.shutdown,
-            threads,
-        })
+            threads: Vec::with_capacity(self.workers),
+        };
+        for (index, (listeners, inbox)) in per_core.into_iter().zip(inboxes).enumerate() {
+            let worker = Worker {
+                index,
+                listeners,
+                shared: shared.clone(),
+                inbox,
+                stop: running.handle.inner.rx.clone(),
+                systemd: systemd.clone(),
+                ready: ready_tx.clone(),
+            };
+            let factory = factory.clone();
+            let t = std::thread::Builder::new()
+                .name(format!("vango-core-{index}"))
+                .spawn(move || run_worker(worker, &*factory))?;
+            running.threads.push(t);
+        }
+        drop(ready_tx);
+        // Dropping `running` on an error stops the cores that did start.
+        for _ in 0..running.threads.len() {
+            match ready_rx.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Err(io::Error::other("a core failed to start")),
+            }
+        }
+        let cores = running.threads.len();
+        systemd.ready(&format!("serving on {local} with {cores} cores"));
+        Ok(running)
     }
 
     /// Binds, runs, and blocks until shutdown (a signal or the handle) has completed.
+    /// See [`spawn`](Self::spawn) for socket activation and systemd notifications.
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        let signals = self.signals;
+        use async_signal::{Signal, Signals};
+        // Before the cores start: a SIGTERM right after READY=1 must not kill the process.
+        let mut sigs = if self.signals {
+            Some(Signals::new([Signal::Term, Signal::Int])?)
+        } else {
+            None
+        };
         let running = self.spawn(addr)?;
-        if signals {
-            use async_signal::{Signal, Signals};
-            let mut sigs = Signals::new([Signal::Term, Signal::Int])?;
+        if let Some(sigs) = &mut sigs {
             let handle = running.handle.clone();
             async_io::block_on(future::or(
                 async {
@@ -260,46 +314,40 @@ impl Drop for RunningServer {
     }
 }
 
-/// A listening socket with SO_REUSEPORT, so every core gets its own accept queue.
-fn bind_reuseport(addr: SocketAddr) -> io::Result<TcpListener> {
-    use rustix::net::{sockopt, AddressFamily, SocketFlags, SocketType};
-    let family = if addr.is_ipv4() {
-        AddressFamily::INET
-    } else {
-        AddressFamily::INET6
-    };
-    let fd = rustix::net::socket_with(family, SocketType::STREAM, SocketFlags::CLOEXEC, None)?;
-    sockopt::set_socket_reuseaddr(&fd, true)?;
-    sockopt::set_socket_reuseport(&fd, true)?;
-    rustix::net::bind(&fd, &addr)?;
-    rustix::net::listen(&fd, 4096)?;
-    Ok(TcpListener::from(fd))
-}
-
-fn run_worker<S, F>(
+/// What one worker thread starts with.
+struct Worker {
     index: usize,
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     shared: Arc<Shared>,
-    factory: &F,
     inbox: flume::Receiver<CoreMsg>,
     stop: flume::Receiver<()>,
-) where
+    systemd: Arc<Systemd>,
+    /// One message once this core accepts (or why it cannot).
+    ready: flume::Sender<io::Result<()>>,
+}
+
+fn run_worker<S, F>(w: Worker, factory: &F)
+where
     S: Service,
     F: Fn(&Rc<Core>) -> S,
 {
     let ex = Rc::new(LocalExecutor::new());
-    let core = Rc::new(Core::new(index, Rc::downgrade(&ex), shared));
+    let core = Rc::new(Core::new(w.index, Rc::downgrade(&ex), w.shared));
     Core::set_current(Some(core.clone()));
     let svc = Rc::new(factory(&core));
     let grace = core.limits().shutdown_grace;
+    let (systemd, inbox) = (&w.systemd, w.inbox);
     async_io::block_on(ex.run(async {
-        let listener = match Async::new(listener) {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("vango: core {index}: listener: {e}");
-                return;
+        let mut accepting: Vec<Task<()>> = Vec::with_capacity(w.listeners.len());
+        for listener in w.listeners {
+            match Async::new(listener) {
+                Ok(l) => accepting.push(ex.spawn(accept_loop(l, core.clone(), svc.clone()))),
+                Err(e) => {
+                    let _ = w.ready.send(Err(e));
+                    return;
+                }
             }
-        };
+        }
         let inbox_task = {
             let core = core.clone();
             ex.spawn(async move {
@@ -308,12 +356,17 @@ fn run_worker<S, F>(
                 }
             })
         };
-        future::or(accept_loop(&listener, &core, &svc, &ex), async {
-            let _ = stop.recv_async().await;
-        })
-        .await;
-        // Stop accepting, tell connections, let in-flight work finish within the grace.
-        drop(listener);
+        if let Some(beats) = systemd.heartbeat(w.index) {
+            // Ends at shutdown: the drain below waits for an empty executor.
+            ex.spawn(future::or(beats, core.stopped())).detach();
+        }
+        let _ = w.ready.send(Ok(()));
+        drop(w.ready);
+        let _ = w.stop.recv_async().await;
+        systemd.stopping();
+        // Stop accepting (dropping the tasks closes this core's listeners), tell
+        // connections, let in-flight work finish within the grace.
+        drop(accepting);
         drop(inbox_task);
         core.begin_stop();
         let drained = async {
@@ -343,15 +396,14 @@ impl Drop for ConnGuard {
     }
 }
 
-async fn accept_loop<S: Service>(
-    listener: &Async<TcpListener>,
-    core: &Rc<Core>,
-    svc: &Rc<S>,
-    ex: &LocalExecutor<'static>,
-) {
+/// Accepts until the task is dropped. Past the core's cap it pauses, except for
+/// [`HEALTH_HEADROOM`] connections that may only ask for `/healthz`.
+async fn accept_loop<S: Service>(listener: Async<TcpListener>, core: Rc<Core>, svc: Rc<S>) {
+    let cap = core.limits().max_connections_per_core;
     loop {
         let m = core.metrics();
-        if m.connections.load(Relaxed) as usize >= core.limits().max_connections_per_core {
+        let open = m.connections.load(Relaxed) as usize;
+        if open >= cap.saturating_add(HEALTH_HEADROOM) {
             Timer::after(Duration::from_millis(10)).await;
             continue;
         }
@@ -360,20 +412,20 @@ async fn accept_loop<S: Service>(
                 // Nagle plus delayed ACK stalls the first small patch ≈40 ms.
                 let _ = stream.get_ref().set_nodelay(true);
                 m.connections_total.fetch_add(1, Relaxed);
-                m.connections.fetch_add(1, Relaxed);
+                let shed = m.connections.fetch_add(1, Relaxed) as usize >= cap;
                 let guard = ConnGuard(core.clone());
                 let (c, s) = (core.clone(), svc.clone());
-                ex.spawn(async move {
+                core.spawn(async move {
                     // Built inside the task, not moved into it: a future captured by an
                     // `async move` block is stored twice (≈0.6 KiB more per session).
-                    let fut = AssertUnwindSafe(conn::serve(stream, peer, c, s)).catch_unwind();
+                    let fut =
+                        AssertUnwindSafe(conn::serve(stream, peer, c, s, shed)).catch_unwind();
                     // A panicking handler ends its own connection, never the core.
                     if fut.await.is_err() {
                         guard.0.metrics().panics.fetch_add(1, Relaxed);
                     }
                     drop(guard);
-                })
-                .detach();
+                });
             }
             // Out of fds or memory: back off instead of spinning on a full accept queue.
             Err(_) => {

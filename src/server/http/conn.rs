@@ -37,8 +37,11 @@ enum Step {
 const OUT_HIGH_WATER: usize = 64 * 1024;
 /// Read granularity; the buffer grows only as far as the limits allow.
 const READ_CHUNK: usize = 1024;
+/// How long a connection accepted past the core's cap may take to send its request.
+const SHED_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Serves one accepted connection until it closes or upgrades.
+/// Serves one accepted connection until it closes or upgrades. A `shed` connection was
+/// accepted past the core's cap: it gets one answer, `/healthz` or 503, and a short wait.
 ///
 /// A plain fn returning `async move`: an `async fn` would keep a second copy of each
 /// argument in the future (rust-lang/rust#62958), and this future is per-connection memory.
@@ -51,11 +54,12 @@ pub fn serve<S: Service>(
     peer: SocketAddr,
     core: Rc<Core>,
     svc: Rc<S>,
+    shed: bool,
 ) -> impl Future<Output = ()> {
     async move {
         let mut buf = Vec::new();
         // The HTTP phase is a sub-future: its state overlaps the WebSocket phase's.
-        if !http_phase(&mut stream, &mut buf, &core, &*svc).await {
+        if !http_phase(&mut stream, &mut buf, &core, &*svc, shed).await {
             return;
         }
         core.metrics().upgrades.fetch_add(1, Relaxed);
@@ -77,18 +81,21 @@ async fn http_phase<S: Service>(
     buf: &mut Vec<u8>,
     core: &Core,
     svc: &S,
+    shed: bool,
 ) -> bool {
     let limits = core.limits();
+    let header_timeout = if shed {
+        limits.header_timeout.min(SHED_TIMEOUT)
+    } else {
+        limits.header_timeout
+    };
     let mut out: Vec<u8> = Vec::new();
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
     loop {
-        let step = process(buf, &mut out, stream.get_ref(), core, svc);
+        let step = process(buf, &mut out, stream.get_ref(), core, svc, shed);
         if !out.is_empty() {
-            if write_timed(stream, &out, limits.header_timeout)
-                .await
-                .is_err()
-            {
+            if write_timed(stream, &out, header_timeout).await.is_err() {
                 return false;
             }
             out.clear();
@@ -113,9 +120,14 @@ async fn http_phase<S: Service>(
             if core.is_stopping() {
                 return false;
             }
-            Instant::now() + limits.idle_timeout
+            Instant::now()
+                + if shed {
+                    header_timeout
+                } else {
+                    limits.idle_timeout
+                }
         } else {
-            *started.get_or_insert_with(Instant::now) + limits.header_timeout
+            *started.get_or_insert_with(Instant::now) + header_timeout
         };
         let len = buf.len();
         if buf.capacity() - len < READ_CHUNK / 2 {
@@ -184,6 +196,7 @@ fn process<S: Service>(
     sock: &TcpStream,
     core: &Core,
     svc: &S,
+    shed: bool,
 ) -> Step {
     let limits = core.limits();
     let mut consumed = 0;
@@ -211,6 +224,16 @@ fn process<S: Service>(
             .requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         consumed += used;
+        if shed && req.path() != "/healthz" {
+            // The core is full: answer fast so the client retries elsewhere or later.
+            core.metrics().reject(503);
+            Response::error(503).header("Retry-After", "1").write_to(
+                out,
+                req.method() == "HEAD",
+                true,
+            );
+            break Step::Close;
+        }
         if req.path() != "/healthz" && !host_allowed(&req, sock, limits) {
             let status = if req.path() == WS_PATH { 403 } else { 421 };
             core.metrics().reject(status);
@@ -250,7 +273,7 @@ fn process<S: Service>(
         if resp.status() >= 400 {
             core.metrics().reject(resp.status());
         }
-        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping();
+        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping() || shed;
         resp.write_to(out, req.method() == "HEAD", close);
         if close {
             break Step::Close;
@@ -334,7 +357,7 @@ mod tests {
         let ex = Rc::new(async_executor::LocalExecutor::new());
         let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
         let svc = Rc::new(Echo::new(&core));
-        let fut = serve(stream, listener.local_addr().unwrap(), core, svc);
+        let fut = serve(stream, listener.local_addr().unwrap(), core, svc, false);
         let size = std::mem::size_of_val(&fut);
         println!("connection future (echo service): {size} bytes");
         fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
