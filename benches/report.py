@@ -106,6 +106,13 @@ def main():
              'generator\'s JSON lines. The machine is shared and noisy: compare runs side by side,',
              'read medians and ratios, not single numbers.', '',
              f'- Machine: {machine()}', f'- Date: {date}', '']
+    # Dated side-by-side comparisons (old and new builds in one session) are kept by hand
+    # and carried over on every regeneration.
+    cmp = os.path.join(ROOT, 'benches', 'COMPARISONS.md')
+    if os.path.exists(cmp):
+        with open(cmp) as f:
+            body = f.read()
+        lines += [body.split('-->', 1)[-1].strip(), '']
     rows = criterion_rows()
     if rows:
         lines += ['## Micro-benchmarks (criterion, median and its 95% interval)', '',
