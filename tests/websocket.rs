@@ -293,3 +293,32 @@ fn property_random_frames_after_upgrade_never_panic() {
         "seed {seed}"
     );
 }
+
+#[test]
+fn pages_carry_security_headers_and_every_response_nosniff() {
+    let srv = vango::App::new()
+        .page("/", || || vango::prelude::p("x"))
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let get = |path: &str| {
+        let raw = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        roundtrip(addr, raw.as_bytes()).unwrap()
+    };
+    let page = get("/");
+    let csp = page.header("content-security-policy").expect("a CSP");
+    for part in [
+        "script-src 'self'",
+        "frame-ancestors 'self'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert_eq!(page.header("x-frame-options"), Some("SAMEORIGIN"));
+    assert_eq!(page.header("referrer-policy"), Some("same-origin"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    let js = get("/_vango/client.js");
+    assert_eq!(js.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(js.header("content-security-policy"), None, "pages only");
+}

@@ -72,6 +72,63 @@ pub struct Limits {
     pub allowed_hosts: hosts::AllowedHosts,
     /// Whether `/metrics` answers peers other than loopback (default: no, 404).
     pub public_metrics: bool,
+    /// Headers added to every response (`nosniff`) and to HTML pages (CSP, framing,
+    /// referrer); a header the response already has is left as it is.
+    pub security_headers: SecurityHeaders,
+}
+
+/// The security headers the server adds (see [`Limits::security_headers`]).
+///
+/// The default CSP allows scripts, styles, images, fonts and connections from the page's
+/// own origin only (the client is `/_vango/client.js`; pages carry no inline script),
+/// inline `style` attributes, `data:` images, no plugins, no framing by other sites.
+///
+/// # Examples
+///
+/// ```
+/// let h = vango::server::SecurityHeaders::default();
+/// assert!(h.csp.as_deref().unwrap().contains("frame-ancestors 'self'"));
+/// let off = vango::server::SecurityHeaders::none();
+/// assert!(off.csp.is_none() && !off.nosniff);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityHeaders {
+    /// `Content-Security-Policy` of HTML pages.
+    pub csp: Option<String>,
+    /// `Referrer-Policy` of HTML pages.
+    pub referrer_policy: Option<String>,
+    /// `X-Frame-Options` of HTML pages (for browsers without `frame-ancestors`).
+    pub frame_options: Option<String>,
+    /// `X-Content-Type-Options: nosniff` on every response.
+    pub nosniff: bool,
+}
+
+impl Default for SecurityHeaders {
+    fn default() -> Self {
+        SecurityHeaders {
+            csp: Some(
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                 img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+                 base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+                    .into(),
+            ),
+            referrer_policy: Some("same-origin".into()),
+            frame_options: Some("SAMEORIGIN".into()),
+            nosniff: true,
+        }
+    }
+}
+
+impl SecurityHeaders {
+    /// No headers added.
+    pub fn none() -> Self {
+        SecurityHeaders {
+            csp: None,
+            referrer_policy: None,
+            frame_options: None,
+            nosniff: false,
+        }
+    }
 }
 
 /// The hard cap on header fields: the parser's header array lives on the stack.
@@ -92,6 +149,7 @@ impl Default for Limits {
             ws_idle_timeout: Duration::from_secs(60),
             allowed_hosts: hosts::AllowedHosts::Default,
             public_metrics: false,
+            security_headers: SecurityHeaders::default(),
         }
     }
 }

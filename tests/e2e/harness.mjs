@@ -31,11 +31,20 @@ const waitConnect = async (port, ms = 15000) => {
 };
 
 // Starts `bin` with VANGO_ADDR on a free port; returns { url, cut(), blackhole(), stop() }.
+// The browser reaches it through a TCP proxy on another port, so the Host it sends names
+// the proxy: the server is told to answer 127.0.0.1 on any port (VANGO_ALLOWED_HOSTS), as
+// an operator behind a proxy would.
 export async function startServer(bin, env = {}) {
   if (!bin) throw new Error('server binary not set (run tests/e2e/run.sh)');
   const port = await freePort();
   const child = spawn(bin, [], {
-    env: { ...process.env, VANGO_ADDR: `127.0.0.1:${port}`, VANGO_WORKERS: '2', ...env },
+    env: {
+      ...process.env,
+      VANGO_ADDR: `127.0.0.1:${port}`,
+      VANGO_WORKERS: '2',
+      VANGO_ALLOWED_HOSTS: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitConnect(port);

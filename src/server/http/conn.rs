@@ -269,7 +269,7 @@ fn process<S: Service>(
                 }
             }
         }
-        let resp = route(&req, core, svc);
+        let resp = route(&req, core, svc).secure(&limits.security_headers);
         if resp.status() >= 400 {
             core.metrics().reject(resp.status());
         }

@@ -53,6 +53,30 @@ impl Response {
             .body(body)
     }
 
+    /// Adds the configured security headers the response does not already carry.
+    pub(crate) fn secure(mut self, h: &crate::server::SecurityHeaders) -> Self {
+        let html = self
+            .header_value("content-type")
+            .is_some_and(|t| t.starts_with("text/html"));
+        let mut add = |name: &'static str, value: Option<&String>| {
+            if let Some(v) = value {
+                if self.header_value(name).is_none() {
+                    self.headers.push((name, Cow::Owned(v.clone())));
+                }
+            }
+        };
+        if html {
+            add("Content-Security-Policy", h.csp.as_ref());
+            add("Referrer-Policy", h.referrer_policy.as_ref());
+            add("X-Frame-Options", h.frame_options.as_ref());
+        }
+        if h.nosniff && self.header_value("x-content-type-options").is_none() {
+            self.headers
+                .push(("X-Content-Type-Options", Cow::Borrowed("nosniff")));
+        }
+        self
+    }
+
     /// Adds a header. `Content-Length` and `Connection` are written by the server.
     pub fn header(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
         self.headers.push((name, value.into()));
