@@ -322,3 +322,67 @@ fn pages_carry_security_headers_and_every_response_nosniff() {
     assert_eq!(js.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(js.header("content-security-policy"), None, "pages only");
 }
+
+/// Every WebSocket protocol error gets a close frame with 1002 before TCP ends.
+#[test]
+fn protocol_errors_close_with_1002() {
+    let srv = start(1, Limits::default());
+    let addr = srv.local_addr();
+    let mut rsv = ws_frame(0x2, b"x");
+    rsv[0] |= 0x40; // RSV1 without an extension
+    let mut reserved = ws_frame(0x2, b"x");
+    reserved[0] = 0x80 | 0x3; // reserved data opcode
+    let mut unmasked = ws_frame(0x2, b"x");
+    unmasked[1] &= 0x7f; // a client frame must be masked
+    unmasked.drain(2..6);
+    let big_ping = ws_frame(0x9, &[0u8; 126]); // control frames carry at most 125 bytes
+    let bad_utf8_close = ws_frame(0x8, &[0x03, 0xe8, 0xff, 0xfe]);
+    let cases = [
+        ("RSV1", rsv),
+        ("reserved opcode", reserved),
+        ("unmasked", unmasked),
+        ("oversized ping", big_ping),
+        ("bad UTF-8 close reason", bad_utf8_close),
+    ];
+    for (what, frame) in cases {
+        let (mut s, mut p) = upgrade(addr, &[]);
+        s.write_all(&frame).unwrap();
+        let (_, code) = read_until_close(&mut s, &mut p);
+        assert_eq!(code, Some(1002), "{what}");
+    }
+}
+
+/// A client flooding events past the rate limit gets the code-5 Close frame, not a reset
+/// that destroys it: the server drains what is unread before closing.
+#[test]
+fn a_rate_limited_flood_receives_its_close_frame() {
+    use vango::prelude::*;
+    use vango::protocol::ServerFrame;
+    use vango_test_support::client::{page, Client};
+    let srv = vango::App::new()
+        .page("/", || {
+            let n = signal(0u32);
+            move || {
+                button(n.get().to_string())
+                    .id("b")
+                    .on_click(move |_| n.update(|v| *v += 1))
+            }
+        })
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let info = page(srv.local_addr());
+    let mut c = Client::open(srv.local_addr(), &info);
+    // Past the default burst (200) without reading a single answer.
+    for _ in 0..600 {
+        c.send_click(info.hid("b"));
+    }
+    let mut saw = None;
+    while let Some(f) = c.try_recv(2000) {
+        if let ServerFrame::Close { code, .. } = f {
+            saw = Some(code);
+            break;
+        }
+    }
+    assert_eq!(saw, Some(vango::protocol::close::RATE_LIMIT));
+}

@@ -24,7 +24,9 @@ use super::session::Session;
 use super::step::{catch_up, on_dirty, on_frame, Reply};
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
-use crate::server::websocket::{close_with, next_incoming, Incoming, WebSocket};
+use crate::server::websocket::{
+    close_protocol_error, close_with, next_incoming, Incoming, WebSocket,
+};
 
 /// The Hello fields a resume needs (owned: they may travel to another core).
 struct Resume {
@@ -86,6 +88,10 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
         }
         Some(Incoming::TooLarge) => {
             close_with(ws, close::TOO_LARGE, "frame too large").await;
+            return Attach::Done;
+        }
+        Some(Incoming::ProtocolError) => {
+            close_protocol_error(ws).await;
             return Attach::Done;
         }
         Some(Incoming::Closed | Incoming::Control) | None => return Attach::Done,
@@ -356,6 +362,7 @@ fn serve<'a>(
                 Input::Dirty => on_dirty(live, &sess, gen),
                 Input::Msg(Incoming::Text) => Reply::Close(close::MALFORMED, "binary frames only"),
                 Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
+                Input::Msg(Incoming::ProtocolError) => Reply::ProtocolError,
                 Input::Msg(Incoming::Closed) | Input::Idle => return detach(&sess, gen),
                 Input::Msg(Incoming::Control) => continue,
             };
@@ -407,6 +414,11 @@ async fn answer(
         Reply::Close(code, why) => {
             detach(sess, gen);
             close_with(ws, code, why).await;
+            return false;
+        }
+        Reply::ProtocolError => {
+            detach(sess, gen);
+            close_protocol_error(ws).await;
             return false;
         }
         Reply::Fatal(code, why) => {

@@ -26,6 +26,9 @@ pub(crate) enum Reply {
     /// A Close frame with this code, then the connection ends; the session waits for a
     /// resume.
     Close(u8, &'static str),
+    /// The client broke the WebSocket protocol: a 1002 close; the session waits for a
+    /// resume.
+    ProtocolError,
     /// An Error frame (the session is over; the client reloads), then a close.
     Fatal(u8, &'static str),
     /// The tab said goodbye: close the connection, the session is already gone.

@@ -229,6 +229,10 @@ pub enum Incoming {
     Text,
     /// A message or frame over [`Limits::max_ws_message`] ([`close::TOO_LARGE`]).
     TooLarge,
+    /// The peer broke the WebSocket protocol (reserved bits or opcodes, an unmasked
+    /// frame, an oversized control frame, invalid UTF-8 in a close reason): answered with
+    /// [`close_protocol_error`].
+    ProtocolError,
     /// The peer closed, the connection failed, or the stream ended.
     Closed,
     /// Ping, pong or a raw frame: nothing for the protocol (the stream answers pings).
@@ -244,6 +248,7 @@ impl Incoming {
             Some(Ok(Message::Close(_))) | None => Incoming::Closed,
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => Incoming::Control,
             Some(Err(WsError::Capacity(_))) => Incoming::TooLarge,
+            Some(Err(WsError::Protocol(_) | WsError::Utf8(_))) => Incoming::ProtocolError,
             Some(Err(_)) => Incoming::Closed,
         }
     }
@@ -271,6 +276,46 @@ pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
         reason: reason.to_owned().into(),
     };
     let _ = ws.close(Some(close)).await;
+    drain(ws.get_mut()).await;
+}
+
+/// Ends `ws` after the peer broke the WebSocket protocol: a close frame with 1002
+/// (protocol error), written straight to the socket since the stream refuses to send
+/// after an error, then the same bounded drain as [`close_with`].
+pub async fn close_protocol_error(ws: &mut WebSocket) {
+    use futures_lite::AsyncWriteExt;
+    // FIN + Close, 2 bytes of payload: 1002, unmasked (server frames are never masked).
+    let frame = [0x88, 0x02, 0x03, 0xEA];
+    let io = ws.get_mut();
+    if io.write_all(&frame).await.is_ok() && io.flush().await.is_ok() {
+        drain(io).await;
+    }
+}
+
+/// Most bytes and time spent draining one closing connection.
+const LINGER_BYTES: usize = 256 * 1024;
+const LINGER_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// After our close frame: reads (and drops) what the peer still sends, within bounds, so
+/// that closing the socket with unread input does not make the kernel reset the
+/// connection and destroy the close frame before the peer reads it (a flooding client is
+/// the usual case: rate limiting).
+async fn drain(io: &mut Upgraded) {
+    use futures_lite::AsyncReadExt;
+    let mut buf = [0u8; 1024];
+    let mut left = LINGER_BYTES;
+    let until = std::time::Instant::now() + LINGER_TIME;
+    while left > 0 {
+        let read = future::or(async { Some(io.read(&mut buf).await) }, async {
+            async_io::Timer::at(until).await;
+            None
+        })
+        .await;
+        match read {
+            Some(Ok(n)) if n > 0 => left = left.saturating_sub(n),
+            _ => return,
+        }
+    }
 }
 
 /// The largest index `<= max` that is a char boundary of `s`.
@@ -339,6 +384,10 @@ fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output
                 }
                 Some(Incoming::Control) => continue,
                 Some(Incoming::Closed) => return,
+                Some(Incoming::ProtocolError) => {
+                    Box::pin(close_protocol_error(&mut ws)).await;
+                    return;
+                }
                 None => (close::SHUTDOWN, "server shutting down"),
                 Some(Incoming::TooLarge) => (close::TOO_LARGE, "message too large"),
                 Some(Incoming::Text) => (close::MALFORMED, "binary frames only"),
