@@ -6,29 +6,17 @@ use std::time::{Duration, Instant};
 
 use vango::live::{resource_with, ResourceOptions};
 use vango::prelude::*;
-use vango::protocol::{Op, ServerFrame};
-use vango::vdom::Patch;
+use vango::protocol::ServerFrame;
 use vango::App;
-use vango_test_support::client::{page, Client};
+use vango_test_support::client::{page, set_texts, Client};
 
 fn later(ms: u64) -> async_io::Timer {
     async_io::Timer::after(Duration::from_millis(ms))
 }
 
-/// The texts set in element `parent` by a frame (empty for anything but Patches).
+/// The texts set in element `parent` by a frame.
 fn texts(f: &ServerFrame, parent: u32) -> Vec<String> {
-    match f {
-        ServerFrame::Patches { ops, .. } => ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Patch(Patch::SetText {
-                    parent: p, text, ..
-                }) if *p == parent => Some(text.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    set_texts(f, Some(parent))
 }
 
 /// Every text element `parent` shows until nothing more arrives for `quiet` ms.

@@ -2,10 +2,9 @@
 //! component of that session and by no other session; `reject()` from a handler.
 
 use vango::prelude::*;
-use vango::protocol::{close, Op, ServerFrame};
-use vango::vdom::Patch;
+use vango::protocol::{close, ServerFrame};
 use vango::App;
-use vango_test_support::client::{page, Client};
+use vango_test_support::client::{page, set_texts, Client};
 
 static COUNT: SharedSignal<u32> = SharedSignal::new(|| 0);
 static DOUBLE: SharedMemo<u32> = SharedMemo::new(|| COUNT.get() * 2);
@@ -35,16 +34,11 @@ fn shared_page() -> impl Render {
 
 /// The texts of the SetText ops of a Patches frame, in order.
 fn texts(f: &ServerFrame) -> Vec<String> {
-    match f {
-        ServerFrame::Patches { ops, .. } => ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Patch(Patch::SetText { text, .. }) => Some(text.to_string()),
-                _ => None,
-            })
-            .collect(),
-        other => panic!("expected Patches, got {other:?}"),
-    }
+    assert!(
+        matches!(f, ServerFrame::Patches { .. }),
+        "expected Patches, got {f:?}"
+    );
+    set_texts(f, None)
 }
 
 #[test]

@@ -6,24 +6,14 @@ use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use vango::prelude::*;
-use vango::protocol::{Op, ServerFrame};
-use vango::vdom::Patch;
+use vango::protocol::ServerFrame;
 use vango::App;
-use vango_test_support::client::{page, Client};
+use vango_test_support::client::{page, set_texts, Client};
 use vango_test_support::raw::metric_sum;
 
-/// The texts of the SetText ops of a frame (empty for an Ack).
+/// The texts a frame sets (empty for an Ack).
 fn texts(f: &ServerFrame) -> Vec<String> {
-    match f {
-        ServerFrame::Patches { ops, .. } => ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Patch(Patch::SetText { text, .. }) => Some(text.to_string()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+    set_texts(f, None)
 }
 
 fn later(ms: u64) -> async_io::Timer {

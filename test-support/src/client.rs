@@ -202,3 +202,20 @@ pub fn on_two_cores(addr: SocketAddr, page: &PageInfo) -> (Client, Client) {
     }
     panic!("64 sessions all landed on core {}", first.core());
 }
+
+/// The texts a frame sets (its SetText ops, in order), in element `parent` only when given;
+/// empty for anything but a Patches frame.
+pub fn set_texts(f: &ServerFrame, parent: Option<u32>) -> Vec<String> {
+    match f {
+        ServerFrame::Patches { ops, .. } => ops
+            .iter()
+            .filter_map(|op| match op {
+                vango::protocol::Op::Patch(vango::vdom::Patch::SetText {
+                    parent: p, text, ..
+                }) if parent.is_none_or(|want| want == *p) => Some(text.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
