@@ -21,7 +21,7 @@ use crate::live::{
 };
 use crate::server::{
     ConnInfo, Core, Limits, Request, Response, RunningServer, Server, Service, StaticAsset,
-    WebSocket,
+    StaticDir, WebSocket,
 };
 
 type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
@@ -60,6 +60,7 @@ pub struct App {
     limits: Limits,
     config: SessionConfig,
     assets: Vec<StaticAsset>,
+    dirs: Vec<StaticDir>,
     bus: Bus,
 }
 
@@ -79,6 +80,7 @@ impl App {
             limits: Limits::default(),
             config: SessionConfig::default(),
             assets: Vec::new(),
+            dirs: Vec::new(),
             bus: Bus::new(),
         }
     }
@@ -181,6 +183,23 @@ impl App {
         self
     }
 
+    /// Serves a folder under a URL prefix (stylesheets, images): see [`StaticDir`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    /// vango::App::new()
+    ///     .static_dir(vango::server::StaticDir::new("/assets/", "public")?)
+    ///     .page("/", || || p("hi"))
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn static_dir(mut self, dir: StaticDir) -> Self {
+        self.dirs.push(dir);
+        self
+    }
+
     fn server(
         self,
     ) -> Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static> {
@@ -220,6 +239,9 @@ impl App {
         }
         for a in self.assets {
             server = server.asset(a);
+        }
+        for d in self.dirs {
+            server = server.static_dir(d);
         }
         server
     }

@@ -13,6 +13,7 @@ use async_executor::LocalExecutor;
 
 use super::assets::StaticAsset;
 use super::metrics::CoreMetrics;
+use super::static_dir::StaticDir;
 use super::Limits;
 
 thread_local! {
@@ -28,6 +29,7 @@ pub struct Shared {
     pub(crate) metrics: Box<[CoreMetrics]>,
     pub(crate) peers: Box<[flume::Sender<CoreMsg>]>,
     pub(crate) assets: Vec<StaticAsset>,
+    pub(crate) dirs: Vec<StaticDir>,
 }
 
 /// The per-core context handed to services: which core this is, how to spawn local tasks,
@@ -101,6 +103,10 @@ impl Core {
 
     pub(crate) fn assets(&self) -> &[StaticAsset] {
         &self.shared.assets
+    }
+
+    pub(crate) fn static_dirs(&self) -> &[StaticDir] {
+        &self.shared.dirs
     }
 
     /// Spawns a task on this core's executor (it never leaves this thread).

@@ -13,6 +13,7 @@ pub mod http;
 mod listen;
 pub mod metrics;
 pub mod runtime;
+pub mod static_dir;
 mod systemd;
 pub mod websocket;
 
@@ -23,6 +24,7 @@ pub use self::core::{Core, CoreMsg};
 pub use self::http::{Request, Response};
 pub use self::metrics::CoreMetrics;
 pub use self::runtime::{RunningServer, Server, ShutdownHandle};
+pub use self::static_dir::StaticDir;
 pub use self::websocket::{ConnInfo, Service, WebSocket};
 
 /// Bounds the server enforces on every connection; each has a safe default.

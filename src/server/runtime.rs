@@ -25,6 +25,7 @@ use super::core::{Core, CoreMsg, Shared};
 use super::http::conn;
 use super::listen::{self, HEALTH_HEADROOM};
 use super::metrics::CoreMetrics;
+use super::static_dir::StaticDir;
 use super::systemd::Systemd;
 use super::websocket::Service;
 use super::Limits;
@@ -102,6 +103,7 @@ pub struct Server<S, F> {
     workers: usize,
     limits: Limits,
     assets: Vec<StaticAsset>,
+    dirs: Vec<StaticDir>,
     signals: bool,
     shutdown: ShutdownHandle,
     _service: PhantomData<fn() -> S>,
@@ -121,6 +123,7 @@ where
             workers,
             limits: Limits::default(),
             assets: vec![StaticAsset::client_js()],
+            dirs: Vec::new(),
             signals: true,
             shutdown: ShutdownHandle::new(),
             _service: PhantomData,
@@ -143,6 +146,14 @@ where
     pub fn asset(mut self, asset: StaticAsset) -> Self {
         self.assets.retain(|a| a.path() != asset.path());
         self.assets.push(asset);
+        self
+    }
+
+    /// Serves a folder under its prefix (see [`StaticDir`]); a later one with the same
+    /// prefix replaces it.
+    pub fn static_dir(mut self, dir: StaticDir) -> Self {
+        self.dirs.retain(|d| d.prefix() != dir.prefix());
+        self.dirs.push(dir);
         self
     }
 
@@ -202,6 +213,7 @@ where
             metrics: (0..self.workers).map(|_| CoreMetrics::default()).collect(),
             peers: peers.into(),
             assets: self.assets,
+            dirs: self.dirs,
         });
         let systemd = Arc::new(Systemd::from_env(self.workers));
         let (ready_tx, ready_rx) = flume::bounded(self.workers);

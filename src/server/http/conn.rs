@@ -326,7 +326,17 @@ fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Response {
         }
         _ => match core.assets().iter().find(|a| a.path() == path) {
             Some(asset) => asset.respond(req),
-            None => svc.handle(req),
+            None => match core
+                .static_dirs()
+                .iter()
+                .find(|d| path.starts_with(d.prefix()))
+            {
+                Some(_) if !req.is_get_or_head() => {
+                    Response::error(405).header("Allow", "GET, HEAD")
+                }
+                Some(dir) => dir.respond(req).unwrap_or_else(|| Response::error(404)),
+                None => svc.handle(req),
+            },
         },
     }
 }
@@ -353,6 +363,7 @@ mod tests {
             metrics: vec![CoreMetrics::default()].into(),
             peers: vec![tx].into(),
             assets: Vec::new(),
+            dirs: Vec::new(),
         });
         let ex = Rc::new(async_executor::LocalExecutor::new());
         let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
