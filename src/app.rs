@@ -254,8 +254,18 @@ impl App {
     /// Runs the app until SIGTERM/SIGINT, then shuts down gracefully. Under systemd it
     /// uses the socket a `.socket` unit passes instead of binding `addr`, and reports
     /// readiness, watchdog pings and stopping ([`Server::spawn`]).
+    ///
+    /// Installs the built-in logger ([`logging::init`](crate::server::logging::init))
+    /// unless the application installed one.
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
-        self.server().serve(addr)
+        crate::server::logging::init();
+        let workers = self.workers;
+        let result = self.server().serve(addr);
+        match &result {
+            Ok(()) => log::info!("stopped"),
+            Err(e) => log::error!("serve failed: {e} (workers: {workers:?})"),
+        }
+        result
     }
 
     /// Like [`App::serve`], configured the way a systemd unit does it: the address from
@@ -331,7 +341,7 @@ impl Service for AppService {
         // it) and closes the bus, so nothing waits on it any more.
         if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
             if let Err(e) = global::flush_persisted() {
-                eprintln!("vango: ERROR: saving persisted globals at shutdown: {e}");
+                log::error!("saving persisted globals at shutdown: {e}");
             }
             self.bus.shutdown();
         }

@@ -294,8 +294,6 @@ impl Mount for TreeCx {
 
     fn warn(&mut self, what: &str) {
         self.warnings += 1;
-        if cfg!(debug_assertions) {
-            eprintln!("vango diff: {what}");
-        }
+        log::debug!("diff: {what}");
     }
 }

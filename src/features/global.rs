@@ -379,8 +379,8 @@ impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
                 None => {
                     // Never overwrite what could not be read: keep it for a person.
                     let aside = store.set_aside(key)?;
-                    eprintln!(
-                        "vango: ERROR: the persisted value {key:?} ({} bytes) does not decode as {}; \
+                    log::error!(
+                        "the persisted value {key:?} ({} bytes) does not decode as {}; \
                          kept aside as {aside:?}, starting from the initial value",
                         bytes.len(),
                         std::any::type_name::<T>()

@@ -76,6 +76,10 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
             let id = s.id;
             drop(s);
             live.registry.remove(&id, live.core.metrics());
+            log::error!(
+                "core={} session={id} a render panicked; the session ended",
+                live.core.index()
+            );
             Reply::Fatal(close::PANIC, "render panicked")
         }
     }
@@ -164,6 +168,12 @@ fn on_event(
             drop(s);
             live.registry.remove(&id, live.core.metrics());
             live.core.metrics().panics.fetch_add(1, Relaxed);
+            log::error!(
+                "core={} session={id} event {} on hid {} panicked; the session ended",
+                live.core.index(),
+                event.name,
+                event.hid
+            );
             Reply::Fatal(close::PANIC, "handler or render panicked")
         }
     }

@@ -126,8 +126,8 @@ impl Future for Tied {
             Ok(p) => p,
             Err(_) => {
                 this.core.metrics().panics.fetch_add(1, Relaxed);
-                eprintln!(
-                    "vango: a task panicked on core {}; it ended, its session goes on",
+                log::error!(
+                    "core={} a task panicked; it ended, its session goes on",
                     this.core.index()
                 );
                 Poll::Ready(())

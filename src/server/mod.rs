@@ -11,6 +11,7 @@ pub mod core;
 pub mod hosts;
 pub mod http;
 mod listen;
+pub mod logging;
 pub mod metrics;
 pub mod runtime;
 pub mod static_dir;

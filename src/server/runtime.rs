@@ -263,12 +263,16 @@ where
         } else {
             None
         };
+        let workers = self.workers;
         let running = self.spawn(addr)?;
+        log::info!("listening on {} with {workers} cores", running.local_addr());
         if let Some(sigs) = &mut sigs {
             let handle = running.handle.clone();
             async_io::block_on(future::or(
                 async {
-                    sigs.next().await;
+                    if let Some(Ok(sig)) = sigs.next().await {
+                        log::info!("{sig:?}: shutting down gracefully");
+                    }
                 },
                 handle.wait(),
             ));

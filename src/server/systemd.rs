@@ -45,7 +45,7 @@ impl Systemd {
             .and_then(|v| match open(&v) {
                 Ok(s) => Some(s),
                 Err(e) => {
-                    eprintln!("vango: NOTIFY_SOCKET={v:?}: {e}; not notifying systemd");
+                    log::warn!("NOTIFY_SOCKET={v:?}: {e}; not notifying systemd");
                     None
                 }
             });

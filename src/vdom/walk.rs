@@ -19,9 +19,7 @@ pub trait Mount {
     fn mount_component(&mut self, c: &mut dyn ComponentSlot);
     /// Notes suspicious input (mixed keyed/unkeyed siblings, duplicate keys).
     fn warn(&mut self, what: &str) {
-        if cfg!(debug_assertions) {
-            eprintln!("vango diff: {what}");
-        }
+        log::debug!("diff: {what}");
     }
 }
 
