@@ -10,8 +10,8 @@ pub use crate::component::{
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
 pub use crate::live::{
-    action, connected, notify_dirty, resource, spawn_task, unblock, Action, Loaded, Policy,
-    Resource, SharedMemo, SharedSignal,
+    action, connected, notify_dirty, resource, spawn_task, unblock, use_request, Action, Loaded,
+    PageRequest, Policy, Resource, SharedMemo, SharedSignal,
 };
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,

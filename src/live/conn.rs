@@ -25,6 +25,7 @@ use super::step::{catch_up, on_dirty, on_frame, Reply};
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{close_with, next_incoming, Incoming, WebSocket};
+use crate::server::ConnInfo;
 
 /// The Hello fields a resume needs (owned: they may travel to another core).
 struct Resume {
@@ -48,11 +49,13 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-pub fn run(mut ws: WebSocket, live: Rc<LiveCore>) -> impl Future<Output = ()> {
+pub fn run(mut ws: WebSocket, live: Rc<LiveCore>, info: ConnInfo) -> impl Future<Output = ()> {
+    // Boxed: the upgrade's facts are needed only by the greeting.
+    let info = Box::new(info);
     async move {
         // Boxed: the greeting's state is freed once the session is attached, so the
         // long-lived connection future holds only the event loop.
-        match Box::pin(hello(&mut ws, &live)).await {
+        match Box::pin(hello(&mut ws, &live, info)).await {
             Attach::Serve(sess, gen) => serve(&mut ws, &live, sess, gen).await,
             Attach::HandOff(resume) => hand_off(ws, &live, resume),
             Attach::Done => {}
@@ -71,7 +74,7 @@ enum Attach {
 }
 
 /// Reads and checks Hello; starts or resumes the session when it lives on this core.
-async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
+async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
     let limit = live.core.limits().header_timeout;
     let first = future::or(async { Some(next_incoming(ws).await) }, async {
         Timer::after(limit).await;
@@ -121,7 +124,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
     };
     drop(bytes);
     if session.is_empty() {
-        return match start_new(ws, live, render_hash, &path).await {
+        return match start_new(ws, live, render_hash, &path, &info).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
@@ -164,12 +167,14 @@ fn hand_off(ws: WebSocket, live: &LiveCore, resume: Resume) {
     }
 }
 
-/// Mounts the page at `path` as a new session on this core and greets the client.
+/// Mounts the page for `url` (path and query) as a new session on this core and greets
+/// the client.
 async fn start_new(
     ws: &mut WebSocket,
     live: &LiveCore,
     client_hash: u32,
-    path: &str,
+    url: &str,
+    info: &ConnInfo,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &live.core;
     let config = &live.app.config;
@@ -179,16 +184,13 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "server at capacity").await;
         return None;
     }
-    let path_only = path.split_once('?').map_or(path, |(p, _)| p);
     let store = SessionStore::new();
     store.mark_connected();
     let scope = SessionScope::new(store);
-    let Some(view) = catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| (live.app.mount)(path_only))
-    }))
-    .ok()
-    .flatten() else {
-        close_with(ws, close::UNKNOWN_TARGET, "no page at this path").await;
+    let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
+        scope.enter(|| (live.app.mount)(url, info))
+    })) else {
+        close_with(ws, close::PANIC, "page setup panicked").await;
         return None;
     };
     let Ok(id) = SessionId::generate(core.index()) else {
@@ -436,7 +438,7 @@ async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
 mod tests {
     use super::*;
 
-    fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
+    fn ret_size<A, B, C, F>(_: impl Fn(A, B, C) -> F) -> usize {
         std::mem::size_of::<F>()
     }
 

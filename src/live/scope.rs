@@ -1,15 +1,18 @@
 //! The session scope: what a step of one session (page mount, event, re-render) may reach
-//! without arguments — the session's store of shared values and whether it is connected.
+//! without arguments — the session's store of shared values, whether it is connected and
+//! the request its page was mounted for.
 //!
 //! This is the live layer's one per-step thread-local: the connection loop enters a
 //! [`SessionScope`] once per step, and [`SharedSignal`](super::shared::SharedSignal)s and
-//! [`connected`] find their session through it. Touches the reactive graph only.
+//! [`connected`] and [`use_request`] find their session through it. Touches the reactive
+//! graph and the request value only.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
+use super::request::PageRequest;
 use crate::reactive::{provide_context, untrack, use_context, Owner};
 
 thread_local! {
@@ -25,6 +28,8 @@ struct Store {
     /// Set by the server for a session with a WebSocket; a page load's throwaway store
     /// (the static first paint) stays `false`.
     connected: Cell<bool>,
+    /// The request the session's current page was mounted for.
+    request: RefCell<Option<Rc<PageRequest>>>,
 }
 
 impl Store {
@@ -91,6 +96,7 @@ impl SessionStore {
             owner: Cell::new(None),
             values: RefCell::new(Vec::new()),
             connected: Cell::new(false),
+            request: RefCell::new(None),
         }))
     }
 
@@ -103,6 +109,17 @@ impl SessionStore {
     /// Whether [`mark_connected`](Self::mark_connected) was called.
     pub fn is_connected(&self) -> bool {
         self.0.connected.get()
+    }
+
+    /// Sets the request the session's page is mounted for (the app does it before
+    /// mounting; [`use_request`](super::request::use_request) reads it).
+    pub fn set_request(&self, request: Rc<PageRequest>) {
+        *self.0.request.borrow_mut() = Some(request);
+    }
+
+    /// The request set by [`set_request`](Self::set_request).
+    pub fn request(&self) -> Option<Rc<PageRequest>> {
+        self.0.request.borrow().clone()
     }
 
     /// Runs `f` with this store as the current session's (see [`SessionScope::enter`]).
@@ -226,4 +243,23 @@ impl SessionScope {
 /// ```
 pub fn connected() -> bool {
     SessionStore::current().is_some_and(|s| s.is_connected())
+}
+
+/// The request the running session's page was mounted for; an empty one outside a session.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::live::{use_request, PageRequest, SessionStore};
+///
+/// let store = SessionStore::new();
+/// store.set_request(Rc::new(PageRequest::new("/a", "q=1")));
+/// assert_eq!(store.enter(|| use_request().query().get("q").map(str::to_owned)), Some("1".into()));
+/// assert_eq!(use_request().path(), "", "outside any session");
+/// ```
+pub fn use_request() -> Rc<PageRequest> {
+    SessionStore::current()
+        .and_then(|s| s.request())
+        .unwrap_or_default()
 }

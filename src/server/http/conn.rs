@@ -28,8 +28,9 @@ enum Step {
     Read,
     /// Flush and close.
     Close,
-    /// Flush the 101 and hand the socket to the WebSocket layer.
-    Upgrade,
+    /// Flush the 101 and hand the socket to the WebSocket layer, with the upgrade
+    /// request's headers (already bounded by the head limits).
+    Upgrade(Vec<(String, String)>),
 }
 
 /// Stop parsing more pipelined requests once this much output waits (flush first).
@@ -54,41 +55,43 @@ pub fn serve<S: Service>(
     async move {
         let mut buf = Vec::new();
         // The HTTP phase is a sub-future: its state overlaps the WebSocket phase's.
-        if !http_phase(&mut stream, &mut buf, &core, &*svc).await {
+        let Some(headers) = http_phase(&mut stream, &mut buf, peer, &core, &*svc).await else {
             return;
-        }
+        };
         core.metrics().upgrades.fetch_add(1, Relaxed);
         let config = Some(websocket::ws_config(core.limits()));
         // One expression: a named `ws` local would keep a second 328-byte slot.
         svc.websocket(
             WebSocketStream::from_raw_socket(Upgraded::new(stream, buf), Role::Server, config)
                 .await,
-            ConnInfo { peer },
+            ConnInfo { peer, headers },
         )
         .await;
     }
 }
 
-/// Keep-alive request loop. Returns `true` when the connection upgrades to a WebSocket
-/// (the 101 is written; `buf` holds the bytes read past the head), `false` when it closed.
+/// Keep-alive request loop. Returns the upgrade request's headers when the connection
+/// upgrades to a WebSocket (the 101 is written; `buf` holds the bytes read past the head),
+/// `None` when it closed.
 async fn http_phase<S: Service>(
     stream: &mut Async<TcpStream>,
     buf: &mut Vec<u8>,
+    peer: SocketAddr,
     core: &Core,
     svc: &S,
-) -> bool {
+) -> Option<Vec<(String, String)>> {
     let limits = core.limits();
     let mut out: Vec<u8> = Vec::new();
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
     loop {
-        let step = process(buf, &mut out, core, svc);
+        let step = process(buf, &mut out, peer, core, svc);
         if !out.is_empty() {
             if write_timed(stream, &out, limits.header_timeout)
                 .await
                 .is_err()
             {
-                return false;
+                return None;
             }
             out.clear();
             if out.capacity() > 16 * 1024 {
@@ -99,9 +102,9 @@ async fn http_phase<S: Service>(
             Step::Read => {}
             Step::Close => {
                 linger_close(stream, buf).await;
-                return false;
+                return None;
             }
-            Step::Upgrade => return true,
+            Step::Upgrade(headers) => return Some(headers),
         }
         let idle = buf.is_empty();
         let deadline = if idle {
@@ -110,7 +113,7 @@ async fn http_phase<S: Service>(
                 *buf = Vec::new();
             }
             if core.is_stopping() {
-                return false;
+                return None;
             }
             Instant::now() + limits.idle_timeout
         } else {
@@ -137,7 +140,7 @@ async fn http_phase<S: Service>(
         match future::or(read, future::or(timeout, stopped)).await {
             Some(Ok(n)) if n > 0 => buf.truncate(len + n),
             // EOF, error, timeout (slowloris or idle) or shutdown while idle: close.
-            _ => return false,
+            _ => return None,
         }
     }
 }
@@ -177,7 +180,13 @@ async fn linger_close(stream: &mut Async<TcpStream>, scratch: &mut Vec<u8>) {
 /// Parses and answers every complete request in `buf`, appending answers to `out` in order.
 /// Consumed bytes leave `buf`; on `Step::Upgrade` what is left in `buf` belongs to the
 /// WebSocket. Synchronous, so the header array never lives in the connection's future.
-fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &S) -> Step {
+fn process<S: Service>(
+    buf: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+    peer: SocketAddr,
+    core: &Core,
+    svc: &S,
+) -> Step {
     let limits = core.limits();
     let mut consumed = 0;
     let step = loop {
@@ -187,7 +196,7 @@ fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS_CAP];
         let n = limits.max_headers.clamp(1, MAX_HEADERS_CAP);
         let (req, used) = match parse(&buf[consumed..], &mut headers[..n], limits) {
-            Ok(Parsed::Complete(req, used)) => (req, used),
+            Ok(Parsed::Complete(req, used)) => (req.with_peer(peer), used),
             Ok(Parsed::Partial(_)) => break Step::Read,
             Err(e) => {
                 core.metrics().reject(e.status());
@@ -208,7 +217,11 @@ fn process<S: Service>(buf: &mut Vec<u8>, out: &mut Vec<u8>, core: &Core, svc: &
             match websocket::check_handshake(&req) {
                 Ok(accept) if !core.is_stopping() => {
                     websocket::write_switching(out, &accept);
-                    break Step::Upgrade;
+                    let headers = req
+                        .headers()
+                        .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
+                        .collect();
+                    break Step::Upgrade(headers);
                 }
                 Ok(_) => {
                     Response::error(503).write_to(out, false, true);
