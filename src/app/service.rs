@@ -57,8 +57,9 @@ impl Service for AppService {
         let Ok(csrf) = self.live.app.csrf.token() else {
             return Response::error(503);
         };
+        let title = store.title();
         let page = crate::render::Page {
-            title: &self.title,
+            title: title.as_deref().unwrap_or(&self.title),
             csrf: &csrf,
             ..Default::default()
         };

@@ -16,6 +16,7 @@ pub mod csrf;
 pub mod host;
 pub mod id;
 pub mod limits;
+mod navigate;
 mod registry;
 pub mod request;
 pub mod resource;
@@ -34,7 +35,10 @@ pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
-pub use scope::{connected, use_request, SessionScope, SessionStore};
+pub use scope::{
+    connected, navigate, navigate_replace, patch_query, set_query, set_title, use_request,
+    SessionScope, SessionStore,
+};
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
 pub use view::{DispatchFailed, IntoView, View};

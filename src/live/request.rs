@@ -91,6 +91,15 @@ impl PageRequest {
         self
     }
 
+    /// The same request with another raw `query` (the route and its parameters stay).
+    pub fn with_query(&self, query: impl Into<String>) -> PageRequest {
+        PageRequest {
+            query: query.into(),
+            rejected: Cell::new(false),
+            ..self.clone()
+        }
+    }
+
     /// With the peer's address.
     pub fn with_peer(mut self, peer: Option<SocketAddr>) -> PageRequest {
         self.peer = peer;
@@ -190,4 +199,58 @@ impl PageRequest {
     pub fn peer(&self) -> Option<SocketAddr> {
         self.peer
     }
+}
+
+/// A navigation a handler asked for; the session carries it out after the handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Navigation {
+    /// Mount the route of `url` (path and query) in place.
+    To {
+        /// Where to.
+        url: String,
+        /// Replace the history entry instead of pushing one.
+        replace: bool,
+    },
+    /// Keep the route, change the query to this raw string (without `?`).
+    Query {
+        /// The new raw query.
+        query: String,
+        /// Replace the history entry instead of pushing one.
+        replace: bool,
+    },
+}
+
+/// Whether `url` is a path (and query) on this site: starts with one `/`, no scheme, no
+/// host, no control characters, at most 2 KiB. The only URLs navigation accepts.
+pub(crate) fn is_local_url(url: &str) -> bool {
+    url.len() <= 2048
+        && url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.starts_with("/\\")
+        && !url.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'#')
+}
+
+/// Appends `s` percent-encoded for a query component (unreserved bytes kept).
+pub(crate) fn encode_component(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// The raw query string of `pairs`, each key and value encoded.
+pub(crate) fn encode_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_component(k, &mut out);
+        out.push('=');
+        encode_component(v, &mut out);
+    }
+    out
 }

@@ -12,8 +12,8 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
-use super::request::PageRequest;
-use crate::reactive::{provide_context, untrack, use_context, Owner};
+use super::request::{encode_query, is_local_url, Navigation, PageRequest};
+use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
 thread_local! {
     /// The scope of the session whose step runs on this thread (`None` between steps).
@@ -30,6 +30,13 @@ struct Store {
     connected: Cell<bool>,
     /// The request the session's current page was mounted for.
     request: RefCell<Option<Rc<PageRequest>>>,
+    /// Bumped when the query changes in place, so renders that read the request re-run;
+    /// created with the first read.
+    request_version: Cell<Option<Signal<u64>>>,
+    /// What the current page set with [`set_title`].
+    title: RefCell<Option<String>>,
+    /// A navigation asked for during this step.
+    navigation: RefCell<Option<Navigation>>,
 }
 
 impl Store {
@@ -97,6 +104,9 @@ impl SessionStore {
             values: RefCell::new(Vec::new()),
             connected: Cell::new(false),
             request: RefCell::new(None),
+            request_version: Cell::new(None),
+            title: RefCell::new(None),
+            navigation: RefCell::new(None),
         }))
     }
 
@@ -112,9 +122,40 @@ impl SessionStore {
     }
 
     /// Sets the request the session's page is mounted for (the app does it before
-    /// mounting; [`use_request`](super::request::use_request) reads it).
+    /// mounting; [`use_request`] reads it); the page's title starts unset.
     pub fn set_request(&self, request: Rc<PageRequest>) {
         *self.0.request.borrow_mut() = Some(request);
+        *self.0.title.borrow_mut() = None;
+    }
+
+    /// Replaces the request of the mounted page (a new query): renders that read it re-run.
+    pub(crate) fn update_request(&self, request: Rc<PageRequest>) {
+        *self.0.request.borrow_mut() = Some(request);
+        if let Some(v) = self.0.request_version.get() {
+            v.update(|n| *n += 1);
+        }
+    }
+
+    fn track_request(&self) {
+        let v = match self.0.request_version.get() {
+            Some(v) => v,
+            None => {
+                let v = self.0.owner().with(|| untrack(|| signal(0u64)));
+                self.0.request_version.set(Some(v));
+                v
+            }
+        };
+        v.get();
+    }
+
+    /// The title the current page set with [`set_title`].
+    pub fn title(&self) -> Option<String> {
+        self.0.title.borrow().clone()
+    }
+
+    /// Takes the navigation asked for during this step.
+    pub(crate) fn take_navigation(&self) -> Option<Navigation> {
+        self.0.navigation.borrow_mut().take()
     }
 
     /// The request set by [`set_request`](Self::set_request).
@@ -258,8 +299,128 @@ pub fn connected() -> bool {
 /// assert_eq!(store.enter(|| use_request().query().get("q").map(str::to_owned)), Some("1".into()));
 /// assert_eq!(use_request().path(), "", "outside any session");
 /// ```
+///
+/// A render that reads it re-runs when the query changes in place ([`set_query`]).
 pub fn use_request() -> Rc<PageRequest> {
-    SessionStore::current()
+    let Some(store) = SessionStore::current() else {
+        return Rc::default();
+    };
+    store.track_request();
+    store.request().unwrap_or_default()
+}
+
+/// Sets the document title of the page being mounted (call it in the page's setup): the
+/// first paint's `<title>`, and a `SetTitle` when a live navigation mounts the page.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{set_title, SessionStore};
+/// let store = SessionStore::new();
+/// store.enter(|| set_title("Todo 7"));
+/// assert_eq!(store.title().as_deref(), Some("Todo 7"));
+/// ```
+pub fn set_title(title: impl Into<String>) {
+    if let Some(store) = SessionStore::current() {
+        *store.0.title.borrow_mut() = Some(title.into());
+    }
+}
+
+fn ask(nav: Navigation) {
+    if let Some(store) = SessionStore::current() {
+        *store.0.navigation.borrow_mut() = Some(nav);
+    }
+}
+
+/// From a handler: mounts the route of `url` (a local path and query, like `/todos/7?x=1`)
+/// in place of the current page — same socket, same session store — and pushes it onto
+/// the browser's history without a reload. A URL without a route mounts the not-found
+/// page; a URL that is not a local path is ignored. The last call of a step wins.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let go = button("open").on_click(|_| navigate("/todos/7"));
+/// # let _ = go;
+/// ```
+pub fn navigate(url: impl Into<String>) {
+    let url = url.into();
+    if is_local_url(&url) {
+        ask(Navigation::To {
+            url,
+            replace: false,
+        });
+    }
+}
+
+/// Like [`navigate`], replacing the current history entry instead of pushing one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let go = button("done").on_click(|_| navigate_replace("/todos"));
+/// # let _ = go;
+/// ```
+pub fn navigate_replace(url: impl Into<String>) {
+    let url = url.into();
+    if is_local_url(&url) {
+        ask(Navigation::To { url, replace: true });
+    }
+}
+
+/// From a handler: keeps the current route and page state and replaces the query with
+/// `pairs` (encoded here); renders that read [`use_request`] re-run, and the browser URL
+/// follows (a pushed history entry), without a remount — LiveView's `push_patch`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let b = button("done only").on_click(|_| set_query([("filter", "done")]));
+/// # let _ = b;
+/// ```
+pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    ask(Navigation::Query {
+        query: encode_query(pairs),
+        replace: false,
+    });
+}
+
+/// From a handler: sets the query parameter `key` to `value` (or removes it for `None`),
+/// keeping the others in order, like [`set_query`]; `replace` replaces the history entry
+/// instead of pushing one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let b = button("page 2").on_click(|_| patch_query("page", Some("2"), false));
+/// # let _ = b;
+/// ```
+pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
+    let req = SessionStore::current()
         .and_then(|s| s.request())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let q = req.query();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut done = false;
+    for (k, v) in q.iter() {
+        if k == key {
+            if let (Some(nv), false) = (value, done) {
+                pairs.push((k, nv));
+            }
+            done = true;
+        } else {
+            pairs.push((k, v));
+        }
+    }
+    if let (Some(v), false) = (value, done) {
+        pairs.push((key, v));
+    }
+    ask(Navigation::Query {
+        query: encode_query(pairs),
+        replace,
+    });
 }

@@ -11,9 +11,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use async_tungstenite::tungstenite::Bytes;
 
 use super::host::LiveCore;
+use super::navigate;
+use super::request::{is_local_url, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
-use crate::vdom::{Event, Reject};
+use crate::vdom::{Event, EventData, Reject};
 
 /// What to send back for one input.
 pub(crate) enum Reply {
@@ -129,6 +131,21 @@ fn on_event(
     let scope = s.scope.clone();
     let applied = catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| {
+            // A link click or back/forward: the document's navigation, not a handler's.
+            if let (0, EventData::Navigate(url)) = (event.hid, &event.data) {
+                s.last_event = seq;
+                if !is_local_url(url) {
+                    return Applied::Refused {
+                        code: close::UNKNOWN_TARGET,
+                        then: None,
+                    };
+                }
+                let nav = Navigation::To {
+                    url: url.clone(),
+                    replace: false,
+                };
+                return Applied::Accepted(navigate::apply(&mut s, live, seq, nav));
+            }
             let dispatched = s.view.dispatch(event);
             s.last_event = seq;
             match dispatched {
@@ -136,11 +153,18 @@ fn on_event(
                     code: close::UNKNOWN_TARGET,
                     then: None,
                 },
-                Ok(Err(Reject)) => Applied::Refused {
-                    code: close::REJECTED,
-                    then: render(&mut s, live, seq),
+                Ok(Err(Reject)) => {
+                    // A refused event navigates nowhere.
+                    scope.store().take_navigation();
+                    Applied::Refused {
+                        code: close::REJECTED,
+                        then: render(&mut s, live, seq),
+                    }
+                }
+                Ok(Ok(())) => match scope.store().take_navigation() {
+                    Some(nav) => Applied::Accepted(navigate::apply(&mut s, live, seq, nav)),
+                    None => Applied::Accepted(render(&mut s, live, seq)),
                 },
-                Ok(Ok(())) => Applied::Accepted(render(&mut s, live, seq)),
             }
         })
     }));
