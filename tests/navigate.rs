@@ -46,6 +46,19 @@ fn app() -> App {
                 ))
             }
         })
+        .page("/list", || {
+            let (filter, page) = (url_state("filter"), url_state("page"));
+            move || {
+                div((
+                    p(format!("{} {}", filter.get_or("all"), page.get_or("1"))),
+                    button("both").on_click(move |_| {
+                        filter.set("a b");
+                        page.set("3");
+                    }),
+                    button("clear").on_click(move |_| filter.clear()),
+                ))
+            }
+        })
         .page("/todos/:id", || {
             let id: u32 = use_request().param("id").unwrap_or_default();
             set_title(format!("Todo {id}"));
@@ -230,5 +243,63 @@ fn set_query_rerenders_without_a_remount() {
     assert!(
         matches!(&ops[..], [Op::PushUrl { replace: true, url }] if url == "/todos?filter=done%20%26%20co&page=2"),
         "{ops:?}"
+    );
+}
+
+#[test]
+fn url_state_lives_in_the_query_with_replace() {
+    let addr = start();
+    let first = roundtrip(
+        addr,
+        b"GET /list?page=2&filter=x HTTP/1.1\r\nHost: t\r\n\r\n",
+    )
+    .unwrap();
+    let first = String::from_utf8(first.body).unwrap();
+    assert!(
+        first.contains(">x 2</p>"),
+        "the first paint reads it: {first}"
+    );
+    let mut c = Client::open(addr, "/list?page=2&keep=1");
+    // Hids: div 1, p 2, buttons 3 and 4. Two writes in one handler build on each other.
+    let ops = c.click(3);
+    match &ops[..] {
+        [Op::Patch(Patch::SetText { text, .. }), Op::PushUrl { replace: true, url }] => {
+            assert_eq!(text, "a b 3");
+            assert_eq!(url, "/list?page=3&keep=1&filter=a%20b");
+        }
+        other => panic!("{other:?}"),
+    }
+    let ops = c.click(4);
+    assert!(
+        matches!(&ops[..], [Op::Patch(Patch::SetText { text, .. }), Op::PushUrl { replace: true, url }]
+            if text == "all 3" && url == "/list?page=3&keep=1"),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn titles_and_head_entries_in_the_first_paint() {
+    let srv = app()
+        .title("App")
+        .stylesheet("/s.css?a=1&b=\"")
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let get = |path: &str| {
+        let r = roundtrip(
+            srv.local_addr(),
+            format!("GET {path} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes(),
+        );
+        String::from_utf8(r.unwrap().body).unwrap()
+    };
+    let todo = get("/todos/4");
+    assert!(todo.contains("<title>Todo 4</title>"), "{todo}");
+    assert!(
+        todo.contains(r#"<link rel="stylesheet" href="/s.css?a=1&amp;b=&quot;"></head>"#),
+        "{todo}"
+    );
+    assert!(
+        get("/list").contains("<title>App</title>"),
+        "the app's title by default"
     );
 }

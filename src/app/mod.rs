@@ -49,6 +49,7 @@ pub struct App {
     pages: Vec<(Cow<'static, str>, PageFn)>,
     not_found: Option<PageFn>,
     title: String,
+    head: String,
     workers: Option<usize>,
     limits: Limits,
     config: SessionConfig,
@@ -69,6 +70,7 @@ impl App {
             pages: Vec::new(),
             not_found: None,
             title: String::new(),
+            head: String::new(),
             workers: None,
             limits: Limits::default(),
             config: SessionConfig::default(),
@@ -187,9 +189,34 @@ impl App {
         self
     }
 
-    /// The document title of every page.
+    /// The document title of every page without its own ([`set_title`](crate::live::set_title)).
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
+        self
+    }
+
+    /// Adds a stylesheet to every page's `<head>` (`href` is escaped).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    /// vango::App::new()
+    ///     .stylesheet("/static/app.css")
+    ///     .page("/", || || p("styled"))
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn stylesheet(mut self, href: &str) -> Self {
+        self.head.push_str("<link rel=\"stylesheet\" href=\"");
+        crate::render::escape_attr(href, &mut self.head);
+        self.head.push_str("\">");
+        self
+    }
+
+    /// Adds trusted HTML (meta tags, preloads) to every page's `<head>`, verbatim.
+    pub fn head(mut self, html: &str) -> Self {
+        self.head.push_str(html);
         self
     }
 
@@ -231,6 +258,7 @@ impl App {
             }),
         });
         let title: Arc<str> = self.title.into();
+        let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
         let mut server = Server::new(move |core: &Rc<Core>| {
@@ -249,6 +277,7 @@ impl App {
                 live,
                 routes: routes.clone(),
                 title: title.clone(),
+                head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
             }

@@ -21,6 +21,7 @@ pub struct AppService {
     pub(super) live: Rc<LiveCore>,
     pub(super) routes: Arc<Routes>,
     pub(super) title: Arc<str>,
+    pub(super) head: Arc<str>,
     pub(super) bus: Bus,
     pub(super) live_cores: Arc<AtomicUsize>,
 }
@@ -60,6 +61,7 @@ impl Service for AppService {
         let title = store.title();
         let page = crate::render::Page {
             title: title.as_deref().unwrap_or(&self.title),
+            head: &self.head,
             csrf: &csrf,
             ..Default::default()
         };

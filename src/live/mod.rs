@@ -25,6 +25,7 @@ mod session;
 pub mod shared;
 mod step;
 pub mod task;
+pub mod url_state;
 pub mod view;
 
 pub use action::{action, Action, Policy};
@@ -41,6 +42,7 @@ pub use scope::{
 };
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
+pub use url_state::{url_state, UrlState};
 pub use view::{DispatchFailed, IntoView, View};
 
 use std::time::Duration;

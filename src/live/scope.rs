@@ -400,10 +400,21 @@ pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
 /// # let _ = b;
 /// ```
 pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
-    let req = SessionStore::current()
-        .and_then(|s| s.request())
-        .unwrap_or_default();
-    let q = req.query();
+    let Some(store) = SessionStore::current() else {
+        return;
+    };
+    // Several calls in one step build on each other (two url_state writes).
+    let (base, replace) = match &*store.0.navigation.borrow() {
+        Some(Navigation::Query { query, replace: r }) => (query.clone(), replace && *r),
+        _ => (
+            store
+                .request()
+                .map(|r| r.raw_query().to_owned())
+                .unwrap_or_default(),
+            replace,
+        ),
+    };
+    let q = crate::router::Query::parse(&base).unwrap_or_default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut done = false;
     for (k, v) in q.iter() {
