@@ -18,7 +18,7 @@ fn describe() -> String {
     let query: Vec<String> = r.query().iter().map(|(k, v)| format!("{k}={v}")).collect();
     let cookies: Vec<String> = r.cookies().map(|(k, v)| format!("{k}={v}")).collect();
     format!(
-        "path={} params=[{}] id={:?} query=[{}] ua={:?} lang={:?} cookies=[{}] theme={:?} peer={:?}",
+        "path={} params=[{}] id={:?} query=[{}] ua={:?} lang={:?} cookies=[{}] theme={:?} peer={:?} ws={:?}",
         r.path(),
         params.join(","),
         r.param::<u32>("id").ok(),
@@ -28,6 +28,7 @@ fn describe() -> String {
         cookies.join(","),
         r.cookie("theme"),
         r.peer().map(|p| p.ip()),
+        r.header("sec-websocket-key"),
     )
 }
 
@@ -115,7 +116,7 @@ fn first_paint_and_live_session_see_the_same_request() {
     let want = "path=/users/7/files/a/b%20c params=[id=7,rest=a/b c] id=Some(7) \
                 query=[tab=x&amp;y,tab=2,q=r s] ua=Some(\"raw-test/1\") \
                 lang=Some(\"fr\") cookies=[theme=dark,sid=abc,lang=en] \
-                theme=Some(\"dark\") peer=Some(127.0.0.1)";
+                theme=Some(\"dark\") peer=Some(127.0.0.1) ws=None";
     assert_eq!(page.matches(want).count(), 2, "setup and render: {page}");
 
     let (mut s, mut p, live_root) = live(addr, &attr(&page, "data-csrf"));

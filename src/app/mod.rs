@@ -253,7 +253,17 @@ impl App {
             config: self.config,
             csrf: Csrf::default(),
             mount: Box::new(move |url, info| {
-                let target = Target::get(url, info.headers.clone(), Some(info.peer));
+                // The handshake's own headers say nothing about the page: not kept per session.
+                let headers = info
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        let n = n.to_ascii_lowercase();
+                        !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
+                    })
+                    .cloned()
+                    .collect();
+                let target = Target::get(url, headers, Some(info.peer));
                 mount_routes.mount_or_not_found(target)
             }),
         });
