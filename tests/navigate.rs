@@ -27,6 +27,9 @@ fn app() -> App {
                         navigate("/todos/3?x=1")
                     }),
                     button("replace").on_click(|_| navigate_replace("/todos")),
+                    button("later").on_click(|_| {
+                        spawn_task(async { navigate("/todos/8") });
+                    }),
                 ))
             }
         })
@@ -302,4 +305,24 @@ fn titles_and_head_entries_in_the_first_paint() {
         get("/list").contains("<title>App</title>"),
         "the app's title by default"
     );
+}
+
+#[test]
+fn a_task_can_navigate() {
+    let addr = start();
+    let mut c = Client::open(addr, "/");
+    // Hids: div 1, buttons 2, 3 and 4: the click is acknowledged, the task's navigation
+    // follows as its own frame.
+    assert!(matches!(
+        c.event(4, "click", EventData::None),
+        ServerFrame::Ack { .. }
+    ));
+    match c.recv() {
+        ServerFrame::Patches { ops, .. } => assert!(
+            matches!(&ops[..], [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: false, url }]
+                if html.contains(">todo 8 ") && url == "/todos/8"),
+            "{ops:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
 }

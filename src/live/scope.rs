@@ -332,7 +332,7 @@ fn ask(nav: Navigation) {
     }
 }
 
-/// From a handler: mounts the route of `url` (a local path and query, like `/todos/7?x=1`)
+/// From a handler or a task: mounts the route of `url` (a local path and query, like `/todos/7?x=1`)
 /// in place of the current page — same socket, same session store — and pushes it onto
 /// the browser's history without a reload. A URL without a route mounts the not-found
 /// page; a URL that is not a local path is ignored. The last call of a step wins.

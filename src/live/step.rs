@@ -61,13 +61,21 @@ pub(crate) fn catch_up(s: &mut Session, applied: u64, live: &LiveCore) -> Vec<By
 /// After the bell: re-renders if the view is dirty, acknowledging nothing new.
 pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
     let mut s = sess.borrow_mut();
-    if s.generation != gen || !s.view.is_dirty() {
+    if s.generation != gen {
+        return Reply::None;
+    }
+    // A task may have asked to navigate.
+    let nav = s.scope.store().take_navigation();
+    if nav.is_none() && !s.view.is_dirty() {
         return Reply::None;
     }
     let ack = s.last_event;
     let scope = s.scope.clone();
     match catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| render(&mut s, live, ack))
+        scope.enter(|| match nav {
+            Some(nav) => navigate::apply(&mut s, live, ack, nav),
+            None => render(&mut s, live, ack),
+        })
     })) {
         Ok(Some(f)) => Reply::One(f),
         Ok(None) => Reply::None,
