@@ -193,7 +193,7 @@ fn navigate_from_a_handler_mounts_the_route_in_one_frame() {
     c.go("/");
     let ops = c.click(3);
     assert!(
-        matches!(&ops[..], [Op::Patch(Patch::ReplaceNode { .. }), Op::PushUrl { replace: true, url }] if url == "/todos"),
+        matches!(&ops[..], [Op::Patch(Patch::ReplaceNode { .. }), Op::SetTitle(_), Op::PushUrl { replace: true, url }] if url == "/todos"),
         "{ops:?}"
     );
 }
@@ -204,9 +204,11 @@ fn missing_routes_render_the_404_page_and_foreign_urls_are_rejected() {
     let mut c = Client::open(addr, "/");
     match c.go("/nowhere?q=1") {
         ServerFrame::Patches { ops, .. } => match &ops[..] {
-            [Op::Patch(Patch::ReplaceNode { html, .. }), Op::PushUrl { url, .. }] => {
+            [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(t), Op::PushUrl { url, .. }] =>
+            {
                 assert!(html.contains("Not Found"), "{html}");
                 assert_eq!(url, "/nowhere?q=1");
+                assert_eq!(t, "", "a page without a title gets the app's (none here)");
             }
             other => panic!("{other:?}"),
         },

@@ -248,6 +248,7 @@ impl App {
         self,
     ) -> Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static> {
         let routes = Arc::new(Routes::new(self.pages, self.not_found));
+        let default_title = self.title.clone();
         let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
             config: self.config,
@@ -266,6 +267,7 @@ impl App {
                 let target = Target::get(url, headers, Some(info.peer));
                 mount_routes.mount_or_not_found(target)
             }),
+            title: default_title,
         });
         let title: Arc<str> = self.title.into();
         let head: Arc<str> = self.head.into();

@@ -30,6 +30,8 @@ pub struct LiveApp {
     pub csrf: Csrf,
     /// How a new session mounts its page.
     pub mount: Box<MountFn>,
+    /// The document title of pages that set none (a navigation to one sends it).
+    pub title: String,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

@@ -37,12 +37,12 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             let old_hid = s.view.root_hid();
             // The old page unmounts now (its cleanups run), after the new one mounted.
             drop(std::mem::replace(&mut s.view, view));
+            // The app's title for a page that sets none, as in its first paint.
             let title = store.title();
+            let title = title.as_deref().unwrap_or(&live.app.title);
             s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
                 enc.replace_node(old_hid, v.root());
-                if let Some(t) = &title {
-                    enc.set_title(t);
-                }
+                enc.set_title(title);
                 enc.push_url(replace, &url);
             })
         }
