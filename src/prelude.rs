@@ -2,7 +2,9 @@
 //!
 //! Touches nothing: re-exports only. Element functions are named after their tags
 //! (`div`, `button`, `main_`, ...), so a glob import brings ~110 short names into scope;
-//! local items of the same name shadow them.
+//! local items of the same name shadow them. `link` is the live navigation link
+//! ([`link`](crate::view::helpers::link)); the `<link>` element is
+//! `vango::view::elements::link`.
 
 pub use crate::component::{
     component, component_keyed, component_live, component_live_keyed, Render,
@@ -10,8 +12,9 @@ pub use crate::component::{
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
 pub use crate::live::{
-    action, connected, notify_dirty, resource, spawn_task, unblock, Action, Loaded, Policy,
-    Resource, SharedMemo, SharedSignal,
+    action, connected, navigate, navigate_replace, notify_dirty, patch_query, resource, set_query,
+    set_title, spawn_task, unblock, url_state, use_request, Action, Loaded, PageRequest, Policy,
+    Resource, SharedMemo, SharedSignal, UrlState,
 };
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
@@ -23,6 +26,6 @@ pub use crate::view::attrs::IntoAttrValue;
 pub use crate::view::builder::{el, El};
 pub use crate::view::elements::*;
 pub use crate::view::helpers::{
-    each, fragment, if_else, keyed, raw_html, show, text, text_of, unless, when,
+    each, fragment, if_else, keyed, link, raw_html, show, text, text_of, unless, when,
 };
 pub use crate::view::nodes::{nodes, IntoChildren};

@@ -10,6 +10,21 @@ const fresh = new Set();
 const FORM = /^(INPUT|TEXTAREA|SELECT)$/;
 
 const el = (h) => hids.get(h) || bad('unknown hid ' + h);
+
+// History: a push remembers the scroll of the entry it leaves (y0: before this frame's
+// ops shrank the page) and starts at the top; the server pushing the URL already shown
+// (the answer to back/forward) is a replace that restores the scroll that entry remembered.
+function url(r, u, y0) {
+  const st = history.state, here = u == location.pathname + location.search;
+  if (r || here) {
+    history.replaceState(st, '', u);
+    if (!r) scrollTo(0, (st && st.y) || 0);
+  } else {
+    history.replaceState({ y: y0 }, '');
+    history.pushState(null, '', u);
+    scrollTo(0, 0);
+  }
+}
 const kid = (p, i) => p.childNodes[i] || bad('no child ' + i);
 const act = () => document.activeElement;
 
@@ -75,7 +90,7 @@ export function apply(ops) {
   const a = act(), ah = a && a.dataset && a.dataset.hid, v = a && a.value;
   let ss, se, moved = 0;
   try { ss = a.selectionStart; se = a.selectionEnd; } catch {}
-  const touched = new Set();
+  const touched = new Set(), y0 = scrollY;
   fresh.clear();
   for (const [op, x, y, z] of ops) {
     const e = op < C.PUSH_URL && el(x);
@@ -110,7 +125,7 @@ export function apply(ops) {
         e.innerHTML = y;
         [...e.childNodes].forEach(index);
         break;
-      case C.PUSH_URL: history[x ? 'replaceState' : 'pushState'](null, '', y); break;
+      case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
       case C.FOCUS: el(x).focus(); moved = 1; break;
       case C.SET_TITLE: document.title = x;

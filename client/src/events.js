@@ -80,6 +80,21 @@ function payload(e, t, cls, coords) {
   return ['', []];
 }
 
-// The back/forward buttons tell the server where the page now is.
-export const init = () => addEventListener('popstate', () =>
-  send(0, C.NAVIGATE, 's', [location.pathname + location.search]));
+const nav = (u) => send(0, C.NAVIGATE, 's', [u]);
+
+// Back/forward tell the server where the page now is; a plain left click on a link marked
+// data-nav (same origin, no target) navigates over the socket instead of loading a page,
+// unless the socket is down (then it is an ordinary link). Scroll is ours (dom.js: url).
+export const init = () => {
+  history.scrollRestoration = 'manual';
+  addEventListener('popstate', () => nav(location.pathname + location.search));
+  addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[data-nav]');
+    if (a && !e.defaultPrevented && !e.button && !(e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
+      && a.origin == location.origin && !a.target
+      && document.documentElement.classList.contains('vango-connected')) {
+      e.preventDefault();
+      nav(a.pathname + a.search);
+    }
+  });
+};

@@ -27,6 +27,7 @@ use crate::server::core::Core;
 use crate::server::websocket::{
     close_protocol_error, close_with, next_incoming, Incoming, WebSocket,
 };
+use crate::server::ConnInfo;
 
 /// The Hello fields a resume needs (owned: they may travel to another core).
 struct Resume {
@@ -50,11 +51,13 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-pub fn run(mut ws: WebSocket, live: Rc<LiveCore>) -> impl Future<Output = ()> {
+pub fn run(mut ws: WebSocket, live: Rc<LiveCore>, info: ConnInfo) -> impl Future<Output = ()> {
+    // Boxed: the upgrade's facts are needed only by the greeting.
+    let info = Box::new(info);
     async move {
         // Boxed: the greeting's state is freed once the session is attached, so the
         // long-lived connection future holds only the event loop.
-        match Box::pin(hello(&mut ws, &live)).await {
+        match Box::pin(hello(&mut ws, &live, info)).await {
             Attach::Serve(sess, gen) => serve(&mut ws, &live, sess, gen).await,
             Attach::HandOff(resume) => hand_off(ws, &live, resume),
             Attach::Done => {}
@@ -73,7 +76,7 @@ enum Attach {
 }
 
 /// Reads and checks Hello; starts or resumes the session when it lives on this core.
-async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
+async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
     let limit = live.core.limits().header_timeout;
     let first = future::or(async { Some(next_incoming(ws).await) }, async {
         Timer::after(limit).await;
@@ -127,7 +130,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore) -> Attach {
     };
     drop(bytes);
     if session.is_empty() {
-        return match start_new(ws, live, render_hash, &path).await {
+        return match start_new(ws, live, render_hash, &path, &info).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
@@ -170,12 +173,14 @@ fn hand_off(ws: WebSocket, live: &LiveCore, resume: Resume) {
     }
 }
 
-/// Mounts the page at `path` as a new session on this core and greets the client.
+/// Mounts the page for `url` (path and query) as a new session on this core and greets
+/// the client.
 async fn start_new(
     ws: &mut WebSocket,
     live: &LiveCore,
     client_hash: u32,
-    path: &str,
+    url: &str,
+    info: &ConnInfo,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &live.core;
     let config = &live.app.config;
@@ -185,16 +190,13 @@ async fn start_new(
         close_with(ws, close::CAPACITY, "server at capacity").await;
         return None;
     }
-    let path_only = path.split_once('?').map_or(path, |(p, _)| p);
     let store = SessionStore::new();
     store.mark_connected();
     let scope = SessionScope::new(store);
-    let Some(view) = catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| (live.app.mount)(path_only))
-    }))
-    .ok()
-    .flatten() else {
-        close_with(ws, close::UNKNOWN_TARGET, "no page at this path").await;
+    let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
+        scope.enter(|| (live.app.mount)(url, info))
+    })) else {
+        close_with(ws, close::PANIC, "page setup panicked").await;
         return None;
     };
     let Ok(id) = SessionId::generate(core.index()) else {
@@ -448,7 +450,7 @@ async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
 mod tests {
     use super::*;
 
-    fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
+    fn ret_size<A, B, C, F>(_: impl Fn(A, B, C) -> F) -> usize {
         std::mem::size_of::<F>()
     }
 

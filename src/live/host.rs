@@ -15,10 +15,12 @@ use super::view::View;
 use super::SessionConfig;
 use crate::protocol::PatchEncoder;
 use crate::server::core::Core;
+use crate::server::ConnInfo;
 
-/// Mounts the page at a path (query stripped) as a fresh view, or `None` when there is
-/// no page there.
-pub type MountFn = dyn Fn(&str) -> Option<Box<dyn View>> + Send + Sync;
+/// Mounts the page for a URL (path and query, from the Hello) as a fresh view, for a
+/// session whose WebSocket upgrade is described by the [`ConnInfo`]. Runs inside the new
+/// session's scope; a URL without a page mounts the app's not-found page.
+pub type MountFn = dyn Fn(&str, &ConnInfo) -> Box<dyn View> + Send + Sync;
 
 /// What the application gives the live layer; shared read-only by every core.
 pub struct LiveApp {
@@ -28,6 +30,8 @@ pub struct LiveApp {
     pub csrf: Csrf,
     /// How a new session mounts its page.
     pub mount: Box<MountFn>,
+    /// The document title of pages that set none (a navigation to one sends it).
+    pub title: String,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

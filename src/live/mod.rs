@@ -16,13 +16,16 @@ pub mod csrf;
 pub mod host;
 pub mod id;
 pub mod limits;
+mod navigate;
 mod registry;
+pub mod request;
 pub mod resource;
 pub mod scope;
 mod session;
 pub mod shared;
 mod step;
 pub mod task;
+pub mod url_state;
 pub mod view;
 
 pub use action::{action, Action, Policy};
@@ -31,10 +34,15 @@ pub use conn::run as serve_connection;
 pub use csrf::Csrf;
 pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
+pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
-pub use scope::{connected, SessionScope, SessionStore};
+pub use scope::{
+    connected, navigate, navigate_replace, patch_query, set_query, set_title, use_request,
+    SessionScope, SessionStore,
+};
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
+pub use url_state::{url_state, UrlState};
 pub use view::{DispatchFailed, IntoView, View};
 
 use std::time::Duration;

@@ -1,16 +1,19 @@
 //! The session scope: what a step of one session (page mount, event, re-render) may reach
-//! without arguments — the session's store of shared values and whether it is connected.
+//! without arguments — the session's store of shared values, whether it is connected and
+//! the request its page was mounted for.
 //!
 //! This is the live layer's one per-step thread-local: the connection loop enters a
 //! [`SessionScope`] once per step, and [`SharedSignal`](super::shared::SharedSignal)s and
-//! [`connected`] find their session through it. Touches the reactive graph only.
+//! [`connected`] and [`use_request`] find their session through it. Touches the reactive
+//! graph and the request value only.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
-use crate::reactive::{provide_context, untrack, use_context, Owner};
+use super::request::{encode_query, is_local_url, Navigation, PageRequest};
+use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
 thread_local! {
     /// The scope of the session whose step runs on this thread (`None` between steps).
@@ -25,6 +28,15 @@ struct Store {
     /// Set by the server for a session with a WebSocket; a page load's throwaway store
     /// (the static first paint) stays `false`.
     connected: Cell<bool>,
+    /// The request the session's current page was mounted for.
+    request: RefCell<Option<Rc<PageRequest>>>,
+    /// Bumped when the query changes in place, so renders that read the request re-run;
+    /// created with the first read.
+    request_version: Cell<Option<Signal<u64>>>,
+    /// What the current page set with [`set_title`].
+    title: RefCell<Option<String>>,
+    /// A navigation asked for during this step.
+    navigation: RefCell<Option<Navigation>>,
 }
 
 impl Store {
@@ -91,6 +103,10 @@ impl SessionStore {
             owner: Cell::new(None),
             values: RefCell::new(Vec::new()),
             connected: Cell::new(false),
+            request: RefCell::new(None),
+            request_version: Cell::new(None),
+            title: RefCell::new(None),
+            navigation: RefCell::new(None),
         }))
     }
 
@@ -103,6 +119,48 @@ impl SessionStore {
     /// Whether [`mark_connected`](Self::mark_connected) was called.
     pub fn is_connected(&self) -> bool {
         self.0.connected.get()
+    }
+
+    /// Sets the request the session's page is mounted for (the app does it before
+    /// mounting; [`use_request`] reads it); the page's title starts unset.
+    pub fn set_request(&self, request: Rc<PageRequest>) {
+        *self.0.request.borrow_mut() = Some(request);
+        *self.0.title.borrow_mut() = None;
+    }
+
+    /// Replaces the request of the mounted page (a new query): renders that read it re-run.
+    pub(crate) fn update_request(&self, request: Rc<PageRequest>) {
+        *self.0.request.borrow_mut() = Some(request);
+        if let Some(v) = self.0.request_version.get() {
+            v.update(|n| *n += 1);
+        }
+    }
+
+    fn track_request(&self) {
+        let v = match self.0.request_version.get() {
+            Some(v) => v,
+            None => {
+                let v = self.0.owner().with(|| untrack(|| signal(0u64)));
+                self.0.request_version.set(Some(v));
+                v
+            }
+        };
+        v.get();
+    }
+
+    /// The title the current page set with [`set_title`].
+    pub fn title(&self) -> Option<String> {
+        self.0.title.borrow().clone()
+    }
+
+    /// Takes the navigation asked for during this step.
+    pub(crate) fn take_navigation(&self) -> Option<Navigation> {
+        self.0.navigation.borrow_mut().take()
+    }
+
+    /// The request set by [`set_request`](Self::set_request).
+    pub fn request(&self) -> Option<Rc<PageRequest>> {
+        self.0.request.borrow().clone()
     }
 
     /// Runs `f` with this store as the current session's (see [`SessionScope::enter`]).
@@ -226,4 +284,154 @@ impl SessionScope {
 /// ```
 pub fn connected() -> bool {
     SessionStore::current().is_some_and(|s| s.is_connected())
+}
+
+/// The request the running session's page was mounted for; an empty one outside a session.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::live::{use_request, PageRequest, SessionStore};
+///
+/// let store = SessionStore::new();
+/// store.set_request(Rc::new(PageRequest::new("/a", "q=1")));
+/// assert_eq!(store.enter(|| use_request().query().get("q").map(str::to_owned)), Some("1".into()));
+/// assert_eq!(use_request().path(), "", "outside any session");
+/// ```
+///
+/// A render that reads it re-runs when the query changes in place ([`set_query`]).
+pub fn use_request() -> Rc<PageRequest> {
+    let Some(store) = SessionStore::current() else {
+        return Rc::default();
+    };
+    store.track_request();
+    store.request().unwrap_or_default()
+}
+
+/// Sets the document title of the page being mounted (call it in the page's setup): the
+/// first paint's `<title>`, and a `SetTitle` when a live navigation mounts the page.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{set_title, SessionStore};
+/// let store = SessionStore::new();
+/// store.enter(|| set_title("Todo 7"));
+/// assert_eq!(store.title().as_deref(), Some("Todo 7"));
+/// ```
+pub fn set_title(title: impl Into<String>) {
+    if let Some(store) = SessionStore::current() {
+        *store.0.title.borrow_mut() = Some(title.into());
+    }
+}
+
+fn ask(nav: Navigation) {
+    if let Some(store) = SessionStore::current() {
+        *store.0.navigation.borrow_mut() = Some(nav);
+    }
+}
+
+/// From a handler or a task: mounts the route of `url` (a local path and query, like `/todos/7?x=1`)
+/// in place of the current page — same socket, same session store — and pushes it onto
+/// the browser's history without a reload. A URL without a route mounts the not-found
+/// page; a URL that is not a local path is ignored. The last call of a step wins.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let go = button("open").on_click(|_| navigate("/todos/7"));
+/// # let _ = go;
+/// ```
+pub fn navigate(url: impl Into<String>) {
+    let url = url.into();
+    if is_local_url(&url) {
+        ask(Navigation::To {
+            url,
+            replace: false,
+        });
+    }
+}
+
+/// Like [`navigate`], replacing the current history entry instead of pushing one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let go = button("done").on_click(|_| navigate_replace("/todos"));
+/// # let _ = go;
+/// ```
+pub fn navigate_replace(url: impl Into<String>) {
+    let url = url.into();
+    if is_local_url(&url) {
+        ask(Navigation::To { url, replace: true });
+    }
+}
+
+/// From a handler: keeps the current route and page state and replaces the query with
+/// `pairs` (encoded here); renders that read [`use_request`] re-run, and the browser URL
+/// follows (a pushed history entry), without a remount — LiveView's `push_patch`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let b = button("done only").on_click(|_| set_query([("filter", "done")]));
+/// # let _ = b;
+/// ```
+pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
+    ask(Navigation::Query {
+        query: encode_query(pairs),
+        replace: false,
+    });
+}
+
+/// From a handler: sets the query parameter `key` to `value` (or removes it for `None`),
+/// keeping the others in order, like [`set_query`]; `replace` replaces the history entry
+/// instead of pushing one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let b = button("page 2").on_click(|_| patch_query("page", Some("2"), false));
+/// # let _ = b;
+/// ```
+pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
+    let Some(store) = SessionStore::current() else {
+        return;
+    };
+    // Several calls in one step build on each other (two url_state writes).
+    let (base, replace) = match &*store.0.navigation.borrow() {
+        Some(Navigation::Query { query, replace: r }) => (query.clone(), replace && *r),
+        _ => (
+            store
+                .request()
+                .map(|r| r.raw_query().to_owned())
+                .unwrap_or_default(),
+            replace,
+        ),
+    };
+    let q = crate::router::Query::parse(&base).unwrap_or_default();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut done = false;
+    for (k, v) in q.iter() {
+        if k == key {
+            if let (Some(nv), false) = (value, done) {
+                pairs.push((k, nv));
+            }
+            done = true;
+        } else {
+            pairs.push((k, v));
+        }
+    }
+    if let (Some(v), false) = (value, done) {
+        pairs.push((key, v));
+    }
+    ask(Navigation::Query {
+        query: encode_query(pairs),
+        replace,
+    });
 }

@@ -11,9 +11,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use async_tungstenite::tungstenite::Bytes;
 
 use super::host::LiveCore;
+use super::navigate;
+use super::request::{is_local_url, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
-use crate::vdom::{Event, Reject};
+use crate::vdom::{Event, EventData, Reject};
 
 /// What to send back for one input.
 pub(crate) enum Reply {
@@ -62,13 +64,21 @@ pub(crate) fn catch_up(s: &mut Session, applied: u64, live: &LiveCore) -> Vec<By
 /// After the bell: re-renders if the view is dirty, acknowledging nothing new.
 pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -> Reply {
     let mut s = sess.borrow_mut();
-    if s.generation != gen || !s.view.is_dirty() {
+    if s.generation != gen {
+        return Reply::None;
+    }
+    // A task may have asked to navigate.
+    let nav = s.scope.store().take_navigation();
+    if nav.is_none() && !s.view.is_dirty() {
         return Reply::None;
     }
     let ack = s.last_event;
     let scope = s.scope.clone();
     match catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| render(&mut s, live, ack))
+        scope.enter(|| match nav {
+            Some(nav) => navigate::apply(&mut s, live, ack, nav),
+            None => render(&mut s, live, ack),
+        })
     })) {
         Ok(Some(f)) => Reply::One(f),
         Ok(None) => Reply::None,
@@ -136,6 +146,21 @@ fn on_event(
     let scope = s.scope.clone();
     let applied = catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| {
+            // A link click or back/forward: the document's navigation, not a handler's.
+            if let (0, EventData::Navigate(url)) = (event.hid, &event.data) {
+                s.last_event = seq;
+                if !is_local_url(url) {
+                    return Applied::Refused {
+                        code: close::UNKNOWN_TARGET,
+                        then: None,
+                    };
+                }
+                let nav = Navigation::To {
+                    url: url.clone(),
+                    replace: false,
+                };
+                return Applied::Accepted(navigate::apply(&mut s, live, seq, nav));
+            }
             let dispatched = s.view.dispatch(event);
             s.last_event = seq;
             match dispatched {
@@ -143,11 +168,18 @@ fn on_event(
                     code: close::UNKNOWN_TARGET,
                     then: None,
                 },
-                Ok(Err(Reject)) => Applied::Refused {
-                    code: close::REJECTED,
-                    then: render(&mut s, live, seq),
+                Ok(Err(Reject)) => {
+                    // A refused event navigates nowhere.
+                    scope.store().take_navigation();
+                    Applied::Refused {
+                        code: close::REJECTED,
+                        then: render(&mut s, live, seq),
+                    }
+                }
+                Ok(Ok(())) => match scope.store().take_navigation() {
+                    Some(nav) => Applied::Accepted(navigate::apply(&mut s, live, seq, nav)),
+                    None => Applied::Accepted(render(&mut s, live, seq)),
                 },
-                Ok(Ok(())) => Applied::Accepted(render(&mut s, live, seq)),
             }
         })
     }));

@@ -50,6 +50,8 @@ pub trait Service: 'static {
 pub struct ConnInfo {
     /// The peer's address.
     pub peer: SocketAddr,
+    /// The upgrade request's headers (bounded by the head limits), e.g. for cookies.
+    pub headers: Vec<(String, String)>,
 }
 
 /// An upgraded WebSocket over the connection's socket.

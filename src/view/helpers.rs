@@ -196,3 +196,23 @@ pub fn check_keys(children: &[VNode]) {
 pub fn text_of(value: impl std::fmt::Display) -> VNode {
     text(Cow::Owned(value.to_string()))
 }
+
+/// A link the live client follows without a page load: an `<a href>` marked
+/// `data-nav`, whose plain left clicks become a navigation event (the session mounts the
+/// route in place and the browser URL follows). Without JavaScript, or with a modifier
+/// key held, it is a plain link.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let html = vango::render::to_html(&link("/todos/7", "Todo 7").into());
+/// assert_eq!(html, r#"<a href="/todos/7" data-nav="">Todo 7</a>"#);
+/// ```
+pub fn link(href: impl Into<Cow<'static, str>>, children: impl IntoChildren) -> El {
+    El::new("a")
+        .attr("href", href.into())
+        .attr("data-nav", "")
+        .child(children)
+}

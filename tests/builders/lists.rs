@@ -117,7 +117,7 @@ pub fn element_fns() -> Vec<(ElementFn, &'static str)> {
         (hr, "hr"),
         (img, "img"),
         (input, "input"),
-        (link, "link"),
+        (vango::view::elements::link, "link"),
         (meta, "meta"),
         (source, "source"),
         (track, "track"),

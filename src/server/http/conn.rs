@@ -29,8 +29,9 @@ enum Step {
     Read,
     /// Flush and close.
     Close,
-    /// Flush the 101 and hand the socket to the WebSocket layer.
-    Upgrade,
+    /// Flush the 101 and hand the socket to the WebSocket layer, with the upgrade
+    /// request's headers (already bounded by the head limits).
+    Upgrade(Vec<(String, String)>),
 }
 
 /// Stop parsing more pipelined requests once this much output waits (flush first).
@@ -59,30 +60,33 @@ pub fn serve<S: Service>(
     async move {
         let mut buf = Vec::new();
         // The HTTP phase is a sub-future: its state overlaps the WebSocket phase's.
-        if !http_phase(&mut stream, &mut buf, &core, &*svc, shed).await {
+        let Some(headers) = http_phase(&mut stream, &mut buf, peer, &core, &*svc, shed).await
+        else {
             return;
-        }
+        };
         core.metrics().upgrades.fetch_add(1, Relaxed);
         let config = Some(websocket::ws_config(core.limits()));
         // One expression: a named `ws` local would keep a second 328-byte slot.
         svc.websocket(
             WebSocketStream::from_raw_socket(Upgraded::new(stream, buf), Role::Server, config)
                 .await,
-            ConnInfo { peer },
+            ConnInfo { peer, headers },
         )
         .await;
     }
 }
 
-/// Keep-alive request loop. Returns `true` when the connection upgrades to a WebSocket
-/// (the 101 is written; `buf` holds the bytes read past the head), `false` when it closed.
+/// Keep-alive request loop. Returns the upgrade request's headers when the connection
+/// upgrades to a WebSocket (the 101 is written; `buf` holds the bytes read past the head),
+/// `None` when it closed.
 async fn http_phase<S: Service>(
     stream: &mut Async<TcpStream>,
     buf: &mut Vec<u8>,
+    peer: SocketAddr,
     core: &Core,
     svc: &S,
     shed: bool,
-) -> bool {
+) -> Option<Vec<(String, String)>> {
     let limits = core.limits();
     let header_timeout = if shed {
         limits.header_timeout.min(SHED_TIMEOUT)
@@ -93,10 +97,10 @@ async fn http_phase<S: Service>(
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
     loop {
-        let step = process(buf, &mut out, stream.get_ref(), core, svc, shed);
+        let step = process(buf, &mut out, stream.get_ref(), peer, core, svc, shed);
         if !out.is_empty() {
             if write_timed(stream, &out, header_timeout).await.is_err() {
-                return false;
+                return None;
             }
             out.clear();
             if out.capacity() > 16 * 1024 {
@@ -107,9 +111,9 @@ async fn http_phase<S: Service>(
             Step::Read => {}
             Step::Close => {
                 linger_close(stream, buf).await;
-                return false;
+                return None;
             }
-            Step::Upgrade => return true,
+            Step::Upgrade(headers) => return Some(headers),
         }
         let idle = buf.is_empty();
         let deadline = if idle {
@@ -118,7 +122,7 @@ async fn http_phase<S: Service>(
                 *buf = Vec::new();
             }
             if core.is_stopping() {
-                return false;
+                return None;
             }
             Instant::now()
                 + if shed {
@@ -150,7 +154,7 @@ async fn http_phase<S: Service>(
         match future::or(read, future::or(timeout, stopped)).await {
             Some(Ok(n)) if n > 0 => buf.truncate(len + n),
             // EOF, error, timeout (slowloris or idle) or shutdown while idle: close.
-            _ => return false,
+            _ => return None,
         }
     }
 }
@@ -194,6 +198,7 @@ fn process<S: Service>(
     buf: &mut Vec<u8>,
     out: &mut Vec<u8>,
     sock: &TcpStream,
+    peer: SocketAddr,
     core: &Core,
     svc: &S,
     shed: bool,
@@ -207,7 +212,7 @@ fn process<S: Service>(
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS_CAP];
         let n = limits.max_headers.clamp(1, MAX_HEADERS_CAP);
         let (req, used) = match parse(&buf[consumed..], &mut headers[..n], limits) {
-            Ok(Parsed::Complete(req, used)) => (req, used),
+            Ok(Parsed::Complete(req, used)) => (req.with_peer(peer), used),
             Ok(Parsed::Partial(_)) => break Step::Read,
             Err(e) => {
                 core.metrics().reject(e.status());
@@ -252,7 +257,11 @@ fn process<S: Service>(
             match websocket::check_handshake(&req) {
                 Ok(accept) if !core.is_stopping() => {
                     websocket::write_switching(out, &accept);
-                    break Step::Upgrade;
+                    let headers = req
+                        .headers()
+                        .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
+                        .collect();
+                    break Step::Upgrade(headers);
                 }
                 Ok(_) => {
                     Response::error(503).write_to(out, false, true);

@@ -3,6 +3,7 @@
 //! Pure functions over a byte buffer; `Incomplete` is a normal state, never an error.
 
 use std::fmt;
+use std::net::SocketAddr;
 
 use super::super::Limits;
 
@@ -25,6 +26,7 @@ pub struct Request<'a> {
     version: u8,
     headers: &'a [httparse::Header<'a>],
     body: &'a [u8],
+    peer: Option<SocketAddr>,
 }
 
 impl<'a> Request<'a> {
@@ -51,6 +53,17 @@ impl<'a> Request<'a> {
     /// The query part of the target (after `?`), or `""`.
     pub fn query(&self) -> &'a str {
         self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// The peer's address (set by the connection; `None` for a request parsed elsewhere).
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+
+    /// The same request from `peer`.
+    pub fn with_peer(mut self, peer: SocketAddr) -> Self {
+        self.peer = Some(peer);
+        self
     }
 
     /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
@@ -214,6 +227,7 @@ pub fn parse<'a>(
             version,
             headers,
             body,
+            peer: None,
         },
         total,
     ))

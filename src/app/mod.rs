@@ -1,36 +1,28 @@
-//! The application entry point: pages by path, first paint by SSR, sessions over the
-//! WebSocket, all on the thread-per-core server.
+//! The application entry point: pages by route pattern, first paint by SSR, sessions over
+//! the WebSocket, all on the thread-per-core server.
 //!
-//! The top layer, glue only: page GETs go to `render::write_page`, upgrades to the live
-//! layer's [`LiveCore`], which mounts pages through the function built here.
+//! The top layer, glue only: the builder here; the page table and the one mount path in
+//! `routes`; the per-core HTTP/WebSocket service in `service`.
+
+mod routes;
+mod service;
 
 use std::borrow::Cow;
-use std::future::Future;
 use std::io;
 use std::net::ToSocketAddrs;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::component::{Render, Tree};
+use crate::component::Render;
 use crate::features::bus::Bus;
 use crate::features::global::{self, GlobalSignal};
-use crate::live::{
-    notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig, SessionStore, View,
-};
-use crate::server::{
-    ConnInfo, Core, Limits, Request, Response, RunningServer, Server, Service, StaticAsset,
-    StaticDir, WebSocket,
-};
+use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig};
+use crate::router::{Method, Router};
+use crate::server::{Core, Limits, RunningServer, Server, StaticAsset, StaticDir};
 
-type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
-type Pages = Arc<Vec<(Cow<'static, str>, PageFn)>>;
-
-/// The page at exactly `path`, if there is one.
-fn page_at<'a>(pages: &'a Pages, path: &str) -> Option<&'a PageFn> {
-    pages.iter().find(|(p, _)| p == path).map(|(_, f)| f)
-}
+use routes::{component_page, PageFn, Routes, Target};
+pub use service::AppService;
 
 /// A Vango application: pages, settings, and the server that runs them.
 ///
@@ -55,7 +47,9 @@ fn page_at<'a>(pages: &'a Pages, path: &str) -> Option<&'a PageFn> {
 /// ```
 pub struct App {
     pages: Vec<(Cow<'static, str>, PageFn)>,
+    not_found: Option<PageFn>,
     title: String,
+    head: String,
     workers: Option<usize>,
     limits: Limits,
     config: SessionConfig,
@@ -75,7 +69,9 @@ impl App {
     pub fn new() -> Self {
         App {
             pages: Vec::new(),
+            not_found: None,
             title: String::new(),
+            head: String::new(),
             workers: None,
             limits: Limits::default(),
             config: SessionConfig::default(),
@@ -113,49 +109,116 @@ impl App {
         GlobalSignal::new(&self.bus, initial)
     }
 
-    /// Serves the component whose setup is `setup` at `path` (exact match, query ignored):
-    /// each page load and each new session mounts it in a fresh [`Tree`].
+    /// Serves the component whose setup is `setup` at the route `pattern`: an exact path
+    /// (`/todos`), `:name` for one segment (`/todos/:id`) or `*name` for the rest of the
+    /// path (`/docs/*path`); see [`router`](crate::router) for the rules. Each page load and
+    /// each new session mounts it in a fresh tree; the setup reads the request (route
+    /// parameters, query, headers, cookies) with [`use_request`](crate::live::use_request).
+    /// A parameter the page parses with [`param`](crate::live::PageRequest::param) and that
+    /// does not parse answers the not-found page, status 404.
     ///
-    /// The root component's setup provides the session's
-    /// [`SessionStore`] as context, so [`SharedSignal`](crate::live::SharedSignal)s
-    /// resolve to this session's values everywhere below (an SSR page load gets a
-    /// throwaway store).
+    /// Registering a pattern again replaces its page.
+    ///
+    /// # Panics
+    ///
+    /// On a malformed pattern; on two patterns of one shape (`/a/:x`, `/a/:y`) when the
+    /// app starts.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    ///
+    /// vango::App::new()
+    ///     .page("/", || || p("home"))
+    ///     .page("/todos/:id", || {
+    ///         let id: u64 = use_request().param("id").unwrap_or_default();
+    ///         move || h1(format!("Todo {id}"))
+    ///     })
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
     pub fn page<R: Render>(
         self,
-        path: impl Into<Cow<'static, str>>,
+        pattern: impl Into<Cow<'static, str>>,
         setup: impl Fn() -> R + Send + Sync + 'static,
     ) -> Self {
-        self.page_view(path, move || {
-            Tree::mount(|| {
-                let store = SessionStore::current().unwrap_or_default();
-                store.provide();
-                let mut render = setup();
-                // Holds the store: an SSR page's own store lives as long as its tree.
-                move || {
-                    let _ = &store;
-                    render.render()
-                }
-            })
-        })
+        self.add_page(pattern.into(), component_page(setup))
     }
 
-    /// Serves the view built by `mount` at `path`: for views that are not a component tree
-    /// (tests, custom front ends).
+    /// Serves the view built by `mount` at the route `pattern`: for views that are not a
+    /// component tree (tests, custom front ends).
+    #[track_caller]
     pub fn page_view<V: IntoView>(
-        mut self,
-        path: impl Into<Cow<'static, str>>,
+        self,
+        pattern: impl Into<Cow<'static, str>>,
         mount: impl Fn() -> V + Send + Sync + 'static,
     ) -> Self {
-        let path = path.into();
-        self.pages.retain(|(p, _)| *p != path);
-        self.pages
-            .push((path, Arc::new(move || mount().into_view())));
+        self.add_page(pattern.into(), Arc::new(move || mount().into_view()))
+    }
+
+    /// The page a URL without a route (or with a parameter its page rejects) shows, with
+    /// status 404, in the first paint and in live sessions alike. Default: a plain "Not
+    /// Found" page.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    ///
+    /// vango::App::new()
+    ///     .page("/", || || p("home"))
+    ///     .not_found(|| {
+    ///         let path = use_request().path().to_owned();
+    ///         move || h1(format!("Nothing at {path}"))
+    ///     })
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn not_found<R: Render>(mut self, setup: impl Fn() -> R + Send + Sync + 'static) -> Self {
+        self.not_found = Some(component_page(setup));
         self
     }
 
-    /// The document title of every page.
+    #[track_caller]
+    fn add_page(mut self, pattern: Cow<'static, str>, page: PageFn) -> Self {
+        if let Err(e) = Router::new().try_route(Method::Get, &pattern, ()) {
+            panic!("{e}");
+        }
+        self.pages.retain(|(p, _)| *p != pattern);
+        self.pages.push((pattern, page));
+        self
+    }
+
+    /// The document title of every page without its own ([`set_title`](crate::live::set_title)).
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
+        self
+    }
+
+    /// Adds a stylesheet to every page's `<head>` (`href` is escaped).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    /// vango::App::new()
+    ///     .stylesheet("/static/app.css")
+    ///     .page("/", || || p("styled"))
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn stylesheet(mut self, href: &str) -> Self {
+        self.head.push_str("<link rel=\"stylesheet\" href=\"");
+        crate::render::escape_attr(href, &mut self.head);
+        self.head.push_str("\">");
+        self
+    }
+
+    /// Adds trusted HTML (meta tags, preloads) to every page's `<head>`, verbatim.
+    pub fn head(mut self, html: &str) -> Self {
+        self.head.push_str(html);
         self
     }
 
@@ -203,14 +266,30 @@ impl App {
     fn server(
         self,
     ) -> Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static> {
-        let pages: Pages = Arc::new(self.pages);
-        let mount_pages = pages.clone();
+        let routes = Arc::new(Routes::new(self.pages, self.not_found));
+        let default_title = self.title.clone();
+        let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
             config: self.config,
             csrf: Csrf::default(),
-            mount: Box::new(move |path| page_at(&mount_pages, path).map(|f| f())),
+            mount: Box::new(move |url, info| {
+                // The handshake's own headers say nothing about the page: not kept per session.
+                let headers = info
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        let n = n.to_ascii_lowercase();
+                        !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
+                    })
+                    .cloned()
+                    .collect();
+                let target = Target::get(url, headers, Some(info.peer));
+                mount_routes.mount_or_not_found(target)
+            }),
+            title: default_title,
         });
         let title: Arc<str> = self.title.into();
+        let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
         let mut server = Server::new(move |core: &Rc<Core>| {
@@ -227,8 +306,9 @@ impl App {
             }
             AppService {
                 live,
-                pages: pages.clone(),
+                routes: routes.clone(),
                 title: title.clone(),
+                head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
             }
@@ -290,60 +370,5 @@ impl App {
             self.limits.allowed_hosts = crate::server::hosts::AllowedHosts::parse(&hosts);
         }
         self.serve(addr)
-    }
-}
-
-/// The app's per-core [`Service`]: page GETs and session WebSockets.
-pub struct AppService {
-    live: Rc<LiveCore>,
-    pages: Pages,
-    title: Arc<str>,
-    bus: Bus,
-    live_cores: Arc<AtomicUsize>,
-}
-
-impl Service for AppService {
-    fn handle(&self, req: &Request<'_>) -> Response {
-        let Some(mount) = page_at(&self.pages, req.path()) else {
-            return Response::error(404);
-        };
-        if !req.is_get_or_head() {
-            return Response::error(405).header("Allow", "GET, HEAD");
-        }
-        let Ok(view) = catch_unwind(AssertUnwindSafe(|| mount())) else {
-            return Response::error(500);
-        };
-        let Ok(csrf) = self.live.app.csrf.token() else {
-            return Response::error(503);
-        };
-        let page = crate::render::Page {
-            title: &self.title,
-            csrf: &csrf,
-            ..Default::default()
-        };
-        let mut body = Vec::with_capacity(2048);
-        if crate::render::write_page(&page, view.root(), &mut body).is_err() {
-            return Response::error(500);
-        }
-        Response::html(body).header("Cache-Control", "no-store")
-    }
-
-    fn websocket(&self, ws: WebSocket, _info: ConnInfo) -> impl Future<Output = ()> {
-        crate::live::serve_connection(ws, self.live.clone())
-    }
-
-    fn stopped(&self) {
-        // Views may hold reactive state in other thread-locals: drop them while those live.
-        // Unmounting may write globals (presence lists): while the mirrors still exist.
-        self.live.stop();
-        global::detach_core();
-        // The last core out saves persisted globals (a SIGTERM loses no write made before
-        // it) and closes the bus, so nothing waits on it any more.
-        if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
-            if let Err(e) = global::flush_persisted() {
-                log::error!("saving persisted globals at shutdown: {e}");
-            }
-            self.bus.shutdown();
-        }
     }
 }

@@ -1,0 +1,151 @@
+//! The app's page table: route patterns to page mounts, the not-found page, and the one
+//! function both the first paint and a live session mount a URL through.
+//!
+//! Touches the router (matching), the live layer's session store and request value, and
+//! the component tree (the default not-found page).
+
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::component::{Render, Tree};
+use crate::live::{PageRequest, SessionStore, View};
+use crate::router::{Method, Miss, Query, Router};
+
+/// Mounts one page as a fresh view; the request is already in the session's store.
+pub(crate) type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
+
+/// A component page: the root component's setup provides the session's store as context,
+/// so shared values resolve to this session's everywhere below (a first paint outside any
+/// session gets a throwaway store).
+pub(crate) fn component_page<R: Render>(setup: impl Fn() -> R + Send + Sync + 'static) -> PageFn {
+    Arc::new(move || {
+        Box::new(Tree::mount(|| {
+            let store = SessionStore::current().unwrap_or_default();
+            store.provide();
+            let mut render = setup();
+            // Holds the store: a first paint's own store lives as long as its tree.
+            move || {
+                let _ = &store;
+                render.render()
+            }
+        }))
+    })
+}
+
+/// The page an app without [`App::not_found`](super::App::not_found) answers a miss with.
+fn default_not_found() -> PageFn {
+    component_page(|| {
+        || {
+            crate::view::elements::main_((
+                crate::view::elements::h1("Not Found"),
+                crate::view::elements::p("There is no page at this address."),
+            ))
+        }
+    })
+}
+
+/// The request a URL is mounted for, before matching.
+pub(crate) struct Target<'a> {
+    /// The method (`GET` for a live session).
+    pub method: Method,
+    /// The path, as sent (percent-encoded).
+    pub path: &'a str,
+    /// The raw query (after `?`), or `""`.
+    pub query: &'a str,
+    /// The request's (or the WebSocket upgrade's) headers.
+    pub headers: Vec<(String, String)>,
+    /// The peer.
+    pub peer: Option<SocketAddr>,
+}
+
+impl<'a> Target<'a> {
+    /// `url` split into path and query.
+    pub fn get(url: &'a str, headers: Vec<(String, String)>, peer: Option<SocketAddr>) -> Self {
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
+        Target {
+            method: Method::Get,
+            path,
+            query,
+            headers,
+            peer,
+        }
+    }
+}
+
+/// Every page of the app, matched by route pattern. Built once; shared by every core.
+pub(crate) struct Routes {
+    router: Router<PageFn>,
+    not_found: PageFn,
+}
+
+impl Routes {
+    /// The table of `pages` (GET, hence HEAD, each); panics on a route conflict, naming
+    /// both routes (the table is built at startup).
+    pub fn new(pages: Vec<(Cow<'static, str>, PageFn)>, not_found: Option<PageFn>) -> Routes {
+        let mut router = Router::new();
+        for (pattern, page) in pages {
+            if let Err(e) = router.insert(Method::Get, &pattern, page) {
+                panic!("{e}");
+            }
+        }
+        Routes {
+            router,
+            not_found: not_found.unwrap_or_else(default_not_found),
+        }
+    }
+
+    /// Mounts the page for `t` in the current session scope, with its request in the
+    /// session's store: the page and 200, or the not-found page and 404 (no route, or a
+    /// typed parameter the page rejected). Other misses (405, 400, 414) come back as such.
+    pub fn mount(&self, t: Target<'_>) -> Result<(Box<dyn View>, u16), Miss> {
+        let store = SessionStore::current().unwrap_or_default();
+        let request = |params| {
+            Rc::new(
+                PageRequest::new(t.path, t.query)
+                    .with_params(params)
+                    .with_headers(t.headers.clone())
+                    .with_peer(t.peer),
+            )
+        };
+        let hit = match self.router.at(t.method, t.path) {
+            Ok(hit) => hit,
+            Err(Miss::NotFound) => {
+                store.set_request(request(Vec::new()));
+                return Ok(((self.not_found)(), 404));
+            }
+            Err(miss) => return Err(miss),
+        };
+        Query::parse(t.query).map_err(Miss::BadEncoding)?;
+        let params = hit
+            .params
+            .iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let req = request(params);
+        store.set_request(req.clone());
+        let view = (hit.value)();
+        if !req.param_rejected() {
+            return Ok((view, 200));
+        }
+        drop(view);
+        store.set_request(request(Vec::new()));
+        Ok(((self.not_found)(), 404))
+    }
+
+    /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
+    /// session has no status line to put a 400 on).
+    pub fn mount_or_not_found(&self, t: Target<'_>) -> Box<dyn View> {
+        let (path, query, headers, peer) = (t.path, t.query, t.headers.clone(), t.peer);
+        match self.mount(t) {
+            Ok((view, _)) => view,
+            Err(_) => {
+                let store = SessionStore::current().unwrap_or_default();
+                let req = PageRequest::new(path, query).with_headers(headers);
+                store.set_request(Rc::new(req.with_peer(peer)));
+                (self.not_found)()
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The app's per-core [`Service`]: page requests (routed, first paint by SSR) and session
+//! WebSockets (handed to the live layer).
+//!
+//! Glue only: touches the page table, the live layer, the renderer and the transport.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use super::routes::{Routes, Target};
+use crate::features::bus::Bus;
+use crate::features::global;
+use crate::live::{LiveCore, SessionStore};
+use crate::router::{Method, Miss};
+use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
+
+/// The app's per-core [`Service`]: page GETs and session WebSockets.
+pub struct AppService {
+    pub(super) live: Rc<LiveCore>,
+    pub(super) routes: Arc<Routes>,
+    pub(super) title: Arc<str>,
+    pub(super) head: Arc<str>,
+    pub(super) bus: Bus,
+    pub(super) live_cores: Arc<AtomicUsize>,
+}
+
+impl Service for AppService {
+    fn handle(&self, req: &Request<'_>) -> Response {
+        let Ok(method) = req.method().parse::<Method>() else {
+            return Response::error(501);
+        };
+        let headers = req
+            .headers()
+            .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
+            .collect();
+        let target = Target {
+            method,
+            path: req.path(),
+            query: req.query(),
+            headers,
+            peer: req.peer(),
+        };
+        // The first paint's own session store: the request lives there for the setup.
+        let store = SessionStore::new();
+        let mounted = catch_unwind(AssertUnwindSafe(|| {
+            store.enter(|| self.routes.mount(target))
+        }));
+        let (view, status) = match mounted {
+            Ok(Ok(m)) => m,
+            Ok(Err(Miss::MethodNotAllowed(allow))) => {
+                return Response::error(405).header("Allow", allow.to_string());
+            }
+            Ok(Err(miss)) => return Response::error(miss.status()),
+            Err(_) => return Response::error(500),
+        };
+        let Ok(csrf) = self.live.app.csrf.token() else {
+            return Response::error(503);
+        };
+        let title = store.title();
+        let page = crate::render::Page {
+            title: title.as_deref().unwrap_or(&self.title),
+            head: &self.head,
+            csrf: &csrf,
+            ..Default::default()
+        };
+        let mut body = Vec::with_capacity(2048);
+        if crate::render::write_page(&page, view.root(), &mut body).is_err() {
+            return Response::error(500);
+        }
+        Response::new(status)
+            .header("Content-Type", "text/html; charset=utf-8")
+            .header("Cache-Control", "no-store")
+            .body(body)
+    }
+
+    fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
+        crate::live::serve_connection(ws, self.live.clone(), info)
+    }
+
+    fn stopped(&self) {
+        // Views may hold reactive state in other thread-locals: drop them while those live.
+        // Unmounting may write globals (presence lists): while the mirrors still exist.
+        self.live.stop();
+        global::detach_core();
+        // The last core out saves persisted globals (a SIGTERM loses no write made before
+        // it) and closes the bus, so nothing waits on it any more.
+        if self.live_cores.fetch_sub(1, Ordering::AcqRel) == 1 {
+            if let Err(e) = global::flush_persisted() {
+                log::error!("saving persisted globals at shutdown: {e}");
+            }
+            self.bus.shutdown();
+        }
+    }
+}

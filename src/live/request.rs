@@ -1,0 +1,256 @@
+//! The request a page was mounted for (path, route parameters, query, headers, cookies,
+//! peer), owned and read-only, reachable from setup, render and handlers through the
+//! session's store (`live::use_request`).
+//!
+//! Data only: the app builds it (from the HTTP request or the Hello and the WebSocket
+//! upgrade); touches only the router's pure types.
+
+use std::cell::Cell;
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use crate::router::{ParamError, Query};
+
+/// The request a page was mounted for: the same values in the first paint (from the HTTP
+/// request) and in the live session (path and query from the Hello, headers, cookies and
+/// peer from the WebSocket upgrade).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::PageRequest;
+///
+/// let req = PageRequest::new("/todos/7", "tab=notes%20x")
+///     .with_params(vec![("id".into(), "7".into())])
+///     .with_headers(vec![("cookie".into(), "theme=dark; lang=en".into())]);
+/// assert_eq!(req.param::<u64>("id"), Ok(7));
+/// assert_eq!(req.query().get("tab"), Some("notes x"));
+/// assert_eq!(req.header("Cookie"), Some("theme=dark; lang=en"));
+/// assert_eq!(req.cookie("lang"), Some("en"));
+/// assert!(!req.param_rejected());
+/// assert!(req.param::<u8>("nope").is_err());
+/// assert!(req.param_rejected(), "the app answers the 404 page");
+/// ```
+#[derive(Clone, Default)]
+pub struct PageRequest {
+    path: String,
+    query: String,
+    params: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+    peer: Option<SocketAddr>,
+    rejected: Cell<bool>,
+}
+
+impl fmt::Debug for PageRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageRequest")
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("params", &self.params)
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PageRequest {
+    /// A request for `path` (not decoded) and the raw `query` (the part after `?`).
+    pub fn new(path: impl Into<String>, query: impl Into<String>) -> PageRequest {
+        PageRequest {
+            path: path.into(),
+            query: query.into(),
+            ..PageRequest::default()
+        }
+    }
+
+    /// With the route's captured parameters (decoded).
+    pub fn with_params(mut self, params: Vec<(String, String)>) -> PageRequest {
+        self.params = params;
+        self
+    }
+
+    /// With the request's headers (names compared case-insensitively); the cookies are
+    /// parsed from its `Cookie` headers.
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> PageRequest {
+        self.cookies = headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .flat_map(|(_, v)| v.split(';'))
+            .filter_map(|c| {
+                let (k, v) = c.split_once('=')?;
+                let v = v.trim();
+                let v = v
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .unwrap_or(v);
+                Some((k.trim().to_owned(), v.to_owned()))
+            })
+            .collect();
+        self.headers = headers;
+        self
+    }
+
+    /// The same request with another raw `query` (the route and its parameters stay).
+    pub fn with_query(&self, query: impl Into<String>) -> PageRequest {
+        PageRequest {
+            query: query.into(),
+            rejected: Cell::new(false),
+            ..self.clone()
+        }
+    }
+
+    /// With the peer's address.
+    pub fn with_peer(mut self, peer: Option<SocketAddr>) -> PageRequest {
+        self.peer = peer;
+        self
+    }
+
+    /// The path as requested (percent-encoded), without the query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The raw query string (after `?`), or `""`.
+    pub fn raw_query(&self) -> &str {
+        &self.query
+    }
+
+    /// The path and query, as a URL to navigate to.
+    pub fn url(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
+    /// The decoded query pairs (the app answers 400 for a malformed query before mounting,
+    /// so this is empty only when there is none).
+    pub fn query(&self) -> Query<'_> {
+        Query::parse(&self.query).unwrap_or_default()
+    }
+
+    /// The route parameter `name`, decoded.
+    pub fn param_str(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The route parameter `name` parsed as `T`. A missing or unparsable parameter marks
+    /// the mount as not found: the app then answers with its 404 page, whatever the page
+    /// built (so `param(..).unwrap_or_default()` is a fine way to write a setup).
+    pub fn param<T: FromStr>(&self, name: &str) -> Result<T, ParamError> {
+        let Some(raw) = self.param_str(name) else {
+            self.rejected.set(true);
+            return Err(ParamError::Missing {
+                name: name.to_owned(),
+            });
+        };
+        raw.parse::<T>().map_err(|_| {
+            self.rejected.set(true);
+            ParamError::Invalid {
+                name: name.to_owned(),
+                value: raw.to_owned(),
+                ty: std::any::type_name::<T>(),
+            }
+        })
+    }
+
+    /// Whether a [`param`](Self::param) call failed (the page is answered as not found).
+    pub fn param_rejected(&self) -> bool {
+        self.rejected.get()
+    }
+
+    /// The route parameters, in pattern order.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every header, in request order.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The cookie `name` (read-only: first occurrence).
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every cookie, in header order.
+    pub fn cookies(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.cookies.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    /// The peer's address (the TCP peer: a proxy in front of the app when there is one).
+    pub fn peer(&self) -> Option<SocketAddr> {
+        self.peer
+    }
+}
+
+/// A navigation a handler asked for; the session carries it out after the handler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Navigation {
+    /// Mount the route of `url` (path and query) in place.
+    To {
+        /// Where to.
+        url: String,
+        /// Replace the history entry instead of pushing one.
+        replace: bool,
+    },
+    /// Keep the route, change the query to this raw string (without `?`).
+    Query {
+        /// The new raw query.
+        query: String,
+        /// Replace the history entry instead of pushing one.
+        replace: bool,
+    },
+}
+
+/// Whether `url` is a path (and query) on this site: starts with one `/`, no scheme, no
+/// host, no control characters, at most 2 KiB. The only URLs navigation accepts.
+pub(crate) fn is_local_url(url: &str) -> bool {
+    url.len() <= 2048
+        && url.starts_with('/')
+        && !url.starts_with("//")
+        && !url.starts_with("/\\")
+        && !url.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'#')
+}
+
+/// Appends `s` percent-encoded for a query component (unreserved bytes kept).
+pub(crate) fn encode_component(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// The raw query string of `pairs`, each key and value encoded.
+pub(crate) fn encode_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, v) in pairs {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        encode_component(k, &mut out);
+        out.push('=');
+        encode_component(v, &mut out);
+    }
+    out
+}
