@@ -16,7 +16,7 @@ fn page_is_server_rendered_with_boot_script() {
     let PageInfo { csrf, hash, html } = page(srv.local_addr());
     assert!(html.contains("<h1 data-hid=\"2\">Count: 0</h1>"), "{html}");
     assert!(html.contains("<title>Counter</title>"));
-    assert_eq!(csrf.len(), 32);
+    assert_eq!(csrf.len(), 44);
     assert_eq!(hash, vango::render::render_hash(&counter_tree(0)));
     let PageInfo { csrf: csrf2, .. } = page(srv.local_addr());
     assert_ne!(csrf, csrf2);

@@ -10,6 +10,7 @@ mod service;
 use std::borrow::Cow;
 use std::io;
 use std::net::ToSocketAddrs;
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use crate::features::bus::Bus;
 use crate::features::global::{self, GlobalSignal};
 use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig};
 use crate::router::{Method, Router};
-use crate::server::{Core, Limits, RunningServer, Server, StaticAsset, StaticDir};
+use crate::server::{Core, Limits, RunningServer, SecretKey, Server, StaticAsset, StaticDir};
 
 use routes::{component_page, PageFn, Routes, Target};
 pub use service::AppService;
@@ -56,6 +57,17 @@ pub struct App {
     assets: Vec<StaticAsset>,
     dirs: Vec<StaticDir>,
     bus: Bus,
+    secret: Secret,
+}
+
+/// Where the app's secret key comes from.
+enum Secret {
+    /// `VANGO_SECRET_KEY`, else the key file in the state directory.
+    Default,
+    /// `VANGO_SECRET_KEY`, else this key file.
+    File(PathBuf),
+    /// This key.
+    Key(SecretKey),
 }
 
 impl Default for App {
@@ -78,6 +90,7 @@ impl App {
             assets: Vec::new(),
             dirs: Vec::new(),
             bus: Bus::new(),
+            secret: Secret::Default,
         }
     }
 
@@ -240,6 +253,55 @@ impl App {
         self
     }
 
+    /// Signs CSRF tokens (and, later, cookies) with `key`, ignoring `VANGO_SECRET_KEY` and
+    /// the key file: for keys the application loads from its own secret store.
+    ///
+    /// Without it, the key is `VANGO_SECRET_KEY` (64 hex digits or base64 of 32 bytes) when
+    /// set, else the key file (see [`secret_key_file`](Self::secret_key_file)). Every
+    /// instance and every restart of an app must use the same key, or open tabs are
+    /// refused their CSRF tokens and must fetch new ones.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// let key = SecretKey::generate()?; // in production: the same key on every start
+    /// let srv = vango::App::new().secret_key(key).spawn("127.0.0.1:0")?;
+    /// srv.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn secret_key(mut self, key: SecretKey) -> Self {
+        self.secret = Secret::Key(key);
+        self
+    }
+
+    /// Keeps the secret key in the file at `path` instead of `secret.key` in the state
+    /// directory ([`state_dir`](crate::server::secret::state_dir): `VANGO_STATE_DIR`,
+    /// systemd's `STATE_DIRECTORY`, `$XDG_STATE_HOME/vango`, `~/.local/state/vango`).
+    /// `VANGO_SECRET_KEY`, when set, still wins.
+    ///
+    /// The file is created with 32 random bytes and mode 0600 on first start (atomically,
+    /// so instances starting together share one key). Starting fails with a message saying
+    /// what to do when the file has other permissions or another size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::os::unix::fs::PermissionsExt;
+    /// let dir = std::env::temp_dir().join(format!("vango-app-key-{}", std::process::id()));
+    /// # if std::env::var_os("VANGO_SECRET_KEY").is_some() { return Ok(()); }
+    /// let srv = vango::App::new().secret_key_file(dir.join("key")).spawn("127.0.0.1:0")?;
+    /// srv.shutdown();
+    /// let meta = std::fs::metadata(dir.join("key"))?;
+    /// assert_eq!((meta.len(), meta.permissions().mode() & 0o777), (32, 0o600));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn secret_key_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.secret = Secret::File(path.into());
+        self
+    }
+
     /// Adds an embedded asset.
     pub fn asset(mut self, asset: StaticAsset) -> Self {
         self.assets.push(asset);
@@ -265,13 +327,19 @@ impl App {
 
     fn server(
         self,
-    ) -> Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static> {
+    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
+    {
+        let key = match self.secret {
+            Secret::Key(key) => key,
+            Secret::File(path) => SecretKey::resolve(Some(&path))?,
+            Secret::Default => SecretKey::resolve(None)?,
+        };
         let routes = Arc::new(Routes::new(self.pages, self.not_found));
         let default_title = self.title.clone();
         let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
+            csrf: Csrf::new(&key, self.config.csrf_max_age),
             config: self.config,
-            csrf: Csrf::default(),
             mount: Box::new(move |url, info| {
                 // The handshake's own headers say nothing about the page: not kept per session.
                 let headers = info
@@ -323,24 +391,26 @@ impl App {
         for d in self.dirs {
             server = server.static_dir(d);
         }
-        server
+        Ok(server)
     }
 
-    /// Starts the app and returns at once (tests, embedding).
+    /// Starts the app and returns at once (tests, embedding). Fails when the address
+    /// cannot be bound or the secret key cannot be loaded.
     pub fn spawn(self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
-        self.server().spawn(addr)
+        self.server()?.spawn(addr)
     }
 
     /// Runs the app until SIGTERM/SIGINT, then shuts down gracefully. Under systemd it
     /// uses the socket a `.socket` unit passes instead of binding `addr`, and reports
-    /// readiness, watchdog pings and stopping ([`Server::spawn`]).
+    /// readiness, watchdog pings and stopping ([`Server::spawn`]). Fails when the address
+    /// cannot be bound or the secret key cannot be loaded.
     ///
     /// Installs the built-in logger ([`logging::init`](crate::server::logging::init))
     /// unless the application installed one.
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
         crate::server::logging::init();
         let workers = self.workers;
-        let result = self.server().serve(addr);
+        let result = self.server().and_then(|server| server.serve(addr));
         match &result {
             Ok(()) => log::info!("stopped"),
             Err(e) => log::error!("serve failed: {e} (workers: {workers:?})"),

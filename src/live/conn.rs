@@ -16,6 +16,7 @@ use async_tungstenite::tungstenite::{Bytes, Message};
 use futures_lite::{future, FutureExt as _};
 
 use super::bell;
+use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
 use super::limits::core_capacity;
@@ -33,6 +34,8 @@ use crate::server::ConnInfo;
 struct Resume {
     id: SessionId,
     last_patch_seq: u64,
+    /// The token was signed with this app's key (its age does not matter for a resume).
+    signed: bool,
 }
 
 fn server_frame(f: &ServerFrame) -> Bytes {
@@ -99,7 +102,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
         }
         Some(Incoming::Closed | Incoming::Control) | None => return Attach::Done,
     };
-    let (session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
+    let (token, session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
         Ok(ClientFrame::Hello {
             version,
             csrf,
@@ -113,11 +116,13 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
                 close_with(ws, close::VERSION, "protocol version not supported").await;
                 return Attach::Done;
             }
-            if !live.app.csrf.verify(&csrf) {
-                close_with(ws, close::FORBIDDEN, "bad CSRF token").await;
-                return Attach::Done;
-            }
-            (session, last_patch_seq, render_hash, path)
+            (
+                live.app.csrf.check(&csrf),
+                session,
+                last_patch_seq,
+                render_hash,
+                path,
+            )
         }
         Ok(_) => {
             close_with(ws, close::MALFORMED, "expected Hello").await;
@@ -130,16 +135,34 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
     };
     drop(bytes);
     if session.is_empty() {
+        // A new session mounts a page in the user's name: only with a fresh token.
+        if let Err(e) = token {
+            close_with(ws, close::FORBIDDEN, e.reason()).await;
+            return Attach::Done;
+        }
         return match start_new(ws, live, render_hash, &path, &info).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
     }
+    // A resume: the session decides first (PROTOCOL.md, "Hello and the CSRF token"). An id
+    // naming no session here is Gone whatever the token, so that a tab stranded by a
+    // restart starts over instead of being refused.
     let Some(id) = SessionId::parse(&session) else {
         gone(ws, &session).await;
         return Attach::Done;
     };
-    let resume = Resume { id, last_patch_seq };
+    if id.core() >= live.core.cores() {
+        // Its core is not running (the server restarted with fewer): answered here.
+        gone(ws, &session).await;
+        return Attach::Done;
+    }
+    let signed = !matches!(token, Err(TokenError::Malformed | TokenError::Forged));
+    let resume = Resume {
+        id,
+        last_patch_seq,
+        signed,
+    };
     if id.core() != live.core.index() {
         return Attach::HandOff(resume);
     }
@@ -163,8 +186,9 @@ fn hand_off(ws: WebSocket, live: &LiveCore, resume: Resume) {
             }
         }),
     );
-    // `false`: no such core (the server restarted with fewer); the socket went with the
-    // message and was dropped, so the client reconnects and starts a fresh session.
+    // `false` only when the owning core is shutting down (its inbox is gone; `hello`
+    // answered Gone for a core that does not exist): the socket went with the message and
+    // is dropped, and the client reconnects.
     if handed {
         live.core
             .metrics()
@@ -205,7 +229,8 @@ async fn start_new(
     };
     let mut session = Session::new(id, view, scope, config);
     let hash = crate::render::render_hash(session.view.root());
-    let repaint = (hash != client_hash)
+    // 0: the client's DOM is not a first paint it can name (it applied patches).
+    let repaint = (client_hash == 0 || hash != client_hash)
         .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))
         .flatten();
     let sess = live.registry.insert(session, core.metrics());
@@ -263,6 +288,10 @@ async fn resume_greet(
         gone(ws, &r.id.to_string()).await;
         return None;
     };
+    if !r.signed {
+        close_with(ws, close::FORBIDDEN, "bad CSRF token").await;
+        return None;
+    }
     let (gen, frames) = {
         let mut s = sess.borrow_mut();
         s.generation = s.generation.wrapping_add(1);

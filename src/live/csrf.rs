@@ -1,48 +1,165 @@
-//! CSRF tokens for the boot script, checked at the WebSocket's Hello.
+//! CSRF tokens for the boot script, checked at the WebSocket's Hello: signed with the app's
+//! secret key (so they outlive a restart) and stamped with their issue time (so they expire).
 //!
-//! Touches only std's keyed SipHash and `getrandom`.
+//! Touches the secret key's MAC (`server::secret`), the system clock and `getrandom`.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// CSRF tokens for the boot script: a random nonce and a keyed SipHash of it. The key is
-/// random per process (std's `RandomState`, seeded from the OS), so a token from another
-/// site or an earlier process does not verify. The Origin check at the upgrade is the
-/// first line; this is the second.
+use crate::server::secret::{Mac, SecretKey};
+
+/// How far in the future an issue time may lie (clocks of two instances, or one clock
+/// stepped back by NTP) before the token counts as not fresh.
+const SKEW: u64 = 300;
+
+/// Hex digits of each field: the issue time (48 bits of Unix seconds), the nonce, the tag.
+const TIME: usize = 12;
+const NONCE: usize = 16;
+const LEN: usize = TIME + NONCE + 16;
+
+/// CSRF tokens for the boot script: an issue time, a random nonce and a MAC of both under
+/// the app's [`SecretKey`], as 44 lower-case hex digits.
+///
+/// Every instance loading the same key accepts the tokens of the others, before and after
+/// a restart; a token stops being fresh `max_age` after it was issued. The Origin check at
+/// the upgrade is the first line; this is the second.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::live::csrf::{Csrf, TokenError};
+/// use vango::server::SecretKey;
+///
+/// let key = SecretKey::from_bytes([1; 32]);
+/// let csrf = Csrf::new(&key, Duration::from_secs(3600));
+/// let token = csrf.token_at(1_000_000).unwrap();
+/// assert_eq!(token.len(), 44);
+/// // The same key in another process: still valid.
+/// assert_eq!(Csrf::new(&key, Duration::from_secs(3600)).check_at(&token, 1_000_010), Ok(()));
+/// assert_eq!(csrf.check_at(&token, 1_003_600), Err(TokenError::Expired));
+/// let other = Csrf::new(&SecretKey::from_bytes([2; 32]), Duration::from_secs(3600));
+/// assert_eq!(other.check_at(&token, 1_000_010), Err(TokenError::Forged));
+/// ```
 #[derive(Clone, Debug)]
 pub struct Csrf {
-    key: RandomState,
+    mac: Mac,
+    max_age: u64,
 }
 
-impl Default for Csrf {
-    fn default() -> Self {
-        Csrf {
-            key: RandomState::new(),
+/// Why a token was refused.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::live::{Csrf, TokenError};
+/// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::ZERO);
+/// assert_eq!(csrf.check("nope"), Err(TokenError::Malformed));
+/// let token = csrf.token().unwrap();
+/// assert_eq!(csrf.check(&token), Err(TokenError::Expired), "max age zero");
+/// assert_eq!(TokenError::Expired.reason(), "expired CSRF token");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenError {
+    /// Not a token of this format at all.
+    Malformed,
+    /// Well formed, but not signed with this app's key.
+    Forged,
+    /// Signed with this key, but older than the max age (or issued implausibly far in the
+    /// future).
+    Expired,
+}
+
+impl TokenError {
+    /// The reason sent with the Close frame.
+    pub fn reason(self) -> &'static str {
+        match self {
+            TokenError::Malformed | TokenError::Forged => "bad CSRF token",
+            TokenError::Expired => "expired CSRF token",
         }
     }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.reason())
+    }
+}
+
+/// Now, in Unix seconds.
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl Csrf {
-    /// A fresh token (32 hex digits).
+    /// Tokens signed with `key`'s CSRF MAC that stay fresh for `max_age` (rounded down to
+    /// whole seconds; zero makes every token expired).
+    pub fn new(key: &SecretKey, max_age: Duration) -> Csrf {
+        Csrf {
+            mac: key.mac("vango csrf token v1"),
+            max_age: max_age.as_secs(),
+        }
+    }
+
+    /// A fresh token issued now.
     pub fn token(&self) -> Result<String, getrandom::Error> {
+        self.token_at(now())
+    }
+
+    /// A token issued at `now` (Unix seconds).
+    pub fn token_at(&self, now: u64) -> Result<String, getrandom::Error> {
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce)?;
         let nonce = u64::from_le_bytes(nonce);
-        Ok(format!("{nonce:016x}{:016x}", self.key.hash_one(nonce)))
+        let issued = now & ((1 << (4 * TIME)) - 1);
+        let tag = self.tag(issued, nonce);
+        Ok(format!("{issued:012x}{nonce:016x}{tag:016x}"))
     }
 
-    /// Whether `token` was made by [`token`](Self::token) in this process.
-    pub fn verify(&self, token: &str) -> bool {
-        if token.len() != 32 {
-            return false;
+    fn tag(&self, issued: u64, nonce: u64) -> u64 {
+        let mut msg = [0u8; 16];
+        msg[..8].copy_from_slice(&issued.to_le_bytes());
+        msg[8..].copy_from_slice(&nonce.to_le_bytes());
+        self.mac.tag(&msg)
+    }
+
+    /// Checks `token` now: `Ok` when this key signed it and it is fresh.
+    pub fn check(&self, token: &str) -> Result<(), TokenError> {
+        self.check_at(token, now())
+    }
+
+    /// Checks `token` at `now` (Unix seconds). A token is fresh while its age is below the
+    /// max age, and when its issue time is at most five minutes ahead of `now`.
+    pub fn check_at(&self, token: &str, now: u64) -> Result<(), TokenError> {
+        let lower_hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if token.len() != LEN || !lower_hex(token) {
+            return Err(TokenError::Malformed);
         }
-        let (Ok(nonce), Ok(mac)) = (
-            u64::from_str_radix(&token[..16], 16),
-            u64::from_str_radix(&token[16..], 16),
+        let field = |from: usize, to: usize| u64::from_str_radix(&token[from..to], 16);
+        let (Ok(issued), Ok(nonce), Ok(tag)) = (
+            field(0, TIME),
+            field(TIME, TIME + NONCE),
+            field(TIME + NONCE, LEN),
         ) else {
-            return false;
+            return Err(TokenError::Malformed);
         };
-        self.key.hash_one(nonce) == mac
+        if self.tag(issued, nonce) != tag {
+            return Err(TokenError::Forged);
+        }
+        let fresh = issued <= now.saturating_add(SKEW) && now.saturating_sub(issued) < self.max_age;
+        if fresh {
+            Ok(())
+        } else {
+            Err(TokenError::Expired)
+        }
+    }
+
+    /// Whether `token` passes [`check`](Self::check).
+    pub fn verify(&self, token: &str) -> bool {
+        self.check(token).is_ok()
     }
 }
 
@@ -50,16 +167,50 @@ impl Csrf {
 mod tests {
     use super::*;
 
+    const DAY: u64 = 86_400;
+
+    fn csrf(byte: u8) -> Csrf {
+        Csrf::new(&SecretKey::from_bytes([byte; 32]), Duration::from_secs(DAY))
+    }
+
     #[test]
-    fn csrf_tokens_verify_only_here() {
-        let c = Csrf::default();
-        let other = Csrf::default();
+    fn tokens_verify_under_the_same_key_only() {
+        let (c, same, other) = (csrf(1), csrf(1), csrf(2));
         let t = c.token().unwrap();
-        assert!(c.verify(&t));
-        assert!(!other.verify(&t));
-        let mut forged = t.clone();
-        forged.replace_range(31.., if t.ends_with('0') { "1" } else { "0" });
-        assert!(!c.verify(&forged));
-        assert!(!c.verify("short"));
+        assert!(c.verify(&t) && same.verify(&t));
+        assert_eq!(other.check(&t), Err(TokenError::Forged));
+        assert_ne!(t, c.token().unwrap(), "a fresh nonce per token");
+        for at in [0, TIME + 3, LEN - 1] {
+            let mut forged = t.clone().into_bytes();
+            forged[at] = if forged[at] == b'0' { b'1' } else { b'0' };
+            let forged = String::from_utf8(forged).unwrap();
+            assert_eq!(c.check(&forged), Err(TokenError::Forged), "{forged}");
+        }
+        for bad in ["", "short", &t.to_uppercase(), &format!("{t}0"), &t[1..]] {
+            assert_eq!(c.check(bad), Err(TokenError::Malformed), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_expire_at_their_max_age() {
+        let c = csrf(1);
+        let t0 = 1_700_000_000;
+        let t = c.token_at(t0).unwrap();
+        assert_eq!(c.check_at(&t, t0), Ok(()));
+        assert_eq!(c.check_at(&t, t0 + DAY - 1), Ok(()));
+        assert_eq!(c.check_at(&t, t0 + DAY), Err(TokenError::Expired));
+        assert_eq!(c.check_at(&t, t0 - SKEW), Ok(()), "a clock a little behind");
+        assert_eq!(c.check_at(&t, t0 - SKEW - 1), Err(TokenError::Expired));
+        let never = Csrf::new(&SecretKey::from_bytes([1; 32]), Duration::ZERO);
+        assert_eq!(never.check_at(&t, t0), Err(TokenError::Expired));
+        assert_eq!(
+            Csrf::new(
+                &SecretKey::from_bytes([1; 32]),
+                Duration::from_millis(DAY * 1000 + 999)
+            )
+            .check_at(&t, t0 + DAY),
+            Err(TokenError::Expired),
+            "max age rounds down to whole seconds"
+        );
     }
 }

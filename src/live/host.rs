@@ -26,7 +26,7 @@ pub type MountFn = dyn Fn(&str, &ConnInfo) -> Box<dyn View> + Send + Sync;
 pub struct LiveApp {
     /// Session settings.
     pub config: SessionConfig,
-    /// The key that signs and checks CSRF tokens.
+    /// Signs and checks CSRF tokens (under the app's secret key).
     pub csrf: Csrf,
     /// How a new session mounts its page.
     pub mount: Box<MountFn>,

@@ -31,7 +31,7 @@ pub mod view;
 pub use action::{action, Action, Policy};
 pub use bell::notify_dirty;
 pub use conn::run as serve_connection;
-pub use csrf::Csrf;
+pub use csrf::{Csrf, TokenError};
 pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
 pub use request::PageRequest;
@@ -54,6 +54,7 @@ use std::time::Duration;
 /// ```
 /// let c = vango::live::SessionConfig::default();
 /// assert_eq!(c.resume_window.as_secs(), 60);
+/// assert_eq!(c.csrf_max_age.as_secs(), 24 * 60 * 60);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -77,6 +78,10 @@ pub struct SessionConfig {
     pub max_events_per_sec: u32,
     /// Events a session may send at once before the rate applies.
     pub event_burst: u32,
+    /// How long a page's CSRF token may open a new session after the page was served. A
+    /// resume is not bound by it (the session id is its credential, PROTOCOL.md "Hello
+    /// and the CSRF token"); a tab whose token expired fetches a fresh one.
+    pub csrf_max_age: Duration,
 }
 
 impl Default for SessionConfig {
@@ -90,6 +95,7 @@ impl Default for SessionConfig {
             max_memory: None,
             max_events_per_sec: 100,
             event_burst: 200,
+            csrf_max_age: Duration::from_secs(24 * 60 * 60),
         }
     }
 }

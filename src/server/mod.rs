@@ -1,4 +1,4 @@
-//! Thread-per-core server: runtime (threads, accept, shutdown), HTTP/1.1, WebSocket, metrics.
+//! Thread-per-core server: runtime (threads, accept, shutdown), HTTP/1.1, WebSocket, metrics, secret key.
 //!
 //! May touch sockets, threads and the OS, and the protocol's close codes; knows nothing
 //! about sessions, components or the diff.
@@ -14,6 +14,7 @@ mod listen;
 pub mod logging;
 pub mod metrics;
 pub mod runtime;
+pub mod secret;
 pub mod static_dir;
 mod systemd;
 pub mod websocket;
@@ -25,6 +26,7 @@ pub use self::core::{Core, CoreMsg};
 pub use self::http::{Request, Response};
 pub use self::metrics::CoreMetrics;
 pub use self::runtime::{RunningServer, Server, ShutdownHandle};
+pub use self::secret::SecretKey;
 pub use self::static_dir::StaticDir;
 pub use self::websocket::{ConnInfo, Service, WebSocket};
 
