@@ -21,6 +21,8 @@ export const HOOK = 0xf0, NAVIGATE = 0xf1;
 
 // Close/error codes whose cause would repeat if the pending events were resent.
 export const C_MALFORMED = 2, C_TOO_LARGE = 3, C_UNKNOWN = 10;
+// Close codes that change how the client reconnects: a refused token, a server going down.
+export const C_FORBIDDEN = 4, C_SHUTDOWN = 9;
 
 // Limits of PROTOCOL.md the client enforces on what it sends or accepts.
 export const MAX_C2S = 65536, MAX_C2S_STR = 16384, MAX_FIELDS = 256, MAX_OPS = 100000;

@@ -324,22 +324,10 @@ for (const mode of ['src', 'min']) {
       await t.page.click('button'); // queued while offline
       await t.hello(1, 'S1', 1);
       const s = await t.sent();
+      // render_hash 0: a patch changed the DOM, so the page's hash no longer names it.
       assert.deepEqual(s[0], { type: 'Hello', version: 1, csrf: 'tok-1', session: 'S1', last_patch_seq: 1,
-        last_event_seq: 3, render_hash: 305419896, path: t.path });
+        last_event_seq: 3, render_hash: 0, path: t.path });
       assert.deepEqual(s.slice(1).map((f) => f.seq), [2, 3]);
-      await t.page.close();
-    });
-
-    test('session: status 2 (session gone) reloads on a fresh session', async () => {
-      const t = await page('<p data-hid="1">0</p>', { hello: false });
-      await t.eval(() => sessionStorage.setItem('vango-sid', 'old'));
-      await t.eval(() => window.__open());
-      const nav = t.page.waitForEvent('load');
-      await t.recv([0x81, 1, 2, '', 0]);
-      await nav;
-      await t.page.waitForFunction(() => window.__sockets && window.__sockets.length > 0);
-      await t.eval(() => window.__open());
-      assert.equal((await t.sent())[0].session, '');
       await t.page.close();
     });
   });

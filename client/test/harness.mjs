@@ -31,13 +31,15 @@ export function startServer() {
     const type = (t) => ({ 'content-type': t, 'cache-control': 'no-store' });
     try {
       if (url.pathname.startsWith('/p/')) {
-        const { html, head = '', mode } = pages.get(url.pathname);
+        const p = pages.get(url.pathname), { html, head = '', mode } = p;
+        // Each load of a page hands out the next token: tok-1, tok-2, ...
+        p.loads = (p.loads || 0) + 1;
         const boot = mode == 'src'
           ? '<script type="module" src="/src/index.js"'
           : '<script defer src="/dist/vango.min.js"';
         res.writeHead(200, type('text/html; charset=utf-8'));
         return res.end(`<!doctype html><html><head><meta charset="utf-8"><script>${FAKE_WS}</script>${head}</head>` +
-          `<body>${html}${boot} id="vango-boot" data-csrf="tok-1" data-hash="305419896"></script></body></html>`);
+          `<body>${html}${boot} id="vango-boot" data-csrf="tok-${p.loads}" data-hash="305419896"></script></body></html>`);
       }
       if (/^\/(src|dist)\/[\w.]+\.js$/.test(url.pathname)) {
         res.writeHead(200, type('text/javascript'));

@@ -1,8 +1,12 @@
 // E2E harness: starts an example server on a free port behind a TCP proxy that a test can
-// cut, and launches Debian's Chromium through playwright-core.
+// cut, restarts it, and launches Debian's Chromium through playwright-core. Touches child
+// processes, local sockets and a temporary state directory per server.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('../../client/node_modules/playwright-core');
@@ -30,23 +34,30 @@ const waitConnect = async (port, ms = 15000) => {
   }
 };
 
-// Starts `bin` with VANGO_ADDR on a free port; returns { url, cut(), blackhole(), stop() }.
+const exited = (child) =>
+  new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.on('exit', r)));
+
+// Starts `bin` with VANGO_ADDR on a free port and its own state directory (its secret key
+// file lives there); returns { url, cut(), blackhole(), restart(signal), stop() }.
 // The browser reaches it through a TCP proxy on another port, so the Host it sends names
 // the proxy: the server is told to answer 127.0.0.1 on any port (VANGO_ALLOWED_HOSTS), as
 // an operator behind a proxy would.
 export async function startServer(bin, env = {}) {
   if (!bin) throw new Error('server binary not set (run tests/e2e/run.sh)');
   const port = await freePort();
-  const child = spawn(bin, [], {
+  const state = mkdtempSync(join(tmpdir(), 'vango-e2e-state-'));
+  const start = () => spawn(bin, [], {
     env: {
       ...process.env,
       VANGO_ADDR: `127.0.0.1:${port}`,
       VANGO_WORKERS: '2',
       VANGO_ALLOWED_HOSTS: '127.0.0.1',
+      VANGO_STATE_DIR: state,
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  let child = start();
   await waitConnect(port);
   const conns = new Set();
   const proxy = net.createServer((c) => {
@@ -55,7 +66,10 @@ export async function startServer(bin, env = {}) {
     const both = [c, s];
     conns.add(both);
     const done = () => conns.delete(both);
-    for (const x of both) x.on('error', () => {}).on('close', done);
+    // A failed side fails the other, as a refused or reset connection would: without it
+    // a browser connecting while no server listens would wait forever.
+    c.on('error', () => s.destroy()).on('close', done);
+    s.on('error', () => c.destroy()).on('close', done);
   });
   const pport = await new Promise((res) => proxy.listen(0, '127.0.0.1', () => res(proxy.address().port)));
   return {
@@ -73,11 +87,25 @@ export async function startServer(bin, env = {}) {
       for (const both of conns) for (const x of both) x.destroy();
       conns.clear();
     },
+    // Ends the server process with `signal` ('SIGTERM': a graceful stop, as a deploy does;
+    // 'SIGKILL': a crash), leaves the port closed for `downMs`, then starts the server again
+    // on the same port with the same state directory. Resolves with the exit code once the
+    // new process accepts connections.
+    async restart(signal, downMs = 0) {
+      child.kill(signal);
+      await exited(child);
+      const code = child.exitCode;
+      await new Promise((r) => setTimeout(r, downMs));
+      child = start();
+      await waitConnect(port);
+      return code;
+    },
     async stop() {
       proxy.close();
       for (const both of conns) for (const x of both) x.destroy();
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      await exited(child);
+      rmSync(state, { recursive: true, force: true });
       return child.exitCode;
     },
   };
@@ -91,12 +119,16 @@ export async function launch() {
   });
 }
 
-// Opens a page that records console errors and uncaught exceptions.
-export async function openPage(browser, url, opts = {}) {
+// Opens a page that records console errors and uncaught exceptions; `init` is a script
+// run before each document's own.
+export async function openPage(browser, url, opts = {}, init = '') {
   const ctx = await browser.newContext(opts);
+  if (init) await ctx.addInitScript(init);
   const page = await ctx.newPage();
   const errors = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  // The examples serve no favicon; Chromium asks for one once per browser.
+  page.on('console', (m) => m.type() === 'error' && !m.location().url.endsWith('/favicon.ico') &&
+    errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   return { ctx, page, errors };
