@@ -18,6 +18,7 @@ fn attrs(e: &Element) -> Vec<(String, Option<String>)> {
         .map(|a| {
             let v = match &a.value {
                 AttrValue::Str(s) => Some(s.to_string()),
+                AttrValue::Trusted(s) => Some(format!("trusted:{s}")),
                 AttrValue::Bool(b) => b.then(String::new),
             };
             (a.name.to_string(), v)

@@ -216,10 +216,10 @@ fn user_markers_yield_to_ours() {
         to_html(&node(e)),
         r#"<div data-hid="3" data-on="click"></div>"#
     );
-    // Without a hid or listeners they are ordinary attributes.
+    // Without a hid or listeners they are still the framework's: never written.
     let mut e = Element::new("div");
-    e.attrs = vec![s("data-hid", "9"), s("data-on", "x")];
-    assert_eq!(to_html(&node(e)), r#"<div data-hid="9" data-on="x"></div>"#);
+    e.attrs = vec![s("data-hid", "9"), s("DATA-ON", "x"), s("id", "i")];
+    assert_eq!(to_html(&node(e)), r#"<div id="i"></div>"#);
 }
 
 #[test]
@@ -235,14 +235,8 @@ fn invalid_attribute_names_are_skipped() {
                 value: AttrValue::Str("v".into()),
             },
         ];
-        let e = node(e);
-        if cfg!(debug_assertions) {
-            // Debug builds flag the bug loudly.
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| to_html(&e)));
-            assert!(r.is_err(), "no debug_assert for {bad:?}");
-        } else {
-            assert_eq!(to_html(&e), r#"<div id="ok"></div>"#, "{bad:?}");
-        }
+        // Skipped (and logged) in every build: a render must not fail on data.
+        assert_eq!(to_html(&node(e)), r#"<div id="ok"></div>"#, "{bad:?}");
     }
 }
 

@@ -48,13 +48,16 @@ const unindex = (n) => each(n, (e) => {
   destroy(e);
 });
 
-// Parses server HTML as children of parent p (SVG parents need SVG-namespaced children).
+// Parses server HTML as children of parent p: inside an SVG or MathML parent (but not
+// below an HTML integration point, whose children are HTML) through a wrapper of that
+// namespace, as the first paint's parser would read them there.
+const FOREIGN = { 'http://www.w3.org/2000/svg': 'svg', 'http://www.w3.org/1998/Math/MathML': 'math' };
 export const parse = (html, p) => {
   const t = document.createElement('template');
-  const svg = p && p.namespaceURI == 'http://www.w3.org/2000/svg';
-  t.innerHTML = svg ? '<svg>' + html + '</svg>' : html;
+  const w = p && !/^(foreignObject|desc|title|mi|mo|mn|ms|mtext)$/.test(p.localName) && FOREIGN[p.namespaceURI];
+  t.innerHTML = w ? `<${w}>${html}</${w}>` : html;
   const f = t.content;
-  if (svg) f.replaceChildren(...f.firstChild.childNodes);
+  if (w) f.replaceChildren(...f.firstChild.childNodes);
   return f;
 };
 

@@ -232,11 +232,12 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
 
 fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: bool) {
     for a in e.attrs.iter_mut() {
-        match prop_kind(e.tag, &a.name) {
-            Some(PropKind::Str) if a.name == "value" => {
+        let name = a.name.to_ascii_lowercase();
+        match prop_kind(e.tag, &name) {
+            Some(PropKind::Str) if name == "value" => {
                 a.value = AttrValue::Str(Cow::Owned(value.to_owned()));
             }
-            Some(PropKind::Bool) if a.name == "checked" => a.value = AttrValue::Bool(checked),
+            Some(PropKind::Bool) if name == "checked" => a.value = AttrValue::Bool(checked),
             _ => {}
         }
     }

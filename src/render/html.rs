@@ -1,19 +1,18 @@
 //! The tree walker: writes a `VNode` tree as HTML into any [`Out`] sink.
 //!
-//! Touches `vdom::node` (read only) and `render::{out, escape}`. One generic walk serves
-//! strings, streams and the render hash.
+//! Touches `vdom` (read only: nodes, and the rules of `vdom::{ns, names, normal, form}` that
+//! patches follow too) and `render::{out, escape}`. One generic walk serves strings,
+//! streams and the render hash.
 
-use super::escape::{self, RawKind};
+use std::ptr;
+
+use super::escape;
 use super::out::Out;
+use crate::vdom::form;
+use crate::vdom::names::{attr_name, same_attr_name};
 use crate::vdom::node::{Attr, AttrValue, Element, Listener, VNode};
-
-/// The namespace the parser will put an element in; it decides how text is tokenized.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Ns {
-    Html,
-    Svg,
-    MathMl,
-}
+use crate::vdom::normal;
+use crate::vdom::ns::{content_of, Content, Ns, RawKind};
 
 /// Whether `tag` is a void element (no end tag, no children).
 pub(crate) fn is_void(tag: &str) -> bool {
@@ -35,72 +34,50 @@ pub(crate) fn is_void(tag: &str) -> bool {
     )
 }
 
-/// How an element's children are written, by tag and namespace.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Content {
-    /// Ordinary elements: children as markup, text escaped.
-    Normal,
-    /// `<textarea>`, `<title>`: text only, references work.
-    Escapable,
-    /// `<script>`, `<style>`, ...: text only, references do not work.
-    Raw(RawKind),
+/// Where the writer is: the namespace of the current children and, inside a controlled
+/// `<select>`, the option to mark `selected` (null: none).
+#[derive(Clone, Copy)]
+pub(crate) struct Cx {
+    ns: Ns,
+    choice: Option<*const Element>,
 }
 
-fn content_of(tag: &'static str, ns: Ns) -> Content {
-    if ns != Ns::Html {
-        // Foreign elements (an SVG <style> or <script>, <title>) are tokenized as markup.
-        return Content::Normal;
-    }
-    match tag {
-        "script" => Content::Raw(RawKind::Script),
-        "style" => Content::Raw(RawKind::Style),
-        "xmp" | "iframe" | "noembed" | "noframes" => Content::Raw(RawKind::Other(tag)),
-        "textarea" | "title" => Content::Escapable,
-        _ => Content::Normal,
-    }
+/// Writes a subtree: from the place its root was mounted at (an inserted `<circle>` is
+/// written as SVG, a text for a raw-text parent as it is).
+pub(crate) fn root<O: Out>(o: &mut O, n: &VNode) {
+    let ns = match n {
+        VNode::Element(e) => e.parent_ns,
+        VNode::Component(c) => c
+            .rendered()
+            .and_then(|r| r.as_element().map(|e| e.parent_ns))
+            .unwrap_or_default(),
+        _ => Ns::Html,
+    };
+    node(o, n, Cx { ns, choice: None });
 }
 
-/// The namespace of `tag`'s children, given the namespace `tag` itself is in.
-fn child_ns(tag: &str, ns: Ns) -> Ns {
-    match ns {
-        Ns::Html => match tag {
-            "svg" => Ns::Svg,
-            "math" => Ns::MathMl,
-            _ => Ns::Html,
-        },
-        // HTML integration points: their children are parsed as HTML again.
-        Ns::Svg => match tag {
-            "foreignObject" | "foreignobject" | "desc" | "title" => Ns::Html,
-            _ => Ns::Svg,
-        },
-        Ns::MathMl => match tag {
-            "mi" | "mo" | "mn" | "ms" | "mtext" => Ns::Html,
-            _ => Ns::MathMl,
-        },
-    }
-}
-
-/// Writes `n`, whose parent's children are in namespace `ns`.
-pub(crate) fn node<O: Out>(o: &mut O, n: &VNode, ns: Ns) {
+/// Writes `n`, whose parent's children are at `cx`.
+pub(crate) fn node<O: Out>(o: &mut O, n: &VNode, cx: Cx) {
     match n {
         VNode::Empty => {}
         VNode::Text(t) => escape::text(o, t),
-        VNode::Element(e) => element(o, e, ns),
+        VNode::Element(e) => element(o, e, cx),
         VNode::Fragment(children) => {
             for c in children {
-                node(o, c, ns);
+                node(o, c, cx);
             }
         }
         VNode::Component(c) => {
             if let Some(r) = c.rendered() {
-                node(o, &r, ns);
+                node(o, &r, cx);
             }
         }
         VNode::Raw(r) => o.put(r.as_str()),
     }
 }
 
-fn element<O: Out>(o: &mut O, e: &Element, ns: Ns) {
+fn element<O: Out>(o: &mut O, e: &Element, cx: Cx) {
+    let own = cx.ns.of(e.tag);
     o.put("<");
     o.put(e.tag);
     if e.hid != 0 {
@@ -113,7 +90,7 @@ fn element<O: Out>(o: &mut O, e: &Element, ns: Ns) {
         data_on(o, &e.listeners);
         o.put("\"");
     }
-    attrs(o, e);
+    attrs(o, e, own, cx);
     o.put(">");
 
     if is_void(e.tag) {
@@ -121,11 +98,17 @@ fn element<O: Out>(o: &mut O, e: &Element, ns: Ns) {
         return;
     }
 
-    let inner = child_ns(e.tag, ns);
-    match content_of(e.tag, ns) {
+    let inner = Cx {
+        ns: own.children(e.tag),
+        choice: match (own, e.tag) {
+            (Ns::Html, "select") => form::controlled_option(e),
+            _ => cx.choice,
+        },
+    };
+    match content_of(e.tag, own) {
         Content::Normal => {
             // The parser drops one newline right after these start tags.
-            if ns == Ns::Html
+            if own == Ns::Html
                 && matches!(e.tag, "pre" | "listing")
                 && first_text_starts_with_lf(&e.children) == Some(true)
             {
@@ -135,14 +118,23 @@ fn element<O: Out>(o: &mut O, e: &Element, ns: Ns) {
                 node(o, c, inner);
             }
         }
-        Content::Escapable => {
-            if e.tag == "textarea" && first_text_starts_with_lf(&e.children) == Some(true) {
-                o.put("\n");
+        Content::Escapable => match (e.tag, form::controlled_value(e)) {
+            // A controlled textarea shows its value (the children are not written).
+            ("textarea", Some(v)) => {
+                if v.starts_with('\n') {
+                    o.put("\n");
+                }
+                escape::text(o, &v);
             }
-            for c in &e.children {
-                escapable_child(o, c);
+            _ => {
+                if e.tag == "textarea" && first_text_starts_with_lf(&e.children) == Some(true) {
+                    o.put("\n");
+                }
+                for c in &e.children {
+                    escapable_child(o, c);
+                }
             }
-        }
+        },
         Content::Raw(kind) => raw_children(o, &e.children, kind),
     }
 
@@ -151,40 +143,53 @@ fn element<O: Out>(o: &mut O, e: &Element, ns: Ns) {
     o.put(">");
 }
 
-/// Writes the attributes: stored order, first position of a name, last value of it.
-fn attrs<O: Out>(o: &mut O, e: &Element) {
+/// Writes the attributes: stored order, first position of a name, last value of it; names
+/// and values as `vdom::names` and `vdom::normal` decide (as patches send them). A
+/// controlled `<select>`/`<textarea>` shows its value otherwise than by an attribute, and
+/// an option of a controlled select is `selected` when it is the chosen one.
+fn attrs<O: Out>(o: &mut O, e: &Element, own: Ns, cx: Cx) {
     let list = &e.attrs;
+    let html = own == Ns::Html;
+    let choice = match (html, e.tag) {
+        (true, "option") => cx.choice,
+        _ => None,
+    };
     for (i, a) in list.iter().enumerate() {
-        if list[..i].iter().any(|p| p.name == a.name) {
+        if list[..i].iter().any(|p| same_attr_name(&p.name, &a.name)) {
             continue; // a duplicate: written at the first occurrence
         }
-        if (e.hid != 0 && a.name == "data-hid") || (!e.listeners.is_empty() && a.name == "data-on")
+        let Some(name) = attr_name(&a.name, own) else {
+            continue; // refused (invalid or reserved)
+        };
+        if html
+            && ((name == "value" && matches!(e.tag, "select" | "textarea"))
+                || (name == "selected" && choice.is_some()))
         {
-            continue; // reserved markers: ours win
-        }
-        if !escape::is_valid_attr_name(&a.name) {
-            debug_assert!(false, "invalid attribute name {:?}", a.name);
             continue;
         }
         let value = list[i + 1..]
             .iter()
             .rev()
-            .find(|l| l.name == a.name)
+            .find(|l| same_attr_name(&l.name, &a.name))
             .map_or(&a.value, |l: &Attr| &l.value);
-        match value {
-            AttrValue::Bool(false) => {}
+        let (v, trusted) = match value {
+            AttrValue::Bool(false) => continue,
             AttrValue::Bool(true) => {
                 o.put(" ");
-                o.put(&a.name);
+                o.put(&name);
+                continue;
             }
-            AttrValue::Str(v) => {
-                o.put(" ");
-                o.put(&a.name);
-                o.put("=\"");
-                escape::attr(o, v);
-                o.put("\"");
-            }
-        }
+            AttrValue::Str(v) => (v, false),
+            AttrValue::Trusted(v) => (v, true),
+        };
+        o.put(" ");
+        o.put(&name);
+        o.put("=\"");
+        escape::attr(o, &normal::attr_value(e.tag, &name, v, trusted));
+        o.put("\"");
+    }
+    if choice.is_some_and(|c| ptr::eq(c, e)) {
+        o.put(" selected");
     }
 }
 

@@ -1,26 +1,36 @@
 //! Server-side rendering: VNode trees to HTML, escaping, the page shell.
 //!
-//! Touches `vdom` (read only) and `std::io`. One generic tree walk writes into a `String`
-//! ([`to_html`], [`render_into`]), a buffered stream ([`write_html`], [`write_page`]) or an
-//! FNV-1a hasher ([`render_hash`]), so the three always agree byte for byte.
+//! Touches `vdom` (read only; its `normal`, `names`, `ns` and `form` modules decide what a
+//! name, value or text becomes, for patches too) and `std::io`. One generic tree walk
+//! writes into a `String` ([`to_html`], [`render_into`]), a buffered stream
+//! ([`write_html`], [`write_page`]) or an FNV-1a hasher ([`render_hash`]), so the three
+//! always agree byte for byte. A mounted subtree is written for the place it was mounted
+//! at (`Element::parent_ns`): an inserted SVG element is written as SVG.
 //!
 //! # Output rules
 //!
 //! - Elements: `<tag data-hid="N" data-on="…" attrs…>children</tag>`. `data-hid` is written
 //!   when `hid != 0`, `data-on` when the element has listeners (format in `PROTOCOL.md`,
-//!   "HTML markers"); a user attribute with either name is then skipped. Void elements
+//!   "HTML markers"); a user attribute with either name is always skipped. Void elements
 //!   (`area base br col embed hr img input link meta source track wbr`) get no end tag and
 //!   no children.
-//! - Attributes: in stored order; a name stored twice is written once, at its first
-//!   position, with its last value (as [`Element::attr`](crate::vdom::Element::attr) reads
-//!   it). `Bool(true)` is the bare name, `Bool(false)` is omitted. Values are always
-//!   double-quoted. A name that [`is_valid_attr_name`] rejects is skipped (and trips a
-//!   `debug_assert!`).
+//! - Attributes: in stored order; names equal up to ASCII case are one attribute, written
+//!   once, at its first position, with its last value. Names are spelled as
+//!   `vdom::names::attr_name` says (lower case on HTML elements; the parser's own spelling,
+//!   such as `viewBox`, on SVG and MathML ones); an invalid or reserved name is skipped
+//!   and logged. `Bool(true)` is
+//!   the bare name, `Bool(false)` is omitted. Values are always double-quoted and are what
+//!   `vdom::normal` makes of them: a script URL in a URL-valued attribute (`href`, `src`,
+//!   `srcset`, ...) is written `about:invalid#zvangoz` unless the value is
+//!   `AttrValue::Trusted`. Patches send the same names and values.
 //! - Text: `&` `<` `>` escaped. Attribute values: `&` `"` `<` `>` escaped.
 //! - Characters the HTML parser would change: U+0000 is written as U+FFFD (the parser
 //!   never keeps a NUL: it drops it in text and turns it into U+FFFD elsewhere, so this is
 //!   the only consistent choice); CR is written as `&#13;` (a literal CR, or CR LF, would be
 //!   normalized to LF). Everything else, controls and non-ASCII included, is written as is.
+//! - Controlled form controls (`vdom::form`): `<select value=v>` is written without the
+//!   attribute, with `selected` on the first option whose value is `v` and on no other;
+//!   `<textarea value=v>` is written with `v` as its text, its children left out.
 //! - `<pre>`, `<listing>`, `<textarea>`: the parser drops one LF right after the start tag,
 //!   so an extra `\n` is written when the first text child starts with LF.
 //! - `<textarea>`, `<title>`: text escaped as usual (references work there); element
@@ -50,10 +60,10 @@ use std::io::{self, Write};
 
 use crate::vdom::node::VNode;
 
-pub use escape::{escape_attr, escape_text, is_valid_attr_name};
+pub use crate::vdom::names::is_valid_attr_name;
+pub use escape::{escape_attr, escape_text};
 pub use page::{write_page, Page};
 
-use html::Ns;
 use out::{Fnv, IoOut, StrOut};
 
 /// Renders a tree to an HTML string.
@@ -91,7 +101,7 @@ pub fn to_html(node: &VNode) -> String {
 /// ```
 pub fn render_into(node: &VNode, out: &mut String) {
     let mut o = StrOut::new(out);
-    html::node(&mut o, node, Ns::Html);
+    html::root(&mut o, node);
     o.finish();
 }
 
@@ -110,7 +120,7 @@ pub fn render_into(node: &VNode, out: &mut String) {
 /// ```
 pub fn write_html<W: Write>(node: &VNode, w: &mut W) -> io::Result<()> {
     let mut o = IoOut::new(w);
-    html::node(&mut o, node, Ns::Html);
+    html::root(&mut o, node);
     o.finish()
 }
 
@@ -133,7 +143,7 @@ pub fn write_html<W: Write>(node: &VNode, w: &mut W) -> io::Result<()> {
 /// ```
 pub fn render_hash(root: &VNode) -> u32 {
     let mut h = Fnv::new();
-    html::node(&mut h, root, Ns::Html);
+    html::root(&mut h, root);
     h.0
 }
 

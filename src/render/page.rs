@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use super::escape;
-use super::html::{self, Ns};
+use super::html;
 use super::out::{Fnv, IoOut, Out, Tee};
 use crate::vdom::node::VNode;
 
@@ -95,12 +95,12 @@ pub fn write_page<W: Write>(page: &Page<'_>, root: &VNode, w: &mut W) -> io::Res
     o.put("</head><body>");
     let hash = match page.render_hash {
         Some(h) => {
-            html::node(&mut o, root, Ns::Html);
+            html::root(&mut o, root);
             h
         }
         None => {
             let mut f = Fnv::new();
-            html::node(&mut Tee(&mut o, &mut f), root, Ns::Html);
+            html::root(&mut Tee(&mut o, &mut f), root);
             f.0
         }
     };

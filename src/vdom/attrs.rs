@@ -1,9 +1,13 @@
 //! The attribute half of an element's diff: attributes (live properties of form controls
-//! included) and the `data-on` listener marker.
+//! included) and the `data-on` listener marker. Names and values are written as
+//! `vdom::names` and `vdom::normal` decide, the same as on the first paint.
 //!
-//! Touches only `vdom::node`, the patch sink and the marker encoder.
+//! Touches `vdom::{node, names, normal, ns}`, the patch sink and the marker encoder.
 
+use crate::vdom::names::{attr_name, same_attr_name};
 use crate::vdom::node::{Attr, AttrValue, Listener};
+use crate::vdom::normal::{attr_value, no_nul};
+use crate::vdom::ns::Ns;
 use crate::vdom::patch::{PatchSink, PropValue};
 use crate::vdom::walk::same_str;
 
@@ -27,7 +31,8 @@ pub(crate) fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
         && a.iter().zip(b).all(|(x, y)| {
             same_str(&x.name, &y.name)
                 && match (&x.value, &y.value) {
-                    (AttrValue::Str(p), AttrValue::Str(q)) => same_str(p, q),
+                    (AttrValue::Str(p), AttrValue::Str(q))
+                    | (AttrValue::Trusted(p), AttrValue::Trusted(q)) => same_str(p, q),
                     (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
                     _ => false,
                 }
@@ -44,7 +49,8 @@ pub enum PropKind {
 }
 
 /// Whether attribute `name` of a `tag` element is patched as a live property: the user
-/// may have changed it, so the attribute (the default value) would not show.
+/// may have changed it, so the attribute (the default value) would not show. HTML elements
+/// only; `name` as `vdom::names::attr_name` spells it (lower case).
 pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
     match (tag, name) {
         ("input" | "textarea" | "select", "value") => Some(PropKind::Str),
@@ -53,20 +59,22 @@ pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
     }
 }
 
-/// The effective value of attribute `name` (a later duplicate wins; `false` is absent).
-/// Outer `None`: no attribute of that name at all.
-fn lookup<'a>(attrs: &'a [Attr], name: &str) -> Option<Option<&'a str>> {
+/// The effective value of attribute `name` (names equal up to ASCII case are one, a later
+/// duplicate wins; `false` is absent). Outer `None`: no attribute of that name at all.
+fn lookup<'a>(attrs: &'a [Attr], name: &str) -> Option<Option<(&'a str, bool)>> {
     attrs
         .iter()
         .rev()
-        .find(|a| a.name == name)
+        .find(|a| same_attr_name(&a.name, name))
         .map(|a| value_of(&a.value))
 }
 
-fn value_of(v: &AttrValue) -> Option<&str> {
+/// The string and whether it is trusted.
+fn value_of(v: &AttrValue) -> Option<(&str, bool)> {
     match v {
-        AttrValue::Str(s) => Some(s),
-        AttrValue::Bool(true) => Some(""),
+        AttrValue::Str(s) => Some((s, false)),
+        AttrValue::Trusted(s) => Some((s, true)),
+        AttrValue::Bool(true) => Some(("", false)),
         AttrValue::Bool(false) => None,
     }
 }
@@ -75,12 +83,23 @@ fn value_of(v: &AttrValue) -> Option<&str> {
 pub(crate) fn diff_attrs(
     hid: u32,
     tag: &str,
+    own: Ns,
     old: &[Attr],
     new: &[Attr],
     sink: &mut impl PatchSink,
 ) {
+    let prop = |name: &str| {
+        if own == Ns::Html {
+            prop_kind(tag, name)
+        } else {
+            None
+        }
+    };
     for (i, a) in new.iter().enumerate() {
-        if new[i + 1..].iter().any(|b| b.name == a.name) {
+        if new[i + 1..]
+            .iter()
+            .any(|b| same_attr_name(&b.name, &a.name))
+        {
             continue; // a later duplicate wins
         }
         let nv = value_of(&a.value);
@@ -88,30 +107,45 @@ pub(crate) fn diff_attrs(
         if nv == ov {
             continue;
         }
-        match prop_kind(tag, &a.name) {
-            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str(nv.unwrap_or(""))),
+        let Some(name) = attr_name(&a.name, own) else {
+            continue; // refused: never written, never sent
+        };
+        match prop(&name) {
+            Some(PropKind::Str) => {
+                let v = no_nul(nv.map_or("", |v| v.0));
+                sink.set_prop(hid, &name, PropValue::Str(&v));
+            }
             Some(PropKind::Bool) => {
                 if nv.is_some() != ov.is_some() {
-                    sink.set_prop(hid, &a.name, PropValue::Bool(nv.is_some()));
+                    sink.set_prop(hid, &name, PropValue::Bool(nv.is_some()));
                 }
             }
             None => match nv {
-                Some(v) => sink.set_attr(hid, &a.name, v),
-                None => sink.remove_attr(hid, &a.name),
+                Some((v, trusted)) => {
+                    sink.set_attr(hid, &name, &attr_value(tag, &name, v, trusted))
+                }
+                None => sink.remove_attr(hid, &name),
             },
         }
     }
     for (i, a) in old.iter().enumerate() {
-        if old[i + 1..].iter().any(|b| b.name == a.name) || lookup(new, &a.name).is_some() {
+        if old[i + 1..]
+            .iter()
+            .any(|b| same_attr_name(&b.name, &a.name))
+            || lookup(new, &a.name).is_some()
+        {
             continue;
         }
         if value_of(&a.value).is_none() {
             continue; // was absent already
         }
-        match prop_kind(tag, &a.name) {
-            Some(PropKind::Str) => sink.set_prop(hid, &a.name, PropValue::Str("")),
-            Some(PropKind::Bool) => sink.set_prop(hid, &a.name, PropValue::Bool(false)),
-            None => sink.remove_attr(hid, &a.name),
+        let Some(name) = attr_name(&a.name, own) else {
+            continue;
+        };
+        match prop(&name) {
+            Some(PropKind::Str) => sink.set_prop(hid, &name, PropValue::Str("")),
+            Some(PropKind::Bool) => sink.set_prop(hid, &name, PropValue::Bool(false)),
+            None => sink.remove_attr(hid, &name),
         }
     }
 }

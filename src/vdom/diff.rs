@@ -24,19 +24,48 @@
 //!   `vdom::scratch`); its key index is a table, a sorted array or a
 //!   SipHash map by the shape of the keys (`vdom::keymap`), which never changes the
 //!   edits, only their cost.
+//! - **Values.** Every name, value and text an edit carries is what the first paint of the
+//!   new tree gives the DOM (`vdom::normal`, `vdom::names`): the diff knows where each
+//!   node is (its namespace, its parent's kind of content) for that. A `<select>` whose
+//!   selection may have changed gets it restated, and a controlled `<textarea>` is patched
+//!   through its property only (`vdom::form`).
 
+use std::borrow::Cow;
 use std::mem;
 
 use crate::vdom::attrs::{diff_attrs, rebind, same_attrs, same_listeners};
+use crate::vdom::form;
 use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis_in;
 use crate::vdom::node::{Element, Str, VNode};
+use crate::vdom::normal;
+use crate::vdom::ns::{content_of, Content, Ns};
 use crate::vdom::patch::PatchSink;
 use crate::vdom::scratch::{Fenwick, Scratch, NONE};
 use crate::vdom::walk::{dispose, is_raw, key_of, same_str, take, Lists};
 
 pub use crate::vdom::attrs::{prop_kind, PropKind};
-pub use crate::vdom::walk::{mount, Mount};
+pub use crate::vdom::walk::{mount, mount_in, Mount};
+
+/// Where the children of one parent are: their namespace and how the parent's content is
+/// read (which decides what a text becomes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Place {
+    ns: Ns,
+    content: Content,
+}
+
+impl Place {
+    /// The place of the children of element `e`.
+    #[inline]
+    fn inside(e: &Element) -> Place {
+        let own = e.parent_ns.of(e.tag);
+        Place {
+            ns: own.children(e.tag),
+            content: content_of(e.tag, own),
+        }
+    }
+}
 
 /// Diffs the mounted tree `old` against the fresh render `new`, sends the edits to
 /// `sink`, and leaves the new tree (with hids) in `old`.
@@ -61,50 +90,101 @@ pub use crate::vdom::walk::{mount, Mount};
 /// assert_eq!(sink, [Patch::SetText { parent: 1, index: 0, text: "b".into() }]);
 /// ```
 pub fn diff(old: &mut VNode, new: VNode, cx: &mut impl Mount, sink: &mut impl PatchSink) {
-    if !matches!(old, VNode::Element(_) | VNode::Component(_)) {
-        cx.warn("diff root is not an element: replaced without an edit");
-        let mut new = new;
-        mount(&mut new, cx);
-        dispose(old);
-        *old = new;
-        return;
-    }
-    diff_node(0, 0, old, new, cx, sink);
+    let ns = match &*old {
+        VNode::Element(e) => e.parent_ns,
+        VNode::Component(c) => c
+            .rendered()
+            .and_then(|o| o.as_element().map(|e| e.parent_ns))
+            .unwrap_or_default(),
+        _ => {
+            cx.warn("diff root is not an element: replaced without an edit");
+            let mut new = new;
+            mount(&mut new, cx);
+            dispose(old);
+            *old = new;
+            return;
+        }
+    };
+    let place = Place {
+        ns,
+        content: Content::Normal,
+    };
+    diff_node(0, 0, old, new, place, cx, sink);
 }
 
-/// Diffs one node at child position `index` of element `parent`.
+/// Diffs one node at child position `index` of element `parent`, whose children are at
+/// `place`.
 pub(crate) fn diff_node(
     parent: u32,
     index: u32,
     old: &mut VNode,
     new: VNode,
+    place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
         (VNode::Element(o), VNode::Element(n)) if same_str(o.tag, n.tag) && o.key == n.key => {
             let lists = Lists::scan(&o.children, &n.children);
-            if lists.raw && raw_forces_replace(&o.children, &n.children) {
-                replace(parent, index, old, VNode::Element(n), cx, sink);
+            if (lists.raw && raw_forces_replace(&o.children, &n.children))
+                || textarea_switches(o, &n)
+            {
+                replace(parent, index, old, VNode::Element(n), place, cx, sink);
             } else {
                 diff_element(o, n, lists, cx, sink);
             }
         }
-        (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, sink),
+        (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, place, sink),
         (VNode::Component(o), VNode::Component(n)) if o.same_as(&*n) => o.keep_for(n),
         (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
-        (_, new) => replace(parent, index, old, new, cx, sink),
+        (_, new) => replace(parent, index, old, new, place, cx, sink),
     }
 }
 
 /// Diffs two text nodes; also called from the child loop so that a text child costs no
-/// [`diff_node`] call.
+/// [`diff_node`] call. The text sent is what the first paint would put in the DOM.
 #[inline(always)]
-pub(crate) fn diff_text(parent: u32, index: u32, o: &mut Str, n: Str, sink: &mut impl PatchSink) {
+pub(crate) fn diff_text(
+    parent: u32,
+    index: u32,
+    o: &mut Str,
+    n: Str,
+    place: Place,
+    sink: &mut impl PatchSink,
+) {
     if !same_str(o, &n) {
-        sink.set_text(parent, index, &n);
+        sink.set_text(parent, index, &normal::text(place.content, &n));
         *o = n;
     }
+}
+
+/// Whether a `<textarea>` gains or loses its controlled value: what its text is changes
+/// meaning (the value or the children), so it is rendered again.
+#[inline]
+fn textarea_switches(o: &Element, n: &Element) -> bool {
+    o.tag == "textarea"
+        && o.parent_ns.of(o.tag) == Ns::Html
+        && form::attr_of(o, "value").is_some() != form::attr_of(n, "value").is_some()
+}
+
+/// The stand-in a sink should serialize for `node` at `place`, when `node` itself would
+/// not do: a text in a raw-text element is sent as the text the first paint holds there
+/// (the client parses inserted HTML as ordinary content, where it would mean otherwise).
+fn stand_in(node: &VNode, place: Place) -> Option<VNode> {
+    match (node, place.content) {
+        (VNode::Text(t), c @ Content::Raw(_)) => match normal::text(c, t) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(s) => Some(VNode::Text(Cow::Owned(s))),
+        },
+        _ => None,
+    }
+}
+
+/// Inserts the mounted `node` as child `at` of `parent`.
+#[inline]
+fn insert(parent: u32, at: u32, node: &VNode, place: Place, sink: &mut impl PatchSink) {
+    let tmp = stand_in(node, place);
+    sink.insert_child(parent, at, tmp.as_ref().unwrap_or(node));
 }
 
 /// Replaces `old` by `new` (mounted here): by hid when `old` is an element or a
@@ -117,14 +197,17 @@ fn replace(
     index: u32,
     old: &mut VNode,
     mut new: VNode,
+    place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    mount(&mut new, cx);
+    mount_in(&mut new, place.ns, cx);
+    let tmp = stand_in(&new, place);
+    let out = tmp.as_ref().unwrap_or(&new);
     match old {
-        VNode::Element(e) => sink.replace_node(e.hid, &new),
-        VNode::Component(c) => sink.replace_node(c.root_hid(), &new),
-        _ => sink.replace_child(parent, index, &new),
+        VNode::Element(e) => sink.replace_node(e.hid, out),
+        VNode::Component(c) => sink.replace_node(c.root_hid(), out),
+        _ => sink.replace_child(parent, index, out),
     }
     dispose(old);
     *old = new;
@@ -166,15 +249,19 @@ fn diff_element(
     sink: &mut impl PatchSink,
 ) {
     let hid = o.hid;
+    let own = o.parent_ns.of(o.tag);
     let Element {
         attrs,
         listeners,
         children,
         ..
     } = *n;
+    // A select's selection depends on its options and attributes: compared around the
+    // diff (select elements only).
+    let selection = (o.tag == "select" && own == Ns::Html).then(|| form::selection_digest(o));
     // Equal lists (the common case) keep the old one: no per-name lookups, no move.
     if !same_attrs(&o.attrs, &attrs) {
-        diff_attrs(hid, o.tag, &o.attrs, &attrs, sink);
+        diff_attrs(hid, o.tag, own, &o.attrs, &attrs, sink);
         o.attrs = attrs;
     }
     if o.listeners.is_empty() && listeners.capacity() == 0 {
@@ -187,6 +274,13 @@ fn diff_element(
         // The handlers are new closures even when the events are the same.
         o.listeners = listeners;
     }
+    if o.tag == "textarea" && own == Ns::Html && form::attr_of(o, "value").is_some() {
+        // A controlled textarea shows its value, not its children (patched as the
+        // property, with the attributes): they are kept unmounted, never shown.
+        o.children.iter().for_each(dispose);
+        o.children = children;
+        return;
+    }
     if lists.raw {
         if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &children[..]) {
             if a != b {
@@ -196,16 +290,21 @@ fn diff_element(
             return;
         }
     }
-    diff_children(hid, &mut o.children, children, lists, cx, sink);
+    let place = Place::inside(o);
+    diff_children(hid, &mut o.children, children, lists, place, cx, sink);
+    if let Some(before) = selection {
+        form::restate(hid, before, o, sink);
+    }
 }
 
-/// Diffs the children of element `parent`. `lists` is what [`Lists::scan`] found in
-/// `old` and `new`.
+/// Diffs the children of element `parent`, which are at `place`. `lists` is what
+/// [`Lists::scan`] found in `old` and `new`.
 pub(crate) fn diff_children(
     parent: u32,
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
     lists: Lists,
+    place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
@@ -218,28 +317,30 @@ pub(crate) fn diff_children(
     }
     let all_keyed = |keyed: usize, len: usize| len != 0 && keyed == len;
     if all_keyed(lists.old_keyed, old.len()) && all_keyed(lists.new_keyed, new.len()) {
-        diff_keyed(parent, old, new, cx, sink);
+        diff_keyed(parent, old, new, place, cx, sink);
     } else if old.len() == new.len() {
         // The common case: same length, by position, nothing to insert or remove.
         for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
             match (o, n) {
-                (VNode::Text(o), VNode::Text(n)) => diff_text(parent, k as u32, o, n, sink),
-                (o, n) => diff_node(parent, k as u32, o, n, cx, sink),
+                (VNode::Text(o), VNode::Text(n)) => diff_text(parent, k as u32, o, n, place, sink),
+                (o, n) => diff_node(parent, k as u32, o, n, place, cx, sink),
             }
         }
     } else {
         let len = old.len();
-        unkeyed_range(parent, old, 0, len, new, cx, sink);
+        unkeyed_range(parent, old, 0, len, new, place, cx, sink);
     }
 }
 
 /// Diffs `old[s..oe]` against `new` by position.
+#[allow(clippy::too_many_arguments)]
 fn unkeyed_range(
     parent: u32,
     old: &mut Vec<VNode>,
     s: usize,
     oe: usize,
     new: Vec<VNode>,
+    place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
@@ -248,7 +349,7 @@ fn unkeyed_range(
     let mut it = new.into_iter();
     for k in 0..m.min(n) {
         if let Some(nn) = it.next() {
-            diff_node(parent, (s + k) as u32, &mut old[s + k], nn, cx, sink);
+            diff_node(parent, (s + k) as u32, &mut old[s + k], nn, place, cx, sink);
         }
     }
     if m > n {
@@ -261,8 +362,8 @@ fn unkeyed_range(
         let mut at = oe;
         let rest: Vec<VNode> = it
             .map(|mut nn| {
-                mount(&mut nn, cx);
-                sink.insert_child(parent, at as u32, &nn);
+                mount_in(&mut nn, place.ns, cx);
+                insert(parent, at as u32, &nn, place, sink);
                 at += 1;
                 nn
             })
@@ -275,6 +376,7 @@ fn diff_keyed(
     parent: u32,
     old: &mut Vec<VNode>,
     new: Vec<VNode>,
+    place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
@@ -284,7 +386,7 @@ fn diff_keyed(
         match it.as_slice().first() {
             Some(n) if key_of(n) == key_of(&old[s]) => {
                 if let Some(n) = it.next() {
-                    diff_node(parent, s as u32, &mut old[s], n, cx, sink);
+                    diff_node(parent, s as u32, &mut old[s], n, place, cx, sink);
                 }
                 s += 1;
             }
@@ -298,7 +400,15 @@ fn diff_keyed(
                 if let Some(n) = it.next_back() {
                     // Only hid-addressed edits happen below keyed children, so the
                     // index is not used.
-                    diff_node(parent, (oe - 1) as u32, &mut old[oe - 1], n, cx, sink);
+                    diff_node(
+                        parent,
+                        (oe - 1) as u32,
+                        &mut old[oe - 1],
+                        n,
+                        place,
+                        cx,
+                        sink,
+                    );
                 }
                 oe -= 1;
             }
@@ -314,7 +424,7 @@ fn diff_keyed(
         let mut at = s;
         let mid: Vec<VNode> = it
             .map(|mut nn| {
-                mount(&mut nn, cx);
+                mount_in(&mut nn, place.ns, cx);
                 sink.insert_child(parent, at as u32, &nn);
                 at += 1;
                 nn
@@ -359,7 +469,7 @@ fn diff_keyed(
     if dup {
         sc.give_back();
         cx.warn("duplicate keys among siblings: diffed by position");
-        unkeyed_range(parent, old, s, oe, mid, cx, sink);
+        unkeyed_range(parent, old, s, oe, mid, place, cx, sink);
         return;
     }
     // Removals, right to left, so each index is still the original one.
@@ -406,7 +516,7 @@ fn diff_keyed(
         let r = src[j];
         if r == NONE {
             let at = s + present.prefix(anchor);
-            mount(&mut mid[j], cx);
+            mount_in(&mut mid[j], place.ns, cx);
             sink.insert_child(parent, at as u32, &mid[j]);
             placed.add(anchor, 1);
             continue;
@@ -425,7 +535,7 @@ fn diff_keyed(
         // Diff in the old slot, then swap the result into the new order: `mid[j]`
         // holds the consumed new node's leftover `Empty` afterwards.
         let nn = take(&mut mid[j]);
-        diff_node(parent, 0, &mut old[s + r], nn, cx, sink);
+        diff_node(parent, 0, &mut old[s + r], nn, place, cx, sink);
         mem::swap(&mut mid[j], &mut old[s + r]);
     }
     sc.give_back();

@@ -1,9 +1,9 @@
 //! The virtual DOM node types: what render closures build and what the diff retains.
 //!
-//! Touches only the event types: no reactivity, no I/O. Components are opaque here
-//! ([`ComponentSlot`]). Static strings stay `&'static str` /
-//! `Cow::Borrowed` so that tag names, attribute names, literal text and classes are never
-//! copied per session.
+//! Touches only the event types and `vdom::ns`: no reactivity, no I/O. Components are
+//! opaque here ([`ComponentSlot`]). Static strings stay `&'static str` / `Cow::Borrowed`
+//! so that tag names, attribute names, literal text and classes are never copied per
+//! session.
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -12,6 +12,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::vdom::event::{Event, Handled};
+use crate::vdom::ns::Ns;
 
 /// A string that is usually static: literal text, class names, attribute values.
 pub type Str = Cow<'static, str>;
@@ -74,6 +75,10 @@ pub struct Element {
     pub listeners: Vec<Listener>,
     /// Child nodes.
     pub children: Vec<VNode>,
+    /// The namespace of the place the element is in (its parent's children's namespace;
+    /// [`Ns::of`] with the tag gives its own). Set when it is mounted; SSR of a subtree
+    /// (an inserted node travels as HTML) starts from it. `Html` until then.
+    pub parent_ns: Ns,
 }
 
 impl Element {
@@ -82,6 +87,7 @@ impl Element {
         Element {
             tag,
             hid: 0,
+            parent_ns: Ns::Html,
             key: None,
             attrs: Vec::new(),
             listeners: Vec::new(),
@@ -95,11 +101,7 @@ impl Element {
             .iter()
             .rev()
             .find(|a| a.name == name)
-            .and_then(|a| match &a.value {
-                AttrValue::Str(s) => Some(&**s),
-                AttrValue::Bool(true) => Some(""),
-                AttrValue::Bool(false) => None,
-            })
+            .and_then(|a| a.value.as_str())
     }
 }
 
@@ -115,10 +117,39 @@ pub struct Attr {
 /// An attribute value.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum AttrValue {
-    /// A string value.
+    /// A string value. In a URL-valued attribute (`href`, `src`, `action`, `srcset`, ...) a
+    /// URL that would run script (`javascript:`, `vbscript:`, `data:` other than a non-SVG
+    /// image) is written as `about:invalid#zvangoz` instead, on the first paint and in
+    /// patches (see `vdom::normal`).
     Str(Str),
     /// A boolean attribute: present without a value when `true`, absent when `false`.
     Bool(bool),
+    /// A string value written as given even where it is a script URL.
+    ///
+    /// **Dangerous**: a `javascript:` link or frame source from user data is an XSS hole.
+    /// Only for values the application wrote itself (see
+    /// [`El::trusted_attr`](crate::view::El::trusted_attr)).
+    Trusted(Str),
+}
+
+impl AttrValue {
+    /// The string the attribute holds: `""` for `Bool(true)`, `None` when absent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::AttrValue;
+    /// assert_eq!(AttrValue::Bool(true).as_str(), Some(""));
+    /// assert_eq!(AttrValue::Bool(false).as_str(), None);
+    /// assert_eq!(AttrValue::Trusted("x".into()).as_str(), Some("x"));
+    /// ```
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            AttrValue::Str(s) | AttrValue::Trusted(s) => Some(s),
+            AttrValue::Bool(true) => Some(""),
+            AttrValue::Bool(false) => None,
+        }
+    }
 }
 
 /// A key that identifies a child among its keyed siblings.
@@ -288,5 +319,16 @@ impl VNode {
             VNode::Element(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Retained trees are per-session memory: the namespace field fits in padding.
+    #[test]
+    fn element_size() {
+        assert_eq!(std::mem::size_of::<Element>(), 120);
     }
 }

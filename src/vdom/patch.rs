@@ -4,7 +4,9 @@
 //! id, by their parent's hid and their index among the parent's DOM child nodes. Indices
 //! are those of the DOM *at the moment the patch is applied*: patches of one frame apply
 //! in order. Subtrees to insert are passed as mounted [`VNode`]s (hids assigned); a sink
-//! serializes them (the wire format uses the SSR HTML, see `PROTOCOL.md`).
+//! serializes them (the wire format uses the SSR HTML, see `PROTOCOL.md`). Names, values
+//! and texts arrive as a first paint of the same tree puts them in the DOM (the diff
+//! applies `vdom::normal` before any sink): a sink writes them as given.
 //!
 //! Touches nothing but `vdom::node`.
 

@@ -1,12 +1,13 @@
 //! Tree walks and shapes the diff relies on: mounting a fresh subtree through a [`Mount`]
 //! context, disposing a removed one, keys, and what one scan of two child lists finds.
 //!
-//! Touches only `vdom::node` and `vdom::hid`.
+//! Touches only `vdom::{node, hid, ns}`.
 
 use std::mem;
 
 use crate::vdom::hid::HidAlloc;
 use crate::vdom::node::{ComponentSlot, Key, VNode};
+use crate::vdom::ns::Ns;
 
 /// What the diff needs from the tree it edits: fresh hids for new elements, a way to
 /// mount fresh components (the component runtime runs their setup), and a place to
@@ -31,8 +32,9 @@ impl Mount for HidAlloc {
     fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
 }
 
-/// Mounts a fresh subtree: assigns hids to its elements and mounts its components
-/// (runs their setup and first render). `node` should be normalized.
+/// Mounts a fresh subtree at the top of a page (HTML): assigns hids to its elements and
+/// mounts its components (runs their setup and first render). `node` should be
+/// normalized. See [`mount_in`] for a subtree placed elsewhere.
 ///
 /// # Examples
 ///
@@ -44,17 +46,71 @@ impl Mount for HidAlloc {
 /// assert_eq!(n.as_element().unwrap().hid, 5);
 /// ```
 pub fn mount(node: &mut VNode, cx: &mut impl Mount) {
+    mount_in(node, Ns::Html, cx);
+}
+
+/// [`mount`] for a subtree whose parent's children are in namespace `ns`: every element
+/// also records the namespace of its place (`Element::parent_ns`), which decides how its
+/// attribute names are spelled and, when it is sent as HTML, how it is written.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::mount_in, hid::HidAlloc, Element, Ns, VNode};
+/// let mut g = Element::new("g");
+/// g.children.push(VNode::Element(Box::new(Element::new("circle"))));
+/// let mut n = VNode::Element(Box::new(g));
+/// mount_in(&mut n, Ns::Svg, &mut HidAlloc::new(1));
+/// let g = n.as_element().unwrap();
+/// assert_eq!(g.parent_ns, Ns::Svg);
+/// assert_eq!(g.children[0].as_element().unwrap().parent_ns, Ns::Svg);
+/// ```
+pub fn mount_in(node: &mut VNode, ns: Ns, cx: &mut impl Mount) {
     match node {
         VNode::Element(e) => {
             e.hid = cx.next_hid();
+            e.parent_ns = ns;
+            let inner = ns.of(e.tag).children(e.tag);
             for c in &mut e.children {
-                mount(c, cx);
+                mount_in(c, inner, cx);
             }
         }
-        VNode::Component(c) => cx.mount_component(&mut **c),
+        VNode::Component(c) => {
+            cx.mount_component(&mut **c);
+            // The runtime mounts a component's output as page content (HTML).
+            if ns != Ns::Html {
+                if let Some(mut out) = c.rendered_mut() {
+                    place(&mut out, ns);
+                }
+            }
+        }
         VNode::Fragment(f) => {
             for c in f {
-                mount(c, cx);
+                mount_in(c, ns, cx);
+            }
+        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
+    }
+}
+
+/// Records `ns` as the place of a mounted subtree (and the namespaces below it).
+fn place(node: &mut VNode, ns: Ns) {
+    match node {
+        VNode::Element(e) => {
+            e.parent_ns = ns;
+            let inner = ns.of(e.tag).children(e.tag);
+            for c in &mut e.children {
+                place(c, inner);
+            }
+        }
+        VNode::Component(c) => {
+            if let Some(mut out) = c.rendered_mut() {
+                place(&mut out, ns);
+            }
+        }
+        VNode::Fragment(f) => {
+            for c in f {
+                place(c, ns);
             }
         }
         VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}

@@ -72,12 +72,51 @@ number_values!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64);
 
 impl El {
     /// Sets attribute `name` to `value` (a string, a number, or a `bool` for a boolean
-    /// attribute). A later value for the same name replaces the earlier one in place, so
-    /// an element holds one [`Attr`] per name.
+    /// attribute). A later value for the same name (in any ASCII case: it is the same
+    /// attribute) replaces the earlier one in place, so an element holds one [`Attr`] per
+    /// name.
     ///
-    /// `name` must be a valid attribute name; prefer `&'static str` names (never copied).
+    /// `name` should be a valid attribute name (see
+    /// [`is_valid_attr_name`](crate::render::is_valid_attr_name)); an invalid one, or
+    /// `data-hid`/`data-on` (the framework's markers), is refused: never rendered, never
+    /// sent, logged once. Prefer `&'static str` names (never copied). In a URL-valued
+    /// attribute (`href`, `src`, `action`, `srcset`, ...) a URL that would run script is
+    /// written as `about:invalid#zvangoz` (see [`El::trusted_attr`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let link = a("home").attr("href", "javascript:alert(1)").attr("data-Id", 7);
+    /// assert_eq!(
+    ///     vango::render::to_html(&link.into()),
+    ///     r#"<a href="about:invalid#zvangoz" data-id="7">home</a>"#
+    /// );
+    /// ```
     pub fn attr(mut self, name: impl Into<Str>, value: impl IntoAttrValue) -> Self {
         self.set_attr(name.into(), value.into_attr_value());
+        self
+    }
+
+    /// Sets attribute `name` to `value` **without** refusing a script URL: a
+    /// `javascript:` link stays one.
+    ///
+    /// **Dangerous.** Only for values the application wrote itself; from user data it is
+    /// an XSS hole. Names are still checked, and NUL still becomes U+FFFD (the HTML parser
+    /// would do that to the first paint anyway).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let b = a("print").trusted_attr("href", "javascript:print()");
+    /// assert_eq!(
+    ///     vango::render::to_html(&b.into()),
+    ///     r#"<a href="javascript:print()">print</a>"#
+    /// );
+    /// ```
+    pub fn trusted_attr(mut self, name: impl Into<Str>, value: impl Into<Str>) -> Self {
+        self.set_attr(name.into(), AttrValue::Trusted(value.into()));
         self
     }
 
@@ -89,15 +128,20 @@ impl El {
         }
     }
 
-    /// Removes attribute `name` if it was set.
+    /// Removes attribute `name` (in any ASCII case) if it was set.
     pub fn remove_attr(mut self, name: &str) -> Self {
-        self.0.attrs.retain(|a| a.name != name);
+        self.0.attrs.retain(|a| !a.name.eq_ignore_ascii_case(name));
         self
     }
 
     /// Sets or replaces an attribute in place (the one primitive every setter goes through).
     pub(crate) fn set_attr(&mut self, name: Str, value: AttrValue) {
-        match self.0.attrs.iter_mut().find(|a| a.name == name) {
+        match self
+            .0
+            .attrs
+            .iter_mut()
+            .find(|a| a.name.eq_ignore_ascii_case(&name))
+        {
             Some(a) => a.value = value,
             None => self.0.attrs.push(Attr { name, value }),
         }
@@ -110,7 +154,7 @@ impl El {
             .iter_mut()
             .find(|a| a.name == name)
             .and_then(|a| match &mut a.value {
-                AttrValue::Str(s) => Some(s),
+                AttrValue::Str(s) | AttrValue::Trusted(s) => Some(s),
                 AttrValue::Bool(_) => None,
             })
     }

@@ -17,7 +17,8 @@ use html5ever::{local_name, ns, Attribute, ExpandedName, QualName};
 /// A parsed node, owned and comparable.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum PNode {
-    /// An element: namespace-free local name, attributes in source order, children.
+    /// An element: namespace-free local name, attributes (qualified names, such as
+    /// `xlink:href`) in source order, children.
     Element {
         tag: String,
         /// `"html"`, `"svg"`, `"math"` or another namespace URL.
@@ -78,7 +79,14 @@ fn to_pnode(h: &Handle) -> PNode {
             attrs: attrs
                 .borrow()
                 .iter()
-                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .map(|a| {
+                    // The qualified name, as `getAttributeNames()` reports it.
+                    let name = match &a.name.prefix {
+                        Some(p) => format!("{p}:{}", a.name.local),
+                        None => a.name.local.to_string(),
+                    };
+                    (name, a.value.to_string())
+                })
                 .collect(),
             children: h.children.borrow().iter().map(to_pnode).collect(),
         },

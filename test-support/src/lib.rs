@@ -7,6 +7,8 @@
 //!
 //! - [`model`]: a model DOM that applies patches like the browser client (the diff's oracle).
 //! - [`diff_spec`]: generated trees and edits for the diff's property tests, and `step`.
+//! - [`norm_spec`] and [`dom`]: hostile trees and the client's patching replayed over
+//!   html5ever ("a patched page equals the first paint").
 //! - [`html5`] and [`trees`]: html5ever as the SSR oracle, random hostile trees.
 //! - [`gen`]: random protocol frames.
 //! - [`json`], [`meaning`], [`vector_list`]: the shared protocol test vectors.
@@ -17,11 +19,13 @@
 pub mod client;
 pub mod counter;
 pub mod diff_spec;
+pub mod dom;
 pub mod gen;
 pub mod html5;
 pub mod json;
 pub mod meaning;
 pub mod model;
+pub mod norm_spec;
 pub mod raw;
 pub mod trees;
 pub mod vector_list;

@@ -3,14 +3,18 @@
 //!
 //! Touches only vango's public `vdom` and `render` API. Raw HTML is modelled as opaque
 //! parts: `"a|b"` is two DOM nodes, `""` none, so that positional edits beside raw HTML are
-//! caught when they go wrong.
+//! caught when they go wrong. The selection of a `<select>` and the defaults of form
+//! controls (a controlled textarea's text) are not modelled: the browser tests check them.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use vango::vdom::data_on_value;
 use vango::vdom::diff::{prop_kind, PropKind};
+use vango::vdom::names::attr_name;
 use vango::vdom::node::{AttrValue, VNode};
+use vango::vdom::normal::{attr_value, no_nul, text};
+use vango::vdom::ns::{content_of, Content, Ns};
 use vango::vdom::patch::{PatchSink, PropValue};
 
 /// A model DOM node.
@@ -80,10 +84,16 @@ impl OpCounts {
     }
 }
 
-/// Builds the model nodes `node` stands for (a fragment or raw HTML may be several).
+/// Builds the model nodes `node` stands for (a fragment or raw HTML may be several), with
+/// names, values and texts as a first paint puts them in the DOM (vango's `normal` and
+/// `names` rules, which patches follow too), from the place `node` was mounted at.
 pub fn build(node: &VNode, with_hids: bool) -> Vec<Node> {
     let mut out = Vec::new();
-    build_into(node, with_hids, &mut out);
+    let ns = match node {
+        VNode::Element(e) => e.parent_ns,
+        _ => Ns::Html,
+    };
+    build_into(node, with_hids, (ns, Content::Normal), &mut out);
     out
 }
 
@@ -95,15 +105,18 @@ fn raw_parts(html: &str, out: &mut Vec<Node>) {
     );
 }
 
-fn build_into(node: &VNode, with_hids: bool, out: &mut Vec<Node>) {
+/// Where children are: their namespace and their parent's kind of content.
+type Place = (Ns, Content);
+
+fn build_into(node: &VNode, with_hids: bool, place: Place, out: &mut Vec<Node>) {
     match node {
         VNode::Empty => {}
-        VNode::Text(t) => out.push(Node::Text(t.to_string())),
+        VNode::Text(t) => out.push(Node::Text(text(place.1, t).into_owned())),
         VNode::Raw(r) => raw_parts(r.as_str(), out),
-        VNode::Fragment(f) => f.iter().for_each(|c| build_into(c, with_hids, out)),
+        VNode::Fragment(f) => f.iter().for_each(|c| build_into(c, with_hids, place, out)),
         VNode::Component(c) => {
             if let Some(o) = c.rendered() {
-                build_into(&o, with_hids, out);
+                build_into(&o, with_hids, place, out);
             }
         }
         VNode::Element(e) => {
@@ -112,27 +125,40 @@ fn build_into(node: &VNode, with_hids: bool, out: &mut Vec<Node>) {
                 hid: if with_hids { e.hid } else { 0 },
                 ..Elem::default()
             };
+            let own = place.0.of(e.tag);
             for a in &e.attrs {
-                let v = match &a.value {
-                    AttrValue::Str(s) => Some(s.to_string()),
-                    AttrValue::Bool(true) => Some(String::new()),
-                    AttrValue::Bool(false) => None,
+                let Some(name) = attr_name(&a.name, own) else {
+                    continue;
                 };
-                match prop_kind(e.tag, &a.name) {
+                let (v, trusted) = match &a.value {
+                    AttrValue::Str(s) => (Some(&**s), false),
+                    AttrValue::Trusted(s) => (Some(&**s), true),
+                    AttrValue::Bool(true) => (Some(""), false),
+                    AttrValue::Bool(false) => (None, false),
+                };
+                let kind = if own == Ns::Html {
+                    prop_kind(e.tag, &name)
+                } else {
+                    None
+                };
+                match kind {
                     Some(k) => {
-                        m.props.remove(&*a.name);
+                        m.props.remove(&*name);
                         let v = match k {
-                            PropKind::Str => v.filter(|v| !v.is_empty()),
+                            PropKind::Str => {
+                                v.map(|v| no_nul(v).into_owned()).filter(|v| !v.is_empty())
+                            }
                             PropKind::Bool => v.map(|_| "true".to_string()),
                         };
                         if let Some(v) = v {
-                            m.props.insert(a.name.to_string(), v);
+                            m.props.insert(name.to_string(), v);
                         }
                     }
                     None => {
-                        m.attrs.remove(&*a.name);
+                        m.attrs.remove(&*name);
                         if let Some(v) = v {
-                            m.attrs.insert(a.name.to_string(), v);
+                            let v = attr_value(e.tag, &name, v, trusted).into_owned();
+                            m.attrs.insert(name.to_string(), v);
                         }
                     }
                 }
@@ -142,8 +168,9 @@ fn build_into(node: &VNode, with_hids: bool, out: &mut Vec<Node>) {
                 data_on_value(&e.listeners, &mut s);
                 m.attrs.insert("data-on".into(), s);
             }
+            let inner = (own.children(e.tag), content_of(e.tag, own));
             for c in &e.children {
-                build_into(c, with_hids, &mut m.children);
+                build_into(c, with_hids, inner, &mut m.children);
             }
             out.push(Node::Elem(m));
         }

@@ -456,15 +456,16 @@ fn model_attrs(e: &Element) -> Vec<(String, String)> {
             continue;
         }
         seen.push(&a.name);
-        if (a.name == "data-hid" && e.hid != 0) || (a.name == "data-on" && !e.listeners.is_empty())
-        {
+        // The markers belong to the framework: an application's attribute of either name
+        // is never written.
+        if a.name == "data-hid" || a.name == "data-on" {
             continue;
         }
         let last = e.attrs.iter().rev().find(|l| l.name == a.name).unwrap();
         match &last.value {
             AttrValue::Bool(false) => {}
             AttrValue::Bool(true) => v.push((a.name.to_string(), String::new())),
-            AttrValue::Str(s) => v.push((a.name.to_string(), nul_fix(s))),
+            AttrValue::Str(s) | AttrValue::Trusted(s) => v.push((a.name.to_string(), nul_fix(s))),
         }
     }
     v

@@ -364,6 +364,32 @@ pub fn server_vectors() -> Vec<(&'static str, ServerFrame)> {
                 ],
             ),
         ),
+        // A select's selection restated after its options moved (PROTOCOL.md, patch ops):
+        // the option a fresh render selects, or none in a list box.
+        (
+            "patches_select_restated",
+            patches(
+                4,
+                4,
+                vec![
+                    p(Patch::MoveChild {
+                        parent: 2,
+                        from: 2,
+                        to: 0,
+                    }),
+                    p(Patch::SetProp {
+                        hid: 5,
+                        name: st("selected"),
+                        value: OwnedProp::Bool(true),
+                    }),
+                    p(Patch::SetProp {
+                        hid: 6,
+                        name: st("selectedIndex"),
+                        value: OwnedProp::Str(st("-1")),
+                    }),
+                ],
+            ),
+        ),
         ("ack_zero", ServerFrame::Ack(0)),
         ("ack_u32_max", ServerFrame::Ack(u32::MAX as u64)),
         ("ping", ServerFrame::Ping(16383)),
@@ -597,6 +623,24 @@ pub fn invalid_vectors() -> Vec<(&'static str, &'static str, Vec<u8>, &'static s
             "set_text_bad_utf8",
             s,
             vec![0x82, 0x01, 0x01, 0x01, 0x01, 0x01, 0x00, 0x01, 0xff],
+            "BadUtf8",
+        ),
+        // A lone surrogate (CESU-8) and an overlong NUL: what a Rust string can never
+        // hold, so a decoder must refuse them rather than make one up.
+        (
+            "set_text_utf8_surrogate",
+            s,
+            vec![
+                0x82, 0x01, 0x01, 0x01, 0x01, 0x01, 0x00, 0x03, 0xed, 0xa0, 0x80,
+            ],
+            "BadUtf8",
+        ),
+        (
+            "set_attr_utf8_overlong_nul",
+            s,
+            vec![
+                0x82, 0x01, 0x01, 0x01, 0x02, 0x01, 0x01, 0x61, 0x02, 0xc0, 0x80,
+            ],
             "BadUtf8",
         ),
         (
