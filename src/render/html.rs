@@ -148,12 +148,23 @@ fn element<O: Out>(o: &mut O, e: &Element, cx: Cx) {
 /// controlled `<select>`/`<textarea>` shows its value otherwise than by an attribute, and
 /// an option of a controlled select is `selected` when it is the chosen one.
 fn attrs<O: Out>(o: &mut O, e: &Element, own: Ns, cx: Cx) {
-    let list = &e.attrs;
-    let html = own == Ns::Html;
-    let choice = match (html, e.tag) {
-        (true, "option") => cx.choice,
+    // Inside a controlled select: whether this option is the chosen one.
+    let chosen = match cx.choice {
+        Some(c) if own == Ns::Html && e.tag == "option" => Some(ptr::eq(c, e)),
         _ => None,
     };
+    if !e.attrs.is_empty() {
+        let skip_value = own == Ns::Html && matches!(e.tag, "select" | "textarea");
+        listed_attrs(o, e, own, skip_value, chosen.is_some());
+    }
+    if chosen == Some(true) {
+        o.put(" selected");
+    }
+}
+
+#[inline(always)]
+fn listed_attrs<O: Out>(o: &mut O, e: &Element, own: Ns, skip_value: bool, skip_selected: bool) {
+    let list = &e.attrs;
     for (i, a) in list.iter().enumerate() {
         if list[..i].iter().any(|p| same_attr_name(&p.name, &a.name)) {
             continue; // a duplicate: written at the first occurrence
@@ -161,10 +172,7 @@ fn attrs<O: Out>(o: &mut O, e: &Element, own: Ns, cx: Cx) {
         let Some(name) = attr_name(&a.name, own) else {
             continue; // refused (invalid or reserved)
         };
-        if html
-            && ((name == "value" && matches!(e.tag, "select" | "textarea"))
-                || (name == "selected" && choice.is_some()))
-        {
+        if (skip_value && name == "value") || (skip_selected && name == "selected") {
             continue;
         }
         let value = list[i + 1..]
@@ -185,11 +193,9 @@ fn attrs<O: Out>(o: &mut O, e: &Element, own: Ns, cx: Cx) {
         o.put(" ");
         o.put(&name);
         o.put("=\"");
-        escape::attr(o, &normal::attr_value(e.tag, &name, v, trusted));
+        // The escaper replaces NUL (as `normal::attr_value` would).
+        escape::attr(o, &normal::checked_value(e.tag, &name, v, trusted));
         o.put("\"");
-    }
-    if choice.is_some_and(|c| ptr::eq(c, e)) {
-        o.put(" selected");
     }
 }
 

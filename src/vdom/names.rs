@@ -73,7 +73,33 @@ pub fn same_attr_name(a: &str, b: &str) -> bool {
 /// assert_eq!(attr_name("bad name", Ns::Html), None);
 /// assert_eq!(attr_name("data-hid", Ns::Html), None);
 /// ```
+#[inline]
 pub fn attr_name(name: &str, own: Ns) -> Option<Cow<'_, str>> {
+    // The common case, one pass: a lower-case ASCII name of letters, digits and `-_:.`
+    // (a table lookup per byte: this runs for every attribute of every first paint).
+    let plain = name.bytes().all(|b| PLAIN[b as usize]);
+    if plain && !name.is_empty() && own == Ns::Html && !is_reserved(name) {
+        return Some(Cow::Borrowed(name));
+    }
+    spell(name, own)
+}
+
+/// The bytes of a name [`attr_name`] writes as given on an HTML element.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] =
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b':' | b'.');
+        b += 1;
+    }
+    t
+};
+
+/// [`attr_name`] for the other names: checked, then lower-cased and adjusted.
+#[cold]
+fn spell(name: &str, own: Ns) -> Option<Cow<'_, str>> {
     if !is_valid_attr_name(name) {
         refused(Refusal::InvalidName, name);
         return None;

@@ -56,28 +56,39 @@ pub fn no_nul(s: &str) -> Cow<'_, str> {
 /// assert_eq!(attr_value("a", "title", "javascript:x\0", false), "javascript:x\u{FFFD}");
 /// ```
 pub fn attr_value<'a>(tag: &str, name: &str, value: &'a str, trusted: bool) -> Cow<'a, str> {
-    let value = no_nul(value);
+    match checked_value(tag, name, value, trusted) {
+        Cow::Borrowed(v) => no_nul(v),
+        Cow::Owned(v) => Cow::Owned(no_nul(&v).into_owned()),
+    }
+}
+
+/// [`attr_value`] before NUL is replaced: what the first paint hands its escaper, which
+/// replaces NUL itself in the same pass. Both paths check the value as given, where a NUL
+/// counts as a C0 control (so `"\0javascript:"` is refused, although the browser would get
+/// a harmless `"\u{FFFD}javascript:"`).
+#[inline]
+pub fn checked_value<'a>(tag: &str, name: &str, value: &'a str, trusted: bool) -> Cow<'a, str> {
     if trusted {
-        return value;
+        return Cow::Borrowed(value);
     }
     if let Some(kind) = url_kind(tag, name) {
-        if refuses(kind, &value) {
-            refused(Refusal::ScriptUrl, &value);
+        if refuses(kind, value) {
+            refused(Refusal::ScriptUrl, value);
             return Cow::Borrowed(REFUSED_URL);
         }
     } else if name == "data-opt-attr" {
         return optimistic_attr(tag, value);
     }
-    value
+    Cow::Borrowed(value)
 }
 
 /// `data-opt-attr="name=value"` makes the client set that attribute when an event is sent:
 /// the same rules hold for it. An invalid or reserved name (which `setAttribute` would
 /// throw on, or which would confuse the client) empties the marker; a script URL for a
 /// URL-valued name is refused as on the attribute itself.
-fn optimistic_attr<'a>(tag: &str, value: Cow<'a, str>) -> Cow<'a, str> {
+fn optimistic_attr<'a>(tag: &str, value: &'a str) -> Cow<'a, str> {
     let Some((n, v)) = value.split_once('=') else {
-        refused(Refusal::InvalidName, &value);
+        refused(Refusal::InvalidName, value);
         return Cow::Borrowed("");
     };
     if !is_valid_attr_name(n) || is_reserved(n) {
@@ -89,7 +100,7 @@ fn optimistic_attr<'a>(tag: &str, value: Cow<'a, str>) -> Cow<'a, str> {
             refused(Refusal::ScriptUrl, v);
             Cow::Owned(format!("{n}={REFUSED_URL}"))
         }
-        _ => value,
+        _ => Cow::Borrowed(value),
     }
 }
 
@@ -217,6 +228,34 @@ mod tests {
     fn raw_text_line_endings_and_nul() {
         assert_eq!(raw("a\r\nb\rc\n\r", RawKind::Script), "a\nb\nc\n\n");
         assert_eq!(raw("\0é\0", RawKind::Style), "\u{FFFD}é\u{FFFD}");
+    }
+
+    /// The first paint hands its escaper `checked_value` (which replaces NUL), patches
+    /// send `attr_value`: the same value once NUL is replaced.
+    #[test]
+    fn both_paths_check_the_same_way() {
+        for v in [
+            "\0javascript:x",
+            "java\0script:x",
+            "data:image/png\0,x",
+            "a.png 1x,\0javascript:x",
+            "href=\0javascript:x",
+            "href=javascript:\0",
+            "plain\0",
+        ] {
+            for (tag, name) in [("a", "href"), ("img", "srcset"), ("a", "data-opt-attr")] {
+                let ssr = checked_value(tag, name, v, false);
+                assert_eq!(
+                    no_nul(&ssr),
+                    attr_value(tag, name, v, false),
+                    "{name}={v:?}"
+                );
+            }
+        }
+        assert_eq!(
+            attr_value("a", "href", "\0javascript:x", false),
+            REFUSED_URL
+        );
     }
 
     #[test]

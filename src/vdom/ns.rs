@@ -29,6 +29,7 @@ impl Ns {
     /// assert_eq!(Ns::Svg.of("a"), Ns::Svg);
     /// assert_eq!(Ns::Html.of("a"), Ns::Html);
     /// ```
+    #[inline]
     pub fn of(self, tag: &str) -> Ns {
         match (self, tag) {
             (Ns::Html, "svg") => Ns::Svg,
@@ -49,6 +50,7 @@ impl Ns {
     /// assert_eq!(Ns::Svg.children("foreignObject"), Ns::Html);
     /// assert_eq!(Ns::MathMl.children("mi"), Ns::Html);
     /// ```
+    #[inline]
     pub fn children(self, tag: &str) -> Ns {
         match self {
             Ns::Html => Ns::Html,
@@ -99,6 +101,7 @@ pub enum Content {
 /// assert_eq!(content_of("style", Ns::Svg), Content::Normal);
 /// assert_eq!(content_of("textarea", Ns::Html), Content::Escapable);
 /// ```
+#[inline]
 pub fn content_of(tag: &'static str, own: Ns) -> Content {
     if own != Ns::Html {
         return Content::Normal;
