@@ -1,9 +1,10 @@
 //! `App` end to end with the real component tree: SSR page, Hello, click → SetText.
 
 use std::io::Write;
+use vango_test_support::client::{attr, recv_frame};
 
 use vango::prelude::*;
-use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
+use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::vdom::Patch;
 use vango::App;
 use vango_test_support::raw::*;
@@ -17,17 +18,6 @@ fn counter(initial: i32) -> impl FnMut() -> VNode {
         ))
         .into()
     }
-}
-
-fn attr(html: &str, name: &str) -> String {
-    let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-fn recv(s: &mut std::net::TcpStream, p: &mut Vec<u8>) -> ServerFrame {
-    let (op, payload) = read_ws_frame(s, p).expect("a frame");
-    assert_eq!(op, 0x2);
-    decode_server(&payload).unwrap()
 }
 
 #[test]
@@ -68,7 +58,7 @@ fn counter_page_and_click() {
     .encode(&mut out);
     s.write_all(&ws_frame(0x2, &out)).unwrap();
     assert!(matches!(
-        recv(&mut s, &mut p),
+        recv_frame(&mut s, &mut p),
         ServerFrame::ServerHello {
             status: HelloStatus::New,
             ..
@@ -86,7 +76,7 @@ fn counter_page_and_click() {
         }
         .encode(&mut out);
         s.write_all(&ws_frame(0x2, &out)).unwrap();
-        match recv(&mut s, &mut p) {
+        match recv_frame(&mut s, &mut p) {
             ServerFrame::Patches { seq, ack, ops } => {
                 assert_eq!((seq, ack), (n, n));
                 let want = format!("Count: {}", 5 + n);

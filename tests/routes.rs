@@ -4,9 +4,10 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use vango_test_support::client::{attr, recv_frame};
 
 use vango::prelude::*;
-use vango::protocol::{decode_server, ClientFrame, HelloStatus, Op, ServerFrame};
+use vango::protocol::{ClientFrame, HelloStatus, Op, ServerFrame};
 use vango::server::RunningServer;
 use vango::vdom::Patch;
 use vango::App;
@@ -121,17 +122,6 @@ fn malformed_pattern_fails_at_once() {
     let _ = App::new().page("/todos/", || || p("a"));
 }
 
-fn attr(html: &str, name: &str) -> String {
-    let start = html.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-fn recv(s: &mut std::net::TcpStream, p: &mut Vec<u8>) -> ServerFrame {
-    let (op, payload) = read_ws_frame(s, p).expect("a frame");
-    assert_eq!(op, 0x2);
-    decode_server(&payload).unwrap()
-}
-
 /// A live session for `url` with a render hash of 0, so the server sends its full render.
 fn live_render(addr: SocketAddr, csrf: &str, url: &str) -> String {
     let mut s = connect(addr);
@@ -151,13 +141,13 @@ fn live_render(addr: SocketAddr, csrf: &str, url: &str) -> String {
     .encode(&mut out);
     s.write_all(&ws_frame(0x2, &out)).unwrap();
     assert!(matches!(
-        recv(&mut s, &mut p),
+        recv_frame(&mut s, &mut p),
         ServerFrame::ServerHello {
             status: HelloStatus::New,
             ..
         }
     ));
-    match recv(&mut s, &mut p) {
+    match recv_frame(&mut s, &mut p) {
         ServerFrame::Patches { ops, .. } => match &ops[..] {
             [Op::Patch(Patch::ReplaceNode { html, .. })] => html.to_string(),
             other => panic!("{other:?}"),

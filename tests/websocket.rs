@@ -93,13 +93,18 @@ fn origin_must_match_host() {
     assert_eq!(r.status, 101);
 }
 
-#[test]
-fn a_rebound_host_gets_421_and_healthz_answers_any_host() {
-    let srv = vango::App::new()
+/// An app with one page on one core, under the default host policy.
+fn one_page_app() -> vango::server::RunningServer {
+    vango::App::new()
         .page("/", || || vango::prelude::p("x"))
         .workers(1)
         .spawn("127.0.0.1:0")
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_rebound_host_gets_421_and_healthz_answers_any_host() {
+    let srv = one_page_app();
     let addr = srv.local_addr();
     let get = |host: &str, path: &str| {
         let raw = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
@@ -296,11 +301,7 @@ fn property_random_frames_after_upgrade_never_panic() {
 
 #[test]
 fn pages_carry_security_headers_and_every_response_nosniff() {
-    let srv = vango::App::new()
-        .page("/", || || vango::prelude::p("x"))
-        .workers(1)
-        .spawn("127.0.0.1:0")
-        .unwrap();
+    let srv = one_page_app();
     let addr = srv.local_addr();
     let get = |path: &str| {
         let raw = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");

@@ -21,7 +21,8 @@ pub struct PageInfo {
     pub hash: u32,
 }
 
-fn attr(html: &str, name: &str) -> String {
+/// The value of the first attribute `name` in `html` (page scraping for tests).
+pub fn attr(html: &str, name: &str) -> String {
     let start = html.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
@@ -218,4 +219,11 @@ pub fn set_texts(f: &ServerFrame, parent: Option<u32>) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Reads one binary WebSocket frame from a raw socket and decodes it as a server frame.
+pub fn recv_frame(s: &mut TcpStream, pending: &mut Vec<u8>) -> ServerFrame {
+    let (op, payload) = read_ws_frame(s, pending).expect("a frame");
+    assert_eq!(op, 0x2, "a binary frame");
+    decode_server(&payload).unwrap()
 }
