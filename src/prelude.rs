@@ -3,7 +3,7 @@
 //! Touches nothing: re-exports only. Element functions are named after their tags
 //! (`div`, `button`, `main_`, ...), so a glob import brings ~110 short names into scope;
 //! local items of the same name shadow them. `link` is the live navigation link
-//! ([`link`](crate::view::helpers::link)); the `<link>` element is
+//! ([`crate::view::helpers::link`]); the `<link>` element is
 //! `vango::view::elements::link`.
 
 pub use crate::component::{

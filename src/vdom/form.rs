@@ -8,7 +8,7 @@
 //!   written); patches set the property.
 //! - The browser keeps an option's selectedness when options move, are inserted or
 //!   removed, while a fresh render selects by the `selected` attributes or position: after
-//!   anything that decides the selection changed, the diff restates it ([`restate`]).
+//!   anything that decides the selection changed, the diff restates it (`restate`).
 //!
 //! Touches `vdom::{node, names, normal, patch}`.
 

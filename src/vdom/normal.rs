@@ -45,7 +45,7 @@ pub fn no_nul(s: &str) -> Cow<'_, str> {
 /// The value both paths write for attribute `name` (already in the spelling of
 /// `vdom::names::attr_name`) of element `tag`: NUL replaced and, unless `trusted`, a
 /// script URL in a URL-valued attribute refused (replaced by
-/// [`REFUSED_URL`](crate::vdom::url::REFUSED_URL)).
+/// [`crate::vdom::url::REFUSED_URL`]).
 ///
 /// # Examples
 ///
