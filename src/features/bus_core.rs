@@ -10,7 +10,7 @@
 //!   the version so a draining core can skip unchanged slots without locking.
 //! * A write bumps the version, swaps the value (the old one is dropped after unlocking),
 //!   then, for every subscribed core, sets its `pending` flag; only the `false -> true`
-//!   transition calls [`Wake::wake`]. So between two drains a core gets at most one wake-up
+//!   transition calls `Wake::wake`. So between two drains a core gets at most one wake-up
 //!   however many writes happen: writes coalesce, nothing queues.
 //! * A drain first clears `pending` (an acquire-release swap), then scans the slots and
 //!   applies each slot whose version is above the core's last applied version for it.
