@@ -145,6 +145,9 @@ export function connect() {
   const w = (ws = new WebSocket((location.protocol == 'https:' ? 'wss://' : 'ws://') +
     location.host + '/_vango/ws'));
   w.binaryType = 'arraybuffer';
+  // A proxy or a stuck server that takes the connection and never answers the upgrade or
+  // the Hello would otherwise hold the tab on this socket for good.
+  setTimeout(() => ws == w && !ready && drop(), 1e4);
   w.onopen = () => {
     put('bbssUUus', [C.HELLO, C.VERSION, tok, sid, pseq, eseq, hash,
       location.pathname + location.search]);

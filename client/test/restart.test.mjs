@@ -86,6 +86,28 @@ for (const mode of ['src', 'min']) {
       await t.page.close();
     });
 
+    test('session: a socket that never opens, or never answers the Hello, is dropped after 10 s and retried', async () => {
+      const t = await page('<p data-hid="1">0</p>', { hello: false, clock: true });
+      await t.page.clock.runFor(9000);
+      assert.equal(await t.eval(() => [window.__sockets.length, window.__ws().closed].join()), '1,');
+      await t.page.clock.runFor(1000);
+      assert.equal(await t.eval(() => [window.__sockets[0].closed, document.documentElement.className].join()),
+        '1,vango-disconnected');
+      await t.page.clock.runFor(1000);
+      assert.equal(await t.eval(() => window.__sockets.length), 2);
+      // Open but silent: the same timeout.
+      await t.eval(() => window.__open());
+      await t.page.clock.runFor(10000);
+      assert.equal(await t.eval(() => window.__sockets[1].closed), 1);
+      await t.page.clock.runFor(1000);
+      assert.equal(await t.eval(() => window.__sockets.length), 3);
+      // Answered: no timeout on a live socket.
+      await t.hello();
+      await t.page.clock.runFor(15000);
+      assert.equal(await t.eval(() => [window.__sockets.length, window.__ws().closed].join()), '3,');
+      await t.page.close();
+    });
+
     test('session: after Close 9 (server shutting down) retries every 200 ms at most, for a while', async () => {
       const t = await page('<p data-hid="1">0</p>', { clock: true });
       await t.recv([0x87, 9, 'server shutting down']);
