@@ -141,6 +141,23 @@ impl Tree {
         Ok(batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(()))))
     }
 
+    /// How many times this tree met suspicious input: mixed keyed/unkeyed siblings,
+    /// duplicate keys, a component inside a raw-text element (refused: it renders nothing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::component::Tree;
+    /// fn note(_: ()) -> impl Render { || "x" }
+    /// let tree = Tree::mount(|| || textarea(component(note, ())));
+    /// assert_eq!(tree.warnings(), 1);
+    /// assert_eq!(vango::render::to_html(tree.root()), "<textarea data-hid=\"1\"></textarea>");
+    /// ```
+    pub fn warnings(&self) -> u32 {
+        self.cx.warnings()
+    }
+
     /// Whether some component read a signal that changed since its last render.
     pub fn is_dirty(&self) -> bool {
         self.cx

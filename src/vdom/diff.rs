@@ -135,9 +135,7 @@ pub(crate) fn diff_node(
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
-        (VNode::Element(o), VNode::Element(mut n))
-            if same_str(o.tag, n.tag) && o.key == n.key =>
-        {
+        (VNode::Element(o), VNode::Element(mut n)) if same_str(o.tag, n.tag) && o.key == n.key => {
             let mut lists = Lists::scan(&o.children, &n.children);
             if lists.new_comp && content_of(o.tag, o.parent_ns.of(o.tag)) != Content::Normal {
                 refuse_components(&mut n.children, cx);

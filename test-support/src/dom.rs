@@ -8,7 +8,7 @@
 
 use vango::vdom::Patch;
 
-use crate::html5::{parse_body_fragment, PNode};
+use crate::html5::{parse_template_fragment, PNode};
 
 /// The `data-hid` of an element node.
 pub fn hid_of(n: &PNode) -> Option<u32> {
@@ -157,7 +157,8 @@ fn kids(dom: &mut Vec<PNode>, hid: u32) -> Result<Kids<'_>, String> {
 
 /// Parses `html` the way the client does for children of a `(ns, tag)` parent: inside an
 /// `<svg>` or `<math>` wrapper when the parent is a foreign element whose children are not
-/// HTML (not an HTML integration point), as body content otherwise.
+/// HTML (not an HTML integration point), as `<template>` content (where a `<tr>` or an
+/// `<option>` stays what it is).
 pub fn parse_in(html: &str, ns: &str, tag: &str) -> Vec<PNode> {
     let html_children = matches!(
         (ns, tag),
@@ -165,9 +166,9 @@ pub fn parse_in(html: &str, ns: &str, tag: &str) -> Vec<PNode> {
     );
     let wrap = match ns {
         "svg" | "math" if !html_children => ns,
-        _ => return parse_body_fragment(html),
+        _ => return parse_template_fragment(html),
     };
-    let mut top = parse_body_fragment(&format!("<{wrap}>{html}</{wrap}>"));
+    let mut top = parse_template_fragment(&format!("<{wrap}>{html}</{wrap}>"));
     match top.pop() {
         Some(PNode::Element { children, .. }) if top.is_empty() => children,
         other => panic!("wrapper did not parse to one element: {other:?}"),
