@@ -303,6 +303,15 @@ fn cases() -> Vec<(&'static str, Vec<Vec<F>>)> {
             ],
         ),
         (
+            "textarea_text_follows_children",
+            vec![
+                vec![e("textarea", vec![Text("a")])],
+                vec![e("textarea", vec![Text("b")])],
+                vec![e("textarea", vec![])],
+                vec![e("textarea", vec![Text("c")])],
+            ],
+        ),
+        (
             "root_is_a_range",
             vec![
                 vec![Text("top"), e("p", vec![Text("a")])],
