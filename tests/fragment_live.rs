@@ -39,7 +39,11 @@ fn view(start: u32) -> impl FnMut() -> VNode {
                 .attr("id", "go")
                 .on_click(move |_| clicks.update(|c| *c += 1)),
             div(each(items(n), |k| component_keyed(k, item, k))),
-            if n % 2 == 1 { fragment(("odd", i("!"))) } else { VNode::Empty },
+            if n % 2 == 1 {
+                fragment(("odd", i("!")))
+            } else {
+                VNode::Empty
+            },
         ))
     }
 }
@@ -58,7 +62,11 @@ fn unnumbered(nodes: &[PNode]) -> Vec<PNode> {
             } => PNode::Element {
                 tag: tag.clone(),
                 ns: ns.clone(),
-                attrs: attrs.iter().filter(|(k, _)| k != "data-hid").cloned().collect(),
+                attrs: attrs
+                    .iter()
+                    .filter(|(k, _)| k != "data-hid")
+                    .cloned()
+                    .collect(),
                 children: unnumbered(children),
             },
             other => other.clone(),
