@@ -149,7 +149,7 @@ impl Tree {
     /// ```
     /// use vango::prelude::*;
     /// use vango::component::Tree;
-    /// fn note(_: ()) -> impl Render { || "x" }
+    /// fn note(_: ()) -> impl Render { || text("x") }
     /// let tree = Tree::mount(|| || textarea(component(note, ())));
     /// assert_eq!(tree.warnings(), 1);
     /// assert_eq!(vango::render::to_html(tree.root()), "<textarea data-hid=\"1\"></textarea>");
