@@ -1,5 +1,6 @@
-// DOM side of patches: the hid → element map, applying decoded ops, parsing inserted HTML,
-// and keeping focus, caret and typed values across patches. Touches the document only.
+// DOM side of patches: the hid → element (or range) map, applying decoded ops, parsing
+// inserted HTML, and keeping focus, caret and typed values across patches. Touches the
+// document only.
 import * as C from './constants.js';
 import { bad } from './codec.js';
 import { mount, update, destroy, hookEvent } from './hooks.js';
@@ -25,28 +26,62 @@ function url(r, u, y0) {
     scrollTo(0, 0);
   }
 }
-const kid = (p, i) => p.childNodes[i] || bad('no child ' + i);
 const act = () => document.activeElement;
 
-// Calls f on n and on every element below it that carries a hid.
-const each = (n, f) => {
+// Ranges (PROTOCOL.md): <!--h:N--> starts the children of component N, <!--/h--> ends the
+// innermost open one. A range is addressed like an element (by its start comment) and
+// counts as one child of its parent.
+const isStart = (n) => n.nodeType == 8 && n.data[0] == 'h';
+const isEnd = (n) => n.nodeType == 8 && n.data == '/h';
+// The last node of child n: a range's end comment, or n itself.
+const last = (n) => {
+  for (let d = 0, m = n; isStart(n) && (m = m.nextSibling);) {
+    if (isStart(m)) d++;
+    else if (isEnd(m) && !d--) return m;
+  }
+  return n;
+};
+// The nodes of child n, in order.
+const span = (n) => {
+  const a = [n], e = last(n);
+  while (n != e) a.push(n = n.nextSibling);
+  return a;
+};
+// The children of x (an element or a range), one node each.
+const kids = (x) => {
+  const a = [];
+  for (let n = isStart(x) ? x.nextSibling : x.firstChild; n && !isEnd(n); n = last(n).nextSibling) a.push(n);
+  return a;
+};
+const kid = (p, i) => kids(p)[i] || bad('no child ' + i);
+// The node of the real parent that child i of x goes before (null: the end).
+const at = (x, i, k = kids(x)) => i > k.length ? bad('no child ' + i) : k[i] || (isStart(x) ? last(x) : null);
+const home = (x) => isStart(x) ? x.parentNode : x;
+
+// Calls f on n and on every element below it that carries a hid, and g on every range
+// start comment in n.
+const each = (n, f, g) => {
   if (n.querySelectorAll) {
     if (n.dataset.hid) f(n);
     n.querySelectorAll('[data-hid]').forEach(f);
   }
+  for (const w = document.createTreeWalker(n, 128); n; n = w.nextNode()) isStart(n) && g(n, +n.data.slice(2));
 };
 
 export const index = (n) => each(n, (e) => {
   hids.set(+e.dataset.hid, e);
   watch(e);
   if (e.dataset.hook) { mount(e); fresh.add(e); }
-});
+}, (c, h) => hids.set(h, c));
 
+const forget = (e, h) => hids.get(h) == e && hids.delete(h);
 const unindex = (n) => each(n, (e) => {
-  const h = +e.dataset.hid;
-  if (hids.get(h) == e) hids.delete(h);
+  forget(e, +e.dataset.hid);
   destroy(e);
-});
+}, forget);
+
+// Removes child n (all its nodes).
+const drop = (n) => span(n).forEach((m) => { unindex(m); m.remove(); });
 
 // Parses server HTML as children of parent p: inside an SVG or MathML parent (but not
 // below an HTML integration point, whose children are HTML) through a wrapper of that
@@ -69,8 +104,9 @@ const ins = (html, p, put) => {
 };
 
 const replace = (old, html) => {
-  unindex(old);
-  ins(html, old.parentNode, (f) => old.replaceWith(f));
+  const p = old.parentNode;
+  ins(html, p, (f) => p.insertBefore(f, old));
+  drop(old);
 };
 
 // Mirrors attribute changes to the live property where browsers keep them apart; a focused
@@ -97,42 +133,38 @@ export function apply(ops) {
   fresh.clear();
   for (const [op, x, y, z] of ops) {
     const e = op < C.PUSH_URL && el(x);
-    if (e) touched.add((op == C.REPLACE_NODE ? e.parentElement : e)?.closest('[data-hook]'));
+    if (e) touched.add((op == C.REPLACE_NODE || !e.closest ? e.parentElement : e)?.closest('[data-hook]'));
+    const p = e && home(e);
     switch (op) {
       case C.SET_TEXT: {
         const n = kid(e, y);
         if (n.nodeType != 3) bad('not text');
         n.data = z;
-        if (e.tagName == 'TEXTAREA' && e != act()) e.value = z;
         break;
       }
       case C.SET_ATTR: e.setAttribute(y, z); prop(e, y, z); watch(e); break;
       case C.REMOVE_ATTR: e.removeAttribute(y); prop(e, y); break;
       case C.SET_PROP_STR: case C.SET_PROP_BOOL: setProp(e, y, z); break;
-      case C.INSERT_CHILD:
-        if (y > e.childNodes.length) bad('no child ' + y);
-        ins(z, e, (f) => e.insertBefore(f, e.childNodes[y] || null));
-        break;
-      case C.REMOVE_CHILD: { const n = kid(e, y); unindex(n); n.remove(); break; }
+      case C.INSERT_CHILD: { const r = at(e, y); ins(z, p, (f) => p.insertBefore(f, r)); break; }
+      case C.REMOVE_CHILD: drop(kid(e, y)); break;
       case C.MOVE_CHILD: {
-        const n = kid(e, y), rest = [...e.childNodes].filter((c) => c != n);
-        if (z > rest.length) bad('no child ' + z);
+        const n = kid(e, y), r = at(e, z, kids(e).filter((c) => c != n));
         // moveBefore keeps focus and element state where the browser has it.
-        (e.moveBefore || e.insertBefore).call(e, n, rest[z] || null);
+        span(n).forEach((m) => (p.moveBefore || p.insertBefore).call(p, m, r));
         break;
       }
       case C.REPLACE_CHILD: replace(kid(e, y), z); break;
       case C.REPLACE_NODE: replace(e, y); break;
-      case C.SET_INNER_HTML:
-        [...e.childNodes].forEach(unindex);
-        e.innerHTML = y;
-        [...e.childNodes].forEach(index);
-        break;
+      case C.SET_INNER_HTML: kids(e).forEach(drop); ins(y, p, (f) => p.insertBefore(f, at(e, 0))); break;
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
       case C.FOCUS: el(x).focus(); moved = 1; break;
       case C.SET_TITLE: document.title = x;
     }
+    // Once its value was set (by the user, or here), a textarea no longer follows its
+    // text: after its children change it is given their text again, as a fresh page
+    // shows, unless it has focus (the user's typing wins, as for a value patch).
+    if (e && e.tagName == 'TEXTAREA' && e != act() && (op == C.SET_TEXT || op > C.SET_PROP_BOOL) && op != C.REPLACE_NODE) e.value = e.textContent;
   }
   // Idiomorph-style focus keeping: the focused field, or its stand-in with the same hid in
   // replacing HTML, gets focus, caret and (unless the server changed it) the typed value.

@@ -152,7 +152,7 @@ impl Instance {
         &*self.props
     }
 
-    /// Runs the render closure (tracked) and normalizes its output to one root element.
+    /// Runs the render closure (tracked) and normalizes its output to one root (an element or a range).
     pub(crate) fn render_fresh(&self) -> Option<VNode> {
         self.dirty.set(false);
         let obs = self.observer.get()?;

@@ -52,9 +52,9 @@ impl std::error::Error for DispatchError {}
 
 /// One session's mounted component tree.
 ///
-/// The root is the render output of the setup given to [`Tree::mount`]; it is always an
-/// element: a render that returns anything else (text, several nodes, a component) is
-/// wrapped in `<div style="display:contents">`. Hids start at 1 (the root).
+/// The root is the render output of the setup given to [`Tree::mount`]: the element it
+/// rendered, or a range ([`Element::range`](crate::vdom::Element::range)) when it rendered
+/// anything else (text, several nodes, a component). Hids start at 1 (the root).
 ///
 /// # Examples
 ///
@@ -106,13 +106,13 @@ impl Tree {
         Tree { root, inst, cx }
     }
 
-    /// The mounted root element (components inside hold their own outputs; see
+    /// The mounted root, an element or a range (components inside hold their own outputs; see
     /// [`ComponentSlot::rendered`](crate::vdom::ComponentSlot::rendered)).
     pub fn root(&self) -> &VNode {
         &self.root
     }
 
-    /// The root element's hid.
+    /// The root's hid (an element's or a range's).
     pub fn root_hid(&self) -> u32 {
         self.root.as_element().map_or(0, |e| e.hid)
     }
@@ -139,6 +139,23 @@ impl Tree {
         // Under the owner of the component the element belongs to: what the handler
         // creates (signals, effects, tasks) lives and dies with that component.
         Ok(batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(()))))
+    }
+
+    /// How many times this tree met suspicious input: mixed keyed/unkeyed siblings,
+    /// duplicate keys, a component inside a raw-text element (refused: it renders nothing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::component::Tree;
+    /// fn note(_: ()) -> impl Render { || text("x") }
+    /// let tree = Tree::mount(|| || textarea(component(note, ())));
+    /// assert_eq!(tree.warnings(), 1);
+    /// assert_eq!(vango::render::to_html(tree.root()), "<textarea data-hid=\"1\"></textarea>");
+    /// ```
+    pub fn warnings(&self) -> u32 {
+        self.cx.warnings()
     }
 
     /// Whether some component read a signal that changed since its last render.

@@ -77,6 +77,17 @@ pub(crate) fn node<O: Out>(o: &mut O, n: &VNode, cx: Cx) {
 }
 
 fn element<O: Out>(o: &mut O, e: &Element, cx: Cx) {
+    if e.is_range() {
+        // Its children stand where it stands: same namespace, same select.
+        o.put("<!--h:");
+        o.put_u32(e.hid);
+        o.put("-->");
+        for c in &e.children {
+            node(o, c, cx);
+        }
+        o.put("<!--/h-->");
+        return;
+    }
     let own = cx.ns.of(e.tag);
     o.put("<");
     o.put(e.tag);

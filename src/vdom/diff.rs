@@ -5,11 +5,20 @@
 //!
 //! - **Input.** `old` is mounted: every element has a nonzero hid, every component is
 //!   mounted. `new` is normalized (see [`crate::vdom::hid::normalize`]) with hids `0` and
-//!   components not yet mounted. Every normalized child is exactly one DOM node, except a
+//!   components not yet mounted. Every normalized child is exactly one DOM node (a range
+//!   counts as one, see below), except a
 //!   [`VNode::Raw`], which may parse to any number of nodes: raw HTML is therefore only
 //!   patched in place when it is its parent's sole child ([`PatchSink::set_inner_html`]);
 //!   a parent with raw HTML beside other children is replaced whole whenever a positional
 //!   edit would be needed among them.
+//! - **Ranges.** A component whose output is not exactly one element has a range as its
+//!   root ([`crate::vdom::Element::range`]): an element-like node with a hid and children
+//!   but no DOM element, written `<!--h:N-->…<!--/h-->`. The diff treats it as an element
+//!   addressed by hid: its parent counts it as one child (wherever it is inserted, moved,
+//!   removed or replaced, its whole run of nodes goes), its children are addressed by
+//!   (range hid, index) like an element's, and a range and an element of the other kind
+//!   replace each other by hid. A range is only a component's root, never in raw-text or
+//!   escapable-text content: components there are refused (`walk::refuse_components`).
 //! - **Output.** Afterwards `old` is structurally equal to `new`; matched elements keep
 //!   their hids, new elements get fresh ones from the [`Mount`] context; kept
 //!   components keep their instance; replaced or removed components are disposed.
@@ -42,7 +51,9 @@ use crate::vdom::normal;
 use crate::vdom::ns::{content_of, Content, Ns};
 use crate::vdom::patch::PatchSink;
 use crate::vdom::scratch::{Fenwick, Scratch, NONE};
-use crate::vdom::walk::{dispose, is_raw, key_of, same_str, take, Lists};
+use crate::vdom::walk::{
+    dispose, key_of, raw_forces_replace, refuse_components, same_str, take, Lists,
+};
 
 pub use crate::vdom::attrs::{prop_kind, PropKind};
 pub use crate::vdom::walk::{mount, mount_in, Mount};
@@ -124,8 +135,12 @@ pub(crate) fn diff_node(
     sink: &mut impl PatchSink,
 ) {
     match (&mut *old, new) {
-        (VNode::Element(o), VNode::Element(n)) if same_str(o.tag, n.tag) && o.key == n.key => {
-            let lists = Lists::scan(&o.children, &n.children);
+        (VNode::Element(o), VNode::Element(mut n)) if same_str(o.tag, n.tag) && o.key == n.key => {
+            let mut lists = Lists::scan(&o.children, &n.children);
+            if lists.new_comp && content_of(o.tag, o.parent_ns.of(o.tag)) != Content::Normal {
+                refuse_components(&mut n.children, cx);
+                lists = Lists::scan(&o.children, &n.children);
+            }
             if (lists.raw && raw_forces_replace(&o.children, &n.children))
                 || textarea_switches(o, &n)
             {
@@ -211,30 +226,6 @@ fn replace(
     }
     dispose(old);
     *old = new;
-}
-
-/// Whether a child list with raw HTML must be replaced with its parent: raw HTML may be
-/// several DOM nodes, so positional edits beside it are impossible. Editing in place is
-/// fine when raw is the sole child on both sides, or when the lists line up so that no
-/// positional edit is needed (same length, equal texts and raws, elements and components
-/// anywhere, since they are replaced by hid).
-fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
-    let raw_in = |l: &[VNode]| l.iter().any(is_raw);
-    if !raw_in(old) && !raw_in(new) {
-        return false;
-    }
-    if old.len() == 1 && new.len() == 1 && is_raw(&old[0]) && is_raw(&new[0]) {
-        return false;
-    }
-    if old.len() != new.len() {
-        return true;
-    }
-    !old.iter().zip(new).all(|pair| match pair {
-        (VNode::Text(a), VNode::Text(b)) => a == b,
-        (VNode::Raw(a), VNode::Raw(b)) => a == b,
-        (VNode::Element(_) | VNode::Component(_), VNode::Element(_) | VNode::Component(_)) => true,
-        _ => false,
-    })
 }
 
 // `n` stays boxed so that its fields move straight out of the box, not via a copy of the

@@ -2,10 +2,9 @@
 //!
 //! Touches only `vdom::node`. Nothing here allocates when the tree is already normalized.
 
-use std::borrow::Cow;
 use std::mem;
 
-use crate::vdom::node::{Attr, AttrValue, Element, VNode};
+use crate::vdom::node::{Element, VNode};
 
 /// Hands out hydration ids for one tree: `1, 2, 3, …`, never `0`.
 ///
@@ -98,10 +97,20 @@ fn needs_normalizing(children: &[VNode]) -> bool {
     false
 }
 
-/// Normalizes a render output into a single root element: an `Element` stays as it is;
-/// anything else (text, several nodes, a component, raw HTML) is wrapped in
-/// `<div style="display:contents">` so that the output is addressable by one hid
-/// without changing the layout.
+/// Normalizes a render output into a single root: an `Element` (or a fragment of exactly
+/// one element) stays as it is, with no marker and no cost; anything else (text, several
+/// nodes, nothing, a component, raw HTML) becomes a range ([`Element::range`]), which is
+/// addressable by one hid like an element and adds no element to the page.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{hid::normalize_root, Element, VNode};
+/// let one = normalize_root(VNode::Element(Box::new(Element::new("li"))));
+/// assert_eq!(one.as_element().unwrap().tag, "li");
+/// let text = normalize_root(VNode::Text("x".into()));
+/// assert!(text.as_element().unwrap().is_range());
+/// ```
 pub fn normalize_root(node: VNode) -> VNode {
     let mut node = match node {
         VNode::Element(_) => node,
@@ -114,13 +123,7 @@ pub fn normalize_root(node: VNode) -> VNode {
         other => {
             let mut children = Vec::new();
             VNode::push_normalized(&mut children, other);
-            let mut e = Element::new("div");
-            e.attrs.push(Attr {
-                name: Cow::Borrowed("style"),
-                value: AttrValue::Str(Cow::Borrowed("display:contents")),
-            });
-            e.children = children;
-            VNode::Element(Box::new(e))
+            VNode::Element(Box::new(Element::range(children)))
         }
     };
     normalize(&mut node);

@@ -24,7 +24,8 @@ pub type Str = Cow<'static, str>;
 /// - an element's `children` hold no `Fragment` and no `Empty` (fragments are flattened);
 /// - no two `Text` children are adjacent and no `Text` is empty, so that every `Text`
 ///   child is exactly one DOM text node after the browser parses the SSR output;
-/// - the root of a component's output is an `Element`.
+/// - the root of a component's output is an `Element`: the one element it rendered, or a
+///   range ([`Element::range`]) holding whatever else it rendered.
 pub enum VNode {
     /// Renders nothing (the false branch of a conditional).
     Empty,
@@ -81,7 +82,43 @@ pub struct Element {
     pub parent_ns: Ns,
 }
 
+/// The tag of a range: a component's output that is not exactly one element (text,
+/// several nodes, none). A range has a hid and children like an element but no tag of
+/// its own in the DOM: it is written as the comments `<!--h:N-->` … `<!--/h-->` around
+/// its children (`PROTOCOL.md`, "Ranges"), so it may stand wherever its children may.
+/// `#` cannot start a tag name, so no element is mistaken for one.
+pub const RANGE: &str = "#range";
+
 impl Element {
+    /// A range holding `children` (see [`RANGE`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{Element, VNode};
+    /// let r = Element::range(vec![VNode::Text("a".into())]);
+    /// assert!(r.is_range());
+    /// assert!(!Element::new("p").is_range());
+    /// ```
+    pub fn range(children: Vec<VNode>) -> Self {
+        let mut e = Element::new(RANGE);
+        e.children = children;
+        e
+    }
+
+    /// Whether this is a range rather than a DOM element.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::Element;
+    /// assert!(Element::range(Vec::new()).is_range());
+    /// ```
+    #[inline]
+    pub fn is_range(&self) -> bool {
+        self.tag == RANGE
+    }
+
     /// A new element with no attributes, listeners or children.
     pub fn new(tag: &'static str) -> Self {
         Element {
@@ -228,7 +265,7 @@ pub trait ComponentSlot: Any {
     /// For the runtime's downcasts.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 
-    /// The hid of the root element of the output (0 when not mounted).
+    /// The hid of the root of the output, an element or a range (0 when not mounted).
     fn root_hid(&self) -> u32 {
         self.rendered()
             .and_then(|o| o.as_element().map(|e| e.hid))

@@ -1,7 +1,9 @@
 //! The closed set of DOM edits the diff emits, and the one sink trait they go through.
 //!
-//! Addressing: elements are addressed by hydration id (`hid`); text nodes, which have no
-//! id, by their parent's hid and their index among the parent's DOM child nodes. Indices
+//! Addressing: elements and ranges (a component's output that is not one element, see
+//! [`crate::vdom::Element::range`]) are addressed by hydration id (`hid`); text nodes, which
+//! have no id, by their parent's hid and their index among the parent's children, where a
+//! range counts as one child. Indices
 //! are those of the DOM *at the moment the patch is applied*: patches of one frame apply
 //! in order. Subtrees to insert are passed as mounted [`VNode`]s (hids assigned); a sink
 //! serializes them (the wire format uses the SSR HTML, see `PROTOCOL.md`). Names, values
@@ -13,7 +15,7 @@
 use crate::vdom::node::VNode;
 
 /// Version of the patch operation set. Bump when an operation is added or changed.
-pub const PATCH_SET_VERSION: u8 = 1;
+pub const PATCH_SET_VERSION: u8 = 2;
 
 /// Receives the edits of a diff, in application order.
 pub trait PatchSink {

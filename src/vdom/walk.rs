@@ -4,10 +4,11 @@
 //! Touches only `vdom::{node, hid, ns}`.
 
 use std::mem;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::vdom::hid::HidAlloc;
 use crate::vdom::node::{ComponentSlot, Key, VNode};
-use crate::vdom::ns::Ns;
+use crate::vdom::ns::{content_of, Content, Ns};
 
 /// What the diff needs from the tree it edits: fresh hids for new elements, a way to
 /// mount fresh components (the component runtime runs their setup), and a place to
@@ -70,7 +71,11 @@ pub fn mount_in(node: &mut VNode, ns: Ns, cx: &mut impl Mount) {
         VNode::Element(e) => {
             e.hid = cx.next_hid();
             e.parent_ns = ns;
-            let inner = ns.of(e.tag).children(e.tag);
+            let own = ns.of(e.tag);
+            if has_component(&e.children) && content_of(e.tag, own) != Content::Normal {
+                refuse_components(&mut e.children, cx);
+            }
+            let inner = own.children(e.tag);
             for c in &mut e.children {
                 mount_in(c, inner, cx);
             }
@@ -117,6 +122,32 @@ fn place(node: &mut VNode, ns: Ns) {
     }
 }
 
+/// Whether `children` hold a component.
+#[inline]
+pub(crate) fn has_component(children: &[VNode]) -> bool {
+    children.iter().any(|c| matches!(c, VNode::Component(_)))
+}
+
+/// Drops the components among the children of a raw-text or escapable-text element
+/// (`textarea`, `title`, `script`, `style`, `xmp`, `iframe`, `noembed`, `noframes`): the
+/// parser reads such content as text, so neither an element nor a range's comments could
+/// stand there. The component renders nothing (its setup never runs); the refusal is
+/// counted by [`Mount::warn`] and logged once per process.
+#[cold]
+pub(crate) fn refuse_components(children: &mut Vec<VNode>, cx: &mut impl Mount) {
+    static LOGGED: AtomicBool = AtomicBool::new(false);
+    if !LOGGED.swap(true, Ordering::Relaxed) {
+        log::warn!("a component inside a raw-text element (textarea, title, script, style, ...) renders nothing");
+    }
+    cx.warn("component inside a raw-text element: refused");
+    // Rebuilt so that the texts around a dropped component merge into one, as the DOM has them.
+    for c in mem::take(children) {
+        if !matches!(c, VNode::Component(_)) {
+            VNode::push_normalized(children, c);
+        }
+    }
+}
+
 /// String equality with a pointer shortcut: tags, attribute names and literal texts are
 /// usually the same `&'static str` on both sides.
 #[inline]
@@ -130,6 +161,8 @@ pub(crate) fn same_str(a: &str, b: &str) -> bool {
 #[derive(Clone, Copy)]
 pub(crate) struct Lists {
     pub(crate) raw: bool,
+    /// Whether the new list holds a component (refused in raw-text elements).
+    pub(crate) new_comp: bool,
     pub(crate) old_keyed: usize,
     pub(crate) new_keyed: usize,
 }
@@ -137,10 +170,11 @@ pub(crate) struct Lists {
 impl Lists {
     #[inline]
     pub(crate) fn scan(old: &[VNode], new: &[VNode]) -> Lists {
-        let (r1, old_keyed) = scan_list(old);
-        let (r2, new_keyed) = scan_list(new);
+        let (r1, old_keyed, _) = scan_list(old);
+        let (r2, new_keyed, new_comp) = scan_list(new);
         Lists {
             raw: r1 | r2,
+            new_comp,
             old_keyed,
             new_keyed,
         }
@@ -148,18 +182,22 @@ impl Lists {
 }
 
 #[inline(always)]
-fn scan_list(list: &[VNode]) -> (bool, usize) {
+fn scan_list(list: &[VNode]) -> (bool, usize, bool) {
     let mut raw = false;
+    let mut comp = false;
     let mut keyed = 0;
     for n in list {
         match n {
             VNode::Element(e) => keyed += e.key.is_some() as usize,
-            VNode::Component(c) => keyed += c.key().is_some() as usize,
+            VNode::Component(c) => {
+                comp = true;
+                keyed += c.key().is_some() as usize;
+            }
             VNode::Raw(_) => raw = true,
             _ => {}
         }
     }
-    (raw, keyed)
+    (raw, keyed, comp)
 }
 
 /// Releases what a removed subtree holds: disposes every component instance in it.
@@ -178,6 +216,30 @@ pub fn dispose(node: &VNode) {
         }
         VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
     }
+}
+
+/// Whether a child list with raw HTML must be replaced with its parent: raw HTML may be
+/// several DOM nodes, so positional edits beside it are impossible. Editing in place is
+/// fine when raw is the sole child on both sides, or when the lists line up so that no
+/// positional edit is needed (same length, equal texts and raws, elements and components
+/// anywhere, since they are replaced by hid).
+pub(crate) fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
+    let raw_in = |l: &[VNode]| l.iter().any(is_raw);
+    if !raw_in(old) && !raw_in(new) {
+        return false;
+    }
+    if old.len() == 1 && new.len() == 1 && is_raw(&old[0]) && is_raw(&new[0]) {
+        return false;
+    }
+    if old.len() != new.len() {
+        return true;
+    }
+    !old.iter().zip(new).all(|pair| match pair {
+        (VNode::Text(a), VNode::Text(b)) => a == b,
+        (VNode::Raw(a), VNode::Raw(b)) => a == b,
+        (VNode::Element(_) | VNode::Component(_), VNode::Element(_) | VNode::Component(_)) => true,
+        _ => false,
+    })
 }
 
 /// Whether `n` is raw HTML (which may parse to any number of DOM nodes).

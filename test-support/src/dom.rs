@@ -8,7 +8,7 @@
 
 use vango::vdom::Patch;
 
-use crate::html5::{parse_body_fragment, PNode};
+use crate::html5::{parse_template_fragment, PNode};
 
 /// The `data-hid` of an element node.
 pub fn hid_of(n: &PNode) -> Option<u32> {
@@ -21,14 +21,30 @@ pub fn hid_of(n: &PNode) -> Option<u32> {
     }
 }
 
-/// Where element `hid` is: its sibling list, its index there, and its parent's
-/// `(namespace, tag)` (`("html", "body")` at the top).
+/// The hid of a range's start comment (`<!--h:N-->`).
+pub fn range_of(n: &PNode) -> Option<u32> {
+    match n {
+        PNode::Comment(c) => c.strip_prefix("h:").and_then(|h| h.parse().ok()),
+        _ => None,
+    }
+}
+
+/// Whether `n` is a range's end comment (`<!--/h-->`).
+fn is_range_end(n: &PNode) -> bool {
+    matches!(n, PNode::Comment(c) if c == "/h")
+}
+
+/// Where element or range `hid` is: its sibling list, its index there, and its parent
+/// element's `(namespace, tag)` (`("html", "body")` at the top).
 fn locate<'a>(
     nodes: &'a mut Vec<PNode>,
     hid: u32,
     parent: (&str, &str),
 ) -> Option<(&'a mut Vec<PNode>, usize, (String, String))> {
-    if let Some(i) = nodes.iter().position(|n| hid_of(n) == Some(hid)) {
+    if let Some(i) = nodes
+        .iter()
+        .position(|n| hid_of(n) == Some(hid) || range_of(n) == Some(hid))
+    {
         return Some((nodes, i, (parent.0.to_string(), parent.1.to_string())));
     }
     nodes.iter_mut().find_map(|n| match n {
@@ -44,14 +60,105 @@ fn locate<'a>(
 
 fn element(dom: &mut Vec<PNode>, hid: u32) -> Result<&mut PNode, String> {
     match locate(dom, hid, ("html", "body")) {
-        Some((list, i, _)) => Ok(&mut list[i]),
+        Some((list, i, _)) if hid_of(&list[i]).is_some() => Ok(&mut list[i]),
+        Some(_) => Err(format!("{hid} is a range, not an element")),
         None => Err(format!("no element {hid}")),
+    }
+}
+
+/// The index of the end comment of the range that starts at `list[start]`.
+fn range_end(list: &[PNode], start: usize) -> Result<usize, String> {
+    let mut depth = 0usize;
+    for (k, n) in list.iter().enumerate().skip(start + 1) {
+        if range_of(n).is_some() {
+            depth += 1;
+        } else if is_range_end(n) {
+            if depth == 0 {
+                return Ok(k);
+            }
+            depth -= 1;
+        }
+    }
+    Err("range without its end comment".into())
+}
+
+/// The children of a parent (element or range), as the client sees them: the list
+/// holding them, the span `lo..hi` of that list they take, and the `(namespace, tag)`
+/// inserted HTML is parsed for.
+struct Kids<'a> {
+    list: &'a mut Vec<PNode>,
+    lo: usize,
+    hi: usize,
+    ns: String,
+    tag: String,
+}
+
+impl Kids<'_> {
+    /// The logical children: `(first, last)` node indices, a range being one child.
+    fn groups(&self) -> Result<Vec<(usize, usize)>, String> {
+        let mut out = Vec::new();
+        let mut k = self.lo;
+        while k < self.hi {
+            let e = if range_of(&self.list[k]).is_some() {
+                range_end(self.list, k)?
+            } else {
+                k
+            };
+            out.push((k, e));
+            k = e + 1;
+        }
+        Ok(out)
+    }
+
+    fn get(&self, index: u32) -> Result<(usize, usize), String> {
+        self.groups()?
+            .get(index as usize)
+            .copied()
+            .ok_or(format!("no child {index}"))
+    }
+
+    /// The node index a child inserted at logical `index` goes to.
+    fn slot(&self, index: u32) -> Result<usize, String> {
+        let g = self.groups()?;
+        match g.get(index as usize) {
+            Some(&(a, _)) => Ok(a),
+            None if index as usize == g.len() => Ok(self.hi),
+            None => Err(format!("no child {index}")),
+        }
+    }
+}
+
+fn kids(dom: &mut Vec<PNode>, hid: u32) -> Result<Kids<'_>, String> {
+    let (list, i, (pns, ptag)) =
+        locate(dom, hid, ("html", "body")).ok_or(format!("no element {hid}"))?;
+    if range_of(&list[i]).is_some() {
+        let hi = range_end(list, i)?;
+        return Ok(Kids {
+            list,
+            lo: i + 1,
+            hi,
+            ns: pns,
+            tag: ptag,
+        });
+    }
+    match &mut list[i] {
+        PNode::Element {
+            ns, tag, children, ..
+        } => Ok(Kids {
+            lo: 0,
+            hi: children.len(),
+            ns: ns.clone(),
+            tag: tag.clone(),
+            list: children,
+        }),
+        _ => unreachable!("located by hid"),
     }
 }
 
 /// Parses `html` the way the client does for children of a `(ns, tag)` parent: inside an
 /// `<svg>` or `<math>` wrapper when the parent is a foreign element whose children are not
-/// HTML (not an HTML integration point), as body content otherwise.
+/// HTML (not an HTML integration point), as `<template>` content (where a `<tr>` or an
+/// `<option>` stays what it is).
 pub fn parse_in(html: &str, ns: &str, tag: &str) -> Vec<PNode> {
     let html_children = matches!(
         (ns, tag),
@@ -59,9 +166,9 @@ pub fn parse_in(html: &str, ns: &str, tag: &str) -> Vec<PNode> {
     );
     let wrap = match ns {
         "svg" | "math" if !html_children => ns,
-        _ => return parse_body_fragment(html),
+        _ => return parse_template_fragment(html),
     };
-    let mut top = parse_body_fragment(&format!("<{wrap}>{html}</{wrap}>"));
+    let mut top = parse_template_fragment(&format!("<{wrap}>{html}</{wrap}>"));
     match top.pop() {
         Some(PNode::Element { children, .. }) if top.is_empty() => children,
         other => panic!("wrapper did not parse to one element: {other:?}"),
@@ -87,15 +194,6 @@ fn attrs_of(n: &mut PNode) -> (&str, &mut Vec<(String, String)>) {
     }
 }
 
-fn children_of(n: &mut PNode) -> (String, String, &mut Vec<PNode>) {
-    match n {
-        PNode::Element {
-            ns, tag, children, ..
-        } => (ns.clone(), tag.clone(), children),
-        _ => unreachable!("hids are on elements"),
-    }
-}
-
 /// The name `setAttribute`/`removeAttribute` use on an element of namespace `ns`.
 fn dom_name(ns: &str, name: &str) -> String {
     if ns == "html" {
@@ -113,7 +211,8 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
     }
 }
 
-/// Applies one patch as the client would; an `Err` is where the client would throw (and
+/// Applies one patch as the client would (a range, `<!--h:N-->…<!--/h-->`, is addressed
+/// by its hid and counts as one child of its parent, as in `PROTOCOL.md`, "Ranges"); an `Err` is where the client would throw (and
 /// reload the tab). Properties are not modelled (the browser tests check them).
 pub fn apply(dom: &mut Vec<PNode>, p: &Patch) -> Result<(), String> {
     match p {
@@ -122,9 +221,10 @@ pub fn apply(dom: &mut Vec<PNode>, p: &Patch) -> Result<(), String> {
             index,
             text,
         } => {
-            let (_, _, k) = children_of(element(dom, *parent)?);
-            match k.get_mut(*index as usize) {
-                Some(PNode::Text(t)) => *t = text.clone(),
+            let k = kids(dom, *parent)?;
+            let (a, b) = k.get(*index)?;
+            match &mut k.list[a] {
+                PNode::Text(t) if a == b => *t = text.clone(),
                 other => return Err(format!("set_text on {other:?}")),
             }
         }
@@ -155,41 +255,48 @@ pub fn apply(dom: &mut Vec<PNode>, p: &Patch) -> Result<(), String> {
             index,
             html,
         } => {
-            let (ns, tag, k) = children_of(element(dom, *parent)?);
-            let i = *index as usize;
-            check(i <= k.len(), "insert index")?;
-            k.splice(i..i, parse_in(html, &ns, &tag));
+            let k = kids(dom, *parent)?;
+            let at = k.slot(*index)?;
+            let nodes = parse_in(html, &k.ns, &k.tag);
+            k.list.splice(at..at, nodes);
         }
         Patch::RemoveChild { parent, index } => {
-            let (_, _, k) = children_of(element(dom, *parent)?);
-            check((*index as usize) < k.len(), "remove index")?;
-            k.remove(*index as usize);
+            let k = kids(dom, *parent)?;
+            let (a, b) = k.get(*index)?;
+            k.list.drain(a..=b);
         }
         Patch::MoveChild { parent, from, to } => {
-            let (_, _, k) = children_of(element(dom, *parent)?);
-            check((*from as usize) < k.len(), "move from")?;
-            let n = k.remove(*from as usize);
-            check(*to as usize <= k.len(), "move to")?;
-            k.insert(*to as usize, n);
+            let mut k = kids(dom, *parent)?;
+            let (a, b) = k.get(*from)?;
+            let taken: Vec<PNode> = k.list.drain(a..=b).collect();
+            k.hi -= taken.len();
+            let at = k.slot(*to)?;
+            k.list.splice(at..at, taken);
         }
         Patch::ReplaceChild {
             parent,
             index,
             html,
         } => {
-            let (ns, tag, k) = children_of(element(dom, *parent)?);
-            let i = *index as usize;
-            check(i < k.len(), "replace index")?;
-            k.splice(i..=i, parse_in(html, &ns, &tag));
+            let k = kids(dom, *parent)?;
+            let (a, b) = k.get(*index)?;
+            let nodes = parse_in(html, &k.ns, &k.tag);
+            k.list.splice(a..=b, nodes);
         }
         Patch::ReplaceNode { hid, html } => {
             let (list, i, (ns, tag)) =
                 locate(dom, *hid, ("html", "body")).ok_or(format!("no element {hid}"))?;
-            list.splice(i..=i, parse_in(html, &ns, &tag));
+            let end = if range_of(&list[i]).is_some() {
+                range_end(list, i)?
+            } else {
+                i
+            };
+            list.splice(i..=end, parse_in(html, &ns, &tag));
         }
         Patch::SetInnerHtml { hid, html } => {
-            let (ns, tag, k) = children_of(element(dom, *hid)?);
-            *k = parse_in(html, &ns, &tag);
+            let k = kids(dom, *hid)?;
+            let nodes = parse_in(html, &k.ns, &k.tag);
+            k.list.splice(k.lo..k.hi, nodes);
         }
     }
     Ok(())

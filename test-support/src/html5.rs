@@ -36,8 +36,18 @@ pub enum PNode {
 
 /// Parses `html` as the content of a `<body>` and returns the top-level nodes.
 pub fn parse_body_fragment(html: &str) -> Vec<PNode> {
+    parse_fragment_in(html, local_name!("body"))
+}
+
+/// Parses `html` as the client's `<template>` does (`template.innerHTML = html`): table
+/// rows, cells and options stand at the top as they are.
+pub fn parse_template_fragment(html: &str) -> Vec<PNode> {
+    parse_fragment_in(html, local_name!("template"))
+}
+
+fn parse_fragment_in(html: &str, context: html5ever::LocalName) -> Vec<PNode> {
     let sink = Sink::new();
-    let ctx = QualName::new(None, ns!(html), local_name!("body"));
+    let ctx = QualName::new(None, ns!(html), context);
     // A string handed to the fragment parser (innerHTML) is not a decoded byte stream:
     // nothing strips a leading U+FEFF there.
     let opts = html5ever::ParseOpts {

@@ -9,6 +9,8 @@
 //! - [`diff_spec`]: generated trees and edits for the diff's property tests, and `step`.
 //! - [`norm_spec`] and [`dom`]: hostile trees and the client's patching replayed over
 //!   html5ever ("a patched page equals the first paint").
+//! - [`frag_spec`]: trees of components whose outputs are ranges, and a tree driven
+//!   through their edits.
 //! - [`html5`] and [`trees`]: html5ever as the SSR oracle, random hostile trees.
 //! - [`gen`]: random protocol frames.
 //! - [`json`], [`meaning`], [`vector_list`]: the shared protocol test vectors.
@@ -20,6 +22,7 @@ pub mod client;
 pub mod counter;
 pub mod diff_spec;
 pub mod dom;
+pub mod frag_spec;
 pub mod gen;
 pub mod html5;
 pub mod json;
