@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch } from '../../tests/e2e/harness.mjs';
 
-const N = Number(process.env.VANGO_RANDIFF_N || 120);
+const N = Number(process.env.VANGO_RANDIFF_N || 200);
 const SEED = process.env.VANGO_RANDIFF_SEED || String(Math.floor(Math.random() * 2 ** 32));
 const ONE = process.env.VANGO_RANDIFF_CASE;
 const WORKERS = 2;
@@ -68,58 +68,75 @@ after(async () => {
   await server?.stop();
 });
 
-// Checks one case (`path` = t/seed/i or c/seed/i/removed/dropped): null if it passes,
-// else what went wrong.
-async function check(path) {
+// In the page: resolves once `f()` holds, rejects after `ms`.
+const UNTIL = `window.__until = (f, ms) => new Promise((ok, no) => {
+  const end = Date.now() + ms;
+  const tick = () => f() ? ok() : Date.now() > end ? no(new Error('timed out')) : setTimeout(tick, 2);
+  tick();
+});`;
+
+// A live page and a no-JS page, reused across cases; `errors` collects the client's.
+async function pages() {
   const page = await live.newPage();
   const errors = [];
   page.on('console', (m) => m.type() == 'error' && !m.location().url.endsWith('/favicon.ico') &&
     errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  const fresh = await still.newPage();
+  await page.addInitScript(UNTIL);
+  return { page, fresh: await still.newPage(), errors };
+}
+
+// In the page: clicks each listener of #t in turn; each must bring #st to
+// `clicks:its id`. Returns what went wrong, or null.
+async function clickAll() {
+  const st = () => document.getElementById('st').textContent;
+  const ls = [...document.querySelectorAll('#t [data-l]')];
+  for (let k = 0; k < ls.length; k++) {
+    const id = ls[k].dataset.l, want = `${k + 2}:${id}`, before = st();
+    ls[k].dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    try {
+      await __until(() => st() != before, 3000);
+    } catch {
+      return `click on listener ${id} (${k}th) reached no handler`;
+    }
+    if (st() != want) return `click on listener ${id} (${k}th) gave #st ${st()}, want ${want}`;
+  }
+  return null;
+}
+
+// Checks one case (`path` = t/seed/i or c/seed/i/removed/dropped) on pages `p`: null if
+// it passes, else what went wrong.
+async function check(path, p) {
+  const { page, fresh, errors } = p;
+  errors.length = 0;
   try {
     await page.goto(server.url + path + '/a');
-    await page.waitForFunction(() => document.documentElement.classList.contains('vango-connected'),
-      null, { timeout: 5000 });
-    await page.evaluate(() => (window.__same = 1));
-    await page.evaluate(() => document.getElementById('go').click());
-    await page.waitForFunction(() => document.getElementById('st').textContent == '1:0', null, { timeout: 5000 });
+    await page.evaluate(async () => {
+      await __until(() => document.documentElement.classList.contains('vango-connected'), 5000);
+      window.__same = 1;
+      document.getElementById('go').click();
+      await __until(() => document.getElementById('st').textContent == '1:0', 5000);
+    });
     const got = await page.evaluate(snapshot);
     await fresh.goto(server.url + path + '/b');
     const want = await fresh.evaluate(snapshot);
     const d = firstDiff(got, want);
     if (d) return `patched DOM differs from a fresh render of B ${d}`;
-    const ids = await page.evaluate(() => [...document.querySelectorAll('#t [data-l]')].map((e) => e.dataset.l));
-    for (let k = 0; k < ids.length; k++) {
-      const want = `${k + 2}:${ids[k]}`;
-      const st = await page.evaluate((k) => {
-        const e = document.querySelectorAll('#t [data-l]')[k];
-        e.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-        return document.getElementById('st').textContent;
-      }, k);
-      try {
-        await page.waitForFunction((st) => document.getElementById('st').textContent != st, st, { timeout: 3000 });
-      } catch {
-        return `click on listener ${ids[k]} (${k}th) reached no handler`;
-      }
-      const now = await page.evaluate(() => document.getElementById('st').textContent);
-      if (now != want) return `click on listener ${ids[k]} (${k}th) gave #st ${now}, want ${want}`;
-    }
+    const clicks = await page.evaluate(clickAll);
+    if (clicks) return clicks;
     if (!(await page.evaluate(() => window.__same))) return 'the page reloaded';
     if (errors.length) return `client errors: ${errors.join('; ')}`;
     return null;
   } catch (e) {
     return `${String(e).split('\n')[0]}${errors.length ? ` (client errors: ${errors.join('; ')})` : ''}`;
-  } finally {
-    await page.close();
-    await fresh.close();
   }
 }
 
 // Reduces failing case (seed, i): takes the first one-step reduction that still fails
 // until none does (or the budget runs out); returns its path suffix and failure.
-async function shrink(seed, i, shrunk = '-/-', why) {
+async function shrink(seed, i, shrunk, why) {
   const info = await still.newPage();
+  const p = await pages();
   let budget = 300;
   try {
     for (;;) {
@@ -128,7 +145,7 @@ async function shrink(seed, i, shrunk = '-/-', why) {
       let next = null;
       for (const c of cands) {
         if (budget-- <= 0) break;
-        const w = await check(`c/${seed}/${i}/${c}`);
+        const w = await check(`c/${seed}/${i}/${c}`, p);
         if (w) { next = c; why = w; break; }
       }
       if (!next) break;
@@ -138,6 +155,8 @@ async function shrink(seed, i, shrunk = '-/-', why) {
     return { shrunk, why, text: await info.textContent('#info') };
   } finally {
     await info.close();
+    await p.page.close();
+    await p.fresh.close();
   }
 }
 
@@ -152,7 +171,7 @@ async function report(seed, i, shrunk, why) {
 test(ONE ? `randiff case ${ONE}` : `randiff: ${N} random transitions (seed ${SEED})`, async () => {
   if (ONE) {
     const [seed, i, rm = '-', drop = '-'] = ONE.split('/');
-    const why = await check(`c/${seed}/${i}/${rm}/${drop}`);
+    const why = await check(`c/${seed}/${i}/${rm}/${drop}`, await pages());
     if (why) assert.fail(await report(seed, i, `${rm}/${drop}`, why));
     return;
   }
@@ -161,9 +180,10 @@ test(ONE ? `randiff case ${ONE}` : `randiff: ${N} random transitions (seed ${SEE
   let next = 0;
   let failed = null;
   const worker = async () => {
+    const p = await pages();
     while (!failed && next < N) {
       const i = next++;
-      const why = await check(`t/${SEED}/${i}`);
+      const why = await check(`t/${SEED}/${i}`, p);
       if (why && !failed) failed = { i, why };
     }
   };
