@@ -16,16 +16,30 @@ const CASES: u32 = 300;
 
 fn check_siblings(nodes: &[Node], in_comp: bool) {
     let keys: Vec<_> = nodes.iter().filter_map(|n| n.key).collect();
-    assert!(keys.is_empty() || keys.len() == nodes.len(), "keys all or none");
-    assert_eq!(keys.iter().collect::<HashSet<_>>().len(), keys.len(), "unique keys");
+    assert!(
+        keys.is_empty() || keys.len() == nodes.len(),
+        "keys all or none"
+    );
+    assert_eq!(
+        keys.iter().collect::<HashSet<_>>().len(),
+        keys.len(),
+        "unique keys"
+    );
     if in_comp && !fragments() {
-        assert!(matches!(nodes, [Node { kind: Kind::El { .. }, key: None, .. }]));
+        assert!(matches!(
+            nodes,
+            [Node {
+                kind: Kind::El { .. },
+                key: None,
+                ..
+            }]
+        ));
     }
     for n in nodes {
         match &n.kind {
             Kind::El { children, .. } => check_siblings(children, false),
             Kind::Comp { children, .. } => check_siblings(children, true),
-            Kind::Text(_) => {}
+            Kind::Text(_) | Kind::Raw(_) => {}
         }
     }
 }
@@ -61,6 +75,7 @@ fn shape(nodes: &[Node]) -> String {
                     out.push_str("</>");
                 }
                 Kind::Comp { children, .. } => go(children, out),
+                Kind::Raw(h) => out.push_str(&parsed_shape(&parse_body_fragment(h))),
                 Kind::Text(_) => {}
             }
         }
@@ -123,7 +138,10 @@ fn shrinking_reaches_the_empty_case() {
             assert!(steps < 1000, "case {i}: shrinking does not end");
         }
         let end = s.apply(&base);
-        assert!(end.a.is_empty() && end.edits.is_empty(), "case {i}: {end:?}");
+        assert!(
+            end.a.is_empty() && end.edits.is_empty(),
+            "case {i}: {end:?}"
+        );
         let path = s.path();
         let (rm, drop) = path.split_once('/').unwrap();
         assert_eq!(Shrink::parse(rm, drop), Some(s));

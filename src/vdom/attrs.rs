@@ -111,9 +111,7 @@ pub(crate) fn diff_attrs(
             continue; // refused: never written, never sent
         };
         match prop(&name) {
-            Some(PropKind::Str) if nv.is_none() && tag == "input" => {
-                sink.remove_attr(hid, &name)
-            }
+            Some(PropKind::Str) if nv.is_none() && tag == "input" => sink.remove_attr(hid, &name),
             Some(PropKind::Str) => {
                 let v = no_nul(nv.map_or("", |v| v.0));
                 sink.set_prop(hid, &name, PropValue::Str(&v));

@@ -45,6 +45,8 @@ pub struct Node {
 #[derive(Clone, PartialEq, Debug)]
 pub enum Kind {
     Text(String),
+    /// Trusted raw HTML (flow and phrasing content only).
+    Raw(String),
     El {
         tag: &'static str,
         /// Distinct names; a boolean attribute is present with any value.
@@ -55,7 +57,10 @@ pub enum Kind {
     },
     /// A component rendering `children` (one element unless [`fragments`]); a live one
     /// keeps its instance when they change, the other one is mounted afresh.
-    Comp { live: bool, children: Vec<Node> },
+    Comp {
+        live: bool,
+        children: Vec<Node>,
+    },
 }
 
 /// The status the listeners write: (clicks so far, id of the last listener; 0 for `#go`).
@@ -135,6 +140,7 @@ pub fn view(nodes: &[Node], st: Status) -> VNode {
 fn node(n: &Node, st: Status) -> VNode {
     match &n.kind {
         Kind::Text(t) => VNode::Text(t.clone().into()),
+        Kind::Raw(h) => raw_html(RawHtml::trusted(h.clone())),
         Kind::El {
             tag,
             attrs,
@@ -188,6 +194,9 @@ pub fn describe(nodes: &[Node], depth: usize, out: &mut String) {
         match &n.kind {
             Kind::Text(t) => {
                 let _ = writeln!(out, "{pad}{t:?} #{}", n.uid);
+            }
+            Kind::Raw(h) => {
+                let _ = writeln!(out, "{pad}raw {h:?} #{}", n.uid);
             }
             Kind::El {
                 tag,

@@ -110,7 +110,7 @@ fn entries(nodes: &[Node], ctx: Ctx, comp_root: bool, out: &mut Vec<Entry>) {
         match &n.kind {
             Kind::El { tag, children, .. } => entries(children, ctx_of(tag), false, out),
             Kind::Comp { children, .. } => entries(children, ctx, !fragments(), out),
-            Kind::Text(_) => {}
+            Kind::Text(_) | Kind::Raw(_) => {}
         }
     }
 }
@@ -123,7 +123,7 @@ pub fn find(nodes: &[Node], uid: u32) -> Option<&Node> {
         }
         match &n.kind {
             Kind::El { children, .. } | Kind::Comp { children, .. } => find(children, uid),
-            Kind::Text(_) => None,
+            Kind::Text(_) | Kind::Raw(_) => None,
         }
     })
 }
@@ -135,7 +135,7 @@ fn find_mut(nodes: &mut [Node], uid: u32) -> Option<&mut Node> {
         }
         match &mut n.kind {
             Kind::El { children, .. } | Kind::Comp { children, .. } => find_mut(children, uid),
-            Kind::Text(_) => None,
+            Kind::Text(_) | Kind::Raw(_) => None,
         }
     })
 }
@@ -147,7 +147,7 @@ fn slot_mut(nodes: &mut Vec<Node>, uid: u32) -> Option<(&mut Vec<Node>, usize)> 
     }
     nodes.iter_mut().find_map(|n| match &mut n.kind {
         Kind::El { children, .. } | Kind::Comp { children, .. } => slot_mut(children, uid),
-        Kind::Text(_) => None,
+        Kind::Text(_) | Kind::Raw(_) => None,
     })
 }
 
@@ -177,7 +177,7 @@ pub fn apply(nodes: &mut Vec<Node>, edit: &Edit) {
     match edit {
         Edit::Text { uid, text } => {
             if let Some(Node {
-                kind: Kind::Text(t),
+                kind: Kind::Text(t) | Kind::Raw(t),
                 ..
             }) = find_mut(nodes, *uid)
             {
@@ -276,12 +276,13 @@ pub fn random(g: &mut Gen<'_>, tree: &[Node]) -> Option<Edit> {
             uid: e.uid,
             text: g.text().kind_text(),
         }),
+        Kind::Raw(_) => Some(Edit::Text {
+            uid: e.uid,
+            text: g.raw().kind_text(),
+        }),
         Kind::Comp { .. } => None,
         Kind::El {
-            tag,
-            children,
-            on,
-            ..
+            tag, children, on, ..
         } => match draw {
             0..=2 => {
                 let (name, value) = g.attr_value(tag);
@@ -342,10 +343,10 @@ fn fit_tags(ctx: Ctx) -> &'static [&'static str] {
 }
 
 impl Node {
-    /// The text of a text node (empty for others).
+    /// The text of a text or raw node (empty for others).
     pub fn kind_text(self) -> String {
         match self.kind {
-            Kind::Text(t) => t,
+            Kind::Text(t) | Kind::Raw(t) => t,
             _ => String::new(),
         }
     }

@@ -24,6 +24,9 @@ pub enum Ctx {
     Svg,
     /// An SVG `<text>`: texts only.
     SvgText,
+    Math,
+    /// A MathML token (`<mi>`, `<mn>`): texts only.
+    MathText,
     Void,
 }
 
@@ -50,6 +53,8 @@ pub fn ctx_of(tag: &str) -> Ctx {
         "tr" => Ctx::Tr,
         "svg" | "g" => Ctx::Svg,
         "text" => Ctx::SvgText,
+        "math" | "mrow" => Ctx::Math,
+        "mi" | "mn" => Ctx::MathText,
         _ => Ctx::Void,
     }
 }
@@ -59,7 +64,7 @@ fn tags(ctx: Ctx) -> &'static [&'static str] {
     match ctx {
         Ctx::Flow => &[
             "div", "p", "span", "b", "ul", "ol", "select", "input", "textarea", "table", "svg",
-            "button",
+            "button", "math",
         ],
         Ctx::Phrasing => &["span", "b", "input", "select", "textarea"],
         Ctx::List => &["li"],
@@ -69,7 +74,8 @@ fn tags(ctx: Ctx) -> &'static [&'static str] {
         Ctx::Tbody => &["tr"],
         Ctx::Tr => &["td"],
         Ctx::Svg => &["g", "circle", "rect", "text"],
-        Ctx::OptionText | Ctx::TextArea | Ctx::SvgText | Ctx::Void => &[],
+        Ctx::Math => &["mi", "mn", "mrow"],
+        Ctx::OptionText | Ctx::TextArea | Ctx::SvgText | Ctx::MathText | Ctx::Void => &[],
     }
 }
 
@@ -77,7 +83,13 @@ fn tags(ctx: Ctx) -> &'static [&'static str] {
 pub fn has_text(ctx: Ctx) -> bool {
     matches!(
         ctx,
-        Ctx::Flow | Ctx::Phrasing | Ctx::List | Ctx::OptionText | Ctx::TextArea | Ctx::SvgText
+        Ctx::Flow
+            | Ctx::Phrasing
+            | Ctx::List
+            | Ctx::OptionText
+            | Ctx::TextArea
+            | Ctx::SvgText
+            | Ctx::MathText
     )
 }
 
@@ -105,10 +117,24 @@ pub fn attr_pool(tag: &str) -> &'static [(&'static str, &'static [&'static str])
         "option" => &[("value", V), ("selected", B), ("disabled", B)],
         "select" => &[("multiple", B), ("value", V), ("disabled", B)],
         "optgroup" => &[("label", &["g", ""]), ("disabled", B)],
-        "textarea" => &[("value", &["t", "", "\nu", "a\r\nb"]), ("placeholder", &["p"])],
-        "svg" => &[("viewBox", &["0 0 10 10", "0 0 5 5"]), ("width", &["10", "20"])],
-        "circle" => &[("cx", &["1", "2"]), ("r", &["3"]), ("fill", &["red", "none"])],
-        "rect" => &[("width", &["1", "2"]), ("height", &["3"]), ("fill", &["red"])],
+        "textarea" => &[
+            ("value", &["t", "", "\nu", "a\r\nb"]),
+            ("placeholder", &["p"]),
+        ],
+        "svg" => &[
+            ("viewBox", &["0 0 10 10", "0 0 5 5"]),
+            ("width", &["10", "20"]),
+        ],
+        "circle" => &[
+            ("cx", &["1", "2"]),
+            ("r", &["3"]),
+            ("fill", &["red", "none"]),
+        ],
+        "rect" => &[
+            ("width", &["1", "2"]),
+            ("height", &["3"]),
+            ("fill", &["red"]),
+        ],
         "g" => &[("transform", &["translate(1,1)"]), ("fill", &["blue"])],
         "text" => &[("x", &["1", "2"]), ("y", &["3"])],
         "td" => &[("colspan", &["2", "1"]), ("class", &["a"])],
@@ -121,6 +147,9 @@ pub fn attr_pool(tag: &str) -> &'static [(&'static str, &'static [&'static str])
         ],
     }
 }
+
+/// Raw HTML that parses the same in flow and phrasing content.
+const RAWS: &[&str] = &["<i>r</i>", "x<b>y</b>z", "plain", "", "<!--c-->"];
 
 /// Text nodes' contents: plain, empty, escapes, NUL, line ends.
 const TEXTS: &[&str] = &[
@@ -188,6 +217,9 @@ impl<'r> Gen<'r> {
             return Some(self.text());
         }
         let options = matches!(ctx, Ctx::Select | Ctx::OptGroup);
+        if key.is_none() && matches!(ctx, Ctx::Flow | Ctx::Phrasing) && self.rng.u8(0..10) == 0 {
+            return Some(self.raw());
+        }
         if self.rng.u8(0..5) == 0 && !(options && SKIP_COMPONENT_OPTIONS) {
             return Some(self.comp(ctx, depth, key));
         }
@@ -195,9 +227,23 @@ impl<'r> Gen<'r> {
         Some(self.element(tag, depth, key))
     }
 
-    /// A text node.
+    /// Raw HTML.
+    pub fn raw(&mut self) -> Node {
+        let h = RAWS[self.rng.usize(..RAWS.len())].to_owned();
+        Node {
+            uid: self.fresh(),
+            key: None,
+            kind: Kind::Raw(h),
+        }
+    }
+
+    /// A text node: from a short list, or hostile pieces now and then.
     pub fn text(&mut self) -> Node {
-        let t = TEXTS[self.rng.usize(..TEXTS.len())].to_owned();
+        let t = if self.rng.u8(0..6) == 0 {
+            crate::trees::hostile_text(self.rng)
+        } else {
+            TEXTS[self.rng.usize(..TEXTS.len())].to_owned()
+        };
         Node {
             uid: self.fresh(),
             key: None,
@@ -273,7 +319,10 @@ impl<'r> Gen<'r> {
         if self.rng.u8(0..3) == 0 {
             (name, None)
         } else {
-            (name, Some(values[self.rng.usize(..values.len())].to_owned()))
+            (
+                name,
+                Some(values[self.rng.usize(..values.len())].to_owned()),
+            )
         }
     }
 }
