@@ -246,6 +246,25 @@ pub fn random(g: &mut Gen<'_>, tree: &[Node]) -> Option<Edit> {
     if all.is_empty() {
         return None;
     }
+    // Keyed lists are where moves happen: a third of the edits move a keyed child.
+    if g.rng.u8(0..3) == 0 {
+        let lists: Vec<(u32, usize)> = all
+            .iter()
+            .filter_map(|e| match &find(tree, e.uid)?.kind {
+                Kind::El { children, .. } if children.len() >= 2 && children[0].key.is_some() => {
+                    Some((e.uid, children.len()))
+                }
+                _ => None,
+            })
+            .collect();
+        if let Some(&(parent, n)) = g.rng.choice(&lists) {
+            return Some(Edit::Move {
+                parent,
+                from: g.rng.usize(..n),
+                to: g.rng.usize(..n),
+            });
+        }
+    }
     let e = &all[g.rng.usize(..all.len())];
     let node = find(tree, e.uid)?;
     let draw = g.rng.u8(0..10);
