@@ -1,4 +1,6 @@
-//! The randomized differential test's cases (`vango_test_support::randiff*`): reproducible,
+//! Checks of the randomized differential test's cases, without a browser.
+//!
+//! The cases (`vango_test_support::randiff*`) are reproducible,
 //! well formed (unique uids, keys all-or-none and unique among siblings, components with
 //! one element), kept to content the HTML parser leaves in place, and shrinkable to
 //! nothing. The browser half is `client/test/randiff.test.mjs`.

@@ -1,4 +1,6 @@
-// Randomized differential test through the real client: for each case (seed, i) of
+// Randomized differential test of patches through the real client in Chromium.
+//
+// For each case (seed, i) of
 // examples/randiff.rs, Chromium loads tree A live, clicks #go (the server re-renders to B,
 // diffs, sends one frame, the client applies it), and the live DOM (tags, attributes,
 // texts, and the live properties of form controls) must equal a fresh first paint of B

@@ -1,4 +1,6 @@
-//! The randomized differential test's case: a model tree A, the edits that turn it into B,
+//! Randomized differential test cases: model trees, their views and readable reports.
+//!
+//! A case is a model tree A and the edits that turn it into B; this file has
 //! the view each renders to (elements, keyed lists, components, listeners that report to a
 //! status signal) and a readable form for failure reports. Generation is in
 //! [`crate::randiff_gen`], edits in [`crate::randiff_edit`], shrinking in
@@ -133,6 +135,18 @@ pub fn case(seed: u64, index: u32) -> Case {
 }
 
 /// The view of a model tree: each listener sets `st`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango_test_support::randiff::{case, view};
+/// let tree = vango::component::Tree::mount(|| {
+///     let st = signal((0u32, 0u32));
+///     move || div(view(&case(1, 0).a, st))
+/// });
+/// assert!(vango::render::to_html(tree.root()).starts_with("<div"));
+/// ```
 pub fn view(nodes: &[Node], st: Status) -> VNode {
     VNode::Fragment(nodes.iter().map(|n| node(n, st)).collect())
 }
@@ -224,6 +238,16 @@ pub fn describe(nodes: &[Node], depth: usize, out: &mut String) {
 }
 
 /// Every node of `nodes` in pre-order.
+///
+/// # Examples
+///
+/// ```
+/// use vango_test_support::randiff::{case, walk};
+/// let c = case(1, 0);
+/// let mut all = Vec::new();
+/// walk(&c.a, &mut all);
+/// assert!(all.len() >= c.a.len());
+/// ```
 pub fn walk<'a>(nodes: &'a [Node], out: &mut Vec<&'a Node>) {
     for n in nodes {
         out.push(n);

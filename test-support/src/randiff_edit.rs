@@ -1,3 +1,5 @@
+//! Randomized differential test edits: what turns tree A into tree B, applied by uid.
+//!
 //! Edits that turn tree A of a randomized differential case into tree B (texts,
 //! attributes, listeners, inserts, removes, moves, replacements), addressed by uid so that
 //! they still mean the same after the shrinker removed other nodes. Touches only the model
@@ -173,6 +175,18 @@ fn drop_empty_comps(nodes: &mut Vec<Node>) {
 
 /// Applies `edit` to `nodes`; an edit whose target is gone or whose indices are out of
 /// range does nothing.
+///
+/// # Examples
+///
+/// ```
+/// use vango_test_support::randiff::{Edit, Kind, Node};
+/// use vango_test_support::randiff_edit::apply;
+/// let mut t = vec![Node { uid: 1, key: None, kind: Kind::Text("x".into()) }];
+/// apply(&mut t, &Edit::Remove { uid: 9 });
+/// assert_eq!(t.len(), 1);
+/// apply(&mut t, &Edit::Remove { uid: 1 });
+/// assert!(t.is_empty());
+/// ```
 pub fn apply(nodes: &mut Vec<Node>, edit: &Edit) {
     match edit {
         Edit::Text { uid, text } => {

@@ -1,3 +1,5 @@
+//! Randomized differential test generation: random model trees the HTML parser keeps as is.
+//!
 //! Random model trees for the randomized differential test, kept to content the HTML parser
 //! leaves where it is (no block in a `<p>`, only `<li>` in lists, only options in a
 //! `<select>`, tables with explicit `<tbody>`, SVG shapes in `<svg>`), so that a fresh

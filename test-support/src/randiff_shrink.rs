@@ -1,4 +1,6 @@
-//! The randomized differential test's shrinker: a failing case `(seed, index)` is reduced
+//! Randomized differential test shrinking: the one-step reductions of a failing case.
+//!
+//! A failing case `(seed, index)` is reduced
 //! by removing subtrees (of A, or of what an edit brings in) and dropping edits. The
 //! browser is the oracle, so the shrinker only proposes: [`candidates`] lists the one-step
 //! reductions of a [`Shrink`], the test keeps the first that still fails and asks again.
