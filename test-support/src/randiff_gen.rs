@@ -125,6 +125,8 @@ pub fn attr_pool(tag: &str) -> &'static [(&'static str, &'static [&'static str])
         ],
         "svg" => &[
             ("viewBox", &["0 0 10 10", "0 0 5 5"]),
+            // The parser spells SVG names its way whatever the case written.
+            ("viewbox", &["0 0 8 8"]),
             ("width", &["10", "20"]),
         ],
         "circle" => &[
@@ -145,6 +147,8 @@ pub fn attr_pool(tag: &str) -> &'static [(&'static str, &'static [&'static str])
             ("class", &["a", "b c", ""]),
             ("title", &["t", "é<&>\"", ""]),
             ("data-a", &["1", "x\0y", " "]),
+            // HTML attribute names are one up to ASCII case.
+            ("data-A", &["2"]),
             ("hidden", B),
         ],
     }
