@@ -329,6 +329,21 @@ fn cases() -> Vec<(String, Spec, Spec, Vec<&'static str>)> {
             ]),
             vec![],
         ),
+        (
+            // Without `value` a checkbox or a radio reports "on", a text field "".
+            "input_value_removed",
+            main(vec![
+                el("input", &[("type", "checkbox"), ("value", "x")], vec![]),
+                el("input", &[("type", "radio"), ("value", "y")], vec![]),
+                el("input", &[("type", "text"), ("value", "z")], vec![]),
+            ]),
+            main(vec![
+                el("input", &[("type", "checkbox")], vec![]),
+                el("input", &[("type", "radio")], vec![]),
+                el("input", &[("type", "text")], vec![]),
+            ]),
+            vec![],
+        ),
     ];
     let mut out: Vec<(String, Spec, Spec, Vec<&'static str>)> = v
         .drain(..)

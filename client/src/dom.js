@@ -110,9 +110,10 @@ const replace = (old, html) => {
 };
 
 // Mirrors attribute changes to the live property where browsers keep them apart; a focused
-// field keeps what the user is typing.
+// field keeps what the user is typing. A checkbox's or radio's value is its attribute
+// ("on" once removed).
 const prop = (e, n, v) => {
-  if (n == 'value' && FORM.test(e.tagName) && e != act()) e.value = v ?? '';
+  if (n == 'value' && FORM.test(e.tagName) && e != act() && !(v == null && /^(checkbox|radio)$/.test(e.type))) e.value = v ?? '';
   if (n == 'checked' || n == 'selected') e[n] = v != null;
 };
 

@@ -111,6 +111,7 @@ pub(crate) fn diff_attrs(
             continue; // refused: never written, never sent
         };
         match prop(&name) {
+            Some(PropKind::Str) if nv.is_none() && tag == "input" => sink.remove_attr(hid, &name),
             Some(PropKind::Str) => {
                 let v = no_nul(nv.map_or("", |v| v.0));
                 sink.set_prop(hid, &name, PropValue::Str(&v));
@@ -143,6 +144,10 @@ pub(crate) fn diff_attrs(
             continue;
         };
         match prop(&name) {
+            // An input without `value` shows its type's default ("on" for a checkbox or a
+            // radio, "" otherwise), which a property of "" would not: the client removes
+            // the attribute and clears the property of the other types.
+            Some(PropKind::Str) if tag == "input" => sink.remove_attr(hid, &name),
             Some(PropKind::Str) => sink.set_prop(hid, &name, PropValue::Str("")),
             Some(PropKind::Bool) => sink.set_prop(hid, &name, PropValue::Bool(false)),
             None => sink.remove_attr(hid, &name),

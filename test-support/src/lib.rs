@@ -13,6 +13,8 @@
 //!   through their edits.
 //! - [`html5`] and [`trees`]: html5ever as the SSR oracle, random hostile trees.
 //! - [`gen`]: random protocol frames.
+//! - [`randiff`] (with `randiff_gen`, `randiff_edit`, `randiff_shrink`): random tree pairs
+//!   for the randomized differential test in Chromium, and their shrinker.
 //! - [`json`], [`meaning`], [`vector_list`]: the shared protocol test vectors.
 //! - [`raw`]: a test server, raw HTTP and WebSocket frame I/O independent of the server's code.
 //! - [`client`]: the raw protocol client (page scraping, Hello, events, decoded frames).
@@ -29,6 +31,10 @@ pub mod json;
 pub mod meaning;
 pub mod model;
 pub mod norm_spec;
+pub mod randiff;
+pub mod randiff_edit;
+pub mod randiff_gen;
+pub mod randiff_shrink;
 pub mod raw;
 pub mod trees;
 pub mod vector_list;

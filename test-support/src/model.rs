@@ -313,6 +313,10 @@ impl PatchSink for ModelSink {
         self.counts.remove_attr += 1;
         let r = self.model.elem(hid).map(|e| {
             e.attrs.remove(name);
+            // As the client does: an input without `value` has its type's default value.
+            if e.tag == "input" && name == "value" {
+                e.props.remove(name);
+            }
         });
         self.apply("remove_attr", r);
     }
