@@ -18,7 +18,7 @@ pub use crate::randiff_edit::Edit;
 /// text, nothing). Such outputs are wrapped in an element of the framework's own until
 /// fragment components land, which the HTML parser moves out of `<p>`, `<select>` or
 /// `<table>`: off until then. `VANGO_RANDIFF_FRAGMENTS=1` turns it on for one run.
-pub const FRAGMENT_COMPONENTS: bool = false;
+pub const FRAGMENT_COMPONENTS: bool = true;
 
 /// [`FRAGMENT_COMPONENTS`], or `VANGO_RANDIFF_FRAGMENTS=1` in the environment.
 ///
