@@ -15,9 +15,10 @@ use vango::prelude::*;
 pub use crate::randiff_edit::Edit;
 
 /// Whether components may render something other than one element (several nodes, a
-/// text, nothing). Such outputs are wrapped in an element of the framework's own until
-/// fragment components land, which the HTML parser moves out of `<p>`, `<select>` or
-/// `<table>`: off until then. `VANGO_RANDIFF_FRAGMENTS=1` turns it on for one run.
+/// text, nothing): such outputs are comment ranges, which the HTML parser leaves in place
+/// inside `<p>`, `<select>` or `<table>`. A constant so a run can be narrowed to
+/// single-element components while chasing a bug elsewhere; `VANGO_RANDIFF_FRAGMENTS=1`
+/// turns them on when it is off.
 pub const FRAGMENT_COMPONENTS: bool = true;
 
 /// [`FRAGMENT_COMPONENTS`], or `VANGO_RANDIFF_FRAGMENTS=1` in the environment.
