@@ -74,7 +74,7 @@ impl El {
     /// ```
     /// use vango::prelude::*;
     /// let saved = signal(String::new());
-    /// let field = input(()).on_keydown_keys(&["Enter", "Escape"], move |e| {
+    /// let field = input().on_keydown_keys(&["Enter", "Escape"], move |e| {
     ///     if e.key() == "Enter" {
     ///         saved.set(e.value().to_owned());
     ///     }
@@ -99,7 +99,7 @@ impl El {
     ///
     /// ```
     /// use vango::prelude::*;
-    /// let b = input(()).on_keyup_keys(&["Escape"], |_| {}).prevent_default();
+    /// let b = input().on_keyup_keys(&["Escape"], |_| {}).prevent_default();
     /// assert_eq!(vango::vdom::data_on_string(&b.listeners), "keyup.p:Escape");
     /// ```
     pub fn on_keyup_keys<R: IntoHandled>(
