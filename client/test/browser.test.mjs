@@ -209,8 +209,8 @@ for (const mode of ['src', 'min']) {
       assert.deepEqual(ev, [
         [2, 6, 'input', { value: 'h', checked: false }],
         [3, 6, 'change', { value: 'h', checked: false }],
-        [4, 9, 'keydown', { key: 'Shift', mods: 1 }],
-        [5, 9, 'keydown', { key: 'K', mods: 1 }],
+        [4, 9, 'keydown', { key: 'Shift', mods: 1, value: '' }],
+        [5, 9, 'keydown', { key: 'K', mods: 1, value: '' }],
         [6, 7, 'submit', { fields: [['a', '1'], ['c', 'on'], ['t', 'x\ny'], ['go', 'yes']] }],
       ]);
       // keydown.p prevented typing 'K'; submit.p kept the page.
