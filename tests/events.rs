@@ -15,6 +15,7 @@ use vango_test_support::client::{attr, page, set_texts, Client, PageInfo};
 fn page_view() -> impl Render {
     let shown = signal(String::from("-"));
     let editing = signal(false);
+    let controlled = signal(String::new());
     move || {
         let show = move |s: String| shown.set(s);
         div((
@@ -53,6 +54,10 @@ fn page_view() -> impl Render {
             button("nowhere")
                 .id("nowhere")
                 .on_click(|_| focus("no-such-id")),
+            input()
+                .id("controlled")
+                .value(controlled.get())
+                .on_keydown_keys(&["Enter"], move |_| controlled.set(String::new())),
             editing.get().then(|| input().id("editor")),
         ))
     }
@@ -205,4 +210,22 @@ fn a_version_1_hello_is_refused() {
         Some(ServerFrame::Close { code: 1, .. }) => {}
         other => panic!("expected close code 1, got {other:?}"),
     }
+}
+
+#[test]
+fn a_key_events_value_is_what_the_next_render_is_compared_with() {
+    let (_srv, info, mut c) = open();
+    // The field's text reached the server only with the Enter: clearing it must still
+    // patch the browser's field, although the render's value ("") did not change.
+    let enter = EventData::Key {
+        key: "Enter".into(),
+        mods: 0,
+        value: "typed".into(),
+    };
+    let field = info.hid("controlled");
+    let f = send(&mut c, 1, field, "keydown", enter);
+    assert!(
+        matches!(ops(&f), [Op::Patch(Patch::SetProp { hid, name, .. })] if *hid == field && name == "value"),
+        "{f:?}"
+    );
 }

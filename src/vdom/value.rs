@@ -302,6 +302,27 @@ mod tests {
     }
 
     #[test]
+    fn any_string_parses_without_panic_and_a_date_prints_back_as_parsed() {
+        let seed = fastrand::u64(..);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        const PIECES: &[&str] = &[
+            "0", "1", "2", "9", "-", "+", " ", "e", ".", "29", "02", "2024",
+        ];
+        for _ in 0..20_000 {
+            let s: String = (0..rng.usize(0..8))
+                .map(|_| PIECES[rng.usize(..PIECES.len())])
+                .collect();
+            if let Some(d) = Date::parse(&s) {
+                assert_eq!(d.to_string(), s, "seed {seed}");
+                assert!(d.day <= days_in(d.year, d.month), "seed {seed}");
+            }
+            if let Some(n) = parse_number(&s) {
+                assert!(n.is_finite(), "seed {seed}");
+            }
+        }
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(parse_number("-0.5"), Some(-0.5));
         assert_eq!(parse_number("1e3"), Some(1000.0));
