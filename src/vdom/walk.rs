@@ -189,7 +189,7 @@ pub fn dispose(node: &VNode) {
 /// ```
 /// use vango::prelude::*;
 /// use vango::vdom::{hid::HidAlloc, walk};
-/// let mut page = div((p("x"), input(()).id("new-todo"))).into_node();
+/// let mut page = div((p("x"), input().id("new-todo"))).into_node();
 /// walk::mount(&mut page, &mut HidAlloc::default());
 /// assert_eq!(walk::hid_of_id(&page, "new-todo"), Some(3));
 /// assert_eq!(walk::hid_of_id(&page, "nope"), None);
