@@ -47,7 +47,7 @@ fn counter_page_and_click() {
     assert_eq!(read_response(&mut s, &mut p, false).unwrap().status, 101);
     let mut out = Vec::new();
     ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf,
         session: String::new(),
         last_patch_seq: 0,

@@ -97,7 +97,7 @@ impl Client {
             101
         );
         c.send(ClientFrame::Hello {
-            version: 1,
+            version: vango::protocol::VERSION,
             csrf: attr("data-csrf"),
             session: String::new(),
             last_patch_seq: 0,

@@ -350,7 +350,8 @@ fn mismatched_data_encodes_the_class_zero_value() {
         event.data,
         EventData::Key {
             key: String::new(),
-            mods: 0
+            mods: 0,
+            value: String::new(),
         }
     );
 }

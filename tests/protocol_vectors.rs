@@ -103,7 +103,7 @@ fn generate() -> String {
         .collect();
     lines.push(("invalid", invalid));
 
-    let mut out = String::from("{\n\"version\": 1,\n");
+    let mut out = format!("{{\n\"version\": {},\n", vango::protocol::VERSION);
     for (i, (key, items)) in lines.iter().enumerate() {
         out.push_str(&format!("\"{key}\": [\n"));
         for (j, item) in items.iter().enumerate() {

@@ -93,6 +93,7 @@ fn data_on_flag_order_and_values() {
         coords: true,
         debounce_ms: 250,
         throttle_ms: u16::MAX,
+        keys: &["Enter", ".", ":"],
     };
     let ls = [
         listener("pointermove", all),
@@ -121,7 +122,7 @@ fn data_on_flag_order_and_values() {
     ];
     assert_eq!(
         data_on_string(&ls),
-        "pointermove.pscd250t65535 keydown.ps scroll.t16 click.c"
+        "pointermove.pscd250t65535:Enter,.,: keydown.ps scroll.t16 click.c"
     );
     assert_eq!(data_on_string(&[]), "");
     let mut out = String::from("x=");
@@ -145,6 +146,7 @@ fn data_on_matches_model_on_random_modifiers() {
                         coords: rng.bool(),
                         debounce_ms: if rng.bool() { rng.u16(..) } else { 0 },
                         throttle_ms: if rng.bool() { rng.u16(..) } else { 0 },
+                        keys: [&[][..], &["Enter"], &["a", "Escape"]][rng.usize(..3)],
                     },
                 )
             })

@@ -79,7 +79,7 @@ fn live(addr: SocketAddr, csrf: &str) -> (TcpStream, Vec<u8>, String) {
     send(
         &mut s,
         ClientFrame::Hello {
-            version: 1,
+            version: vango::protocol::VERSION,
             csrf: csrf.into(),
             session: String::new(),
             last_patch_seq: 0,

@@ -158,7 +158,7 @@ fn an_id_naming_a_core_the_server_does_not_run_is_gone() {
         let id = format!("{core}{}", "c3".repeat(16));
         let mut c = Client::connect(srv.local_addr());
         c.send(vango::protocol::ClientFrame::Hello {
-            version: 1,
+            version: vango::protocol::VERSION,
             csrf: csrf.clone(),
             session: id.clone(),
             last_patch_seq: 3,

@@ -130,7 +130,7 @@ fn live_render(addr: SocketAddr, csrf: &str, url: &str) -> String {
     assert_eq!(read_response(&mut s, &mut p, false).unwrap().status, 101);
     let mut out = Vec::new();
     ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: csrf.into(),
         session: String::new(),
         last_patch_seq: 0,

@@ -204,7 +204,7 @@ fn at_capacity_the_longest_detached_session_is_evicted_first() {
     let id_a = a.new_session(&csrf, hash);
     let mut b = Client::connect(srv.local_addr());
     b.send(ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,

@@ -1,7 +1,7 @@
 // Wire constants shared by every client file: frame types, op codes, payload classes, the
 // event table (mirror of EVENTS in src/vdom/event.rs) and close codes. Touches nothing.
 
-export const VERSION = 1;
+export const VERSION = 2;
 
 // Client → server frame types.
 export const HELLO = 1, EVENT = 2, PING = 3, PONG = 4, RESYNC = 5, CLOSE = 6;
@@ -33,7 +33,7 @@ export const EVENTS = ('click4 dblclick4 mousedown4 mouseup4 mousemove4 mouseove
   'mouseenter4 mouseleave4 contextmenu4 auxclick4 wheel5 pointerdown4 pointerup4 pointermove4 ' +
   'pointerover4 pointerout4 pointerenter4 pointerleave4 pointercancel4 gotpointercapture4 ' +
   'lostpointercapture4 keydown3 keyup3 keypress3 touchstart4 touchend4 touchmove4 touchcancel4 ' +
-  'input1 change1 submit2 reset0 invalid1 select1 beforeinput1 focus0 blur0 focusin0 focusout0 ' +
+  'input1 change1 submit2 reset0 invalid1 select1 beforeinput1 focus0 blur1 focusin0 focusout1 ' +
   'drag4 dragstart4 dragend4 dragenter4 dragleave4 dragover4 drop4 copy0 cut0 paste0 play7 ' +
   'pause7 playing7 ended7 timeupdate7 volumechange7 seeking7 seeked7 loadeddata7 ' +
   'loadedmetadata7 canplay7 canplaythrough7 waiting7 durationchange7 ratechange7 stalled7 ' +

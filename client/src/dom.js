@@ -128,7 +128,7 @@ const setProp = (e, n, v) => {
 // Applies the ops of one Patches frame in order. Throws if an op does not fit the DOM.
 export function apply(ops) {
   const a = act(), ah = a && a.dataset && a.dataset.hid, v = a && a.value;
-  let ss, se, moved = 0;
+  let ss, se;
   try { ss = a.selectionStart; se = a.selectionEnd; } catch {}
   const touched = new Set(), y0 = scrollY;
   fresh.clear();
@@ -159,7 +159,7 @@ export function apply(ops) {
       case C.SET_INNER_HTML: kids(e).forEach(drop); ins(y, p, (f) => p.insertBefore(f, at(e, 0))); break;
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
-      case C.FOCUS: el(x).focus(); moved = 1; break;
+      case C.FOCUS: el(x).focus(); break;
       case C.SET_TITLE: document.title = x;
     }
     // Once its value was set (by the user, or here), a textarea no longer follows its
@@ -168,8 +168,9 @@ export function apply(ops) {
     if (e && e.tagName == 'TEXTAREA' && e != act() && (op == C.SET_TEXT || op > C.SET_PROP_BOOL) && op != C.REPLACE_NODE) e.value = e.textContent;
   }
   // Idiomorph-style focus keeping: the focused field, or its stand-in with the same hid in
-  // replacing HTML, gets focus, caret and (unless the server changed it) the typed value.
-  if (a && a != act() && !moved) {
+  // replacing HTML, gets focus, caret and (unless the server changed it) the typed value;
+  // only when the patch left focus nowhere, so a Focus op or a hook's focus() wins.
+  if (a && a != act() && act() == document.body) {
     const n = a.isConnected ? a : (ah && hids.get(+ah)) || (a.id && document.getElementById(a.id));
     if (n && n.tagName == a.tagName) {
       if (n != a && FORM.test(n.tagName) && n.value == a.defaultValue) n.value = v;

@@ -1,8 +1,9 @@
 // Event delegation: one capture listener on document per event name that some data-on
-// uses; reads flags (p s c dN tN), builds the payload of the event's class and hands it to
-// send (sender.js). Touches document listeners and the handling elements' timer slots.
+// uses; reads flags (p s c dN tN) and the key filter (:K1,K2), builds the payload of the
+// event's class and hands it to send (sender.js), input events through hold. Touches
+// document listeners and the handling elements' timer slots.
 import * as C from './constants.js';
-import { send } from './sender.js';
+import { hold, send } from './sender.js';
 
 const seen = {};
 const num = (x) => Math.abs(Math.round(x)) || 0;
@@ -20,11 +21,14 @@ export function watch(e) {
 
 // Server handlers run from the target outwards like bubbling; `s` stops the walk (the DOM
 // event itself keeps propagating so that page scripts and hooks still see it).
+// Key events of an IME composition belong to the composed text (an Enter there picks a
+// candidate): none is sent.
 function handle(e) {
+  if (e.isComposing && e.key || e.keyCode == 229) return;
   for (let t = e.target; t && t.getAttribute; t = e.bubbles && t.parentElement) {
     const f = (t.getAttribute('data-on') || '').split(' ').find((s) => s.split('.')[0] == e.type);
-    if (f != null && t.dataset.hid) {
-      const fl = f.slice(e.type.length + 1);
+    const [, fl = '', k] = /\.([^:]*):?(.*)/.exec(f) || [];
+    if (f != null && t.dataset.hid && !(k && !k.split(',').includes(e.key))) {
       fire(e, t, fl);
       if (/s/.test(fl)) break;
     }
@@ -36,7 +40,7 @@ function fire(e, t, fl) {
   const code = C.CODES[e.type];
   const go = () => send(t, code, ...payload(e, t, C.EVENTS[code - 1][1], /c/.test(fl)));
   const m = /([dt])(\d+)/.exec(fl);
-  if (!m) return go();
+  if (!m) return e.type == 'input' ? hold(t, go) : go();
   const ms = +m[2], s = t.$t || (t.$t = {}), k = s[e.type] || (s[e.type] = {});
   if (m[1] == 'd') {
     clearTimeout(k.t);
@@ -55,9 +59,13 @@ function fire(e, t, fl) {
 // [signature, values] of the payload of class cls for event e handled by element t.
 function payload(e, t, cls, coords) {
   const mods = e.shiftKey | (e.ctrlKey << 1) | (e.altKey << 2) | (e.metaKey << 3) | (e.repeat << 4);
+  const c = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName), s = c ? e.target : t;
   switch (cls) {
     case C.P_INPUT: {
-      const s = /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) ? e.target : t;
+      if (s.multiple && s.selectedOptions) {
+        const v = [...s.selectedOptions].slice(0, C.MAX_FIELDS).map((o) => o.value);
+        return ['bu' + 's'.repeat(v.length), [2, v.length, ...v]];
+      }
       return ['bs', [s.checked ? 1 : 0, s.value ?? s.textContent]];
     }
     case C.P_FORM: {
@@ -66,7 +74,7 @@ function payload(e, t, cls, coords) {
       return ['u' + 'ss'.repeat(kv.length),
         [kv.length, ...kv.flatMap(([k, v]) => [k, typeof v == 'string' ? v : v.name])]];
     }
-    case C.P_KEY: return ['bs', [mods, e.key || '']];
+    case C.P_KEY: return ['bss', [mods, e.key || '', c ? s.value : '']];
     case C.P_POINTER: {
       const p = e.changedTouches ? e.changedTouches[0] : e, r = t.getBoundingClientRect();
       const xyb = [Math.round(p.clientX - r.left), Math.round(p.clientY - r.top), Math.max(0, e.button | 0)];

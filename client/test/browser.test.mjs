@@ -28,7 +28,7 @@ for (const mode of ['src', 'min']) {
       assert.match(await t.eval(() => window.__ws().url), /^ws:\/\/127\.0\.0\.1:\d+\/_vango\/ws$/);
       await t.hello(0, 'sess-9');
       const [hello] = await t.sent();
-      assert.deepEqual(hello, { type: 'Hello', version: 1, csrf: 'tok-1', session: '', last_patch_seq: 0,
+      assert.deepEqual(hello, { type: 'Hello', version: 2, csrf: 'tok-1', session: '', last_patch_seq: 0,
         last_event_seq: 0, render_hash: 305419896, path: t.path + '?q=1' });
       assert.equal(await t.eval(() => document.documentElement.className), 'vango-connected');
       assert.equal(await t.eval(() => sessionStorage.getItem('vango-sid')), null);
@@ -209,8 +209,8 @@ for (const mode of ['src', 'min']) {
       assert.deepEqual(ev, [
         [2, 6, 'input', { value: 'h', checked: false }],
         [3, 6, 'change', { value: 'h', checked: false }],
-        [4, 9, 'keydown', { key: 'Shift', mods: 1 }],
-        [5, 9, 'keydown', { key: 'K', mods: 1 }],
+        [4, 9, 'keydown', { key: 'Shift', mods: 1, value: '' }],
+        [5, 9, 'keydown', { key: 'K', mods: 1, value: '' }],
         [6, 7, 'submit', { fields: [['a', '1'], ['c', 'on'], ['t', 'x\ny'], ['go', 'yes']] }],
       ]);
       // keydown.p prevented typing 'K'; submit.p kept the page.
@@ -325,7 +325,7 @@ for (const mode of ['src', 'min']) {
       await t.hello(1, 'S1', 1);
       const s = await t.sent();
       // render_hash 0: a patch changed the DOM, so the page's hash no longer names it.
-      assert.deepEqual(s[0], { type: 'Hello', version: 1, csrf: 'tok-1', session: 'S1', last_patch_seq: 1,
+      assert.deepEqual(s[0], { type: 'Hello', version: 2, csrf: 'tok-1', session: 'S1', last_patch_seq: 1,
         last_event_seq: 3, render_hash: 0, path: t.path });
       assert.deepEqual(s.slice(1).map((f) => f.seq), [2, 3]);
       await t.page.close();

@@ -51,9 +51,10 @@ function payloadOf(code, d) {
   if (code == C.HOOK) return ['ss', [d.name, d.payload]];
   if (code == C.NAVIGATE) return ['s', [d.url]];
   switch (C.EVENTS[code - 1][1]) {
-    case C.P_INPUT: return ['bs', [d.checked ? 1 : 0, d.value]];
+    case C.P_INPUT: return d.values ? ['bu' + 's'.repeat(d.values.length), [2, d.values.length, ...d.values]]
+      : ['bs', [d.checked ? 1 : 0, d.value]];
     case C.P_FORM: return ['u' + 'ss'.repeat(d.fields.length), [d.fields.length, ...d.fields.flat()]];
-    case C.P_KEY: return ['bs', [d.mods, d.key]];
+    case C.P_KEY: return ['bss', [d.mods, d.key, d.value]];
     case C.P_POINTER: return 'x' in d ? ['biib', [d.mods | 128, d.x, d.y, d.button]] : ['b', [d.mods]];
     case C.P_WHEEL: return ['ii', [d.dx, d.dy]];
     case C.P_SCROLL: return ['uu', [d.top, d.left]];
@@ -98,9 +99,9 @@ export function decodeClient(bytes) {
     if (code == C.HOOK) { j.event = 'hook'; d = { name: str(), payload: str() }; } else if (code == C.NAVIGATE) { j.event = 'navigate'; d = { url: str() }; } else {
       const [name, cls] = C.EVENTS[code - 1];
       j.event = name;
-      if (cls == C.P_INPUT) { const f = u8(); d = { value: str(), checked: !!(f & 1) }; }
+      if (cls == C.P_INPUT) { const f = u8(); d = f & 2 ? { values: Array.from({ length: uv() }, str) } : { value: str(), checked: !!(f & 1) }; }
       if (cls == C.P_FORM) { const n = uv(); d = { fields: Array.from({ length: n }, () => [str(), str()]) }; }
-      if (cls == C.P_KEY) { const m = u8(); d = { key: str(), mods: m }; }
+      if (cls == C.P_KEY) { const m = u8(); d = { key: str(), mods: m, value: str() }; }
       if (cls == C.P_POINTER) { const m = u8(); d = { mods: m & 127 }; if (m & 128) Object.assign(d, { x: iv(), y: iv(), button: u8() }); }
       if (cls == C.P_WHEEL) d = { dx: iv(), dy: iv() };
       if (cls == C.P_SCROLL) d = { top: uv(), left: uv() };

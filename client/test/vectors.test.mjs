@@ -18,7 +18,7 @@ const kind = (k) => new RegExp(`vango: ${k}$`);
 const inU32 = (h) => unhex('8201000122' + h);
 const inU64 = (h) => unhex('83' + h);
 
-test('vectors: version 1 and non-empty sections', () => {
+test('vectors: the version of constants.js and non-empty sections', () => {
   assert.equal(V.version, C.VERSION);
   for (const k of ['events', 'varints', 'vectors', 'invalid']) assert.ok(V[k].length > 0, k);
 });

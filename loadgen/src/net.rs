@@ -147,7 +147,7 @@ pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String>
     let mut ws = open_ws(src, server).await.map_err(|e| format!("ws: {e}"))?;
     let mut hello = Vec::new();
     ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: page.csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,

@@ -221,7 +221,7 @@ impl Client {
             .map_err(|e| format!("reconnect: {e}"))?;
         self.ws = Some(ws);
         let hello = ClientFrame::Hello {
-            version: 1,
+            version: vango::protocol::VERSION,
             csrf: self.csrf.clone(),
             session: self.session.clone(),
             last_patch_seq: self.pseq,

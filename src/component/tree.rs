@@ -120,7 +120,8 @@ impl Tree {
     /// Runs the handler for `ev.name` of element `ev.hid` inside [`batch`] and returns
     /// what it came to (accepted, or rejected by the handler).
     ///
-    /// For `input`/`change` events of a controlled form control (one rendered with a
+    /// For events that report a form control's state (`input`, `change`, `blur`, key
+    /// events) on a controlled control (one rendered with a
     /// `value` or `checked` attribute) the reported value is first recorded in the
     /// retained tree, so the next diff compares the new render with what the user sees,
     /// not with the stale render: no patch when the server accepts the typed value, a
@@ -219,8 +220,12 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
                     return Found::NoListener;
                 };
                 let h = l.handler.clone();
-                if let EventData::Input { value, checked } = &ev.data {
-                    record_input(e, value, *checked);
+                match &ev.data {
+                    EventData::Input { value, checked } => record_input(e, value, Some(*checked)),
+                    // A key event reports the value its target shows too (Enter in a
+                    // field that no input event reported).
+                    EventData::Key { value, .. } => record_input(e, value, None),
+                    _ => {}
                 }
                 return Found::Handler(h, owner);
             }
@@ -247,14 +252,18 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
     }
 }
 
-fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: bool) {
+fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: Option<bool>) {
     for a in e.attrs.iter_mut() {
         let name = a.name.to_ascii_lowercase();
         match prop_kind(e.tag, &name) {
             Some(PropKind::Str) if name == "value" => {
                 a.value = AttrValue::Str(Cow::Owned(value.to_owned()));
             }
-            Some(PropKind::Bool) if name == "checked" => a.value = AttrValue::Bool(checked),
+            Some(PropKind::Bool) if name == "checked" => {
+                if let Some(c) = checked {
+                    a.value = AttrValue::Bool(c);
+                }
+            }
             _ => {}
         }
     }

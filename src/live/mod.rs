@@ -37,7 +37,7 @@ pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
 pub use scope::{
-    connected, navigate, navigate_replace, patch_query, set_query, set_title, use_request,
+    connected, focus, navigate, navigate_replace, patch_query, set_query, set_title, use_request,
     SessionScope, SessionStore,
 };
 pub use shared::{SharedMemo, SharedSignal};

@@ -37,6 +37,8 @@ struct Store {
     title: RefCell<Option<String>>,
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
+    /// The DOM id of the element [`focus`] asked for during this step.
+    focus: RefCell<Option<String>>,
 }
 
 impl Store {
@@ -107,6 +109,7 @@ impl SessionStore {
             request_version: Cell::new(None),
             title: RefCell::new(None),
             navigation: RefCell::new(None),
+            focus: RefCell::new(None),
         }))
     }
 
@@ -151,6 +154,16 @@ impl SessionStore {
     /// The title the current page set with [`set_title`].
     pub fn title(&self) -> Option<String> {
         self.0.title.borrow().clone()
+    }
+
+    /// Takes the element id [`focus`] asked for during this step.
+    pub(crate) fn take_focus(&self) -> Option<String> {
+        self.0.focus.borrow_mut().take()
+    }
+
+    /// Whether [`focus`] asked for an element during this step.
+    pub(crate) fn wants_focus(&self) -> bool {
+        self.0.focus.borrow().is_some()
     }
 
     /// Takes the navigation asked for during this step.
@@ -323,6 +336,28 @@ pub fn use_request() -> Rc<PageRequest> {
 pub fn set_title(title: impl Into<String>) {
     if let Some(store) = SessionStore::current() {
         *store.0.title.borrow_mut() = Some(title.into());
+    }
+}
+
+/// From a handler or a task: moves the browser's focus to the element whose `id`
+/// attribute is `id`, after this step's patches are applied (so an element this step
+/// renders can be focused). An id the page does not have does nothing; the last call of
+/// a step wins; a step that navigates ignores it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let editing = signal(false);
+/// let edit = button("edit").on_click(move |_| {
+///     editing.set(true);
+///     focus("edit-field"); // rendered by this step, focused after its patches
+/// });
+/// # let _ = edit;
+/// ```
+pub fn focus(id: impl Into<String>) {
+    if let Some(store) = SessionStore::current() {
+        *store.0.focus.borrow_mut() = Some(id.into());
     }
 }
 

@@ -15,6 +15,7 @@ use super::navigate;
 use super::request::{is_local_url, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
+use crate::vdom::walk::hid_of_id;
 use crate::vdom::{Event, EventData, Reject};
 
 /// What to send back for one input.
@@ -67,16 +68,19 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     if s.generation != gen {
         return Reply::None;
     }
-    // A task may have asked to navigate.
+    // A task may have asked to navigate or to focus an element.
     let nav = s.scope.store().take_navigation();
-    if nav.is_none() && !s.view.is_dirty() {
+    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().wants_focus() {
         return Reply::None;
     }
     let ack = s.last_event;
     let scope = s.scope.clone();
     match catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| match nav {
-            Some(nav) => navigate::apply(&mut s, live, ack, nav),
+            Some(nav) => {
+                s.scope.store().take_focus();
+                navigate::apply(&mut s, live, ack, nav)
+            }
             None => render(&mut s, live, ack),
         })
     })) {
@@ -177,7 +181,10 @@ fn on_event(
                     }
                 }
                 Ok(Ok(())) => match scope.store().take_navigation() {
-                    Some(nav) => Applied::Accepted(navigate::apply(&mut s, live, seq, nav)),
+                    Some(nav) => {
+                        scope.store().take_focus();
+                        Applied::Accepted(navigate::apply(&mut s, live, seq, nav))
+                    }
                     None => Applied::Accepted(render(&mut s, live, seq)),
                 },
             }
@@ -212,13 +219,22 @@ fn on_event(
 }
 
 /// Re-renders the dirty components into the next Patches frame (acknowledging `ack`), if
-/// anything changed.
+/// anything changed, followed by the Focus op [`focus`](super::scope::focus) asked for
+/// (after the patches, so it can name an element they create).
 fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
-    if !s.view.is_dirty() {
+    let focus = s.scope.store().take_focus();
+    if !s.view.is_dirty() && focus.is_none() {
         return None;
     }
     let mut enc = live.encoder.borrow_mut();
-    s.next_frame(&mut enc, ack, &live.app.config, |v, enc| v.rerender(enc))
+    s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+        if v.is_dirty() {
+            v.rerender(enc);
+        }
+        if let Some(hid) = focus.and_then(|id| hid_of_id(v.root(), &id)) {
+            enc.focus(hid);
+        }
+    })
 }
 
 fn seq_frame(kind: u8, seq: u64) -> Bytes {

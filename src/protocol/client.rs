@@ -30,6 +30,11 @@ pub const HOOK_CODE: u8 = 0xF0;
 pub const NAVIGATE_CODE: u8 = 0xF1;
 /// Bit of a Pointer payload's first byte that says coordinates follow.
 pub const POINTER_COORDS: u8 = 0x80;
+/// Input payload flag: the control is checked.
+pub const INPUT_CHECKED: u8 = 1;
+/// Input payload flag: a list of selected values follows instead of one value
+/// ([`EventData::Selected`]).
+pub const INPUT_SELECTED: u8 = 2;
 
 const KEY_MODS: u8 = mods::SHIFT | mods::CTRL | mods::ALT | mods::META | mods::REPEAT;
 const POINTER_MODS: u8 = KEY_MODS;
@@ -185,6 +190,13 @@ fn encode_payload(out: &mut Vec<u8>, class: Payload, data: &EventData) {
                 out.push(*checked as u8);
                 put_str(out, value);
             }
+            EventData::Selected(values) => {
+                out.push(INPUT_SELECTED);
+                put_u32(out, values.len() as u32);
+                for v in values {
+                    put_str(out, v);
+                }
+            }
             _ => out.extend_from_slice(&[0, 0]),
         },
         Payload::Form => match data {
@@ -198,11 +210,12 @@ fn encode_payload(out: &mut Vec<u8>, class: Payload, data: &EventData) {
             _ => out.push(0),
         },
         Payload::Key => match data {
-            EventData::Key { key, mods } => {
+            EventData::Key { key, mods, value } => {
                 out.push(*mods);
                 put_str(out, key);
+                put_str(out, value);
             }
-            _ => out.extend_from_slice(&[0, 0]),
+            _ => out.extend_from_slice(&[0, 0, 0]),
         },
         Payload::Pointer => match data {
             EventData::Pointer { x, y, button, mods } => {
@@ -316,12 +329,20 @@ fn decode_payload(r: &mut Reader<'_>, class: Payload) -> Result<EventData, Decod
         Payload::None => EventData::None,
         Payload::Input => {
             let flags = r.u8()?;
-            if flags > 1 {
-                return Err(DecodeError::Invalid("input flags"));
-            }
-            EventData::Input {
-                checked: flags == 1,
-                value: r.string(MAX_CLIENT_STR)?,
+            match flags {
+                0 | INPUT_CHECKED => EventData::Input {
+                    checked: flags == INPUT_CHECKED,
+                    value: r.string(MAX_CLIENT_STR)?,
+                },
+                INPUT_SELECTED => {
+                    let n = r.count("selected values", MAX_FORM_FIELDS, 1)?;
+                    let mut values = Vec::with_capacity(n);
+                    for _ in 0..n {
+                        values.push(r.string(MAX_CLIENT_STR)?);
+                    }
+                    EventData::Selected(values)
+                }
+                _ => return Err(DecodeError::Invalid("input flags")),
             }
         }
         Payload::Form => {
@@ -340,6 +361,7 @@ fn decode_payload(r: &mut Reader<'_>, class: Payload) -> Result<EventData, Decod
             EventData::Key {
                 mods,
                 key: r.string(MAX_CLIENT_STR)?,
+                value: r.string(MAX_CLIENT_STR)?,
             }
         }
         Payload::Pointer => {

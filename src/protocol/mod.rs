@@ -21,7 +21,7 @@ pub use patch::PatchEncoder;
 pub use server::{decode_server, encode_seq, HelloStatus, Op, ServerFrame};
 
 /// Protocol version this build speaks.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Largest client → server frame, in bytes.
 pub const MAX_CLIENT_FRAME: usize = 64 * 1024;
 /// Largest server → client frame, in bytes.

@@ -12,11 +12,12 @@ use std::fmt;
 pub enum Payload {
     /// No payload (click, focus, ...).
     None = 0,
-    /// A form control's value and checked state ([`EventData::Input`]).
+    /// A form control's value and checked state ([`EventData::Input`]), or the selected
+    /// values of a `<select multiple>` ([`EventData::Selected`]).
     Input = 1,
     /// A form's fields as name/value pairs ([`EventData::Form`]).
     Form = 2,
-    /// A key and modifier bits ([`EventData::Key`]).
+    /// A key, modifier bits and the target's value ([`EventData::Key`]).
     Key = 3,
     /// Pointer/mouse/touch/drag coordinates ([`EventData::Pointer`]).
     Pointer = 4,
@@ -73,9 +74,9 @@ pub const EVENTS: &[(&str, Payload)] = &[
     ("beforeinput", Payload::Input),
     // focus
     ("focus", Payload::None),
-    ("blur", Payload::None),
+    ("blur", Payload::Input),
     ("focusin", Payload::None),
-    ("focusout", Payload::None),
+    ("focusout", Payload::Input),
     // drag and drop
     ("drag", Payload::Pointer),
     ("dragstart", Payload::Pointer),
@@ -169,6 +170,8 @@ pub enum EventData {
         /// `checked` of the control.
         checked: bool,
     },
+    /// The selected options' values of a `<select multiple>`, in document order.
+    Selected(Vec<String>),
     /// A submitted form's fields, in document order.
     Form(Vec<(String, String)>),
     /// A keyboard event.
@@ -177,6 +180,9 @@ pub enum EventData {
         key: String,
         /// [`mods`] bits.
         mods: u8,
+        /// The current `value` of the target when it is a form control (`""` otherwise):
+        /// what an Enter handler saves, without a separate `input` event.
+        value: String,
     },
     /// Pointer, mouse, touch or drag coordinates relative to the target element.
     Pointer {
@@ -226,42 +232,9 @@ pub struct Event {
     pub hid: u32,
     /// DOM event name (`"click"`), `"hook"` for hook events, `"navigate"` for navigations.
     pub name: &'static str,
-    /// The payload.
+    /// The payload. Handlers usually read it through the getters of `vdom/value.rs`
+    /// ([`Event::value`], [`Event::key`], [`Event::number`], ...).
     pub data: EventData,
-}
-
-impl Event {
-    /// The control's value for input/change events, `""` otherwise.
-    pub fn value(&self) -> &str {
-        match &self.data {
-            EventData::Input { value, .. } => value,
-            _ => "",
-        }
-    }
-
-    /// Whether a checkbox or radio is checked (input/change events).
-    pub fn checked(&self) -> bool {
-        matches!(self.data, EventData::Input { checked: true, .. })
-    }
-
-    /// The key for keyboard events, `""` otherwise.
-    pub fn key(&self) -> &str {
-        match &self.data {
-            EventData::Key { key, .. } => key,
-            _ => "",
-        }
-    }
-
-    /// A submitted form field by name.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        match &self.data {
-            EventData::Form(fields) => fields
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str()),
-            _ => None,
-        }
-    }
 }
 
 /// A handler's refusal of its event: the session answers that event with a Reject frame

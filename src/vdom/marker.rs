@@ -8,7 +8,8 @@ use crate::vdom::node::Listener;
 /// Writes the `data-on` marker value for `listeners` piece by piece into `put`: event
 /// names separated by spaces, each followed by `.` and its flags when it has any
 /// (`p` preventDefault, `s` stopPropagation, `c` coordinates, `dN` debounce, `tN`
-/// throttle, in that order). Pieces, not a `String`, so the SSR writer streams it.
+/// throttle, in that order), then `:` and the key filter's keys separated by commas
+/// (`keydown.p:Enter,Escape`). Pieces, not a `String`, so the SSR writer streams it.
 ///
 /// # Examples
 ///
@@ -34,6 +35,7 @@ pub fn write_data_on(listeners: &[Listener], put: &mut impl FnMut(&str)) {
             || m.coords
             || m.debounce_ms > 0
             || m.throttle_ms > 0
+            || !m.keys.is_empty()
         {
             put(".");
         }
@@ -53,6 +55,18 @@ pub fn write_data_on(listeners: &[Listener], put: &mut impl FnMut(&str)) {
         if m.throttle_ms > 0 {
             put("t");
             put(decimal(m.throttle_ms, &mut [0; 5]));
+        }
+        // A key with a separator in it would break the marker for every listener; the
+        // listener methods refuse such keys, so skipping one here only guards raw builds.
+        let mut sep = ":";
+        for k in m
+            .keys
+            .iter()
+            .filter(|k| !k.is_empty() && !k.contains([' ', ',']))
+        {
+            put(sep);
+            put(k);
+            sep = ",";
         }
     }
 }
@@ -104,6 +118,10 @@ pub fn data_on_value(listeners: &[Listener], out: &mut String) {
 /// let m = Modifiers { prevent_default: true, stop_propagation: true, ..Default::default() };
 /// let ls = [Listener { event: "keydown", modifiers: m, handler: Rc::new(|_: &_| Ok(())) }];
 /// assert_eq!(vango::vdom::data_on_string(&ls), "keydown.ps");
+///
+/// let m = Modifiers { keys: &["Enter", "Escape"], ..Default::default() };
+/// let ls = [Listener { event: "keydown", modifiers: m, handler: Rc::new(|_: &_| Ok(())) }];
+/// assert_eq!(vango::vdom::data_on_string(&ls), "keydown.:Enter,Escape");
 /// ```
 pub fn data_on_string(listeners: &[Listener]) -> String {
     let mut s = String::new();

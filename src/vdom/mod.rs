@@ -22,6 +22,7 @@ pub mod patch;
 mod refusal;
 mod scratch;
 pub mod url;
+pub mod value;
 pub mod walk;
 
 pub use event::{reject, Event, EventData, Handled, IntoHandled, Reject};

@@ -304,6 +304,10 @@ pub struct Modifiers {
     /// Pointer events: send coordinates, button and modifier keys (off keeps a click
     /// at 5 bytes on the wire).
     pub coords: bool,
+    /// Key events: send only for these `KeyboardEvent.key` values (empty = every key);
+    /// the browser checks, so other keys cost nothing. A key may not contain a space or
+    /// a comma (the marker's separators).
+    pub keys: &'static [&'static str],
 }
 
 impl fmt::Debug for VNode {

@@ -242,6 +242,30 @@ pub(crate) fn raw_forces_replace(old: &[VNode], new: &[VNode]) -> bool {
     })
 }
 
+/// The hid of the first element (in document order, through mounted components' output)
+/// whose `id` attribute is `id`: how a command naming an element by its DOM id reaches
+/// the element's hid.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::vdom::{hid::HidAlloc, walk};
+/// let mut page = div((p("x"), input().id("new-todo"))).into_node();
+/// walk::mount(&mut page, &mut HidAlloc::default());
+/// assert_eq!(walk::hid_of_id(&page, "new-todo"), Some(3));
+/// assert_eq!(walk::hid_of_id(&page, "nope"), None);
+/// ```
+pub fn hid_of_id(node: &VNode, id: &str) -> Option<u32> {
+    match node {
+        VNode::Element(e) if e.attr("id") == Some(id) => Some(e.hid),
+        VNode::Element(e) => e.children.iter().find_map(|c| hid_of_id(c, id)),
+        VNode::Fragment(f) => f.iter().find_map(|c| hid_of_id(c, id)),
+        VNode::Component(c) => c.rendered().and_then(|o| hid_of_id(&o, id)),
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => None,
+    }
+}
+
 /// Whether `n` is raw HTML (which may parse to any number of DOM nodes).
 #[inline]
 pub(crate) fn is_raw(n: &VNode) -> bool {

@@ -1,12 +1,13 @@
 //! Event listener methods on [`El`]: one `on_<event>` per entry of
-//! [`EVENTS`], the generic [`El::on`], and the listener modifiers.
+//! [`EVENTS`], the generic [`El::on`], key filters, hook events, and the listener
+//! modifiers.
 //!
 //! Touches only the builder and the event table. Modifier methods (`prevent_default`,
 //! `debounce`, ...) apply to the most recently added listener.
 
 use std::rc::Rc;
 
-use crate::vdom::event::{Event, IntoHandled, EVENTS};
+use crate::vdom::event::{Event, EventData, Handled, IntoHandled, EVENTS};
 use crate::vdom::node::{Listener, Modifiers};
 use crate::view::builder::El;
 
@@ -18,7 +19,8 @@ impl El {
     /// The handler returns `()` (the event is accepted) or a `Result` whose error
     /// refuses it ([`reject`](crate::vdom::reject)).
     ///
-    /// In debug builds, an event name outside the table panics: the client would never
+    /// `"hook"` receives every hook event of the element (see [`El::on_hook`]). In debug
+    /// builds, any other event name outside the table panics: the client would never
     /// send it.
     pub fn on<R: IntoHandled>(
         self,
@@ -36,8 +38,16 @@ impl El {
         f: impl Fn(&Event) -> R + 'static,
     ) -> Self {
         debug_assert!(
-            EVENTS.iter().any(|(n, _)| *n == event),
+            event == "hook" || EVENTS.iter().any(|(n, _)| *n == event),
             "unknown DOM event {event:?}: not in vdom::event::EVENTS"
+        );
+        debug_assert!(
+            modifiers
+                .keys
+                .iter()
+                .all(|k| !k.is_empty() && !k.contains([' ', ','])),
+            "a filtered key may not be empty or contain a space or a comma: {:?}",
+            modifiers.keys
         );
         let listeners = &mut self.0.listeners;
         listeners.retain(|l| l.event != event);
@@ -47,6 +57,104 @@ impl El {
             handler: Rc::new(move |e: &Event| f(e).into_handled()),
         });
         self
+    }
+
+    /// Handles `keydown` only for the given `KeyboardEvent.key` values: the browser checks
+    /// the key, so other keys send nothing (typing into a field with an Enter handler
+    /// costs no events). The event carries the target's current value ([`Event::value`])
+    /// and modifiers; none is sent while an IME composition is in progress. Modifier
+    /// methods that follow (`prevent_default`) apply to the filtered keys only.
+    ///
+    /// Keys are `KeyboardEvent.key` names; one containing a space or a comma (the space
+    /// bar, `","`) cannot be filtered (a debug build panics): use [`El::on_keydown`] and
+    /// [`Event::key`] for those.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let saved = signal(String::new());
+    /// let field = input().on_keydown_keys(&["Enter", "Escape"], move |e| {
+    ///     if e.key() == "Enter" {
+    ///         saved.set(e.value().to_owned());
+    ///     }
+    /// });
+    /// assert_eq!(vango::vdom::data_on_string(&field.listeners), "keydown.:Enter,Escape");
+    /// ```
+    pub fn on_keydown_keys<R: IntoHandled>(
+        self,
+        keys: &'static [&'static str],
+        f: impl Fn(&Event) -> R + 'static,
+    ) -> Self {
+        let modifiers = Modifiers {
+            keys,
+            ..Default::default()
+        };
+        self.on_with("keydown", modifiers, f)
+    }
+
+    /// Like [`El::on_keydown_keys`], for `keyup`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let b = input().on_keyup_keys(&["Escape"], |_| {}).prevent_default();
+    /// assert_eq!(vango::vdom::data_on_string(&b.listeners), "keyup.p:Escape");
+    /// ```
+    pub fn on_keyup_keys<R: IntoHandled>(
+        self,
+        keys: &'static [&'static str],
+        f: impl Fn(&Event) -> R + 'static,
+    ) -> Self {
+        let modifiers = Modifiers {
+            keys,
+            ..Default::default()
+        };
+        self.on_with("keyup", modifiers, f)
+    }
+
+    /// Handles the hook events named `name` that the element's client hook pushes
+    /// (`ctx.push(name, payload)` in the browser); [`Event::value`] is the payload (JSON
+    /// text unless the hook pushed a string). Several names may each have a handler;
+    /// another handler for the same name replaces the earlier one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let order = signal(String::new());
+    /// let list = ul(()).attr("data-hook", "Sortable").on_hook("reorder", move |e| {
+    ///     order.set(e.value().to_owned());
+    /// });
+    /// let ev = Event {
+    ///     hid: 1,
+    ///     name: "hook",
+    ///     data: EventData::Hook { name: "reorder".into(), payload: "[2,1]".into() },
+    /// };
+    /// (list.listeners[0].handler)(&ev).unwrap();
+    /// assert_eq!(order.get(), "[2,1]");
+    /// ```
+    pub fn on_hook<R: IntoHandled>(
+        self,
+        name: &'static str,
+        f: impl Fn(&Event) -> R + 'static,
+    ) -> Self {
+        let earlier = self
+            .0
+            .listeners
+            .iter()
+            .find(|l| l.event == "hook")
+            .map(|l| l.handler.clone());
+        self.on("hook", move |e: &Event| -> Handled {
+            match (&e.data, &earlier) {
+                (EventData::Hook { name: n, .. }, _) if n == name => f(e).into_handled(),
+                (_, Some(h)) => h(e),
+                // A name nobody handles is accepted and does nothing, like a DOM event
+                // whose element has no listener for it.
+                (_, None) => Ok(()),
+            }
+        })
     }
 
     /// Removes the listener for `event`, if any.

@@ -125,7 +125,7 @@ impl Client {
         hash: u32,
     ) -> ServerFrame {
         self.send(ClientFrame::Hello {
-            version: 1,
+            version: vango::protocol::VERSION,
             csrf: csrf.into(),
             session: session.into(),
             last_patch_seq: last_patch,
@@ -140,7 +140,7 @@ impl Client {
     pub fn new_session(&mut self, csrf: &str, hash: u32) -> String {
         match self.hello(csrf, "", 0, 0, hash) {
             ServerFrame::ServerHello {
-                version: 1,
+                version: vango::protocol::VERSION,
                 status: HelloStatus::New,
                 session,
                 last_event_seq: 0,

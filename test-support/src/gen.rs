@@ -52,6 +52,9 @@ fn mods(r: &mut Rng) -> u8 {
 pub fn data(r: &mut Rng, class: Payload) -> EventData {
     match class {
         Payload::None => EventData::None,
+        Payload::Input if r.usize(0..4) == 0 => {
+            EventData::Selected((0..r.usize(0..4)).map(|_| string(r, 6)).collect())
+        }
         Payload::Input => EventData::Input {
             value: string(r, 12),
             checked: r.bool(),
@@ -64,6 +67,7 @@ pub fn data(r: &mut Rng, class: Payload) -> EventData {
         Payload::Key => EventData::Key {
             key: string(r, 3),
             mods: mods(r),
+            value: string(r, 8),
         },
         Payload::Pointer => {
             if r.bool() {

@@ -87,7 +87,15 @@ fn data_to_json(d: &EventData) -> Json {
                     .collect(),
             ),
         )]),
-        EventData::Key { key, mods } => obj(vec![("key", s(key)), ("mods", n(*mods))]),
+        EventData::Selected(values) => obj(vec![(
+            "values",
+            Json::Arr(values.iter().map(|v| s(v)).collect()),
+        )]),
+        EventData::Key { key, mods, value } => obj(vec![
+            ("key", s(key)),
+            ("mods", n(*mods)),
+            ("value", s(value)),
+        ]),
         EventData::Pointer { x, y, button, mods } => {
             if (*x, *y, *button) == (0, 0, 0) {
                 obj(vec![("mods", n(*mods))])
@@ -126,6 +134,13 @@ fn data_from_json(name: &str, j: &Json) -> EventData {
     let opt = |key: &str| j.get(key).map_or(0, |v| v.num());
     match class {
         Payload::None => EventData::None,
+        Payload::Input if j.get("values").is_some() => EventData::Selected(
+            j.at("values")
+                .arr()
+                .iter()
+                .map(|v| v.str().to_owned())
+                .collect(),
+        ),
         Payload::Input => EventData::Input {
             value: string(j, "value"),
             checked: j.at("checked").bool(),
@@ -140,6 +155,7 @@ fn data_from_json(name: &str, j: &Json) -> EventData {
         Payload::Key => EventData::Key {
             key: string(j, "key"),
             mods: num(j, "mods"),
+            value: string(j, "value"),
         },
         Payload::Pointer => EventData::Pointer {
             x: opt("x") as i32,

@@ -157,6 +157,7 @@ fn random_listeners(rng: &mut fastrand::Rng) -> Vec<Listener> {
                 coords: rng.bool(),
                 debounce_ms: if rng.bool() { rng.u16(..) } else { 0 },
                 throttle_ms: if rng.bool() { rng.u16(..) } else { 0 },
+                keys: [&[][..], &["Enter"], &["Enter", "Escape", "a"]][rng.usize(0..3)],
             },
             handler: Rc::new(|_: &_| Ok(())),
         })
@@ -377,6 +378,9 @@ pub fn model_data_on(ls: &[Listener]) -> String {
             }
             if m.throttle_ms > 0 {
                 f += &format!("t{}", m.throttle_ms);
+            }
+            if !m.keys.is_empty() {
+                f += &format!(":{}", m.keys.join(","));
             }
             if f.is_empty() {
                 l.event.to_string()

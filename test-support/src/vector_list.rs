@@ -34,7 +34,7 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
         (
             "hello_new_session",
             ClientFrame::Hello {
-                version: 1,
+                version: 2,
                 csrf: st("tok3n"),
                 session: st(""),
                 last_patch_seq: 0,
@@ -46,7 +46,7 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
         (
             "hello_resume_unicode_path",
             ClientFrame::Hello {
-                version: 1,
+                version: 2,
                 csrf: st("c5rf"),
                 session: st("s-42"),
                 last_patch_seq: 16384,
@@ -85,6 +85,7 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
                 EventData::Key {
                     key: st("Enter"),
                     mods: 0,
+                    value: st("Buy milk"),
                 },
             ),
         ),
@@ -97,6 +98,7 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
                 EventData::Key {
                     key: st("\u{e9}"),
                     mods: mods::CTRL | mods::REPEAT,
+                    value: st(""),
                 },
             ),
         ),
@@ -109,6 +111,7 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
                 EventData::Key {
                     key: st("\u{1F600}"),
                     mods: 31,
+                    value: st("caf\u{e9} \u{1F600}"),
                 },
             ),
         ),
@@ -144,7 +147,24 @@ pub fn client_vectors() -> Vec<(&'static str, ClientFrame)> {
             ev(14, 11, "submit", EventData::Form(vec![])),
         ),
         ("focus_none", ev(15, 12, "focus", EventData::None)),
-        ("blur_max_hid", ev(16, u32::MAX, "blur", EventData::None)),
+        (
+            "blur_max_hid",
+            ev(16, u32::MAX, "blur", input("draft", false)),
+        ),
+        ("focusout_checked", ev(16, 9, "focusout", input("on", true))),
+        (
+            "change_select_multiple",
+            ev(
+                16,
+                9,
+                "change",
+                EventData::Selected(vec![st("red"), st(""), st("\u{e9}")]),
+            ),
+        ),
+        (
+            "change_select_multiple_none",
+            ev(16, 9, "change", EventData::Selected(vec![])),
+        ),
         (
             "scroll",
             ev(
@@ -295,7 +315,7 @@ pub fn server_vectors() -> Vec<(&'static str, ServerFrame)> {
         (
             "server_hello_new",
             ServerFrame::ServerHello {
-                version: 1,
+                version: 2,
                 status: HelloStatus::New,
                 session: st("s-42"),
                 last_event_seq: 0,
@@ -304,7 +324,7 @@ pub fn server_vectors() -> Vec<(&'static str, ServerFrame)> {
         (
             "server_hello_resumed",
             ServerFrame::ServerHello {
-                version: 1,
+                version: 2,
                 status: HelloStatus::Resumed,
                 session: st("s-42"),
                 last_event_seq: 300,
@@ -313,7 +333,7 @@ pub fn server_vectors() -> Vec<(&'static str, ServerFrame)> {
         (
             "server_hello_gone",
             ServerFrame::ServerHello {
-                version: 1,
+                version: 2,
                 status: HelloStatus::Gone,
                 session: st(""),
                 last_event_seq: 0,
@@ -526,10 +546,28 @@ pub fn invalid_vectors() -> Vec<(&'static str, &'static str, Vec<u8>, &'static s
             "TooLarge",
         ),
         (
-            "input_flags_2",
+            "input_flags_3",
             c,
-            vec![0x02, 0x01, 0x05, 30, 0x02, 0x00],
+            vec![0x02, 0x01, 0x05, 30, 0x03, 0x00],
             "Invalid",
+        ),
+        (
+            "selected_257_values",
+            c,
+            vec![0x02, 0x01, 0x05, 31, 0x02, 0x81, 0x02],
+            "TooMany",
+        ),
+        (
+            "selected_count_past_end",
+            c,
+            vec![0x02, 0x01, 0x05, 31, 0x02, 0x02, 0x00],
+            "Truncated",
+        ),
+        (
+            "key_value_missing",
+            c,
+            vec![0x02, 0x01, 0x05, 23, 0x00, 0x01, b'a'],
+            "Truncated",
         ),
         (
             "key_unknown_mod_bit",
