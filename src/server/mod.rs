@@ -15,6 +15,7 @@ pub mod logging;
 pub mod metrics;
 pub mod runtime;
 pub mod secret;
+pub mod sign;
 pub mod static_dir;
 mod systemd;
 pub mod websocket;
@@ -27,6 +28,7 @@ pub use self::http::{Request, Response};
 pub use self::metrics::CoreMetrics;
 pub use self::runtime::{RunningServer, Server, ShutdownHandle};
 pub use self::secret::SecretKey;
+pub use self::sign::Signer;
 pub use self::static_dir::StaticDir;
 pub use self::websocket::{ConnInfo, Service, WebSocket};
 
