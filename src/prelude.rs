@@ -13,7 +13,7 @@ pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
 pub use crate::live::{
     action, connected, navigate, navigate_replace, notify_dirty, patch_query, resource, set_query,
-    set_title, spawn_task, unblock, url_state, use_request, Action, Loaded, PageRequest, Policy,
+    set_title, spawn_task, unblock, url_state, use_cookie_session, use_request, Action, Loaded, PageRequest, Policy,
     Resource, SharedMemo, SharedSignal, UrlState,
 };
 pub use crate::reactive::{

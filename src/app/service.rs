@@ -9,10 +9,12 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use super::forms::{self, Posted};
 use super::routes::{Routes, Target};
 use crate::features::bus::Bus;
 use crate::features::global;
-use crate::live::{LiveCore, SessionStore};
+use crate::live::cookie::{cookie_in, CookieSession};
+use crate::live::{LiveCore, PageRequest, SessionStore};
 use crate::router::{Method, Miss};
 use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
 
@@ -31,19 +33,48 @@ impl Service for AppService {
         let Ok(method) = req.method().parse::<Method>() else {
             return Response::error(501);
         };
-        let headers = req
+        let headers: Vec<(String, String)> = req
             .headers()
             .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
             .collect();
+        let cookie = cookie_in(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let secure = req.scheme(self.live.core.limits().trust_proxy) == "https";
+        let jar = self.live.app.cookies.session(cookie, secure);
+        // The first paint's own session store: the request and cookie session live there
+        // for the setup (and a form handler).
+        let store = SessionStore::new();
+        store.set_cookie_session(jar.clone());
+        let mut submission = None;
+        if method == Method::Post {
+            if let Some((handler, params)) = self.routes.form(req.path()) {
+                let request = PageRequest::new(req.path(), req.query())
+                    .with_params(params)
+                    .with_headers(headers.clone())
+                    .with_peer(req.peer());
+                store.set_request(Rc::new(request));
+                let keys = &self.live.app.cookies;
+                let posted = catch_unwind(AssertUnwindSafe(|| {
+                    store.enter(|| forms::post(req, keys, cookie, &handler))
+                }));
+                match posted {
+                    Ok(Posted::Refused(status)) => return Response::error(status),
+                    Ok(Posted::Redirect(url)) => {
+                        return set_cookie(Response::new(303).header("Location", url), &jar)
+                    }
+                    Ok(Posted::Invalid(s)) => submission = Some(s),
+                    Err(_) => return Response::error(500),
+                }
+            }
+        }
+        let invalid = submission.is_some();
         let target = Target {
-            method,
+            method: if invalid { Method::Get } else { method },
             path: req.path(),
             query: req.query(),
             headers,
             peer: req.peer(),
+            submission,
         };
-        // The first paint's own session store: the request lives there for the setup.
-        let store = SessionStore::new();
         let mounted = catch_unwind(AssertUnwindSafe(|| {
             store.enter(|| self.routes.mount(target))
         }));
@@ -55,7 +86,7 @@ impl Service for AppService {
             Ok(Err(miss)) => return Response::error(miss.status()),
             Err(_) => return Response::error(500),
         };
-        let Ok(csrf) = self.live.app.csrf.token() else {
+        let Ok(csrf) = self.live.app.csrf.token_for(&jar.id()) else {
             return Response::error(503);
         };
         let title = store.title();
@@ -69,10 +100,12 @@ impl Service for AppService {
         if crate::render::write_page(&page, view.root(), &mut body).is_err() {
             return Response::error(500);
         }
-        Response::new(status)
+        let status = if invalid && status == 200 { 422 } else { status };
+        let resp = Response::new(status)
             .header("Content-Type", "text/html; charset=utf-8")
             .header("Cache-Control", "no-store")
-            .body(body)
+            .body(body);
+        set_cookie(resp, &jar)
     }
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
@@ -92,5 +125,13 @@ impl Service for AppService {
             }
             self.bus.shutdown();
         }
+    }
+}
+
+/// `resp` with the cookie session's `Set-Cookie` when the request wrote it.
+fn set_cookie(resp: Response, jar: &CookieSession) -> Response {
+    match jar.set_cookie_header() {
+        Some(h) => resp.header("Set-Cookie", h),
+        None => resp,
     }
 }

@@ -79,6 +79,13 @@ enum Attach {
 }
 
 /// Reads and checks Hello; starts or resumes the session when it lives on this core.
+/// The cookie session id the upgrade carries (`""`: none or not valid), which the page's
+/// CSRF token must be bound to.
+fn session_id_of(live: &LiveCore, info: &ConnInfo) -> String {
+    let headers = info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    live.app.cookies.id_of(super::cookie::cookie_in(headers))
+}
+
 async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
     let limit = live.core.limits().header_timeout;
     let first = future::or(async { Some(next_incoming(ws).await) }, async {
@@ -117,7 +124,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
                 return Attach::Done;
             }
             (
-                live.app.csrf.check(&csrf),
+                live.app.csrf.check_for(&csrf, &session_id_of(live, &info)),
                 session,
                 last_patch_seq,
                 render_hash,

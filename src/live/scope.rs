@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
+use super::cookie::CookieSession;
 use super::request::{encode_query, is_local_url, Navigation, PageRequest};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
@@ -37,6 +38,8 @@ struct Store {
     title: RefCell<Option<String>>,
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
+    /// The browser's cookie session (set by the app before the page mounts).
+    cookies: RefCell<Option<CookieSession>>,
 }
 
 impl Store {
@@ -107,6 +110,7 @@ impl SessionStore {
             request_version: Cell::new(None),
             title: RefCell::new(None),
             navigation: RefCell::new(None),
+            cookies: RefCell::new(None),
         }))
     }
 
@@ -151,6 +155,16 @@ impl SessionStore {
     /// The title the current page set with [`set_title`].
     pub fn title(&self) -> Option<String> {
         self.0.title.borrow().clone()
+    }
+
+    /// Sets the browser's cookie session (the app does it before mounting the page).
+    pub fn set_cookie_session(&self, session: CookieSession) {
+        *self.0.cookies.borrow_mut() = Some(session);
+    }
+
+    /// The cookie session set by [`set_cookie_session`](Self::set_cookie_session).
+    pub fn cookie_session(&self) -> Option<CookieSession> {
+        self.0.cookies.borrow().clone()
     }
 
     /// Takes the navigation asked for during this step.
@@ -307,6 +321,26 @@ pub fn use_request() -> Rc<PageRequest> {
     };
     store.track_request();
     store.request().unwrap_or_default()
+}
+
+/// The browser's signed cookie session (`vango_session`): what page setup reads is already
+/// in the first paint; what a form handler or page setup writes, the answer's `Set-Cookie`
+/// stores. Outside a session, a detached one (nothing is stored).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{cookie::CookieSession, use_cookie_session, SessionStore};
+/// let store = SessionStore::new();
+/// store.set_cookie_session(CookieSession::detached());
+/// store.enter(|| use_cookie_session().set("theme", "dark")).unwrap();
+/// assert_eq!(store.enter(|| use_cookie_session().get_str("theme")).as_deref(), Some("dark"));
+/// assert_eq!(use_cookie_session().get_str("theme"), None, "outside any session");
+/// ```
+pub fn use_cookie_session() -> CookieSession {
+    SessionStore::current()
+        .and_then(|s| s.cookie_session())
+        .unwrap_or_else(CookieSession::detached)
 }
 
 /// Sets the document title of the page being mounted (call it in the page's setup): the
