@@ -1,0 +1,183 @@
+//! Signed cookie sessions over real sockets (raw bytes): the first paint reads them, a page
+//! setup writes them, the flags, tampering and forging, a restart with the same key, and
+//! the WebSocket's CSRF token bound to the cookie session.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use vango::live::use_cookie_session;
+use vango::prelude::*;
+use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
+use vango::server::{RunningServer, SecretKey};
+use vango_test_support::client::attr;
+use vango_test_support::raw::*;
+
+fn app(key: u8) -> vango::App {
+    vango::App::new()
+        .secret_key(SecretKey::from_bytes([key; 32]))
+        .workers(1)
+        .page("/", || {
+            let name = use_cookie_session().get_str("name").unwrap_or_default();
+            move || p(format!("name=[{name}]")).attr("id", "name")
+        })
+        .page("/set/:name", || {
+            let name: String = use_request().param("name").unwrap_or_default();
+            let s = use_cookie_session();
+            s.set("name", &name).unwrap();
+            let visits = s.get::<u32>("visits").unwrap_or(0) + 1;
+            s.set("visits", visits).unwrap();
+            move || p(format!("visits={visits}"))
+        })
+}
+
+fn start(key: u8) -> RunningServer {
+    app(key).spawn("127.0.0.1:0").unwrap()
+}
+
+/// GETs `path` with `extra` header lines; returns the response.
+fn get(addr: SocketAddr, path: &str, extra: &str) -> Resp {
+    let raw = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+    roundtrip(addr, raw.as_bytes()).expect("an answer")
+}
+
+fn body(r: &Resp) -> String {
+    String::from_utf8_lossy(&r.body).into_owned()
+}
+
+/// The `vango_session=...` pair of a `Set-Cookie` answer.
+fn cookie_of(r: &Resp) -> String {
+    let h = r.header("set-cookie").expect("Set-Cookie");
+    h.split(';').next().unwrap().to_owned()
+}
+
+#[test]
+fn a_write_sets_a_signed_cookie_the_first_paint_reads() {
+    let srv = start(1);
+    let a = srv.local_addr();
+    let r = get(a, "/", "");
+    assert_eq!(r.header("set-cookie"), None, "nothing written, no cookie");
+    assert!(body(&r).contains("name=[]"));
+    let r = get(a, "/set/ada", "");
+    assert_eq!(r.status, 200);
+    let h = r.header("set-cookie").unwrap();
+    assert!(h.starts_with("vango_session="), "{h}");
+    assert!(
+        h.ends_with("; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"),
+        "30 days, no Secure over plain HTTP: {h}"
+    );
+    let c = cookie_of(&r);
+    let r = get(a, "/", &format!("Cookie: theme=x; {c}\r\n"));
+    assert!(body(&r).contains("name=[ada]"), "{}", body(&r));
+    let r = get(a, "/set/bob", &format!("Cookie: {c}\r\n"));
+    assert!(body(&r).contains("visits=2"), "{}", body(&r));
+    let c2 = cookie_of(&r);
+    let id = |c: &str| c.split('.').nth(1).unwrap().to_owned();
+    assert_eq!(id(&c), id(&c2), "the browser keeps its session id");
+}
+
+#[test]
+fn tampered_and_forged_cookies_are_ignored() {
+    let (srv, other) = (start(1), start(2));
+    let c = cookie_of(&get(srv.local_addr(), "/set/ada", ""));
+    let forged = cookie_of(&get(other.local_addr(), "/set/eve", ""));
+    let tampered = c.replacen("name=ada", "name=eve", 1);
+    assert_ne!(tampered, c);
+    let truncated = &c[..c.len() - 2];
+    for bad in [forged.as_str(), tampered.as_str(), truncated, "vango_session=", "vango_session=a.b.c.d"] {
+        let r = get(srv.local_addr(), "/", &format!("Cookie: {bad}\r\n"));
+        assert_eq!(r.status, 200);
+        assert!(body(&r).contains("name=[]"), "{bad}: {}", body(&r));
+    }
+}
+
+#[test]
+fn the_cookie_session_survives_a_restart_with_the_same_key() {
+    let srv = start(7);
+    let c = cookie_of(&get(srv.local_addr(), "/set/ada", ""));
+    srv.shutdown();
+    let again = start(7);
+    let r = get(again.local_addr(), "/", &format!("Cookie: {c}\r\n"));
+    assert!(body(&r).contains("name=[ada]"), "{}", body(&r));
+    let rekeyed = start(8);
+    let r = get(rekeyed.local_addr(), "/", &format!("Cookie: {c}\r\n"));
+    assert!(body(&r).contains("name=[]"), "another key: {}", body(&r));
+}
+
+#[test]
+fn secure_only_behind_a_trusted_proxy_over_https() {
+    let plain = start(1);
+    let r = get(plain.local_addr(), "/set/a", "X-Forwarded-Proto: https\r\n");
+    assert!(!r.header("set-cookie").unwrap().contains("Secure"), "untrusted header");
+    let proxied = app(1).trust_proxy(true).spawn("127.0.0.1:0").unwrap();
+    let r = get(proxied.local_addr(), "/set/a", "X-Forwarded-Proto: https\r\n");
+    assert!(r.header("set-cookie").unwrap().ends_with("; Secure"));
+    let r = get(proxied.local_addr(), "/set/a", "X-Forwarded-Proto: http\r\n");
+    assert!(!r.header("set-cookie").unwrap().contains("Secure"));
+}
+
+/// Upgrades with `cookie` (may be empty) and says Hello for a new session with `csrf`:
+/// `Ok(())` when answered New, `Err(protocol close code)` when closed.
+fn open_session(addr: SocketAddr, cookie: &str, csrf: &str, hash: u32) -> Result<(), u16> {
+    let mut s = connect(addr);
+    let mut raw = ws_request(&addr.to_string(), Some(&format!("http://{addr}")));
+    raw.truncate(raw.len() - 2);
+    if !cookie.is_empty() {
+        raw.extend_from_slice(format!("Cookie: {cookie}\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"\r\n");
+    s.write_all(&raw).unwrap();
+    let mut pending = Vec::new();
+    assert_eq!(read_response(&mut s, &mut pending, false).unwrap().status, 101);
+    let mut hello = Vec::new();
+    ClientFrame::Hello {
+        version: 1,
+        csrf: csrf.into(),
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: hash,
+        path: "/".into(),
+    }
+    .encode(&mut hello);
+    s.write_all(&ws_frame(0x2, &hello)).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let (op, payload) = read_ws_frame(&mut s, &mut pending).expect("an answer");
+    match op {
+        0x2 => match decode_server(&payload).unwrap() {
+            ServerFrame::ServerHello {
+                status: HelloStatus::New,
+                ..
+            } => Ok(()),
+            ServerFrame::Close { code, .. } => Err(u16::from(code)),
+            other => panic!("unexpected {other:?}"),
+        },
+        0x8 => Err(u16::from_be_bytes([payload[0], payload[1]]) - 4000),
+        other => panic!("opcode {other}"),
+    }
+}
+
+/// A page's token opens a session only from the browser it was served to: one with the
+/// same cookie session (or, for a page served without one, a browser without one).
+#[test]
+fn csrf_tokens_are_bound_to_the_cookie_session() {
+    let srv = start(1);
+    let a = srv.local_addr();
+    let mine = cookie_of(&get(a, "/set/ada", ""));
+    let theirs = cookie_of(&get(a, "/set/eve", ""));
+    let page = get(a, "/", &format!("Cookie: {mine}\r\n"));
+    let (token, hash) = (attr(&body(&page), "data-csrf"), attr(&body(&page), "data-hash"));
+    let hash: u32 = hash.parse().unwrap();
+    let forbidden = Err(4);
+    assert_eq!(open_session(a, &mine, &token, hash), Ok(()));
+    assert_eq!(open_session(a, &theirs, &token, hash), forbidden, "another browser");
+    assert_eq!(open_session(a, "", &token, hash), forbidden, "no cookie");
+    let anon = get(a, "/", "");
+    let anon_token = attr(&body(&anon), "data-csrf");
+    assert_eq!(open_session(a, "", &anon_token, hash), Ok(()));
+    assert_eq!(
+        open_session(a, &mine, &anon_token, hash),
+        forbidden,
+        "an attacker's own token in a victim's browser"
+    );
+}
