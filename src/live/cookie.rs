@@ -35,7 +35,7 @@ const ID_LEN: usize = 32;
 /// use std::time::Duration;
 /// use vango::live::cookie::CookieKeys;
 /// use vango::server::SecretKey;
-/// let keys = CookieKeys::new(&SecretKey::from_bytes([3; 32]), Duration::from_secs(60));
+/// let keys = std::sync::Arc::new(CookieKeys::new(&SecretKey::from_bytes([3; 32]), Duration::from_secs(60)));
 /// let s = keys.session(None, false);
 /// s.set("name", "Ada").unwrap();
 /// let value = s.cookie_value().unwrap();
