@@ -1,6 +1,7 @@
 //! Signed cookie sessions over real sockets (raw bytes): the first paint reads them, a page
 //! setup writes them, the flags, tampering and forging, a restart with the same key, and
-//! the WebSocket's CSRF token bound to the cookie session.
+//! the WebSocket's CSRF token bound to the cookie session, and a live session's write
+//! stored through a cookie ticket.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -9,7 +10,8 @@ use vango::live::use_cookie_session;
 use vango::prelude::*;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
 use vango::server::{RunningServer, SecretKey};
-use vango_test_support::client::attr;
+use vango::protocol::Op;
+use vango_test_support::client::{attr, page, Client};
 use vango_test_support::raw::*;
 
 fn app(key: u8) -> vango::App {
@@ -18,7 +20,15 @@ fn app(key: u8) -> vango::App {
         .workers(1)
         .page("/", || {
             let name = use_cookie_session().get_str("name").unwrap_or_default();
-            move || p(format!("name=[{name}]")).attr("id", "name")
+            move || {
+                div((
+                    p(format!("name=[{name}]")).attr("id", "name"),
+                    // Writes the cookie session and changes nothing on the page.
+                    button("remember").attr("id", "remember").on_click(|_| {
+                        use_cookie_session().set("name", "clicked").unwrap();
+                    }),
+                ))
+            }
         })
         .page("/set/:name", || {
             let name: String = use_request().param("name").unwrap_or_default();
@@ -179,5 +189,62 @@ fn csrf_tokens_are_bound_to_the_cookie_session() {
         open_session(a, &mine, &anon_token, hash),
         forbidden,
         "an attacker's own token in a victim's browser"
+    );
+}
+
+/// POSTs a cookie ticket with `origin` and `cookie` header lines (either may be empty).
+fn redeem(addr: SocketAddr, ticket: &str, origin: &str, cookie: &str) -> Resp {
+    let mut raw = format!("POST /_vango/cookie HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if !origin.is_empty() {
+        raw.push_str(&format!("Origin: {origin}\r\n"));
+    }
+    if !cookie.is_empty() {
+        raw.push_str(&format!("Cookie: {cookie}\r\n"));
+    }
+    raw.push_str(&format!("Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{ticket}", ticket.len()));
+    roundtrip(addr, raw.as_bytes()).expect("an answer")
+}
+
+/// A handler's cookie write in a live session comes back as a ticket in the next frame
+/// (even when the page does not change); redeeming it sets the cookie, once per browser
+/// and only from this site.
+#[test]
+fn a_live_write_travels_as_a_ticket_the_client_redeems() {
+    let srv = start(1);
+    let a = srv.local_addr();
+    let info = page(a);
+    let mut c = Client::open(a, &info);
+    let frame = c.click(1, info.hid("remember"));
+    let ServerFrame::Patches { ops, .. } = frame else {
+        panic!("a Patches frame, got {frame:?}");
+    };
+    let [Op::CookieTicket(ticket)] = &ops[..] else {
+        panic!("one ticket op, got {ops:?}");
+    };
+    let origin = format!("http://{a}");
+    let other = cookie_of(&get(a, "/set/eve", ""));
+    assert_eq!(redeem(a, ticket, "", "").status, 403, "no Origin");
+    assert_eq!(redeem(a, ticket, "http://evil.example", "").status, 403);
+    assert_eq!(redeem(a, ticket, &format!("https://{a}"), "").status, 403, "scheme");
+    assert_eq!(redeem(a, ticket, &origin, &other).status, 403, "another browser");
+    let tampered = ticket.replacen("name=clicked", "name=mallory", 1);
+    assert_ne!(&tampered, ticket);
+    assert_eq!(redeem(a, &tampered, &origin, "").status, 403);
+    let get_it = format!("GET /_vango/cookie HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n");
+    assert_eq!(roundtrip(a, get_it.as_bytes()).unwrap().status, 405);
+    let r = redeem(a, ticket, &origin, "");
+    assert_eq!(r.status, 204);
+    let h = r.header("set-cookie").unwrap();
+    assert!(h.ends_with("; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"), "{h}");
+    let cookie = cookie_of(&r);
+    let shown = get(a, "/", &format!("Cookie: {cookie}\r\n"));
+    assert!(body(&shown).contains("name=[clicked]"), "{}", body(&shown));
+    // The same ticket again from the browser that now holds it: the same cookie.
+    assert_eq!(redeem(a, ticket, &origin, &cookie).status, 204);
+    // Every write brings its own ticket.
+    let again = c.click(2, info.hid("remember"));
+    assert!(
+        matches!(&again, ServerFrame::Patches { ops, .. } if matches!(&ops[..], [Op::CookieTicket(_)])),
+        "{again:?}"
     );
 }

@@ -131,7 +131,9 @@ export function apply(ops) {
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
       case C.FOCUS: el(x).focus(); moved = 1; break;
-      case C.SET_TITLE: document.title = x;
+      case C.SET_TITLE: document.title = x; break;
+      // The answer's Set-Cookie stores the session's cookie writes (PROTOCOL.md).
+      case C.COOKIE_TICKET: fetch('/_vango/cookie', { method: 'POST', body: x });
     }
   }
   // Idiomorph-style focus keeping: the focused field, or its stand-in with the same hid in

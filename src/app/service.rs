@@ -16,6 +16,7 @@ use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
 use crate::live::{LiveCore, PageRequest, SessionStore};
 use crate::router::{Method, Miss};
+use crate::server::websocket::origin_matches_host;
 use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
@@ -28,8 +29,54 @@ pub struct AppService {
     pub(super) live_cores: Arc<AtomicUsize>,
 }
 
+/// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
+pub const COOKIE_PATH: &str = "/_vango/cookie";
+
+impl AppService {
+    /// Answers a ticket POST: 204 with the cookie, 403 for a foreign `Origin` or a ticket
+    /// that is not this browser's, 405 for another method, 413 for an oversized body.
+    fn redeem(&self, req: &Request<'_>) -> Response {
+        if req.method() != "POST" {
+            return Response::error(405).header("Allow", "POST");
+        }
+        let trust = self.live.core.limits().trust_proxy;
+        let scheme = req.scheme(trust);
+        let host = req.header("host").unwrap_or(b"");
+        // fetch() always sends Origin on a POST: without one, not our client.
+        let same_site = req
+            .header("origin")
+            .is_some_and(|o| origin_matches_host(o, host, scheme));
+        if !same_site {
+            return Response::error(403);
+        }
+        if req.body().len() > 8 * 1024 {
+            return Response::error(413);
+        }
+        let current = req
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .find_map(|(_, v)| {
+                let v = std::str::from_utf8(v).ok()?;
+                cookie_in([("cookie", v)])
+            });
+        let keys = &self.live.app.cookies;
+        let redeemed = std::str::from_utf8(req.body())
+            .ok()
+            .and_then(|t| keys.redeem(t.trim(), current));
+        match redeemed {
+            Some(value) => Response::new(204)
+                .header("Cache-Control", "no-store")
+                .header("Set-Cookie", keys.header(&value, scheme == "https")),
+            None => Response::error(403),
+        }
+    }
+}
+
 impl Service for AppService {
     fn handle(&self, req: &Request<'_>) -> Response {
+        if req.path() == COOKIE_PATH {
+            return self.redeem(req);
+        }
         let Ok(method) = req.method().parse::<Method>() else {
             return Response::error(501);
         };

@@ -50,6 +50,7 @@ const ID_LEN: usize = 32;
 #[derive(Debug)]
 pub struct CookieKeys {
     signer: Signer,
+    tickets: Signer,
     max_age: Duration,
     csrf: Csrf,
 }
@@ -60,6 +61,7 @@ impl CookieKeys {
     pub fn new(key: &SecretKey, max_age: Duration) -> CookieKeys {
         CookieKeys {
             signer: Signer::new(key, "cookie session"),
+            tickets: Signer::new(key, "cookie ticket"),
             max_age,
             csrf: Csrf::new(key, Duration::from_secs(24 * 60 * 60)),
         }
@@ -88,6 +90,7 @@ impl CookieKeys {
             keys: Some(self.clone()),
             secure,
             state: RefCell::new(State {
+                from: id.clone(),
                 id,
                 pairs,
                 dirty: false,
@@ -104,6 +107,67 @@ impl CookieKeys {
             .unwrap_or_default()
     }
 
+    /// A ticket for a live session's cookie write (PROTOCOL.md, "Cookie tickets"): the new
+    /// cookie `value`, the id `from` of the cookie the session started with, an expiry
+    /// [`TICKET_SECS`] after `now`, and their tag.
+    fn ticket(&self, from: &str, value: &str, now: u64) -> String {
+        let mut out = format!("{:x}.{from}.{value}", now + TICKET_SECS);
+        let tag = self.tickets.sign(out.as_bytes());
+        out.push('.');
+        push_hex(&mut out, &tag);
+        out
+    }
+
+    /// The cookie value a ticket sets, for a POST carrying the cookie `current`: `None`
+    /// when the ticket is forged or expired, or was issued to another browser (its
+    /// session started from another cookie than `current`, and `current` is not already
+    /// the ticket's session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// s.set("a", 1).unwrap();
+    /// let ticket = s.take_ticket().unwrap();
+    /// assert!(s.take_ticket().is_none(), "one ticket per write");
+    /// let value = keys.redeem(&ticket, None).unwrap();
+    /// assert_eq!(keys.session(Some(&value), false).get::<u8>("a"), Some(1));
+    /// let other = keys.session(None, false);
+    /// other.set("b", 2).unwrap();
+    /// let theirs = other.cookie_value().unwrap();
+    /// assert_eq!(keys.redeem(&ticket, Some(&theirs)), None, "another browser's cookie");
+    /// assert_eq!(keys.redeem(&ticket.replace('.', ","), None), None);
+    /// ```
+    pub fn redeem(&self, ticket: &str, current: Option<&str>) -> Option<String> {
+        let (signed, tag) = ticket.rsplit_once('.')?;
+        if !self.tickets.verify(signed.as_bytes(), &unhex(tag)?) {
+            return None;
+        }
+        let mut parts = signed.splitn(3, '.');
+        let expiry = u64::from_str_radix(parts.next()?, 16).ok()?;
+        let from = parts.next()?;
+        let value = parts.next()?;
+        if expiry < now() {
+            return None;
+        }
+        let current = self.id_of(current);
+        let (new_id, _) = self.open(value, now())?;
+        (current == from || current == new_id).then(|| value.to_owned())
+    }
+
+    /// The `Set-Cookie` header value storing `value`: `HttpOnly`, `SameSite=Lax`, `Path=/`,
+    /// the max age, and `Secure` when the client connected over HTTPS.
+    pub fn header(&self, value: &str, secure: bool) -> String {
+        let secure = if secure { "; Secure" } else { "" };
+        format!(
+            "{COOKIE_NAME}={value}; Max-Age={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+            self.max_age.as_secs()
+        )
+    }
+
     /// `issued.id.pairs.tag`: issue time in hex seconds, the id, the pairs as a query
     /// string, and the HMAC of everything before the last dot, in hex.
     fn seal(&self, id: &str, pairs: &[(String, String)], now: u64) -> String {
@@ -111,22 +175,13 @@ impl CookieKeys {
         let mut out = format!("{now:x}.{id}.{query}");
         let tag = self.signer.sign(out.as_bytes());
         out.push('.');
-        for b in tag {
-            out.push_str(&format!("{b:02x}"));
-        }
+        push_hex(&mut out, &tag);
         out
     }
 
     fn open(&self, value: &str, now: u64) -> Option<(String, Vec<(String, String)>)> {
         let (signed, tag) = value.rsplit_once('.')?;
-        if tag.len() != 64 || !tag.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        let tag: Vec<u8> = (0..64)
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&tag[i..i + 2], 16).ok())
-            .collect::<Option<_>>()?;
-        if !self.signer.verify(signed.as_bytes(), &tag) {
+        if !self.signer.verify(signed.as_bytes(), &unhex(tag)?) {
             return None;
         }
         let mut parts = signed.splitn(3, '.');
@@ -147,6 +202,26 @@ impl CookieKeys {
     }
 }
 
+/// How long a cookie ticket may be redeemed after it was issued.
+pub const TICKET_SECS: u64 = 60;
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        out.push_str(&format!("{b:02x}"));
+    }
+}
+
+/// The bytes of a 64-digit hex tag.
+fn unhex(tag: &str) -> Option<Vec<u8>> {
+    if tag.len() != 64 || !tag.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&tag[i..i + 2], 16).ok())
+        .collect()
+}
+
 fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -164,8 +239,11 @@ struct Jar {
 struct State {
     /// `""` until the first write gives the browser an id.
     id: String,
+    /// The id of the cookie the request carried: a ticket is redeemed only with it.
+    from: String,
     pairs: Vec<(String, String)>,
-    /// Written since it was read from the request: the answer sets the cookie.
+    /// Written since it was read from the request (or since the last ticket): the answer
+    /// sets the cookie, or the next frame carries a ticket.
     dirty: bool,
     /// The forms' CSRF token and the id it is bound to (one per id: re-renders of a form
     /// send no new token).
@@ -346,12 +424,20 @@ impl CookieSession {
             return None;
         }
         let keys = self.0.keys.as_ref()?;
+        Some(keys.header(&self.cookie_value()?, self.0.secure))
+    }
+
+    /// For a live session: a ticket for the writes since the last one (`None` without
+    /// writes or for a detached session), which the client redeems at `/_vango/cookie`.
+    pub fn take_ticket(&self) -> Option<String> {
+        if !self.is_dirty() {
+            return None;
+        }
+        let keys = self.0.keys.as_ref()?;
         let value = self.cookie_value()?;
-        let secure = if self.0.secure { "; Secure" } else { "" };
-        Some(format!(
-            "{COOKIE_NAME}={value}; Max-Age={}; Path=/; HttpOnly; SameSite=Lax{secure}",
-            keys.max_age.as_secs()
-        ))
+        let mut s = self.0.state.borrow_mut();
+        s.dirty = false;
+        Some(keys.ticket(&s.from, &value, now()))
     }
 }
 

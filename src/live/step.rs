@@ -69,7 +69,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     }
     // A task may have asked to navigate.
     let nav = s.scope.store().take_navigation();
-    if nav.is_none() && !s.view.is_dirty() {
+    if nav.is_none() && !s.view.is_dirty() && !s.cookie_written() {
         return Reply::None;
     }
     let ack = s.last_event;
@@ -214,7 +214,7 @@ fn on_event(
 /// Re-renders the dirty components into the next Patches frame (acknowledging `ack`), if
 /// anything changed.
 fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
-    if !s.view.is_dirty() {
+    if !s.view.is_dirty() && !s.cookie_written() {
         return None;
     }
     let mut enc = live.encoder.borrow_mut();

@@ -1,0 +1,66 @@
+// E2E: the routes example's guestbook in real Chromium, with JavaScript off and on: the
+// post form answers 303 to a GET (post/redirect/get), a refusal re-renders the page with
+// its error and the typed text, the signer's name is kept in the signed cookie session
+// (HttpOnly: scripts cannot read it) and survives a restart of the server process.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, connected } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer(process.env.VANGO_ROUTES_BIN);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (server) assert.equal(await server.stop(), 0, 'server exits 0 on SIGTERM');
+});
+
+const text = (page, sel) => page.textContent(sel);
+
+for (const js of [false, true]) {
+  test(`guestbook with JavaScript ${js ? 'on' : 'off'}: PRG, errors, cookie across a restart`, async () => {
+    const { ctx, page, errors } = await openPage(browser, server.url + 'guestbook', {
+      javaScriptEnabled: js,
+    });
+    if (js) await connected(page);
+    const who = js ? 'Grace' : 'Ada';
+    assert.equal(await text(page, '#signer'), 'Not signed yet');
+
+    // Refused: 422, the page again with the error, nothing stored.
+    let answer = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.fill('input[name=name]', who);
+    await page.click('button:text-is("Sign")');
+    assert.equal((await answer).status(), 422);
+    await page.waitForSelector('#error');
+    assert.match(await text(page, '#error'), /Write a message/);
+    assert.equal(await text(page, '#signer'), 'Not signed yet');
+
+    // Accepted: 303 to a GET of the page, which already shows the name and the entry.
+    answer = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.fill('input[name=name]', who);
+    await page.fill('input[name=message]', `hello from ${who}`);
+    await page.click('button:text-is("Sign")');
+    const posted = await answer;
+    assert.equal(posted.status(), 303);
+    assert.equal(posted.headers().location, '/guestbook');
+    await page.waitForFunction((w) => document.querySelector('#signer')?.textContent === `Signing as ${w}`, who);
+    assert.match(await text(page, '#entries'), new RegExp(`${who}: hello from ${who}`));
+    assert.equal(new URL(page.url()).pathname, '/guestbook', 'a GET after the POST');
+    if (js) {
+      await connected(page);
+      assert.equal(await page.evaluate(() => document.cookie), '', 'HttpOnly');
+    }
+    const [cookie] = (await ctx.cookies()).filter((c) => c.name === 'vango_session');
+    assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Lax' && cookie.path === '/');
+    assert.ok(cookie.expires * 1000 > Date.now() + 29 * 24 * 3600 * 1000, 'kept 30 days');
+
+    // A new process (same key file): the cookie still signs this browser in.
+    await server.restart('SIGTERM', 200);
+    await page.goto(server.url + 'guestbook');
+    if (js) await connected(page);
+    assert.equal(await text(page, '#signer'), `Signing as ${who}`);
+    assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed|Failed to load resource/.test(e)), []);
+    await ctx.close();
+  });
+}
