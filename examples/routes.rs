@@ -86,7 +86,7 @@ fn todo() -> impl Render {
 /// The guestbook page: the first paint already shows who this browser signed as.
 fn guestbook(book: Book) -> impl Render {
     set_title("Guestbook");
-    let name = use_cookie_session().get_str("name").unwrap_or_default();
+    let name = signal(use_cookie_session().get_str("name").unwrap_or_default());
     let refused = use_submission();
     let error = refused
         .as_ref()
@@ -95,7 +95,9 @@ fn guestbook(book: Book) -> impl Render {
         .as_ref()
         .and_then(|s| s.value("message").map(str::to_owned))
         .unwrap_or_default();
+    let name_signal = name;
     move || {
+        let name = name.get();
         let signer = if name.is_empty() {
             "Not signed yet".to_owned()
         } else {
@@ -112,6 +114,11 @@ fn guestbook(book: Book) -> impl Render {
                     button("Sign"),
                 ),
             ),
+            // A write from a live handler: stored through a cookie ticket.
+            button("Forget me").id("forget").on_click(move |_| {
+                use_cookie_session().remove("name");
+                name_signal.set(String::new());
+            }),
             error.clone().map(|e| p(e).id("error")),
             ul(book
                 .get()

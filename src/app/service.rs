@@ -141,6 +141,9 @@ impl Service for AppService {
             title: title.as_deref().unwrap_or(&self.title),
             head: &self.head,
             csrf: &csrf,
+            // A refused submission's page stays static: a live session would mount the
+            // page without the submission and replace the errors.
+            client_src: if invalid { "" } else { "/_vango/client.js" },
             ..Default::default()
         };
         let mut body = Vec::with_capacity(2048);

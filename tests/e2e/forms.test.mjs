@@ -1,7 +1,8 @@
 // E2E: the routes example's guestbook in real Chromium, with JavaScript off and on: the
 // post form answers 303 to a GET (post/redirect/get), a refusal re-renders the page with
 // its error and the typed text, the signer's name is kept in the signed cookie session
-// (HttpOnly: scripts cannot read it) and survives a restart of the server process.
+// (HttpOnly: scripts cannot read it) and survives a restart of the server process; with
+// JavaScript on, a live handler's write reaches the cookie through a ticket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -60,6 +61,17 @@ for (const js of [false, true]) {
     await page.goto(server.url + 'guestbook');
     if (js) await connected(page);
     assert.equal(await text(page, '#signer'), `Signing as ${who}`);
+    if (js) {
+      // A live handler's write: the session sends a ticket, the client redeems it, and
+      // the next page load sees the cookie without the name.
+      const redeemed = page.waitForResponse((r) => r.url().endsWith('/_vango/cookie'));
+      await page.click('#forget');
+      assert.equal((await redeemed).status(), 204);
+      await page.waitForFunction(() => document.querySelector('#signer').textContent === 'Not signed yet');
+      await page.reload();
+      await connected(page);
+      assert.equal(await text(page, '#signer'), 'Not signed yet');
+    }
     assert.deepEqual(errors.filter((e) => !/WebSocket connection to .* failed|Failed to load resource/.test(e)), []);
     await ctx.close();
   });
