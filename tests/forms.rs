@@ -10,15 +10,14 @@ use vango::live::form::{post_form, use_submission, FormReply};
 use vango::live::use_cookie_session;
 use vango::prelude::*;
 use vango::server::{Limits, RunningServer, SecretKey};
-use vango_test_support::client::attr;
+use vango::protocol::{Op, ServerFrame};
+use vango::vdom::{Event, EventData, Patch};
+use vango::live::form::CSRF_FIELD;
+use vango_test_support::client::{attr, page, Client};
 use vango_test_support::raw::*;
 
-fn start(limits: Limits) -> RunningServer {
-    vango::App::new()
-        .secret_key(SecretKey::from_bytes([9; 32]))
-        .workers(1)
-        .limits(limits)
-        .page("/sign", || {
+/// The signing page: the signer from the cookie session, the form, a refusal's error.
+fn sign_page() -> impl Render {
             let sub = use_submission();
             let err = sub.as_ref().and_then(|s| s.error("who").map(str::to_owned));
             let kept = sub.as_ref().and_then(|s| s.value("note").map(str::to_owned));
@@ -34,11 +33,20 @@ fn start(limits: Limits) -> RunningServer {
                                 .attr("name", "note")
                                 .attr("value", kept.clone().unwrap_or_default()),
                         ),
-                    ),
+                    )
+                    .attr("id", "f"),
                     err.clone().map(|e| p(format!("error=[{e}]"))),
                 ))
             }
-        })
+}
+
+fn start(limits: Limits) -> RunningServer {
+    vango::App::new()
+        .secret_key(SecretKey::from_bytes([9; 32]))
+        .workers(1)
+        .limits(limits)
+        .page("/", sign_page)
+        .page("/sign", sign_page)
         .form("/sign", |f| match f.get("who") {
             Some(w) if !w.trim().is_empty() => {
                 use_cookie_session().set("who", w).unwrap();
@@ -96,7 +104,7 @@ fn post_redirect_get_sets_the_cookie_the_next_page_reads() {
     let srv = start(Limits::default());
     let a = srv.local_addr();
     let page = html(&get(a, "/sign", ""));
-    assert!(page.contains(r#" method="post" action="/sign">"#), "{page}");
+    assert!(page.contains(r#" method="post" action="/sign""#), "{page}");
     let token = form_token(&page);
     let r = post(a, "/sign", "", Some(FORM), &format!("_csrf={token}&who=Ada+L%C3%B6w&note=hi"));
     assert_eq!(r.status, 303, "{}", html(&r));
@@ -174,4 +182,62 @@ fn a_slow_body_is_cut_off() {
     let n = s.read(&mut buf).unwrap_or(0);
     assert_eq!(n, 0, "closed without an answer: {:?}", String::from_utf8_lossy(&buf[..n]));
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+}
+
+/// Submits form `hid` over the socket with `fields`; returns the answer's ops.
+fn submit(c: &mut Client, seq: u64, hid: u32, fields: &[(&str, &str)]) -> Vec<Op> {
+    let fields = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    c.send(vango::protocol::ClientFrame::Event {
+        seq,
+        event: Event {
+            hid,
+            name: "submit",
+            data: EventData::Form(fields),
+        },
+    });
+    match c.recv() {
+        Some(ServerFrame::Patches { ops, .. }) => ops,
+        other => panic!("a Patches frame, got {other:?}"),
+    }
+}
+
+/// With the client running, the same form goes over the socket to the same handler: a
+/// refusal re-mounts the page with its errors, a redirect navigates in place and the
+/// cookie write comes as a ticket.
+#[test]
+fn the_same_form_submits_over_the_socket() {
+    let srv = start(Limits::default());
+    let a = srv.local_addr();
+    let info = page(a);
+    assert!(info.html.contains("data-on=\"submit"), "the submit is listened to: {}", info.html);
+    let form = info.hid("f");
+    let token = form_token(&info.html);
+    let mut c = Client::open(a, &info);
+    assert!(c.try_recv(300).is_none(), "the live mount equals the first paint (same token)");
+    let ops = submit(&mut c, 1, form, &[(CSRF_FIELD, &token), ("who", " "), ("note", "kept!")]);
+    let html = match &ops[..] {
+        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: true, url }] => {
+            assert_eq!(url, "/");
+            html.clone()
+        }
+        other => panic!("a re-mount in place, got {other:?}"),
+    };
+    assert!(html.contains("error=[a name, please]"), "{html}");
+    assert!(html.contains(r#"value="kept!""#), "{html}");
+    let form = {
+        let at = html.find(r#"id="f""#).unwrap();
+        let open = html[..at].rfind('<').unwrap();
+        attr(&html[open..], "data-hid").parse().unwrap()
+    };
+    let ops = submit(&mut c, 2, form, &[(CSRF_FIELD, &token), ("who", "Ada")]);
+    match &ops[..] {
+        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: false, url }, Op::CookieTicket(_)] => {
+            assert_eq!(url, "/sign?done=1");
+            assert!(html.contains("who=[Ada]"), "{html}");
+        }
+        other => panic!("a navigation with a ticket, got {other:?}"),
+    }
 }

@@ -8,11 +8,13 @@ use std::rc::Rc;
 
 use crate::live::cookie::CookieKeys;
 use crate::live::form::{Form, FormReply, CSRF_FIELD};
-use crate::live::request::Submission;
+use crate::live::request::{SubmitFn, Submission, Submitted};
 use crate::router::Query;
 use crate::server::Request;
 
-use super::routes::FormFn;
+use std::sync::Arc;
+
+use super::routes::{FormFn, Routes};
 
 /// The largest form body accepted (the server's `max_body` may be larger for others).
 pub const MAX_FORM_BODY: usize = 64 * 1024;
@@ -79,4 +81,24 @@ pub(crate) fn post(
         Some(url) => Posted::Redirect(url.to_owned()),
         None => Posted::Invalid(reply.submission().expect("a refusal carries its submission")),
     }
+}
+
+/// The app's form handlers for forms submitted over a live session's socket (the session
+/// is already CSRF-checked): the same handlers and replies as a POST.
+pub(crate) fn live_submit(routes: Arc<Routes>) -> Arc<SubmitFn> {
+    Arc::new(move |path: &str, fields| {
+        let (handler, _) = routes.form(path)?;
+        let reply = handler(&Form::new(fields));
+        if !reply.is_local() {
+            log::error!(
+                "form handler for {path} redirected off-site to {:?}: refused",
+                reply.location()
+            );
+            return None;
+        }
+        Some(match reply.location() {
+            Some(url) => Submitted::Redirect(url.to_owned()),
+            None => Submitted::Invalid(reply.submission()?),
+        })
+    })
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::component::Render;
 use crate::features::bus::Bus;
 use crate::features::global::{self, GlobalSignal};
-use crate::live::cookie::{cookie_in, CookieKeys};
+use crate::live::cookie::CookieKeys;
 use crate::live::form::{Form, FormReply};
 use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig, SessionStore};
 use crate::router::{Method, Router};
@@ -415,12 +415,11 @@ impl App {
         if std::env::var("VANGO_TRUST_PROXY").is_ok_and(|v| v.trim() == "1") {
             limits.trust_proxy = true;
         }
-        let trust_proxy = limits.trust_proxy;
         let csrf = Csrf::new(&key, self.config.csrf_max_age);
         let cookies =
             Arc::new(CookieKeys::new(&key, self.config.cookie_max_age).with_csrf(csrf.clone()));
-        let mount_cookies = cookies.clone();
         let routes = Arc::new(Routes::new(self.pages, self.forms, self.not_found));
+        let submit = forms::live_submit(routes.clone());
         let default_title = self.title.clone();
         let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
@@ -428,18 +427,10 @@ impl App {
             cookies,
             config: self.config,
             mount: Box::new(move |url, info| {
-                // The session keeps the cookie session of its upgrade across navigations.
+                // The form handlers, for forms submitted over the socket.
                 if let Some(store) = SessionStore::current() {
-                    if store.cookie_session().is_none() {
-                        let hs = || info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-                        let https = trust_proxy
-                            && hs()
-                                .find(|(n, _)| n.eq_ignore_ascii_case("x-forwarded-proto"))
-                                .is_some_and(|(_, v)| {
-                                    let first = v.split(',').next().unwrap_or("").trim();
-                                    first.eq_ignore_ascii_case("https")
-                                });
-                        store.set_cookie_session(mount_cookies.session(cookie_in(hs()), https));
+                    if store.submit().is_none() {
+                        store.set_submit(submit.clone());
                     }
                 }
                 // The handshake's own headers say nothing about the page: not kept per session.
@@ -452,7 +443,8 @@ impl App {
                     })
                     .cloned()
                     .collect();
-                let target = Target::get(url, headers, Some(info.peer));
+                let mut target = Target::get(url, headers, Some(info.peer));
+                target.submission = SessionStore::current().and_then(|s| s.take_refused());
                 mount_routes.mount_or_not_found(target)
             }),
             title: default_title,

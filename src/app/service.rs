@@ -90,6 +90,11 @@ impl Service for AppService {
         // The first paint's own session store: the request and cookie session live there
         // for the setup (and a form handler).
         let store = SessionStore::new();
+        // The boot script's token is the forms' token too (bound to the cookie session).
+        let Ok(token) = self.live.app.csrf.token_for(&jar.id()) else {
+            return Response::error(503);
+        };
+        jar.set_form_token(token);
         store.set_cookie_session(jar.clone());
         let mut submission = None;
         if method == Method::Post {
@@ -133,7 +138,8 @@ impl Service for AppService {
             Ok(Err(miss)) => return Response::error(miss.status()),
             Err(_) => return Response::error(500),
         };
-        let Ok(csrf) = self.live.app.csrf.token_for(&jar.id()) else {
+        // Re-bound if the setup gave the browser its cookie session.
+        let Some(csrf) = jar.form_token() else {
             return Response::error(503);
         };
         let title = store.title();

@@ -16,6 +16,7 @@ use async_tungstenite::tungstenite::{Bytes, Message};
 use futures_lite::{future, FutureExt as _};
 
 use super::bell;
+use super::cookie::{cookie_in, forwarded_https};
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
@@ -83,7 +84,7 @@ enum Attach {
 /// CSRF token must be bound to.
 fn session_id_of(live: &LiveCore, info: &ConnInfo) -> String {
     let headers = info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    live.app.cookies.id_of(super::cookie::cookie_in(headers))
+    live.app.cookies.id_of(cookie_in(headers))
 }
 
 async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
@@ -109,7 +110,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
         }
         Some(Incoming::Closed | Incoming::Control) | None => return Attach::Done,
     };
-    let (token, session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
+    let (token, session, last_patch_seq, render_hash, path, csrf) = match decode_client(&bytes) {
         Ok(ClientFrame::Hello {
             version,
             csrf,
@@ -129,6 +130,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
                 last_patch_seq,
                 render_hash,
                 path,
+                csrf,
             )
         }
         Ok(_) => {
@@ -147,7 +149,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
             close_with(ws, close::FORBIDDEN, e.reason()).await;
             return Attach::Done;
         }
-        return match start_new(ws, live, render_hash, &path, &info).await {
+        return match start_new(ws, live, render_hash, &path, &info, csrf).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
@@ -212,6 +214,7 @@ async fn start_new(
     client_hash: u32,
     url: &str,
     info: &ConnInfo,
+    csrf: String,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &live.core;
     let config = &live.app.config;
@@ -223,6 +226,13 @@ async fn start_new(
     }
     let store = SessionStore::new();
     store.mark_connected();
+    // The browser's cookie session, read from the upgrade; its forms carry the page's own
+    // token (checked above), so the live render equals the first paint.
+    let headers = || info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    let https = forwarded_https(headers(), core.limits().trust_proxy);
+    let jar = live.app.cookies.session(cookie_in(headers()), https);
+    jar.set_form_token(csrf);
+    store.set_cookie_session(jar);
     let scope = SessionScope::new(store);
     let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| (live.app.mount)(url, info))

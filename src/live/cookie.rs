@@ -377,6 +377,14 @@ impl CookieSession {
         self.0.state.borrow().id.clone()
     }
 
+    /// Uses `token` (already checked for this browser) as the forms' CSRF token while the
+    /// session id stays the same: the page's boot token, so that every render of a form
+    /// (first paint, live mount) carries the same value.
+    pub fn set_form_token(&self, token: String) {
+        let mut s = self.0.state.borrow_mut();
+        s.token = Some((s.id.clone(), token));
+    }
+
     /// A CSRF token for a form, bound to this session's id (`None` for a detached session).
     pub fn form_token(&self) -> Option<String> {
         let keys = self.0.keys.as_ref()?;
@@ -451,6 +459,21 @@ fn new_id() -> String {
         bytes = t.to_le_bytes();
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether a trusted proxy's first `X-Forwarded-Proto` among `headers` says `https`.
+pub fn forwarded_https<'h>(
+    headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+    trust_proxy: bool,
+) -> bool {
+    trust_proxy
+        && headers
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("x-forwarded-proto"))
+            .is_some_and(|(_, v)| {
+                let first = v.split(',').next().unwrap_or("").trim();
+                first.eq_ignore_ascii_case("https")
+            })
 }
 
 /// The `vango_session` cookie among request headers (the first one).

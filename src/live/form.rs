@@ -8,8 +8,9 @@
 use std::rc::Rc;
 use std::str::FromStr;
 
-use super::request::{is_local_url, Submission};
-use super::scope::{use_cookie_session, use_request};
+use super::request::{is_local_url, Submission, Submitted};
+use super::scope::{navigate, navigate_replace, use_cookie_session, use_request, SessionStore};
+use crate::vdom::{Event, EventData};
 use crate::view::builder::El;
 use crate::view::elements::{form, input};
 use crate::view::nodes::IntoChildren;
@@ -19,7 +20,9 @@ pub const CSRF_FIELD: &str = "_csrf";
 
 /// A `<form method="post" action=...>` with a hidden CSRF field bound to the browser's
 /// cookie session: posted over plain HTTP to the handler registered with
-/// [`App::form`](crate::App::form) for `action`.
+/// [`App::form`](crate::App::form) for `action`. With the client running, the submit
+/// goes over the socket to the same handler instead: its redirect navigates in place, its
+/// refusal re-mounts the page with the errors, its cookie writes travel as a ticket.
 ///
 /// # Examples
 ///
@@ -42,6 +45,38 @@ pub fn post_form(action: &str, children: impl IntoChildren) -> El {
     ))
     .attr("method", "post")
     .attr("action", action.to_owned())
+    .on("submit", {
+        let action = action.to_owned();
+        move |e: &Event| submit_live(&action, e)
+    })
+    .prevent_default()
+}
+
+/// Runs the form handler for `action` in the live session, as the POST would.
+fn submit_live(action: &str, e: &Event) {
+    let Some(store) = SessionStore::current() else {
+        return;
+    };
+    let Some(submit) = store.submit() else {
+        return;
+    };
+    let fields = match &e.data {
+        EventData::Form(fields) => fields
+            .iter()
+            .filter(|(k, _)| k != CSRF_FIELD)
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let path = action.split(['?', '#']).next().unwrap_or(action);
+    match submit(path, fields) {
+        Some(Submitted::Redirect(url)) => navigate(url),
+        Some(Submitted::Invalid(s)) => {
+            store.set_refused(s);
+            navigate_replace(use_request().url());
+        }
+        None => log::warn!("no form handler for {path}: live submit ignored"),
+    }
 }
 
 /// The submission a refused POST re-renders this page with (its fields and errors), read

@@ -269,6 +269,18 @@ impl Submission {
     }
 }
 
+/// What a form handler decided, as a live session carries it out.
+pub(crate) enum Submitted {
+    /// Navigate here (a path on this site).
+    Redirect(String),
+    /// Re-mount the page with this refused submission.
+    Invalid(Rc<Submission>),
+}
+
+/// Runs the app's form handler for `action` (a path) on `fields`; `None` when no form
+/// answers there. Shared by every session of the app.
+pub(crate) type SubmitFn = dyn Fn(&str, Vec<(String, String)>) -> Option<Submitted> + Send + Sync;
+
 /// A navigation a handler asked for; the session carries it out after the handler.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Navigation {

@@ -11,9 +11,10 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 
 use super::cookie::CookieSession;
-use super::request::{encode_query, is_local_url, Navigation, PageRequest};
+use super::request::{encode_query, is_local_url, Navigation, PageRequest, SubmitFn, Submission};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
 thread_local! {
@@ -40,6 +41,10 @@ struct Store {
     navigation: RefCell<Option<Navigation>>,
     /// The browser's cookie session (set by the app before the page mounts).
     cookies: RefCell<Option<CookieSession>>,
+    /// The app's form handlers, for forms submitted over the socket.
+    submit: RefCell<Option<Arc<SubmitFn>>>,
+    /// A refused submission the next mount of the page shows.
+    refused: RefCell<Option<Rc<Submission>>>,
 }
 
 impl Store {
@@ -111,6 +116,8 @@ impl SessionStore {
             title: RefCell::new(None),
             navigation: RefCell::new(None),
             cookies: RefCell::new(None),
+            submit: RefCell::new(None),
+            refused: RefCell::new(None),
         }))
     }
 
@@ -165,6 +172,26 @@ impl SessionStore {
     /// The cookie session set by [`set_cookie_session`](Self::set_cookie_session).
     pub fn cookie_session(&self) -> Option<CookieSession> {
         self.0.cookies.borrow().clone()
+    }
+
+    /// Sets the app's form handlers (the app does it before mounting a live page).
+    pub(crate) fn set_submit(&self, submit: Arc<SubmitFn>) {
+        *self.0.submit.borrow_mut() = Some(submit);
+    }
+
+    /// The app's form handlers, in a live session.
+    pub(crate) fn submit(&self) -> Option<Arc<SubmitFn>> {
+        self.0.submit.borrow().clone()
+    }
+
+    /// Keeps a refused submission for the next mount (a re-mount of the same page).
+    pub(crate) fn set_refused(&self, s: Rc<Submission>) {
+        *self.0.refused.borrow_mut() = Some(s);
+    }
+
+    /// Takes the refused submission the page is about to be mounted with.
+    pub(crate) fn take_refused(&self) -> Option<Rc<Submission>> {
+        self.0.refused.borrow_mut().take()
     }
 
     /// Takes the navigation asked for during this step.
