@@ -8,9 +8,9 @@ use std::net::SocketAddr;
 
 use vango::live::use_cookie_session;
 use vango::prelude::*;
+use vango::protocol::Op;
 use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
 use vango::server::{RunningServer, SecretKey};
-use vango::protocol::Op;
 use vango_test_support::client::{attr, page, Client};
 use vango_test_support::raw::*;
 
@@ -93,7 +93,13 @@ fn tampered_and_forged_cookies_are_ignored() {
     let tampered = c.replacen("name=ada", "name=eve", 1);
     assert_ne!(tampered, c);
     let truncated = &c[..c.len() - 2];
-    for bad in [forged.as_str(), tampered.as_str(), truncated, "vango_session=", "vango_session=a.b.c.d"] {
+    for bad in [
+        forged.as_str(),
+        tampered.as_str(),
+        truncated,
+        "vango_session=",
+        "vango_session=a.b.c.d",
+    ] {
         let r = get(srv.local_addr(), "/", &format!("Cookie: {bad}\r\n"));
         assert_eq!(r.status, 200);
         assert!(body(&r).contains("name=[]"), "{bad}: {}", body(&r));
@@ -117,11 +123,22 @@ fn the_cookie_session_survives_a_restart_with_the_same_key() {
 fn secure_only_behind_a_trusted_proxy_over_https() {
     let plain = start(1);
     let r = get(plain.local_addr(), "/set/a", "X-Forwarded-Proto: https\r\n");
-    assert!(!r.header("set-cookie").unwrap().contains("Secure"), "untrusted header");
+    assert!(
+        !r.header("set-cookie").unwrap().contains("Secure"),
+        "untrusted header"
+    );
     let proxied = app(1).trust_proxy(true).spawn("127.0.0.1:0").unwrap();
-    let r = get(proxied.local_addr(), "/set/a", "X-Forwarded-Proto: https\r\n");
+    let r = get(
+        proxied.local_addr(),
+        "/set/a",
+        "X-Forwarded-Proto: https\r\n",
+    );
     assert!(r.header("set-cookie").unwrap().ends_with("; Secure"));
-    let r = get(proxied.local_addr(), "/set/a", "X-Forwarded-Proto: http\r\n");
+    let r = get(
+        proxied.local_addr(),
+        "/set/a",
+        "X-Forwarded-Proto: http\r\n",
+    );
     assert!(!r.header("set-cookie").unwrap().contains("Secure"));
 }
 
@@ -137,7 +154,10 @@ fn open_session(addr: SocketAddr, cookie: &str, csrf: &str, hash: u32) -> Result
     raw.extend_from_slice(b"\r\n");
     s.write_all(&raw).unwrap();
     let mut pending = Vec::new();
-    assert_eq!(read_response(&mut s, &mut pending, false).unwrap().status, 101);
+    assert_eq!(
+        read_response(&mut s, &mut pending, false).unwrap().status,
+        101
+    );
     let mut hello = Vec::new();
     ClientFrame::Hello {
         version: 1,
@@ -176,11 +196,18 @@ fn csrf_tokens_are_bound_to_the_cookie_session() {
     let mine = cookie_of(&get(a, "/set/ada", ""));
     let theirs = cookie_of(&get(a, "/set/eve", ""));
     let page = get(a, "/", &format!("Cookie: {mine}\r\n"));
-    let (token, hash) = (attr(&body(&page), "data-csrf"), attr(&body(&page), "data-hash"));
+    let (token, hash) = (
+        attr(&body(&page), "data-csrf"),
+        attr(&body(&page), "data-hash"),
+    );
     let hash: u32 = hash.parse().unwrap();
     let forbidden = Err(4);
     assert_eq!(open_session(a, &mine, &token, hash), Ok(()));
-    assert_eq!(open_session(a, &theirs, &token, hash), forbidden, "another browser");
+    assert_eq!(
+        open_session(a, &theirs, &token, hash),
+        forbidden,
+        "another browser"
+    );
     assert_eq!(open_session(a, "", &token, hash), forbidden, "no cookie");
     let anon = get(a, "/", "");
     let anon_token = attr(&body(&anon), "data-csrf");
@@ -201,7 +228,10 @@ fn redeem(addr: SocketAddr, ticket: &str, origin: &str, cookie: &str) -> Resp {
     if !cookie.is_empty() {
         raw.push_str(&format!("Cookie: {cookie}\r\n"));
     }
-    raw.push_str(&format!("Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{ticket}", ticket.len()));
+    raw.push_str(&format!(
+        "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{ticket}",
+        ticket.len()
+    ));
     roundtrip(addr, raw.as_bytes()).expect("an answer")
 }
 
@@ -225,8 +255,16 @@ fn a_live_write_travels_as_a_ticket_the_client_redeems() {
     let other = cookie_of(&get(a, "/set/eve", ""));
     assert_eq!(redeem(a, ticket, "", "").status, 403, "no Origin");
     assert_eq!(redeem(a, ticket, "http://evil.example", "").status, 403);
-    assert_eq!(redeem(a, ticket, &format!("https://{a}"), "").status, 403, "scheme");
-    assert_eq!(redeem(a, ticket, &origin, &other).status, 403, "another browser");
+    assert_eq!(
+        redeem(a, ticket, &format!("https://{a}"), "").status,
+        403,
+        "scheme"
+    );
+    assert_eq!(
+        redeem(a, ticket, &origin, &other).status,
+        403,
+        "another browser"
+    );
     let tampered = ticket.replacen("name=clicked", "name=mallory", 1);
     assert_ne!(&tampered, ticket);
     assert_eq!(redeem(a, &tampered, &origin, "").status, 403);
@@ -235,7 +273,10 @@ fn a_live_write_travels_as_a_ticket_the_client_redeems() {
     let r = redeem(a, ticket, &origin, "");
     assert_eq!(r.status, 204);
     let h = r.header("set-cookie").unwrap();
-    assert!(h.ends_with("; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"), "{h}");
+    assert!(
+        h.ends_with("; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax"),
+        "{h}"
+    );
     let cookie = cookie_of(&r);
     let shown = get(a, "/", &format!("Cookie: {cookie}\r\n"));
     assert!(body(&shown).contains("name=[clicked]"), "{}", body(&shown));

@@ -6,38 +6,40 @@ use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use vango::live::form::CSRF_FIELD;
 use vango::live::form::{post_form, use_submission, FormReply};
 use vango::live::use_cookie_session;
 use vango::prelude::*;
-use vango::server::{Limits, RunningServer, SecretKey};
 use vango::protocol::{Op, ServerFrame};
+use vango::server::{Limits, RunningServer, SecretKey};
 use vango::vdom::{Event, EventData, Patch};
-use vango::live::form::CSRF_FIELD;
 use vango_test_support::client::{attr, page, Client};
 use vango_test_support::raw::*;
 
 /// The signing page: the signer from the cookie session, the form, a refusal's error.
 fn sign_page() -> impl Render {
-            let sub = use_submission();
-            let err = sub.as_ref().and_then(|s| s.error("who").map(str::to_owned));
-            let kept = sub.as_ref().and_then(|s| s.value("note").map(str::to_owned));
-            let who = use_cookie_session().get_str("who").unwrap_or_default();
-            move || {
-                div((
-                    p(format!("who=[{who}]")),
-                    post_form(
-                        "/sign",
-                        (
-                            input().attr("name", "who"),
-                            input()
-                                .attr("name", "note")
-                                .attr("value", kept.clone().unwrap_or_default()),
-                        ),
-                    )
-                    .attr("id", "f"),
-                    err.clone().map(|e| p(format!("error=[{e}]"))),
-                ))
-            }
+    let sub = use_submission();
+    let err = sub.as_ref().and_then(|s| s.error("who").map(str::to_owned));
+    let kept = sub
+        .as_ref()
+        .and_then(|s| s.value("note").map(str::to_owned));
+    let who = use_cookie_session().get_str("who").unwrap_or_default();
+    move || {
+        div((
+            p(format!("who=[{who}]")),
+            post_form(
+                "/sign",
+                (
+                    input().attr("name", "who"),
+                    input()
+                        .attr("name", "note")
+                        .attr("value", kept.clone().unwrap_or_default()),
+                ),
+            )
+            .attr("id", "f"),
+            err.clone().map(|e| p(format!("error=[{e}]"))),
+        ))
+    }
 }
 
 fn start(limits: Limits) -> RunningServer {
@@ -106,15 +108,32 @@ fn post_redirect_get_sets_the_cookie_the_next_page_reads() {
     let page = html(&get(a, "/sign", ""));
     assert!(page.contains(r#" method="post" action="/sign""#), "{page}");
     let token = form_token(&page);
-    let r = post(a, "/sign", "", Some(FORM), &format!("_csrf={token}&who=Ada+L%C3%B6w&note=hi"));
+    let r = post(
+        a,
+        "/sign",
+        "",
+        Some(FORM),
+        &format!("_csrf={token}&who=Ada+L%C3%B6w&note=hi"),
+    );
     assert_eq!(r.status, 303, "{}", html(&r));
     assert_eq!(r.header("location"), Some("/sign?done=1"));
-    let cookie = r.header("set-cookie").expect("the cookie").split(';').next().unwrap();
+    let cookie = r
+        .header("set-cookie")
+        .expect("the cookie")
+        .split(';')
+        .next()
+        .unwrap();
     let next = html(&get(a, "/sign?done=1", cookie));
     assert!(next.contains("who=[Ada Löw]"), "{next}");
     // The next form's token is bound to the new cookie session: it posts fine.
     let token = form_token(&next);
-    let r = post(a, "/sign", cookie, Some(FORM), &format!("_csrf={token}&who=Bo"));
+    let r = post(
+        a,
+        "/sign",
+        cookie,
+        Some(FORM),
+        &format!("_csrf={token}&who=Bo"),
+    );
     assert_eq!(r.status, 303);
     // Without the cookie (another browser) the same token is refused.
     let r = post(a, "/sign", "", Some(FORM), &format!("_csrf={token}&who=Bo"));
@@ -126,13 +145,25 @@ fn a_refusal_re_renders_the_page_with_its_errors() {
     let srv = start(Limits::default());
     let a = srv.local_addr();
     let token = form_token(&html(&get(a, "/sign", "")));
-    let r = post(a, "/sign", "", Some(FORM), &format!("_csrf={token}&who=+&note=kept%21"));
+    let r = post(
+        a,
+        "/sign",
+        "",
+        Some(FORM),
+        &format!("_csrf={token}&who=+&note=kept%21"),
+    );
     assert_eq!(r.status, 422);
     let page = html(&r);
     assert!(page.contains("error=[a name, please]"), "{page}");
-    assert!(page.contains(r#"value="kept!""#), "the submitted value comes back: {page}");
+    assert!(
+        page.contains(r#"value="kept!""#),
+        "the submitted value comes back: {page}"
+    );
     assert!(page.ends_with("</body></html>"), "a full page");
-    assert!(!page.contains("vango-boot"), "static: a live mount would drop the errors");
+    assert!(
+        !page.contains("vango-boot"),
+        "static: a live mount would drop the errors"
+    );
     assert_eq!(r.header("set-cookie"), None);
 }
 
@@ -144,16 +175,34 @@ fn bad_bodies_get_their_status() {
     let ok = format!("_csrf={token}&who=x");
     assert_eq!(post(a, "/sign", "", None, "").status, 411, "no length");
     assert_eq!(post(a, "/sign", "", Some("text/plain"), &ok).status, 415);
-    assert_eq!(post(a, "/sign", "", Some("multipart/form-data; boundary=x"), &ok).status, 415);
+    assert_eq!(
+        post(a, "/sign", "", Some("multipart/form-data; boundary=x"), &ok).status,
+        415
+    );
     let typed = "application/x-www-form-urlencoded; charset=UTF-8";
-    assert_eq!(post(a, "/sign", "", Some(typed), &ok).status, 303, "parameters allowed");
-    assert_eq!(post(a, "/sign", "", Some(FORM), &format!("{ok}&bad=%G0")).status, 400);
-    assert_eq!(post(a, "/sign", "", Some(FORM), "who=x").status, 403, "no token");
+    assert_eq!(
+        post(a, "/sign", "", Some(typed), &ok).status,
+        303,
+        "parameters allowed"
+    );
+    assert_eq!(
+        post(a, "/sign", "", Some(FORM), &format!("{ok}&bad=%G0")).status,
+        400
+    );
+    assert_eq!(
+        post(a, "/sign", "", Some(FORM), "who=x").status,
+        403,
+        "no token"
+    );
     let forged = format!("_csrf={}&who=x", "0".repeat(44));
     assert_eq!(post(a, "/sign", "", Some(FORM), &forged).status, 403);
     let big = format!("{ok}&pad={}", "a".repeat(64 * 1024));
     assert_eq!(post(a, "/sign", "", Some(FORM), &big).status, 413);
-    assert_eq!(post(a, "/away", "", Some(FORM), &ok).status, 500, "off-site redirect");
+    assert_eq!(
+        post(a, "/away", "", Some(FORM), &ok).status,
+        500,
+        "off-site redirect"
+    );
     assert_eq!(post(a, "/elsewhere", "", Some(FORM), &ok).status, 404);
     let r = post(a, "/", "", Some(FORM), &ok);
     assert!(matches!(r.status, 404 | 405), "{}", r.status);
@@ -180,7 +229,12 @@ fn a_slow_body_is_cut_off() {
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let mut buf = [0u8; 256];
     let n = s.read(&mut buf).unwrap_or(0);
-    assert_eq!(n, 0, "closed without an answer: {:?}", String::from_utf8_lossy(&buf[..n]));
+    assert_eq!(
+        n,
+        0,
+        "closed without an answer: {:?}",
+        String::from_utf8_lossy(&buf[..n])
+    );
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
 }
 
@@ -212,14 +266,27 @@ fn the_same_form_submits_over_the_socket() {
     let srv = start(Limits::default());
     let a = srv.local_addr();
     let info = page(a);
-    assert!(info.html.contains("data-on=\"submit"), "the submit is listened to: {}", info.html);
+    assert!(
+        info.html.contains("data-on=\"submit"),
+        "the submit is listened to: {}",
+        info.html
+    );
     let form = info.hid("f");
     let token = form_token(&info.html);
     let mut c = Client::open(a, &info);
-    assert!(c.try_recv(300).is_none(), "the live mount equals the first paint (same token)");
-    let ops = submit(&mut c, 1, form, &[(CSRF_FIELD, &token), ("who", " "), ("note", "kept!")]);
+    assert!(
+        c.try_recv(300).is_none(),
+        "the live mount equals the first paint (same token)"
+    );
+    let ops = submit(
+        &mut c,
+        1,
+        form,
+        &[(CSRF_FIELD, &token), ("who", " "), ("note", "kept!")],
+    );
     let html = match &ops[..] {
-        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: true, url }] => {
+        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: true, url }] =>
+        {
             assert_eq!(url, "/");
             html.clone()
         }
@@ -234,7 +301,10 @@ fn the_same_form_submits_over_the_socket() {
     };
     let ops = submit(&mut c, 2, form, &[(CSRF_FIELD, &token), ("who", "Ada")]);
     match &ops[..] {
-        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl { replace: false, url }, Op::CookieTicket(_)] => {
+        [Op::Patch(Patch::ReplaceNode { html, .. }), Op::SetTitle(_), Op::PushUrl {
+            replace: false,
+            url,
+        }, Op::CookieTicket(_)] => {
             assert_eq!(url, "/sign?done=1");
             assert!(html.contains("who=[Ada]"), "{html}");
         }

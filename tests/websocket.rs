@@ -109,8 +109,16 @@ fn origin_scheme_must_match_the_connection() {
     let direct = start(1, Limits::default());
     let a = direct.local_addr();
     assert_eq!(upgrade_with(a, &format!("https://{a}"), None), 403);
-    assert_eq!(upgrade_with(a, &format!("https://{a}"), Some("https")), 403, "untrusted");
-    assert_eq!(upgrade_with(a, &format!("http://{a}"), Some("https")), 101, "untrusted");
+    assert_eq!(
+        upgrade_with(a, &format!("https://{a}"), Some("https")),
+        403,
+        "untrusted"
+    );
+    assert_eq!(
+        upgrade_with(a, &format!("http://{a}"), Some("https")),
+        101,
+        "untrusted"
+    );
     let proxied = start(
         1,
         Limits {

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::live::cookie::CookieKeys;
 use crate::live::form::{Form, FormReply, CSRF_FIELD};
-use crate::live::request::{SubmitFn, Submission, Submitted};
+use crate::live::request::{Submission, SubmitFn, Submitted};
 use crate::router::Query;
 use crate::server::Request;
 
@@ -79,7 +79,11 @@ pub(crate) fn post(
     }
     match reply.location() {
         Some(url) => Posted::Redirect(url.to_owned()),
-        None => Posted::Invalid(reply.submission().expect("a refusal carries its submission")),
+        None => Posted::Invalid(
+            reply
+                .submission()
+                .expect("a refusal carries its submission"),
+        ),
     }
 }
 

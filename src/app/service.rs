@@ -156,7 +156,11 @@ impl Service for AppService {
         if crate::render::write_page(&page, view.root(), &mut body).is_err() {
             return Response::error(500);
         }
-        let status = if invalid && status == 200 { 422 } else { status };
+        let status = if invalid && status == 200 {
+            422
+        } else {
+            status
+        };
         let resp = Response::new(status)
             .header("Content-Type", "text/html; charset=utf-8")
             .header("Cache-Control", "no-store")

@@ -83,9 +83,7 @@ impl CookieKeys {
     /// age is ignored: the session starts empty. `secure`: the client connected over
     /// HTTPS (the cookie then gets `Secure`).
     pub fn session(self: &Arc<Self>, value: Option<&str>, secure: bool) -> CookieSession {
-        let (id, pairs) = value
-            .and_then(|v| self.open(v, now()))
-            .unwrap_or_default();
+        let (id, pairs) = value.and_then(|v| self.open(v, now())).unwrap_or_default();
         CookieSession(Rc::new(Jar {
             keys: Some(self.clone()),
             secure,
@@ -324,7 +322,10 @@ impl CookieSession {
     /// The value of `key` as written.
     pub fn get_str(&self, key: &str) -> Option<String> {
         let s = self.0.state.borrow();
-        s.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        s.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
     }
 
     /// Sets `key` to `value` (its `Display` form). A session without an id gets one.
@@ -505,7 +506,11 @@ mod tests {
         let pairs = vec![("n a;m=e".to_owned(), "v&al\"ue ü".to_owned())];
         let id = "0123456789abcdef0123456789abcdef";
         let v = k.seal(id, &pairs, 1000);
-        assert!(v.bytes().all(|b| b.is_ascii_graphic() && !b";,\"\\".contains(&b)), "{v}");
+        assert!(
+            v.bytes()
+                .all(|b| b.is_ascii_graphic() && !b";,\"\\".contains(&b)),
+            "{v}"
+        );
         assert_eq!(k.open(&v, 1000), Some((id.to_owned(), pairs.clone())));
         assert_eq!(k.open(&v, 1000 + 3599).map(|p| p.0), Some(id.to_owned()));
         assert_eq!(k.open(&v, 1000 + 3600), None, "expired");
@@ -532,7 +537,11 @@ mod tests {
         assert_eq!(s.get_str("b"), None);
         s.set("b", "y".repeat(2000)).unwrap();
         let h = s.set_cookie_header().unwrap();
-        assert!(h.split(';').next().unwrap().len() <= MAX_COOKIE_BYTES, "{}", h.len());
+        assert!(
+            h.split(';').next().unwrap().len() <= MAX_COOKIE_BYTES,
+            "{}",
+            h.len()
+        );
     }
 
     #[test]

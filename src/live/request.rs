@@ -6,9 +6,9 @@
 //! upgrade); touches only the router's pure types.
 
 use std::cell::Cell;
-use std::rc::Rc;
 use std::fmt;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use crate::router::{ParamError, Query};

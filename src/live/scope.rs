@@ -14,7 +14,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::cookie::CookieSession;
-use super::request::{encode_query, is_local_url, Navigation, PageRequest, SubmitFn, Submission};
+use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
 thread_local! {

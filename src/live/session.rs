@@ -142,7 +142,12 @@ impl Session {
         enc.begin(seq, ack);
         f(&mut *self.view, enc);
         // Cookie writes of this step travel as a ticket the client redeems over HTTP.
-        if let Some(t) = self.scope.store().cookie_session().and_then(|c| c.take_ticket()) {
+        if let Some(t) = self
+            .scope
+            .store()
+            .cookie_session()
+            .and_then(|c| c.take_ticket())
+        {
             enc.cookie_ticket(&t);
         }
         if enc.is_empty() {

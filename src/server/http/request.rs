@@ -112,7 +112,11 @@ impl<'a> Request<'a> {
     /// ```
     pub fn scheme(&self, trust_proxy: bool) -> &'static str {
         let proto = self.header("x-forwarded-proto").unwrap_or(b"");
-        let first = proto.split(|&b| b == b',').next().unwrap_or(b"").trim_ascii();
+        let first = proto
+            .split(|&b| b == b',')
+            .next()
+            .unwrap_or(b"")
+            .trim_ascii();
         if trust_proxy && first.eq_ignore_ascii_case(b"https") {
             "https"
         } else {
