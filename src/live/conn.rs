@@ -226,13 +226,12 @@ async fn start_new(
     }
     let store = SessionStore::new();
     store.mark_connected();
-    // The browser's cookie session, read from the upgrade; its forms carry the page's own
-    // token (checked above), so the live render equals the first paint.
+    // The browser's cookie session, read from the upgrade's cookie when the page first
+    // uses it; its forms carry the page's own token (checked above), so the live render
+    // equals the first paint.
     let headers = || info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
     let https = forwarded_https(headers(), core.limits().trust_proxy);
-    let jar = live.app.cookies.session(cookie_in(headers()), https);
-    jar.set_form_token(csrf);
-    store.set_cookie_session(jar);
+    store.set_cookie_session_lazy(live.app.cookies.clone(), csrf, https);
     let scope = SessionScope::new(store);
     let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| (live.app.mount)(url, info))

@@ -13,7 +13,7 @@ use std::fmt;
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use super::cookie::CookieSession;
+use super::cookie::{CookieKeys, CookieSession, COOKIE_NAME};
 use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
@@ -40,7 +40,7 @@ struct Store {
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
     /// The browser's cookie session (set by the app before the page mounts).
-    cookies: RefCell<Option<CookieSession>>,
+    cookies: RefCell<CookieSlot>,
     /// The app's form handlers, for forms submitted over the socket.
     submit: RefCell<Option<Arc<SubmitFn>>>,
     /// A refused submission the next mount of the page shows.
@@ -67,6 +67,18 @@ impl Drop for Store {
             o.dispose();
         }
     }
+}
+
+/// A session's cookie session: none, read from the request on first use (a live session
+/// whose page may never use it keeps only its form token), or in use.
+enum CookieSlot {
+    None,
+    Lazy {
+        keys: Arc<CookieKeys>,
+        token: Box<str>,
+        https: bool,
+    },
+    Ready(CookieSession),
 }
 
 /// The context value: weak, so a store never keeps itself alive through its own owner.
@@ -115,7 +127,7 @@ impl SessionStore {
             request_version: Cell::new(None),
             title: RefCell::new(None),
             navigation: RefCell::new(None),
-            cookies: RefCell::new(None),
+            cookies: RefCell::new(CookieSlot::None),
             submit: RefCell::new(None),
             refused: RefCell::new(None),
         }))
@@ -166,12 +178,52 @@ impl SessionStore {
 
     /// Sets the browser's cookie session (the app does it before mounting the page).
     pub fn set_cookie_session(&self, session: CookieSession) {
-        *self.0.cookies.borrow_mut() = Some(session);
+        *self.0.cookies.borrow_mut() = CookieSlot::Ready(session);
+    }
+
+    /// Makes the cookie session of this store's request (its `vango_session` cookie,
+    /// verified with `keys`) on first use, with `token` (already checked for this
+    /// browser) as its forms' CSRF token; `https`: the client connected over HTTPS.
+    pub(crate) fn set_cookie_session_lazy(
+        &self,
+        keys: Arc<CookieKeys>,
+        token: String,
+        https: bool,
+    ) {
+        *self.0.cookies.borrow_mut() = CookieSlot::Lazy {
+            keys,
+            token: token.into(),
+            https,
+        };
+    }
+
+    /// The cookie session if one is in use (never makes the lazy one).
+    pub(crate) fn cookie_session_in_use(&self) -> Option<CookieSession> {
+        match &*self.0.cookies.borrow() {
+            CookieSlot::Ready(s) => Some(s.clone()),
+            _ => None,
+        }
     }
 
     /// The cookie session set by [`set_cookie_session`](Self::set_cookie_session).
     pub fn cookie_session(&self) -> Option<CookieSession> {
-        self.0.cookies.borrow().clone()
+        let mut slot = self.0.cookies.borrow_mut();
+        if let CookieSlot::Lazy { .. } = &*slot {
+            let CookieSlot::Lazy { keys, token, https } =
+                std::mem::replace(&mut *slot, CookieSlot::None)
+            else {
+                unreachable!("matched above");
+            };
+            let request = self.0.request.borrow().clone();
+            let value = request.as_deref().and_then(|r| r.cookie(COOKIE_NAME));
+            let session = keys.session(value, https);
+            session.set_form_token(token.into());
+            *slot = CookieSlot::Ready(session);
+        }
+        match &*slot {
+            CookieSlot::Ready(s) => Some(s.clone()),
+            _ => None,
+        }
     }
 
     /// Sets the app's form handlers (the app does it before mounting a live page).

@@ -124,7 +124,7 @@ impl Session {
     pub(crate) fn cookie_written(&self) -> bool {
         self.scope
             .store()
-            .cookie_session()
+            .cookie_session_in_use()
             .is_some_and(|c| c.is_dirty())
     }
 
@@ -145,7 +145,7 @@ impl Session {
         if let Some(t) = self
             .scope
             .store()
-            .cookie_session()
+            .cookie_session_in_use()
             .and_then(|c| c.take_ticket())
         {
             enc.cookie_ticket(&t);
