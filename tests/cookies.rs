@@ -145,6 +145,18 @@ fn secure_only_behind_a_trusted_proxy_over_https() {
 /// Upgrades with `cookie` (may be empty) and says Hello for a new session with `csrf`:
 /// `Ok(())` when answered New, `Err(protocol close code)` when closed.
 fn open_session(addr: SocketAddr, cookie: &str, csrf: &str, hash: u32) -> Result<(), u16> {
+    hello_with(addr, cookie, csrf, "", hash).map(|_| ())
+}
+
+/// Upgrades with `cookie` and says Hello with `csrf` for `session` (`""`: a new one):
+/// `Ok(status)` of the ServerHello, `Err(protocol close code)` when closed.
+fn hello_with(
+    addr: SocketAddr,
+    cookie: &str,
+    csrf: &str,
+    session: &str,
+    hash: u32,
+) -> Result<HelloStatus, u16> {
     let mut s = connect(addr);
     let mut raw = ws_request(&addr.to_string(), Some(&format!("http://{addr}")));
     raw.truncate(raw.len() - 2);
@@ -162,7 +174,7 @@ fn open_session(addr: SocketAddr, cookie: &str, csrf: &str, hash: u32) -> Result
     ClientFrame::Hello {
         version: 1,
         csrf: csrf.into(),
-        session: String::new(),
+        session: session.into(),
         last_patch_seq: 0,
         last_event_seq: 0,
         render_hash: hash,
@@ -175,10 +187,7 @@ fn open_session(addr: SocketAddr, cookie: &str, csrf: &str, hash: u32) -> Result
     let (op, payload) = read_ws_frame(&mut s, &mut pending).expect("an answer");
     match op {
         0x2 => match decode_server(&payload).unwrap() {
-            ServerFrame::ServerHello {
-                status: HelloStatus::New,
-                ..
-            } => Ok(()),
+            ServerFrame::ServerHello { status, .. } => Ok(status),
             ServerFrame::Close { code, .. } => Err(u16::from(code)),
             other => panic!("unexpected {other:?}"),
         },
@@ -288,4 +297,31 @@ fn a_live_write_travels_as_a_ticket_the_client_redeems() {
         matches!(&again, ServerFrame::Patches { ops, .. } if matches!(&ops[..], [Op::CookieTicket(_)])),
         "{again:?}"
     );
+}
+
+/// A tab whose page was served before the browser had a cookie session (a live write gave
+/// it one since) still resumes its session when the socket comes back with the cookie.
+#[test]
+fn a_tab_resumes_after_its_browser_got_a_cookie_session() {
+    let srv = start(1);
+    let a = srv.local_addr();
+    let info = page(a);
+    let mut c = Client::open(a, &info);
+    let id = c.id.clone();
+    let frame = c.click(1, info.hid("remember"));
+    let ServerFrame::Patches { ops, .. } = frame else {
+        panic!("{frame:?}");
+    };
+    let [Op::CookieTicket(ticket)] = &ops[..] else {
+        panic!("{ops:?}");
+    };
+    let cookie = cookie_of(&redeem(a, ticket, &format!("http://{a}"), ""));
+    drop(c);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(
+        hello_with(a, &cookie, &info.csrf, &id, info.hash),
+        Ok(HelloStatus::Resumed)
+    );
+    // A new session with that old page's token is bound to no cookie: refused.
+    assert_eq!(open_session(a, &cookie, &info.csrf, info.hash), Err(4));
 }
