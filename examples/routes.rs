@@ -3,8 +3,14 @@
 //! Routes under one layout: `/`, `/todos` (a query-bound filter), `/todos/:id`. Links
 //! navigate over the socket without a page load (the browser URL and title follow,
 //! back/forward work); without JavaScript they are plain links to server-rendered pages.
+//! `/guestbook` is a `method=post` form (post/redirect/get, errors re-rendered with 422)
+//! that remembers the signer's name in the browser's signed cookie session.
 
+use vango::live::form::{post_form, use_submission, Form, FormReply};
 use vango::prelude::*;
+
+/// Guestbook entries (name, message), shared by every session; the newest last.
+type Book = GlobalSignal<Vec<(String, String)>>;
 
 const TODOS: &[(u32, &str, bool)] = &[
     (1, "Write the router", true),
@@ -21,6 +27,8 @@ fn layout(content: impl IntoChildren) -> El {
             link("/todos", "Todos"),
             text(" | "),
             link("/todos/3", "Todo 3"),
+            text(" | "),
+            link("/guestbook", "Guestbook"),
         ))
         .id("nav"),
         main_(content),
@@ -75,9 +83,78 @@ fn todo() -> impl Render {
     }
 }
 
+/// The guestbook page: the first paint already shows who this browser signed as.
+fn guestbook(book: Book) -> impl Render {
+    set_title("Guestbook");
+    let name = signal(use_cookie_session().get_str("name").unwrap_or_default());
+    let refused = use_submission();
+    let error = refused
+        .as_ref()
+        .and_then(|s| s.error("message").map(str::to_owned));
+    let typed = refused
+        .as_ref()
+        .and_then(|s| s.value("message").map(str::to_owned))
+        .unwrap_or_default();
+    let name_signal = name;
+    move || {
+        let name = name.get();
+        let signer = if name.is_empty() {
+            "Not signed yet".to_owned()
+        } else {
+            format!("Signing as {name}")
+        };
+        layout((
+            h1("Guestbook"),
+            p(signer).id("signer"),
+            post_form(
+                "/guestbook",
+                (
+                    input().attr("name", "name").attr("value", name.clone()),
+                    input().attr("name", "message").attr("value", typed.clone()),
+                    button("Sign"),
+                ),
+            ),
+            // A write from a live handler: stored through a cookie ticket.
+            button("Forget me").id("forget").on_click(move |_| {
+                use_cookie_session().remove("name");
+                name_signal.set(String::new());
+            }),
+            error.clone().map(|e| p(e).id("error")),
+            ul(book
+                .get()
+                .into_iter()
+                .map(|(n, m)| li(format!("{n}: {m}")))
+                .collect::<Vec<_>>())
+            .id("entries"),
+        ))
+    }
+}
+
+/// Signs the book: the name goes to the cookie session, the entry to everyone.
+fn sign(book: Book, form: &Form) -> FormReply {
+    let name = form.get("name").unwrap_or("").trim();
+    let message = form.get("message").unwrap_or("").trim();
+    if message.is_empty() || message.len() > 200 {
+        return form.invalid([("message", "Write a message (at most 200 bytes).")]);
+    }
+    let name = if name.is_empty() { "anonymous" } else { name };
+    if use_cookie_session().set("name", name).is_err() {
+        return form.invalid([("message", "That name is too long.")]);
+    }
+    book.update(|b| {
+        b.push((name.to_owned(), message.to_owned()));
+        let extra = b.len().saturating_sub(50);
+        b.drain(..extra);
+    });
+    FormReply::redirect("/guestbook")
+}
+
 fn main() -> std::io::Result<()> {
-    vango::App::new()
-        .title("Routes")
+    let app = vango::App::new();
+    let book: Book = app.global(Vec::new());
+    app.title("Routes")
+        .page("/guestbook", move || guestbook(book))
+        .form("/guestbook", move |f| sign(book, f))
         .page("/", home)
         .page("/todos", todos)
         .page("/todos/:id", todo)

@@ -62,6 +62,7 @@ fn encoder_frames_decode_to_what_an_owned_sink_records() {
                         Op::HookEvent { hid, name, payload } => enc.hook_event(*hid, name, payload),
                         Op::Focus(hid) => enc.focus(*hid),
                         Op::SetTitle(t) => enc.set_title(t),
+                        Op::CookieTicket(t) => enc.cookie_ticket(t),
                         Op::Patch(_) => unreachable!(),
                     }
                     extra.push(op.clone());

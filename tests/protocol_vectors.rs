@@ -223,6 +223,7 @@ fn vectors_cover_every_frame_type_event_class_and_op() {
         "op:HookEvent",
         "op:Focus",
         "op:SetTitle",
+        "op:CookieTicket",
     ];
     for w in want {
         assert!(seen.contains(w), "no vector for {w}");

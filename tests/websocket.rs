@@ -93,6 +93,46 @@ fn origin_must_match_host() {
     assert_eq!(r.status, 101);
 }
 
+/// The Origin's scheme must be the one the client used: plain `http` directly; behind a
+/// trusted proxy, `https` when it says `X-Forwarded-Proto: https`. An untrusted header
+/// changes nothing.
+#[test]
+fn origin_scheme_must_match_the_connection() {
+    let upgrade_with = |addr: std::net::SocketAddr, origin: &str, proto: Option<&str>| {
+        let mut raw = ws_request(&addr.to_string(), Some(origin));
+        if let Some(p) = proto {
+            raw.truncate(raw.len() - 2);
+            raw.extend_from_slice(format!("X-Forwarded-Proto: {p}\r\n\r\n").as_bytes());
+        }
+        roundtrip(addr, &raw).unwrap().status
+    };
+    let direct = start(1, Limits::default());
+    let a = direct.local_addr();
+    assert_eq!(upgrade_with(a, &format!("https://{a}"), None), 403);
+    assert_eq!(
+        upgrade_with(a, &format!("https://{a}"), Some("https")),
+        403,
+        "untrusted"
+    );
+    assert_eq!(
+        upgrade_with(a, &format!("http://{a}"), Some("https")),
+        101,
+        "untrusted"
+    );
+    let proxied = start(
+        1,
+        Limits {
+            trust_proxy: true,
+            ..Default::default()
+        },
+    );
+    let a = proxied.local_addr();
+    assert_eq!(upgrade_with(a, &format!("https://{a}"), Some("https")), 101);
+    assert_eq!(upgrade_with(a, &format!("http://{a}"), Some("https")), 403);
+    assert_eq!(upgrade_with(a, &format!("https://{a}"), None), 403);
+    assert_eq!(upgrade_with(a, &format!("http://{a}"), Some("http")), 101);
+}
+
 /// An app with one page on one core, under the default host policy.
 fn one_page_app() -> vango::server::RunningServer {
     vango::App::new()

@@ -160,7 +160,9 @@ export function apply(ops) {
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
       case C.FOCUS: el(x).focus(); break;
-      case C.SET_TITLE: document.title = x;
+      case C.SET_TITLE: document.title = x; break;
+      // The answer's Set-Cookie stores the session's cookie writes (PROTOCOL.md).
+      case C.COOKIE_TICKET: fetch('/_vango/cookie', { method: 'POST', body: x });
     }
     // Once its value was set (by the user, or here), a textarea no longer follows its
     // text: after its children change it is given their text again, as a fresh page

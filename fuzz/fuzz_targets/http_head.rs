@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!(req.header(name).is_some());
                 let _ = value;
             }
-            match check_handshake(&req) {
+            match check_handshake(&req, data.len() % 2 == 0) {
                 Ok(accept) => {
                     assert_eq!(req.method(), "GET");
                     assert_eq!(accept.len(), 28);
@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
                 Err(status) => assert!(matches!(status, 400 | 403 | 405 | 426)),
             }
             if let (Some(o), Some(h)) = (req.header("origin"), req.header("host")) {
-                let _ = origin_matches_host(o, h);
+                let _ = origin_matches_host(o, h, req.scheme(true));
             }
         }
         Ok(Parsed::Partial(need)) => {

@@ -4,6 +4,7 @@
 //! The top layer, glue only: the builder here; the page table and the one mount path in
 //! `routes`; the per-core HTTP/WebSocket service in `service`.
 
+mod forms;
 mod routes;
 mod service;
 
@@ -18,11 +19,13 @@ use std::sync::Arc;
 use crate::component::Render;
 use crate::features::bus::Bus;
 use crate::features::global::{self, GlobalSignal};
-use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig};
+use crate::live::cookie::CookieKeys;
+use crate::live::form::{Form, FormReply};
+use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig, SessionStore};
 use crate::router::{Method, Router};
 use crate::server::{Core, Limits, RunningServer, SecretKey, Server, StaticAsset, StaticDir};
 
-use routes::{component_page, PageFn, Routes, Target};
+use routes::{component_page, FormFn, PageFn, Routes, Target};
 pub use service::AppService;
 
 /// A Vango application: pages, settings, and the server that runs them.
@@ -48,6 +51,7 @@ pub use service::AppService;
 /// ```
 pub struct App {
     pages: Vec<(Cow<'static, str>, PageFn)>,
+    forms: Vec<(Cow<'static, str>, FormFn)>,
     not_found: Option<PageFn>,
     title: String,
     head: String,
@@ -81,6 +85,7 @@ impl App {
     pub fn new() -> Self {
         App {
             pages: Vec::new(),
+            forms: Vec::new(),
             not_found: None,
             title: String::new(),
             head: String::new(),
@@ -201,6 +206,78 @@ impl App {
         }
         self.pages.retain(|(p, _)| *p != pattern);
         self.pages.push((pattern, page));
+        self
+    }
+
+    /// Answers `<form method="post">` submissions to the route `pattern` (see
+    /// [`post_form`](crate::live::form::post_form)) over plain HTTP, so forms work
+    /// without JavaScript. The body must be `application/x-www-form-urlencoded`, at most
+    /// 64 KiB (413), with a `Content-Length` (411), and carry the CSRF token bound to the
+    /// browser's cookie session (403). The handler reads the fields and may read and write
+    /// [`use_cookie_session`](crate::live::use_cookie_session); a
+    /// [`FormReply::redirect`] answers 303 to a GET (post/redirect/get, with the cookie
+    /// set), a refusal ([`Form::invalid`]) re-renders the page at the same URL with the
+    /// errors ([`use_submission`](crate::live::form::use_submission)), status 422.
+    ///
+    /// # Panics
+    ///
+    /// On a malformed pattern; on two form patterns of one shape when the app starts.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::prelude::*;
+    /// use vango::live::form::{post_form, use_submission, FormReply};
+    ///
+    /// vango::App::new()
+    ///     .page("/", || {
+    ///         let error = use_submission().and_then(|s| s.error("name").map(str::to_owned));
+    ///         let name = use_cookie_session().get_str("name").unwrap_or_default();
+    ///         move || div((
+    ///             p(format!("Hello {name}")),
+    ///             post_form("/", (input().attr("name", "name"), button("Save"))),
+    ///             error.clone().map(p),
+    ///         ))
+    ///     })
+    ///     .form("/", |f| match f.get("name") {
+    ///         Some(n) if !n.is_empty() => {
+    ///             let _ = use_cookie_session().set("name", n);
+    ///             FormReply::redirect("/")
+    ///         }
+    ///         _ => f.invalid([("name", "required")]),
+    ///     })
+    ///     .serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn form(
+        mut self,
+        pattern: impl Into<Cow<'static, str>>,
+        handler: impl Fn(&Form) -> FormReply + Send + Sync + 'static,
+    ) -> Self {
+        let pattern = pattern.into();
+        if let Err(e) = Router::new().try_route(Method::Post, &pattern, ()) {
+            panic!("{e}");
+        }
+        self.forms.retain(|(p, _)| *p != pattern);
+        self.forms.push((pattern, Arc::new(handler)));
+        self
+    }
+
+    /// Trusts the reverse proxy in front of the app to say how the client connected:
+    /// `X-Forwarded-Proto: https` then makes the session cookie `Secure` and the WebSocket
+    /// Origin check expect `https://`. Also on when `VANGO_TRUST_PROXY=1`. Off by default:
+    /// without a proxy, anyone can send that header.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let srv = vango::App::new().trust_proxy(true).spawn("127.0.0.1:0")?;
+    /// srv.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn trust_proxy(mut self, on: bool) -> Self {
+        self.limits.trust_proxy = on;
         self
     }
 
@@ -334,13 +411,28 @@ impl App {
             Secret::File(path) => SecretKey::resolve(Some(&path))?,
             Secret::Default => SecretKey::resolve(None)?,
         };
-        let routes = Arc::new(Routes::new(self.pages, self.not_found));
+        let mut limits = self.limits;
+        if std::env::var("VANGO_TRUST_PROXY").is_ok_and(|v| v.trim() == "1") {
+            limits.trust_proxy = true;
+        }
+        let csrf = Csrf::new(&key, self.config.csrf_max_age);
+        let cookies =
+            Arc::new(CookieKeys::new(&key, self.config.cookie_max_age).with_csrf(csrf.clone()));
+        let routes = Arc::new(Routes::new(self.pages, self.forms, self.not_found));
+        let submit = forms::live_submit(routes.clone());
         let default_title = self.title.clone();
         let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
-            csrf: Csrf::new(&key, self.config.csrf_max_age),
+            csrf,
+            cookies,
             config: self.config,
             mount: Box::new(move |url, info| {
+                // The form handlers, for forms submitted over the socket.
+                if let Some(store) = SessionStore::current() {
+                    if store.submit().is_none() {
+                        store.set_submit(submit.clone());
+                    }
+                }
                 // The handshake's own headers say nothing about the page: not kept per session.
                 let headers = info
                     .headers
@@ -351,7 +443,8 @@ impl App {
                     })
                     .cloned()
                     .collect();
-                let target = Target::get(url, headers, Some(info.peer));
+                let mut target = Target::get(url, headers, Some(info.peer));
+                target.submission = SessionStore::current().and_then(|s| s.take_refused());
                 mount_routes.mount_or_not_found(target)
             }),
             title: default_title,
@@ -381,7 +474,7 @@ impl App {
                 live_cores: live_cores.clone(),
             }
         })
-        .limits(self.limits);
+        .limits(limits);
         if let Some(n) = self.workers {
             server = server.workers(n);
         }

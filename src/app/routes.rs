@@ -10,11 +10,16 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::component::{Render, Tree};
+use crate::live::form::{Form, FormReply};
+use crate::live::request::Submission;
 use crate::live::{PageRequest, SessionStore, View};
 use crate::router::{Method, Miss, Query, Router};
 
 /// Mounts one page as a fresh view; the request is already in the session's store.
 pub(crate) type PageFn = Arc<dyn Fn() -> Box<dyn View> + Send + Sync>;
+
+/// Answers one submitted form; runs in the request's session scope (cookie session).
+pub(crate) type FormFn = Arc<dyn Fn(&Form) -> FormReply + Send + Sync>;
 
 /// A component page: the root component's setup provides the session's store as context,
 /// so shared values resolve to this session's everywhere below (a first paint outside any
@@ -58,6 +63,8 @@ pub(crate) struct Target<'a> {
     pub headers: Vec<(String, String)>,
     /// The peer.
     pub peer: Option<SocketAddr>,
+    /// A refused form submission the page re-renders with.
+    pub submission: Option<Rc<Submission>>,
 }
 
 impl<'a> Target<'a> {
@@ -70,6 +77,7 @@ impl<'a> Target<'a> {
             query,
             headers,
             peer,
+            submission: None,
         }
     }
 }
@@ -77,23 +85,46 @@ impl<'a> Target<'a> {
 /// Every page of the app, matched by route pattern. Built once; shared by every core.
 pub(crate) struct Routes {
     router: Router<PageFn>,
+    forms: Router<FormFn>,
     not_found: PageFn,
 }
 
 impl Routes {
     /// The table of `pages` (GET, hence HEAD, each); panics on a route conflict, naming
     /// both routes (the table is built at startup).
-    pub fn new(pages: Vec<(Cow<'static, str>, PageFn)>, not_found: Option<PageFn>) -> Routes {
+    pub fn new(
+        pages: Vec<(Cow<'static, str>, PageFn)>,
+        forms: Vec<(Cow<'static, str>, FormFn)>,
+        not_found: Option<PageFn>,
+    ) -> Routes {
         let mut router = Router::new();
         for (pattern, page) in pages {
             if let Err(e) = router.insert(Method::Get, &pattern, page) {
                 panic!("{e}");
             }
         }
+        let mut form_router = Router::new();
+        for (pattern, form) in forms {
+            if let Err(e) = form_router.insert(Method::Post, &pattern, form) {
+                panic!("{e}");
+            }
+        }
         Routes {
             router,
+            forms: form_router,
             not_found: not_found.unwrap_or_else(default_not_found),
         }
+    }
+
+    /// The form handler for a POST to `path`, and the route's parameters.
+    pub fn form(&self, path: &str) -> Option<(FormFn, Vec<(String, String)>)> {
+        let hit = self.forms.at(Method::Post, path).ok()?;
+        let params = hit
+            .params
+            .iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        Some((hit.value.clone(), params))
     }
 
     /// Mounts the page for `t` in the current session scope, with its request in the
@@ -106,7 +137,8 @@ impl Routes {
                 PageRequest::new(t.path, t.query)
                     .with_params(params)
                     .with_headers(t.headers.clone())
-                    .with_peer(t.peer),
+                    .with_peer(t.peer)
+                    .with_submission(t.submission.clone()),
             )
         };
         let hit = match self.router.at(t.method, t.path) {

@@ -9,11 +9,14 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use super::forms::{self, Posted};
 use super::routes::{Routes, Target};
 use crate::features::bus::Bus;
 use crate::features::global;
-use crate::live::{LiveCore, SessionStore};
+use crate::live::cookie::{cookie_in, CookieSession};
+use crate::live::{LiveCore, PageRequest, SessionStore};
 use crate::router::{Method, Miss};
+use crate::server::websocket::origin_matches_host;
 use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
@@ -26,24 +29,104 @@ pub struct AppService {
     pub(super) live_cores: Arc<AtomicUsize>,
 }
 
+/// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
+pub const COOKIE_PATH: &str = "/_vango/cookie";
+
+impl AppService {
+    /// Answers a ticket POST: 204 with the cookie, 403 for a foreign `Origin` or a ticket
+    /// that is not this browser's, 405 for another method, 413 for an oversized body.
+    fn redeem(&self, req: &Request<'_>) -> Response {
+        if req.method() != "POST" {
+            return Response::error(405).header("Allow", "POST");
+        }
+        let trust = self.live.core.limits().trust_proxy;
+        let scheme = req.scheme(trust);
+        let host = req.header("host").unwrap_or(b"");
+        // fetch() always sends Origin on a POST: without one, not our client.
+        let same_site = req
+            .header("origin")
+            .is_some_and(|o| origin_matches_host(o, host, scheme));
+        if !same_site {
+            return Response::error(403);
+        }
+        if req.body().len() > 8 * 1024 {
+            return Response::error(413);
+        }
+        let current = req
+            .headers()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .find_map(|(_, v)| {
+                let v = std::str::from_utf8(v).ok()?;
+                cookie_in([("cookie", v)])
+            });
+        let keys = &self.live.app.cookies;
+        let redeemed = std::str::from_utf8(req.body())
+            .ok()
+            .and_then(|t| keys.redeem(t.trim(), current));
+        match redeemed {
+            Some(value) => Response::new(204)
+                .header("Cache-Control", "no-store")
+                .header("Set-Cookie", keys.header(&value, scheme == "https")),
+            None => Response::error(403),
+        }
+    }
+}
+
 impl Service for AppService {
     fn handle(&self, req: &Request<'_>) -> Response {
+        if req.path() == COOKIE_PATH {
+            return self.redeem(req);
+        }
         let Ok(method) = req.method().parse::<Method>() else {
             return Response::error(501);
         };
-        let headers = req
+        let headers: Vec<(String, String)> = req
             .headers()
             .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
             .collect();
+        let cookie = cookie_in(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        let secure = req.scheme(self.live.core.limits().trust_proxy) == "https";
+        let jar = self.live.app.cookies.session(cookie, secure);
+        // The first paint's own session store: the request and cookie session live there
+        // for the setup (and a form handler).
+        let store = SessionStore::new();
+        // The boot script's token is the forms' token too (bound to the cookie session).
+        let Ok(token) = self.live.app.csrf.token_for(&jar.id()) else {
+            return Response::error(503);
+        };
+        jar.set_form_token(token);
+        store.set_cookie_session(jar.clone());
+        let mut submission = None;
+        if method == Method::Post {
+            if let Some((handler, params)) = self.routes.form(req.path()) {
+                let request = PageRequest::new(req.path(), req.query())
+                    .with_params(params)
+                    .with_headers(headers.clone())
+                    .with_peer(req.peer());
+                store.set_request(Rc::new(request));
+                let keys = &self.live.app.cookies;
+                let posted = catch_unwind(AssertUnwindSafe(|| {
+                    store.enter(|| forms::post(req, keys, cookie, &handler))
+                }));
+                match posted {
+                    Ok(Posted::Refused(status)) => return Response::error(status),
+                    Ok(Posted::Redirect(url)) => {
+                        return set_cookie(Response::new(303).header("Location", url), &jar)
+                    }
+                    Ok(Posted::Invalid(s)) => submission = Some(s),
+                    Err(_) => return Response::error(500),
+                }
+            }
+        }
+        let invalid = submission.is_some();
         let target = Target {
-            method,
+            method: if invalid { Method::Get } else { method },
             path: req.path(),
             query: req.query(),
             headers,
             peer: req.peer(),
+            submission,
         };
-        // The first paint's own session store: the request lives there for the setup.
-        let store = SessionStore::new();
         let mounted = catch_unwind(AssertUnwindSafe(|| {
             store.enter(|| self.routes.mount(target))
         }));
@@ -55,7 +138,8 @@ impl Service for AppService {
             Ok(Err(miss)) => return Response::error(miss.status()),
             Err(_) => return Response::error(500),
         };
-        let Ok(csrf) = self.live.app.csrf.token() else {
+        // Re-bound if the setup gave the browser its cookie session.
+        let Some(csrf) = jar.form_token() else {
             return Response::error(503);
         };
         let title = store.title();
@@ -63,16 +147,25 @@ impl Service for AppService {
             title: title.as_deref().unwrap_or(&self.title),
             head: &self.head,
             csrf: &csrf,
+            // A refused submission's page stays static: a live session would mount the
+            // page without the submission and replace the errors.
+            client_src: if invalid { "" } else { "/_vango/client.js" },
             ..Default::default()
         };
         let mut body = Vec::with_capacity(2048);
         if crate::render::write_page(&page, view.root(), &mut body).is_err() {
             return Response::error(500);
         }
-        Response::new(status)
+        let status = if invalid && status == 200 {
+            422
+        } else {
+            status
+        };
+        let resp = Response::new(status)
             .header("Content-Type", "text/html; charset=utf-8")
             .header("Cache-Control", "no-store")
-            .body(body)
+            .body(body);
+        set_cookie(resp, &jar)
     }
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
@@ -92,5 +185,13 @@ impl Service for AppService {
             }
             self.bus.shutdown();
         }
+    }
+}
+
+/// `resp` with the cookie session's `Set-Cookie` when the request wrote it.
+fn set_cookie(resp: Response, jar: &CookieSession) -> Response {
+    match jar.set_cookie_header() {
+        Some(h) => resp.header("Set-Cookie", h),
+        None => resp,
     }
 }

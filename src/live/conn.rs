@@ -16,6 +16,7 @@ use async_tungstenite::tungstenite::{Bytes, Message};
 use futures_lite::{future, FutureExt as _};
 
 use super::bell;
+use super::cookie::{cookie_in, forwarded_https};
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
@@ -79,6 +80,13 @@ enum Attach {
 }
 
 /// Reads and checks Hello; starts or resumes the session when it lives on this core.
+/// The cookie session id the upgrade carries (`""`: none or not valid), which the page's
+/// CSRF token must be bound to.
+fn session_id_of(live: &LiveCore, info: &ConnInfo) -> String {
+    let headers = info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    live.app.cookies.id_of(cookie_in(headers))
+}
+
 async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
     let limit = live.core.limits().header_timeout;
     let first = future::or(async { Some(next_incoming(ws).await) }, async {
@@ -102,7 +110,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
         }
         Some(Incoming::Closed | Incoming::Control) | None => return Attach::Done,
     };
-    let (token, session, last_patch_seq, render_hash, path) = match decode_client(&bytes) {
+    let (token, session, last_patch_seq, render_hash, path, csrf) = match decode_client(&bytes) {
         Ok(ClientFrame::Hello {
             version,
             csrf,
@@ -117,11 +125,12 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
                 return Attach::Done;
             }
             (
-                live.app.csrf.check(&csrf),
+                live.app.csrf.check_for(&csrf, &session_id_of(live, &info)),
                 session,
                 last_patch_seq,
                 render_hash,
                 path,
+                csrf,
             )
         }
         Ok(_) => {
@@ -140,7 +149,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
             close_with(ws, close::FORBIDDEN, e.reason()).await;
             return Attach::Done;
         }
-        return match start_new(ws, live, render_hash, &path, &info).await {
+        return match start_new(ws, live, render_hash, &path, &info, csrf).await {
             Some((sess, gen)) => Attach::Serve(sess, gen),
             None => Attach::Done,
         };
@@ -157,7 +166,12 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
         gone(ws, &session).await;
         return Attach::Done;
     }
-    let signed = !matches!(token, Err(TokenError::Malformed | TokenError::Forged));
+    // The page may predate the browser's cookie session (a live write gave it one since):
+    // its token, bound to no session, still names this key.
+    let unbound = live.app.csrf.check_for(&csrf, "");
+    let signed = [token, unbound]
+        .iter()
+        .any(|t| !matches!(t, Err(TokenError::Malformed | TokenError::Forged)));
     let resume = Resume {
         id,
         last_patch_seq,
@@ -205,6 +219,7 @@ async fn start_new(
     client_hash: u32,
     url: &str,
     info: &ConnInfo,
+    csrf: String,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &live.core;
     let config = &live.app.config;
@@ -216,6 +231,12 @@ async fn start_new(
     }
     let store = SessionStore::new();
     store.mark_connected();
+    // The browser's cookie session, read from the upgrade's cookie when the page first
+    // uses it; its forms carry the page's own token (checked above), so the live render
+    // equals the first paint.
+    let headers = || info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+    let https = forwarded_https(headers(), core.limits().trust_proxy);
+    store.set_cookie_session_lazy(live.app.cookies.clone(), csrf, https);
     let scope = SessionScope::new(store);
     let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| (live.app.mount)(url, info))

@@ -104,36 +104,70 @@ impl Csrf {
         }
     }
 
-    /// A fresh token issued now.
+    /// A fresh token issued now, for a browser without a cookie session.
     pub fn token(&self) -> Result<String, getrandom::Error> {
         self.token_at(now())
     }
 
+    /// A fresh token bound to the cookie session `sid` (`""`: none): it passes only
+    /// [`check_for`](Self::check_for) with the same id, so a token fetched by another
+    /// browser (an attacker's own page load) does not open a session in this one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::{Csrf, TokenError};
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// let t = csrf.token_for("abc").unwrap();
+    /// assert_eq!(csrf.check_for(&t, "abc"), Ok(()));
+    /// assert_eq!(csrf.check_for(&t, ""), Err(TokenError::Forged));
+    /// assert_eq!(csrf.check_for(&csrf.token().unwrap(), "abc"), Err(TokenError::Forged));
+    /// ```
+    pub fn token_for(&self, sid: &str) -> Result<String, getrandom::Error> {
+        self.token_bound(now(), sid)
+    }
+
     /// A token issued at `now` (Unix seconds).
     pub fn token_at(&self, now: u64) -> Result<String, getrandom::Error> {
+        self.token_bound(now, "")
+    }
+
+    fn token_bound(&self, now: u64, sid: &str) -> Result<String, getrandom::Error> {
         let mut nonce = [0u8; 8];
         getrandom::fill(&mut nonce)?;
         let nonce = u64::from_le_bytes(nonce);
         let issued = now & ((1 << (4 * TIME)) - 1);
-        let tag = self.tag(issued, nonce);
+        let tag = self.tag(issued, nonce, sid);
         Ok(format!("{issued:012x}{nonce:016x}{tag:016x}"))
     }
 
-    fn tag(&self, issued: u64, nonce: u64) -> u64 {
-        let mut msg = [0u8; 16];
-        msg[..8].copy_from_slice(&issued.to_le_bytes());
-        msg[8..].copy_from_slice(&nonce.to_le_bytes());
+    /// The MAC of the issue time, the nonce and the session id (none: the 16 bytes alone).
+    fn tag(&self, issued: u64, nonce: u64, sid: &str) -> u64 {
+        let mut msg = Vec::with_capacity(16 + sid.len());
+        msg.extend_from_slice(&issued.to_le_bytes());
+        msg.extend_from_slice(&nonce.to_le_bytes());
+        msg.extend_from_slice(sid.as_bytes());
         self.mac.tag(&msg)
     }
 
-    /// Checks `token` now: `Ok` when this key signed it and it is fresh.
+    /// Checks `token` now: `Ok` when this key signed it, unbound, and it is fresh.
     pub fn check(&self, token: &str) -> Result<(), TokenError> {
         self.check_at(token, now())
+    }
+
+    /// Checks `token` now for the browser whose cookie session id is `sid` (`""`: none).
+    pub fn check_for(&self, token: &str, sid: &str) -> Result<(), TokenError> {
+        self.check_bound(token, now(), sid)
     }
 
     /// Checks `token` at `now` (Unix seconds). A token is fresh while its age is below the
     /// max age, and when its issue time is at most five minutes ahead of `now`.
     pub fn check_at(&self, token: &str, now: u64) -> Result<(), TokenError> {
+        self.check_bound(token, now, "")
+    }
+
+    fn check_bound(&self, token: &str, now: u64, sid: &str) -> Result<(), TokenError> {
         let lower_hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         if token.len() != LEN || !lower_hex(token) {
             return Err(TokenError::Malformed);
@@ -146,7 +180,7 @@ impl Csrf {
         ) else {
             return Err(TokenError::Malformed);
         };
-        if self.tag(issued, nonce) != tag {
+        if self.tag(issued, nonce, sid) != tag {
             return Err(TokenError::Forged);
         }
         let fresh = issued <= now.saturating_add(SKEW) && now.saturating_sub(issued) < self.max_age;

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::cookie::CookieKeys;
 use super::csrf::Csrf;
 use super::registry::{self, Registry};
 use super::view::View;
@@ -28,6 +29,8 @@ pub struct LiveApp {
     pub config: SessionConfig,
     /// Signs and checks CSRF tokens (under the app's secret key).
     pub csrf: Csrf,
+    /// Signs and checks cookie sessions; CSRF tokens are bound to their ids.
+    pub cookies: Arc<CookieKeys>,
     /// How a new session mounts its page.
     pub mount: Box<MountFn>,
     /// The document title of pages that set none (a navigation to one sends it).

@@ -12,7 +12,9 @@
 pub mod action;
 pub mod bell;
 mod conn;
+pub mod cookie;
 pub mod csrf;
+pub mod form;
 pub mod host;
 pub mod id;
 pub mod limits;
@@ -31,14 +33,15 @@ pub mod view;
 pub use action::{action, Action, Policy};
 pub use bell::notify_dirty;
 pub use conn::run as serve_connection;
+pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
 pub use host::{LiveApp, LiveCore, MountFn};
 pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
 pub use scope::{
-    connected, focus, navigate, navigate_replace, patch_query, set_query, set_title, use_request,
-    SessionScope, SessionStore,
+    connected, focus, navigate, navigate_replace, patch_query, set_query, set_title,
+    use_cookie_session, use_request, SessionScope, SessionStore,
 };
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
@@ -55,6 +58,7 @@ use std::time::Duration;
 /// let c = vango::live::SessionConfig::default();
 /// assert_eq!(c.resume_window.as_secs(), 60);
 /// assert_eq!(c.csrf_max_age.as_secs(), 24 * 60 * 60);
+/// assert_eq!(c.cookie_max_age.as_secs(), 30 * 24 * 60 * 60);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -82,6 +86,9 @@ pub struct SessionConfig {
     /// resume is not bound by it (the session id is its credential, PROTOCOL.md "Hello
     /// and the CSRF token"); a tab whose token expired fetches a fresh one.
     pub csrf_max_age: Duration,
+    /// How long a browser keeps its `vango_session` cookie after the last write, and how
+    /// old a cookie the server still accepts (default 30 days).
+    pub cookie_max_age: Duration,
 }
 
 impl Default for SessionConfig {
@@ -96,6 +103,7 @@ impl Default for SessionConfig {
             max_events_per_sec: 100,
             event_burst: 200,
             csrf_max_age: Duration::from_secs(24 * 60 * 60),
+            cookie_max_age: Duration::from_secs(30 * 24 * 60 * 60),
         }
     }
 }

@@ -8,6 +8,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::net::SocketAddr;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use crate::router::{ParamError, Query};
@@ -41,6 +42,7 @@ pub struct PageRequest {
     cookies: Vec<(String, String)>,
     peer: Option<SocketAddr>,
     rejected: Cell<bool>,
+    submission: Option<Rc<Submission>>,
 }
 
 impl fmt::Debug for PageRequest {
@@ -98,6 +100,18 @@ impl PageRequest {
             rejected: Cell::new(false),
             ..self.clone()
         }
+    }
+
+    /// With a form submission its handler refused (the page re-renders with its errors).
+    pub fn with_submission(mut self, submission: Option<Rc<Submission>>) -> PageRequest {
+        self.submission = submission;
+        self
+    }
+
+    /// The refused form submission this page is re-rendered for, if any
+    /// ([`use_submission`](crate::live::form::use_submission)).
+    pub fn submission(&self) -> Option<Rc<Submission>> {
+        self.submission.clone()
     }
 
     /// With the peer's address.
@@ -200,6 +214,72 @@ impl PageRequest {
         self.peer
     }
 }
+
+/// A form submission its handler refused: the submitted fields (without the CSRF token)
+/// and the errors, by field name, the page shows when it re-renders.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::request::Submission;
+/// let s = Submission::new(
+///     vec![("name".into(), "".into()), ("note".into(), "hi".into())],
+///     vec![("name".into(), "required".into())],
+/// );
+/// assert_eq!(s.value("note"), Some("hi"));
+/// assert_eq!(s.error("name"), Some("required"));
+/// assert_eq!(s.error("note"), None);
+/// assert_eq!(s.errors().count(), 1);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Submission {
+    fields: Vec<(String, String)>,
+    errors: Vec<(String, String)>,
+}
+
+impl Submission {
+    /// The submitted `fields` and the handler's `errors` (field name, message).
+    pub fn new(fields: Vec<(String, String)>, errors: Vec<(String, String)>) -> Submission {
+        Submission { fields, errors }
+    }
+
+    /// The submitted value of `name` (the first one).
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The error for `name`, if the handler gave one.
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub(crate) fn errors_slice(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    /// Every error, in the handler's order.
+    pub fn errors(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.errors.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+/// What a form handler decided, as a live session carries it out.
+pub(crate) enum Submitted {
+    /// Navigate here (a path on this site).
+    Redirect(String),
+    /// Re-mount the page with this refused submission.
+    Invalid(Rc<Submission>),
+}
+
+/// Runs the app's form handler for `action` (a path) on `fields`; `None` when no form
+/// answers there. Shared by every session of the app.
+pub(crate) type SubmitFn = dyn Fn(&str, Vec<(String, String)>) -> Option<Submitted> + Send + Sync;
 
 /// A navigation a handler asked for; the session carries it out after the handler.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,8 +11,10 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 
-use super::request::{encode_query, is_local_url, Navigation, PageRequest};
+use super::cookie::{CookieKeys, CookieSession, COOKIE_NAME};
+use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
 thread_local! {
@@ -39,6 +41,12 @@ struct Store {
     navigation: RefCell<Option<Navigation>>,
     /// The DOM id of the element [`focus`] asked for during this step.
     focus: RefCell<Option<String>>,
+    /// The browser's cookie session (set by the app before the page mounts).
+    cookies: RefCell<CookieSlot>,
+    /// The app's form handlers, for forms submitted over the socket.
+    submit: RefCell<Option<Arc<SubmitFn>>>,
+    /// A refused submission the next mount of the page shows.
+    refused: RefCell<Option<Rc<Submission>>>,
 }
 
 impl Store {
@@ -61,6 +69,18 @@ impl Drop for Store {
             o.dispose();
         }
     }
+}
+
+/// A session's cookie session: none, read from the request on first use (a live session
+/// whose page may never use it keeps only its form token), or in use.
+enum CookieSlot {
+    None,
+    Lazy {
+        keys: Arc<CookieKeys>,
+        token: Box<str>,
+        https: bool,
+    },
+    Ready(CookieSession),
 }
 
 /// The context value: weak, so a store never keeps itself alive through its own owner.
@@ -110,6 +130,9 @@ impl SessionStore {
             title: RefCell::new(None),
             navigation: RefCell::new(None),
             focus: RefCell::new(None),
+            cookies: RefCell::new(CookieSlot::None),
+            submit: RefCell::new(None),
+            refused: RefCell::new(None),
         }))
     }
 
@@ -164,6 +187,76 @@ impl SessionStore {
     /// Whether [`focus`] asked for an element during this step.
     pub(crate) fn wants_focus(&self) -> bool {
         self.0.focus.borrow().is_some()
+    }
+
+    /// Sets the browser's cookie session (the app does it before mounting the page).
+    pub fn set_cookie_session(&self, session: CookieSession) {
+        *self.0.cookies.borrow_mut() = CookieSlot::Ready(session);
+    }
+
+    /// Makes the cookie session of this store's request (its `vango_session` cookie,
+    /// verified with `keys`) on first use, with `token` (already checked for this
+    /// browser) as its forms' CSRF token; `https`: the client connected over HTTPS.
+    pub(crate) fn set_cookie_session_lazy(
+        &self,
+        keys: Arc<CookieKeys>,
+        token: String,
+        https: bool,
+    ) {
+        *self.0.cookies.borrow_mut() = CookieSlot::Lazy {
+            keys,
+            token: token.into(),
+            https,
+        };
+    }
+
+    /// The cookie session if one is in use (never makes the lazy one).
+    pub(crate) fn cookie_session_in_use(&self) -> Option<CookieSession> {
+        match &*self.0.cookies.borrow() {
+            CookieSlot::Ready(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The cookie session set by [`set_cookie_session`](Self::set_cookie_session).
+    pub fn cookie_session(&self) -> Option<CookieSession> {
+        let mut slot = self.0.cookies.borrow_mut();
+        if let CookieSlot::Lazy { .. } = &*slot {
+            let CookieSlot::Lazy { keys, token, https } =
+                std::mem::replace(&mut *slot, CookieSlot::None)
+            else {
+                unreachable!("matched above");
+            };
+            let request = self.0.request.borrow().clone();
+            let value = request.as_deref().and_then(|r| r.cookie(COOKIE_NAME));
+            let session = keys.session(value, https);
+            session.set_form_token(token.into());
+            *slot = CookieSlot::Ready(session);
+        }
+        match &*slot {
+            CookieSlot::Ready(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// Sets the app's form handlers (the app does it before mounting a live page).
+    pub(crate) fn set_submit(&self, submit: Arc<SubmitFn>) {
+        *self.0.submit.borrow_mut() = Some(submit);
+    }
+
+    /// The app's form handlers, in a live session.
+    pub(crate) fn submit(&self) -> Option<Arc<SubmitFn>> {
+        self.0.submit.borrow().clone()
+    }
+
+    /// Keeps a refused submission for the next mount (a re-mount of the same page).
+    pub(crate) fn set_refused(&self, s: Rc<Submission>) {
+        *self.0.refused.borrow_mut() = Some(s);
+    }
+
+    /// Takes the refused submission the page is about to be mounted with.
+    pub(crate) fn take_refused(&self) -> Option<Rc<Submission>> {
+        self.0.refused.borrow_mut().take()
     }
 
     /// Takes the navigation asked for during this step.
@@ -320,6 +413,26 @@ pub fn use_request() -> Rc<PageRequest> {
     };
     store.track_request();
     store.request().unwrap_or_default()
+}
+
+/// The browser's signed cookie session (`vango_session`): what page setup reads is already
+/// in the first paint; what a form handler or page setup writes, the answer's `Set-Cookie`
+/// stores. Outside a session, a detached one (nothing is stored).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{cookie::CookieSession, use_cookie_session, SessionStore};
+/// let store = SessionStore::new();
+/// store.set_cookie_session(CookieSession::detached());
+/// store.enter(|| use_cookie_session().set("theme", "dark")).unwrap();
+/// assert_eq!(store.enter(|| use_cookie_session().get_str("theme")).as_deref(), Some("dark"));
+/// assert_eq!(use_cookie_session().get_str("theme"), None, "outside any session");
+/// ```
+pub fn use_cookie_session() -> CookieSession {
+    SessionStore::current()
+        .and_then(|s| s.cookie_session())
+        .unwrap_or_else(CookieSession::detached)
 }
 
 /// Sets the document title of the page being mounted (call it in the page's setup): the

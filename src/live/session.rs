@@ -120,6 +120,14 @@ impl Session {
         Some(frames)
     }
 
+    /// Whether a step wrote the cookie session since the last frame (a ticket is due).
+    pub(crate) fn cookie_written(&self) -> bool {
+        self.scope
+            .store()
+            .cookie_session_in_use()
+            .is_some_and(|c| c.is_dirty())
+    }
+
     /// Builds the next Patches frame with `f`; `None` if it wrote no op. Remembered on success.
     pub(crate) fn next_frame(
         &mut self,
@@ -133,6 +141,15 @@ impl Session {
         // synchronous step, so idle sessions keep no encoder buffer.
         enc.begin(seq, ack);
         f(&mut *self.view, enc);
+        // Cookie writes of this step travel as a ticket the client redeems over HTTP.
+        if let Some(t) = self
+            .scope
+            .store()
+            .cookie_session_in_use()
+            .and_then(|c| c.take_ticket())
+        {
+            enc.cookie_ticket(&t);
+        }
         if enc.is_empty() {
             return None;
         }

@@ -70,7 +70,8 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     }
     // A task may have asked to navigate or to focus an element.
     let nav = s.scope.store().take_navigation();
-    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().wants_focus() {
+    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().wants_focus() && !s.cookie_written()
+    {
         return Reply::None;
     }
     let ack = s.last_event;
@@ -223,7 +224,7 @@ fn on_event(
 /// (after the patches, so it can name an element they create).
 fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
     let focus = s.scope.store().take_focus();
-    if !s.view.is_dirty() && focus.is_none() {
+    if !s.view.is_dirty() && focus.is_none() && !s.cookie_written() {
         return None;
     }
     let mut enc = live.encoder.borrow_mut();

@@ -127,6 +127,12 @@ pub(crate) fn set_title(out: &mut Vec<u8>, title: &str) {
     put_str(out, title);
 }
 
+/// CookieTicket.
+pub(crate) fn cookie_ticket(out: &mut Vec<u8>, ticket: &str) {
+    out.push(op::COOKIE_TICKET);
+    put_str(out, ticket);
+}
+
 impl Op {
     /// Appends the op's bytes (op code and body) to `out`.
     ///
@@ -174,6 +180,7 @@ impl Op {
             Op::HookEvent { hid, name, payload } => hook_event(out, *hid, name, payload),
             Op::Focus(hid) => focus(out, *hid),
             Op::SetTitle(title) => set_title(out, title),
+            Op::CookieTicket(ticket) => cookie_ticket(out, ticket),
         }
     }
 }

@@ -132,6 +132,11 @@ impl PatchEncoder {
         ops::set_title(self.next_op(), title);
     }
 
+    /// Appends a CookieTicket op.
+    pub fn cookie_ticket(&mut self, ticket: &str) {
+        ops::cookie_ticket(self.next_op(), ticket);
+    }
+
     /// Appends an owned op (debug tools, resends).
     pub fn op_owned(&mut self, op: &Op) {
         op.encode(self.next_op());

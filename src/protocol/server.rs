@@ -64,6 +64,8 @@ pub mod op {
     pub const FOCUS: u8 = 0x22;
     /// SetTitle.
     pub const SET_TITLE: u8 = 0x23;
+    /// CookieTicket.
+    pub const COOKIE_TICKET: u8 = 0x24;
 }
 
 /// ServerHello status.
@@ -103,6 +105,9 @@ pub enum Op {
     Focus(u32),
     /// Set `document.title`.
     SetTitle(String),
+    /// POST this signed ticket to `/_vango/cookie`, whose answer sets the session cookie
+    /// (PROTOCOL.md, "Cookie tickets").
+    CookieTicket(String),
 }
 
 /// A frame sent by the server.
@@ -358,6 +363,7 @@ fn decode_op(r: &mut Reader<'_>) -> Result<Op, DecodeError> {
         }
         op::FOCUS => return Ok(Op::Focus(r.u32()?)),
         op::SET_TITLE => return Ok(Op::SetTitle(r.string(L)?)),
+        op::COOKIE_TICKET => return Ok(Op::CookieTicket(r.string(L)?)),
         c => return Err(DecodeError::UnknownOp(c)),
     };
     Ok(Op::Patch(patch))

@@ -32,7 +32,7 @@ pub struct Page<'a> {
     /// The render hash to put in `data-hash`; `None` computes it while the root streams
     /// (one pass, see [`render_hash`](super::render_hash)).
     pub render_hash: Option<u32>,
-    /// URL of the client script (escaped).
+    /// URL of the client script (escaped); empty: a static page without the client.
     pub client_src: &'a str,
 }
 
@@ -104,13 +104,16 @@ pub fn write_page<W: Write>(page: &Page<'_>, root: &VNode, w: &mut W) -> io::Res
             f.0
         }
     };
-    o.put("<script defer src=\"");
-    escape::attr(&mut o, page.client_src);
-    o.put("\" id=\"vango-boot\" data-csrf=\"");
-    escape::attr(&mut o, page.csrf);
-    o.put("\" data-hash=\"");
-    o.put_u32(hash);
-    o.put("\"></script></body></html>");
+    if !page.client_src.is_empty() {
+        o.put("<script defer src=\"");
+        escape::attr(&mut o, page.client_src);
+        o.put("\" id=\"vango-boot\" data-csrf=\"");
+        escape::attr(&mut o, page.csrf);
+        o.put("\" data-hash=\"");
+        o.put_u32(hash);
+        o.put("\"></script>");
+    }
+    o.put("</body></html>");
     o.finish()?;
     Ok(hash)
 }

@@ -15,6 +15,7 @@ pub mod logging;
 pub mod metrics;
 pub mod runtime;
 pub mod secret;
+pub mod sign;
 pub mod static_dir;
 mod systemd;
 pub mod websocket;
@@ -27,6 +28,7 @@ pub use self::http::{Request, Response};
 pub use self::metrics::CoreMetrics;
 pub use self::runtime::{RunningServer, Server, ShutdownHandle};
 pub use self::secret::SecretKey;
+pub use self::sign::Signer;
 pub use self::static_dir::StaticDir;
 pub use self::websocket::{ConnInfo, Service, WebSocket};
 
@@ -77,6 +79,11 @@ pub struct Limits {
     pub allowed_hosts: hosts::AllowedHosts,
     /// Whether `/metrics` answers peers other than loopback (default: no, 404).
     pub public_metrics: bool,
+    /// Whether a reverse proxy in front of the server says how the client connected: with
+    /// it, `X-Forwarded-Proto: https` makes the WebSocket Origin check expect `https://`
+    /// and cookies `Secure`. Default: off (the header is anyone's to send); the app turns
+    /// it on with `App::trust_proxy` or `VANGO_TRUST_PROXY=1`.
+    pub trust_proxy: bool,
     /// Headers added to every response (`nosniff`) and to HTML pages (CSP, framing,
     /// referrer); a header the response already has is left as it is.
     pub security_headers: SecurityHeaders,
@@ -154,6 +161,7 @@ impl Default for Limits {
             ws_idle_timeout: Duration::from_secs(60),
             allowed_hosts: hosts::AllowedHosts::Default,
             public_metrics: false,
+            trust_proxy: false,
             security_headers: SecurityHeaders::default(),
         }
     }

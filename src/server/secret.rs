@@ -123,6 +123,11 @@ impl SecretKey {
         Some(SecretKey(bytes.try_into().ok()?))
     }
 
+    /// The key's bytes, for the purpose keys of [`Signer`](super::Signer).
+    pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
+        &self.0
+    }
+
     /// The MAC for `purpose`: its key is SipHash of the purpose under each half of the
     /// secret, so every purpose gets an independent 128-bit key.
     pub fn mac(&self, purpose: &str) -> Mac {

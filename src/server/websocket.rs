@@ -148,8 +148,9 @@ pub fn ws_config(limits: &Limits) -> WebSocketConfig {
 
 /// Validates an upgrade request; `Ok` carries the `Sec-WebSocket-Accept` value,
 /// `Err` the status to refuse with (400 bad handshake, 403 foreign Origin, 405 not GET,
-/// 426 wrong version).
-pub fn check_handshake(req: &Request<'_>) -> Result<String, u16> {
+/// 426 wrong version). The Origin must name this server with the scheme the client used
+/// ([`Request::scheme`]; `trust_proxy` as in [`Limits`](super::Limits)).
+pub fn check_handshake(req: &Request<'_>, trust_proxy: bool) -> Result<String, u16> {
     if req.method() != "GET" {
         return Err(405);
     }
@@ -168,25 +169,39 @@ pub fn check_handshake(req: &Request<'_>) -> Result<String, u16> {
     };
     if let Some(origin) = req.header("origin") {
         let host = req.header("host").unwrap_or(b"");
-        if !origin_matches_host(origin, host) {
+        if !origin_matches_host(origin, host, req.scheme(trust_proxy)) {
             return Err(403);
         }
     }
     Ok(async_tungstenite::tungstenite::handshake::derive_accept_key(key))
 }
 
-/// `true` when `Origin` (`scheme://host[:port]`) names the same authority as `Host`.
-/// A request without `Origin` is not from a browser page and cannot be cross-site.
-pub fn origin_matches_host(origin: &[u8], host: &[u8]) -> bool {
+/// `true` when `Origin` (`scheme://host[:port]`) names the same authority as `Host`, with
+/// `scheme` (`"http"` or `"https"`, what the client used): a page served over plain HTTP
+/// (a network attacker's injection) must not open the HTTPS site's sessions. A request
+/// without `Origin` is not from a browser page and cannot be cross-site.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::websocket::origin_matches_host;
+/// assert!(origin_matches_host(b"https://a.example", b"a.example:443", "https"));
+/// assert!(!origin_matches_host(b"http://a.example", b"a.example", "https"));
+/// assert!(!origin_matches_host(b"https://a.example", b"a.example", "http"));
+/// ```
+pub fn origin_matches_host(origin: &[u8], host: &[u8], scheme: &str) -> bool {
     let Ok(origin) = std::str::from_utf8(origin) else {
         return false;
     };
     let Ok(host) = std::str::from_utf8(host) else {
         return false;
     };
-    let Some((scheme, authority)) = origin.trim().split_once("://") else {
+    let Some((scheme_of, authority)) = origin.trim().split_once("://") else {
         return false;
     };
+    if !scheme_of.eq_ignore_ascii_case(scheme) {
+        return false;
+    }
     let default_port = match scheme.to_ascii_lowercase().as_str() {
         "http" => ":80",
         "https" => ":443",

@@ -212,7 +212,8 @@ pub fn patch(r: &mut Rng) -> Patch {
 
 /// Any op.
 pub fn op(r: &mut Rng) -> Op {
-    match r.u8(0..8) {
+    match r.u8(0..9) {
+        8 => Op::CookieTicket(string(r, 10)),
         0 => Op::PushUrl {
             replace: r.bool(),
             url: string(r, 10),

@@ -305,6 +305,7 @@ pub fn every_op() -> Vec<Op> {
         },
         Op::Focus(9),
         Op::SetTitle(st("Inbox (3)")),
+        Op::CookieTicket(st("6756e100..0.ab")),
     ]
 }
 

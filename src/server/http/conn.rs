@@ -254,7 +254,7 @@ fn process<S: Service>(
             continue;
         }
         if req.path() == WS_PATH {
-            match websocket::check_handshake(&req) {
+            match websocket::check_handshake(&req, limits.trust_proxy) {
                 Ok(accept) if !core.is_stopping() => {
                     websocket::write_switching(out, &accept);
                     let headers = req

@@ -97,6 +97,33 @@ impl<'a> Request<'a> {
         self.body
     }
 
+    /// The scheme the client used: `"https"` when `trust_proxy` is set and the proxy's
+    /// first `X-Forwarded-Proto` value says `https`, else `"http"` (the server itself
+    /// speaks plain HTTP). Without `trust_proxy` the header is ignored: anyone can send it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::http::request::{parse, Parsed};
+    /// let raw = b"GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Proto: HTTPS, http\r\n\r\n";
+    /// let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let Ok(Parsed::Complete(req, _)) = parse(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!((req.scheme(true), req.scheme(false)), ("https", "http"));
+    /// ```
+    pub fn scheme(&self, trust_proxy: bool) -> &'static str {
+        let proto = self.header("x-forwarded-proto").unwrap_or(b"");
+        let first = proto
+            .split(|&b| b == b',')
+            .next()
+            .unwrap_or(b"")
+            .trim_ascii();
+        if trust_proxy && first.eq_ignore_ascii_case(b"https") {
+            "https"
+        } else {
+            "http"
+        }
+    }
+
     /// Whether the client wants the connection kept open after this request.
     pub fn keep_alive(&self) -> bool {
         if self.version >= 1 {
