@@ -21,8 +21,9 @@ use super::size::{session_bytes, SESSION_FLOOR};
 use crate::server::core::Core;
 use crate::server::metrics::CoreMetrics;
 
-/// Freed bytes in one sweep past which the core hands memory back to the OS.
-const TRIM_AFTER: usize = 8 << 20;
+/// Freed bytes since the last hand-back past which the core hands memory back to the OS
+/// (once they are also half of what its sessions still hold, at most once a second).
+const TRIM_AFTER: usize = 1 << 20;
 
 /// One core's live sessions.
 pub(crate) struct Registry {
@@ -215,9 +216,16 @@ impl Registry {
             }
         }
         metrics.evictions.fetch_add(n as u64, Relaxed);
-        if self.detached.borrow().capacity() > 64 && self.detached.borrow().len() < 16 {
-            // A burst's queue is not kept for good.
-            self.detached.borrow_mut().shrink_to(16);
+        // A burst's queue and table are not kept at their peak size for good.
+        let mut q = self.detached.borrow_mut();
+        let len = q.len();
+        if q.capacity() > 4 * len + 64 {
+            q.shrink_to(2 * len);
+        }
+        let mut map = self.map.borrow_mut();
+        let len = map.len();
+        if map.capacity() > 4 * len + 64 {
+            map.shrink_to(2 * len);
         }
         (n, bytes)
     }
@@ -229,6 +237,7 @@ impl Registry {
 /// (code 9).
 pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Duration) {
     let mut stop = std::pin::pin!(core.stopped());
+    let (mut freed, mut trimmed) = (0, Instant::now());
     loop {
         let now_window = registry.budget.resume_window(window);
         let period = (now_window / 4)
@@ -253,9 +262,12 @@ pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Dura
         if now_window < window {
             m.pressure_evictions.fetch_add(n as u64, Relaxed);
         }
-        if bytes >= TRIM_AFTER {
+        freed += bytes;
+        let held = m.session_bytes.load(Relaxed) as usize;
+        if freed >= TRIM_AFTER.max(held / 2) && trimmed.elapsed() >= Duration::from_secs(1) {
             crate::reactive::release_free_nodes();
             crate::server::trim::release_to_os();
+            (freed, trimmed) = (0, Instant::now());
         }
     }
 }
