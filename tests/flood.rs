@@ -13,67 +13,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use vango::live::SessionConfig;
-use vango::prelude::*;
-use vango::protocol::{ClientFrame, HelloStatus, ServerFrame};
+use vango::protocol::ServerFrame;
 use vango_test_support::client::{page, Client, PageInfo};
+use vango_test_support::pages::{hello_new, list, rss};
 use vango_test_support::raw::metric_sum;
-
-/// The load generator's list page: 50 keyed rows, each with a button.
-fn list() -> impl Render {
-    let rows = signal((0..50u32).map(|i| (i, 0u32)).collect::<Vec<_>>());
-    move || {
-        ul(keyed(
-            rows.get(),
-            |r| r.0,
-            move |r| {
-                let i = r.0 as usize;
-                li((
-                    span(format!("Row {}", r.0)),
-                    span(format!(" clicked {} times ", r.1)),
-                    button("+1")
-                        .attr("id", format!("b{i}"))
-                        .on_click(move |_| rows.update(|v| v[i].1 += 1)),
-                ))
-            },
-        ))
-    }
-}
-
-/// Resident memory of this process in bytes.
-fn rss() -> usize {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let kb: usize = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .unwrap()
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .unwrap();
-    kb * 1024
-}
 
 /// Opens a session and drops the socket once the server answered (or refused) its Hello.
 /// `true` when the session was created.
 fn drop_one(addr: SocketAddr, p: &PageInfo) -> bool {
-    let mut c = Client::connect(addr);
-    c.send(ClientFrame::Hello {
-        version: 1,
-        csrf: p.csrf.clone(),
-        session: String::new(),
-        last_patch_seq: 0,
-        last_event_seq: 0,
-        render_hash: p.hash,
-        path: "/".into(),
-    });
-    matches!(
-        c.recv(),
-        Some(ServerFrame::ServerHello {
-            status: HelloStatus::New,
-            ..
-        })
-    )
+    hello_new(addr, p).is_some()
 }
 
 const MIB: usize = 1 << 20;
