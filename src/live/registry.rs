@@ -187,6 +187,9 @@ impl Registry {
     /// Evicts detached sessions, oldest first, until `bytes` more fit the budget; `false`
     /// when they still do not (every session left here is attached).
     pub(crate) fn make_room(&self, bytes: usize, metrics: &CoreMetrics) -> bool {
+        // A page measured above the whole budget still gets a session when nothing else
+        // is held, rather than never one.
+        let bytes = bytes.min(self.budget.limit());
         while !self.budget.fits(bytes) {
             if !self.evict_lru_detached(metrics) {
                 return false;
