@@ -38,6 +38,10 @@ fn block(bytes: usize) -> usize {
     }
 }
 
+#[allow(
+    clippy::ptr_arg,
+    reason = "whether the text is owned is the question, not its contents"
+)]
 fn str_bytes(s: &Cow<'static, str>) -> usize {
     match s {
         Cow::Borrowed(_) => 0,
