@@ -436,7 +436,7 @@ fn use_trees_expand_to_their_leaves() {
 const UNSAFE_ALLOWED: [&str; 2] = ["server/listen.rs", "server/trim.rs"];
 
 #[test]
-fn unsafe_code_lives_only_in_the_fd_adoption() {
+fn unsafe_code_lives_only_in_the_allowed_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let lib = fs::read_to_string(root.join("lib.rs")).unwrap();
     assert!(
