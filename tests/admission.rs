@@ -137,3 +137,39 @@ fn a_session_past_the_budget_is_refused_until_one_detaches() {
     assert_eq!(metric_sum(addr, "vango_pressure_evictions_total"), 1);
     assert!(metric_sum(addr, "vango_session_bytes") < 2 * 64 * 1024);
 }
+
+/// The budget is the process's, but a core evicts only its own sessions: a core that has
+/// to refuse asks the others to make room, so a retry is admitted whichever core it lands
+/// on (the kernel picks one per connection).
+#[test]
+fn a_refusal_on_one_core_makes_room_on_the_other() {
+    let srv = vango::App::new()
+        .page("/", list)
+        .workers(2)
+        .sessions(SessionConfig {
+            max_memory: Some(40 * 1024),
+            ..Default::default()
+        })
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let mut held = hello_new(addr, &p).expect("the first session");
+    let mut cores = std::collections::HashSet::new();
+    for round in 0..8 {
+        cores.insert(held.core());
+        drop(held);
+        // The server sees the socket go (the session detaches) before the next Hello.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let mut refusals = 0;
+        held = loop {
+            if let Some(c) = hello_new(addr, &p) {
+                break c;
+            }
+            refusals += 1;
+            assert!(refusals <= 1, "round {round}: refused twice in a row");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+    }
+    println!("sessions landed on cores {cores:?}");
+}

@@ -227,11 +227,10 @@ async fn start_new(
     };
     // Room for a session like the last one mounted here, made from detached sessions
     // only: an attached session's data is never dropped for a newcomer.
-    if !live
-        .registry
-        .make_room(live.registry.typical_size(), metrics)
-    {
+    let want = live.registry.typical_size();
+    if !live.registry.make_room(want, metrics) {
         metrics.memory_refusals.fetch_add(1, Relaxed);
+        make_room_elsewhere(core, want);
         close_with(ws, close::MEMORY, "server over its memory budget").await;
         return None;
     }
@@ -277,6 +276,22 @@ async fn start_new(
         return None;
     }
     Some((sess, 0))
+}
+
+/// Asks the other cores to evict their longest-detached sessions until `bytes` fit: the
+/// budget is the process's, but each core can evict only its own sessions. The refused
+/// client's retry (it backs off, PROTOCOL.md) then finds the room.
+fn make_room_elsewhere(core: &Core, bytes: usize) {
+    for i in (0..core.cores()).filter(|&i| i != core.index()) {
+        core.send_to(
+            i,
+            Box::new(move |core: &Rc<Core>| {
+                if let Some(live) = LiveCore::of(core) {
+                    live.registry.make_room(bytes, core.metrics());
+                }
+            }),
+        );
+    }
 }
 
 async fn gone(ws: &mut WebSocket, session: &str) {
