@@ -173,3 +173,40 @@ fn a_refusal_on_one_core_makes_room_on_the_other() {
     }
     println!("sessions landed on cores {cores:?}");
 }
+
+/// A session that grows while attached is charged its growth (measured again every 64
+/// frames), not only what it held when it mounted.
+#[test]
+fn an_attached_session_is_charged_as_it_grows() {
+    use vango::prelude::*;
+    fn growing() -> impl Render {
+        let items = signal(Vec::<String>::new());
+        move || {
+            div((
+                button("more").attr("id", "more").on_click(move |_| {
+                    items.update(|v| v.extend((0..20).map(|i| format!("item {i}"))))
+                }),
+                ul(items.get().into_iter().map(li).collect::<Vec<_>>()),
+            ))
+        }
+    }
+    let srv = vango::App::new()
+        .page("/", growing)
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let mut c = hello_new(addr, &p).unwrap();
+    let before = metric_sum(addr, "vango_session_bytes");
+    let more = p.hid("more");
+    for seq in 1..=64 {
+        assert!(matches!(c.click(seq, more), ServerFrame::Patches { .. }));
+    }
+    let after = metric_sum(addr, "vango_session_bytes");
+    // 1,280 list items: well over 64 KiB of retained tree.
+    assert!(
+        after > before + 64 * 1024,
+        "charged {before} B, then {after} B after 64 frames"
+    );
+}

@@ -439,6 +439,10 @@ fn serve<'a>(
             if matches!(reply, Reply::None) {
                 continue;
             }
+            if matches!(reply, Reply::One(_)) {
+                live.registry
+                    .measure_now_and_then(&sess, live.core.metrics());
+            }
             if !Box::pin(answer(ws, live, &sess, gen, reply, started)).await {
                 return;
             }

@@ -25,6 +25,9 @@ use crate::server::metrics::CoreMetrics;
 /// (once they are also half of what its sessions still hold, at most once a second).
 const TRIM_AFTER: usize = 1 << 20;
 
+/// Patches frames between two measurements of an attached session.
+const MEASURE_EVERY: u64 = 64;
+
 /// One core's live sessions.
 pub(crate) struct Registry {
     map: RefCell<HashMap<[u64; 2], Rc<RefCell<Session>>>>,
@@ -93,6 +96,17 @@ impl Registry {
         let _ = metrics
             .session_bytes
             .fetch_update(Relaxed, Relaxed, |b| Some(b.saturating_sub(bytes as u64)));
+    }
+
+    /// Measures an attached session again every [`MEASURE_EVERY`] Patches frames, so that
+    /// one that grows while attached is charged its growth (a walk of the tree per 64
+    /// frames, not per event).
+    pub(crate) fn measure_now_and_then(&self, sess: &Rc<RefCell<Session>>, metrics: &CoreMetrics) {
+        if let Ok(mut s) = sess.try_borrow_mut() {
+            if s.patch_seq % MEASURE_EVERY == 0 && s.patch_seq != 0 {
+                self.measure(&mut s, metrics);
+            }
+        }
     }
 
     /// Marks session `sess` detached now (if connection `gen` is still its own), measured
