@@ -1,12 +1,14 @@
 //! Load generator: opens sessions the way a browser does, holds them idle, drives events,
 //! and reports memory per session and event → patch latency. Also measures the bare echo
 //! floor on the same stack, in the same run. `--workload reconnect` times resume after an
-//! abrupt disconnect instead (`reconnect.rs`).
+//! abrupt disconnect instead (`reconnect.rs`); `--workload drop-flood` opens and drops
+//! sessions as fast as it can and follows the server's RSS (`dropflood.rs`).
 //!
 //! Run from the repo root (release build of the examples first; the servers are spawned from
 //! `target/release/examples/`):
 //! `cargo build --release --examples && cargo run --release -p vango-loadgen -- --help`
 
+mod dropflood;
 mod fanout;
 mod net;
 mod procfs;
@@ -31,8 +33,14 @@ struct Args {
     json: Option<String>,
     /// Whether `--sessions` was given (the reconnect workload defaults to 1,000).
     sessions_given: bool,
-    /// Reconnects in flight at once (reconnect workload).
+    /// Reconnects in flight at once (reconnect workload); flooding threads (drop-flood).
     concurrency: usize,
+    /// Source addresses 127.0.0.1..=N the drop-flood spreads over.
+    sources: u8,
+    /// Longest wait for sessions to expire after the drop-flood, in seconds.
+    settle: u64,
+    /// `VANGO_MEMORY_BUDGET` for the server (drop-flood), if given.
+    budget: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -47,6 +55,9 @@ fn parse_args() -> Args {
         json: None,
         sessions_given: false,
         concurrency: 16,
+        sources: 200,
+        settle: 75,
+        budget: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -58,6 +69,9 @@ fn parse_args() -> Args {
                 a.checkpoints = val().split(',').filter_map(|s| s.parse().ok()).collect()
             }
             "--concurrency" => a.concurrency = val().parse().unwrap_or(a.concurrency),
+            "--sources" => a.sources = val().parse().unwrap_or(a.sources),
+            "--settle" => a.settle = val().parse().unwrap_or(a.settle),
+            "--budget" => a.budget = Some(val()),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -68,7 +82,9 @@ fn parse_args() -> Args {
                 println!(
                     "vango-loadgen --workload counter|list|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
-                     reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)"
+                     reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
+                     drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
+                     --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)"
                 );
                 std::process::exit(0);
             }
@@ -107,8 +123,13 @@ impl Drop for Server {
 }
 
 fn start_server(name: &str, port: u16, workers: u32) -> Server {
+    start_server_env(name, port, workers, &[])
+}
+
+fn start_server_env(name: &str, port: u16, workers: u32, env: &[(&str, &str)]) -> Server {
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let child = Command::new(example_path(name))
+        .envs(env.iter().copied())
         .env("VANGO_ADDR", addr.to_string())
         .env("VANGO_WORKERS", workers.to_string())
         .stdout(Stdio::null())
@@ -161,6 +182,30 @@ fn main() {
         drop(server);
         report.print_table(&plan);
         let line = report.json(&plan, args.workers, &date);
+        println!("{line}");
+        if let Some(path) = args.json {
+            append_json(&path, &line);
+        }
+        return;
+    }
+    if args.workload == "drop-flood" {
+        let env: Vec<(&str, &str)> = args
+            .budget
+            .as_deref()
+            .map(|b| ("VANGO_MEMORY_BUDGET", b))
+            .into_iter()
+            .collect();
+        let server = start_server_env("list", args.port, args.workers, &env);
+        let plan = dropflood::Plan {
+            seconds: args.seconds,
+            concurrency: args.concurrency,
+            sources: args.sources,
+            settle: Duration::from_secs(args.settle),
+        };
+        let report = dropflood::run(server.addr, server.child.id(), &plan);
+        drop(server);
+        report.print_table();
+        let line = report.json(args.workers, &date);
         println!("{line}");
         if let Some(path) = args.json {
             append_json(&path, &line);

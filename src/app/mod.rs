@@ -422,6 +422,7 @@ impl App {
         let submit = forms::live_submit(routes.clone());
         let default_title = self.title.clone();
         let mount_routes = routes.clone();
+        let budget = Arc::new(crate::live::budget::Budget::resolve(self.config.max_memory));
         let live = Arc::new(LiveApp {
             csrf,
             cookies,
@@ -448,6 +449,8 @@ impl App {
                 mount_routes.mount_or_not_found(target)
             }),
             title: default_title,
+            budget,
+            clients: Arc::default(),
         });
         let title: Arc<str> = self.title.into();
         let head: Arc<str> = self.head.into();
@@ -514,8 +517,10 @@ impl App {
     /// Like [`App::serve`], configured the way a systemd unit does it: the address from
     /// `VANGO_ADDR` (default `127.0.0.1:8080`) and, when set, the worker count from
     /// `VANGO_WORKERS`, and the hosts it answers for from `VANGO_ALLOWED_HOSTS` (comma
-    /// separated; default: the address clients connect to, and `localhost`). A malformed
-    /// `VANGO_WORKERS` is an error, not a silent default.
+    /// separated; default: the address clients connect to, and `localhost`), and the
+    /// sessions' memory budget from `VANGO_MEMORY_BUDGET` (`512M`, `2G`; default half of
+    /// the cgroup's `memory.max`, else half of RAM). A malformed `VANGO_WORKERS` or
+    /// `VANGO_MEMORY_BUDGET` is an error, not a silent default.
     /// When socket-activated (`systemd/vango.socket`), `VANGO_ADDR` is not used: every core
     /// accepts from the socket systemd holds, so restarts refuse no connection.
     pub fn serve_env(mut self) -> io::Result<()> {
@@ -528,6 +533,15 @@ impl App {
                 )
             })?;
             self = self.workers(n.max(1));
+        }
+        if let Ok(b) = std::env::var("VANGO_MEMORY_BUDGET") {
+            let bytes = crate::live::budget::parse_bytes(&b).ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("VANGO_MEMORY_BUDGET={b:?} is not a byte count (like 512M)"),
+                )
+            })?;
+            self.config.max_memory = Some(bytes);
         }
         if let Ok(hosts) = std::env::var("VANGO_ALLOWED_HOSTS") {
             self.limits.allowed_hosts = crate::server::hosts::AllowedHosts::parse(&hosts);

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use async_io::Timer;
@@ -223,12 +224,32 @@ async fn start_new(
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let core = &live.core;
     let config = &live.app.config;
+    let metrics = core.metrics();
     let cap = core_capacity(config, core.cores());
-    let full = live.registry.count() >= cap && !live.registry.evict_lru_detached(core.metrics());
+    let full = live.registry.count() >= cap && !live.registry.evict_lru_detached(metrics);
     if full || core.is_stopping() {
         close_with(ws, close::CAPACITY, "server at capacity").await;
         return None;
     }
+    let Some(peer) = live
+        .app
+        .clients
+        .acquire(info.peer.ip(), config.max_sessions_per_peer)
+    else {
+        metrics.peer_refusals.fetch_add(1, Relaxed);
+        close_with(ws, close::CAPACITY, "too many sessions from this address").await;
+        return None;
+    };
+    // Room for a session like the last one mounted here, made from detached sessions
+    // only: an attached session's data is never dropped for a newcomer.
+    let want = live.registry.typical_size();
+    if !live.registry.make_room(want, metrics) {
+        metrics.memory_refusals.fetch_add(1, Relaxed);
+        make_room_elsewhere(core, want);
+        close_with(ws, close::MEMORY, "server over its memory budget").await;
+        return None;
+    }
+    let nodes_before = crate::reactive::live_nodes();
     let store = SessionStore::new();
     store.mark_connected();
     // The browser's cookie session, read from the upgrade's cookie when the page first
@@ -249,12 +270,17 @@ async fn start_new(
         return None;
     };
     let mut session = Session::new(id, view, scope, config);
+    session.nodes = crate::reactive::live_nodes()
+        .saturating_sub(nodes_before)
+        .try_into()
+        .unwrap_or(u32::MAX);
+    session.peer = Some(peer);
     let hash = crate::render::render_hash(session.view.root());
     // 0: the client's DOM is not a first paint it can name (it applied patches).
     let repaint = (client_hash == 0 || hash != client_hash)
         .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))
         .flatten();
-    let sess = live.registry.insert(session, core.metrics());
+    let sess = live.registry.insert(session, metrics);
     let hello = server_frame(&ServerFrame::ServerHello {
         version: crate::protocol::VERSION,
         status: HelloStatus::New,
@@ -267,10 +293,26 @@ async fn start_new(
             None => true,
         };
     if !ok {
-        sess.borrow_mut().detached_at = Some(Instant::now());
+        detach(live, &sess, 0);
         return None;
     }
     Some((sess, 0))
+}
+
+/// Asks the other cores to evict their longest-detached sessions until `bytes` fit: the
+/// budget is the process's, but each core can evict only its own sessions. The refused
+/// client's retry (it backs off, PROTOCOL.md) then finds the room.
+fn make_room_elsewhere(core: &Core, bytes: usize) {
+    for i in (0..core.cores()).filter(|&i| i != core.index()) {
+        core.send_to(
+            i,
+            Box::new(move |core: &Rc<Core>| {
+                if let Some(live) = LiveCore::of(core) {
+                    live.registry.make_room(bytes, core.metrics());
+                }
+            }),
+        );
+    }
 }
 
 async fn gone(ws: &mut WebSocket, session: &str) {
@@ -329,18 +371,15 @@ async fn resume_greet(
     };
     for f in frames {
         if !send(ws, f).await {
-            detach(&sess, gen);
+            detach(live, &sess, gen);
             return None;
         }
     }
     Some((sess, gen))
 }
 
-fn detach(sess: &Rc<RefCell<Session>>, gen: u32) {
-    let mut s = sess.borrow_mut();
-    if s.generation == gen {
-        s.detached_at = Some(Instant::now());
-    }
+fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
+    live.registry.detach(sess, gen, live.core.metrics());
 }
 
 /// What woke the session loop.
@@ -415,11 +454,15 @@ fn serve<'a>(
                 Input::Msg(Incoming::Text) => Reply::Close(close::MALFORMED, "binary frames only"),
                 Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
                 Input::Msg(Incoming::ProtocolError) => Reply::ProtocolError,
-                Input::Msg(Incoming::Closed) | Input::Idle => return detach(&sess, gen),
+                Input::Msg(Incoming::Closed) | Input::Idle => return detach(live, &sess, gen),
                 Input::Msg(Incoming::Control) => continue,
             };
             if matches!(reply, Reply::None) {
                 continue;
+            }
+            if matches!(reply, Reply::One(_)) {
+                live.registry
+                    .measure_now_and_then(&sess, live.core.metrics());
             }
             if !Box::pin(answer(ws, live, &sess, gen, reply, started)).await {
                 return;
@@ -448,7 +491,7 @@ async fn answer(
             );
             let n = f.len();
             if !send(ws, f).await {
-                detach(sess, gen);
+                detach(live, sess, gen);
                 return false;
             }
             if counts {
@@ -458,18 +501,18 @@ async fn answer(
         Reply::Frames(fs) => {
             for f in fs {
                 if !send(ws, f).await {
-                    detach(sess, gen);
+                    detach(live, sess, gen);
                     return false;
                 }
             }
         }
         Reply::Close(code, why) => {
-            detach(sess, gen);
+            detach(live, sess, gen);
             close_with(ws, code, why).await;
             return false;
         }
         Reply::ProtocolError => {
-            detach(sess, gen);
+            detach(live, sess, gen);
             close_protocol_error(ws).await;
             return false;
         }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::budget::Budget;
 use super::cookie::CookieKeys;
 use super::csrf::Csrf;
 use super::registry::{self, Registry};
@@ -16,6 +17,7 @@ use super::view::View;
 use super::SessionConfig;
 use crate::protocol::PatchEncoder;
 use crate::server::core::Core;
+use crate::server::peers::PeerTable;
 use crate::server::ConnInfo;
 
 /// Mounts the page for a URL (path and query, from the Hello) as a fresh view, for a
@@ -35,6 +37,10 @@ pub struct LiveApp {
     pub mount: Box<MountFn>,
     /// The document title of pages that set none (a navigation to one sends it).
     pub title: String,
+    /// The memory budget every core's sessions share.
+    pub budget: Arc<Budget>,
+    /// Live sessions per client address, over all cores.
+    pub clients: Arc<PeerTable>,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])
@@ -53,10 +59,15 @@ impl LiveCore {
     /// expires detached sessions.
     pub fn start(core: &Rc<Core>, app: Arc<LiveApp>) -> Rc<LiveCore> {
         let window = app.config.resume_window;
+        let budget = app.budget.clone();
+        core.metrics().memory_budget.store(
+            app.budget.limit() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         let live = Rc::new(LiveCore {
             core: core.clone(),
             app,
-            registry: Rc::new(Registry::default()),
+            registry: Rc::new(Registry::new(budget)),
             encoder: RefCell::new(PatchEncoder::new()),
         });
         core.attach(live.clone());

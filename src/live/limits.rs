@@ -1,5 +1,6 @@
 //! Per-session and per-core admission limits: an event-rate token bucket, and the session
-//! cap a core derives from the per-core, total and memory limits of [`SessionConfig`].
+//! cap a core derives from the per-core and total limits of [`SessionConfig`] (memory is
+//! accounted per session by `budget`, not turned into a count).
 //!
 //! Touches only the session it is given; the clock is a per-thread epoch so the bucket
 //! costs 8 bytes per session.
@@ -8,11 +9,6 @@ use std::cell::Cell;
 use std::time::Instant;
 
 use super::SessionConfig;
-
-/// What one session costs, measured with the load generator on the counter page
-/// (`BENCHMARKS.md`: ≈5.7 KiB RSS idle, ≈6.2 KiB after a few events), rounded up. Used only
-/// to turn [`SessionConfig::max_memory`] into a session count.
-pub const ESTIMATED_SESSION_BYTES: usize = 8 * 1024;
 
 thread_local! {
     static EPOCH: Cell<Option<Instant>> = const { Cell::new(None) };
@@ -74,9 +70,6 @@ pub(crate) fn core_capacity(cfg: &SessionConfig, cores: usize) -> usize {
     if let Some(total) = cfg.max_sessions {
         cap = cap.min(total.div_ceil(cores));
     }
-    if let Some(bytes) = cfg.max_memory {
-        cap = cap.min(bytes / ESTIMATED_SESSION_BYTES / cores);
-    }
     cap
 }
 
@@ -133,8 +126,8 @@ mod tests {
         assert_eq!(core_capacity(&c, 2), c.max_sessions_per_core);
         c.max_sessions = Some(1001);
         assert_eq!(core_capacity(&c, 2), 501);
-        c.max_memory = Some(100 * ESTIMATED_SESSION_BYTES);
-        assert_eq!(core_capacity(&c, 2), 50);
+        c.max_memory = Some(1024);
+        assert_eq!(core_capacity(&c, 2), 501, "memory is the budget's business");
         c.max_sessions_per_core = 7;
         assert_eq!(core_capacity(&c, 2), 7);
     }

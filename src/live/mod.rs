@@ -6,11 +6,13 @@
 //! (`registry`, `host`), the scope a step runs in (`scope`), session-scoped shared state
 //! (`shared`), tasks tied to components and blocking work off the core (`task`), async
 //! data (`resource`) and mutations (`action`), admission
-//! limits (`limits`), the per-core bell (`bell`), ids and CSRF
+//! limits (`limits`), measured session sizes and the memory budget (`size`, `budget`),
+//! the per-core bell (`bell`), ids and CSRF
 //! tokens. Never names a page or a route: the application hands it a mount function.
 
 pub mod action;
 pub mod bell;
+pub mod budget;
 mod conn;
 pub mod cookie;
 pub mod csrf;
@@ -25,6 +27,7 @@ pub mod resource;
 pub mod scope;
 mod session;
 pub mod shared;
+pub mod size;
 mod step;
 pub mod task;
 pub mod url_state;
@@ -74,9 +77,14 @@ pub struct SessionConfig {
     pub max_sessions_per_core: usize,
     /// Most live sessions in the whole process (split evenly over the cores).
     pub max_sessions: Option<usize>,
-    /// A memory budget for sessions in bytes, turned into a session cap with the measured
-    /// per-session cost ([`limits::ESTIMATED_SESSION_BYTES`]).
+    /// The memory budget of all sessions in bytes (their measured sizes, [`size`]); by
+    /// default half of the cgroup's `memory.max`, else half of RAM ([`budget::Budget`]).
+    /// `App::serve_env` reads it from `VANGO_MEMORY_BUDGET` (`512M`, `2G`).
     pub max_memory: Option<usize>,
+    /// Most concurrent sessions opened from one client address (an IPv6 address counts by
+    /// its /64); beyond it a new session is refused with close code 6. High enough for an
+    /// office behind one NAT.
+    pub max_sessions_per_peer: usize,
     /// Sustained events per second one session may send; beyond it (and its burst) the
     /// connection is closed with code 5.
     pub max_events_per_sec: u32,
@@ -100,6 +108,7 @@ impl Default for SessionConfig {
             max_sessions_per_core: 1_000_000,
             max_sessions: None,
             max_memory: None,
+            max_sessions_per_peer: 4096,
             max_events_per_sec: 100,
             event_burst: 200,
             csrf_max_age: Duration::from_secs(24 * 60 * 60),

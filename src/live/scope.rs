@@ -348,6 +348,11 @@ impl SessionScope {
         &self.store
     }
 
+    /// How many shared values the session's store holds (for its measured size).
+    pub(crate) fn shared_values(&self) -> usize {
+        self.store.0.values.borrow().iter().flatten().count()
+    }
+
     /// Runs `f` inside this scope (the previous one is restored afterwards, also on
     /// unwinding).
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {

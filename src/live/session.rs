@@ -14,6 +14,7 @@ use super::scope::SessionScope;
 use super::view::View;
 use super::SessionConfig;
 use crate::protocol::PatchEncoder;
+use crate::server::peers::PeerGuard;
 use crate::vdom::PatchSink;
 
 /// One tab's state: its mounted view, sequence numbers and recent frames.
@@ -37,6 +38,12 @@ pub struct Session {
     pub(crate) detached_at: Option<Instant>,
     /// The event-rate token bucket.
     pub(crate) rate: RateBucket,
+    /// Bytes this session is accounted for in the memory budget (`size`, `registry`).
+    pub(crate) charged: u32,
+    /// Reactive nodes its page created when it mounted (part of its measured size).
+    pub(crate) nodes: u32,
+    /// Counts this session against its client address's limit while it lives.
+    pub(crate) peer: Option<PeerGuard>,
 }
 
 impl Session {
@@ -57,6 +64,9 @@ impl Session {
             ring_frames: 0,
             generation: 0,
             detached_at: None,
+            charged: 0,
+            nodes: 0,
+            peer: None,
         }
     }
 
@@ -86,6 +96,11 @@ impl Session {
         self.ring.extend((frame.len() as u32).to_le_bytes());
         self.ring.extend(frame);
         self.ring_frames += 1;
+    }
+
+    /// Bytes the resume ring holds on the heap.
+    pub(crate) fn ring_capacity(&self) -> usize {
+        self.ring.capacity()
     }
 
     fn frame_len_at(&self, at: usize) -> usize {
@@ -283,8 +298,9 @@ pub(crate) mod tests {
         println!(
             "Session {session} B (in its RefCell {cell} B); Tree {tree} B; boxed view {view} B"
         );
-        // 112 bytes of state plus the SharedSignal store (8) and the event-rate bucket (8).
-        assert!(session <= 128, "Session grew to {session} bytes");
+        // 112 bytes of state plus the SharedSignal store (8), the event-rate bucket (8), its
+        // memory accounting (8) and its client address's count (24).
+        assert!(session <= 160, "Session grew to {session} bytes");
         assert!(tree <= 64, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");

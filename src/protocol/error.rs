@@ -30,6 +30,9 @@ pub mod close {
     pub const UNKNOWN_TARGET: u8 = 10;
     /// The application refused the event (a handler called `reject()`); Reject only.
     pub const REJECTED: u8 = 11;
+    /// A new session would not fit the server's memory budget (every session held is
+    /// attached); the client retries later as after any close.
+    pub const MEMORY: u8 = 12;
 
     /// The WebSocket close code that follows a Close frame is `WS_BASE + code`: RFC 6455
     /// leaves 4000–4999 to applications.

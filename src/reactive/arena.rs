@@ -95,6 +95,9 @@ pub(crate) struct Arena {
     live: usize,
     pub(crate) pending: Vec<NodeId>,
     pub(crate) stack: Vec<NodeId>,
+    /// The generation a slot appended at the end starts at: above every generation of a
+    /// slot [`release_free`](Self::release_free) cut off, so no old id names the new node.
+    fresh_gen: u32,
 }
 
 /// A freed slot keeps its vectors' capacity for the next node unless they grew large.
@@ -108,7 +111,34 @@ impl Arena {
             live: 0,
             pending: Vec::new(),
             stack: Vec::new(),
+            fresh_gen: 0,
         }
+    }
+
+    /// Gives the memory of free slots back to the allocator: cuts off the free slots at
+    /// the end of the slab and drops the lists free slots keep for reuse. For after many
+    /// nodes were freed at once (sessions expired); a no-op during a flush.
+    pub(crate) fn release_free(&mut self) {
+        if !self.pending.is_empty() || !self.stack.is_empty() {
+            return;
+        }
+        while let Some(last) = self.slots.last() {
+            if !matches!(last.kind, Kind::Free) {
+                break;
+            }
+            self.fresh_gen = self.fresh_gen.max(last.gen);
+            self.slots.pop();
+        }
+        let len = self.slots.len() as u32;
+        self.free.retain(|&i| i < len);
+        for &i in &self.free {
+            let s = &mut self.slots[i as usize];
+            s.sources = Vec::new();
+            s.subs = Vec::new();
+            s.owned = Vec::new();
+        }
+        self.slots.shrink_to_fit();
+        self.free.shrink_to_fit();
     }
 
     /// The live slot `id` names; `None` once it was freed (its generation moved on).
@@ -152,7 +182,7 @@ impl Arena {
         } else {
             let idx = u32::try_from(self.slots.len()).expect("reactive arena full (2^32 nodes)");
             self.slots.push(Slot {
-                gen: 0,
+                gen: self.fresh_gen,
                 kind,
                 state,
                 queued: false,
@@ -167,7 +197,10 @@ impl Arena {
                 context: None,
                 site,
             });
-            NodeId { idx, gen: 0 }
+            NodeId {
+                idx,
+                gen: self.fresh_gen,
+            }
         };
         self.live += 1;
         if let Some(p) = parent {

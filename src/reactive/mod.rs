@@ -97,6 +97,6 @@ pub use flush::{batch, untrack, MAX_FLUSH_ROUNDS};
 pub use memo::{memo, Memo};
 pub use observer::Observer;
 pub use owner::Owner;
-pub use runtime::live_nodes;
+pub use runtime::{live_nodes, release_free_nodes};
 pub use signal::{signal, Signal};
 pub use typed::Counter;

@@ -170,3 +170,28 @@ impl Runtime {
 pub fn live_nodes() -> usize {
     with_rt(|rt| rt.arena.borrow().live())
 }
+
+/// Gives the memory of this thread's freed nodes back to the allocator (the free slots at
+/// the end of the graph's slab, and the lists free slots keep for reuse). For after many
+/// nodes were disposed at once; does nothing while an update is being flushed.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{live_nodes, release_free_nodes, signal, Owner};
+/// let before = live_nodes();
+/// let owner = Owner::new();
+/// owner.with(|| (0..1000).for_each(|i| { signal(i); }));
+/// owner.dispose();
+/// release_free_nodes();
+/// assert_eq!(live_nodes(), before);
+/// let s = signal(7); // slots are handed out again
+/// assert_eq!(s.get(), 7);
+/// ```
+pub fn release_free_nodes() {
+    with_rt(|rt| {
+        if let Ok(mut arena) = rt.arena.try_borrow_mut() {
+            arena.release_free();
+        }
+    })
+}

@@ -13,6 +13,7 @@ use async_executor::LocalExecutor;
 
 use super::assets::StaticAsset;
 use super::metrics::CoreMetrics;
+use super::peers::PeerTable;
 use super::static_dir::StaticDir;
 use super::Limits;
 
@@ -30,6 +31,8 @@ pub struct Shared {
     pub(crate) peers: Box<[flume::Sender<CoreMsg>]>,
     pub(crate) assets: Vec<StaticAsset>,
     pub(crate) dirs: Vec<StaticDir>,
+    /// Open connections per client address, over all cores.
+    pub(crate) clients: Arc<PeerTable>,
 }
 
 /// The per-core context handed to services: which core this is, how to spawn local tasks,
@@ -94,6 +97,11 @@ impl Core {
     /// This core's counters.
     pub fn metrics(&self) -> &CoreMetrics {
         &self.shared.metrics[self.index]
+    }
+
+    /// Open connections per client address, over all cores.
+    pub(crate) fn clients(&self) -> &Arc<PeerTable> {
+        &self.shared.clients
     }
 
     /// Every core's counters, for `/metrics`.

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 /// Statuses counted as rejected requests, in the order of [`CoreMetrics::rejected`].
-pub const REJECT_STATUSES: [u16; 11] = [400, 403, 404, 405, 408, 411, 413, 414, 431, 501, 503];
+pub const REJECT_STATUSES: [u16; 12] = [400, 403, 404, 405, 408, 411, 413, 414, 429, 431, 501, 503];
 
 /// Upper bounds (µs) of the event latency histogram buckets; a last `+Inf` bucket follows.
 pub const LATENCY_BUCKETS_US: [u64; 11] = [
@@ -48,6 +48,16 @@ pub struct CoreMetrics {
     pub patch_bytes: AtomicU64,
     /// Sessions evicted or expired.
     pub evictions: AtomicU64,
+    /// Bytes this core's sessions are accounted for (their measured sizes).
+    pub session_bytes: AtomicU64,
+    /// The process's memory budget for sessions (the same on every core).
+    pub memory_budget: AtomicU64,
+    /// Detached sessions evicted early because of the memory budget.
+    pub pressure_evictions: AtomicU64,
+    /// New sessions refused because they would not fit the memory budget (close code 12).
+    pub memory_refusals: AtomicU64,
+    /// New sessions refused because their client address holds too many (close code 6).
+    pub peer_refusals: AtomicU64,
     /// Connection tasks that ended in a caught panic (a bug: should stay 0).
     pub panics: AtomicU64,
     /// Reconnects accepted here and handed to the session's owning core.
@@ -160,6 +170,46 @@ pub fn render(cores: &[CoreMetrics], out: &mut String) {
         "counter",
         cores,
         |m| load(&m.evictions),
+    );
+    gauge(
+        out,
+        "vango_session_bytes",
+        "Measured memory of live sessions.",
+        "gauge",
+        cores,
+        |m| load(&m.session_bytes),
+    );
+    gauge(
+        out,
+        "vango_memory_budget_bytes",
+        "The process's memory budget for sessions (same on every core).",
+        "gauge",
+        cores,
+        |m| load(&m.memory_budget),
+    );
+    gauge(
+        out,
+        "vango_pressure_evictions_total",
+        "Detached sessions evicted early under memory pressure.",
+        "counter",
+        cores,
+        |m| load(&m.pressure_evictions),
+    );
+    gauge(
+        out,
+        "vango_memory_refusals_total",
+        "New sessions refused over the memory budget.",
+        "counter",
+        cores,
+        |m| load(&m.memory_refusals),
+    );
+    gauge(
+        out,
+        "vango_peer_refusals_total",
+        "New sessions refused over the per-address limit.",
+        "counter",
+        cores,
+        |m| load(&m.peer_refusals),
     );
     gauge(
         out,

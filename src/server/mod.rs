@@ -13,11 +13,13 @@ pub mod http;
 mod listen;
 pub mod logging;
 pub mod metrics;
+pub mod peers;
 pub mod runtime;
 pub mod secret;
 pub mod sign;
 pub mod static_dir;
 mod systemd;
+pub mod trim;
 pub mod websocket;
 
 use std::time::Duration;
@@ -71,6 +73,11 @@ pub struct Limits {
     /// `RLIMIT_NOFILE` (systemd's `LimitNOFILE=`) allows after a reserve for everything
     /// else, and the runtime lowers any value to each core's share of that budget.
     pub max_connections_per_core: usize,
+    /// Most open connections from one client address (an IPv6 address counts by its
+    /// /64), over all cores; beyond it a connection may ask only for `/healthz` (anything
+    /// else gets 429). High enough for an office behind one NAT, low enough that one
+    /// client cannot take every descriptor.
+    pub max_connections_per_peer: usize,
     /// A WebSocket session that sends nothing for this long is dropped (the client pings
     /// every 20 s).
     pub ws_idle_timeout: Duration,
@@ -158,6 +165,7 @@ impl Default for Limits {
             shutdown_grace: Duration::from_secs(5),
             max_ws_message: 64 * 1024,
             max_connections_per_core: listen::fd_cap(listen::nofile(), 1, 1),
+            max_connections_per_peer: 2048,
             ws_idle_timeout: Duration::from_secs(60),
             allowed_hosts: hosts::AllowedHosts::Default,
             public_metrics: false,

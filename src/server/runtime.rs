@@ -25,6 +25,7 @@ use super::core::{Core, CoreMsg, Shared};
 use super::http::conn;
 use super::listen::{self, HEALTH_HEADROOM};
 use super::metrics::CoreMetrics;
+use super::peers::PeerGuard;
 use super::static_dir::StaticDir;
 use super::systemd::Systemd;
 use super::websocket::Service;
@@ -214,6 +215,7 @@ where
             peers: peers.into(),
             assets: self.assets,
             dirs: self.dirs,
+            clients: Arc::default(),
         });
         let systemd = Arc::new(Systemd::from_env(self.workers));
         let (ready_tx, ready_rx) = flume::bounded(self.workers);
@@ -403,8 +405,12 @@ where
     Core::set_current(None);
 }
 
-/// Decrements the open-connection gauge when the connection's task ends, however it ends.
-struct ConnGuard(Rc<Core>);
+/// Decrements the open-connection gauge (and its address's count) when the connection's
+/// task ends, however it ends.
+struct ConnGuard(
+    Rc<Core>,
+    #[allow(dead_code, reason = "counts back on drop")] Option<PeerGuard>,
+);
 
 impl Drop for ConnGuard {
     fn drop(&mut self) {
@@ -413,9 +419,11 @@ impl Drop for ConnGuard {
 }
 
 /// Accepts until the task is dropped. Past the core's cap it pauses, except for
-/// [`HEALTH_HEADROOM`] connections that may only ask for `/healthz`.
+/// [`HEALTH_HEADROOM`] connections that may only ask for `/healthz` (503 otherwise); a
+/// connection from an address past its own cap may only ask for `/healthz` (429 otherwise).
 async fn accept_loop<S: Service>(listener: Async<TcpListener>, core: Rc<Core>, svc: Rc<S>) {
     let cap = core.limits().max_connections_per_core;
+    let per_peer = core.limits().max_connections_per_peer;
     loop {
         let m = core.metrics();
         let open = m.connections.load(Relaxed) as usize;
@@ -428,8 +436,16 @@ async fn accept_loop<S: Service>(listener: Async<TcpListener>, core: Rc<Core>, s
                 // Nagle plus delayed ACK stalls the first small patch ≈40 ms.
                 let _ = stream.get_ref().set_nodelay(true);
                 m.connections_total.fetch_add(1, Relaxed);
-                let shed = m.connections.fetch_add(1, Relaxed) as usize >= cap;
-                let guard = ConnGuard(core.clone());
+                let full = m.connections.fetch_add(1, Relaxed) as usize >= cap;
+                let counted = core.clients().acquire(peer.ip(), per_peer);
+                let shed = if full {
+                    Some(503)
+                } else if counted.is_none() {
+                    Some(429)
+                } else {
+                    None
+                };
+                let guard = ConnGuard(core.clone(), counted);
                 let (c, s) = (core.clone(), svc.clone());
                 core.spawn(async move {
                     // Built inside the task, not moved into it: a future captured by an

@@ -19,6 +19,7 @@
 //! - [`raw`]: a test server, raw HTTP and WebSocket frame I/O independent of the server's code.
 //! - [`client`]: the raw protocol client (page scraping, Hello, events, decoded frames).
 //! - [`counter`]: a hand-built counter `View` for the session tests.
+//! - [`pages`]: the load generator's list and counter pages, RSS, a dropped session.
 
 pub mod client;
 pub mod counter;
@@ -31,6 +32,7 @@ pub mod json;
 pub mod meaning;
 pub mod model;
 pub mod norm_spec;
+pub mod pages;
 pub mod randiff;
 pub mod randiff_edit;
 pub mod randiff_gen;

@@ -144,3 +144,23 @@ fn slot_stays_small() {
     assert!(size <= 160, "Slot grew to {size} bytes");
     assert_eq!(std::mem::size_of::<NodeId>(), 8);
 }
+
+#[test]
+fn released_slots_go_and_no_old_id_names_a_new_node() {
+    let mut a = arena();
+    let keep = a.alloc(Kind::Owner, State::Clean, None, site());
+    let gone: Vec<NodeId> = (0..100)
+        .map(|_| a.alloc(Kind::Owner, State::Clean, None, site()))
+        .collect();
+    for &id in &gone {
+        a.free(id);
+    }
+    a.release_free();
+    assert_eq!(a.slots.len(), 1, "the free tail is cut off");
+    assert!(a.free.is_empty());
+    assert!(a.slots.capacity() < 100);
+    let fresh = a.alloc(Kind::Owner, State::Clean, None, site());
+    assert_eq!(fresh.idx, gone[0].idx);
+    assert!(a.get(gone[0]).is_none(), "an old id misses the new node");
+    assert!(a.get(fresh).is_some() && a.get(keep).is_some());
+}

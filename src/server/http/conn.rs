@@ -42,7 +42,8 @@ const READ_CHUNK: usize = 1024;
 const SHED_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Serves one accepted connection until it closes or upgrades. A `shed` connection was
-/// accepted past the core's cap: it gets one answer, `/healthz` or 503, and a short wait.
+/// accepted past a cap (the core's: 503, its address's: 429): it gets one answer,
+/// `/healthz` or that status, and a short wait.
 ///
 /// A plain fn returning `async move`: an `async fn` would keep a second copy of each
 /// argument in the future (rust-lang/rust#62958), and this future is per-connection memory.
@@ -55,7 +56,7 @@ pub fn serve<S: Service>(
     peer: SocketAddr,
     core: Rc<Core>,
     svc: Rc<S>,
-    shed: bool,
+    shed: Option<u16>,
 ) -> impl Future<Output = ()> {
     async move {
         let mut buf = Vec::new();
@@ -85,10 +86,10 @@ async fn http_phase<S: Service>(
     peer: SocketAddr,
     core: &Core,
     svc: &S,
-    shed: bool,
+    shed: Option<u16>,
 ) -> Option<Vec<(String, String)>> {
     let limits = core.limits();
-    let header_timeout = if shed {
+    let header_timeout = if shed.is_some() {
         limits.header_timeout.min(SHED_TIMEOUT)
     } else {
         limits.header_timeout
@@ -125,7 +126,7 @@ async fn http_phase<S: Service>(
                 return None;
             }
             Instant::now()
-                + if shed {
+                + if shed.is_some() {
                     header_timeout
                 } else {
                     limits.idle_timeout
@@ -201,7 +202,7 @@ fn process<S: Service>(
     peer: SocketAddr,
     core: &Core,
     svc: &S,
-    shed: bool,
+    shed: Option<u16>,
 ) -> Step {
     let limits = core.limits();
     let mut consumed = 0;
@@ -229,10 +230,10 @@ fn process<S: Service>(
             .requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         consumed += used;
-        if shed && req.path() != "/healthz" {
-            // The core is full: answer fast so the client retries elsewhere or later.
-            core.metrics().reject(503);
-            Response::error(503).header("Retry-After", "1").write_to(
+        if let Some(status) = shed.filter(|_| req.path() != "/healthz") {
+            // A cap is reached: answer fast so the client retries elsewhere or later.
+            core.metrics().reject(status);
+            Response::error(status).header("Retry-After", "1").write_to(
                 out,
                 req.method() == "HEAD",
                 true,
@@ -282,7 +283,7 @@ fn process<S: Service>(
         if resp.status() >= 400 {
             core.metrics().reject(resp.status());
         }
-        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping() || shed;
+        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping() || shed.is_some();
         resp.write_to(out, req.method() == "HEAD", close);
         if close {
             break Step::Close;
@@ -373,11 +374,12 @@ mod tests {
             peers: vec![tx].into(),
             assets: Vec::new(),
             dirs: Vec::new(),
+            clients: Arc::default(),
         });
         let ex = Rc::new(async_executor::LocalExecutor::new());
         let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
         let svc = Rc::new(Echo::new(&core));
-        let fut = serve(stream, listener.local_addr().unwrap(), core, svc, false);
+        let fut = serve(stream, listener.local_addr().unwrap(), core, svc, None);
         let size = std::mem::size_of_val(&fut);
         println!("connection future (echo service): {size} bytes");
         fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {

@@ -1,0 +1,195 @@
+//! The process's memory budget for sessions: what every core's sessions may hold together
+//! (their measured sizes, `size`), where it comes from (configuration, else half of the
+//! cgroup's `memory.max`, else half of RAM), and what pressure does to the resume window.
+//!
+//! Shared by every core through one atomic; reads `/proc` and `/sys/fs/cgroup` once at start.
+
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Duration;
+
+/// The memory all sessions of the process may hold, and what they hold now.
+///
+/// Below half the budget a detached session waits the whole resume window; from half to
+/// the whole budget the window shrinks in proportion down to nothing; at the budget the
+/// detached sessions are evicted oldest first and a new session that would not fit is
+/// refused (close code 12). An attached session is never evicted for memory.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::live::budget::Budget;
+/// let b = Budget::new(1000);
+/// let w = Duration::from_secs(60);
+/// assert_eq!(b.resume_window(w), w);
+/// b.charge(750);
+/// assert_eq!(b.resume_window(w), Duration::from_secs(30));
+/// assert!(b.fits(250) && !b.fits(251));
+/// b.refund(750);
+/// assert_eq!(b.used(), 0);
+/// ```
+#[derive(Debug)]
+pub struct Budget {
+    limit: usize,
+    used: AtomicUsize,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes (at least 1).
+    pub fn new(limit: usize) -> Budget {
+        Budget {
+            limit: limit.max(1),
+            used: AtomicUsize::new(0),
+        }
+    }
+
+    /// `explicit` when given ([`SessionConfig::max_memory`](super::SessionConfig)), else
+    /// [`default_limit`], else no practical bound.
+    pub fn resolve(explicit: Option<usize>) -> Budget {
+        Budget::new(explicit.or_else(default_limit).unwrap_or(usize::MAX))
+    }
+
+    /// The budget in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Bytes the sessions hold now.
+    pub fn used(&self) -> usize {
+        self.used.load(Relaxed)
+    }
+
+    /// Accounts `bytes` more.
+    pub fn charge(&self, bytes: usize) {
+        self.used.fetch_add(bytes, Relaxed);
+    }
+
+    /// Accounts `bytes` fewer.
+    pub fn refund(&self, bytes: usize) {
+        let _ = self
+            .used
+            .fetch_update(Relaxed, Relaxed, |u| Some(u.saturating_sub(bytes)));
+    }
+
+    /// Whether `bytes` more stay within the budget.
+    pub fn fits(&self, bytes: usize) -> bool {
+        self.used().saturating_add(bytes) <= self.limit
+    }
+
+    /// Whether the sessions hold more than half the budget (the window shrinks).
+    pub fn under_pressure(&self) -> bool {
+        self.used() > self.limit / 2
+    }
+
+    /// How long a detached session waits now, given the configured `window`.
+    pub fn resume_window(&self, window: Duration) -> Duration {
+        let (used, half) = (self.used() as f64, (self.limit / 2) as f64);
+        if used <= half {
+            return window;
+        }
+        let left = ((self.limit as f64 - used) / half.max(1.0)).clamp(0.0, 1.0);
+        window.mul_f64(left)
+    }
+}
+
+/// Half of the cgroup v2 `memory.max` of this process when one is set, else half of the
+/// machine's RAM; `None` when neither can be read.
+pub fn default_limit() -> Option<usize> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let total = read("/proc/self/cgroup")
+        .and_then(|c| cgroup_max(&c, |path| read(&format!("/sys/fs/cgroup{path}/memory.max"))))
+        .or_else(|| read("/proc/meminfo").and_then(|m| mem_total(&m)))?;
+    usize::try_from(total / 2).ok()
+}
+
+/// The `memory.max` of the v2 cgroup named in `proc_cgroup` (`0::/path`), read with `read`.
+fn cgroup_max(proc_cgroup: &str, read: impl Fn(&str) -> Option<String>) -> Option<u64> {
+    let path = proc_cgroup
+        .lines()
+        .find_map(|l| l.strip_prefix("0::"))?
+        .trim();
+    let path = if path == "/" { "" } else { path };
+    read(path)?.trim().parse().ok()
+}
+
+/// `MemTotal` of `/proc/meminfo`, in bytes.
+fn mem_total(meminfo: &str) -> Option<u64> {
+    let kb = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))?
+        .trim()
+        .strip_suffix("kB")?
+        .trim();
+    kb.parse::<u64>().ok()?.checked_mul(1024)
+}
+
+/// A byte count as written in an environment variable: digits with an optional `K`, `M`
+/// or `G` (powers of 1024).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::budget::parse_bytes;
+/// assert_eq!(parse_bytes("512M"), Some(512 << 20));
+/// assert_eq!(parse_bytes(" 2g "), Some(2 << 30));
+/// assert_eq!(parse_bytes("1000"), Some(1000));
+/// assert_eq!(parse_bytes("lots"), None);
+/// ```
+pub fn parse_bytes(s: &str) -> Option<usize> {
+    let s = s.trim();
+    let (digits, shift) = match s.char_indices().last()? {
+        (i, 'k' | 'K') => (&s[..i], 10),
+        (i, 'm' | 'M') => (&s[..i], 20),
+        (i, 'g' | 'G') => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    digits.trim().parse::<usize>().ok()?.checked_mul(1 << shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cgroup_limit_is_read_when_set() {
+        let files = |p: &str| match p {
+            "/system.slice/vango.service" => Some("1073741824\n".to_string()),
+            "" => Some("max\n".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            cgroup_max("0::/system.slice/vango.service\n", files),
+            Some(1 << 30)
+        );
+        assert_eq!(cgroup_max("0::/\n", files), None, "`max` is no limit");
+        assert_eq!(cgroup_max("1:name=systemd:/x\n", files), None, "v1 only");
+    }
+
+    #[test]
+    fn mem_total_is_in_bytes() {
+        let m = "MemTotal:        4030272 kB\nMemFree:  1 kB\n";
+        assert_eq!(mem_total(m), Some(4030272 * 1024));
+        assert_eq!(mem_total("MemFree: 1 kB"), None);
+    }
+
+    #[test]
+    fn the_window_shrinks_past_half_and_closes_at_the_budget() {
+        let b = Budget::new(1000);
+        let w = Duration::from_secs(60);
+        b.charge(500);
+        assert_eq!(b.resume_window(w), w);
+        assert!(!b.under_pressure());
+        b.charge(400);
+        assert_eq!(b.resume_window(w), Duration::from_secs(12));
+        b.charge(200);
+        assert_eq!(b.resume_window(w), Duration::ZERO);
+        b.refund(5000);
+        assert_eq!(b.used(), 0, "a refund never wraps");
+    }
+
+    #[test]
+    fn the_default_comes_from_this_machine() {
+        let d = default_limit().expect("Linux has /proc/meminfo");
+        assert!(d > 1 << 20);
+    }
+}
