@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::component::Render;
 use crate::features::bus::Bus;
@@ -22,7 +23,7 @@ use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig
 use crate::router::{Method, Router};
 use crate::server::{Core, Limits, RunningServer, SecretKey, Server, StaticAsset, StaticDir};
 
-use routes::{component_page, PageFn, Routes, Target};
+pub(crate) use routes::{component_page, PageFn, Routes, Target};
 pub use service::AppService;
 
 /// A Vango application: pages, settings, and the server that runs them.
@@ -58,7 +59,11 @@ pub struct App {
     dirs: Vec<StaticDir>,
     bus: Bus,
     secret: Secret,
+    ssr_budget: Duration,
 }
+
+/// The default [`App::ssr_budget`].
+pub const DEFAULT_SSR_BUDGET: Duration = Duration::from_millis(50);
 
 /// Where the app's secret key comes from.
 enum Secret {
@@ -91,6 +96,7 @@ impl App {
             dirs: Vec::new(),
             bus: Bus::new(),
             secret: Secret::Default,
+            ssr_budget: DEFAULT_SSR_BUDGET,
         }
     }
 
@@ -235,6 +241,35 @@ impl App {
         self
     }
 
+    /// How long the first paint of a page waits for its [resources](crate::live::resource)'
+    /// first fetches (default [`DEFAULT_SSR_BUDGET`], 50 ms): those that finish in time are
+    /// in the HTML, the others show their loading state and their results stream in over
+    /// the live session. A new live session's first render waits for its own fetches as
+    /// long, so it shows what the first paint showed instead of flashing back to loading.
+    /// The wait is an await: other connections on the core go on meanwhile. `ZERO`: no
+    /// wait, no fetch in the first paint.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().ssr_budget(Duration::from_millis(200)).page("/", || {
+    ///     let r = resource(|| (), |_| async {
+    ///         async_io::Timer::after(Duration::from_millis(5)).await;
+    ///         Ok::<_, String>("data")
+    ///     });
+    ///     move || p(r.view(|| "loading", |d| *d, |e| e.to_owned()))
+    /// });
+    /// assert!(LiveTest::mount(&app, "/").first_paint().contains("<p>data</p>"));
+    /// ```
+    pub fn ssr_budget(mut self, budget: Duration) -> Self {
+        self.ssr_budget = budget;
+        self
+    }
+
     /// The number of worker threads (default: available cores).
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = Some(n);
@@ -325,21 +360,13 @@ impl App {
         self
     }
 
-    fn server(
-        self,
-    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
-    {
-        let key = match self.secret {
-            Secret::Key(key) => key,
-            Secret::File(path) => SecretKey::resolve(Some(&path))?,
-            Secret::Default => SecretKey::resolve(None)?,
-        };
-        let routes = Arc::new(Routes::new(self.pages, self.not_found));
-        let default_title = self.title.clone();
+    /// The page table and what the live layer runs on (how a session mounts a URL).
+    pub(crate) fn live_app(&self, csrf: Csrf) -> (Arc<Routes>, Arc<LiveApp>) {
+        let routes = Arc::new(Routes::new(self.pages.clone(), self.not_found.clone()));
         let mount_routes = routes.clone();
         let live = Arc::new(LiveApp {
-            csrf: Csrf::new(&key, self.config.csrf_max_age),
-            config: self.config,
+            csrf,
+            config: self.config.clone(),
             mount: Box::new(move |url, info| {
                 // The handshake's own headers say nothing about the page: not kept per session.
                 let headers = info
@@ -354,9 +381,27 @@ impl App {
                 let target = Target::get(url, headers, Some(info.peer));
                 mount_routes.mount_or_not_found(target)
             }),
-            title: default_title,
+            title: self.title.clone(),
+            ssr_budget: self.ssr_budget,
         });
-        let title: Arc<str> = self.title.into();
+        (routes, live)
+    }
+
+    /// The app's head HTML (stylesheets, meta tags).
+    pub(crate) fn head_html(&self) -> &str {
+        &self.head
+    }
+
+    fn server(
+        self,
+    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
+    {
+        let key = match &self.secret {
+            Secret::Key(key) => key.clone(),
+            Secret::File(path) => SecretKey::resolve(Some(path))?,
+            Secret::Default => SecretKey::resolve(None)?,
+        };
+        let (routes, live) = self.live_app(Csrf::new(&key, self.config.csrf_max_age));
         let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
@@ -375,7 +420,6 @@ impl App {
             AppService {
                 live,
                 routes: routes.clone(),
-                title: title.clone(),
                 head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),

@@ -12,24 +12,23 @@ use std::sync::Arc;
 use super::routes::{Routes, Target};
 use crate::features::bus::Bus;
 use crate::features::global;
-use crate::live::{LiveCore, SessionStore};
+use crate::live::{render_unsent, LiveApp, LiveCore, SessionStore, View};
 use crate::router::{Method, Miss};
-use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
+use crate::server::{Answer, ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
 pub struct AppService {
     pub(super) live: Rc<LiveCore>,
     pub(super) routes: Arc<Routes>,
-    pub(super) title: Arc<str>,
     pub(super) head: Arc<str>,
     pub(super) bus: Bus,
     pub(super) live_cores: Arc<AtomicUsize>,
 }
 
 impl Service for AppService {
-    fn handle(&self, req: &Request<'_>) -> Response {
+    fn respond(&self, req: &Request<'_>) -> Answer {
         let Ok(method) = req.method().parse::<Method>() else {
-            return Response::error(501);
+            return Response::error(501).into();
         };
         let headers = req
             .headers()
@@ -42,37 +41,7 @@ impl Service for AppService {
             headers,
             peer: req.peer(),
         };
-        // The first paint's own session store: the request lives there for the setup.
-        let store = SessionStore::new();
-        let mounted = catch_unwind(AssertUnwindSafe(|| {
-            store.enter(|| self.routes.mount(target))
-        }));
-        let (view, status) = match mounted {
-            Ok(Ok(m)) => m,
-            Ok(Err(Miss::MethodNotAllowed(allow))) => {
-                return Response::error(405).header("Allow", allow.to_string());
-            }
-            Ok(Err(miss)) => return Response::error(miss.status()),
-            Err(_) => return Response::error(500),
-        };
-        let Ok(csrf) = self.live.app.csrf.token() else {
-            return Response::error(503);
-        };
-        let title = store.title();
-        let page = crate::render::Page {
-            title: title.as_deref().unwrap_or(&self.title),
-            head: &self.head,
-            csrf: &csrf,
-            ..Default::default()
-        };
-        let mut body = Vec::with_capacity(2048);
-        if crate::render::write_page(&page, view.root(), &mut body).is_err() {
-            return Response::error(500);
-        }
-        Response::new(status)
-            .header("Content-Type", "text/html; charset=utf-8")
-            .header("Cache-Control", "no-store")
-            .body(body)
+        first_paint(&self.routes, &self.live.app, &self.head, target)
     }
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
@@ -93,4 +62,75 @@ impl Service for AppService {
             self.bus.shutdown();
         }
     }
+}
+
+/// The first paint of the page for `target`: mounted in its own session store, answered at
+/// once, or — when its resources' first fetches are still running — once they finish or
+/// the app's SSR budget runs out (then with their loading state), so that the connection
+/// awaits it without blocking the core.
+pub(crate) fn first_paint(
+    routes: &Routes,
+    app: &Arc<LiveApp>,
+    head: &Arc<str>,
+    target: Target<'_>,
+) -> Answer {
+    // The first paint's own session store: the request lives there for the setup.
+    let store = SessionStore::new();
+    let budget = app.ssr_budget;
+    let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
+    let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
+    store.end_prefetch();
+    let (mut view, status) = match mounted {
+        Ok(Ok(m)) => m,
+        Ok(Err(Miss::MethodNotAllowed(allow))) => {
+            return Response::error(405)
+                .header("Allow", allow.to_string())
+                .into();
+        }
+        Ok(Err(miss)) => return Response::error(miss.status()).into(),
+        Err(_) => return Response::error(500).into(),
+    };
+    let Ok(csrf) = app.csrf.token() else {
+        return Response::error(503).into();
+    };
+    let Some(prefetch) = prefetch.filter(|p| p.is_pending()) else {
+        return page(&store, &*view, status, app, head, &csrf).into();
+    };
+    let (app, head) = (app.clone(), head.clone());
+    Answer::Later(Box::pin(async move {
+        prefetch.settled(budget).await;
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            store.enter(|| render_unsent(&mut *view))
+        }));
+        if rendered.is_err() {
+            return Response::error(500);
+        }
+        page(&store, &*view, status, &app, &head, &csrf)
+    }))
+}
+
+/// The HTML page of a mounted view.
+fn page(
+    store: &SessionStore,
+    view: &dyn View,
+    status: u16,
+    app: &LiveApp,
+    head: &str,
+    csrf: &str,
+) -> Response {
+    let title = store.title();
+    let page = crate::render::Page {
+        title: title.as_deref().unwrap_or(&app.title),
+        head,
+        csrf,
+        ..Default::default()
+    };
+    let mut body = Vec::with_capacity(2048);
+    if crate::render::write_page(&page, view.root(), &mut body).is_err() {
+        return Response::error(500);
+    }
+    Response::new(status)
+        .header("Content-Type", "text/html; charset=utf-8")
+        .header("Cache-Control", "no-store")
+        .body(body)
 }

@@ -32,6 +32,9 @@ pub struct LiveApp {
     pub mount: Box<MountFn>,
     /// The document title of pages that set none (a navigation to one sends it).
     pub title: String,
+    /// How long a page's first render waits for its resources' first fetches (the first
+    /// paint, and a new session's first render, so it matches the first paint).
+    pub ssr_budget: Duration,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

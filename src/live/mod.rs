@@ -17,6 +17,7 @@ pub mod host;
 pub mod id;
 pub mod limits;
 mod navigate;
+mod prefetch;
 mod registry;
 pub mod request;
 pub mod resource;
@@ -43,7 +44,7 @@ pub use scope::{
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
 pub use url_state::{url_state, UrlState};
-pub use view::{DispatchFailed, IntoView, View};
+pub use view::{render_unsent, DispatchFailed, IntoView, View};
 
 use std::time::Duration;
 

@@ -1,8 +1,9 @@
 //! [`Resource`]: a value loaded asynchronously from a source, with loading / ready / error
 //! states; refetch, stale time, initial data; a slow old fetch never overwrites a newer one.
 //!
-//! Touches the reactive graph (an effect tracks the source) and [`spawn_task`]: fetches run
-//! as tasks of the component that created the resource.
+//! Touches the reactive graph (an effect tracks the source) and the task spawner: fetches
+//! run as tasks of the component that created the resource, and a page mounted with an SSR
+//! budget waits for their first results.
 
 use std::cell::Cell;
 use std::fmt::Display;
@@ -10,7 +11,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::task::spawn_task;
+use super::task::spawn_fetch;
 use crate::reactive::{effect, signal, untrack, Signal};
 use crate::vdom::VNode;
 use crate::view::IntoChildren;
@@ -138,7 +139,7 @@ where
         let pending = untrack(|| fetch(s));
         let generation = generation.clone();
         // Runs under this effect: its next run (a newer source) cancels this fetch.
-        spawn_task(async move {
+        spawn_fetch(async move {
             let result = pending.await;
             if generation.get() != gen {
                 return;

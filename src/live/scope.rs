@@ -12,6 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::{Rc, Weak};
 
+use super::prefetch::Prefetch;
 use super::request::{encode_query, is_local_url, Navigation, PageRequest};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
@@ -37,6 +38,8 @@ struct Store {
     title: RefCell<Option<String>>,
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
+    /// While the page mounts with an SSR budget: the resources' first fetches.
+    prefetch: RefCell<Option<Rc<Prefetch>>>,
 }
 
 impl Store {
@@ -107,6 +110,7 @@ impl SessionStore {
             request_version: Cell::new(None),
             title: RefCell::new(None),
             navigation: RefCell::new(None),
+            prefetch: RefCell::new(None),
         }))
     }
 
@@ -156,6 +160,25 @@ impl SessionStore {
     /// Takes the navigation asked for during this step.
     pub(crate) fn take_navigation(&self) -> Option<Navigation> {
         self.0.navigation.borrow_mut().take()
+    }
+
+    /// Starts counting the first fetches of the resources mounted from now on (the page's
+    /// first render waits for them up to the SSR budget).
+    pub(crate) fn begin_prefetch(&self) -> Rc<Prefetch> {
+        let p = Rc::new(Prefetch::default());
+        *self.0.prefetch.borrow_mut() = Some(p.clone());
+        p
+    }
+
+    /// Stops counting: later fetches are not waited for.
+    pub(crate) fn end_prefetch(&self) {
+        let old = self.0.prefetch.borrow_mut().take();
+        drop(old);
+    }
+
+    /// The count started by [`begin_prefetch`](Self::begin_prefetch), while it runs.
+    pub(crate) fn prefetch(&self) -> Option<Rc<Prefetch>> {
+        self.0.prefetch.borrow().clone()
     }
 
     /// The request set by [`set_request`](Self::set_request).
