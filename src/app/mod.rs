@@ -24,6 +24,7 @@ use crate::router::{Method, Router};
 use crate::server::{Core, Limits, RunningServer, SecretKey, Server, StaticAsset, StaticDir};
 
 pub(crate) use routes::{component_page, PageFn, Routes, Target};
+pub(crate) use service::first_paint;
 pub use service::AppService;
 
 /// A Vango application: pages, settings, and the server that runs them.
@@ -53,8 +54,8 @@ pub struct App {
     title: String,
     head: String,
     workers: Option<usize>,
-    limits: Limits,
-    config: SessionConfig,
+    pub(crate) limits: Limits,
+    pub(crate) config: SessionConfig,
     assets: Vec<StaticAsset>,
     dirs: Vec<StaticDir>,
     bus: Bus,

@@ -68,6 +68,17 @@ impl LiveCore {
         live
     }
 
+    /// Live state for `core` that is not attached and expires no sessions: for sessions
+    /// driven in-process (the component test API).
+    pub(crate) fn local(core: &Rc<Core>, app: Arc<LiveApp>) -> Rc<LiveCore> {
+        Rc::new(LiveCore {
+            core: core.clone(),
+            app,
+            registry: Rc::new(Registry::default()),
+            encoder: RefCell::new(PatchEncoder::new()),
+        })
+    }
+
     /// The live state attached to `core`, if the live layer runs there.
     pub fn of(core: &Core) -> Option<Rc<LiveCore>> {
         core.attached::<LiveCore>()

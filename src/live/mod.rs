@@ -16,6 +16,7 @@ pub mod csrf;
 pub mod host;
 pub mod id;
 pub mod limits;
+pub(crate) mod local;
 mod navigate;
 mod prefetch;
 mod registry;

@@ -49,6 +49,33 @@ impl El {
         self
     }
 
+    /// Adds the server-side handler for the events this element's client hook pushes
+    /// (`ctx.push(name, payload)` in JavaScript; see [`hook`](El::hook)): the event is
+    /// named `"hook"` and carries [`EventData::Hook`](crate::vdom::EventData::Hook).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::vdom::EventData;
+    /// let chart = div(()).hook("Chart").on_hook(|e| {
+    ///     if let EventData::Hook { name, payload } = &e.data {
+    ///         println!("{name}: {payload}");
+    ///     }
+    /// });
+    /// # let _ = chart;
+    /// ```
+    pub fn on_hook<R: IntoHandled>(mut self, f: impl Fn(&Event) -> R + 'static) -> Self {
+        let listeners = &mut self.0.listeners;
+        listeners.retain(|l| l.event != "hook");
+        listeners.push(Listener {
+            event: "hook",
+            modifiers: Modifiers::default(),
+            handler: Rc::new(move |e: &Event| f(e).into_handled()),
+        });
+        self
+    }
+
     /// Removes the listener for `event`, if any.
     pub fn off(mut self, event: &str) -> Self {
         self.0.listeners.retain(|l| l.event != event);
