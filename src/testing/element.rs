@@ -7,7 +7,7 @@
 use std::fmt;
 use std::rc::Rc;
 
-use super::live_test::Inner;
+use super::page::{Inner, Outcome};
 use super::select::Selector;
 use super::snapshot::{El, Node};
 use crate::vdom::{Event, EventData};
@@ -38,16 +38,6 @@ pub struct Element {
     inner: Rc<Inner>,
     source: String,
     selector: Selector,
-}
-
-/// What the server made of an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The handler accepted it.
-    Accepted,
-    /// The handler refused it ([`reject`](crate::vdom::reject)): the browser would revert
-    /// its optimistic update.
-    Rejected,
 }
 
 impl fmt::Debug for Element {
@@ -225,9 +215,10 @@ fn collect_fields(el: &El, out: &mut Vec<(String, String)>) {
                 let value = c.attr("value").unwrap_or("");
                 match kind.as_str() {
                     "checkbox" | "radio" if c.attr("checked").is_none() => {}
-                    "checkbox" | "radio" => {
-                        out.push((name.to_owned(), if value.is_empty() { "on" } else { value }.to_owned()))
-                    }
+                    "checkbox" | "radio" => out.push((
+                        name.to_owned(),
+                        if value.is_empty() { "on" } else { value }.to_owned(),
+                    )),
                     "submit" | "button" | "reset" | "image" | "file" => {}
                     _ => out.push((name.to_owned(), value.to_owned())),
                 }

@@ -11,19 +11,18 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::element::{Element, Outcome};
+use super::element::Element;
 use super::harness::{Harness, SETTLE_TIMEOUT};
+use super::page::{Inner, Outcome};
 use super::select::Selector;
-use super::snapshot::{snapshot, El};
+use crate::app::App;
 use crate::app::{first_paint, Target};
 use crate::component::Render;
 use crate::live::local::LocalSession;
 use crate::live::{Csrf, LiveCore};
-use crate::protocol::{decode_server, ServerFrame};
+use crate::protocol::ServerFrame;
 use crate::router::Method;
 use crate::server::{Answer, ConnInfo, SecretKey};
-use crate::vdom::Event;
-use crate::App;
 
 /// A page mounted in-process, like Phoenix's `LiveViewTest`: the first paint is rendered
 /// (status, title, HTML, with the [SSR budget](crate::App::ssr_budget)'s wait), then the
@@ -49,19 +48,6 @@ use crate::App;
 /// ```
 pub struct LiveTest {
     inner: Rc<Inner>,
-}
-
-/// What a test and its element handles share.
-pub(crate) struct Inner {
-    /// Dropped first: the page unmounts (its tasks cancelled) while the core still exists.
-    session: RefCell<LocalSession>,
-    ended: RefCell<Option<String>>,
-    frames: RefCell<Vec<ServerFrame>>,
-    live: Rc<LiveCore>,
-    harness: Harness,
-    status: u16,
-    first_paint: String,
-    settle_timeout: Cell<Duration>,
 }
 
 /// The request a [`LiveTest`] mounts its page for: a URL, headers and cookies.
@@ -107,7 +93,11 @@ impl LiveRequest {
     pub fn mount(self, app: &App) -> LiveTest {
         let mut headers = self.headers;
         if !self.cookies.is_empty() {
-            let pairs: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             headers.push(("Cookie".into(), pairs.join("; ")));
         }
         let harness = Harness::new(app.limits.clone());
@@ -188,7 +178,9 @@ impl LiveTest {
         let sel = parse(selector);
         let root = self.inner.snapshot();
         let mut n = 0;
-        root.walk(&mut Vec::new(), &mut |el, anc| n += sel.matches(el, anc) as usize);
+        root.walk(&mut Vec::new(), &mut |el, anc| {
+            n += sel.matches(el, anc) as usize
+        });
         n
     }
 
@@ -230,7 +222,8 @@ impl LiveTest {
     /// The path of [`url`](Self::url).
     pub fn path(&self) -> String {
         let url = self.url();
-        url.split_once('?').map_or(url.clone(), |(p, _)| p.to_owned())
+        url.split_once('?')
+            .map_or(url.clone(), |(p, _)| p.to_owned())
     }
 
     /// Every frame the session sent since it was mounted (Patches, Acks, Rejects), in order.
@@ -297,82 +290,6 @@ impl LiveTest {
 
 fn parse(selector: &str) -> Selector {
     Selector::parse(selector).unwrap_or_else(|e| panic!("{e}"))
-}
-
-impl Inner {
-    pub(crate) fn with_root<R>(&self, f: impl FnOnce(&crate::vdom::VNode) -> R) -> R {
-        self.session.borrow().with_view(|v| f(v.root()))
-    }
-
-    pub(crate) fn snapshot(&self) -> El {
-        self.with_root(snapshot)
-    }
-
-    /// Sends `event` through the session's step and records what it answered.
-    pub(crate) fn event(&self, event: &Event) -> Outcome {
-        self.check_live();
-        let sent = self
-            .harness
-            .enter(|| self.session.borrow_mut().event(event));
-        let frames = self.record(sent);
-        if frames
-            .iter()
-            .any(|f| matches!(f, ServerFrame::Reject { .. }))
-        {
-            Outcome::Rejected
-        } else {
-            Outcome::Accepted
-        }
-    }
-
-    /// A live navigation to `url`, as a link click or the back button sends it.
-    pub(crate) fn navigate(&self, url: &str) -> Outcome {
-        self.event(&Event {
-            hid: 0,
-            name: "navigate",
-            data: crate::vdom::EventData::Navigate(url.to_owned()),
-        })
-    }
-
-    /// Renders what tasks changed (or carries out the navigation they asked for).
-    fn pump(&self) {
-        if self.ended.borrow().is_some() {
-            return;
-        }
-        let sent = self.harness.enter(|| self.session.borrow_mut().dirty());
-        self.record(sent);
-    }
-
-    fn record(
-        &self,
-        sent: Result<Vec<async_tungstenite::tungstenite::Bytes>, crate::live::local::Ended>,
-    ) -> Vec<ServerFrame> {
-        match sent {
-            Ok(frames) => {
-                let decoded: Vec<ServerFrame> = frames
-                    .iter()
-                    .map(|f| decode_server(f).expect("the session sent a malformed frame"))
-                    .collect();
-                self.frames.borrow_mut().extend(decoded.iter().cloned());
-                decoded
-            }
-            Err(e) => {
-                *self.ended.borrow_mut() = Some(e.0);
-                Vec::new()
-            }
-        }
-    }
-
-    fn check_live(&self) {
-        if let Some(why) = &*self.ended.borrow() {
-            panic!("the session has ended: {why}");
-        }
-    }
-
-    /// Whether the session ended (a handler or render panicked), and why.
-    pub(crate) fn ended(&self) -> Option<String> {
-        self.ended.borrow().clone()
-    }
 }
 
 impl LiveTest {

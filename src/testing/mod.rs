@@ -13,9 +13,11 @@
 mod element;
 mod harness;
 mod live_test;
+mod page;
 mod select;
 mod snapshot;
 
-pub use element::{Element, Outcome};
+pub use element::Element;
 pub use live_test::{LiveRequest, LiveTest};
+pub use page::Outcome;
 pub use select::{Selector, SelectorError};

@@ -120,7 +120,9 @@ impl Parser<'_> {
                 Some('[') => {
                     self.at += 1;
                     self.skip_ws();
-                    let name = self.name("an attribute name after `[`")?.to_ascii_lowercase();
+                    let name = self
+                        .name("an attribute name after `[`")?
+                        .to_ascii_lowercase();
                     self.skip_ws();
                     let value = match self.peek() {
                         Some(']') => None,
@@ -253,10 +255,12 @@ impl Compound {
                 return false;
             }
         }
-        self.attrs.iter().all(|(name, value)| match (el.attr(name), value) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(v), Some(want)) => v == want,
-        })
+        self.attrs
+            .iter()
+            .all(|(name, value)| match (el.attr(name), value) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(v), Some(want)) => v == want,
+            })
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Touches `vdom` nodes (read only); copies attribute values as SSR writes them.
 
-use crate::vdom::{VNode, Element};
+use crate::vdom::{Element, VNode};
 
 /// One element of the snapshot.
 #[derive(Clone, Debug)]
