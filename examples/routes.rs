@@ -75,7 +75,8 @@ fn todo() -> impl Render {
     }
 }
 
-fn main() -> std::io::Result<()> {
+/// The app (public so `tests/testing_*.rs` test this very app in-process).
+pub fn app() -> vango::App {
     vango::App::new()
         .title("Routes")
         .page("/", home)
@@ -85,5 +86,8 @@ fn main() -> std::io::Result<()> {
             set_title("Not found");
             || layout(h1("Not found"))
         })
-        .serve_env()
+}
+
+fn main() -> std::io::Result<()> {
+    app().serve_env()
 }

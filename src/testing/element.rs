@@ -38,6 +38,8 @@ pub struct Element {
     inner: Rc<Inner>,
     source: String,
     selector: Selector,
+    /// Only elements whose text content contains this.
+    text: Option<String>,
 }
 
 impl fmt::Debug for Element {
@@ -47,11 +49,20 @@ impl fmt::Debug for Element {
 }
 
 impl Element {
-    pub(crate) fn new(inner: Rc<Inner>, source: &str, selector: Selector) -> Element {
+    pub(crate) fn new(
+        inner: Rc<Inner>,
+        source: &str,
+        selector: Selector,
+        text: Option<&str>,
+    ) -> Element {
         Element {
             inner,
-            source: source.to_owned(),
+            source: match text {
+                Some(t) => format!("{source} with text {t:?}"),
+                None => source.to_owned(),
+            },
             selector,
+            text: text.map(str::to_owned),
         }
     }
 
@@ -60,7 +71,12 @@ impl Element {
         let root = self.inner.snapshot();
         let mut found: Vec<El> = Vec::new();
         root.walk(&mut Vec::new(), &mut |el, anc| {
-            if self.selector.matches(el, anc) {
+            let text_ok = || {
+                self.text
+                    .as_ref()
+                    .is_none_or(|t| el.text().contains(t.as_str()))
+            };
+            if self.selector.matches(el, anc) && text_ok() {
                 found.push(el.clone());
             }
         });

@@ -191,7 +191,19 @@ impl LiveTest {
     ///
     /// When the selector matches no element or several, or is outside the subset.
     pub fn find(&self, selector: &str) -> Element {
-        let el = Element::new(self.inner.clone(), selector, parse(selector));
+        let el = Element::new(self.inner.clone(), selector, parse(selector), None);
+        el.resolve();
+        el
+    }
+
+    /// Like [`find`](Self::find), among the matches whose text content contains `text`
+    /// (`find_with_text("button", "Save")`).
+    ///
+    /// # Panics
+    ///
+    /// When no match or several contain `text`, or the selector is outside the subset.
+    pub fn find_with_text(&self, selector: &str, text: &str) -> Element {
+        let el = Element::new(self.inner.clone(), selector, parse(selector), Some(text));
         el.resolve();
         el
     }
