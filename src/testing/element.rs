@@ -40,6 +40,8 @@ pub struct Element {
     selector: Selector,
     /// Only elements whose text content contains this.
     text: Option<String>,
+    /// Only descendants of this element.
+    scope: Option<Rc<Element>>,
 }
 
 impl fmt::Debug for Element {
@@ -63,14 +65,50 @@ impl Element {
             },
             selector,
             text: text.map(str::to_owned),
+            scope: None,
+        }
+    }
+
+    /// The element `selector` matches among this one's descendants (each use finds both
+    /// again).
+    ///
+    /// # Panics
+    ///
+    /// When it matches no descendant or several, or is outside the subset.
+    pub fn find(&self, selector: &str) -> Element {
+        let sel = Selector::parse(selector).unwrap_or_else(|e| panic!("{e}"));
+        let el = Element {
+            inner: self.inner.clone(),
+            source: format!("{} {selector}", self.source),
+            selector: sel,
+            text: None,
+            scope: Some(Rc::new(self.clone_handle())),
+        };
+        el.resolve();
+        el
+    }
+
+    fn clone_handle(&self) -> Element {
+        Element {
+            inner: self.inner.clone(),
+            source: self.source.clone(),
+            selector: self.selector.clone(),
+            text: self.text.clone(),
+            scope: self.scope.clone(),
         }
     }
 
     /// The one element the selector matches now.
     pub(crate) fn resolve(&self) -> El {
-        let root = self.inner.snapshot();
+        let (root, within) = match &self.scope {
+            Some(scope) => (scope.resolve(), true),
+            None => (self.inner.snapshot(), false),
+        };
         let mut found: Vec<El> = Vec::new();
         root.walk(&mut Vec::new(), &mut |el, anc| {
+            if within && anc.is_empty() {
+                return;
+            }
             let text_ok = || {
                 self.text
                     .as_ref()
