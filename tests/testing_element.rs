@@ -63,7 +63,7 @@ fn controls() -> impl Render {
                 }),
             button("no").id("no").on_click(|_| Err::<(), _>(Reject)),
             p(name.get()).id("echo"),
-            ul(log.get().into_iter().map(|l| li(l)).collect::<Vec<_>>()).id("log"),
+            ul(log.get().into_iter().map(li).collect::<Vec<_>>()).id("log"),
         ))
     }
 }

@@ -32,7 +32,7 @@ enum Step {
     /// Flush the 101 and hand the socket to the WebSocket layer, with the upgrade
     /// request's headers (already bounded by the head limits).
     Upgrade(Vec<(String, String)>),
-    /// Flush, await the service's answer, write it, then go on.
+    /// Flush, await the service's answer (at most the header timeout), write it, then go on.
     Wait(Box<Waiting>),
 }
 
@@ -120,7 +120,12 @@ async fn http_phase<S: Service>(
                 head_only,
                 keep_alive,
             } = *w;
-            let resp = answer.await;
+            // Bounded like a request: a service's answer that never comes is a 503.
+            let limit = async {
+                Timer::after(limits.header_timeout).await;
+                Response::error(503)
+            };
+            let resp = future::or(answer, limit).await;
             step = finish(resp, &mut out, core, head_only, keep_alive, shed);
             if matches!(step, Step::Read) && !buf.is_empty() {
                 // Pipelined requests behind it: answer them before reading more.
