@@ -264,7 +264,7 @@ impl App {
     ///     });
     ///     move || p(r.view(|| "loading", |d| *d, |e| e.to_owned()))
     /// });
-    /// assert!(LiveTest::mount(&app, "/").first_paint().contains("<p>data</p>"));
+    /// assert!(LiveTest::mount(&app, "/").first_paint().contains(">data</p>"));
     /// ```
     pub fn ssr_budget(mut self, budget: Duration) -> Self {
         self.ssr_budget = budget;
