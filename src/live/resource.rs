@@ -19,7 +19,8 @@ use crate::view::IntoChildren;
 /// Where a [`Resource`] stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loaded<T> {
-    /// A fetch is running (or none could start: the static first paint).
+    /// A fetch is running (or none could start: outside a server core, or a first paint
+    /// past its SSR budget).
     Loading,
     /// The latest fetch's value.
     Ready(T),
@@ -82,7 +83,7 @@ impl<T> Copy for Resource<T> {}
 ///         )
 ///     }
 /// }
-/// // Outside a live session nothing is fetched: the page renders its loading state.
+/// // Outside a server core nothing is fetched: the page renders its loading state.
 /// let tree = vango::component::Tree::mount(user_page);
 /// assert!(vango::render::to_html(tree.root()).contains("loading…"));
 /// ```
@@ -103,6 +104,10 @@ where
 /// cancels the one still running, and a result is applied only if no newer fetch started
 /// meanwhile: out-of-order results are discarded. The state goes to
 /// [`Loaded::Loading`] while a fetch runs.
+///
+/// The first fetch also runs in a page's static first paint, which waits for it up to the
+/// app's [SSR budget](crate::App::ssr_budget): a fetch runs once for the first paint and
+/// once for the live session, as a LiveView page mounts twice.
 pub fn resource_with<S, T, E, F, Fut>(
     options: ResourceOptions<T>,
     source: impl Fn() -> S + 'static,

@@ -19,7 +19,8 @@ use crate::server::{CoreMetrics, Limits};
 /// One test's core and executor.
 pub(crate) struct Harness {
     pub core: Rc<Core>,
-    /// Declared after the core: tasks still queued are dropped before it.
+    /// The only strong reference: the core holds a weak one, so dropping the harness ends
+    /// (and drops) every task still queued.
     ex: Rc<LocalExecutor<'static>>,
     /// Keeps the core's inbox open (nothing is ever sent to it).
     _inbox: flume::Receiver<CoreMsg>,
