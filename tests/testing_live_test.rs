@@ -1,5 +1,5 @@
-//! `LiveTest` on the examples' own apps and small pages: mounting (app, request with
-//! cookies and headers, component), reading the page (html, text, count, status, title,
+//! `LiveTest` on the examples' own apps and small pages: mounting (app, component; the
+//! request builder is in `testing_live_request.rs`), reading the page (html, text, count, status, title,
 //! first paint), live navigation (url, path, title follow it), frames, settle and run_for
 //! (tasks, resources, blocking work), a session that ends, and how many tests run per second.
 
@@ -44,29 +44,6 @@ fn each_click_is_one_patches_frame() {
     assert!(frames
         .iter()
         .all(|f| matches!(f, ServerFrame::Patches { .. })));
-}
-
-#[test]
-fn request_carries_cookies_and_headers_to_both_renders() {
-    let app = App::new().page("/who", || {
-        let req = use_request();
-        let theme = req.cookie("theme").unwrap_or("none").to_owned();
-        let user = req.cookie("user").unwrap_or("none").to_owned();
-        let lang = req.header("accept-language").unwrap_or("none").to_owned();
-        let live = connected();
-        move || p(format!("{user} {theme} {lang} live={live}"))
-    });
-    let t = LiveTest::request("/who")
-        .cookie("theme", "dark")
-        .cookie("user", "ada")
-        .header("Accept-Language", "fr")
-        .mount(&app);
-    assert_eq!(t.text(), "ada dark fr live=true");
-    assert!(
-        t.first_paint().contains("ada dark fr live=false"),
-        "{}",
-        t.first_paint()
-    );
 }
 
 #[test]

@@ -64,6 +64,12 @@ pub struct App {
 }
 
 /// The default [`App::ssr_budget`].
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(vango::app::DEFAULT_SSR_BUDGET.as_millis(), 50);
+/// ```
 pub const DEFAULT_SSR_BUDGET: Duration = Duration::from_millis(50);
 
 /// Where the app's secret key comes from.

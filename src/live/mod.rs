@@ -45,7 +45,8 @@ pub use scope::{
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
 pub use url_state::{url_state, UrlState};
-pub use view::{render_unsent, DispatchFailed, IntoView, View};
+pub(crate) use view::render_unsent;
+pub use view::{DispatchFailed, IntoView, View};
 
 use std::time::Duration;
 

@@ -68,7 +68,7 @@ impl View for Tree {
 
 /// Re-renders a dirty view whose edits no client needs (nothing was sent yet: a first
 /// render that waited for data): the edits go nowhere, the retained tree is updated.
-pub fn render_unsent(view: &mut dyn View) {
+pub(crate) fn render_unsent(view: &mut dyn View) {
     if view.is_dirty() {
         let mut scratch = PatchEncoder::new();
         scratch.begin(0, 0);
