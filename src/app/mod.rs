@@ -248,7 +248,7 @@ impl App {
         self
     }
 
-    /// How long the first paint of a page waits for its [resources](crate::live::resource)'
+    /// How long the first paint of a page waits for its [resources](crate::live::Resource)'
     /// first fetches (default [`DEFAULT_SSR_BUDGET`], 50 ms): those that finish in time are
     /// in the HTML, the others show their loading state and their results stream in over
     /// the live session. A new live session's first render waits for its own fetches as

@@ -166,7 +166,7 @@ impl Element {
         })
     }
 
-    /// Clicks it (no coordinates, no modifier keys). A [`link`](crate::view::link) (an
+    /// Clicks it (no coordinates, no modifier keys). A [`link`](crate::view::helpers::link) (an
     /// `<a data-nav>` without a click handler) navigates live, as the client does.
     pub fn click(&self) -> Outcome {
         let el = self.resolve();

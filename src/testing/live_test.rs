@@ -30,7 +30,9 @@ use crate::server::{Answer, ConnInfo, SecretKey};
 /// [elements](Element) found by CSS selector. No socket, no browser: each event runs the
 /// session's real step (the same encoded frame a browser sends) and tasks run on a core of
 /// the test's own, only when the test lets them ([`settle`](Self::settle),
-/// [`run_for`](Self::run_for)), so what a test sees is deterministic.
+/// [`run_for`](Self::run_for)), so what a test sees is deterministic. Only mounting waits
+/// on its own: for resources, up to the app's SSR budget, in real time (an app built with
+/// `ssr_budget(Duration::ZERO)` mounts at once, showing loading states).
 ///
 /// # Examples
 ///
