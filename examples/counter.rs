@@ -16,9 +16,11 @@ fn counter(initial: i32) -> impl Render {
     }
 }
 
+/// The app (public so `tests/testing_*.rs` test this very app in-process).
+pub fn app() -> vango::App {
+    vango::App::new().title("Counter").page("/", || counter(0))
+}
+
 fn main() -> std::io::Result<()> {
-    vango::App::new()
-        .title("Counter")
-        .page("/", || counter(0))
-        .serve_env()
+    app().serve_env()
 }

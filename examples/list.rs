@@ -39,6 +39,11 @@ pub fn list() -> impl Render {
     }
 }
 
+/// The app (public so `tests/testing_*.rs` test this very app in-process).
+pub fn app() -> vango::App {
+    vango::App::new().title("List").page("/", list)
+}
+
 fn main() -> std::io::Result<()> {
-    vango::App::new().title("List").page("/", list).serve_env()
+    app().serve_env()
 }

@@ -149,7 +149,8 @@ fn sign(book: Book, form: &Form) -> FormReply {
     FormReply::redirect("/guestbook")
 }
 
-fn main() -> std::io::Result<()> {
+/// The app (public so `tests/testing_*.rs` test this very app in-process).
+pub fn app() -> vango::App {
     let app = vango::App::new();
     let book: Book = app.global(Vec::new());
     app.title("Routes")
@@ -162,5 +163,8 @@ fn main() -> std::io::Result<()> {
             set_title("Not found");
             || layout(h1("Not found"))
         })
-        .serve_env()
+}
+
+fn main() -> std::io::Result<()> {
+    app().serve_env()
 }

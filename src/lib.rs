@@ -20,6 +20,7 @@
 //! - [`live`]: sessions: the connection loop, steps, resume ring, registry, scope.
 //! - [`router`]: the route table: patterns to values, typed parameters, query strings.
 //! - [`app`]: the application: pages, first paint, the glue that starts it all.
+//! - [`testing`]: the component test API: a page mounted in-process, driven by selector.
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms)]
 
@@ -33,6 +34,7 @@ pub mod reactive;
 pub mod render;
 pub mod router;
 pub mod server;
+pub mod testing;
 pub mod vdom;
 pub mod view;
 

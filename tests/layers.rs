@@ -25,6 +25,7 @@ const LAYERS: &[&str] = &[
     "router",
     "live",
     "app",
+    "testing",
     "prelude",
     "lib",
 ];

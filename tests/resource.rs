@@ -68,7 +68,10 @@ fn user_page() -> impl Render {
 
 #[test]
 fn a_resource_loads_discards_stale_results_refetches_and_fails() {
+    // No SSR budget: the first paint shows loading and the live session loads it
+    // (`tests/resource_ssr.rs` covers the budget).
     let srv = App::new()
+        .ssr_budget(Duration::ZERO)
         .page("/", user_page)
         .workers(1)
         .spawn("127.0.0.1:0")

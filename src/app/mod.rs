@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::component::Render;
 use crate::features::bus::Bus;
@@ -25,7 +26,8 @@ use crate::live::{notify_dirty, Csrf, IntoView, LiveApp, LiveCore, SessionConfig
 use crate::router::{Method, Router};
 use crate::server::{Core, Limits, RunningServer, SecretKey, Server, StaticAsset, StaticDir};
 
-use routes::{component_page, FormFn, PageFn, Routes, Target};
+pub(crate) use routes::{component_page, FormFn, PageFn, Routes, Target};
+pub(crate) use service::first_paint;
 pub use service::AppService;
 
 /// A Vango application: pages, settings, and the server that runs them.
@@ -56,13 +58,23 @@ pub struct App {
     title: String,
     head: String,
     workers: Option<usize>,
-    limits: Limits,
-    config: SessionConfig,
+    pub(crate) limits: Limits,
+    pub(crate) config: SessionConfig,
     assets: Vec<StaticAsset>,
     dirs: Vec<StaticDir>,
     bus: Bus,
     secret: Secret,
+    ssr_budget: Duration,
 }
+
+/// The default [`App::ssr_budget`].
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(vango::app::DEFAULT_SSR_BUDGET.as_millis(), 50);
+/// ```
+pub const DEFAULT_SSR_BUDGET: Duration = Duration::from_millis(50);
 
 /// Where the app's secret key comes from.
 enum Secret {
@@ -96,6 +108,7 @@ impl App {
             dirs: Vec::new(),
             bus: Bus::new(),
             secret: Secret::Default,
+            ssr_budget: DEFAULT_SSR_BUDGET,
         }
     }
 
@@ -312,6 +325,35 @@ impl App {
         self
     }
 
+    /// How long the first paint of a page waits for its [resources](crate::live::Resource)'
+    /// first fetches (default [`DEFAULT_SSR_BUDGET`], 50 ms): those that finish in time are
+    /// in the HTML, the others show their loading state and their results stream in over
+    /// the live session. A new live session's first render waits for its own fetches as
+    /// long, so it shows what the first paint showed instead of flashing back to loading.
+    /// The wait is an await: other connections on the core go on meanwhile. `ZERO`: no
+    /// wait, no fetch in the first paint.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().ssr_budget(Duration::from_millis(200)).page("/", || {
+    ///     let r = resource(|| (), |_| async {
+    ///         async_io::Timer::after(Duration::from_millis(5)).await;
+    ///         Ok::<_, String>("data")
+    ///     });
+    ///     move || p(r.view(|| "loading", |d| *d, |e| e.to_owned()))
+    /// });
+    /// assert!(LiveTest::mount(&app, "/").first_paint().contains(">data</p>"));
+    /// ```
+    pub fn ssr_budget(mut self, budget: Duration) -> Self {
+        self.ssr_budget = budget;
+        self
+    }
+
     /// The number of worker threads (default: available cores).
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = Some(n);
@@ -402,31 +444,24 @@ impl App {
         self
     }
 
-    fn server(
-        self,
-    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
-    {
-        let key = match self.secret {
-            Secret::Key(key) => key,
-            Secret::File(path) => SecretKey::resolve(Some(&path))?,
-            Secret::Default => SecretKey::resolve(None)?,
-        };
-        let mut limits = self.limits;
-        if std::env::var("VANGO_TRUST_PROXY").is_ok_and(|v| v.trim() == "1") {
-            limits.trust_proxy = true;
-        }
-        let csrf = Csrf::new(&key, self.config.csrf_max_age);
+    /// The page table and what the live layer runs on (how a session mounts a URL), with
+    /// the CSRF and cookie keys derived from `key`.
+    pub(crate) fn live_app(&self, key: &SecretKey) -> (Arc<Routes>, Arc<LiveApp>) {
+        let csrf = Csrf::new(key, self.config.csrf_max_age);
         let cookies =
-            Arc::new(CookieKeys::new(&key, self.config.cookie_max_age).with_csrf(csrf.clone()));
-        let routes = Arc::new(Routes::new(self.pages, self.forms, self.not_found));
+            Arc::new(CookieKeys::new(key, self.config.cookie_max_age).with_csrf(csrf.clone()));
+        let routes = Arc::new(Routes::new(
+            self.pages.clone(),
+            self.forms.clone(),
+            self.not_found.clone(),
+        ));
         let submit = forms::live_submit(routes.clone());
-        let default_title = self.title.clone();
         let mount_routes = routes.clone();
         let budget = Arc::new(crate::live::budget::Budget::resolve(self.config.max_memory));
         let live = Arc::new(LiveApp {
             csrf,
             cookies,
-            config: self.config,
+            config: self.config.clone(),
             mount: Box::new(move |url, info| {
                 // The form handlers, for forms submitted over the socket.
                 if let Some(store) = SessionStore::current() {
@@ -448,11 +483,33 @@ impl App {
                 target.submission = SessionStore::current().and_then(|s| s.take_refused());
                 mount_routes.mount_or_not_found(target)
             }),
-            title: default_title,
+            title: self.title.clone(),
             budget,
             clients: Arc::default(),
+            ssr_budget: self.ssr_budget,
         });
-        let title: Arc<str> = self.title.into();
+        (routes, live)
+    }
+
+    /// The app's head HTML (stylesheets, meta tags).
+    pub(crate) fn head_html(&self) -> &str {
+        &self.head
+    }
+
+    fn server(
+        self,
+    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
+    {
+        let key = match &self.secret {
+            Secret::Key(key) => key.clone(),
+            Secret::File(path) => SecretKey::resolve(Some(path))?,
+            Secret::Default => SecretKey::resolve(None)?,
+        };
+        let mut limits = self.limits.clone();
+        if std::env::var("VANGO_TRUST_PROXY").is_ok_and(|v| v.trim() == "1") {
+            limits.trust_proxy = true;
+        }
+        let (routes, live) = self.live_app(&key);
         let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
@@ -471,7 +528,6 @@ impl App {
             AppService {
                 live,
                 routes: routes.clone(),
-                title: title.clone(),
                 head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),

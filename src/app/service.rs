@@ -1,5 +1,5 @@
-//! The app's per-core [`Service`]: page requests (routed, first paint by SSR) and session
-//! WebSockets (handed to the live layer).
+//! The app's per-core [`Service`]: page requests (routed, first paint by SSR), form posts,
+//! cookie tickets, and session WebSockets (handed to the live layer).
 //!
 //! Glue only: touches the page table, the live layer, the renderer and the transport.
 
@@ -14,16 +14,15 @@ use super::routes::{Routes, Target};
 use crate::features::bus::Bus;
 use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
-use crate::live::{LiveCore, PageRequest, SessionStore};
+use crate::live::{render_unsent, LiveApp, LiveCore, PageRequest, SessionStore, View};
 use crate::router::{Method, Miss};
 use crate::server::websocket::origin_matches_host;
-use crate::server::{ConnInfo, Request, Response, Service, WebSocket};
+use crate::server::{Answer, ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
 pub struct AppService {
     pub(super) live: Rc<LiveCore>,
     pub(super) routes: Arc<Routes>,
-    pub(super) title: Arc<str>,
     pub(super) head: Arc<str>,
     pub(super) bus: Bus,
     pub(super) live_cores: Arc<AtomicUsize>,
@@ -73,29 +72,22 @@ impl AppService {
 }
 
 impl Service for AppService {
-    fn handle(&self, req: &Request<'_>) -> Response {
+    fn respond(&self, req: &Request<'_>) -> Answer {
         if req.path() == COOKIE_PATH {
-            return self.redeem(req);
+            return self.redeem(req).into();
         }
         let Ok(method) = req.method().parse::<Method>() else {
-            return Response::error(501);
+            return Response::error(501).into();
         };
         let headers: Vec<(String, String)> = req
             .headers()
             .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
             .collect();
-        let cookie = cookie_in(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         let secure = req.scheme(self.live.core.limits().trust_proxy) == "https";
-        let jar = self.live.app.cookies.session(cookie, secure);
-        // The first paint's own session store: the request and cookie session live there
-        // for the setup (and a form handler).
-        let store = SessionStore::new();
-        // The boot script's token is the forms' token too (bound to the cookie session).
-        let Ok(token) = self.live.app.csrf.token_for(&jar.id()) else {
-            return Response::error(503);
+        let app = &self.live.app;
+        let Some((store, jar)) = paint_store(app, &headers, secure) else {
+            return Response::error(503).into();
         };
-        jar.set_form_token(token);
-        store.set_cookie_session(jar.clone());
         let mut submission = None;
         if method == Method::Post {
             if let Some((handler, params)) = self.routes.form(req.path()) {
@@ -104,17 +96,17 @@ impl Service for AppService {
                     .with_headers(headers.clone())
                     .with_peer(req.peer());
                 store.set_request(Rc::new(request));
-                let keys = &self.live.app.cookies;
+                let cookie = cookie_in(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
                 let posted = catch_unwind(AssertUnwindSafe(|| {
-                    store.enter(|| forms::post(req, keys, cookie, &handler))
+                    store.enter(|| forms::post(req, &app.cookies, cookie, &handler))
                 }));
                 match posted {
-                    Ok(Posted::Refused(status)) => return Response::error(status),
+                    Ok(Posted::Refused(status)) => return Response::error(status).into(),
                     Ok(Posted::Redirect(url)) => {
-                        return set_cookie(Response::new(303).header("Location", url), &jar)
+                        return set_cookie(Response::new(303).header("Location", url), &jar).into()
                     }
                     Ok(Posted::Invalid(s)) => submission = Some(s),
-                    Err(_) => return Response::error(500),
+                    Err(_) => return Response::error(500).into(),
                 }
             }
         }
@@ -127,45 +119,7 @@ impl Service for AppService {
             peer: req.peer(),
             submission,
         };
-        let mounted = catch_unwind(AssertUnwindSafe(|| {
-            store.enter(|| self.routes.mount(target))
-        }));
-        let (view, status) = match mounted {
-            Ok(Ok(m)) => m,
-            Ok(Err(Miss::MethodNotAllowed(allow))) => {
-                return Response::error(405).header("Allow", allow.to_string());
-            }
-            Ok(Err(miss)) => return Response::error(miss.status()),
-            Err(_) => return Response::error(500),
-        };
-        // Re-bound if the setup gave the browser its cookie session.
-        let Some(csrf) = jar.form_token() else {
-            return Response::error(503);
-        };
-        let title = store.title();
-        let page = crate::render::Page {
-            title: title.as_deref().unwrap_or(&self.title),
-            head: &self.head,
-            csrf: &csrf,
-            // A refused submission's page stays static: a live session would mount the
-            // page without the submission and replace the errors.
-            client_src: if invalid { "" } else { "/_vango/client.js" },
-            ..Default::default()
-        };
-        let mut body = Vec::with_capacity(2048);
-        if crate::render::write_page(&page, view.root(), &mut body).is_err() {
-            return Response::error(500);
-        }
-        let status = if invalid && status == 200 {
-            422
-        } else {
-            status
-        };
-        let resp = Response::new(status)
-            .header("Content-Type", "text/html; charset=utf-8")
-            .header("Cache-Control", "no-store")
-            .body(body);
-        set_cookie(resp, &jar)
+        paint(&self.routes, app, &self.head, store, jar, target)
     }
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
@@ -186,6 +140,121 @@ impl Service for AppService {
             self.bus.shutdown();
         }
     }
+}
+
+/// The first paint's own session store, with the browser's cookie session (from the
+/// request's `Cookie` header; `secure`: the client connected over HTTPS) in it and the
+/// boot script's token bound to that session. `None` when no token can be made.
+fn paint_store(
+    app: &LiveApp,
+    headers: &[(String, String)],
+    secure: bool,
+) -> Option<(SessionStore, CookieSession)> {
+    let cookie = cookie_in(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let jar = app.cookies.session(cookie, secure);
+    let store = SessionStore::new();
+    // The boot script's token is the forms' token too (bound to the cookie session).
+    jar.set_form_token(app.csrf.token_for(&jar.id()).ok()?);
+    store.set_cookie_session(jar.clone());
+    Some((store, jar))
+}
+
+/// The first paint of the page for `target` (a GET; `secure`: the client connected over
+/// HTTPS), as [`paint`] answers it.
+pub(crate) fn first_paint(
+    routes: &Routes,
+    app: &Arc<LiveApp>,
+    head: &Arc<str>,
+    target: Target<'_>,
+    secure: bool,
+) -> Answer {
+    match paint_store(app, &target.headers, secure) {
+        Some((store, jar)) => paint(routes, app, head, store, jar, target),
+        None => Response::error(503).into(),
+    }
+}
+
+/// The first paint of the page for `target`, mounted in `store`: answered at once, or —
+/// when its resources' first fetches are still running — once they finish or the app's
+/// SSR budget runs out (then with their loading state), so that the connection awaits it
+/// without blocking the core.
+fn paint(
+    routes: &Routes,
+    app: &Arc<LiveApp>,
+    head: &Arc<str>,
+    store: SessionStore,
+    jar: CookieSession,
+    target: Target<'_>,
+) -> Answer {
+    let invalid = target.submission.is_some();
+    let budget = app.ssr_budget;
+    let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
+    let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
+    store.end_prefetch();
+    let (mut view, status) = match mounted {
+        Ok(Ok(m)) => m,
+        Ok(Err(Miss::MethodNotAllowed(allow))) => {
+            return Response::error(405)
+                .header("Allow", allow.to_string())
+                .into();
+        }
+        Ok(Err(miss)) => return Response::error(miss.status()).into(),
+        Err(_) => return Response::error(500).into(),
+    };
+    let status = if invalid && status == 200 {
+        422
+    } else {
+        status
+    };
+    let Some(prefetch) = prefetch.filter(|p| p.is_pending()) else {
+        return page(&store, &*view, status, invalid, app, head, &jar).into();
+    };
+    let (app, head) = (app.clone(), head.clone());
+    Answer::Later(Box::pin(async move {
+        prefetch.settled(budget).await;
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            store.enter(|| render_unsent(&mut *view))
+        }));
+        if rendered.is_err() {
+            return Response::error(500);
+        }
+        page(&store, &*view, status, invalid, &app, &head, &jar)
+    }))
+}
+
+/// The HTML page of a mounted view, with the cookie session's `Set-Cookie` when the
+/// setup wrote it. `invalid`: a refused submission's page, which stays static (a live
+/// session would mount the page without the submission and replace the errors).
+fn page(
+    store: &SessionStore,
+    view: &dyn View,
+    status: u16,
+    invalid: bool,
+    app: &LiveApp,
+    head: &str,
+    jar: &CookieSession,
+) -> Response {
+    // Re-bound if the setup gave the browser its cookie session.
+    let Some(csrf) = jar.form_token() else {
+        return Response::error(503);
+    };
+    let title = store.title();
+    let page = crate::render::Page {
+        title: title.as_deref().unwrap_or(&app.title),
+        head,
+        csrf: &csrf,
+        client_src: if invalid { "" } else { "/_vango/client.js" },
+        ..Default::default()
+    };
+    let mut body = Vec::with_capacity(2048);
+    if crate::render::write_page(&page, view.root(), &mut body).is_err() {
+        return Response::error(500);
+    }
+    let resp = Response::new(status)
+        .header("Content-Type", "text/html; charset=utf-8")
+        .header("Cache-Control", "no-store")
+        .body(body);
+    set_cookie(resp, jar)
 }
 
 /// `resp` with the cookie session's `Set-Cookie` when the request wrote it.

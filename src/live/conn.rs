@@ -25,6 +25,7 @@ use super::limits::core_capacity;
 use super::scope::{SessionScope, SessionStore};
 use super::session::Session;
 use super::step::{catch_up, on_dirty, on_frame, Reply};
+use super::view::{render_unsent, View};
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{
@@ -259,9 +260,7 @@ async fn start_new(
     let https = forwarded_https(headers(), core.limits().trust_proxy);
     store.set_cookie_session_lazy(live.app.cookies.clone(), csrf, https);
     let scope = SessionScope::new(store);
-    let Ok(view) = catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| (live.app.mount)(url, info))
-    })) else {
+    let Some(view) = mount_settled(live, &scope, url, info).await else {
         close_with(ws, close::PANIC, "page setup panicked").await;
         return None;
     };
@@ -313,6 +312,34 @@ fn make_room_elsewhere(core: &Core, bytes: usize) {
             }),
         );
     }
+}
+
+/// Mounts the page for a new session in `scope` and lets its resources' first fetches
+/// finish within the app's SSR budget (re-rendering what they changed), so that the first
+/// render matches a first paint that had the data, and the client keeps its DOM instead of
+/// flashing back to a loading state. `None` when setup or that render panicked.
+pub(crate) async fn mount_settled(
+    live: &LiveCore,
+    scope: &SessionScope,
+    url: &str,
+    info: &ConnInfo,
+) -> Option<Box<dyn View>> {
+    let budget = live.app.ssr_budget;
+    let store = scope.store();
+    let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
+    let mounted = catch_unwind(AssertUnwindSafe(|| {
+        scope.enter(|| (live.app.mount)(url, info))
+    }));
+    store.end_prefetch();
+    let mut view = mounted.ok()?;
+    if let Some(p) = prefetch.filter(|p| p.is_pending()) {
+        p.settled(budget).await;
+        let rendered = catch_unwind(AssertUnwindSafe(|| {
+            scope.enter(|| render_unsent(&mut *view))
+        }));
+        rendered.ok()?;
+    }
+    Some(view)
 }
 
 async fn gone(ws: &mut WebSocket, session: &str) {

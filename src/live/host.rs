@@ -41,6 +41,9 @@ pub struct LiveApp {
     pub budget: Arc<Budget>,
     /// Live sessions per client address, over all cores.
     pub clients: Arc<PeerTable>,
+    /// How long a page's first render waits for its resources' first fetches (the first
+    /// paint, and a new session's first render, so it matches the first paint).
+    pub ssr_budget: Duration,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])
@@ -77,6 +80,18 @@ impl LiveCore {
             window.max(Duration::from_millis(1)),
         ));
         live
+    }
+
+    /// Live state for `core` that is not attached and expires no sessions: for sessions
+    /// driven in-process (the component test API).
+    pub(crate) fn local(core: &Rc<Core>, app: Arc<LiveApp>) -> Rc<LiveCore> {
+        let registry = Rc::new(Registry::new(app.budget.clone()));
+        Rc::new(LiveCore {
+            core: core.clone(),
+            app,
+            registry,
+            encoder: RefCell::new(PatchEncoder::new()),
+        })
     }
 
     /// The live state attached to `core`, if the live layer runs there.

@@ -20,7 +20,9 @@ pub mod form;
 pub mod host;
 pub mod id;
 pub mod limits;
+pub(crate) mod local;
 mod navigate;
+mod prefetch;
 mod registry;
 pub mod request;
 pub mod resource;
@@ -49,6 +51,7 @@ pub use scope::{
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};
 pub use url_state::{url_state, UrlState};
+pub(crate) use view::render_unsent;
 pub use view::{DispatchFailed, IntoView, View};
 
 use std::time::Duration;

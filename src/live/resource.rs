@@ -1,8 +1,9 @@
 //! [`Resource`]: a value loaded asynchronously from a source, with loading / ready / error
 //! states; refetch, stale time, initial data; a slow old fetch never overwrites a newer one.
 //!
-//! Touches the reactive graph (an effect tracks the source) and [`spawn_task`]: fetches run
-//! as tasks of the component that created the resource.
+//! Touches the reactive graph (an effect tracks the source) and the task spawner: fetches
+//! run as tasks of the component that created the resource, and a page mounted with an SSR
+//! budget waits for their first results.
 
 use std::cell::Cell;
 use std::fmt::Display;
@@ -10,7 +11,7 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use super::task::spawn_task;
+use super::task::spawn_fetch;
 use crate::reactive::{effect, signal, untrack, Signal};
 use crate::vdom::VNode;
 use crate::view::IntoChildren;
@@ -18,7 +19,8 @@ use crate::view::IntoChildren;
 /// Where a [`Resource`] stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loaded<T> {
-    /// A fetch is running (or none could start: the static first paint).
+    /// A fetch is running (or none could start: outside a server core, or a first paint
+    /// past its SSR budget).
     Loading,
     /// The latest fetch's value.
     Ready(T),
@@ -81,7 +83,7 @@ impl<T> Copy for Resource<T> {}
 ///         )
 ///     }
 /// }
-/// // Outside a live session nothing is fetched: the page renders its loading state.
+/// // Outside a server core nothing is fetched: the page renders its loading state.
 /// let tree = vango::component::Tree::mount(user_page);
 /// assert!(vango::render::to_html(tree.root()).contains("loading…"));
 /// ```
@@ -102,6 +104,10 @@ where
 /// cancels the one still running, and a result is applied only if no newer fetch started
 /// meanwhile: out-of-order results are discarded. The state goes to
 /// [`Loaded::Loading`] while a fetch runs.
+///
+/// The first fetch also runs in a page's static first paint, which waits for it up to the
+/// app's [SSR budget](crate::App::ssr_budget): a fetch runs once for the first paint and
+/// once for the live session, as a LiveView page mounts twice.
 pub fn resource_with<S, T, E, F, Fut>(
     options: ResourceOptions<T>,
     source: impl Fn() -> S + 'static,
@@ -138,7 +144,7 @@ where
         let pending = untrack(|| fetch(s));
         let generation = generation.clone();
         // Runs under this effect: its next run (a newer source) cancels this fetch.
-        spawn_task(async move {
+        spawn_fetch(async move {
             let result = pending.await;
             if generation.get() != gen {
                 return;

@@ -14,6 +14,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::cookie::{CookieKeys, CookieSession, COOKIE_NAME};
+use super::prefetch::Prefetch;
 use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
 
@@ -47,6 +48,8 @@ struct Store {
     submit: RefCell<Option<Arc<SubmitFn>>>,
     /// A refused submission the next mount of the page shows.
     refused: RefCell<Option<Rc<Submission>>>,
+    /// While the page mounts with an SSR budget: the resources' first fetches.
+    prefetch: RefCell<Option<Rc<Prefetch>>>,
 }
 
 impl Store {
@@ -133,6 +136,7 @@ impl SessionStore {
             cookies: RefCell::new(CookieSlot::None),
             submit: RefCell::new(None),
             refused: RefCell::new(None),
+            prefetch: RefCell::new(None),
         }))
     }
 
@@ -262,6 +266,25 @@ impl SessionStore {
     /// Takes the navigation asked for during this step.
     pub(crate) fn take_navigation(&self) -> Option<Navigation> {
         self.0.navigation.borrow_mut().take()
+    }
+
+    /// Starts counting the first fetches of the resources mounted from now on (the page's
+    /// first render waits for them up to the SSR budget).
+    pub(crate) fn begin_prefetch(&self) -> Rc<Prefetch> {
+        let p = Rc::new(Prefetch::default());
+        *self.0.prefetch.borrow_mut() = Some(p.clone());
+        p
+    }
+
+    /// Stops counting: later fetches are not waited for.
+    pub(crate) fn end_prefetch(&self) {
+        let old = self.0.prefetch.borrow_mut().take();
+        drop(old);
+    }
+
+    /// The count started by [`begin_prefetch`](Self::begin_prefetch), while it runs.
+    pub(crate) fn prefetch(&self) -> Option<Rc<Prefetch>> {
+        self.0.prefetch.borrow().clone()
     }
 
     /// The request set by [`set_request`](Self::set_request).

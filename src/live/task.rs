@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::task::{Context, Poll};
 
 use super::bell::notify_dirty;
-use super::scope::SessionScope;
+use super::scope::{SessionScope, SessionStore};
 use crate::reactive::{batch, on_cleanup, Owner};
 use crate::server::core::Core;
 
@@ -72,9 +72,41 @@ pub fn spawn_task(fut: impl Future<Output = ()> + 'static) -> bool {
 pub(crate) fn spawn_handle(
     fut: impl Future<Output = ()> + 'static,
 ) -> Option<async_executor::Task<()>> {
+    spawn_on_core(fut, false)
+}
+
+/// Starts a resource's fetch like [`spawn_task`]; while the page mounts with an SSR budget
+/// the fetch is counted (its first render waits for it), and it runs in the static first
+/// paint too: that is the one kind of task a first paint starts.
+pub(crate) fn spawn_fetch(fut: impl Future<Output = ()> + 'static) -> bool {
+    let hold = SessionStore::current()
+        .and_then(|s| s.prefetch())
+        .map(|p| p.hold());
+    let first_paint = hold.is_some();
+    let fut = async move {
+        // Dropped when the fetch ends or is cancelled: the count goes down either way.
+        let _hold = hold;
+        fut.await
+    };
+    let Some(handle) = spawn_on_core(fut, first_paint) else {
+        return false;
+    };
+    if Owner::current().is_some() {
+        on_cleanup(move || drop(handle));
+    } else {
+        handle.detach();
+    }
+    true
+}
+
+fn spawn_on_core(
+    fut: impl Future<Output = ()> + 'static,
+    first_paint: bool,
+) -> Option<async_executor::Task<()>> {
     let core = Core::current()?;
     let scope = SessionScope::current();
-    if core.is_stopping() || scope.as_ref().is_some_and(|s| !s.store().is_connected()) {
+    let unconnected = scope.as_ref().is_some_and(|s| !s.store().is_connected());
+    if core.is_stopping() || (unconnected && !first_paint) {
         return None;
     }
     core.spawn_task(Tied {

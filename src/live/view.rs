@@ -66,6 +66,16 @@ impl View for Tree {
     }
 }
 
+/// Re-renders a dirty view whose edits no client needs (nothing was sent yet: a first
+/// render that waited for data): the edits go nowhere, the retained tree is updated.
+pub(crate) fn render_unsent(view: &mut dyn View) {
+    if view.is_dirty() {
+        let mut scratch = PatchEncoder::new();
+        scratch.begin(0, 0);
+        view.rerender(&mut scratch);
+    }
+}
+
 /// The event named no live handler (unknown hid, or no listener for it): answered with
 /// Reject code 10.
 #[derive(Clone, Debug, PartialEq, Eq)]

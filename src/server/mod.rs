@@ -26,7 +26,7 @@ use std::time::Duration;
 
 pub use self::assets::StaticAsset;
 pub use self::core::{Core, CoreMsg};
-pub use self::http::{Request, Response};
+pub use self::http::{Answer, Request, Response};
 pub use self::metrics::CoreMetrics;
 pub use self::runtime::{RunningServer, Server, ShutdownHandle};
 pub use self::secret::SecretKey;

@@ -18,7 +18,7 @@ use async_tungstenite::WebSocketStream;
 use futures_lite::{future, AsyncRead, AsyncWrite, StreamExt};
 
 use super::core::Core;
-use super::http::{Request, Response};
+use super::http::{Answer, Request, Response};
 use super::Limits;
 use crate::protocol::{close, ServerFrame};
 
@@ -35,6 +35,13 @@ pub trait Service: 'static {
     fn handle(&self, req: &Request<'_>) -> Response {
         let _ = req;
         Response::error(404)
+    }
+
+    /// Answers a request no built-in route took, now or later (a page that waits for its
+    /// data): the connection awaits a later answer before it reads on. Default: the
+    /// [`handle`](Service::handle) response, now.
+    fn respond(&self, req: &Request<'_>) -> Answer {
+        Answer::Now(self.handle(req))
     }
 
     /// Runs an upgraded WebSocket until it ends. The future lives in the connection's task.

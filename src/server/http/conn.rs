@@ -17,7 +17,7 @@ use async_tungstenite::WebSocketStream;
 use futures_lite::{future, AsyncReadExt, AsyncWriteExt};
 
 use super::request::{parse, Parsed, Request};
-use super::response::Response;
+use super::response::{Answer, Response};
 use crate::server::core::Core;
 use crate::server::hosts::{self, AllowedHosts};
 use crate::server::websocket::{self, ConnInfo, Service, Upgraded, WS_PATH};
@@ -32,6 +32,15 @@ enum Step {
     /// Flush the 101 and hand the socket to the WebSocket layer, with the upgrade
     /// request's headers (already bounded by the head limits).
     Upgrade(Vec<(String, String)>),
+    /// Flush, await the service's answer (at most the header timeout), write it, then go on.
+    Wait(Box<Waiting>),
+}
+
+/// An answer the service gives later, with what writing it needs from its request.
+struct Waiting {
+    answer: std::pin::Pin<Box<dyn Future<Output = Response>>>,
+    head_only: bool,
+    keep_alive: bool,
 }
 
 /// Stop parsing more pipelined requests once this much output waits (flush first).
@@ -98,7 +107,32 @@ async fn http_phase<S: Service>(
     let mut started: Option<Instant> = None;
     let mut stop = pin!(core.stopped());
     loop {
-        let step = process(buf, &mut out, stream.get_ref(), peer, core, svc, shed);
+        let mut step = process(buf, &mut out, stream.get_ref(), peer, core, svc, shed);
+        if let Step::Wait(w) = step {
+            // The answers before it go out first: they need not wait for this one.
+            if !out.is_empty() {
+                if write_timed(stream, &out, header_timeout).await.is_err() {
+                    return None;
+                }
+                out.clear();
+            }
+            let Waiting {
+                answer,
+                head_only,
+                keep_alive,
+            } = *w;
+            // Bounded like a request: a service's answer that never comes is a 503.
+            let limit = async {
+                Timer::after(limits.header_timeout).await;
+                Response::error(503)
+            };
+            let resp = future::or(answer, limit).await;
+            step = finish(resp, &mut out, core, head_only, keep_alive, shed);
+            if matches!(step, Step::Read) && !buf.is_empty() {
+                // Pipelined requests behind it: answer them before reading more.
+                continue;
+            }
+        }
         if !out.is_empty() {
             if write_timed(stream, &out, header_timeout).await.is_err() {
                 return None;
@@ -115,6 +149,7 @@ async fn http_phase<S: Service>(
                 return None;
             }
             Step::Upgrade(headers) => return Some(headers),
+            Step::Wait(_) => unreachable!("awaited above"),
         }
         let idle = buf.is_empty();
         let deadline = if idle {
@@ -279,18 +314,46 @@ fn process<S: Service>(
                 }
             }
         }
-        let resp = route(&req, core, svc).secure(&limits.security_headers);
-        if resp.status() >= 400 {
-            core.metrics().reject(resp.status());
-        }
-        let close = !req.keep_alive() || resp.wants_close() || core.is_stopping() || shed.is_some();
-        resp.write_to(out, req.method() == "HEAD", close);
-        if close {
-            break Step::Close;
+        let head_only = req.method() == "HEAD";
+        match route(&req, core, svc) {
+            Answer::Now(resp) => {
+                if let Step::Close = finish(resp, out, core, head_only, req.keep_alive(), shed) {
+                    break Step::Close;
+                }
+            }
+            Answer::Later(answer) => {
+                break Step::Wait(Box::new(Waiting {
+                    answer,
+                    head_only,
+                    keep_alive: req.keep_alive(),
+                }))
+            }
         }
     };
     buf.drain(..consumed);
     step
+}
+
+/// Writes a service's response to `out`: `Close` when the connection ends after it.
+fn finish(
+    resp: Response,
+    out: &mut Vec<u8>,
+    core: &Core,
+    head_only: bool,
+    keep_alive: bool,
+    shed: Option<u16>,
+) -> Step {
+    let resp = resp.secure(&core.limits().security_headers);
+    if resp.status() >= 400 {
+        core.metrics().reject(resp.status());
+    }
+    let close = !keep_alive || resp.wants_close() || core.is_stopping() || shed.is_some();
+    resp.write_to(out, head_only, close);
+    if close {
+        Step::Close
+    } else {
+        Step::Read
+    }
 }
 
 /// Whether the request's `Host` is one this server answers for (a missing `Host` is not:
@@ -314,14 +377,14 @@ fn metrics_allowed(sock: &TcpStream, limits: &Limits) -> bool {
 }
 
 /// Built-in routes first, then the service.
-fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Response {
+fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Answer {
     let path = req.path();
     let builtin =
         path == "/healthz" || path == "/metrics" || core.assets().iter().any(|a| a.path() == path);
     if builtin && !req.is_get_or_head() {
-        return Response::error(405).header("Allow", "GET, HEAD");
+        return Response::error(405).header("Allow", "GET, HEAD").into();
     }
-    match path {
+    let resp = match path {
         "/healthz" => Response::new(200)
             .header("Content-Type", "text/plain; charset=utf-8")
             .header("Cache-Control", "no-store")
@@ -345,10 +408,11 @@ fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Response {
                     Response::error(405).header("Allow", "GET, HEAD")
                 }
                 Some(dir) => dir.respond(req).unwrap_or_else(|| Response::error(404)),
-                None => svc.handle(req),
+                None => return svc.respond(req),
             },
         },
-    }
+    };
+    Answer::Now(resp)
 }
 
 #[cfg(test)]

@@ -7,4 +7,4 @@ pub mod request;
 pub mod response;
 
 pub use request::{has_token, parse as parse_request, HeadError, Parsed, Request};
-pub use response::{reason, Response};
+pub use response::{reason, Answer, Response};

@@ -151,6 +151,31 @@ impl Response {
     }
 }
 
+/// What a [`Service`](crate::server::Service) answers a request with: a response now, or
+/// one the connection awaits (on its core, without blocking other connections) before it
+/// answers the requests pipelined after it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{Answer, Response};
+/// let later = Answer::Later(Box::pin(async { Response::new(204) }));
+/// assert!(matches!(later, Answer::Later(_)));
+/// assert!(matches!(Answer::from(Response::new(200)), Answer::Now(_)));
+/// ```
+pub enum Answer {
+    /// This response.
+    Now(Response),
+    /// The response this future resolves to.
+    Later(std::pin::Pin<Box<dyn std::future::Future<Output = Response>>>),
+}
+
+impl From<Response> for Answer {
+    fn from(r: Response) -> Self {
+        Answer::Now(r)
+    }
+}
+
 /// The reason phrase for the statuses this server sends.
 pub fn reason(status: u16) -> &'static str {
     match status {

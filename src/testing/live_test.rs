@@ -1,0 +1,316 @@
+//! [`LiveTest`]: one page mounted in-process as the server would (first paint, then a
+//! connected session), driven by events and its tasks, read back as HTML; and
+//! [`LiveRequest`], the request it is mounted for.
+//!
+//! Touches the app's page table and first paint, the live layer's in-process session,
+//! the renderer and the wire decoder (to read the frames the session sent).
+
+use std::cell::{Cell, RefCell};
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::element::Element;
+use super::harness::{Harness, SETTLE_TIMEOUT};
+use super::page::{Inner, Outcome};
+use super::select::Selector;
+use crate::app::App;
+use crate::app::{first_paint, Target};
+use crate::component::Render;
+use crate::live::local::LocalSession;
+use crate::live::LiveCore;
+use crate::protocol::ServerFrame;
+use crate::router::Method;
+use crate::server::{Answer, ConnInfo, SecretKey};
+
+/// A page mounted in-process, like Phoenix's `LiveViewTest`: the first paint is rendered
+/// (status, title, HTML, with the [SSR budget](crate::App::ssr_budget)'s wait), then the
+/// page is mounted again as a connected session, which the test drives with events on
+/// [elements](Element) found by CSS selector. No socket, no browser: each event runs the
+/// session's real step (the same encoded frame a browser sends) and tasks run on a core of
+/// the test's own, only when the test lets them ([`settle`](Self::settle),
+/// [`run_for`](Self::run_for)), so what a test sees is deterministic. Only mounting waits
+/// on its own: for resources, up to the app's SSR budget, in real time (an app built with
+/// `ssr_budget(Duration::ZERO)` mounts at once, showing loading states).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let n = signal(0);
+///     move || button(format!("clicked {}", n.get())).on_click(move |_| n.update(|n| *n += 1))
+/// });
+/// t.find("button").click();
+/// assert_eq!(t.text(), "clicked 1");
+/// assert_eq!(t.frames().len(), 1, "one Patches frame");
+/// ```
+pub struct LiveTest {
+    inner: Rc<Inner>,
+}
+
+/// The request a [`LiveTest`] mounts its page for: a URL, headers and cookies.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let app = vango::App::new().page("/hello", || {
+///     let who = use_request().cookie("name").unwrap_or("stranger").to_owned();
+///     move || p(format!("hello {who}"))
+/// });
+/// let t = LiveTest::request("/hello").cookie("name", "Ada").mount(&app);
+/// assert_eq!(t.text(), "hello Ada");
+/// ```
+#[derive(Clone, Debug)]
+pub struct LiveRequest {
+    url: String,
+    headers: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+}
+
+impl LiveRequest {
+    /// Adds a request header (sent with the first paint and the session's upgrade).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a cookie: all of them go in one raw `Cookie` header, as a browser sends them.
+    pub fn cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.cookies.push((name.into(), value.into()));
+        self
+    }
+
+    /// Mounts `app`'s page for this request.
+    ///
+    /// # Panics
+    ///
+    /// When the live session's page setup panics.
+    pub fn mount(self, app: &App) -> LiveTest {
+        let mut headers = self.headers;
+        if !self.cookies.is_empty() {
+            let pairs: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            headers.push(("Cookie".into(), pairs.join("; ")));
+        }
+        let harness = Harness::new(app.limits.clone());
+        let key = SecretKey::generate().expect("randomness for the test's secret key");
+        let (routes, live_app) = app.live_app(&key);
+        let live = LiveCore::local(&harness.core, live_app);
+        let peer = SocketAddr::from(([127, 0, 0, 1], 0));
+        let head: Arc<str> = app.head_html().into();
+        let (path, query) = self.url.split_once('?').unwrap_or((&self.url, ""));
+        let target = Target {
+            method: Method::Get,
+            path,
+            query,
+            headers: headers.clone(),
+            peer: Some(peer),
+            submission: None,
+        };
+        let answer = harness.enter(|| first_paint(&routes, &live.app, &head, target, false));
+        let response = match answer {
+            Answer::Now(r) => r,
+            Answer::Later(f) => harness.block_on(f),
+        };
+        let info = ConnInfo { peer, headers };
+        let session = harness
+            .block_on(LocalSession::start(live.clone(), &self.url, &info))
+            .unwrap_or_else(|e| panic!("mounting {}: {}", self.url, e.0));
+        LiveTest {
+            inner: Rc::new(Inner {
+                session: RefCell::new(session),
+                ended: RefCell::new(None),
+                frames: RefCell::new(Vec::new()),
+                live,
+                harness,
+                status: response.status(),
+                first_paint: String::from_utf8_lossy(response.body_bytes()).into_owned(),
+                settle_timeout: Cell::new(SETTLE_TIMEOUT),
+            }),
+        }
+    }
+}
+
+impl LiveTest {
+    /// Mounts `app`'s page for `url` (a path and query), with no headers.
+    pub fn mount(app: &App, url: &str) -> LiveTest {
+        LiveTest::request(url).mount(app)
+    }
+
+    /// A request for `url` to add headers and cookies to, then [`mount`](LiveRequest::mount).
+    pub fn request(url: impl Into<String>) -> LiveRequest {
+        LiveRequest {
+            url: url.into(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// Mounts the component whose setup is `setup` as the page at `/` of an app of its own.
+    pub fn component<R: Render>(setup: impl Fn() -> R + Send + Sync + 'static) -> LiveTest {
+        LiveTest::mount(&App::new().page("/", setup), "/")
+    }
+
+    /// The page as the browser shows it now: its HTML (with the `data-hid` and `data-on`
+    /// markers a first paint carries).
+    pub fn html(&self) -> String {
+        self.inner.with_root(crate::render::to_html)
+    }
+
+    /// The page's text content.
+    pub fn text(&self) -> String {
+        self.inner.snapshot().text()
+    }
+
+    /// How many elements match `selector`.
+    ///
+    /// # Panics
+    ///
+    /// On a selector outside the [supported subset](super::Selector).
+    pub fn count(&self, selector: &str) -> usize {
+        let sel = parse(selector);
+        let root = self.inner.snapshot();
+        let mut n = 0;
+        root.walk(&mut Vec::new(), &mut |el, anc| {
+            n += sel.matches(el, anc) as usize
+        });
+        n
+    }
+
+    /// The element `selector` matches; each action on it finds it again (it may have been
+    /// re-rendered), and must then match exactly one element.
+    ///
+    /// # Panics
+    ///
+    /// When the selector matches no element or several, or is outside the subset.
+    pub fn find(&self, selector: &str) -> Element {
+        let el = Element::new(self.inner.clone(), selector, parse(selector), None);
+        el.resolve();
+        el
+    }
+
+    /// Like [`find`](Self::find), among the matches whose text content contains `text`
+    /// (`find_with_text("button", "Save")`).
+    ///
+    /// # Panics
+    ///
+    /// When no match or several contain `text`, or the selector is outside the subset.
+    pub fn find_with_text(&self, selector: &str, text: &str) -> Element {
+        let el = Element::new(self.inner.clone(), selector, parse(selector), Some(text));
+        el.resolve();
+        el
+    }
+
+    /// The first paint's HTTP status (404 for the not-found page).
+    pub fn status(&self) -> u16 {
+        self.inner.status
+    }
+
+    /// The whole first-paint document, as a browser without JavaScript gets it.
+    pub fn first_paint(&self) -> &str {
+        &self.inner.first_paint
+    }
+
+    /// The document title now (it follows live navigation).
+    pub fn title(&self) -> String {
+        let title = self.inner.session.borrow().store().title();
+        title.unwrap_or_else(|| self.inner.live.app.title.clone())
+    }
+
+    /// The URL (path and query) the session shows now: it follows live navigation and
+    /// query changes.
+    pub fn url(&self) -> String {
+        let store = self.inner.session.borrow().store();
+        store.request().map(|r| r.url()).unwrap_or_default()
+    }
+
+    /// The path of [`url`](Self::url).
+    pub fn path(&self) -> String {
+        let url = self.url();
+        url.split_once('?')
+            .map_or(url.clone(), |(p, _)| p.to_owned())
+    }
+
+    /// Every frame the session sent since it was mounted (Patches, Acks, Rejects), in order.
+    pub fn frames(&self) -> Vec<ServerFrame> {
+        self.inner.frames.borrow().clone()
+    }
+
+    /// Sets how long [`settle`](Self::settle) waits for tasks (default 5 s).
+    pub fn settle_timeout(&self, limit: Duration) -> &Self {
+        self.inner.settle_timeout.set(limit);
+        self
+    }
+
+    /// Runs the session's tasks (resource fetches, actions, spawned work) until every one
+    /// has finished, rendering what they change as the session would; blocking work on
+    /// the thread pool and timers are waited for.
+    ///
+    /// # Panics
+    ///
+    /// When tasks are still running after the settle timeout (a task that never ends, such
+    /// as a clock: use [`run_for`](Self::run_for) for those pages).
+    pub fn settle(&self) -> &Self {
+        let deadline = Instant::now() + self.inner.settle_timeout.get();
+        loop {
+            self.inner.harness.run_ready();
+            self.inner.pump();
+            if !self.inner.harness.busy() {
+                return self;
+            }
+            if !self.inner.harness.wait_until(deadline) {
+                panic!(
+                    "settle: tasks still running after {:?} (a task that never ends? use run_for)",
+                    self.inner.settle_timeout.get()
+                );
+            }
+        }
+    }
+
+    /// Runs the session's tasks for `d` of real time (timers fire, results render).
+    pub fn run_for(&self, d: Duration) -> &Self {
+        let deadline = Instant::now() + d;
+        loop {
+            self.inner.harness.run_ready();
+            self.inner.pump();
+            if !self.inner.harness.wait_until(deadline) {
+                self.inner.harness.run_ready();
+                self.inner.pump();
+                return self;
+            }
+        }
+    }
+
+    /// Navigates live to `url` (a local path and query), as a link click or the browser's
+    /// back and forward buttons do: the route mounts in place, in the same session.
+    pub fn navigate(&self, url: &str) -> Outcome {
+        self.inner.navigate(url)
+    }
+
+    /// How many tasks of this test panicked (each ended alone; the session went on).
+    pub fn task_panics(&self) -> u64 {
+        self.inner.harness.panics()
+    }
+}
+
+fn parse(selector: &str) -> Selector {
+    Selector::parse(selector).unwrap_or_else(|e| panic!("{e}"))
+}
+
+impl LiveTest {
+    /// Why the session ended (a handler or render panicked: the browser would reload), or
+    /// `None` while it runs.
+    pub fn ended(&self) -> Option<String> {
+        self.inner.ended()
+    }
+}
