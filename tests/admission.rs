@@ -63,7 +63,7 @@ fn refused_with(c: Option<Client>, p: &PageInfo, addr: std::net::SocketAddr) -> 
     assert!(c.is_none(), "admitted");
     let mut c = Client::connect(addr);
     c.send(ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: p.csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,

@@ -172,7 +172,7 @@ fn hello_with(
     );
     let mut hello = Vec::new();
     ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: csrf.into(),
         session: session.into(),
         last_patch_seq: 0,

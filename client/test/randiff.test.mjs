@@ -20,9 +20,9 @@ const ONE = process.env.VANGO_RANDIFF_CASE;
 const WORKERS = 2;
 
 // The state of #t as a user would find it: namespaces, attributes (sorted; hids left out,
-// they differ between a patched and a fresh page), texts, comments, and the live
-// properties of form controls in place of the attributes and texts that only hold their
-// defaults (patches set the properties).
+// they differ between a patched and a fresh page, also in a range's `h:N` comment), texts,
+// comments, and the live properties of form controls in place of the attributes and texts
+// that only hold their defaults (patches set the properties).
 function snapshot() {
   const short = (ns) => ns.slice(ns.lastIndexOf('/') + 1);
   const DEFAULTS = { input: ['value', 'checked'], option: ['selected'] };
@@ -38,7 +38,7 @@ function snapshot() {
     return {};
   };
   const snap = (n) => n.nodeType == 3 ? n.data
-    : n.nodeType == 8 ? ['#comment', n.data]
+    : n.nodeType == 8 ? ['#comment', n.data.replace(/^h:\d+$/, 'h:')]
     : n.nodeType == 1 ? [short(n.namespaceURI), n.localName, attrs(n), props(n),
       n.localName == 'textarea' ? [] : [...n.childNodes].map(snap)]
     : ['node type', n.nodeType];

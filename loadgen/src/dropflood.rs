@@ -117,7 +117,7 @@ pub fn run(server: SocketAddr, pid: u32, plan: &Plan) -> Report {
     let page = smol::block_on(crate::net::get_page(1, server, "/")).expect("the page");
     let mut hello = Vec::new();
     ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: page.csrf,
         session: String::new(),
         last_patch_seq: 0,

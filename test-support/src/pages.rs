@@ -59,7 +59,7 @@ pub fn rss() -> usize {
 pub fn hello_new(addr: SocketAddr, p: &PageInfo) -> Option<Client> {
     let mut c = Client::connect(addr);
     c.send(ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION,
         csrf: p.csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,
