@@ -248,7 +248,7 @@ struct State {
     token: Option<(String, String)>,
 }
 
-/// The browser's signed cookie session, as [`use_cookie_session`] returns it: read it in
+/// The browser's signed cookie session, as [`use_cookie_session`](crate::live::use_cookie_session) returns it: read it in
 /// page setup (the first paint already shows the browser's data) and in handlers; write it
 /// in a form handler or page setup, and the answer sets the cookie. Cheap to clone.
 ///

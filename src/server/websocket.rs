@@ -156,7 +156,7 @@ pub fn ws_config(limits: &Limits) -> WebSocketConfig {
 /// Validates an upgrade request; `Ok` carries the `Sec-WebSocket-Accept` value,
 /// `Err` the status to refuse with (400 bad handshake, 403 foreign Origin, 405 not GET,
 /// 426 wrong version). The Origin must name this server with the scheme the client used
-/// ([`Request::scheme`]; `trust_proxy` as in [`Limits`](super::Limits)).
+/// ([`Request::scheme`]; `trust_proxy` as in [`Limits`]).
 pub fn check_handshake(req: &Request<'_>, trust_proxy: bool) -> Result<String, u16> {
     if req.method() != "GET" {
         return Err(405);

@@ -198,7 +198,7 @@ impl El {
     }
 
     /// The most recently added (pointer) listener sends coordinates, button and modifier
-    /// keys in [`EventData::Pointer`](crate::vdom::EventData::Pointer).
+    /// keys in [`crate::vdom::EventData::Pointer`].
     pub fn with_coords(mut self) -> Self {
         self.last_modifiers(|m| m.coords = true);
         self
