@@ -1,7 +1,9 @@
 //! `LiveRequest`: headers and cookies (one raw `Cookie` header, as a browser sends it) reach
 //! the page in its first paint and in its live session; a request for a URL without a page
-//! mounts the not-found page.
+//! mounts the not-found page; a form submitted in the live session reaches its handler and
+//! the cookie session.
 
+use vango::live::form::{post_form, FormReply};
 use vango::prelude::*;
 use vango::testing::LiveTest;
 use vango::App;
@@ -51,4 +53,36 @@ fn a_url_without_a_page_mounts_the_not_found_page() {
         .mount(&app);
     assert_eq!((t.status(), t.url()), (404, "/missing?x=1".to_string()));
     assert!(t.text().contains("Not Found"), "{}", t.text());
+}
+
+#[test]
+fn a_form_submitted_in_the_live_session_reaches_its_handler_and_the_cookie_session() {
+    let app = App::new()
+        .page("/", || {
+            let name = use_cookie_session().get_str("name").unwrap_or_default();
+            move || {
+                div((
+                    p(format!("name={name}")).id("name"),
+                    post_form("/sign", (input().attr("name", "who"), button("Sign"))),
+                ))
+            }
+        })
+        .form("/sign", |f| {
+            let who = f.get("who").unwrap_or("").to_owned();
+            if who.is_empty() {
+                return f.invalid([("who", "required")]);
+            }
+            use_cookie_session()
+                .set("name", &who)
+                .expect("a short value fits");
+            FormReply::redirect("/")
+        });
+    let t = LiveTest::mount(&app, "/");
+    assert_eq!(t.find("#name").text(), "name=");
+    t.find("form").submit(&[("who", "Ada")]);
+    t.settle();
+    // The redirect re-mounted "/" in place, and its setup read the cookie session the
+    // handler wrote in this live session.
+    assert_eq!(t.path(), "/");
+    assert_eq!(t.find("#name").text(), "name=Ada");
 }
