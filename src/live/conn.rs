@@ -7,9 +7,8 @@
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
-use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
 use async_io::Timer;
@@ -17,15 +16,13 @@ use async_tungstenite::tungstenite::{Bytes, Message};
 use futures_lite::{future, FutureExt as _};
 
 use super::bell;
-use super::cookie::{cookie_in, forwarded_https};
+use super::cookie::cookie_in;
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
-use super::limits::core_capacity;
-use super::scope::{SessionScope, SessionStore};
 use super::session::Session;
+use super::start::{server_frame, start_new};
 use super::step::{catch_up, on_dirty, on_frame, Reply};
-use super::view::{render_unsent, View};
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{
@@ -39,12 +36,6 @@ struct Resume {
     last_patch_seq: u64,
     /// The token was signed with this app's key (its age does not matter for a resume).
     signed: bool,
-}
-
-fn server_frame(f: &ServerFrame) -> Bytes {
-    let mut out = Vec::with_capacity(48);
-    f.encode(&mut out);
-    out.into()
 }
 
 async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
@@ -151,10 +142,17 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
             close_with(ws, close::FORBIDDEN, e.reason()).await;
             return Attach::Done;
         }
-        return match start_new(ws, live, render_hash, &path, &info, csrf).await {
-            Some((sess, gen)) => Attach::Serve(sess, gen),
-            None => Attach::Done,
+        let Some((sess, greeting)) = start_new(ws, live, render_hash, &path, &info, csrf).await
+        else {
+            return Attach::Done;
         };
+        for frame in greeting {
+            if !send(ws, frame).await {
+                detach(live, &sess, 0);
+                return Attach::Done;
+            }
+        }
+        return Attach::Serve(sess, 0);
     }
     // A resume: the session decides first (PROTOCOL.md, "Hello and the CSRF token"). An id
     // naming no session here is Gone whatever the token, so that a tab stranded by a
@@ -211,135 +209,6 @@ fn hand_off(ws: WebSocket, live: &LiveCore, resume: Resume) {
             .handoffs
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
-}
-
-/// Mounts the page for `url` (path and query) as a new session on this core and greets
-/// the client.
-async fn start_new(
-    ws: &mut WebSocket,
-    live: &LiveCore,
-    client_hash: u32,
-    url: &str,
-    info: &ConnInfo,
-    csrf: String,
-) -> Option<(Rc<RefCell<Session>>, u32)> {
-    let core = &live.core;
-    let config = &live.app.config;
-    let metrics = core.metrics();
-    let cap = core_capacity(config, core.cores());
-    let full = live.registry.count() >= cap && !live.registry.evict_lru_detached(metrics);
-    if full || core.is_stopping() {
-        close_with(ws, close::CAPACITY, "server at capacity").await;
-        return None;
-    }
-    let Some(peer) = live
-        .app
-        .clients
-        .acquire(info.peer.ip(), config.max_sessions_per_peer)
-    else {
-        metrics.peer_refusals.fetch_add(1, Relaxed);
-        close_with(ws, close::CAPACITY, "too many sessions from this address").await;
-        return None;
-    };
-    // Room for a session like the last one mounted here, made from detached sessions
-    // only: an attached session's data is never dropped for a newcomer.
-    let want = live.registry.typical_size();
-    if !live.registry.make_room(want, metrics) {
-        metrics.memory_refusals.fetch_add(1, Relaxed);
-        make_room_elsewhere(core, want);
-        close_with(ws, close::MEMORY, "server over its memory budget").await;
-        return None;
-    }
-    let nodes_before = crate::reactive::live_nodes();
-    let store = SessionStore::new();
-    store.mark_connected();
-    // The browser's cookie session, read from the upgrade's cookie when the page first
-    // uses it; its forms carry the page's own token (checked above), so the live render
-    // equals the first paint.
-    let headers = || info.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
-    let https = forwarded_https(headers(), core.limits().trust_proxy);
-    store.set_cookie_session_lazy(live.app.cookies.clone(), csrf, https);
-    let scope = SessionScope::new(store);
-    let Some(view) = mount_settled(live, &scope, url, info).await else {
-        close_with(ws, close::PANIC, "page setup panicked").await;
-        return None;
-    };
-    let Ok(id) = SessionId::generate(core.index()) else {
-        close_with(ws, close::CAPACITY, "no randomness for a session id").await;
-        return None;
-    };
-    let mut session = Session::new(id, view, scope, config);
-    session.nodes = crate::reactive::live_nodes()
-        .saturating_sub(nodes_before)
-        .try_into()
-        .unwrap_or(u32::MAX);
-    session.peer = Some(peer);
-    let hash = crate::render::render_hash(session.view.root());
-    // 0: the client's DOM is not a first paint it can name (it applied patches).
-    let repaint = (client_hash == 0 || hash != client_hash)
-        .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))
-        .flatten();
-    let sess = live.registry.insert(session, metrics);
-    let hello = server_frame(&ServerFrame::ServerHello {
-        version: crate::protocol::VERSION,
-        status: HelloStatus::New,
-        session: id.to_string(),
-        last_event_seq: 0,
-    });
-    let ok = send(ws, hello).await
-        && match repaint {
-            Some(f) => send(ws, f).await,
-            None => true,
-        };
-    if !ok {
-        detach(live, &sess, 0);
-        return None;
-    }
-    Some((sess, 0))
-}
-
-/// Asks the other cores to evict their longest-detached sessions until `bytes` fit: the
-/// budget is the process's, but each core can evict only its own sessions. The refused
-/// client's retry (it backs off, PROTOCOL.md) then finds the room.
-fn make_room_elsewhere(core: &Core, bytes: usize) {
-    for i in (0..core.cores()).filter(|&i| i != core.index()) {
-        core.send_to(
-            i,
-            Box::new(move |core: &Rc<Core>| {
-                if let Some(live) = LiveCore::of(core) {
-                    live.registry.make_room(bytes, core.metrics());
-                }
-            }),
-        );
-    }
-}
-
-/// Mounts the page for a new session in `scope` and lets its resources' first fetches
-/// finish within the app's SSR budget (re-rendering what they changed), so that the first
-/// render matches a first paint that had the data, and the client keeps its DOM instead of
-/// flashing back to a loading state. `None` when setup or that render panicked.
-pub(crate) async fn mount_settled(
-    live: &LiveCore,
-    scope: &SessionScope,
-    url: &str,
-    info: &ConnInfo,
-) -> Option<Box<dyn View>> {
-    let budget = live.app.ssr_budget;
-    let store = scope.store();
-    let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
-    let mounted = catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| (live.app.mount)(url, info))
-    }));
-    store.end_prefetch();
-    let mut view = mounted.ok()?;
-    if let Some(p) = prefetch.filter(|p| p.is_pending()) {
-        p.settled(budget).await;
-        let rendered = catch_unwind(AssertUnwindSafe(|| {
-            scope.enter(|| render_unsent(&mut *view))
-        }));
-        rendered.ok()?;
-    }
-    Some(view)
 }
 
 async fn gone(ws: &mut WebSocket, session: &str) {

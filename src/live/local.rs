@@ -9,11 +9,11 @@ use std::rc::Rc;
 
 use async_tungstenite::tungstenite::Bytes;
 
-use super::conn::mount_settled;
 use super::host::LiveCore;
 use super::id::SessionId;
 use super::scope::{SessionScope, SessionStore};
 use super::session::Session;
+use super::start::mount_settled;
 use super::step::{on_dirty, on_frame, Reply};
 use super::view::View;
 use crate::protocol::client::encode_event;

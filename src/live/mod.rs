@@ -30,6 +30,7 @@ pub mod scope;
 mod session;
 pub mod shared;
 pub mod size;
+mod start;
 mod step;
 pub mod task;
 pub mod url_state;

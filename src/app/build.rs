@@ -1,0 +1,118 @@
+//! Turning an [`App`] into what runs: the page table and the live layer's settings
+//! (`live_app`, shared by the server and the test API) and the per-core server.
+//!
+//! Touches the app's builder fields, the live layer's `LiveApp` and the transport.
+
+use std::io;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use super::forms;
+use super::routes::{Routes, Target};
+use super::{App, AppService, Secret};
+use crate::features::global;
+use crate::live::cookie::CookieKeys;
+use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, SessionStore};
+use crate::server::{Core, SecretKey, Server};
+
+impl App {
+    /// The page table and what the live layer runs on (how a session mounts a URL), with
+    /// the CSRF and cookie keys derived from `key`.
+    pub(crate) fn live_app(&self, key: &SecretKey) -> (Arc<Routes>, Arc<LiveApp>) {
+        let csrf = Csrf::new(key, self.config.csrf_max_age);
+        let cookies =
+            Arc::new(CookieKeys::new(key, self.config.cookie_max_age).with_csrf(csrf.clone()));
+        let routes = Arc::new(Routes::new(
+            self.pages.clone(),
+            self.forms.clone(),
+            self.not_found.clone(),
+        ));
+        let submit = forms::live_submit(routes.clone());
+        let mount_routes = routes.clone();
+        let budget = Arc::new(crate::live::budget::Budget::resolve(self.config.max_memory));
+        let live = Arc::new(LiveApp {
+            csrf,
+            cookies,
+            config: self.config.clone(),
+            mount: Box::new(move |url, info| {
+                // The form handlers, for forms submitted over the socket.
+                if let Some(store) = SessionStore::current() {
+                    if store.submit().is_none() {
+                        store.set_submit(submit.clone());
+                    }
+                }
+                // The handshake's own headers say nothing about the page: not kept per session.
+                let headers = info
+                    .headers
+                    .iter()
+                    .filter(|(n, _)| {
+                        let n = n.to_ascii_lowercase();
+                        !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
+                    })
+                    .cloned()
+                    .collect();
+                let mut target = Target::get(url, headers, Some(info.peer));
+                target.submission = SessionStore::current().and_then(|s| s.take_refused());
+                mount_routes.mount_or_not_found(target)
+            }),
+            title: self.title.clone(),
+            budget,
+            clients: Arc::default(),
+            ssr_budget: self.ssr_budget,
+        });
+        (routes, live)
+    }
+
+    /// The server every core runs this app on, with the secret key loaded and the
+    /// environment's proxy setting applied.
+    pub(super) fn server(
+        self,
+    ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
+    {
+        let key = match &self.secret {
+            Secret::Key(key) => key.clone(),
+            Secret::File(path) => SecretKey::resolve(Some(path))?,
+            Secret::Default => SecretKey::resolve(None)?,
+        };
+        let mut limits = self.limits.clone();
+        if std::env::var("VANGO_TRUST_PROXY").is_ok_and(|v| v.trim() == "1") {
+            limits.trust_proxy = true;
+        }
+        let (routes, live) = self.live_app(&key);
+        let head: Arc<str> = self.head.into();
+        let bus = self.bus;
+        let live_cores = Arc::new(AtomicUsize::new(0));
+        let mut server = Server::new(move |core: &Rc<Core>| {
+            let live = LiveCore::start(core, live.clone());
+            live_cores.fetch_add(1, Ordering::AcqRel);
+            // Remote writes land in this core's mirrors; ringing the bell makes each
+            // session check (O(1)) whether one of its components read a changed global.
+            if let Ok(waiter) = global::attach_core(&bus) {
+                let stop = core.stopped();
+                core.spawn(futures_lite::future::or(
+                    global::drive_core_then(waiter, notify_dirty),
+                    stop,
+                ));
+            }
+            AppService {
+                live,
+                routes: routes.clone(),
+                head: head.clone(),
+                bus: bus.clone(),
+                live_cores: live_cores.clone(),
+            }
+        })
+        .limits(limits);
+        if let Some(n) = self.workers {
+            server = server.workers(n);
+        }
+        for a in self.assets {
+            server = server.asset(a);
+        }
+        for d in self.dirs {
+            server = server.static_dir(d);
+        }
+        Ok(server)
+    }
+}
