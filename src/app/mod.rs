@@ -455,7 +455,7 @@ impl App {
 
     /// Runs the app until SIGTERM/SIGINT, then shuts down gracefully. Under systemd it
     /// uses the socket a `.socket` unit passes instead of binding `addr`, and reports
-    /// readiness, watchdog pings and stopping ([`Server::spawn`]). Fails when the address
+    /// readiness, watchdog pings and stopping ([`Server::spawn`](crate::server::Server::spawn)). Fails when the address
     /// cannot be bound or the secret key cannot be loaded.
     ///
     /// Installs the built-in logger ([`logging::init`](crate::server::logging::init))
