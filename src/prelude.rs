@@ -12,9 +12,9 @@ pub use crate::component::{
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;
 pub use crate::live::{
-    action, connected, focus, navigate, navigate_replace, notify_dirty, patch_query, resource,
-    set_query, set_title, spawn_task, unblock, url_state, use_cookie_session, use_request, Action,
-    Loaded, PageRequest, Policy, Resource, SharedMemo, SharedSignal, UrlState,
+    action, connected, focus, navigate, navigate_replace, notify_dirty, patch_query, push_hook,
+    resource, set_query, set_title, spawn_task, unblock, url_state, use_cookie_session,
+    use_request, Action, Loaded, PageRequest, Policy, Resource, SharedMemo, SharedSignal, UrlState,
 };
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,

@@ -1,7 +1,8 @@
 //! Value-carrying events and `focus` over real sockets: a key event's value and
 //! modifiers, blur with the value, a `<select multiple>`'s values, typed values, hook
 //! events by name, the Focus op after a step's patches (from a handler and from a task),
-//! and the protocol version in the Hello.
+//! `push_hook` (HookEvent ops after the patches, in order, bounded), and the protocol
+//! version in the Hello.
 
 use std::time::Duration;
 
@@ -58,6 +59,19 @@ fn page_view() -> impl Render {
                 .id("controlled")
                 .value(controlled.get())
                 .on_keydown_keys(&["Enter"], move |_| controlled.set(String::new())),
+            button("push").id("push").on_click(move |_| {
+                editing.set(true);
+                push_hook("editor", "ready", "1");
+                push_hook("no-such-id", "x", "y");
+                focus("editor");
+                push_hook("hooked", "zoom", "2");
+            }),
+            button("flood").id("flood").on_click(|_| {
+                push_hook("hooked", "big", "x".repeat(65 * 1024));
+                for i in 0..70 {
+                    push_hook("hooked", "n", i.to_string());
+                }
+            }),
             editing.get().then(|| input().id("editor")),
         ))
     }
@@ -182,6 +196,51 @@ fn focus_from_a_handler_is_a_focus_op_after_the_patches() {
     // An id the page does not have sends nothing.
     let f = send(&mut c, 3, info.hid("nowhere"), "click", EventData::None);
     assert_eq!(f, ServerFrame::Ack(3));
+}
+
+#[test]
+fn push_hook_sends_hook_events_after_the_patches_in_order() {
+    let (_srv, info, mut c) = open();
+    let f = send(&mut c, 1, info.hid("push"), "click", EventData::None);
+    let ops = ops(&f);
+    let html = ops
+        .iter()
+        .find_map(|o| match o {
+            Op::Patch(Patch::InsertChild { html, .. }) => Some(html.to_string()),
+            _ => None,
+        })
+        .expect("the editor is inserted");
+    let editor: u32 = attr(&html, "data-hid").parse().unwrap();
+    let hook = |hid: u32, name: &str, payload: &str| Op::HookEvent {
+        hid,
+        name: name.into(),
+        payload: payload.into(),
+    };
+    // After the insertion, in the order the handler asked (focus too); the unknown id
+    // sends nothing.
+    assert_eq!(
+        ops[ops.len() - 3..],
+        [
+            hook(editor, "ready", "1"),
+            Op::Focus(editor),
+            hook(info.hid("hooked"), "zoom", "2"),
+        ],
+        "{ops:?}"
+    );
+    assert!(matches!(ops[0], Op::Patch(_)), "{ops:?}");
+}
+
+#[test]
+fn push_hook_is_bounded_per_step_and_per_payload() {
+    let (_srv, info, mut c) = open();
+    let f = send(&mut c, 1, info.hid("flood"), "click", EventData::None);
+    let ops = ops(&f);
+    // The oversized payload is dropped; 64 of the 70 small ones are sent, the first ones.
+    assert_eq!(ops.len(), 64, "{}", ops.len());
+    assert!(ops.iter().enumerate().all(|(i, o)| matches!(
+        o,
+        Op::HookEvent { name, payload, .. } if name == "n" && *payload == i.to_string()
+    )));
 }
 
 #[test]

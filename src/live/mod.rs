@@ -13,6 +13,7 @@
 pub mod action;
 pub mod bell;
 pub mod budget;
+pub mod command;
 mod conn;
 pub mod cookie;
 pub mod csrf;
@@ -38,6 +39,7 @@ pub mod view;
 
 pub use action::{action, Action, Policy};
 pub use bell::notify_dirty;
+pub use command::{focus, push_hook};
 pub use conn::run as serve_connection;
 pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
@@ -46,8 +48,8 @@ pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
 pub use scope::{
-    connected, focus, navigate, navigate_replace, patch_query, set_query, set_title,
-    use_cookie_session, use_request, SessionScope, SessionStore,
+    connected, navigate, navigate_replace, patch_query, set_query, set_title, use_cookie_session,
+    use_request, SessionScope, SessionStore,
 };
 pub use shared::{SharedMemo, SharedSignal};
 pub use task::{spawn_task, unblock};

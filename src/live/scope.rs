@@ -23,6 +23,22 @@ thread_local! {
     static CURRENT: RefCell<Option<SessionScope>> = const { RefCell::new(None) };
 }
 
+/// The most browser commands one step may queue.
+pub(crate) const MAX_COMMANDS: usize = 64;
+
+/// A browser command queued by a handler or task (`live/command.rs`).
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Focus the element with this DOM id.
+    Focus(String),
+    /// Call the handler the hook on the element with this DOM id registered for `name`.
+    Hook {
+        id: String,
+        name: String,
+        payload: String,
+    },
+}
+
 struct Store {
     /// Owns the session's shared values; created with the first one, so a session that
     /// uses none costs no reactive node.
@@ -40,8 +56,9 @@ struct Store {
     title: RefCell<Option<String>>,
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
-    /// The DOM id of the element [`focus`] asked for during this step.
-    focus: RefCell<Option<String>>,
+    /// What handlers and tasks asked the browser to do after this step's patches
+    /// ([`focus`](super::command::focus), [`push_hook`](super::command::push_hook)).
+    commands: RefCell<Vec<Command>>,
     /// The browser's cookie session (set by the app before the page mounts).
     cookies: RefCell<CookieSlot>,
     /// The app's form handlers, for forms submitted over the socket.
@@ -132,7 +149,7 @@ impl SessionStore {
             request_version: Cell::new(None),
             title: RefCell::new(None),
             navigation: RefCell::new(None),
-            focus: RefCell::new(None),
+            commands: RefCell::new(Vec::new()),
             cookies: RefCell::new(CookieSlot::None),
             submit: RefCell::new(None),
             refused: RefCell::new(None),
@@ -183,14 +200,28 @@ impl SessionStore {
         self.0.title.borrow().clone()
     }
 
-    /// Takes the element id [`focus`] asked for during this step.
-    pub(crate) fn take_focus(&self) -> Option<String> {
-        self.0.focus.borrow_mut().take()
+    /// Queues a command for after this step's patches: at most [`MAX_COMMANDS`] a step
+    /// (later ones are dropped and logged), and a later focus replaces an earlier one.
+    pub(crate) fn command(&self, c: Command) {
+        let mut cs = self.0.commands.borrow_mut();
+        if matches!(c, Command::Focus(_)) {
+            cs.retain(|c| !matches!(c, Command::Focus(_)));
+        }
+        if cs.len() >= MAX_COMMANDS {
+            log::warn!("more than {MAX_COMMANDS} browser commands in one step: dropped");
+            return;
+        }
+        cs.push(c);
     }
 
-    /// Whether [`focus`] asked for an element during this step.
-    pub(crate) fn wants_focus(&self) -> bool {
-        self.0.focus.borrow().is_some()
+    /// Takes the commands queued during this step.
+    pub(crate) fn take_commands(&self) -> Vec<Command> {
+        std::mem::take(&mut *self.0.commands.borrow_mut())
+    }
+
+    /// Whether a command is queued.
+    pub(crate) fn has_commands(&self) -> bool {
+        !self.0.commands.borrow().is_empty()
     }
 
     /// Sets the browser's cookie session (the app does it before mounting the page).
@@ -477,28 +508,6 @@ pub fn use_cookie_session() -> CookieSession {
 pub fn set_title(title: impl Into<String>) {
     if let Some(store) = SessionStore::current() {
         *store.0.title.borrow_mut() = Some(title.into());
-    }
-}
-
-/// From a handler or a task: moves the browser's focus to the element whose `id`
-/// attribute is `id`, after this step's patches are applied (so an element this step
-/// renders can be focused). An id the page does not have does nothing; the last call of
-/// a step wins; a step that navigates ignores it.
-///
-/// # Examples
-///
-/// ```
-/// use vango::prelude::*;
-/// let editing = signal(false);
-/// let edit = button("edit").on_click(move |_| {
-///     editing.set(true);
-///     focus("edit-field"); // rendered by this step, focused after its patches
-/// });
-/// # let _ = edit;
-/// ```
-pub fn focus(id: impl Into<String>) {
-    if let Some(store) = SessionStore::current() {
-        *store.0.focus.borrow_mut() = Some(id.into());
     }
 }
 

@@ -10,12 +10,12 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use async_tungstenite::tungstenite::Bytes;
 
+use super::command;
 use super::host::LiveCore;
 use super::navigate;
 use super::request::{is_local_url, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
-use crate::vdom::walk::hid_of_id;
 use crate::vdom::{Event, EventData, Reject};
 
 /// What to send back for one input.
@@ -68,9 +68,9 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     if s.generation != gen {
         return Reply::None;
     }
-    // A task may have asked to navigate or to focus an element.
+    // A task may have asked to navigate, or sent the browser a command.
     let nav = s.scope.store().take_navigation();
-    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().wants_focus() && !s.cookie_written()
+    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().has_commands() && !s.cookie_written()
     {
         return Reply::None;
     }
@@ -79,7 +79,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     match catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| match nav {
             Some(nav) => {
-                s.scope.store().take_focus();
+                s.scope.store().take_commands();
                 navigate::apply(&mut s, live, ack, nav)
             }
             None => render(&mut s, live, ack),
@@ -183,7 +183,7 @@ fn on_event(
                 }
                 Ok(Ok(())) => match scope.store().take_navigation() {
                     Some(nav) => {
-                        scope.store().take_focus();
+                        scope.store().take_commands();
                         Applied::Accepted(navigate::apply(&mut s, live, seq, nav))
                     }
                     None => Applied::Accepted(render(&mut s, live, seq)),
@@ -220,11 +220,12 @@ fn on_event(
 }
 
 /// Re-renders the dirty components into the next Patches frame (acknowledging `ack`), if
-/// anything changed, followed by the Focus op [`focus`](super::scope::focus) asked for
-/// (after the patches, so it can name an element they create).
+/// anything changed, followed by the browser commands the step queued
+/// ([`focus`](super::command::focus), [`push_hook`](super::command::push_hook)): after the
+/// patches, so they can name an element the patches create.
 fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
-    let focus = s.scope.store().take_focus();
-    if !s.view.is_dirty() && focus.is_none() && !s.cookie_written() {
+    let commands = s.scope.store().take_commands();
+    if !s.view.is_dirty() && commands.is_empty() && !s.cookie_written() {
         return None;
     }
     let mut enc = live.encoder.borrow_mut();
@@ -232,9 +233,7 @@ fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
         if v.is_dirty() {
             v.rerender(enc);
         }
-        if let Some(hid) = focus.and_then(|id| hid_of_id(v.root(), &id)) {
-            enc.focus(hid);
-        }
+        command::emit(commands, v.root(), enc);
     })
 }
 
