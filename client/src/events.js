@@ -1,16 +1,18 @@
 // Event delegation: one capture listener on document per event name that some data-on
-// uses; reads flags (p s c dN tN) and the key filter (:K1,K2), builds the payload of the
-// event's class and hands it to send (sender.js), input events through hold. Touches
-// document listeners and the handling elements' timer slots.
+// or data-js uses; runs an element's data-js commands (commands.js), then reads its flags
+// (p s c dN tN) and key filter (:K1,K2), builds the payload of the event's class and hands
+// it to send (sender.js), input events through hold. Touches document listeners and the
+// handling elements' timer slots.
 import * as C from './constants.js';
 import { hold, send } from './sender.js';
+import { names, run } from './commands.js';
 
 const seen = {};
 const num = (x) => Math.abs(Math.round(x)) || 0;
 
-// Makes sure document listens for every event named in e's data-on.
+// Makes sure document listens for every event named in e's data-on or data-js.
 export function watch(e) {
-  for (const s of (e.getAttribute('data-on') || '').split(' ')) {
+  for (const s of (e.getAttribute('data-on') || '').split(' ').concat(names(e))) {
     const n = s.split('.')[0];
     if (C.CODES[n] && !seen[n]) {
       seen[n] = 1;
@@ -26,6 +28,7 @@ export function watch(e) {
 function handle(e) {
   if (e.isComposing && e.key || e.keyCode == 229) return;
   for (let t = e.target; t && t.getAttribute; t = e.bubbles && t.parentElement) {
+    if (t.dataset.js) run(t, e);
     const f = (t.getAttribute('data-on') || '').split(' ').find((s) => s.split('.')[0] == e.type);
     const [, fl = '', k] = /\.([^:]*):?(.*)/.exec(f) || [];
     if (f != null && t.dataset.hid && !(k && !k.split(',').includes(e.key))) {

@@ -7,6 +7,7 @@ pub mod attrs;
 pub mod builder;
 pub mod elements;
 pub mod helpers;
+pub mod js;
 pub mod nodes;
 pub mod on;
 pub mod typed_attrs;
