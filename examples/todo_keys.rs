@@ -84,6 +84,13 @@ fn todo_keys() -> impl Render {
         );
         div((
             h1("todos"),
+            // Client commands: the help shows and hides in the browser, no round trip.
+            button("?")
+                .class("help-toggle")
+                .js("click", Js::new().toggle(".help")),
+            p("Enter adds, Escape clears; double-click a todo to edit it.")
+                .class("help")
+                .attr("hidden", ""),
             new_todo,
             span(format!("{} characters", draft.with(|d| d.chars().count()))).class("typed"),
             ul(rows).class("todo-list"),

@@ -2,7 +2,7 @@
 // a field with an input listener and an Enter/Escape key filter close nothing (no rate
 // limit, one socket); Enter adds, Escape cancels; the Enter of an IME composition (via CDP)
 // does not submit; double-click edits with focus from the server, blur saves, Escape
-// cancels the edit.
+// cancels the edit. The help toggles through client commands without sending a frame.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -96,6 +96,24 @@ test('typing, Enter, Escape, IME composition and in-place edits', async () => {
 
   assert.equal(sockets.length, 1, 'one socket: never closed and reopened');
   assert.deepEqual(closes, [], 'no Close frame from the server');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('client commands: the help toggles in the browser with no frame sent', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  let sent = 0;
+  page.on('websocket', (ws) => ws.on('framesent', () => sent++));
+  await connected(page);
+  const shown = () => page.$eval('.help', (e) => !e.hidden);
+  assert.equal(await shown(), false);
+  const before = sent;
+  await page.click('.help-toggle');
+  assert.equal(await shown(), true);
+  await page.click('.help-toggle');
+  assert.equal(await shown(), false);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(sent, before, 'no frame for client commands');
   assert.deepEqual(errors, []);
   await ctx.close();
 });
