@@ -4,6 +4,7 @@
 //! ([`fnv1a32`](crate::render::fnv1a32)).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::http::{Request, Response};
 
@@ -12,7 +13,8 @@ pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
 /// The gzip-precompressed variant of [`CLIENT_JS`].
 pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
 
-/// An asset compiled into the binary, served with a strong ETag and an optional gzip variant.
+/// An asset compiled into the binary ([`StaticAsset::new`]) or loaded at startup
+/// ([`StaticAsset::owned`]), served with a strong ETag and an optional gzip variant.
 ///
 /// # Examples
 ///
@@ -24,11 +26,27 @@ pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.g
 #[derive(Clone, Debug)]
 pub struct StaticAsset {
     path: Cow<'static, str>,
-    content_type: &'static str,
-    body: &'static [u8],
-    gzip: Option<&'static [u8]>,
+    content_type: Cow<'static, str>,
+    body: Blob,
+    gzip: Option<Blob>,
     etag: String,
     etag_gz: String,
+}
+
+/// An asset's bytes: compiled in, or loaded once and shared by every response.
+#[derive(Clone, Debug)]
+enum Blob {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl Blob {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Blob::Static(b) => b,
+            Blob::Shared(b) => b,
+        }
+    }
 }
 
 impl StaticAsset {
@@ -39,10 +57,50 @@ impl StaticAsset {
         body: &'static [u8],
         gzip: Option<&'static [u8]>,
     ) -> Self {
+        Self::of(
+            path.into(),
+            content_type.into(),
+            Blob::Static(body),
+            gzip.map(Blob::Static),
+        )
+    }
+
+    /// An asset whose bytes were made at run time (read from a file at startup, built
+    /// from a template): no `&'static` needed, nothing leaked; responses share the bytes
+    /// without copying them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let css = format!("body {{ color: {} }}", "teal");
+    /// let a = StaticAsset::owned("/site.css", "text/css", css.into_bytes(), None);
+    /// assert_eq!(a.path(), "/site.css");
+    /// ```
+    pub fn owned(
+        path: impl Into<Cow<'static, str>>,
+        content_type: impl Into<Cow<'static, str>>,
+        body: impl Into<Arc<[u8]>>,
+        gzip: Option<Vec<u8>>,
+    ) -> Self {
+        Self::of(
+            path.into(),
+            content_type.into(),
+            Blob::Shared(body.into()),
+            gzip.map(|g| Blob::Shared(g.into())),
+        )
+    }
+
+    fn of(
+        path: Cow<'static, str>,
+        content_type: Cow<'static, str>,
+        body: Blob,
+        gzip: Option<Blob>,
+    ) -> Self {
         // An ETag only has to tell one asset's versions apart, so 32 bits are plenty.
-        let h = crate::render::fnv1a32(body);
+        let h = crate::render::fnv1a32(body.bytes());
         StaticAsset {
-            path: path.into(),
+            path,
             content_type,
             body,
             gzip,
@@ -74,7 +132,7 @@ impl StaticAsset {
     /// Answers a GET or HEAD for this asset: 304 on a matching `If-None-Match`, the gzip
     /// variant when the client accepts it, `Vary: Accept-Encoding` whenever a variant exists.
     pub fn respond(&self, req: &Request<'_>) -> Response {
-        let gz = match self.gzip {
+        let gz = match &self.gzip {
             Some(g) if accepts_gzip(req.header("accept-encoding")) => Some(g),
             _ => None,
         };
@@ -86,12 +144,14 @@ impl StaticAsset {
         let mut resp = if etag_matches(req.header("if-none-match"), etag) {
             Response::new(304)
         } else {
-            let mut r = Response::new(200).header("Content-Type", self.content_type);
-            r = match gz {
-                Some(g) => r.header("Content-Encoding", "gzip").body_static(g),
-                None => r.body_static(self.body),
-            };
-            r
+            let mut r = Response::new(200).header("Content-Type", self.content_type.clone());
+            if gz.is_some() {
+                r = r.header("Content-Encoding", "gzip");
+            }
+            match gz.unwrap_or(&self.body) {
+                Blob::Static(b) => r.body_static(b),
+                Blob::Shared(b) => r.body_shared(b.clone()),
+            }
         };
         resp = resp
             .header("ETag", etag.clone())

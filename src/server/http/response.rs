@@ -26,6 +26,8 @@ pub struct Response {
 enum Body {
     Static(&'static [u8]),
     Owned(Vec<u8>),
+    /// Bytes loaded once and answered many times (an asset read at startup).
+    Shared(std::sync::Arc<[u8]>),
 }
 
 impl Response {
@@ -95,6 +97,12 @@ impl Response {
         self
     }
 
+    /// Sets a shared body (a reference count, no copy until it is written).
+    pub fn body_shared(mut self, body: std::sync::Arc<[u8]>) -> Self {
+        self.body = Body::Shared(body);
+        self
+    }
+
     /// Asks the server to close the connection after this response.
     pub fn close(mut self) -> Self {
         self.close = true;
@@ -111,6 +119,7 @@ impl Response {
         match &self.body {
             Body::Static(b) => b,
             Body::Owned(b) => b,
+            Body::Shared(b) => b,
         }
     }
 
