@@ -24,14 +24,18 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy --all-targets --all-features -D warnings"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 step "cargo doc -D warnings (broken or private intra-doc links)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 step "cargo test (unit, integration, doc)"
 cargo test --workspace
+
+step "the serde feature: persisting serde types (its test and doctests)"
+cargo test --features serde --test global_serde
+cargo test --features serde --doc persisted_serde
 
 step "loom models of the cross-core bus (release, --cfg loom)"
 RUSTFLAGS="--cfg loom" cargo test -p vango-loom-tests --release --target-dir target/loom

@@ -372,9 +372,88 @@ impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
         key: &str,
         initial: T,
     ) -> io::Result<GlobalSignal<T>> {
+        Self::persisted_with(bus, store, key, initial, T::to_bytes, T::from_bytes)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T> GlobalSignal<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    /// Like [`persisted`](Self::persisted), for any serde type, saved as JSON (a file a
+    /// person can read and mend; one that does not decode is kept aside, never
+    /// overwritten). With the `serde` feature.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::features::{bus::Bus, global::GlobalSignal, persist::FileStore};
+    /// #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    /// struct Board { title: String, cards: Vec<(u32, String)> }
+    /// let dir = std::env::temp_dir().join(format!("vango-gs-doc-{}", std::process::id()));
+    /// let store = Arc::new(FileStore::open(&dir)?);
+    /// let empty = Board { title: "todo".into(), cards: vec![] };
+    /// let board = GlobalSignal::persisted_serde(&Bus::new(), store.clone(), "board", empty.clone())?;
+    /// board.update(|b| b.cards.push((1, "ship".into())));
+    /// board.flush()?;
+    /// let again = GlobalSignal::persisted_serde(&Bus::new(), store, "board", empty)?;
+    /// assert_eq!(again.get_untracked().cards, [(1, "ship".to_string())]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn persisted_serde(
+        bus: &Bus,
+        store: Arc<dyn Store + Send + Sync>,
+        key: &str,
+        initial: T,
+    ) -> io::Result<GlobalSignal<T>> {
+        Self::persisted_with(
+            bus,
+            store,
+            key,
+            initial,
+            |v: &T| serde_json::to_vec(v).unwrap_or_default(),
+            |b: &[u8]| serde_json::from_slice(b).ok(),
+        )
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
+    /// Like [`persisted`](Self::persisted), with the encoding given: `encode` turns a
+    /// value into the bytes saved, `decode` reads them back (`None`: not a valid
+    /// encoding; the file is then kept aside and the global starts from `initial`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::features::{bus::Bus, global::GlobalSignal, persist::{FileStore, Store}};
+    /// let dir = std::env::temp_dir().join(format!("vango-gw-doc-{}", std::process::id()));
+    /// let store = Arc::new(FileStore::open(&dir)?);
+    /// let csv = |v: &Vec<u8>| v.iter().map(u8::to_string).collect::<Vec<_>>().join(",").into_bytes();
+    /// let parse = |b: &[u8]| std::str::from_utf8(b).ok()?.split(',').map(|n| n.parse().ok()).collect();
+    /// let g = GlobalSignal::persisted_with(&Bus::new(), store.clone(), "v", vec![], csv, parse)?;
+    /// g.set(vec![1u8, 2]);
+    /// g.flush()?;
+    /// assert_eq!(store.load("v")?.as_deref(), Some(&b"1,2"[..]));
+    /// let again = GlobalSignal::persisted_with(&Bus::new(), store, "v", vec![], csv, parse)?;
+    /// assert_eq!(again.get_untracked(), [1, 2]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn persisted_with(
+        bus: &Bus,
+        store: Arc<dyn Store + Send + Sync>,
+        key: &str,
+        initial: T,
+        encode: fn(&T) -> Vec<u8>,
+        decode: fn(&[u8]) -> Option<T>,
+    ) -> io::Result<GlobalSignal<T>> {
         let start = match store.load(key)? {
             None => initial,
-            Some(bytes) => match T::from_bytes(&bytes) {
+            Some(bytes) => match decode(&bytes) {
                 Some(v) => v,
                 None => {
                     // Never overwrite what could not be read: keep it for a person.
@@ -396,7 +475,7 @@ impl<T: Persist + Clone + Send + Sync + 'static> GlobalSignal<T> {
             key.to_owned(),
             Box::new(move || {
                 let (version, value) = reader.snapshot_any();
-                (version, typed::<T>(&value).to_bytes())
+                (version, encode(typed::<T>(&value)))
             }),
         )?;
         let flushed = slot.clone();
