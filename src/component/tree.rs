@@ -172,7 +172,10 @@ impl Tree {
 
     /// Re-renders the dirty components, parents before children (a child its parent
     /// disposed is skipped; one its parent kept still re-renders), diffing each against
-    /// its retained output and sending the edits to `sink`.
+    /// its retained output and sending the edits to `sink`. A component whose output lies
+    /// in a `<select>` then has that select's selection restated when its new options
+    /// decide it otherwise (the browser keeps the old selectedness); others cost nothing
+    /// more.
     pub fn rerender(&mut self, sink: &mut impl PatchSink) {
         for _ in 0..MAX_ROUNDS {
             let queued = self.cx.queue.take();

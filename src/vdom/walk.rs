@@ -27,6 +27,29 @@ pub trait Mount {
     /// `select` (0: outside any) and returns the previous one. Mounting and diffing call it
     /// around a select's children, so that a context can tell which select the options of
     /// a component it mounts there belong to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{diff::mount, ComponentSlot, Element, Mount, VNode};
+    /// struct Seen(u32, Vec<u32>);
+    /// impl Mount for Seen {
+    ///     fn next_hid(&mut self) -> u32 {
+    ///         self.0 += 1;
+    ///         self.0
+    ///     }
+    ///     fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
+    ///     fn enter_select(&mut self, select: u32) -> u32 {
+    ///         self.1.push(select);
+    ///         0
+    ///     }
+    /// }
+    /// let mut s = Element::new("select");
+    /// s.children.push(VNode::Element(Box::new(Element::new("option"))));
+    /// let mut seen = Seen(0, Vec::new());
+    /// mount(&mut VNode::Element(Box::new(s)), &mut seen);
+    /// assert_eq!(seen.1, [1, 0], "into select 1's children, then back outside");
+    /// ```
     fn enter_select(&mut self, select: u32) -> u32 {
         let _ = select;
         0
