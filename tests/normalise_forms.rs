@@ -202,6 +202,33 @@ fn controlled_multiple_select() {
     assert_eq!(c.patches[0], prop_str(2, "value", "c"));
 }
 
+/// Moving the options of a controlled `<select multiple>` restates each option: its
+/// `value` already reads as the controlled value when any option with that value is
+/// selected, so setting it would change nothing in the browser.
+#[test]
+fn controlled_multiple_select_restates_each_option() {
+    let s = |order: [u64; 3]| {
+        let opts = order
+            .iter()
+            .map(|&k| keyed(k, "option", &[], vec![text(if k == 3 { "w" } else { "v" })]))
+            .collect();
+        let mut s = el("select", &[("value", "v")], opts);
+        if let Spec::El(El { attrs, .. }) = &mut s {
+            attrs.push(("multiple", None));
+        }
+        s
+    };
+    let c = Case::of(&main(s([1, 2, 3])), &main(s([2, 1, 3])));
+    // Options 1, 2, 3 have hids 3, 4, 5; after the move the first match is option 2.
+    for p in [
+        prop_bool(4, "selected", true),
+        prop_bool(3, "selected", false),
+        prop_bool(5, "selected", false),
+    ] {
+        assert!(c.patches.contains(&p), "{p:?} in {:?}", c.patches);
+    }
+}
+
 /// `<textarea value=…>`: the value is the first paint's text (the children are not
 /// shown), and patches set the property only.
 #[test]

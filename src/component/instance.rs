@@ -48,6 +48,8 @@ pub struct TreeCx {
     /// before children).
     pub(crate) depth: u32,
     pub(crate) warnings: u32,
+    /// Hid of the `<select>` whose options are being mounted or diffed (0: none).
+    pub(crate) select: u32,
 }
 
 impl TreeCx {
@@ -58,6 +60,7 @@ impl TreeCx {
             queue: DirtyQueue::default(),
             depth: 0,
             warnings: 0,
+            select: 0,
         }
     }
 
@@ -94,6 +97,10 @@ pub(crate) struct Instance {
     render: RefCell<Option<Box<dyn Render>>>,
     pub(crate) output: RefCell<VNode>,
     pub(crate) depth: u32,
+    /// Hid of the `<select>` its output lies in (through optgroups, other elements and
+    /// ranges), 0 for none: its options decide that select's selection, restated after
+    /// the component re-renders on its own.
+    pub(crate) select: u32,
     pub(crate) dirty: Cell<bool>,
     pub(crate) disposed: Cell<bool>,
     owner: Owner,
@@ -113,6 +120,7 @@ impl Instance {
             render: RefCell::new(Some(render)),
             output: RefCell::new(VNode::Empty),
             depth: cx.depth,
+            select: cx.select,
             dirty: Cell::new(false),
             disposed: Cell::new(false),
             owner,
@@ -180,8 +188,10 @@ impl Instance {
         };
         let depth = cx.depth;
         cx.depth = self.depth + 1;
+        let select = mem::replace(&mut cx.select, self.select);
         let _ = self.owner.try_with(|| diff(output, new, cx, sink));
         cx.depth = depth;
+        cx.select = select;
     }
 
     /// Re-renders this (non-root) component and diffs its output.

@@ -296,4 +296,9 @@ impl Mount for TreeCx {
         self.warnings += 1;
         log::debug!("diff: {what}");
     }
+
+    #[inline]
+    fn enter_select(&mut self, select: u32) -> u32 {
+        mem::replace(&mut self.select, select)
+    }
 }

@@ -15,7 +15,8 @@ use super::node::ComponentNode;
 use crate::reactive::{batch, Owner};
 use crate::vdom::attrs::{prop_kind, PropKind};
 use crate::vdom::event::{Event, EventData, Handled};
-use crate::vdom::node::{AttrValue, Handler, VNode};
+use crate::vdom::form::{restate, selection_digest};
+use crate::vdom::node::{AttrValue, Element, Handler, VNode};
 use crate::vdom::patch::PatchSink;
 use crate::vdom::walk::dispose;
 
@@ -171,7 +172,10 @@ impl Tree {
 
     /// Re-renders the dirty components, parents before children (a child its parent
     /// disposed is skipped; one its parent kept still re-renders), diffing each against
-    /// its retained output and sending the edits to `sink`.
+    /// its retained output and sending the edits to `sink`. A component whose output lies
+    /// in a `<select>` then has that select's selection restated when its new options
+    /// decide it otherwise (the browser keeps the old selectedness); others cost nothing
+    /// more.
     pub fn rerender(&mut self, sink: &mut impl PatchSink) {
         for _ in 0..MAX_ROUNDS {
             let queued = self.cx.queue.take();
@@ -190,11 +194,40 @@ impl Tree {
                 }
                 if Rc::ptr_eq(&i, &self.inst) {
                     i.rerender_into(&mut self.root, &mut self.cx, sink);
-                } else {
+                } else if i.select == 0 {
                     i.rerender(&mut self.cx, sink);
+                } else {
+                    self.rerender_in_select(&i, sink);
                 }
             }
         }
+    }
+}
+
+impl Tree {
+    /// Re-renders `i`, whose output lies in the `<select>` `i.select`, and restates that
+    /// select's selection if the new options decide it otherwise: the browser keeps the
+    /// old selectedness, a fresh render selects by the new options.
+    fn rerender_in_select(&mut self, i: &Instance, sink: &mut impl PatchSink) {
+        let hid = i.select;
+        let before = find_element(&self.root, hid, &mut selection_digest);
+        i.rerender(&mut self.cx, sink);
+        if let Some(before) = before {
+            find_element(&self.root, hid, &mut |e: &Element| {
+                restate(hid, before, e, sink)
+            });
+        }
+    }
+}
+
+/// Calls `f` with the element `hid` below `node` (through components' outputs).
+fn find_element<R>(node: &VNode, hid: u32, f: &mut impl FnMut(&Element) -> R) -> Option<R> {
+    match node {
+        VNode::Element(e) if e.hid == hid => Some(f(e)),
+        VNode::Element(e) => e.children.iter().find_map(|c| find_element(c, hid, f)),
+        VNode::Fragment(cs) => cs.iter().find_map(|c| find_element(c, hid, f)),
+        VNode::Component(c) => c.rendered().and_then(|out| find_element(&out, hid, f)),
+        _ => None,
     }
 }
 
@@ -252,7 +285,7 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
     }
 }
 
-fn record_input(e: &mut crate::vdom::node::Element, value: &str, checked: Option<bool>) {
+fn record_input(e: &mut Element, value: &str, checked: Option<bool>) {
     for a in e.attrs.iter_mut() {
         let name = a.name.to_ascii_lowercase();
         match prop_kind(e.tag, &name) {

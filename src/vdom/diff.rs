@@ -282,8 +282,11 @@ fn diff_element(
         }
     }
     let place = Place::inside(o);
+    // Components mounted among the options learn which select they are in.
+    let selection = selection.map(|before| (before, cx.enter_select(hid)));
     diff_children(hid, &mut o.children, children, lists, place, cx, sink);
-    if let Some(before) = selection {
+    if let Some((before, outer)) = selection {
+        cx.enter_select(outer);
         form::restate(hid, before, o, sink);
     }
 }

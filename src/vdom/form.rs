@@ -237,8 +237,9 @@ pub(crate) fn controlled_option(select: &Element) -> Option<*const Element> {
 
 /// After a diff of `select` (hid `hid`) changed what decides its selection (its digest
 /// before the diff was `before`), tells the browser what a fresh render would select: the
-/// chosen option of a single select (or `selectedIndex = -1` for none); the value of a
-/// controlled multiple select; each option's mark otherwise.
+/// chosen option of a single select (or `selectedIndex = -1` for none); each option's
+/// selectedness in a multiple select (only the first match of a controlled value, else
+/// the options marked `selected`).
 pub(crate) fn restate(hid: u32, before: u64, select: &Element, sink: &mut impl PatchSink) {
     if selection_digest(select) == before {
         return;
@@ -249,8 +250,14 @@ pub(crate) fn restate(hid: u32, before: u64, select: &Element, sink: &mut impl P
             Some(o) => sink.set_prop(o.hid, "selected", PropValue::Bool(true)),
             None => sink.set_prop(hid, "selectedIndex", PropValue::Str("-1")),
         }
-    } else if let Some(v) = &after.value {
-        sink.set_prop(hid, "value", PropValue::Str(v));
+    } else if after.value.is_some() {
+        // Each option, not the select's `value`: a client skips a property that already
+        // reads as the new one, and a multiple select's `value` is only its first
+        // selected option's.
+        let first = after.opts.iter().position(|o| o.matches);
+        for (i, o) in after.opts.iter().enumerate() {
+            sink.set_prop(o.hid, "selected", PropValue::Bool(Some(i) == first));
+        }
     } else {
         for o in &after.opts {
             sink.set_prop(o.hid, "selected", PropValue::Bool(o.marked));

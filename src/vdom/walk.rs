@@ -23,6 +23,37 @@ pub trait Mount {
     fn warn(&mut self, what: &str) {
         log::debug!("diff: {what}");
     }
+    /// Notes that what is mounted from now on lies inside the HTML `<select>` with hid
+    /// `select` (0: outside any) and returns the previous one. Mounting and diffing call it
+    /// around a select's children, so that a context can tell which select the options of
+    /// a component it mounts there belong to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{diff::mount, ComponentSlot, Element, Mount, VNode};
+    /// struct Seen(u32, Vec<u32>);
+    /// impl Mount for Seen {
+    ///     fn next_hid(&mut self) -> u32 {
+    ///         self.0 += 1;
+    ///         self.0
+    ///     }
+    ///     fn mount_component(&mut self, _: &mut dyn ComponentSlot) {}
+    ///     fn enter_select(&mut self, select: u32) -> u32 {
+    ///         self.1.push(select);
+    ///         0
+    ///     }
+    /// }
+    /// let mut s = Element::new("select");
+    /// s.children.push(VNode::Element(Box::new(Element::new("option"))));
+    /// let mut seen = Seen(0, Vec::new());
+    /// mount(&mut VNode::Element(Box::new(s)), &mut seen);
+    /// assert_eq!(seen.1, [1, 0], "into select 1's children, then back outside");
+    /// ```
+    fn enter_select(&mut self, select: u32) -> u32 {
+        let _ = select;
+        0
+    }
 }
 
 /// Hids only: components stay unmounted (they render nothing).
@@ -76,8 +107,12 @@ pub fn mount_in(node: &mut VNode, ns: Ns, cx: &mut impl Mount) {
                 refuse_components(&mut e.children, cx);
             }
             let inner = own.children(e.tag);
+            let outer = (e.tag == "select" && own == Ns::Html).then(|| cx.enter_select(e.hid));
             for c in &mut e.children {
                 mount_in(c, inner, cx);
+            }
+            if let Some(outer) = outer {
+                cx.enter_select(outer);
             }
         }
         VNode::Component(c) => {

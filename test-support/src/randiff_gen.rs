@@ -162,12 +162,6 @@ const TEXTS: &[&str] = &[
     "a", "b c", "", " ", "é", "<&>", "x\ny", "\r\n", "a\0", "\nlead", "日本", "a  b",
 ];
 
-/// Known bug kept out of the cases: a component rendering the options of a `<select>` (or
-/// `<optgroup>`) re-renders after the select was diffed, so the selection the options
-/// decide is not restated (a fresh render selects differently). Fixing it takes the
-/// component runtime telling the diff where its output lives.
-pub const SKIP_COMPONENT_OPTIONS: bool = true;
-
 /// The generator's state: the random source and the next fresh uid, key and listener id.
 pub struct Gen<'r> {
     pub rng: &'r mut fastrand::Rng,
@@ -222,11 +216,10 @@ impl<'r> Gen<'r> {
             }
             return Some(self.text());
         }
-        let options = matches!(ctx, Ctx::Select | Ctx::OptGroup);
         if key.is_none() && matches!(ctx, Ctx::Flow | Ctx::Phrasing) && self.rng.u8(0..10) == 0 {
             return Some(self.raw());
         }
-        if self.rng.u8(0..5) == 0 && !(options && SKIP_COMPONENT_OPTIONS) {
+        if self.rng.u8(0..5) == 0 {
             return Some(self.comp(ctx, depth, key));
         }
         let tag = tags[self.rng.usize(..tags.len())];
