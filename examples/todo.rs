@@ -299,9 +299,9 @@ fn row_view(act: &Action<Op, ()>, t: Todo) -> El {
             .prevent_default()
     };
     li((
-        post_form("/todos/toggle", (hidden_id(id), toggle)),
+        post_form("/todos/toggle", (hidden_id(id), toggle)).class("toggle-form"),
         link(format!("/todos/{id}"), t.title).class("title"),
-        post_form("/todos/delete", (hidden_id(id), delete)),
+        post_form("/todos/delete", (hidden_id(id), delete)).class("delete-form"),
     ))
     .class(if t.done { "done" } else { "active" })
     .id(format!("todo-{id}"))
