@@ -62,7 +62,9 @@ impl Db {
     /// The owner's todos passing `filter` ("active", "done", anything else: all).
     pub fn list(&self, owner: &str, filter: &str) -> Result<Vec<Todo>, String> {
         let sql = match filter {
-            "active" => "SELECT id, title, done FROM todos WHERE owner = ?1 AND done = 0 ORDER BY id",
+            "active" => {
+                "SELECT id, title, done FROM todos WHERE owner = ?1 AND done = 0 ORDER BY id"
+            }
             "done" => "SELECT id, title, done FROM todos WHERE owner = ?1 AND done = 1 ORDER BY id",
             _ => "SELECT id, title, done FROM todos WHERE owner = ?1 ORDER BY id",
         };
@@ -252,7 +254,8 @@ fn list_page(db: Db) -> impl Render {
             move |todos| {
                 let count = todos.len();
                 (
-                    ul(keyed(todos.clone(), |t| t.id, move |t| row_view(&act, t))).class("todo-list"),
+                    ul(keyed(todos.clone(), |t| t.id, move |t| row_view(&act, t)))
+                        .class("todo-list"),
                     span(format!("{count} shown")).class("count"),
                 )
             },

@@ -53,7 +53,11 @@ fn the_first_paint_shows_the_list() {
     add(&t, "Buy milk");
     // A new browser's first paint: the resource's data is in the HTML (not "Loading…").
     let fresh = LiveTest::mount(&todo::app(&path), "/todos");
-    assert!(fresh.first_paint().contains("todo-list"), "{}", fresh.first_paint());
+    assert!(
+        fresh.first_paint().contains("todo-list"),
+        "{}",
+        fresh.first_paint()
+    );
     assert!(!fresh.first_paint().contains("Loading"));
     assert_eq!(fresh.title(), "Todos");
 }
@@ -224,7 +228,12 @@ fn without_javascript_post_redirect_get_and_a_restart_keeps_the_data() {
     let list = html(&get(a, "/todos", &cookie));
     assert!(list.contains(">Plain HTML</a>"), "{list}");
     // An empty title: the page again, with the message, status 422.
-    let r = post(a, "/todos", &cookie, &format!("_csrf={}&title=", token(&list)));
+    let r = post(
+        a,
+        "/todos",
+        &cookie,
+        &format!("_csrf={}&title=", token(&list)),
+    );
     assert_eq!(r.status, 422);
     assert!(html(&r).contains("Write a title."));
     // Another browser (no cookie) sees nothing of it.

@@ -230,7 +230,10 @@ fn main() {
     let server = if example == "todo" {
         let _ = std::fs::remove_dir_all(&db);
         std::fs::create_dir_all(&db).expect("a temp dir for the database");
-        let env = [("VANGO_TODO_DB", db_file.to_str().expect("a UTF-8 temp path"))];
+        let env = [(
+            "VANGO_TODO_DB",
+            db_file.to_str().expect("a UTF-8 temp path"),
+        )];
         let server = start_server_env(example, args.port, args.workers, &env);
         let _ = net::COOKIE.set(todo::seed(server.addr, 50));
         server
