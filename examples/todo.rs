@@ -7,7 +7,8 @@
 //! form. Queries run on the blocking pool (`unblock`), never on the core: the list is a
 //! `resource` (so the first paint already shows it), adding, toggling and deleting are
 //! `action`s. Every form is also a plain POST (post/redirect/get), so the app works
-//! without JavaScript.
+//! without JavaScript. A write reaches the other open tabs of the same browser: their
+//! lists fetch again.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -15,6 +16,25 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{params, Connection, OptionalExtension};
 use vango::live::form::{post_form, use_submission, Form, FormReply};
 use vango::prelude::*;
+
+/// Write counters shared by every session, one per bucket of owners: a write bumps its
+/// owner's bucket and the list pages of that bucket fetch again, so the other tabs of the
+/// same browser follow. Fixed size (an owner that collides costs a spare fetch), so it
+/// never grows with the number of browsers.
+type Changes = GlobalSignal<[u64; BUCKETS]>;
+const BUCKETS: usize = 64;
+
+fn bucket(owner: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    owner.hash(&mut h);
+    (h.finish() % BUCKETS as u64) as usize
+}
+
+fn bump(changes: Changes, owner: &str) {
+    let b = bucket(owner);
+    changes.update(|c| c[b] += 1);
+}
 
 /// The longest title accepted, in bytes.
 pub const MAX_TITLE: usize = 500;
@@ -180,16 +200,19 @@ fn hidden_id(id: i64) -> El {
 }
 
 /// The list page: the new-todo field, the filters, the rows.
-fn list_page(db: Db) -> impl Render {
+fn list_page(db: Db, changes: Changes) -> impl Render {
     set_title("Todos");
     let owner = owner();
+    let b = bucket(&owner);
+    // Only this owner's bucket: writes of other browsers change nothing here.
+    let mine = memo(move || changes.with(|c| c[b]));
     // Bumped by every write: the list's source, so the resource fetches again.
     let version = signal(0u64);
     let draft = signal(String::new());
     let refused = use_submission().and_then(|s| s.error("title").map(str::to_owned));
-    let list = resource(move || (filter(), version.get()), {
+    let list = resource(move || (filter(), version.get(), mine.get()), {
         let (db, owner) = (db.clone(), owner.clone());
-        move |(f, _): (String, u64)| {
+        move |(f, _, _): (String, u64, u64)| {
             let (db, owner) = (db.clone(), owner.clone());
             unblock(move || db.list(&owner, &f))
         }
@@ -198,6 +221,7 @@ fn list_page(db: Db) -> impl Render {
         let (db, owner) = (db.clone(), owner.clone());
         move |op: Op| {
             let (db, owner) = (db.clone(), owner.clone());
+            let owner2 = owner.clone();
             async move {
                 let r = unblock(move || match op {
                     Op::Add(t) => db.add(&owner, &t).map(drop),
@@ -207,6 +231,7 @@ fn list_page(db: Db) -> impl Render {
                 .await;
                 if r.is_ok() {
                     version.update(|v| *v += 1);
+                    bump(changes, &owner2);
                 }
                 r
             }
@@ -385,27 +410,38 @@ pub fn app(db_path: impl AsRef<Path>) -> vango::App {
         db.clone(),
         db,
     );
-    vango::App::new()
-        .title("Todos")
-        .page("/", move || list_page(d1.clone()))
-        .page("/todos", move || list_page(d2.clone()))
+    let app = vango::App::new();
+    let changes: Changes = app.global([0; BUCKETS]);
+    app.title("Todos")
+        .page("/", move || list_page(d1.clone(), changes))
+        .page("/todos", move || list_page(d2.clone(), changes))
         .page("/todos/:id", move || detail_page(d3.clone()))
         .form("/todos", move |f| {
             let title = f.get("title").unwrap_or("");
-            match d4.add(&owner(), title) {
-                Ok(_) => FormReply::redirect(back(f)),
+            let owner = owner();
+            match d4.add(&owner, title) {
+                Ok(_) => {
+                    bump(changes, &owner);
+                    FormReply::redirect(back(f))
+                }
                 Err(e) => f.invalid([("title", e.as_str())]),
             }
         })
         .form("/todos/toggle", move |f| {
             if let Some(id) = f.parse::<i64>("id") {
-                let _ = d5.toggle(&owner(), id);
+                let owner = owner();
+                if d5.toggle(&owner, id) == Ok(true) {
+                    bump(changes, &owner);
+                }
             }
             FormReply::redirect(back(f))
         })
         .form("/todos/delete", move |f| {
             if let Some(id) = f.parse::<i64>("id") {
-                let _ = d6.delete(&owner(), id);
+                let owner = owner();
+                if d6.delete(&owner, id) == Ok(true) {
+                    bump(changes, &owner);
+                }
             }
             FormReply::redirect(back(f))
         })
@@ -413,8 +449,12 @@ pub fn app(db_path: impl AsRef<Path>) -> vango::App {
             let Some(id) = f.parse::<i64>("id") else {
                 return FormReply::redirect("/todos");
             };
-            match d7.rename(&owner(), id, f.get("title").unwrap_or("")) {
-                Ok(_) => FormReply::redirect(format!("/todos/{id}")),
+            let owner = owner();
+            match d7.rename(&owner, id, f.get("title").unwrap_or("")) {
+                Ok(_) => {
+                    bump(changes, &owner);
+                    FormReply::redirect(format!("/todos/{id}"))
+                }
                 Err(e) => f.invalid([("title", e.as_str())]),
             }
         })

@@ -1,6 +1,7 @@
 // E2E: the todo example on a SQLite file in real Chromium: add with Enter (no form POST:
 // the key handler runs an action over the socket), toggle, a reload keeps the state
-// (the first paint already lists it), and with JavaScript off the same field adds through
+// (the first paint already lists it), a write shows in the browser's other tab and not in
+// another browser, and with JavaScript off the same field adds through
 // a plain POST (303, then the list). Touches a temporary database file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +53,25 @@ test('with JavaScript: add with Enter, toggle, reload keeps the state', async ()
   await page.waitForFunction(() => document.querySelectorAll('.todo-list li').length === 1);
   assert.deepEqual(await titles(page), ['Walk the dog']);
   assert.deepEqual(errors, []);
+  await ctx.close();
+});
+
+test('a write shows in the same browser\'s other tab, not in another browser', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url + 'todos');
+  await connected(page);
+  const other = await ctx.newPage();
+  await other.goto(server.url + 'todos');
+  await connected(other);
+  const stranger = await openPage(browser, server.url + 'todos');
+  await connected(stranger.page);
+  await page.fill('#new-todo', 'Seen in both tabs');
+  await page.press('#new-todo', 'Enter');
+  await other.waitForFunction(() =>
+    [...document.querySelectorAll('.todo-list a.title')].some((a) => a.textContent === 'Seen in both tabs'));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(!(await titles(stranger.page)).includes('Seen in both tabs'));
+  assert.deepEqual([...errors, ...stranger.errors], []);
+  await stranger.ctx.close();
   await ctx.close();
 });
 
