@@ -1,10 +1,12 @@
 # Sequential keep-alive GETs of one path against a running server: prints requests/s and the
-# median round trip. Usage: python3 benches/getbench.py PORT PATH COUNT (BENCHMARKS.md).
+# median round trip. Usage: python3 benches/getbench.py PORT PATH COUNT [COOKIE]
+# (BENCHMARKS.md); COOKIE (`name=value`) is sent with every request.
 import socket, sys, time, statistics
 port, path, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 s = socket.create_connection(("127.0.0.1", port))
 s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-req = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+cookie = f"Cookie: {sys.argv[4]}\r\n" if len(sys.argv) > 4 else ""
+req = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{cookie}\r\n".encode()
 buf = b""
 lat = []
 t0 = time.perf_counter()

@@ -17,6 +17,7 @@ mod reconnect_client;
 mod report;
 mod session;
 mod stats;
+mod todo;
 
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -80,7 +81,7 @@ fn parse_args() -> Args {
             "--json" => a.json = Some(val()),
             "--help" | "-h" => {
                 println!(
-                    "vango-loadgen --workload counter|list|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
+                    "vango-loadgen --workload counter|list|todo|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
@@ -220,9 +221,25 @@ fn main() {
     let example = match args.workload.as_str() {
         "echo" => "echo",
         "list" => "list",
+        "todo" => "todo",
         _ => "counter",
     };
-    let server = start_server(example, args.port, args.workers);
+    // The todo example: a fresh database, one browser with 50 todos, every session its tab.
+    let db = std::env::temp_dir().join(format!("vango-loadgen-todo-{}", std::process::id()));
+    let db_file = db.join("todo.sqlite3");
+    let server = if example == "todo" {
+        let _ = std::fs::remove_dir_all(&db);
+        std::fs::create_dir_all(&db).expect("a temp dir for the database");
+        let env = [(
+            "VANGO_TODO_DB",
+            db_file.to_str().expect("a UTF-8 temp path"),
+        )];
+        let server = start_server_env(example, args.port, args.workers, &env);
+        let _ = net::COOKIE.set(todo::seed(server.addr, 50));
+        server
+    } else {
+        start_server(example, args.port, args.workers)
+    };
     let report = session::run(
         &args.workload,
         server.addr,
@@ -235,6 +252,7 @@ fn main() {
         },
     );
     drop(server);
+    let _ = std::fs::remove_dir_all(&db);
     let line = report.json(&args.workload, args.workers, &date);
     report.print_table(&args.workload);
     println!("{line}");

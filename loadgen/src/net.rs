@@ -15,6 +15,10 @@ use vango::protocol::{decode_server, ClientFrame, HelloStatus, ServerFrame};
 
 use async_tungstenite::tungstenite::Message;
 
+/// A cookie (`name=value`) every page GET and WebSocket upgrade sends, as one browser's
+/// tabs do (the `todo` workload).
+pub static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// A client WebSocket over smol.
 pub type Ws = WebSocketStream<Async<TcpStream>>;
 
@@ -50,7 +54,10 @@ fn attr_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
 /// GETs `path` on a fresh connection and extracts the page tokens. The connection is closed.
 pub async fn get_page(src: u8, server: SocketAddr, path: &str) -> io::Result<PageInfo> {
     let mut s = connect_from(src, server)?;
-    let req = format!("GET {path} HTTP/1.1\r\nHost: {server}\r\nConnection: close\r\n\r\n");
+    let cookie = COOKIE
+        .get()
+        .map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {server}\r\n{cookie}Connection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await?;
     let mut buf = Vec::with_capacity(8192);
     s.read_to_end(&mut buf).await?;
@@ -83,6 +90,12 @@ pub async fn open_ws(src: u8, server: SocketAddr) -> io::Result<Ws> {
         "Origin",
         HeaderValue::from_str(&format!("http://{server}")).map_err(io::Error::other)?,
     );
+    if let Some(c) = COOKIE.get() {
+        req.headers_mut().insert(
+            "Cookie",
+            HeaderValue::from_str(c).map_err(io::Error::other)?,
+        );
+    }
     let config = WebSocketConfig::default()
         .read_buffer_size(4096)
         .write_buffer_size(0)
