@@ -1,7 +1,7 @@
 //! Run with: cargo run --example todo
 //!
 //! A to-do list stored in a SQLite file (`VANGO_TODO_DB`, default `todo.sqlite3` in the
-//! working directory; WAL mode, schema created at startup). Each browser sees its own
+//! working directory; WAL mode, schema migrations applied at startup). Each browser sees its own
 //! todos: the owner is the id of its signed cookie session. `/` and `/todos` list them
 //! (filter all/active/done in the query string), `/todos/:id` shows one with an edit
 //! form. Queries run on the blocking pool (`unblock`), never on the core: the list is a
@@ -57,19 +57,14 @@ pub struct Db(Arc<Mutex<Connection>>);
 
 impl Db {
     /// Opens (creating) the file at `path`, in WAL mode, with the schema in place.
-    pub fn open(path: &Path) -> rusqlite::Result<Db> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(2))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS todos (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                owner TEXT NOT NULL,
-                title TEXT NOT NULL,
-                done INTEGER NOT NULL DEFAULT 0
-            );
-            CREATE INDEX IF NOT EXISTS todos_owner ON todos(owner, id);",
-        )?;
+    pub fn open(path: &Path) -> Result<Db, String> {
+        let sql = |e: rusqlite::Error| e.to_string();
+        let conn = Connection::open(path).map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        migrate(&conn)?;
         Ok(Db(Arc::new(Mutex::new(conn))))
     }
 
@@ -152,6 +147,44 @@ impl Db {
         })
         .map(|n| n == 1)
     }
+}
+
+/// The schema's steps, in order; `PRAGMA user_version` counts those a file has had. A new
+/// version of the app appends a step, never edits one, so every file ends at the same
+/// schema whatever version created it. (Idempotent statements: files made before the
+/// counter existed have the table with `user_version` 0.)
+pub const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS todos (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        owner TEXT NOT NULL,
+        title TEXT NOT NULL,
+        done INTEGER NOT NULL DEFAULT 0
+    )",
+    "CREATE INDEX IF NOT EXISTS todos_owner ON todos(owner, id)",
+];
+
+/// Brings the file's schema up to [`MIGRATIONS`], each step in its own transaction with
+/// its version bump, so a crash mid-way leaves a file the next start finishes. A file
+/// from a newer version of the app is refused rather than used with a schema it does not
+/// know.
+pub fn migrate(conn: &Connection) -> Result<(), String> {
+    let at: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if at > MIGRATIONS.len() {
+        return Err(format!(
+            "the database is at schema version {at}, newer than this app's {}",
+            MIGRATIONS.len()
+        ));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(at) {
+        conn.execute_batch(&format!(
+            "BEGIN; {step}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        ))
+        .map_err(|e| format!("schema step {}: {e}", i + 1))?;
+    }
+    Ok(())
 }
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Todo> {

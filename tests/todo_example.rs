@@ -5,10 +5,12 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::io::Write;
 use vango::server::{RunningServer, SecretKey};
 use vango::testing::LiveTest;
 use vango_test_support::client::attr;
-use vango_test_support::raw::{roundtrip, Resp};
+
+use vango_test_support::raw::{connect, read_response, roundtrip, Resp};
 
 #[path = "../examples/todo.rs"]
 #[allow(dead_code)]
@@ -244,5 +246,103 @@ fn without_javascript_post_redirect_get_and_a_restart_keeps_the_data() {
     let srv = serve(&path);
     let list = html(&get(srv.local_addr(), "/todos", &cookie));
     assert!(list.contains(">Plain HTML</a>"), "{list}");
+    srv.shutdown();
+}
+
+#[test]
+fn migrations_bring_an_old_file_up_and_refuse_a_newer_one() {
+    let path = db("migrate");
+    // A file as the first version of the app left it: the table, no index, version 1.
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(&format!(
+            "{}; PRAGMA user_version = 1;",
+            todo::MIGRATIONS[0]
+        ))
+        .unwrap();
+        c.execute(
+            "INSERT INTO todos (owner, title) VALUES ('someone', 'kept')",
+            [],
+        )
+        .unwrap();
+    }
+    let db = todo::Db::open(&path).expect("an old file opens");
+    drop(db);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let version: usize = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, todo::MIGRATIONS.len());
+    let index: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'todos_owner'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1, "the second step ran");
+    let kept: String = c
+        .query_row("SELECT title FROM todos", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, "kept", "the rows survive the upgrade");
+    // A file from a newer app is refused, not used.
+    c.pragma_update(None, "user_version", 99).unwrap();
+    drop(c);
+    let err = todo::Db::open(&path).err().expect("refused");
+    assert!(err.contains("newer"), "{err}");
+}
+
+#[test]
+fn a_locked_database_shows_an_error_and_loses_nothing() {
+    let path = db("locked");
+    let t = LiveTest::mount(&todo::app(&path), "/todos");
+    t.settle();
+    add(&t, "Before the lock");
+    assert_eq!(titles(&t), ["Before the lock"]);
+    // Another process holds the write lock past the app's busy timeout (2 s).
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let field = t.find("#new-todo");
+    field.input("During the lock");
+    field.keydown("Enter");
+    t.run_for(std::time::Duration::from_secs(3));
+    t.settle();
+    let error = t.find("p.error").text();
+    assert!(error.contains("locked"), "{error}");
+    assert_eq!(titles(&t), ["Before the lock"]);
+    other.execute_batch("COMMIT").unwrap();
+    // The session keeps working once the lock is gone, and nothing was lost.
+    add(&t, "After the lock");
+    assert_eq!(titles(&t), ["Before the lock", "After the lock"]);
+}
+
+#[test]
+fn a_ten_megabyte_title_is_refused_without_harm() {
+    let path = db("huge");
+    let srv = serve(&path);
+    let a = srv.local_addr();
+    let first = get(a, "/todos", "");
+    let cookie = cookie_of(&first);
+    let body = format!(
+        "_csrf={}&title={}",
+        token(&html(&first)),
+        "x".repeat(10 << 20)
+    );
+    let head = format!(
+        "POST /todos HTTP/1.1\r\nHost: {a}\r\nCookie: {cookie}\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut s = connect(a);
+    s.write_all(head.as_bytes()).unwrap();
+    // The server answers from the length and closes: the body's write may fail midway,
+    // as it would for a browser, which then reads the answer.
+    let _ = s.write_all(body.as_bytes());
+    let r = read_response(&mut s, &mut Vec::new(), false).expect("an answer");
+    assert_eq!(r.status, 413, "{}", html(&r));
+    // The server and the browser's list are fine.
+    let list = get(a, "/todos", &cookie);
+    assert_eq!(list.status, 200);
+    assert!(!html(&list).contains("xxxxxxxx"));
     srv.shutdown();
 }
