@@ -117,19 +117,23 @@ export function recv(bytes) {
     why = x;
     // These causes would come back with the same events on the next connection.
     if (x == C.C_MALFORMED || x == C.C_TOO_LARGE || x == C.C_UNKNOWN) settle(() => 0);
+    // Done with this socket now: the server may linger before the TCP close, and events
+    // sent meanwhile would be lost on a closing socket (they wait in pending instead).
+    drop();
   } else if (t == C.S_ERROR) reload();
 }
 
-// Reconnects: at once when the session is gone; after a refused token, with a fresh
-// one; otherwise with jittered backoff, kept short for a few seconds after the server said
-// it is shutting down (a restart: it should be back soon).
+// Reconnects: at once when the session is gone or the server said it is shutting down;
+// after a refused token, with a fresh one; otherwise with jittered backoff, kept short for
+// a few seconds after a shutdown (a restart: it should be back soon).
 const closed = () => {
   ready = 0;
   clearInterval(beat);
   state('disconnected');
   if (why == C.C_FORBIDDEN) return renew();
   if (why < 0) return connect();
-  if (why == C.C_SHUTDOWN) tries = -30;
+  // A restart behind a held socket (systemd) is accepting already: try at once.
+  if (why == C.C_SHUTDOWN) return (tries = -30), connect();
   later(connect);
 };
 

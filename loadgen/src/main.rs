@@ -2,7 +2,8 @@
 //! and reports memory per session and event → patch latency. Also measures the bare echo
 //! floor on the same stack, in the same run. `--workload reconnect` times resume after an
 //! abrupt disconnect instead (`reconnect.rs`); `--workload drop-flood` opens and drops
-//! sessions as fast as it can and follows the server's RSS (`dropflood.rs`).
+//! sessions as fast as it can and follows the server's RSS (`dropflood.rs`); `--workload hold
+//! --target ADDR` keeps sessions live on a server something else restarts (`hold.rs`).
 //!
 //! Run from the repo root (release build of the examples first; the servers are spawned from
 //! `target/release/examples/`):
@@ -10,6 +11,7 @@
 
 mod dropflood;
 mod fanout;
+mod hold;
 mod net;
 mod procfs;
 mod reconnect;
@@ -42,6 +44,10 @@ struct Args {
     settle: u64,
     /// `VANGO_MEMORY_BUDGET` for the server (drop-flood), if given.
     budget: Option<String>,
+    /// A server this tool did not start (hold workload).
+    target: Option<SocketAddr>,
+    /// Milliseconds between one session's clicks (hold workload).
+    click_every: u64,
 }
 
 fn parse_args() -> Args {
@@ -59,6 +65,8 @@ fn parse_args() -> Args {
         sources: 200,
         settle: 75,
         budget: None,
+        target: None,
+        click_every: 1000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -73,6 +81,8 @@ fn parse_args() -> Args {
             "--sources" => a.sources = val().parse().unwrap_or(a.sources),
             "--settle" => a.settle = val().parse().unwrap_or(a.settle),
             "--budget" => a.budget = Some(val()),
+            "--target" => a.target = val().parse().ok(),
+            "--click-every" => a.click_every = val().parse().unwrap_or(a.click_every),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -85,7 +95,8 @@ fn parse_args() -> Args {
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
-                     --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)"
+                     --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)\n\
+                     hold: --target ADDR (a running counter) --sessions N --seconds S --click-every MS"
                 );
                 std::process::exit(0);
             }
@@ -183,6 +194,23 @@ fn main() {
         drop(server);
         report.print_table(&plan);
         let line = report.json(&plan, args.workers, &date);
+        println!("{line}");
+        if let Some(path) = args.json {
+            append_json(&path, &line);
+        }
+        return;
+    }
+    if args.workload == "hold" {
+        let Some(addr) = args.target else {
+            eprintln!("loadgen: the hold workload needs --target ADDR");
+            std::process::exit(2);
+        };
+        let plan = hold::Plan {
+            sessions: max,
+            seconds: args.seconds,
+            click_every: Duration::from_millis(args.click_every),
+        };
+        let line = hold::run(addr, &plan);
         println!("{line}");
         if let Some(path) = args.json {
             append_json(&path, &line);
