@@ -9,11 +9,13 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 # Debian packages the tiers need: chromium (browser tests), curl (HTTP tests through a
-# real client), systemd-analyze (unit check) and systemd-socket-activate (tests/systemd.rs).
+# real client), systemd-analyze (unit check), systemd-socket-activate (tests/systemd.rs) and
+# python3 (tests/e2e/activate.py holds the listening socket across restarts).
 # Installed in one go when missing.
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 ||
   missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
