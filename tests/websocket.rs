@@ -350,7 +350,7 @@ fn pages_carry_security_headers_and_every_response_nosniff() {
     let page = get("/");
     let csp = page.header("content-security-policy").expect("a CSP");
     for part in [
-        "script-src 'self'",
+        "'strict-dynamic' 'self'",
         "frame-ancestors 'self'",
         "object-src 'none'",
     ] {

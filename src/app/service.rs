@@ -239,11 +239,15 @@ fn page(
         return Response::error(503);
     };
     let title = store.title();
+    let Some(nonce) = script_nonce() else {
+        return Response::error(503);
+    };
     let page = crate::render::Page {
         title: title.as_deref().unwrap_or(&app.title),
         head,
         csrf: &csrf,
         client_src: if invalid { "" } else { "/_vango/client.js" },
+        nonce: &nonce,
         ..Default::default()
     };
     let mut body = Vec::with_capacity(2048);
@@ -251,6 +255,7 @@ fn page(
         return Response::error(500);
     }
     let resp = Response::new(status)
+        .nonce(&nonce)
         .header("Content-Type", "text/html; charset=utf-8")
         .header("Cache-Control", "no-store")
         .body(body);
@@ -263,4 +268,12 @@ fn set_cookie(resp: Response, jar: &CookieSession) -> Response {
         Some(h) => resp.header("Set-Cookie", h),
         None => resp,
     }
+}
+
+/// A fresh CSP nonce for one page: 128 random bits from the OS, hex (`None` if the OS
+/// source fails, which the caller answers with 503 rather than a guessable nonce).
+fn script_nonce() -> Option<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).ok()?;
+    Some(b.iter().map(|x| format!("{x:02x}")).collect())
 }

@@ -34,6 +34,9 @@ pub struct Page<'a> {
     pub render_hash: Option<u32>,
     /// URL of the client script (escaped); empty: a static page without the client.
     pub client_src: &'a str,
+    /// The CSP nonce of this response (escaped): written on the client's script and on
+    /// every `<script` tag of [`head`](Self::head); empty: none.
+    pub nonce: &'a str,
 }
 
 impl Default for Page<'_> {
@@ -45,6 +48,7 @@ impl Default for Page<'_> {
             csrf: "",
             render_hash: None,
             client_src: "/_vango/client.js",
+            nonce: "",
         }
     }
 }
@@ -91,7 +95,19 @@ pub fn write_page<W: Write>(page: &Page<'_>, root: &VNode, w: &mut W) -> io::Res
     );
     escape::text(&mut o, page.title);
     o.put("</title>");
-    o.put(page.head);
+    if page.nonce.is_empty() {
+        o.put(page.head);
+    } else {
+        // The app's own head markup is trusted: its scripts get the nonce too.
+        let mut parts = page.head.split("<script");
+        o.put(parts.next().unwrap_or(""));
+        for rest in parts {
+            o.put("<script nonce=\"");
+            escape::attr(&mut o, page.nonce);
+            o.put("\"");
+            o.put(rest);
+        }
+    }
     o.put("</head><body>");
     let hash = match page.render_hash {
         Some(h) => {
@@ -107,6 +123,10 @@ pub fn write_page<W: Write>(page: &Page<'_>, root: &VNode, w: &mut W) -> io::Res
     if !page.client_src.is_empty() {
         o.put("<script defer src=\"");
         escape::attr(&mut o, page.client_src);
+        if !page.nonce.is_empty() {
+            o.put("\" nonce=\"");
+            escape::attr(&mut o, page.nonce);
+        }
         o.put("\" id=\"vango-boot\" data-csrf=\"");
         escape::attr(&mut o, page.csrf);
         o.put("\" data-hash=\"");

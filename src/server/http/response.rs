@@ -20,6 +20,10 @@ pub struct Response {
     headers: Vec<(&'static str, Cow<'static, str>)>,
     body: Body,
     close: bool,
+    /// The CSP nonce the page's scripts carry (see [`SecurityHeaders::csp_for`]).
+    ///
+    /// [`SecurityHeaders::csp_for`]: crate::server::SecurityHeaders::csp_for
+    nonce: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -38,6 +42,7 @@ impl Response {
             headers: Vec::new(),
             body: Body::Static(b""),
             close: false,
+            nonce: None,
         }
     }
 
@@ -60,6 +65,11 @@ impl Response {
         let html = self
             .header_value("content-type")
             .is_some_and(|t| t.starts_with("text/html"));
+        let csp = if html {
+            h.csp_for(self.nonce.as_deref())
+        } else {
+            None
+        };
         let mut add = |name: &'static str, value: Option<&String>| {
             if let Some(v) = value {
                 if self.header_value(name).is_none() {
@@ -68,7 +78,7 @@ impl Response {
             }
         };
         if html {
-            add("Content-Security-Policy", h.csp.as_ref());
+            add("Content-Security-Policy", csp.as_ref());
             add("Referrer-Policy", h.referrer_policy.as_ref());
             add("X-Frame-Options", h.frame_options.as_ref());
         }
@@ -76,6 +86,21 @@ impl Response {
             self.headers
                 .push(("X-Content-Type-Options", Cow::Borrowed("nosniff")));
         }
+        self
+    }
+
+    /// Names the nonce this HTML page's `<script>` tags carry, for the `'nonce-…'` source of
+    /// the configured CSP (without one, the CSP's nonce sources are left out).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(200).nonce("abc").header("Content-Type", "text/html");
+    /// assert_eq!(r.status(), 200);
+    /// ```
+    pub fn nonce(mut self, nonce: &str) -> Self {
+        self.nonce = Some(nonce.into());
         self
     }
 
