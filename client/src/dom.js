@@ -4,7 +4,7 @@
 import * as C from './constants.js';
 import { bad } from './codec.js';
 import { mount, update, destroy, hookEvent } from './hooks.js';
-import { watch } from './events.js';
+import { watch, loc } from './events.js';
 
 export const hids = new Map();
 const fresh = new Set();
@@ -16,7 +16,7 @@ const el = (h) => hids.get(h) || bad('unknown hid ' + h);
 // ops shrank the page) and starts at the top; the server pushing the URL already shown
 // (the answer to back/forward) is a replace that restores the scroll that entry remembered.
 function url(r, u, y0) {
-  const st = history.state, here = u == location.pathname + location.search;
+  const st = history.state, here = u == loc();
   if (r || here) {
     history.replaceState(st, '', u);
     if (!r) scrollTo(0, (st && st.y) || 0);

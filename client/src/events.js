@@ -92,13 +92,15 @@ function payload(e, t, cls, coords) {
 }
 
 const nav = (u) => send(0, C.NAVIGATE, 's', [u]);
+// Where the page is, fragment included (the server's first paint cannot know it).
+export const loc = () => location.pathname + location.search + location.hash;
 
-// Back/forward tell the server where the page now is; a plain left click on a link marked
+// Back/forward and `#…` links tell the server where the page now is; a plain left click on a link marked
 // data-nav (same origin, no target) navigates over the socket instead of loading a page,
 // unless the socket is down (then it is an ordinary link). Scroll is ours (dom.js: url).
 export const init = () => {
   history.scrollRestoration = 'manual';
-  addEventListener('popstate', () => nav(location.pathname + location.search));
+  addEventListener('popstate', () => nav(loc()));
   addEventListener('click', (e) => {
     const a = e.target.closest && e.target.closest('a[data-nav]');
     if (a && !e.defaultPrevented && !e.button && !(e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)

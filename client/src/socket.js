@@ -8,6 +8,7 @@ import { encode, decode } from './codec.js';
 import { apply } from './dom.js';
 import { optimistic } from './optimistic.js';
 import { setSend } from './sender.js';
+import { loc } from './events.js';
 
 // The session id lives only as long as this page: a reload mounts a fresh session.
 let sid = '';
@@ -153,8 +154,7 @@ export function connect() {
   // the Hello would otherwise hold the tab on this socket for good.
   setTimeout(() => ws == w && !ready && drop(), 1e4);
   w.onopen = () => {
-    put('bbssUUus', [C.HELLO, C.VERSION, tok, sid, pseq, eseq, hash,
-      location.pathname + location.search]);
+    put('bbssUUus', [C.HELLO, C.VERSION, tok, sid, pseq, eseq, hash, loc()]);
     alive = 1;
     beat = setInterval(() => {
       if (!alive) return drop();

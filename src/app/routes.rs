@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::component::{Render, Tree};
 use crate::live::form::{Form, FormReply};
-use crate::live::request::Submission;
+use crate::live::request::{split_fragment, Submission};
 use crate::live::{PageRequest, SessionStore, View};
 use crate::router::{Method, Miss, Query, Router};
 
@@ -59,6 +59,8 @@ pub(crate) struct Target<'a> {
     pub path: &'a str,
     /// The raw query (after `?`), or `""`.
     pub query: &'a str,
+    /// The fragment (after `#`), or `""`: only a live session's URL has one.
+    pub fragment: &'a str,
     /// The request's (or the WebSocket upgrade's) headers.
     pub headers: Vec<(String, String)>,
     /// The peer.
@@ -68,13 +70,15 @@ pub(crate) struct Target<'a> {
 }
 
 impl<'a> Target<'a> {
-    /// `url` split into path and query.
+    /// `url` split into path, query and fragment.
     pub fn get(url: &'a str, headers: Vec<(String, String)>, peer: Option<SocketAddr>) -> Self {
+        let (url, fragment) = split_fragment(url);
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         Target {
             method: Method::Get,
             path,
             query,
+            fragment,
             headers,
             peer,
             submission: None,
@@ -135,6 +139,7 @@ impl Routes {
         let request = |params| {
             Rc::new(
                 PageRequest::new(t.path, t.query)
+                    .with_fragment(t.fragment)
                     .with_params(params)
                     .with_headers(t.headers.clone())
                     .with_peer(t.peer)
@@ -169,12 +174,15 @@ impl Routes {
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
     /// session has no status line to put a 400 on).
     pub fn mount_or_not_found(&self, t: Target<'_>) -> Box<dyn View> {
-        let (path, query, headers, peer) = (t.path, t.query, t.headers.clone(), t.peer);
+        let (path, query, fragment) = (t.path, t.query, t.fragment);
+        let (headers, peer) = (t.headers.clone(), t.peer);
         match self.mount(t) {
             Ok((view, _)) => view,
             Err(_) => {
                 let store = SessionStore::current().unwrap_or_default();
-                let req = PageRequest::new(path, query).with_headers(headers);
+                let req = PageRequest::new(path, query)
+                    .with_fragment(fragment)
+                    .with_headers(headers);
                 store.set_request(Rc::new(req.with_peer(peer)));
                 (self.not_found)()
             }

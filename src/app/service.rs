@@ -115,6 +115,7 @@ impl Service for AppService {
             method: if invalid { Method::Get } else { method },
             path: req.path(),
             query: req.query(),
+            fragment: "",
             headers,
             peer: req.peer(),
             submission,

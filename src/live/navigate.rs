@@ -46,9 +46,23 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                 enc.push_url(replace, &url);
             })
         }
+        Navigation::Fragment(fragment) => {
+            if old.fragment() != fragment {
+                store.update_request(Rc::new((*old).clone().with_fragment(fragment)));
+            }
+            s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+                if v.is_dirty() {
+                    v.rerender(enc);
+                }
+            })
+        }
         Navigation::Query { query, replace } => {
             let new = Rc::new(old.with_query(query));
-            let url = new.url();
+            // The browser keeps showing the fragment it has.
+            let url = match new.fragment() {
+                "" => new.url(),
+                f => format!("{}#{f}", new.url()),
+            };
             store.update_request(new);
             s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
                 if v.is_dirty() {

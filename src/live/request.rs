@@ -37,6 +37,7 @@ use crate::router::{ParamError, Query};
 pub struct PageRequest {
     path: String,
     query: String,
+    fragment: String,
     params: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     cookies: Vec<(String, String)>,
@@ -50,6 +51,7 @@ impl fmt::Debug for PageRequest {
         f.debug_struct("PageRequest")
             .field("path", &self.path)
             .field("query", &self.query)
+            .field("fragment", &self.fragment)
             .field("params", &self.params)
             .field("peer", &self.peer)
             .finish_non_exhaustive()
@@ -102,6 +104,12 @@ impl PageRequest {
         }
     }
 
+    /// With the URL's `fragment` (the part after `#`, without it, as the browser has it).
+    pub fn with_fragment(mut self, fragment: impl Into<String>) -> PageRequest {
+        self.fragment = fragment.into();
+        self
+    }
+
     /// With a form submission its handler refused (the page re-renders with its errors).
     pub fn with_submission(mut self, submission: Option<Rc<Submission>>) -> PageRequest {
         self.submission = submission;
@@ -128,6 +136,26 @@ impl PageRequest {
     /// The raw query string (after `?`), or `""`.
     pub fn raw_query(&self) -> &str {
         &self.query
+    }
+
+    /// The URL's fragment (after `#`, not decoded), or `""`: a client-side route like
+    /// `/active` for `#/active`. Browsers never send it over HTTP, so a page's first paint
+    /// has none; the live session has the browser's from its first render on (the client
+    /// says it in its Hello), and a change of only the fragment (a `#…` link,
+    /// back/forward between such entries) updates it in place: renders that read it
+    /// re-run, nothing remounts.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_fragment("/active");
+    /// assert_eq!(req.fragment(), "/active");
+    /// assert_eq!(req.url(), "/", "url() is what a navigation loads: no fragment");
+    /// ```
+    pub fn fragment(&self) -> &str {
+        &self.fragment
     }
 
     /// The path and query, as a URL to navigate to.
@@ -291,6 +319,9 @@ pub(crate) enum Navigation {
         /// Replace the history entry instead of pushing one.
         replace: bool,
     },
+    /// Keep the route and the query, change the fragment to this (without `#`): the
+    /// browser is already there (a `#…` link or back/forward), so nothing is pushed.
+    Fragment(String),
     /// Keep the route, change the query to this raw string (without `?`).
     Query {
         /// The new raw query.
@@ -308,6 +339,12 @@ pub(crate) fn is_local_url(url: &str) -> bool {
         && !url.starts_with("//")
         && !url.starts_with("/\\")
         && !url.bytes().any(|b| b < 0x20 || b == 0x7f || b == b'#')
+}
+
+/// `url` split at its first `#` into the URL before it and the fragment after it (`""`
+/// when there is none).
+pub(crate) fn split_fragment(url: &str) -> (&str, &str) {
+    url.split_once('#').unwrap_or((url, ""))
 }
 
 /// Appends `s` percent-encoded for a query component (unreserved bytes kept).

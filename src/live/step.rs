@@ -13,7 +13,7 @@ use async_tungstenite::tungstenite::Bytes;
 use super::command;
 use super::host::LiveCore;
 use super::navigate;
-use super::request::{is_local_url, Navigation};
+use super::request::{is_local_url, split_fragment, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
 use crate::vdom::{Event, EventData, Reject};
@@ -154,15 +154,27 @@ fn on_event(
             // A link click or back/forward: the document's navigation, not a handler's.
             if let (0, EventData::Navigate(url)) = (event.hid, &event.data) {
                 s.last_event = seq;
-                if !is_local_url(url) {
+                // The client sends its location with the fragment (`#/active`).
+                let (target, fragment) = split_fragment(url);
+                let bad = |b: u8| b < 0x20 || b == 0x7f;
+                if !is_local_url(target) || fragment.len() > 2048 || fragment.bytes().any(bad) {
                     return Applied::Refused {
                         code: close::UNKNOWN_TARGET,
                         then: None,
                     };
                 }
-                let nav = Navigation::To {
-                    url: url.clone(),
-                    replace: false,
+                let current = scope.store().request().unwrap_or_default();
+                // Only the fragment changed (a `#…` link, back/forward between such
+                // entries): the page stays mounted and reads the new one.
+                let in_page = target == current.url()
+                    && (url.contains('#') || !current.fragment().is_empty());
+                let nav = if in_page {
+                    Navigation::Fragment(fragment.to_owned())
+                } else {
+                    Navigation::To {
+                        url: url.clone(),
+                        replace: false,
+                    }
                 };
                 return Applied::Accepted(navigate::apply(&mut s, live, seq, nav));
             }

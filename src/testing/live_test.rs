@@ -108,11 +108,14 @@ impl LiveRequest {
         let live = LiveCore::local(&harness.core, live_app);
         let peer = SocketAddr::from(([127, 0, 0, 1], 0));
         let head: Arc<str> = app.head_html().into();
-        let (path, query) = self.url.split_once('?').unwrap_or((&self.url, ""));
+        // A browser keeps the fragment to itself over HTTP and says it in its Hello.
+        let url = self.url.split('#').next().unwrap_or_default();
+        let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let target = Target {
             method: Method::Get,
             path,
             query,
+            fragment: "",
             headers: headers.clone(),
             peer: Some(peer),
             submission: None,
@@ -142,7 +145,8 @@ impl LiveRequest {
 }
 
 impl LiveTest {
-    /// Mounts `app`'s page for `url` (a path and query), with no headers.
+    /// Mounts `app`'s page for `url` (a path and query, and a `#fragment` that, as in a
+    /// browser, the first paint does not see and the live session does), with no headers.
     pub fn mount(app: &App, url: &str) -> LiveTest {
         LiveTest::request(url).mount(app)
     }
@@ -292,7 +296,9 @@ impl LiveTest {
     }
 
     /// Navigates live to `url` (a local path and query), as a link click or the browser's
-    /// back and forward buttons do: the route mounts in place, in the same session.
+    /// back and forward buttons do: the route mounts in place, in the same session. A URL
+    /// that differs from the current one only by its `#fragment` (a `#…` link) changes
+    /// the request's [`fragment`](crate::live::PageRequest::fragment) without a remount.
     pub fn navigate(&self, url: &str) -> Outcome {
         self.inner.navigate(url)
     }

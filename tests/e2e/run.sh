@@ -3,15 +3,13 @@
 # (playwright-core from client/node_modules, installed by client/test/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release -p vango-loadgen
-cargo build --release --example counter --example realtime --example routes --example randiff --example todo_keys --example todo
+# Each example below is built in release and handed to the tests as VANGO_<NAME>_BIN.
+examples=(counter realtime routes randiff todo_keys todo todomvc)
+cargo build --release -p vango-loadgen $(printf -- '--example %s ' "${examples[@]}")
 dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-export VANGO_COUNTER_BIN="$dir/release/examples/counter"
-export VANGO_REALTIME_BIN="$dir/release/examples/realtime"
-export VANGO_ROUTES_BIN="$dir/release/examples/routes"
-export VANGO_RANDIFF_BIN="$dir/release/examples/randiff"
-export VANGO_TODO_KEYS_BIN="$dir/release/examples/todo_keys"
-export VANGO_TODO_BIN="$dir/release/examples/todo"
+for e in "${examples[@]}"; do
+  export "VANGO_${e^^}_BIN=$dir/release/examples/$e"
+done
 export VANGO_LOADGEN_BIN="$dir/release/vango-loadgen"
 [ -d client/node_modules/playwright-core ] || (cd client && npm ci --no-audit --no-fund)
 # The randomized differential test lives with the client's browser tests but needs the
