@@ -27,6 +27,7 @@ impl App {
             self.pages.clone(),
             self.forms.clone(),
             self.not_found.clone(),
+            self.error_page.clone(),
         ));
         let submit = forms::live_submit(routes.clone());
         let mount_routes = routes.clone();
@@ -60,6 +61,7 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
+            error_page: self.error_page.clone(),
         });
         (routes, live)
     }

@@ -6,10 +6,15 @@
 //! and [`Mount`](crate::vdom::Mount)) and `reactive`; knows nothing of HTML, the wire or
 //! sessions.
 
+mod boundary;
+mod error;
 mod instance;
 mod node;
 pub mod tree;
 
+pub use boundary::error_boundary;
+pub(crate) use boundary::{current_catcher, Boundary};
+pub use error::{catch, ErrorInfo};
 pub use instance::{Render, TreeCx};
 pub use node::{component, component_keyed, component_live, component_live_keyed, ComponentNode};
 pub use tree::{DispatchError, Tree};
