@@ -140,7 +140,15 @@ impl Instance {
             own,
         });
         if let Some(b) = &inst.own {
-            b.attach(&inst, &cx.queue, inst.within.clone());
+            let (weak, queue) = (Rc::downgrade(&inst), cx.queue.clone());
+            let scheduler = move || {
+                if let Some(i) = weak.upgrade() {
+                    if !i.disposed.get() && !i.dirty.replace(true) {
+                        queue.0.borrow_mut().push(weak.clone());
+                    }
+                }
+            };
+            b.attach(Box::new(scheduler), inst.within.clone());
         }
         let weak = Rc::downgrade(&inst);
         let queue = cx.queue.clone();
