@@ -198,6 +198,17 @@ impl Routes {
         Ok(((self.not_found)(), 404))
     }
 
+    /// Mounts the page for `t` ahead of its navigation (a link prefetch): `None` without
+    /// mounting anything when no route matches, `None` too when the page answers anything
+    /// but 200 (a rejected parameter, the error page).
+    pub fn prepare(&self, t: Target<'_>) -> Option<Box<dyn View>> {
+        self.router.at(t.method, t.path).ok()?;
+        match self.mount(t) {
+            Ok((view, 200)) => Some(view),
+            _ => None,
+        }
+    }
+
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
     /// session has no status line to put a 400 on).
     pub fn mount_or_not_found(&self, t: Target<'_>) -> Box<dyn View> {

@@ -26,6 +26,10 @@ use crate::server::ConnInfo;
 /// session's scope; a URL without a page mounts the app's not-found page.
 pub type MountFn = dyn Fn(&str, &ConnInfo) -> Box<dyn View> + Send + Sync;
 
+/// Mounts the page for a URL off-screen for a link prefetch: `None`, without mounting
+/// anything, when no route matches; `None` too when the page answers anything but 200.
+pub type PrepareFn = dyn Fn(&str, &ConnInfo) -> Option<Box<dyn View>> + Send + Sync;
+
 /// Mounts the app's error page for a panic (in the current session scope, whose request
 /// is the failed page's).
 pub type ErrorFn = dyn Fn(ErrorInfo) -> Box<dyn View> + Send + Sync;
@@ -52,6 +56,8 @@ pub struct LiveApp {
     /// The app's error page ([`App::error_page`](crate::App::error_page)), shown instead
     /// of ending a new session whose first render panicked.
     pub error_page: Option<Arc<ErrorFn>>,
+    /// How a link prefetch mounts a route ahead of its navigation.
+    pub prepare: Box<PrepareFn>,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

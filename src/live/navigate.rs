@@ -1,5 +1,5 @@
 //! Live navigation: mounts another route in place (new tree, same socket, same session
-//! store) or changes the query of the current one, as one Patches frame (the full render
+//! store; or adopts the one a link prefetch mounted, `prepare.rs`) or changes the query of the current one, as one Patches frame (the full render
 //! or the re-rendered parts, a `SetTitle`, a `PushUrl`).
 //!
 //! A synchronous part of a step: runs inside the session's scope; touches the session,
@@ -11,8 +11,11 @@ use std::rc::Rc;
 use async_tungstenite::tungstenite::Bytes;
 
 use super::host::LiveCore;
+use super::prepare;
 use super::request::Navigation;
+use super::request::PageRequest;
 use super::session::Session;
+use super::view::render_unsent;
 use crate::server::ConnInfo;
 use crate::vdom::PatchSink;
 
@@ -23,17 +26,19 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     let mut enc = live.encoder.borrow_mut();
     match nav {
         Navigation::To { url, replace } => {
-            // The connection's facts stay those of the WebSocket upgrade.
-            let info = ConnInfo {
-                peer: old
-                    .peer()
-                    .unwrap_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0))),
-                headers: old
-                    .headers()
-                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
-                    .collect(),
+            let view = match prepare::take(s, &url) {
+                // Mounted by a prefetch: its request and title, and what changed since.
+                Some(p) => {
+                    if let Some(r) = p.request {
+                        store.set_request(r);
+                    }
+                    store.restore_title(p.title);
+                    let mut view = p.view;
+                    render_unsent(&mut *view);
+                    view
+                }
+                None => (live.app.mount)(&url, &conn_info(Some(&old))),
             };
-            let view = (live.app.mount)(&url, &info);
             let old_hid = s.view.root_hid();
             // The old page unmounts now (its cleanups run), after the new one mounted.
             drop(std::mem::replace(&mut s.view, view));
@@ -57,5 +62,24 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                 enc.push_url(replace, &url);
             })
         }
+    }
+}
+
+/// The connection's facts for mounting another page in a session: those of the WebSocket
+/// upgrade, kept in the current page's request.
+pub(crate) fn conn_info(current: Option<&PageRequest>) -> ConnInfo {
+    let unknown = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0));
+    match current {
+        Some(r) => ConnInfo {
+            peer: r.peer().unwrap_or(unknown),
+            headers: r
+                .headers()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect(),
+        },
+        None => ConnInfo {
+            peer: unknown,
+            headers: Vec::new(),
+        },
     }
 }

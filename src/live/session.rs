@@ -10,6 +10,7 @@ use async_tungstenite::tungstenite::Bytes;
 
 use super::id::SessionId;
 use super::limits::RateBucket;
+use super::prepare::Prepared;
 use super::scope::SessionScope;
 use super::view::View;
 use super::SessionConfig;
@@ -21,6 +22,10 @@ use crate::vdom::PatchSink;
 pub struct Session {
     pub(crate) id: SessionId,
     pub(crate) view: Box<dyn View>,
+    /// A route mounted ahead of its navigation (link prefetch), dropped before the scope.
+    pub(crate) prepared: Option<Box<Prepared>>,
+    /// When the last prefetch mounted a route.
+    pub(crate) prepared_at: Option<Instant>,
     /// What its steps run in (its [`SharedSignal`](super::shared::SharedSignal) values);
     /// dropped after the view (declared after it).
     pub(crate) scope: SessionScope,
@@ -57,6 +62,8 @@ impl Session {
             rate: RateBucket::new(cfg),
             id,
             view,
+            prepared: None,
+            prepared_at: None,
             scope,
             patch_seq: 0,
             last_event: 0,
