@@ -188,8 +188,9 @@ fn paint(
     target: Target<'_>,
 ) -> Answer {
     let invalid = target.submission.is_some();
-    let target_path = target.path.to_owned();
     let budget = app.ssr_budget;
+    // For the log line of a render that panics after the wait.
+    let target_path = (!budget.is_zero()).then(|| target.path.to_owned());
     let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
     let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
     store.end_prefetch();
@@ -213,7 +214,7 @@ fn paint(
     };
     let (app, head) = (app.clone(), head.clone());
     let error_page = routes.error_page().cloned();
-    let path = target_path;
+    let path = target_path.unwrap_or_default();
     Answer::Later(Box::pin(async move {
         prefetch.settled(budget).await;
         let rendered = catch(|| store.enter(|| render_unsent(&mut *view)));

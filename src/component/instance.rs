@@ -120,7 +120,7 @@ impl Instance {
         cx: &mut TreeCx,
     ) -> Rc<Instance> {
         let owner = Owner::new();
-        let within = owner.with(|| use_context::<Within>()).map(|w| w.0);
+        let within = owner.with(use_context::<Within>).map(|w| w.0);
         let (render, props) = owner.with(|| untrack(start));
         let own = props.downcast_ref::<Rc<Boundary>>().cloned();
         if let Some(b) = &own {
