@@ -5,9 +5,10 @@
 //!
 //! Bounded: one prepared route per session, dropped after
 //! [`SessionConfig::prefetch_ttl`](super::SessionConfig::prefetch_ttl) (or at the next
-//! navigation); at most one mount per [`MIN_GAP`]; a URL without a page, the current
-//! page's URL and the already prepared URL cost a route lookup at most. A synchronous part
-//! of a step: touches the session, its store and the app's prepare function.
+//! navigation); at most one mount per [`MIN_GAP`] while one is kept; a URL without a
+//! page, the current page's URL and the already prepared URL cost a route lookup at most.
+//! A synchronous part of a step: touches the session, its store and the app's prepare
+//! function.
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -29,6 +30,8 @@ pub(crate) struct Prepared {
     request: Option<Rc<PageRequest>>,
     title: Option<String>,
     /// When it expires.
+    /// When it was mounted, and when it expires.
+    at: Instant,
     until: Instant,
 }
 
@@ -51,10 +54,10 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     if current.as_ref().is_some_and(|r| r.url() == url) {
         return;
     }
+    // The gap since the kept route's mount: with none kept, the last one was adopted by
+    // a navigation (which mounts anyway) or expired.
     let now = Instant::now();
-    if s.prepared_at
-        .is_some_and(|t| now.duration_since(t) < MIN_GAP)
-    {
+    if s.prepared.as_ref().is_some_and(|p| now < p.at + MIN_GAP) {
         return;
     }
     let info = conn_info(current.as_deref());
@@ -76,13 +79,13 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
             return;
         }
     };
-    s.prepared_at = Some(now);
     // The old one unmounts here, inside the step's scope.
     s.prepared = Some(Box::new(Prepared {
         url: url.to_owned(),
         view,
         request,
         title: new_title,
+        at: now,
         until: now + ttl,
     }));
     // Wakes the session when the prepared route has expired (`expire` drops it then).

@@ -24,8 +24,6 @@ pub struct Session {
     pub(crate) view: Box<dyn View>,
     /// A route mounted ahead of its navigation (link prefetch), dropped before the scope.
     pub(crate) prepared: Option<Box<Prepared>>,
-    /// When the last prefetch mounted a route.
-    pub(crate) prepared_at: Option<Instant>,
     /// What its steps run in (its [`SharedSignal`](super::shared::SharedSignal) values);
     /// dropped after the view (declared after it).
     pub(crate) scope: SessionScope,
@@ -63,7 +61,6 @@ impl Session {
             id,
             view,
             prepared: None,
-            prepared_at: None,
             scope,
             patch_seq: 0,
             last_event: 0,
@@ -306,8 +303,9 @@ pub(crate) mod tests {
             "Session {session} B (in its RefCell {cell} B); Tree {tree} B; boxed view {view} B"
         );
         // 112 bytes of state plus the SharedSignal store (8), the event-rate bucket (8), its
-        // memory accounting (8) and its client address's count (24).
-        assert!(session <= 160, "Session grew to {session} bytes");
+        // memory accounting (8), its client address's count (24) and the route a link
+        // prefetch prepared (8).
+        assert!(session <= 168, "Session grew to {session} bytes");
         assert!(tree <= 64, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");
