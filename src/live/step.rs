@@ -71,7 +71,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     }
     if s.prepared.is_some() {
         let scope = s.scope.clone();
-        scope.enter(|| prepare::expire(&mut s));
+        scope.enter(|| prepare::expire(&mut s.prepared));
     }
     // A task may have asked to navigate, or sent the browser a command.
     let nav = s.scope.store().take_navigation();
@@ -160,7 +160,7 @@ fn on_event(
             if let (0, EventData::Navigate(url)) = (event.hid, &event.data) {
                 s.last_event = seq;
                 if event.name == "prefetch" {
-                    prepare::prefetch(&mut s, live, url);
+                    navigate::prefetch(&mut s, live, url);
                     return Applied::Accepted(None);
                 }
                 if !is_local_url(url) {
