@@ -212,15 +212,11 @@ impl App {
         self
     }
 
-    /// The page shown, with status 500, when a page's setup or render panics while it is
-    /// mounted: in the first paint, in a new live session (whose first render then matches
-    /// it) and on live navigation (the session goes on: its links still work). Its setup
-    /// receives the panic; the panic is logged once with its location. It is mounted
-    /// through the same path as every page, with the failed page's request.
-    ///
-    /// Without it, such a panic answers a bare 500 and ends a live session (close code 8),
-    /// as before. A panic below an [`error_boundary`](crate::component::error_boundary)
-    /// shows that boundary's fallback instead, and never reaches this page.
+    /// The page shown, status 500, when a page's setup or render panics as it mounts: in
+    /// the first paint, a new live session and a live navigation (the session goes on).
+    /// Its setup gets the panic (logged once, with its location) and the failed page's
+    /// request. Without it: a bare 500, and a live session ends (close code 8). A panic
+    /// below an [`error_boundary`](crate::component::error_boundary) shows its fallback.
     ///
     /// # Examples
     ///
