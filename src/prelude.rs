@@ -7,7 +7,8 @@
 //! `vango::view::elements::link`.
 
 pub use crate::component::{
-    component, component_keyed, component_live, component_live_keyed, Render,
+    component, component_keyed, component_live, component_live_keyed, error_boundary, ErrorInfo,
+    Render,
 };
 pub use crate::features::global::GlobalSignal;
 pub use crate::features::global_memo::GlobalMemo;

@@ -15,10 +15,10 @@ export const SET_TEXT = 1, SET_ATTR = 2, REMOVE_ATTR = 3, SET_PROP_STR = 4, SET_
   SET_INNER_HTML = 11, PUSH_URL = 0x20, HOOK_EVENT = 0x21, FOCUS = 0x22, SET_TITLE = 0x23,
   COOKIE_TICKET = 0x24;
 
-// Payload classes (Payload in event.rs) and the two special event codes.
+// Payload classes (Payload in event.rs) and the three special event codes.
 export const P_NONE = 0, P_INPUT = 1, P_FORM = 2, P_KEY = 3, P_POINTER = 4, P_WHEEL = 5,
   P_SCROLL = 6, P_MEDIA = 7;
-export const HOOK = 0xf0, NAVIGATE = 0xf1;
+export const HOOK = 0xf0, NAVIGATE = 0xf1, PREFETCH = 0xf2;
 
 // Close/error codes whose cause would repeat if the pending events were resent.
 export const C_MALFORMED = 2, C_TOO_LARGE = 3, C_UNKNOWN = 10;

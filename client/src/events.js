@@ -91,23 +91,36 @@ function payload(e, t, cls, coords) {
   return ['', []];
 }
 
-const nav = (u) => send(0, C.NAVIGATE, 's', [u]);
+let hov;
+const nav = (u, c = C.NAVIGATE) => send(0, c, 's', [u]);
 // Where the page is, fragment included (the server's first paint cannot know it).
 export const loc = () => location.pathname + location.search + location.hash;
+// The path and query of the link marked data-nav (same origin, no target) event e is on,
+// while connected.
+const live = (e) => {
+  const a = e.target.closest && e.target.closest('a[data-nav]');
+  return a && a.origin == location.origin && !a.target
+    && document.documentElement.classList.contains('vango-connected') && a.pathname + a.search;
+};
 
-// Back/forward and `#…` links tell the server where the page now is; a plain left click on a link marked
-// data-nav (same origin, no target) navigates over the socket instead of loading a page,
-// unless the socket is down (then it is an ordinary link). Scroll is ours (dom.js: url).
+// Back/forward and `#…` links tell the server where the page now is; a plain left click on
+// a live link navigates over the socket instead of loading a page, unless the socket is
+// down (then it is an ordinary link). Scroll is ours (dom.js: url). A pointer over a live
+// link (a mouse entering it, a touch starting on it) asks the server to prepare its route:
+// once, until another link's.
 export const init = () => {
   history.scrollRestoration = 'manual';
   addEventListener('popstate', () => nav(loc()));
   addEventListener('click', (e) => {
-    const a = e.target.closest && e.target.closest('a[data-nav]');
-    if (a && !e.defaultPrevented && !e.button && !(e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)
-      && a.origin == location.origin && !a.target
-      && document.documentElement.classList.contains('vango-connected')) {
+    const u = live(e);
+    if (u && !e.defaultPrevented && !e.button && !(e.metaKey || e.ctrlKey || e.shiftKey || e.altKey)) {
       e.preventDefault();
-      nav(a.pathname + a.search);
+      nav(u);
     }
+  });
+  // pointerover: a mouse entering, or a touch (or pen) starting on, the link.
+  addEventListener('pointerover', (e) => {
+    const u = live(e);
+    if (u && u != hov) nav(hov = u, C.PREFETCH);
   });
 };

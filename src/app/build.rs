@@ -14,7 +14,7 @@ use super::{App, AppService, Secret};
 use crate::features::global;
 use crate::live::cookie::CookieKeys;
 use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, SessionStore};
-use crate::server::{Core, SecretKey, Server};
+use crate::server::{ConnInfo, Core, SecretKey, Server};
 
 impl App {
     /// The page table and what the live layer runs on (how a session mounts a URL), with
@@ -27,9 +27,11 @@ impl App {
             self.pages.clone(),
             self.forms.clone(),
             self.not_found.clone(),
+            self.error_page.clone(),
         ));
         let submit = forms::live_submit(routes.clone());
         let mount_routes = routes.clone();
+        let prepare_routes = routes.clone();
         let budget = Arc::new(crate::live::budget::Budget::resolve(self.config.max_memory));
         let live = Arc::new(LiveApp {
             csrf,
@@ -42,17 +44,7 @@ impl App {
                         store.set_submit(submit.clone());
                     }
                 }
-                // The handshake's own headers say nothing about the page: not kept per session.
-                let headers = info
-                    .headers
-                    .iter()
-                    .filter(|(n, _)| {
-                        let n = n.to_ascii_lowercase();
-                        !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
-                    })
-                    .cloned()
-                    .collect();
-                let mut target = Target::get(url, headers, Some(info.peer));
+                let mut target = Target::get(url, page_headers(info), Some(info.peer));
                 target.submission = SessionStore::current().and_then(|s| s.take_refused());
                 mount_routes.mount_or_not_found(target)
             }),
@@ -60,6 +52,10 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
+            error_page: self.error_page.clone(),
+            prepare: Box::new(move |url, info| {
+                prepare_routes.prepare(Target::get(url, page_headers(info), Some(info.peer)))
+            }),
         });
         (routes, live)
     }
@@ -115,4 +111,17 @@ impl App {
         }
         Ok(server)
     }
+}
+
+/// The headers a page sees in a live session: the upgrade's, less the handshake's own,
+/// which say nothing about the page.
+fn page_headers(info: &ConnInfo) -> Vec<(String, String)> {
+    info.headers
+        .iter()
+        .filter(|(n, _)| {
+            let n = n.to_ascii_lowercase();
+            !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
+        })
+        .cloned()
+        .collect()
 }

@@ -16,11 +16,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::component::Render;
+use crate::component::{ErrorInfo, Render};
 use crate::features::bus::Bus;
 use crate::features::global::GlobalSignal;
 use crate::live::form::{Form, FormReply};
-use crate::live::{IntoView, SessionConfig};
+use crate::live::{ErrorFn, IntoView, SessionConfig};
 use crate::router::{Method, Router};
 use crate::server::{Limits, RunningServer, SecretKey, StaticAsset, StaticDir};
 
@@ -53,6 +53,7 @@ pub struct App {
     pages: Vec<(Cow<'static, str>, PageFn)>,
     forms: Vec<(Cow<'static, str>, FormFn)>,
     not_found: Option<PageFn>,
+    error_page: Option<Arc<ErrorFn>>,
     title: String,
     head: String,
     workers: Option<usize>,
@@ -97,6 +98,7 @@ impl App {
             pages: Vec::new(),
             forms: Vec::new(),
             not_found: None,
+            error_page: None,
             title: String::new(),
             head: String::new(),
             workers: None,
@@ -207,6 +209,36 @@ impl App {
     /// ```
     pub fn not_found<R: Render>(mut self, setup: impl Fn() -> R + Send + Sync + 'static) -> Self {
         self.not_found = Some(component_page(setup));
+        self
+    }
+
+    /// The page shown, status 500, when a page's setup or render panics as it mounts: in
+    /// the first paint, a new live session and a live navigation (the session goes on).
+    /// Its setup gets the panic (logged once, with its location) and the failed page's
+    /// request. Without it: a bare 500, and a live session ends (close code 8). A panic
+    /// below an [`error_boundary`](crate::component::error_boundary) shows its fallback.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .page("/", || -> fn() -> VNode { panic!("database is down") })
+    ///     .error_page(|err| {
+    ///         let path = use_request().path().to_owned();
+    ///         move || h1(format!("Sorry: {path} failed ({})", err.message()))
+    ///     });
+    /// let t = LiveTest::mount(&app, "/");
+    /// assert_eq!(t.status(), 500);
+    /// assert_eq!(t.text(), "Sorry: / failed (database is down)");
+    /// ```
+    pub fn error_page<R: Render>(
+        mut self,
+        setup: impl Fn(ErrorInfo) -> R + Send + Sync + 'static,
+    ) -> Self {
+        self.error_page = Some(routes::error_page(setup));
         self
     }
 

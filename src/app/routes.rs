@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use crate::component::{Render, Tree};
+use crate::component::{catch, ErrorInfo, Render, Tree};
 use crate::live::form::{Form, FormReply};
 use crate::live::request::{split_fragment, Submission};
-use crate::live::{PageRequest, SessionStore, View};
+use crate::live::{ErrorFn, PageRequest, SessionStore, View};
 use crate::router::{Method, Miss, Query, Router};
 
 /// Mounts one page as a fresh view; the request is already in the session's store.
@@ -25,18 +25,29 @@ pub(crate) type FormFn = Arc<dyn Fn(&Form) -> FormReply + Send + Sync>;
 /// so shared values resolve to this session's everywhere below (a first paint outside any
 /// session gets a throwaway store).
 pub(crate) fn component_page<R: Render>(setup: impl Fn() -> R + Send + Sync + 'static) -> PageFn {
-    Arc::new(move || {
-        Box::new(Tree::mount(|| {
-            let store = SessionStore::current().unwrap_or_default();
-            store.provide();
-            let mut render = setup();
-            // Holds the store: a first paint's own store lives as long as its tree.
-            move || {
-                let _ = &store;
-                render.render()
-            }
-        }))
-    })
+    Arc::new(move || mount_component(&setup))
+}
+
+/// The error page of [`App::error_page`](super::App::error_page): mounted like a
+/// component page, its setup given the panic.
+pub(crate) fn error_page<R: Render>(
+    setup: impl Fn(ErrorInfo) -> R + Send + Sync + 'static,
+) -> Arc<ErrorFn> {
+    Arc::new(move |err| mount_component(|| setup(err)))
+}
+
+/// Mounts the root component of a page (see [`component_page`]).
+fn mount_component<R: Render>(setup: impl FnOnce() -> R) -> Box<dyn View> {
+    Box::new(Tree::mount(|| {
+        let store = SessionStore::current().unwrap_or_default();
+        store.provide();
+        let mut render = setup();
+        // Holds the store: a first paint's own store lives as long as its tree.
+        move || {
+            let _ = &store;
+            render.render()
+        }
+    }))
 }
 
 /// The page an app without [`App::not_found`](super::App::not_found) answers a miss with.
@@ -91,6 +102,7 @@ pub(crate) struct Routes {
     router: Router<PageFn>,
     forms: Router<FormFn>,
     not_found: PageFn,
+    error: Option<Arc<ErrorFn>>,
 }
 
 impl Routes {
@@ -100,6 +112,7 @@ impl Routes {
         pages: Vec<(Cow<'static, str>, PageFn)>,
         forms: Vec<(Cow<'static, str>, FormFn)>,
         not_found: Option<PageFn>,
+        error: Option<Arc<ErrorFn>>,
     ) -> Routes {
         let mut router = Router::new();
         for (pattern, page) in pages {
@@ -117,7 +130,13 @@ impl Routes {
             router,
             forms: form_router,
             not_found: not_found.unwrap_or_else(default_not_found),
+            error,
         }
+    }
+
+    /// The app's error page, if it has one.
+    pub fn error_page(&self) -> Option<&Arc<ErrorFn>> {
+        self.error.as_ref()
     }
 
     /// The form handler for a POST to `path`, and the route's parameters.
@@ -133,7 +152,9 @@ impl Routes {
 
     /// Mounts the page for `t` in the current session scope, with its request in the
     /// session's store: the page and 200, or the not-found page and 404 (no route, or a
-    /// typed parameter the page rejected). Other misses (405, 400, 414) come back as such.
+    /// typed parameter the page rejected), or the error page and 500 when the page's setup
+    /// or first render panicked and the app has one (without one the panic goes on).
+    /// Other misses (405, 400, 414) come back as such.
     pub fn mount(&self, t: Target<'_>) -> Result<(Box<dyn View>, u16), Miss> {
         let store = SessionStore::current().unwrap_or_default();
         let request = |params| {
@@ -162,13 +183,35 @@ impl Routes {
             .collect();
         let req = request(params);
         store.set_request(req.clone());
-        let view = (hit.value)();
+        let view = match &self.error {
+            None => (hit.value)(),
+            // The same request, the error page and 500: in the first paint, a new session
+            // and a live navigation alike.
+            Some(error) => match catch(|| (hit.value)()) {
+                Ok(view) => view,
+                Err(err) => {
+                    log::error!("page {} panicked: {err}; showing the error page", t.path);
+                    return Ok((error(err), 500));
+                }
+            },
+        };
         if !req.param_rejected() {
             return Ok((view, 200));
         }
         drop(view);
         store.set_request(request(Vec::new()));
         Ok(((self.not_found)(), 404))
+    }
+
+    /// Mounts the page for `t` ahead of its navigation (a link prefetch): `None` without
+    /// mounting anything when no route matches, `None` too when the page answers anything
+    /// but 200 (a rejected parameter, the error page).
+    pub fn prepare(&self, t: Target<'_>) -> Option<Box<dyn View>> {
+        self.router.at(t.method, t.path).ok()?;
+        match self.mount(t) {
+            Ok((view, 200)) => Some(view),
+            _ => None,
+        }
     }
 
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::forms::{self, Posted};
 use super::routes::{Routes, Target};
+use crate::component::catch;
 use crate::features::bus::Bus;
 use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
@@ -189,6 +190,8 @@ fn paint(
 ) -> Answer {
     let invalid = target.submission.is_some();
     let budget = app.ssr_budget;
+    // For the log line of a render that panics after the wait.
+    let target_path = (!budget.is_zero()).then(|| target.path.to_owned());
     let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
     let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
     store.end_prefetch();
@@ -211,13 +214,23 @@ fn paint(
         return page(&store, &*view, status, invalid, app, head, &jar).into();
     };
     let (app, head) = (app.clone(), head.clone());
+    let error_page = routes.error_page().cloned();
+    let path = target_path.unwrap_or_default();
     Answer::Later(Box::pin(async move {
         prefetch.settled(budget).await;
-        let rendered = catch_unwind(AssertUnwindSafe(|| {
-            store.enter(|| render_unsent(&mut *view))
-        }));
-        if rendered.is_err() {
-            return Response::error(500);
+        let rendered = catch(|| store.enter(|| render_unsent(&mut *view)));
+        let mut status = status;
+        if let Err(err) = rendered {
+            let Some(error_page) = error_page else {
+                log::error!("page {path} panicked: {err}");
+                return Response::error(500);
+            };
+            log::error!("page {path} panicked: {err}; showing the error page");
+            drop(view);
+            match catch_unwind(AssertUnwindSafe(|| store.enter(|| error_page(err)))) {
+                Ok(v) => (view, status) = (v, 500),
+                Err(_) => return Response::error(500),
+            }
         }
         page(&store, &*view, status, invalid, &app, &head, &jar)
     }))

@@ -9,7 +9,9 @@ use std::cell::{Cell, RefCell};
 use std::mem;
 use std::rc::{Rc, Weak};
 
-use crate::reactive::{untrack, Observer, Owner};
+use super::boundary::{Boundary, Within};
+use super::error::catch;
+use crate::reactive::{provide_context, untrack, use_context, Observer, Owner};
 use crate::vdom::diff::diff;
 use crate::vdom::hid::{normalize_root, HidAlloc};
 use crate::vdom::node::VNode;
@@ -105,6 +107,10 @@ pub(crate) struct Instance {
     pub(crate) disposed: Cell<bool>,
     owner: Owner,
     observer: Cell<Option<Observer>>,
+    /// The nearest [error boundary](super::error_boundary) around it, if any.
+    within: Option<Rc<Boundary>>,
+    /// Its own state, when it is an error boundary.
+    own: Option<Rc<Boundary>>,
 }
 
 impl Instance {
@@ -114,7 +120,12 @@ impl Instance {
         cx: &mut TreeCx,
     ) -> Rc<Instance> {
         let owner = Owner::new();
+        let within = owner.with(use_context::<Within>).map(|w| w.0);
         let (render, props) = owner.with(|| untrack(start));
+        let own = props.downcast_ref::<Rc<Boundary>>().cloned();
+        if let Some(b) = &own {
+            owner.with(|| provide_context(Within(b.clone())));
+        }
         let inst = Rc::new(Instance {
             props,
             render: RefCell::new(Some(render)),
@@ -125,7 +136,20 @@ impl Instance {
             disposed: Cell::new(false),
             owner,
             observer: Cell::new(None),
+            within,
+            own,
         });
+        if let Some(b) = &inst.own {
+            let (weak, queue) = (Rc::downgrade(&inst), cx.queue.clone());
+            let scheduler = move || {
+                if let Some(i) = weak.upgrade() {
+                    if !i.disposed.get() && !i.dirty.replace(true) {
+                        queue.0.borrow_mut().push(weak.clone());
+                    }
+                }
+            };
+            b.attach(Box::new(scheduler), inst.within.clone());
+        }
         let weak = Rc::downgrade(&inst);
         let queue = cx.queue.clone();
         let observer = owner.with(|| {
@@ -141,12 +165,38 @@ impl Instance {
         let mut out = inst
             .render_fresh()
             .unwrap_or_else(|| normalize_root(VNode::Empty));
-        let depth = cx.depth;
+        let (depth, select) = (cx.depth, cx.select);
         cx.depth = inst.depth + 1;
-        let _ = owner.try_with(|| mount(&mut out, cx));
+        match &inst.own {
+            None => {
+                let _ = owner.try_with(|| mount(&mut out, cx));
+            }
+            Some(b) => {
+                // A component below that panics in its setup or first render: the boundary
+                // drops what was mounted and shows its fallback instead.
+                if let Err(err) = catch(|| owner.try_with(|| mount(&mut out, cx))) {
+                    (cx.depth, cx.select) = (inst.depth + 1, select);
+                    dispose(&out);
+                    b.record(err);
+                    out = inst
+                        .render_fresh()
+                        .unwrap_or_else(|| normalize_root(VNode::Empty));
+                    let _ = owner.try_with(|| mount(&mut out, cx));
+                }
+            }
+        }
         cx.depth = depth;
         *inst.output.borrow_mut() = out;
         inst
+    }
+
+    /// The error boundary that takes a panic raised in this component (its render, its
+    /// handlers): itself when it is one that has not failed yet, else the nearest one out.
+    pub(crate) fn catcher(&self) -> Option<Rc<Boundary>> {
+        match &self.own {
+            Some(b) if !b.failed() => Some(b.clone()),
+            _ => self.within.as_ref().and_then(Boundary::catcher),
+        }
     }
 
     /// The owner of everything its setup created; handlers of its elements run under it.
@@ -183,6 +233,9 @@ impl Instance {
         if self.disposed.get() {
             return;
         }
+        if self.own.as_ref().is_some_and(|b| b.take_reset()) {
+            return self.replace_into(output, cx, sink);
+        }
         let Some(new) = self.render_fresh() else {
             return;
         };
@@ -192,6 +245,24 @@ impl Instance {
         let _ = self.owner.try_with(|| diff(output, new, cx, sink));
         cx.depth = depth;
         cx.select = select;
+    }
+
+    /// Re-renders into `output` and replaces it whole (one ReplaceNode of its root): a
+    /// boundary that failed after a panic that may have left its output half-diffed.
+    fn replace_into(&self, output: &mut VNode, cx: &mut TreeCx, sink: &mut impl PatchSink) {
+        let Some(mut new) = self.render_fresh() else {
+            return;
+        };
+        let depth = cx.depth;
+        cx.depth = self.depth + 1;
+        let select = mem::replace(&mut cx.select, self.select);
+        let _ = self.owner.try_with(|| mount(&mut new, cx));
+        cx.depth = depth;
+        cx.select = select;
+        let hid = output.as_element().map_or(0, |e| e.hid);
+        sink.replace_node(hid, &new);
+        dispose(output);
+        *output = new;
     }
 
     /// Re-renders this (non-root) component and diffs its output.

@@ -6,10 +6,16 @@
 //! and [`Mount`](crate::vdom::Mount)) and `reactive`; knows nothing of HTML, the wire or
 //! sessions.
 
+mod boundary;
+mod error;
+mod error_boundary;
 mod instance;
 mod node;
 pub mod tree;
 
+pub(crate) use boundary::{current_catcher, Boundary};
+pub use error::{catch, ErrorInfo};
+pub use error_boundary::error_boundary;
 pub use instance::{Render, TreeCx};
 pub use node::{component, component_keyed, component_live, component_live_keyed, ComponentNode};
 pub use tree::{DispatchError, Tree};

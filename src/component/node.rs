@@ -131,6 +131,15 @@ where
     }) as Box<dyn ComponentSlot>)
 }
 
+/// A component node of identity `type_id` and `key` whose setup is `pending`.
+pub(crate) fn pending_node(type_id: TypeId, key: Option<Key>, pending: Box<dyn Pending>) -> VNode {
+    VNode::Component(Box::new(ComponentNode {
+        type_id,
+        key,
+        state: State::Pending(pending),
+    }) as Box<dyn ComponentSlot>)
+}
+
 /// A component in a tree: not yet mounted (setup pending) or mounted (instance alive).
 pub struct ComponentNode {
     type_id: TypeId,

@@ -10,9 +10,10 @@ use std::fmt;
 use std::mem;
 use std::rc::Rc;
 
+use super::error::catch;
 use super::instance::{Instance, Render, TreeCx};
 use super::node::ComponentNode;
-use crate::reactive::{batch, Owner};
+use crate::reactive::batch;
 use crate::vdom::attrs::{prop_kind, PropKind};
 use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::form::{restate, selection_digest};
@@ -128,8 +129,8 @@ impl Tree {
     /// not with the stale render: no patch when the server accepts the typed value, a
     /// property patch when it changes it.
     pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
-        let (handler, owner) = match find_handler(&mut self.root, ev, self.inst.owner()) {
-            Found::Handler(h, owner) => (h, owner),
+        let (handler, inst) = match find_handler(&mut self.root, ev, &self.inst) {
+            Found::Handler(h, inst) => (h, inst),
             Found::NoListener => {
                 return Err(DispatchError::NoListener {
                     hid: ev.hid,
@@ -140,7 +141,17 @@ impl Tree {
         };
         // Under the owner of the component the element belongs to: what the handler
         // creates (signals, effects, tasks) lives and dies with that component.
-        Ok(batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(()))))
+        let owner = inst.owner();
+        let run = || batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(())));
+        match inst.catcher() {
+            None => Ok(run()),
+            // Inside an error boundary a panic shows its fallback: the event counts as
+            // handled (what the handler wrote before it panicked renders too).
+            Some(b) => Ok(catch(run).unwrap_or_else(|err| {
+                b.fail(err);
+                Ok(())
+            })),
+        }
     }
 
     /// How many times this tree met suspicious input: mixed keyed/unkeyed siblings,
@@ -192,14 +203,30 @@ impl Tree {
                 if i.disposed.get() || !i.dirty.get() {
                     continue;
                 }
-                if Rc::ptr_eq(&i, &self.inst) {
-                    i.rerender_into(&mut self.root, &mut self.cx, sink);
-                } else if i.select == 0 {
-                    i.rerender(&mut self.cx, sink);
-                } else {
-                    self.rerender_in_select(&i, sink);
+                match i.catcher() {
+                    None => self.rerender_one(&i, sink),
+                    Some(b) => {
+                        let (depth, select) = (self.cx.depth, self.cx.select);
+                        if let Err(err) = catch(|| self.rerender_one(&i, sink)) {
+                            (self.cx.depth, self.cx.select) = (depth, select);
+                            // The boundary re-renders in the next round, with its fallback.
+                            b.fail(err);
+                        }
+                    }
                 }
             }
+        }
+    }
+}
+
+impl Tree {
+    fn rerender_one(&mut self, i: &Rc<Instance>, sink: &mut impl PatchSink) {
+        if Rc::ptr_eq(i, &self.inst) {
+            i.rerender_into(&mut self.root, &mut self.cx, sink);
+        } else if i.select == 0 {
+            i.rerender(&mut self.cx, sink);
+        } else {
+            self.rerender_in_select(i, sink);
         }
     }
 }
@@ -239,13 +266,13 @@ impl Drop for Tree {
 }
 
 enum Found {
-    /// The handler, and the owner of the innermost component around the element.
-    Handler(Handler, Owner),
+    /// The handler, and the innermost component around the element.
+    Handler(Handler, Rc<Instance>),
     NoListener,
     No,
 }
 
-fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
+fn find_handler(node: &mut VNode, ev: &Event, inst: &Rc<Instance>) -> Found {
     match node {
         VNode::Element(e) => {
             if e.hid == ev.hid {
@@ -260,10 +287,10 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
                     EventData::Key { value, .. } => record_input(e, value, None),
                     _ => {}
                 }
-                return Found::Handler(h, owner);
+                return Found::Handler(h, inst.clone());
             }
             for c in &mut e.children {
-                match find_handler(c, ev, owner) {
+                match find_handler(c, ev, inst) {
                     Found::No => {}
                     found => return found,
                 }
@@ -275,9 +302,10 @@ fn find_handler(node: &mut VNode, ev: &Event, owner: Owner) -> Found {
                 .as_any()
                 .downcast_ref::<ComponentNode>()
                 .and_then(ComponentNode::instance)
-                .map_or(owner, |i| i.owner());
+                .unwrap_or(inst)
+                .clone();
             match c.rendered_mut() {
-                Some(mut out) => find_handler(&mut out, ev, inner),
+                Some(mut out) => find_handler(&mut out, ev, &inner),
                 None => Found::No,
             }
         }

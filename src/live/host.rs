@@ -15,6 +15,7 @@ use super::csrf::Csrf;
 use super::registry::{self, Registry};
 use super::view::View;
 use super::SessionConfig;
+use crate::component::ErrorInfo;
 use crate::protocol::PatchEncoder;
 use crate::server::core::Core;
 use crate::server::peers::PeerTable;
@@ -24,6 +25,14 @@ use crate::server::ConnInfo;
 /// session whose WebSocket upgrade is described by the [`ConnInfo`]. Runs inside the new
 /// session's scope; a URL without a page mounts the app's not-found page.
 pub type MountFn = dyn Fn(&str, &ConnInfo) -> Box<dyn View> + Send + Sync;
+
+/// Mounts the page for a URL off-screen for a link prefetch: `None`, without mounting
+/// anything, when no route matches; `None` too when the page answers anything but 200.
+pub type PrepareFn = dyn Fn(&str, &ConnInfo) -> Option<Box<dyn View>> + Send + Sync;
+
+/// Mounts the app's error page for a panic (in the current session scope, whose request
+/// is the failed page's).
+pub type ErrorFn = dyn Fn(ErrorInfo) -> Box<dyn View> + Send + Sync;
 
 /// What the application gives the live layer; shared read-only by every core.
 pub struct LiveApp {
@@ -44,6 +53,11 @@ pub struct LiveApp {
     /// How long a page's first render waits for its resources' first fetches (the first
     /// paint, and a new session's first render, so it matches the first paint).
     pub ssr_budget: Duration,
+    /// The app's error page ([`App::error_page`](crate::App::error_page)), shown instead
+    /// of ending a new session whose first render panicked.
+    pub error_page: Option<Arc<ErrorFn>>,
+    /// How a link prefetch mounts a route ahead of its navigation.
+    pub prepare: Box<PrepareFn>,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

@@ -24,6 +24,7 @@ pub mod limits;
 pub(crate) mod local;
 mod navigate;
 mod prefetch;
+mod prepare;
 mod registry;
 pub mod request;
 pub mod resource;
@@ -43,7 +44,7 @@ pub use command::{focus, push_hook};
 pub use conn::run as serve_connection;
 pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
-pub use host::{LiveApp, LiveCore, MountFn};
+pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, PrepareFn};
 pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
@@ -103,6 +104,10 @@ pub struct SessionConfig {
     /// How long a browser keeps its `vango_session` cookie after the last write, and how
     /// old a cookie the server still accepts (default 30 days).
     pub cookie_max_age: Duration,
+    /// How long a route a link prefetch mounted ahead (the pointer over a
+    /// [`link`](crate::view::helpers::link)) waits for its navigation before it is
+    /// dropped (default 5 s); one such route per session. `ZERO` turns prefetch off.
+    pub prefetch_ttl: Duration,
 }
 
 impl Default for SessionConfig {
@@ -119,6 +124,7 @@ impl Default for SessionConfig {
             event_burst: 200,
             csrf_max_age: Duration::from_secs(24 * 60 * 60),
             cookie_max_age: Duration::from_secs(30 * 24 * 60 * 60),
+            prefetch_ttl: Duration::from_secs(5),
         }
     }
 }

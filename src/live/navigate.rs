@@ -1,19 +1,25 @@
 //! Live navigation: mounts another route in place (new tree, same socket, same session
-//! store) or changes the query of the current one, as one Patches frame (the full render
-//! or the re-rendered parts, a `SetTitle`, a `PushUrl`).
+//! store; or adopts the one a link prefetch mounted) or changes the query of the current
+//! one, as one Patches frame (the full render or the re-rendered parts, a `SetTitle`, a
+//! `PushUrl`).
+//!
+//! Also link prefetch: mounting a route off-screen into the session's slot for it
+//! (`prepare.rs`) for the navigation that may follow.
 //!
 //! A synchronous part of a step: runs inside the session's scope; touches the session,
-//! its store and the app's mount function.
+//! its store and the app's mount and prepare functions.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Bytes;
 
 use super::host::LiveCore;
-use super::request::Navigation;
+use super::prepare;
+use super::request::{conn_info, is_local_url, Navigation};
 use super::session::Session;
-use crate::server::ConnInfo;
+use super::view::render_unsent;
+use crate::component::catch;
 use crate::vdom::PatchSink;
 
 /// Carries out `nav` for session `s` and returns the frame (acknowledging `ack`).
@@ -23,17 +29,19 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     let mut enc = live.encoder.borrow_mut();
     match nav {
         Navigation::To { url, replace } => {
-            // The connection's facts stay those of the WebSocket upgrade.
-            let info = ConnInfo {
-                peer: old
-                    .peer()
-                    .unwrap_or(SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0))),
-                headers: old
-                    .headers()
-                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
-                    .collect(),
+            let view = match prepare::take(&mut s.prepared, &url) {
+                // Mounted by a prefetch: its request and title, and what changed since.
+                Some(p) => {
+                    if let Some(r) = p.request {
+                        store.set_request(r);
+                    }
+                    store.restore_title(p.title);
+                    let mut view = p.view;
+                    render_unsent(&mut *view);
+                    view
+                }
+                None => (live.app.mount)(&url, &conn_info(Some(&old))),
             };
-            let view = (live.app.mount)(&url, &info);
             let old_hid = s.view.root_hid();
             // The old page unmounts now (its cleanups run), after the new one mounted.
             drop(std::mem::replace(&mut s.view, view));
@@ -72,4 +80,62 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             })
         }
     }
+}
+
+/// Prepares the route at `url` for session `s` (a link prefetch), if it is worth it (see
+/// `prepare.rs`).
+pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
+    prepare::expire(&mut s.prepared);
+    let ttl = live.app.config.prefetch_ttl;
+    if ttl.is_zero() || !is_local_url(url) || s.prepared.as_ref().is_some_and(|p| p.url == url) {
+        return;
+    }
+    let store = s.scope.store().clone();
+    let current = store.request();
+    if current.as_ref().is_some_and(|r| r.url() == url) {
+        return;
+    }
+    // The gap since the kept route's mount: with none kept, the last one was adopted by
+    // a navigation (which mounts anyway) or expired.
+    let now = Instant::now();
+    if s.prepared
+        .as_ref()
+        .is_some_and(|p| now < p.at + prepare::MIN_GAP)
+    {
+        return;
+    }
+    let info = conn_info(current.as_deref());
+    let title = store.title();
+    // The mount writes the store's request and title: the current page's come back after.
+    let mounted = catch(|| (live.app.prepare)(url, &info));
+    let (request, new_title) = (store.request(), store.title());
+    if let Some(r) = current {
+        store.set_request(r);
+    }
+    store.restore_title(title);
+    // A setup that navigates or sends commands is not prepared: the navigation runs it.
+    let side_effects = store.take_navigation().is_some() | !store.take_commands().is_empty();
+    let view = match mounted {
+        Ok(Some(view)) if !side_effects => view,
+        Ok(_) => return,
+        Err(err) => {
+            log::warn!("prefetch of {url}: the page panicked ({err}); not prepared");
+            return;
+        }
+    };
+    // The old one unmounts here, inside the step's scope.
+    s.prepared = Some(Box::new(prepare::Prepared {
+        url: url.to_owned(),
+        view,
+        request,
+        title: new_title,
+        at: now,
+        until: now + ttl,
+    }));
+    // Wakes the session when the prepared route has expired (`expire` drops it then).
+    let core = live.core.clone();
+    core.spawn(async move {
+        async_io::Timer::after(ttl + Duration::from_millis(10)).await;
+        super::bell::notify_dirty();
+    });
 }

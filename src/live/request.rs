@@ -3,15 +3,16 @@
 //! session's store (`live::use_request`).
 //!
 //! Data only: the app builds it (from the HTTP request or the Hello and the WebSocket
-//! upgrade); touches only the router's pure types.
+//! upgrade); touches only the router's pure types and the transport's `ConnInfo`.
 
 use std::cell::Cell;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::rc::Rc;
 use std::str::FromStr;
 
 use crate::router::{ParamError, Query};
+use crate::server::ConnInfo;
 
 /// The request a page was mounted for: the same values in the first paint (from the HTTP
 /// request) and in the live session (path and query from the Hello, headers, cookies and
@@ -370,4 +371,23 @@ pub(crate) fn encode_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str
         encode_component(v, &mut out);
     }
     out
+}
+
+/// The connection's facts for mounting another page in a session: those of the WebSocket
+/// upgrade, kept in the current page's request.
+pub(crate) fn conn_info(current: Option<&PageRequest>) -> ConnInfo {
+    let unknown = SocketAddr::from((Ipv4Addr::UNSPECIFIED, 0));
+    match current {
+        Some(r) => ConnInfo {
+            peer: r.peer().unwrap_or(unknown),
+            headers: r
+                .headers()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect(),
+        },
+        None => ConnInfo {
+            peer: unknown,
+            headers: Vec::new(),
+        },
+    }
 }

@@ -195,6 +195,12 @@ impl SessionStore {
         v.get();
     }
 
+    /// Puts back a title saved with [`title`](Self::title) (after mounting another page
+    /// off-screen).
+    pub(crate) fn restore_title(&self, title: Option<String>) {
+        *self.0.title.borrow_mut() = title;
+    }
+
     /// The title the current page set with [`set_title`].
     pub fn title(&self) -> Option<String> {
         self.0.title.borrow().clone()

@@ -10,6 +10,7 @@ use async_tungstenite::tungstenite::Bytes;
 
 use super::id::SessionId;
 use super::limits::RateBucket;
+use super::prepare::Prepared;
 use super::scope::SessionScope;
 use super::view::View;
 use super::SessionConfig;
@@ -21,6 +22,8 @@ use crate::vdom::PatchSink;
 pub struct Session {
     pub(crate) id: SessionId,
     pub(crate) view: Box<dyn View>,
+    /// A route mounted ahead of its navigation (link prefetch), dropped before the scope.
+    pub(crate) prepared: Option<Box<Prepared>>,
     /// What its steps run in (its [`SharedSignal`](super::shared::SharedSignal) values);
     /// dropped after the view (declared after it).
     pub(crate) scope: SessionScope,
@@ -57,6 +60,7 @@ impl Session {
             rate: RateBucket::new(cfg),
             id,
             view,
+            prepared: None,
             scope,
             patch_seq: 0,
             last_event: 0,
@@ -299,8 +303,9 @@ pub(crate) mod tests {
             "Session {session} B (in its RefCell {cell} B); Tree {tree} B; boxed view {view} B"
         );
         // 112 bytes of state plus the SharedSignal store (8), the event-rate bucket (8), its
-        // memory accounting (8) and its client address's count (24).
-        assert!(session <= 160, "Session grew to {session} bytes");
+        // memory accounting (8), its client address's count (24) and the route a link
+        // prefetch prepared (8).
+        assert!(session <= 168, "Session grew to {session} bytes");
         assert!(tree <= 64, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");

@@ -19,6 +19,7 @@ use super::limits::core_capacity;
 use super::scope::{SessionScope, SessionStore};
 use super::session::Session;
 use super::view::{render_unsent, View};
+use crate::component::catch;
 use crate::protocol::{close, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{close_with, WebSocket};
@@ -145,10 +146,19 @@ pub(crate) async fn mount_settled(
     let mut view = mounted.ok()?;
     if let Some(p) = prefetch.filter(|p| p.is_pending()) {
         p.settled(budget).await;
-        let rendered = catch_unwind(AssertUnwindSafe(|| {
-            scope.enter(|| render_unsent(&mut *view))
-        }));
-        rendered.ok()?;
+        let Some(error_page) = &live.app.error_page else {
+            let rendered = catch_unwind(AssertUnwindSafe(|| {
+                scope.enter(|| render_unsent(&mut *view))
+            }));
+            rendered.ok()?;
+            return Some(view);
+        };
+        // As the first paint did: the error page instead of the page whose render panicked.
+        if let Err(err) = catch(|| scope.enter(|| render_unsent(&mut *view))) {
+            log::error!("page {url} panicked: {err}; showing the error page");
+            drop(view);
+            view = catch_unwind(AssertUnwindSafe(|| scope.enter(|| error_page(err)))).ok()?;
+        }
     }
     Some(view)
 }

@@ -13,6 +13,7 @@ use async_tungstenite::tungstenite::Bytes;
 use super::command;
 use super::host::LiveCore;
 use super::navigate;
+use super::prepare;
 use super::request::{is_local_url, split_fragment, Navigation};
 use super::session::Session;
 use crate::protocol::{close, decode_client, encode_seq, server::frame, ClientFrame, ServerFrame};
@@ -67,6 +68,10 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     let mut s = sess.borrow_mut();
     if s.generation != gen {
         return Reply::None;
+    }
+    if s.prepared.is_some() {
+        let scope = s.scope.clone();
+        scope.enter(|| prepare::expire(&mut s.prepared));
     }
     // A task may have asked to navigate, or sent the browser a command.
     let nav = s.scope.store().take_navigation();
@@ -154,6 +159,10 @@ fn on_event(
             // A link click or back/forward: the document's navigation, not a handler's.
             if let (0, EventData::Navigate(url)) = (event.hid, &event.data) {
                 s.last_event = seq;
+                if event.name == "prefetch" {
+                    navigate::prefetch(&mut s, live, url);
+                    return Applied::Accepted(None);
+                }
                 // The client sends its location with the fragment (`#/active`).
                 let (target, fragment) = split_fragment(url);
                 let bad = |b: u8| b < 0x20 || b == 0x7f;

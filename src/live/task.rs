@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 
 use super::bell::notify_dirty;
 use super::scope::{SessionScope, SessionStore};
+use crate::component::{catch, current_catcher, Boundary};
 use crate::reactive::{batch, on_cleanup, Owner};
 use crate::server::core::Core;
 
@@ -27,7 +28,8 @@ use crate::server::core::Core;
 /// its session) and inside [`batch`]; afterwards the core's bell rings, so the session
 /// re-renders what the task changed and sends it as one Patches frame, as if a handler
 /// had set it. A panic in the task ends that task only: it is logged and counted in the
-/// core's `panics` metric, and the session keeps working.
+/// core's `panics` metric, and the session keeps working; inside an
+/// [`error_boundary`](crate::component::error_boundary) the boundary shows its fallback.
 ///
 /// Returns `false` when nothing was started: outside a server core, in the static first
 /// paint of a page (its tree is thrown away at once: use [`connected`](super::connected)
@@ -113,6 +115,7 @@ fn spawn_on_core(
         fut: Box::pin(fut),
         scope,
         core: core.clone(),
+        catcher: current_catcher(),
     })
 }
 
@@ -139,6 +142,8 @@ struct Tied {
     fut: Pin<Box<dyn Future<Output = ()>>>,
     scope: Option<SessionScope>,
     core: Rc<Core>,
+    /// The error boundary around the component that spawned it.
+    catcher: Option<Rc<Boundary>>,
 }
 
 impl Future for Tied {
@@ -147,10 +152,26 @@ impl Future for Tied {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let fut = &mut this.fut;
-        let mut step = move || catch_unwind(AssertUnwindSafe(|| batch(|| fut.as_mut().poll(cx))));
+        let caught = this.catcher.is_some();
+        let mut step = move || {
+            let poll = || batch(|| fut.as_mut().poll(cx));
+            if caught {
+                catch(poll).map_err(Some)
+            } else {
+                catch_unwind(AssertUnwindSafe(poll)).map_err(|_| None)
+            }
+        };
         let polled = match &this.scope {
             Some(scope) => scope.enter(step),
             None => step(),
+        };
+        let boundary = this.catcher.as_ref().and_then(|b| b.catcher());
+        let handled = match (&polled, boundary) {
+            (Err(Some(err)), Some(b)) => {
+                b.fail(err.clone());
+                true
+            }
+            _ => false,
         };
         // What the poll wrote is rendered by the sessions that read it (O(1) check each).
         notify_dirty();
@@ -158,10 +179,13 @@ impl Future for Tied {
             Ok(p) => p,
             Err(_) => {
                 this.core.metrics().panics.fetch_add(1, Relaxed);
-                log::error!(
-                    "core={} a task panicked; it ended, its session goes on",
-                    this.core.index()
-                );
+                // A boundary's catch was logged there, with its location.
+                if !handled {
+                    log::error!(
+                        "core={} a task panicked; it ended, its session goes on",
+                        this.core.index()
+                    );
+                }
                 Poll::Ready(())
             }
         }

@@ -28,6 +28,9 @@ pub mod frame {
 pub const HOOK_CODE: u8 = 0xF0;
 /// Event code of a navigation (`name` `"navigate"`, [`EventData::Navigate`]).
 pub const NAVIGATE_CODE: u8 = 0xF1;
+/// Event code of a link prefetch (`name` `"prefetch"`, [`EventData::Navigate`] with the
+/// link's URL): the pointer is over a live link, the session may prepare its route.
+pub const PREFETCH_CODE: u8 = 0xF2;
 /// Bit of a Pointer payload's first byte that says coordinates follow.
 pub const POINTER_COORDS: u8 = 0x80;
 /// Input payload flag: the control is checked.
@@ -159,8 +162,12 @@ pub fn encode_event(out: &mut Vec<u8>, seq: u64, event: &Event) {
             put_str(out, payload);
             return;
         }
-        "navigate" => {
-            out.push(NAVIGATE_CODE);
+        "navigate" | "prefetch" => {
+            out.push(if event.name == "navigate" {
+                NAVIGATE_CODE
+            } else {
+                PREFETCH_CODE
+            });
             let url = match &event.data {
                 EventData::Navigate(url) => url.as_str(),
                 _ => "",
@@ -316,6 +323,7 @@ fn decode_event(r: &mut Reader<'_>) -> Result<Event, DecodeError> {
             ("hook", EventData::Hook { name, payload })
         }
         NAVIGATE_CODE => ("navigate", EventData::Navigate(r.string(MAX_CLIENT_STR)?)),
+        PREFETCH_CODE => ("prefetch", EventData::Navigate(r.string(MAX_CLIENT_STR)?)),
         _ => {
             let (name, class) = event_by_code(code).ok_or(DecodeError::UnknownEvent(code))?;
             (name, decode_payload(r, class)?)

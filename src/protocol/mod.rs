@@ -14,7 +14,9 @@ pub mod patch;
 pub mod server;
 pub mod varint;
 
-pub use client::{decode_client, encode_event, ClientFrame, HOOK_CODE, NAVIGATE_CODE};
+pub use client::{
+    decode_client, encode_event, ClientFrame, HOOK_CODE, NAVIGATE_CODE, PREFETCH_CODE,
+};
 pub use codec::{put_str, Reader};
 pub use error::{close, DecodeError};
 pub use patch::PatchEncoder;

@@ -303,6 +303,35 @@ impl LiveTest {
         self.inner.navigate(url)
     }
 
+    /// Sends a link prefetch of `url`, as the client does when the pointer moves over (or
+    /// a touch starts on) a [`link`](crate::view::helpers::link): the session mounts that
+    /// route off-screen, and a [`navigate`](Self::navigate) to it within a few seconds
+    /// adopts that mount instead of mounting again. Nothing visible changes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// static SETUPS: AtomicU32 = AtomicU32::new(0);
+    /// let app = vango::App::new()
+    ///     .page("/", || || link("/about", "About"))
+    ///     .page("/about", || {
+    ///         SETUPS.fetch_add(1, Relaxed);
+    ///         || p("about")
+    ///     });
+    /// let t = LiveTest::mount(&app, "/");
+    /// t.prefetch("/about");
+    /// assert_eq!((SETUPS.load(Relaxed), t.text()), (1, "About".into()));
+    /// t.navigate("/about");
+    /// assert_eq!((SETUPS.load(Relaxed), t.text()), (1, "about".into()));
+    /// ```
+    pub fn prefetch(&self, url: &str) -> Outcome {
+        self.inner.prefetch(url)
+    }
+
     /// How many tasks of this test panicked (each ended alone; the session went on).
     pub fn task_panics(&self) -> u64 {
         self.inner.harness.panics()

@@ -76,6 +76,15 @@ impl Inner {
         })
     }
 
+    /// A link prefetch of `url`, as the client sends it when the pointer is over a link.
+    pub(crate) fn prefetch(&self, url: &str) -> Outcome {
+        self.event(&Event {
+            hid: 0,
+            name: "prefetch",
+            data: EventData::Navigate(url.to_owned()),
+        })
+    }
+
     /// Renders what tasks changed (or carries out the navigation they asked for).
     pub(crate) fn pump(&self) {
         if self.ended.borrow().is_some() {

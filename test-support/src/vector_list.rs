@@ -473,9 +473,9 @@ pub fn invalid_vectors() -> Vec<(&'static str, &'static str, Vec<u8>, &'static s
             "UnknownEvent",
         ),
         (
-            "event_code_f2",
+            "event_code_f5",
             c,
-            vec![0x02, 0x01, 0x01, 0xf2],
+            vec![0x02, 0x01, 0x01, 0xf5],
             "UnknownEvent",
         ),
         (

@@ -2,7 +2,8 @@
 // load (a window marker and the navigation entry survive), the URL and the title follow,
 // back/forward re-render the right route and restore the scroll, set_query re-renders in
 // place, a missing route shows the 404 page; with JavaScript disabled the links are plain
-// links to server-rendered pages.
+// links to server-rendered pages. A pointer over a live link sends one prefetch event
+// (0xF2) with its URL, and the click that follows navigates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -103,5 +104,69 @@ test('without JavaScript links are plain links', async () => {
   const r = await page.goto(new URL('/todos/x', server.url).href);
   assert.equal(r.status(), 404);
   assert.equal(await page.textContent('h1'), 'Not found');
+  await ctx.close();
+});
+
+// Records every binary frame the page's WebSockets send, as arrays of bytes.
+const RECORD = `window.__sent = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (d) {
+  if (typeof d != 'string') {
+    const b = d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    window.__sent.push(Array.from(b));
+  }
+  return send.call(this, d);
+};`;
+
+// The URLs of the prefetch events (Event frames with code 0xF2) among `frames`.
+function prefetches(frames) {
+  const out = [];
+  for (const f of frames) {
+    let i = 1;
+    const varint = () => {
+      let v = 0, k = 0, b;
+      do { b = f[i++]; v += (b & 127) * 2 ** k; k += 7; } while (b & 128);
+      return v;
+    };
+    if (f[0] != 2) continue;
+    varint(); // seq
+    varint(); // hid
+    if (f[i++] != 0xf2) continue;
+    const n = varint();
+    out.push(Buffer.from(f.slice(i, i + n)).toString());
+  }
+  return out;
+}
+
+test('a pointer over a live link prefetches its route once, and the click navigates', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url, {}, RECORD);
+  await connected(page);
+  await page.evaluate(() => { window.marker = 42; });
+  const sent = () => page.evaluate(() => window.__sent);
+  assert.deepEqual(prefetches(await sent()), []);
+  const todos = page.locator('#nav a:text-is("Todos")');
+  const box = await todos.boundingBox();
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 5 });
+  await page.waitForFunction(() => window.__sent.length > 0 && true);
+  // The event is sent at once; give a stray second one time to show up.
+  await page.waitForTimeout(100);
+  assert.deepEqual(prefetches(await sent()), ['/todos'], 'one prefetch frame');
+  await page.mouse.move(box.x + 2, box.y + box.height + 200);
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.waitForTimeout(100);
+  assert.deepEqual(prefetches(await sent()), ['/todos'], 'the same link again: no second one');
+  await page.mouse.down();
+  await page.mouse.up();
+  await h1Is(page, 'Todos (all)');
+  assert.equal(await path(page), '/todos');
+  assert.equal(await page.title(), 'Todos');
+  assert.equal(await page.evaluate(() => window.marker), 42, 'no page load');
+  // Another link: its own prefetch.
+  await page.hover('#nav a:text-is("Todo 3")');
+  await page.waitForFunction(() => true);
+  await page.waitForTimeout(100);
+  assert.deepEqual(prefetches(await sent()), ['/todos', '/todos/3']);
+  assert.deepEqual(errors, []);
   await ctx.close();
 });
