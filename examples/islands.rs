@@ -6,7 +6,8 @@
 //! script owns everything inside. "Add" and "Grow" change the data on the server: the
 //! page re-renders, the island's `updated` gets the new props, its own DOM (and the
 //! client-only state in it: the zoom) stays. Clicking a bar pushes `pick` to the server,
-//! which shows the pick outside the island.
+//! which shows the pick outside the island; "Flash" pushes an event from the server to
+//! the island (`push_hook`), which its `ctx.on('flash', ...)` receives.
 
 use vango::prelude::*;
 use vango::server::StaticAsset;
@@ -21,6 +22,7 @@ const ISLANDS_JS: &str = r#"(window.Vango ||= {}).islands = { Bars: {
       const i = e.target.dataset.i;
       if (i != null) ctx.push('pick', { index: +i });
     };
+    ctx.on('flash', (color) => { el.style.outline = '3px solid ' + color; });
     this.updated(el, props);
   },
   updated(el, props) {
@@ -64,6 +66,9 @@ fn page() -> impl Render {
             button("Grow")
                 .id("grow")
                 .on_click(move |_| bars.update(|b| b.iter_mut().for_each(|h| *h += 1))),
+            button("Flash")
+                .id("flash")
+                .on_click(|_| push_hook("chart", "flash", "orange")),
             island("Bars", props)
                 .id("chart")
                 .class("chart")

@@ -1,7 +1,8 @@
 // E2E: the islands example in Chromium. The page's script mounts the Bars island with the
 // server's props; server re-renders of the island's parent leave the island's own DOM
 // (and its client-only state) in place; a props change reaches the island's updated();
-// a click inside the island pushes an event the server handles.
+// a click inside the island pushes an event the server handles; the server pushes one
+// to the island.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -63,6 +64,11 @@ test('island: mounted with props, survives parent re-renders, gets new props, pu
   assert.equal(hooks.length, 1, 'one hook event frame sent');
   // The re-render that shows the pick leaves the island as it is (no props change).
   assert.equal(await page.getAttribute('#chart', 'data-updates'), '3');
+  assert.ok(await page.evaluate(() => window.__zoom === document.querySelector('#chart .zoom')));
+
+  // The server pushes to the island (push_hook): its ctx.on handler runs.
+  await page.click('#flash');
+  await page.waitForFunction(() => document.querySelector('#chart').style.outline.includes('orange'));
   assert.ok(await page.evaluate(() => window.__zoom === document.querySelector('#chart .zoom')));
 
   assert.deepEqual(errors, []);
