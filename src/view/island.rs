@@ -26,7 +26,8 @@ pub struct Island(El);
 /// A JS island named `name` (the key of `window.Vango.islands` the page's script
 /// registered) with `props`, JSON text the script receives parsed (empty means `null`).
 /// When a render gives other props, the client calls the island's `updated(el, props,
-/// ctx)`; its children stay the script's.
+/// ctx)` (it may also be called with unchanged props, after another attribute of the
+/// container changed); its children stay the script's.
 ///
 /// The browser side, in a script the page loads before the client (a head script):
 ///
