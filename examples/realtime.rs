@@ -5,10 +5,14 @@
 //! client shows your name in it at once (an optimistic update) and reverts when the
 //! server answers with a Reject. Presence lists who is here: each connected session
 //! (`connected()`, so not the first paint's static render) adds its name when it mounts
-//! and removes it when it unmounts (`on_cleanup`).
+//! and removes it when it unmounts (`on_cleanup`). Cursor presence: each visitor's
+//! pointer over the page is shown live to the others; the browser sends pointer moves at
+//! most every 50 ms (`throttle`); a cursor stays where it was last seen and goes when its
+//! tab's session ends.
 //!
-//! State: the board and the presence list are `GlobalSignal`s (one value for all cores);
-//! the visitor's name is a `SharedSignal` (one per session, read by two components).
+//! State: the board, the presence list and the cursors are `GlobalSignal`s (one value for
+//! all cores); the visitor's name is a `SharedSignal` (one per session, read by three
+//! components).
 //! `VANGO_RESUME_SECS` (default 60) sets how long a closed tab's session, and so its
 //! presence entry, waits for the tab to come back.
 
@@ -27,7 +31,15 @@ struct Globals {
     board: GlobalSignal<Vec<String>>,
     /// Names of the sessions here, in arrival order.
     presence: GlobalSignal<Vec<String>>,
+    /// Where each visitor's pointer is in the room: (name, x, y) in CSS pixels.
+    cursors: GlobalSignal<Vec<Cursor>>,
 }
+
+/// A visitor's pointer: (name, x, y), relative to the room's top left corner.
+type Cursor = (String, i32, i32);
+
+/// How often, at most, a browser sends its pointer's position.
+const CURSOR_MS: u16 = 50;
 
 static GLOBALS: OnceLock<Globals> = OnceLock::new();
 
@@ -110,6 +122,43 @@ fn board(_: ()) -> impl Render {
     }
 }
 
+/// Moves (or places) `me`'s cursor; `None` takes it away.
+fn set_cursor(me: &str, at: Option<(i32, i32)>) {
+    globals().cursors.update(|all| {
+        let i = all.iter().position(|c| c.0 == me);
+        match (i, at) {
+            (Some(i), Some((x, y))) => (all[i].1, all[i].2) = (x, y),
+            (None, Some((x, y))) => all.push((me.to_owned(), x, y)),
+            (Some(i), None) => {
+                all.remove(i);
+            }
+            (None, None) => {}
+        }
+    });
+}
+
+/// The other visitors' cursors, over the room (they let the pointer through).
+fn cursors(_: ()) -> impl Render {
+    let cursors = globals().cursors;
+    let me = ME.signal();
+    move || {
+        let me = me.get();
+        cursors.with(|all| {
+            div(keyed(
+                all.iter().filter(|c| c.0 != me).cloned(),
+                |c| c.0.clone(),
+                |(name, x, y)| {
+                    span(name.clone())
+                        .class("cursor")
+                        .data("name", name)
+                        .style(format!("left:{x}px;top:{y}px"))
+                },
+            ))
+            .id("cursors")
+        })
+    }
+}
+
 fn page() -> impl Render {
     let g = globals();
     let me = ME.get_untracked();
@@ -119,7 +168,10 @@ fn page() -> impl Render {
     if connected() {
         g.presence.update(|v| v.push(me.clone()));
         let me = me.clone();
-        on_cleanup(move || g.presence.update(|v| v.retain(|n| *n != me)));
+        on_cleanup(move || {
+            g.presence.update(|v| v.retain(|n| *n != me));
+            set_cursor(&me, None);
+        });
     }
     move || {
         main_((
@@ -138,18 +190,37 @@ fn page() -> impl Render {
                 "Click a free cell to claim it, your own to free it. Someone else's cell \
                is refused: your name flashes in it and reverts.",
             ),
+            component(cursors, ()),
         ))
+        // The room is the whole page: pointer moves over it are shared, at most one per
+        // CURSOR_MS (the browser keeps the latest and sends it when the window ends).
+        .id("room")
+        .on_pointermove(|e| {
+            if let EventData::Pointer { x, y, .. } = e.data {
+                set_cursor(&ME.get_untracked(), Some((x, y)));
+            }
+        })
+        .with_coords()
+        .throttle(CURSOR_MS)
     }
 }
 
 const CSS: &str = "#board{display:grid;grid-template-columns:repeat(4,6rem);gap:.3rem}\
-.cell{height:3rem;font:inherit}.mine{background:#9e9}.taken{background:#e99}";
+.cell{height:3rem;font:inherit}.mine{background:#9e9}.taken{background:#e99}\
+#room{position:relative;min-height:90vh}\
+.cursor{position:absolute;pointer-events:none;font-size:.7rem;background:#fd4;\
+padding:0 .2rem;border-radius:.3rem;transition:left .05s,top .05s}";
 
 fn main() -> std::io::Result<()> {
     let app = vango::App::new().title("Realtime board");
     let board = app.global(vec![String::new(); SIDE * SIDE]);
     let presence = app.global(Vec::<String>::new());
-    let _ = GLOBALS.set(Globals { board, presence });
+    let cursors = app.global(Vec::<Cursor>::new());
+    let _ = GLOBALS.set(Globals {
+        board,
+        presence,
+        cursors,
+    });
     let resume = std::env::var("VANGO_RESUME_SECS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -1,20 +1,22 @@
-// Client hooks: elements with data-hook="Name" get window.Vango.hooks[Name].mounted /
-// updated / destroyed(el, ctx); ctx.push(name, payload) sends a hook event, ctx.on(name, fn)
-// receives HookEvent ops. Touches only hook objects and the el.$h slot.
+// Client hooks and islands: elements with data-hook="Name" get window.Vango.hooks[Name]
+// .mounted / updated / destroyed(el, ctx); ctx.push(name, payload) sends a hook event,
+// ctx.on(name, fn) receives HookEvent ops. An island (data-island="Name") gets
+// window.Vango.islands[Name] with the same methods called (el, props, ctx), props parsed
+// from its data-props JSON. Touches only hook and island objects and the el.$h slot.
 import { HOOK } from './constants.js';
 import { send } from './sender.js';
 
 const call = (el, m) => {
   const c = el.$h;
-  try { c && c.h[m] && c.h[m](el, c); } catch (err) { console.error(err); }
+  try { c && c.h[m] && c.h[m](el, c.i ? JSON.parse(el.dataset.props) : c, c); } catch (err) { console.error(err); }
 };
 
 export function mount(el) {
-  const h = ((window.Vango || {}).hooks || {})[el.dataset.hook];
+  const V = window.Vango || {}, i = el.dataset.props, h = (i ? V.islands : V.hooks)?.[el.dataset.hook];
   if (!h) return;
   const l = {};
   el.$h = {
-    h, el,
+    h, el, i,
     push: (n, p) => send(el, HOOK, 'ss', [n, typeof p == 'string' ? p : JSON.stringify(p ?? null)]),
     on: (n, f) => { l[n] = f; },
     l,

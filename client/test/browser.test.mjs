@@ -175,6 +175,23 @@ for (const mode of ['src', 'min']) {
       await t.page.close();
     });
 
+    test('islands: props in, updated on a data-props change only, children left alone, push out', async () => {
+      const head = `<script>window.Vango = { islands: { Bars: {
+        mounted(el, props, ctx) { el.innerHTML = '<i>' + props.n + '</i>'; __log.push('m' + props.n); ctx.push('ready', props); },
+        updated(el, props) { el.firstChild.textContent = props.n; __log.push('u' + props.n); },
+        destroyed(el, props) { __log.push('d' + props.n); } } } };</script>`;
+      const t = await page('<div data-hid="1"><b data-hid="2">x</b><div data-hid="3" data-hook="Bars" data-props="{&quot;n&quot;:1}"></div></div>', { head });
+      await t.eval(() => { window.__i = document.querySelector('i'); });
+      await t.patch([[1, 2, 0, 'y'], [2, 1, 'class', 'p']]);
+      await t.patch([[2, 3, 'data-props', '{"n":2}']]);
+      assert.deepEqual(await t.eval(() => [document.querySelector('i').textContent, window.__i == document.querySelector('i')]), ['2', true]);
+      await t.patch([[7, 1, 1]]);
+      assert.deepEqual(await t.eval(() => window.__log), ['m1', 'u2', 'd2']);
+      const sent = (await t.sent()).filter((f) => f.type == 'Event');
+      assert.deepEqual(sent.map((f) => [f.hid, f.event, f.data]), [[3, 'hook', { name: 'ready', payload: '{"n":1}' }]]);
+      await t.page.close();
+    });
+
     test('optimistic: class, text and attr applied on send, reverted on answer or reject', async () => {
       const t = await page('<button data-hid="1" data-on="click" data-opt-class="busy" data-opt-text="Saving" data-opt-attr="aria-busy=true">Save <b data-hid="2">now</b></button>');
       const state = () => t.eval(() => { const b = document.querySelector('button'); return [b.className, b.innerHTML, b.getAttribute('aria-busy')]; });

@@ -1,6 +1,8 @@
 // E2E: the realtime example in two Chromium pages whose sessions live on different cores
 // of a 2-worker server: a claim in one page shows in the other, presence counts both, and
-// a refused claim (someone else's cell) shows the optimistic name, gets a Reject, reverts.
+// a refused claim (someone else's cell) shows the optimistic name, gets a Reject, reverts;
+// cursor presence: a pointer moving in one page shows in the other, its moves throttled
+// in the browser, and goes when its tab closes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
@@ -24,10 +26,12 @@ const cell = (i) => `#board button[data-cell="${i}"]`;
 async function open() {
   const o = await openPage(browser, server.url);
   o.frames = [];
+  o.sent = [];
   o.missing = [];
   o.page.on('response', (r) => r.status() === 404 && o.missing.push(new URL(r.url()).pathname));
   o.page.on('websocket', (ws) =>
-    ws.on('framereceived', (f) => typeof f.payload !== 'string' && o.frames.push(f.payload[0])));
+    ws.on('framereceived', (f) => typeof f.payload !== 'string' && o.frames.push(f.payload[0]))
+      .on('framesent', (f) => typeof f.payload !== 'string' && o.sent.push(f.payload)));
   await connected(o.page);
   await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
   o.core = await o.page.textContent('#core');
@@ -107,4 +111,54 @@ test('two pages on two cores: live board, presence, rejected optimistic update',
     assert.deepEqual(o.errors.filter((e) => !e.includes('status of 404')), []);
   }
   await a.ctx.close();
+});
+
+// The event code of an Event frame (type, seq, hid, code), or -1 for another frame.
+const eventCode = (b) => {
+  if (b[0] !== 0x02) return -1;
+  let i = 1;
+  for (let v = 0; v < 2; v++) while (b[i++] & 0x80);
+  return b[i];
+};
+const POINTERMOVE = 15;
+
+test('cursor presence: moves show in the other page, throttled, gone when the tab closes', async (t) => {
+  const a = await open(), b = await open();
+  const nameA = await a.page.textContent('#me');
+  await a.page.evaluate(() => {
+    window.__moves = [];
+    addEventListener('pointermove', () => window.__moves.push(performance.now()), true);
+  });
+  // A sweep of 60 real mouse moves, each one DOM event (a move every ~20 ms: faster
+  // ones are coalesced by the browser into one event per frame), ending at (x, y).
+  const [x, y] = [300, 230];
+  await a.page.mouse.move(100, 150);
+  await a.page.mouse.move(x, y, { steps: 60 });
+  const room = await a.page.evaluate(() => {
+    const r = document.querySelector('#room').getBoundingClientRect();
+    return [r.left, r.top];
+  });
+  const want = `left:${Math.round(x - room[0])}px;top:${Math.round(y - room[1])}px`;
+  const cursor = `.cursor[data-name="${nameA}"]`;
+  await b.page.waitForFunction(([s, w]) => document.querySelector(s)?.getAttribute('style') === w,
+    [cursor, want], { timeout: 5000 });
+  assert.equal(await b.page.textContent(cursor), nameA);
+  assert.equal(await a.page.locator('.cursor').count(), 0, 'no cursor of its own');
+
+  // Throttled: at most one frame per 50 ms window of moving, plus the trailing one (the
+  // moves came faster than that, or the check would prove nothing).
+  const moves = await a.page.evaluate(() => window.__moves);
+  const frames = a.sent.filter((f) => eventCode(f) === POINTERMOVE).length;
+  const span = moves.at(-1) - moves[0], most = Math.ceil(span / 50) + 2;
+  const said = `${frames} pointermove frames for ${moves.length} moves over ${Math.round(span)} ms`;
+  assert.ok(moves.length > most + 10, `moves too slow to test the throttle: ${said}`);
+  assert.ok(frames >= 2 && frames <= most, said);
+  t.diagnostic(`cursor: ${said}`);
+  console.log(`cursor: ${frames} pointermove frames for ${moves.length} moves over ${Math.round(span)} ms`);
+
+  // A leaves: its session ends and its cursor goes from B.
+  await a.ctx.close();
+  await b.page.waitForFunction((s) => !document.querySelector(s), cursor, { timeout: 10000 });
+  assert.deepEqual(b.errors, []);
+  await b.ctx.close();
 });
