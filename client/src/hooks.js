@@ -1,6 +1,8 @@
 // Client hooks: elements with data-hook="Name" get window.Vango.hooks[Name].mounted /
-// updated / destroyed(el, ctx); ctx.push(name, payload) sends a hook event, ctx.on(name, fn)
-// receives HookEvent ops. Touches only hook objects and the el.$h slot.
+// updated / destroyed / disconnected / reconnected(el, ctx), ctx being one per element
+// (a hook keeps its state there); ctx.push(name, payload) sends a hook event, ctx.on(name,
+// fn) receives HookEvent ops. Touches only hook objects, the el.$h slot and the hooked
+// elements it finds in the document.
 import { HOOK } from './constants.js';
 import { send } from './sender.js';
 
@@ -9,9 +11,11 @@ const call = (el, m) => {
   try { c && c.h[m] && c.h[m](el, c); } catch (err) { console.error(err); }
 };
 
+// Mounts el's hook once: a hook script loaded later (LoadScript) mounts the elements
+// already on the page.
 export function mount(el) {
   const h = ((window.Vango || {}).hooks || {})[el.dataset.hook];
-  if (!h) return;
+  if (!h || el.$h) return;
   const l = {};
   el.$h = {
     h, el,
@@ -33,3 +37,6 @@ export function hookEvent(el, n, p) {
   const f = el.$h && el.$h.l[n];
   try { f && f(p); } catch (err) { console.error(err); }
 }
+
+// Calls method m of every mounted hook (disconnected, reconnected).
+export const all = (m) => document.querySelectorAll('[data-hook]').forEach((e) => call(e, m));
