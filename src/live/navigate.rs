@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use async_tungstenite::tungstenite::Bytes;
 
+use super::hook_script;
 use super::host::LiveCore;
 use super::request::Navigation;
 use super::session::Session;
@@ -41,6 +42,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             let title = store.title();
             let title = title.as_deref().unwrap_or(&live.app.title);
             s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+                hook_script::emit(&store, enc);
                 enc.replace_node(old_hid, v.root());
                 enc.set_title(title);
                 enc.push_url(replace, &url);
