@@ -29,12 +29,12 @@ const reset = (el) => [...el.children].forEach((c) => { c.style.transform = c.st
         items.forEach((c, k) => k != i && tr(c, k > i && k <= j ? -step : k < i && k >= j ? step : 0));
         tr(item, d);
       };
-      const up = () => {
+      const up = (e) => {
         el.removeEventListener('pointermove', move);
         el.removeEventListener('pointerup', up);
         el.removeEventListener('pointercancel', up);
         ctx.on_ = 0;
-        if (j == i) return reset(el);
+        if (j == i || e.type == 'pointercancel') return reset(el);
         // The dragged item rests in its slot until the server's patch reorders the DOM.
         tr(item, j > i ? r[j][B] - r[i][B] : r[j][T] - r[i][T]);
         const order = items.map((c, k) => c.dataset.id ?? String(k));

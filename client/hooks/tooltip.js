@@ -24,7 +24,7 @@ const place = (el, t) => {
     }
     const t = (ctx.tip = document.createElement('div'));
     t.className = 'vango-tooltip';
-    t.role = 'tooltip';
+    t.setAttribute('role', 'tooltip');
     t.id = 'vango-tooltip-' + ++n;
     const show = () => {
       t.textContent = el.dataset.tooltip || '';

@@ -22,7 +22,7 @@ impl From<StandardHook> for Cow<'static, str> {
 /// [`App::asset`](crate::App::asset)). The first paint puts it in `<head>` (before the
 /// client, so its hooks mount with the page); a live navigation or a later step loads it
 /// with a `LoadScript` op, its hooks then mounting on the elements already there. Each
-/// URL is loaded once per page; a URL that is not a local path (`/…`, not `//…`) is
+/// URL is loaded once per session (browser tab); a URL that is not a local path (`/…`, not `//…`) is
 /// ignored, as are more than 32.
 ///
 /// # Examples
