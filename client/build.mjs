@@ -1,5 +1,6 @@
 // Build: bundles src/index.js into dist/vango.min.js (IIFE, minified, ES2020) and
-// dist/vango.min.js.gz (gzip level 9). `node build.mjs DIR` writes to DIR instead.
+// dist/vango.min.js.gz (gzip level 9), and each standard hook hooks/NAME.js into
+// dist/hooks/NAME.js (+ .gz) the same way. `node build.mjs DIR` writes to DIR instead.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,10 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// Returns {js, gz} as Buffers; writes them into out when given.
-export async function bundle(out) {
+// The standard hooks (hooks/NAME.js), each served on its own to the pages that use it.
+export const HOOKS = ['sortable', 'draggable', 'tooltip', 'dropdown'];
+
+// Minifies entry into {js, gz} Buffers.
+async function one(entry) {
   const r = await build({
-    entryPoints: [join(here, 'src/index.js')],
+    entryPoints: [join(here, entry)],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -21,16 +25,39 @@ export async function bundle(out) {
   });
   const js = Buffer.from(r.outputFiles[0].contents);
   // mtime 0 and no name keep the gzip bytes reproducible.
-  const gz = gzipSync(js, { level: 9 });
+  return { js, gz: gzipSync(js, { level: 9 }) };
+}
+
+// Returns the core's {js, gz} as Buffers; writes them into out when given.
+export async function bundle(out) {
+  const b = await one('src/index.js');
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'vango.min.js'), js);
-    writeFileSync(join(out, 'vango.min.js.gz'), gz);
+    writeFileSync(join(out, 'vango.min.js'), b.js);
+    writeFileSync(join(out, 'vango.min.js.gz'), b.gz);
   }
-  return { js, gz };
+  return b;
+}
+
+// Returns {name: {js, gz}} of the standard hooks; writes them into out/hooks when given.
+export async function bundleHooks(out) {
+  const all = {};
+  for (const h of HOOKS) {
+    const b = (all[h] = await one(`hooks/${h}.js`));
+    if (out) {
+      mkdirSync(join(out, 'hooks'), { recursive: true });
+      writeFileSync(join(out, 'hooks', h + '.js'), b.js);
+      writeFileSync(join(out, 'hooks', h + '.js.gz'), b.gz);
+    }
+  }
+  return all;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { js, gz } = await bundle(process.argv[2] || join(here, 'dist'));
+  const out = process.argv[2] || join(here, 'dist');
+  const { js, gz } = await bundle(out);
   console.log(`vango.min.js ${js.length} bytes, gzip -9 ${gz.length} bytes`);
+  for (const [h, b] of Object.entries(await bundleHooks(out))) {
+    console.log(`hooks/${h}.js ${b.js.length} bytes, gzip -9 ${b.gz.length} bytes`);
+  }
 }

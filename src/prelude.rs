@@ -15,7 +15,8 @@ pub use crate::features::global_memo::GlobalMemo;
 pub use crate::live::{
     action, connected, focus, navigate, navigate_replace, notify_dirty, patch_query, push_hook,
     resource, set_query, set_title, spawn_task, unblock, url_state, use_cookie_session,
-    use_request, Action, Loaded, PageRequest, Policy, Resource, SharedMemo, SharedSignal, UrlState,
+    use_hook_script, use_request, Action, Loaded, PageRequest, Policy, Resource, SharedMemo,
+    SharedSignal, UrlState,
 };
 pub use crate::reactive::{
     batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
@@ -30,5 +31,6 @@ pub use crate::view::helpers::{
     each, fragment, if_else, keyed, link, raw_html, show, text, text_of, unless, when,
 };
 pub use crate::view::island::{island, Island};
+pub use crate::view::hooks::StandardHook;
 pub use crate::view::js::Js;
 pub use crate::view::nodes::{nodes, IntoChildren};

@@ -63,6 +63,7 @@ fn encoder_frames_decode_to_what_an_owned_sink_records() {
                         Op::Focus(hid) => enc.focus(*hid),
                         Op::SetTitle(t) => enc.set_title(t),
                         Op::CookieTicket(t) => enc.cookie_ticket(t),
+                        Op::LoadScript(u) => enc.load_script(u),
                         Op::Patch(_) => unreachable!(),
                     }
                     extra.push(op.clone());

@@ -13,7 +13,7 @@ export const S_HELLO = 0x81, PATCHES = 0x82, ACK = 0x83, S_PING = 0x84, S_PONG =
 export const SET_TEXT = 1, SET_ATTR = 2, REMOVE_ATTR = 3, SET_PROP_STR = 4, SET_PROP_BOOL = 5,
   INSERT_CHILD = 6, REMOVE_CHILD = 7, MOVE_CHILD = 8, REPLACE_CHILD = 9, REPLACE_NODE = 10,
   SET_INNER_HTML = 11, PUSH_URL = 0x20, HOOK_EVENT = 0x21, FOCUS = 0x22, SET_TITLE = 0x23,
-  COOKIE_TICKET = 0x24;
+  COOKIE_TICKET = 0x24, LOAD_SCRIPT = 0x2d;
 
 // Payload classes (Payload in event.rs) and the three special event codes.
 export const P_NONE = 0, P_INPUT = 1, P_FORM = 2, P_KEY = 3, P_POINTER = 4, P_WHEEL = 5,

@@ -162,7 +162,10 @@ export function apply(ops) {
       case C.FOCUS: el(x).focus(); break;
       case C.SET_TITLE: document.title = x; break;
       // The answer's Set-Cookie stores the session's cookie writes (PROTOCOL.md).
-      case C.COOKIE_TICKET: fetch('/_vango/cookie', { method: 'POST', body: x });
+      case C.COOKIE_TICKET: fetch('/_vango/cookie', { method: 'POST', body: x }); break;
+      // A hook script the page needs (after a live navigation): its hooks mount once loaded.
+      // (a module import: loaded and run once per URL).
+      case C.LOAD_SCRIPT: import(x).then(() => index(document.documentElement));
     }
     // Once its value was set (by the user, or here), a textarea no longer follows its
     // text: after its children change it is given their text again, as a fresh page

@@ -9,6 +9,7 @@ import { apply } from './dom.js';
 import { optimistic } from './optimistic.js';
 import { setSend } from './sender.js';
 import { loc } from './events.js';
+import { all } from './hooks.js';
 
 // The session id lives only as long as this page: a reload mounts a fresh session.
 let sid = '';
@@ -21,6 +22,7 @@ let pending = []; // events not yet acknowledged: {s: seq, b: bytes, u: undo}
 let tok, hash;
 let why; // the close code the server gave this socket; -1: the session is gone
 let renewed; // the token in use was fetched after a refusal
+let up; // a connection was made before (hooks get reconnected on the next)
 
 const store = (k, v) => {
   try { return v == null ? sessionStorage.getItem(k) || '' : sessionStorage.setItem(k, v); } catch {}
@@ -104,6 +106,8 @@ export function recv(bytes) {
     ready = 1;
     tries = renewed = 0;
     state('connected');
+    up && all('reconnected');
+    up = 1;
     pending.forEach((p) => ws.send(p.b));
   } else if (t == C.PATCHES) {
     if (x != pseq + 1) return x > pseq && put('bU', [C.RESYNC, pseq]);
@@ -128,6 +132,7 @@ export function recv(bytes) {
 // after a refused token, with a fresh one; otherwise with jittered backoff, kept short for
 // a few seconds after a shutdown (a restart: it should be back soon).
 const closed = () => {
+  ready && all('disconnected');
   ready = 0;
   clearInterval(beat);
   state('disconnected');

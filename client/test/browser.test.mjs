@@ -192,6 +192,46 @@ for (const mode of ['src', 'min']) {
       await t.page.close();
     });
 
+    test('hooks: disconnected when the socket is cut, reconnected when a session resumes, once each', async () => {
+      const head = `<script>window.Vango = { hooks: { Chart: {
+        mounted(el) { __log.push('m' + el.dataset.hid); },
+        disconnected(el, ctx) { __log.push('x' + el.dataset.hid); ctx.push('late', 1); },
+        reconnected(el) { __log.push('r' + el.dataset.hid); } } } };</script>`;
+      const t = await page('<div data-hid="1"><canvas data-hid="2" data-hook="Chart"></canvas><p data-hid="3"></p></div>', { head });
+      assert.deepEqual(await t.eval(() => window.__log), ['m2'], 'the first connection is no reconnection');
+      await t.eval(() => { window.__ws().open = 0; window.__ws().onclose(); });
+      await t.page.waitForFunction(() => window.__sockets.length == 2);
+      // A failed attempt while offline is not another disconnection.
+      await t.eval(() => window.__ws().onclose());
+      await t.page.waitForFunction(() => window.__sockets.length == 3);
+      assert.deepEqual(await t.eval(() => window.__log), ['m2', 'x2']);
+      await t.hello(1, 'S1', 0);
+      assert.deepEqual(await t.eval(() => window.__log), ['m2', 'x2', 'r2']);
+      // What the hook pushed while offline goes out on the resumed socket.
+      const s = await t.sent();
+      assert.deepEqual(s.slice(1).map((f) => [f.hid, f.data]), [[2, { name: 'late', payload: '1' }]]);
+      // A hook mounted after the reconnection is not told about it.
+      await t.patch([[6, 1, 2, '<canvas data-hid="4" data-hook="Chart"></canvas>']]);
+      await t.eval(() => { window.__ws().open = 0; window.__ws().onclose(); });
+      await t.page.waitForFunction(() => window.__sockets.length == 4);
+      await t.hello(1, 'S1', 1);
+      assert.deepEqual(await t.eval(() => window.__log), ['m2', 'x2', 'r2', 'm4', 'x2', 'x4', 'r2', 'r4']);
+      await t.page.close();
+    });
+
+    test('hooks: LoadScript loads a hook script once; its hooks mount on the elements already there', async () => {
+      const t = await page('<div data-hid="1"><b data-hid="2" data-hook="Late">x</b></div>');
+      const url = 'data:text/javascript,' + encodeURIComponent(
+        'Vango.hooks.Late = { mounted(el) { __log.push("m" + el.dataset.hid); }, updated(el) { __log.push("u" + el.dataset.hid); } };');
+      await t.patch([[0x2d, url]]);
+      await t.page.waitForFunction(() => window.__log.length > 0);
+      await t.patch([[2, 2, 'title', 't'], [6, 1, 1, '<i data-hid="3" data-hook="Late"></i>'], [0x2d, url]]);
+      await t.patch([[2, 3, 'title', 't']]);
+      await new Promise((ok) => setTimeout(ok, 100));
+      assert.deepEqual(await t.eval(() => window.__log), ['m2', 'm3', 'u2', 'u3']);
+      await t.page.close();
+    });
+
     test('optimistic: class, text and attr applied on send, reverted on answer or reject', async () => {
       const t = await page('<button data-hid="1" data-on="click" data-opt-class="busy" data-opt-text="Saving" data-opt-attr="aria-busy=true">Save <b data-hid="2">now</b></button>');
       const state = () => t.eval(() => { const b = document.querySelector('button'); return [b.className, b.innerHTML, b.getAttribute('aria-busy')]; });

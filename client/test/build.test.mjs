@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { bundle } from '../build.mjs';
+import { bundle, bundleHooks } from '../build.mjs';
 
 const dist = (f) => readFileSync(new URL('../dist/' + f, import.meta.url));
 const BUDGET = 6144;
@@ -24,5 +24,21 @@ test(`min+gzip size is within the ${BUDGET}-byte budget`, (t) => {
 test('bundle is a self-contained IIFE with no module syntax', () => {
   const js = dist('vango.min.js').toString();
   assert.match(js, /^\(\(\)=>\{/);
-  assert.doesNotMatch(js, /\bimport\b|\bexport\b|\brequire\(/);
+  // import(url) (LoadScript) is an expression classic scripts may use.
+  assert.doesNotMatch(js, /\bimport\b(?!\()|\bexport\b|\brequire\(/);
+});
+
+// Each standard hook is its own script with its own budget (min+gzip bytes).
+const HOOK_BUDGETS = { sortable: 1024, draggable: 768, tooltip: 768, dropdown: 768 };
+
+test('standard hooks: committed dist/hooks/ is fresh and each fits its budget', async (t) => {
+  const built = await bundleHooks();
+  assert.deepEqual(Object.keys(built).sort(), Object.keys(HOOK_BUDGETS).sort());
+  for (const [h, { js, gz }] of Object.entries(built)) {
+    assert.ok(dist(`hooks/${h}.js`).equals(js), `dist/hooks/${h}.js is stale: run \`npm run build\``);
+    assert.ok(dist(`hooks/${h}.js.gz`).equals(gz), `dist/hooks/${h}.js.gz is stale: run \`npm run build\``);
+    t.diagnostic(`hooks/${h}.js ${js.length} B, min+gzip ${gz.length} B (budget ${HOOK_BUDGETS[h]})`);
+    assert.ok(gz.length <= HOOK_BUDGETS[h], `hooks/${h}.js min+gzip is ${gz.length} bytes, budget ${HOOK_BUDGETS[h]}`);
+    assert.match(js.toString(), /^\(\(\)=>\{/);
+  }
 });

@@ -13,7 +13,7 @@ const OP_NAMES = {
   MoveChild: [8, 'parent from to'], ReplaceChild: [9, 'parent index html'],
   ReplaceNode: [10, 'hid html'], SetInnerHtml: [11, 'hid html'], PushUrl: [0x20, 'replace url'],
   HookEvent: [0x21, 'hid name payload'], Focus: [0x22, 'hid'], SetTitle: [0x23, 'title'],
-  CookieTicket: [0x24, 'ticket'],
+  CookieTicket: [0x24, 'ticket'], LoadScript: [0x2d, 'url'],
 };
 const SERVER = {
   ServerHello: [0x81, 'version status session last_event_seq'], Ack: [0x83, 'seq'],

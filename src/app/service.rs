@@ -256,9 +256,17 @@ fn page(
     let Some(nonce) = script_nonce() else {
         return Response::error(503);
     };
+    // The page's hook scripts, deferred like the client and before it, so their hooks
+    // are registered when it mounts the page.
+    let mut head = head.to_owned();
+    for src in store.hook_scripts() {
+        head.push_str("<script defer src=\"");
+        crate::render::escape_attr(&src, &mut head);
+        head.push_str("\"></script>");
+    }
     let page = crate::render::Page {
         title: title.as_deref().unwrap_or(&app.title),
-        head,
+        head: &head,
         csrf: &csrf,
         client_src: if invalid { "" } else { "/_vango/client.js" },
         nonce: &nonce,

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Bytes;
 
+use super::hook_script;
 use super::host::LiveCore;
 use super::prepare;
 use super::request::{conn_info, is_local_url, Navigation};
@@ -49,6 +50,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             let title = store.title();
             let title = title.as_deref().unwrap_or(&live.app.title);
             s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+                hook_script::emit(&store, enc);
                 enc.replace_node(old_hid, v.root());
                 enc.set_title(title);
                 enc.push_url(replace, &url);

@@ -54,6 +54,9 @@ struct Store {
     request_version: Cell<Option<Signal<u64>>>,
     /// What the current page set with [`set_title`].
     title: RefCell<Option<String>>,
+    /// The hook scripts the session's pages asked for (`use_hook_script`), and how many
+    /// of them the browser has.
+    scripts: RefCell<(Vec<String>, usize)>,
     /// A navigation asked for during this step.
     navigation: RefCell<Option<Navigation>>,
     /// What handlers and tasks asked the browser to do after this step's patches
@@ -148,6 +151,7 @@ impl SessionStore {
             request: RefCell::new(None),
             request_version: Cell::new(None),
             title: RefCell::new(None),
+            scripts: RefCell::new((Vec::new(), 0)),
             navigation: RefCell::new(None),
             commands: RefCell::new(Vec::new()),
             cookies: RefCell::new(CookieSlot::None),
@@ -204,6 +208,34 @@ impl SessionStore {
     /// The title the current page set with [`set_title`].
     pub fn title(&self) -> Option<String> {
         self.0.title.borrow().clone()
+    }
+
+    /// Adds a hook script the page needs (once per URL, at most 32).
+    pub(crate) fn add_script(&self, src: &str) {
+        let mut s = self.0.scripts.borrow_mut();
+        if !s.0.iter().any(|u| u == src) && s.0.len() < 32 {
+            s.0.push(src.to_owned());
+        }
+    }
+
+    /// Every hook script the session's pages asked for
+    /// ([`use_hook_script`](super::use_hook_script)), in order.
+    pub fn hook_scripts(&self) -> Vec<String> {
+        self.0.scripts.borrow().0.clone()
+    }
+
+    /// Whether a hook script was asked for that the browser does not have yet.
+    pub(crate) fn has_new_scripts(&self) -> bool {
+        let s = self.0.scripts.borrow();
+        s.1 < s.0.len()
+    }
+
+    /// The hook scripts asked for since the last call: the browser does not have them yet.
+    pub(crate) fn take_new_scripts(&self) -> Vec<String> {
+        let mut s = self.0.scripts.borrow_mut();
+        let new = s.0[s.1..].to_vec();
+        s.1 = s.0.len();
+        new
     }
 
     /// Queues a command for after this step's patches: at most [`MAX_COMMANDS`] a step

@@ -143,6 +143,8 @@ pub(crate) async fn mount_settled(
         scope.enter(|| (live.app.mount)(url, info))
     }));
     store.end_prefetch();
+    // The first paint of this URL put the page's hook scripts in its <head>.
+    store.take_new_scripts();
     let mut view = mounted.ok()?;
     if let Some(p) = prefetch.filter(|p| p.is_pending()) {
         p.settled(budget).await;

@@ -11,6 +11,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use async_tungstenite::tungstenite::Bytes;
 
 use super::command;
+use super::hook_script;
 use super::host::LiveCore;
 use super::navigate;
 use super::prepare;
@@ -75,7 +76,12 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     }
     // A task may have asked to navigate, or sent the browser a command.
     let nav = s.scope.store().take_navigation();
-    if nav.is_none() && !s.view.is_dirty() && !s.scope.store().has_commands() && !s.cookie_written()
+    let store = s.scope.store();
+    if nav.is_none()
+        && !s.view.is_dirty()
+        && !store.has_commands()
+        && !s.cookie_written()
+        && !store.has_new_scripts()
     {
         return Reply::None;
     }
@@ -246,11 +252,17 @@ fn on_event(
 /// patches, so they can name an element the patches create.
 fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
     let commands = s.scope.store().take_commands();
-    if !s.view.is_dirty() && commands.is_empty() && !s.cookie_written() {
+    if !s.view.is_dirty()
+        && commands.is_empty()
+        && !s.cookie_written()
+        && !s.scope.store().has_new_scripts()
+    {
         return None;
     }
     let mut enc = live.encoder.borrow_mut();
+    let s_store = &s.scope.store().clone();
     s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+        hook_script::emit(s_store, enc);
         if v.is_dirty() {
             v.rerender(enc);
         }

@@ -133,6 +133,12 @@ pub(crate) fn cookie_ticket(out: &mut Vec<u8>, ticket: &str) {
     put_str(out, ticket);
 }
 
+/// LoadScript.
+pub(crate) fn load_script(out: &mut Vec<u8>, url: &str) {
+    out.push(op::LOAD_SCRIPT);
+    put_str(out, url);
+}
+
 impl Op {
     /// Appends the op's bytes (op code and body) to `out`.
     ///
@@ -181,6 +187,7 @@ impl Op {
             Op::Focus(hid) => focus(out, *hid),
             Op::SetTitle(title) => set_title(out, title),
             Op::CookieTicket(ticket) => cookie_ticket(out, ticket),
+            Op::LoadScript(url) => load_script(out, url),
         }
     }
 }

@@ -137,6 +137,11 @@ impl PatchEncoder {
         ops::cookie_ticket(self.next_op(), ticket);
     }
 
+    /// Appends a LoadScript op (a hook script the page needs, by URL).
+    pub fn load_script(&mut self, url: &str) {
+        ops::load_script(self.next_op(), url);
+    }
+
     /// Appends an owned op (debug tools, resends).
     pub fn op_owned(&mut self, op: &Op) {
         op.encode(self.next_op());

@@ -66,6 +66,8 @@ pub mod op {
     pub const SET_TITLE: u8 = 0x23;
     /// CookieTicket.
     pub const COOKIE_TICKET: u8 = 0x24;
+    /// LoadScript.
+    pub const LOAD_SCRIPT: u8 = 0x2D;
 }
 
 /// ServerHello status.
@@ -108,6 +110,9 @@ pub enum Op {
     /// POST this signed ticket to `/_vango/cookie`, whose answer sets the session cookie
     /// (PROTOCOL.md, "Cookie tickets").
     CookieTicket(String),
+    /// Load this script (a client hook script the page needs) once; the hooks it registers
+    /// mount on the elements already on the page.
+    LoadScript(String),
 }
 
 /// A frame sent by the server.
@@ -364,6 +369,7 @@ fn decode_op(r: &mut Reader<'_>) -> Result<Op, DecodeError> {
         op::FOCUS => return Ok(Op::Focus(r.u32()?)),
         op::SET_TITLE => return Ok(Op::SetTitle(r.string(L)?)),
         op::COOKIE_TICKET => return Ok(Op::CookieTicket(r.string(L)?)),
+        op::LOAD_SCRIPT => return Ok(Op::LoadScript(r.string(L)?)),
         c => return Err(DecodeError::UnknownOp(c)),
     };
     Ok(Op::Patch(patch))

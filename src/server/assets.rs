@@ -13,6 +13,32 @@ pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
 /// The gzip-precompressed variant of [`CLIENT_JS`].
 pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
 
+/// The standard client hooks' scripts (`client/dist/hooks`, one per hook, loaded only by
+/// the pages that use them): `(path, script, gzipped script)`. The paths are those of
+/// [`StandardHook::src`](crate::view::StandardHook::src).
+pub const HOOK_SCRIPTS: [(&str, &[u8], &[u8]); 4] = [
+    (
+        "/_vango/hooks/sortable.js",
+        include_bytes!("../../client/dist/hooks/sortable.js"),
+        include_bytes!("../../client/dist/hooks/sortable.js.gz"),
+    ),
+    (
+        "/_vango/hooks/draggable.js",
+        include_bytes!("../../client/dist/hooks/draggable.js"),
+        include_bytes!("../../client/dist/hooks/draggable.js.gz"),
+    ),
+    (
+        "/_vango/hooks/tooltip.js",
+        include_bytes!("../../client/dist/hooks/tooltip.js"),
+        include_bytes!("../../client/dist/hooks/tooltip.js.gz"),
+    ),
+    (
+        "/_vango/hooks/dropdown.js",
+        include_bytes!("../../client/dist/hooks/dropdown.js"),
+        include_bytes!("../../client/dist/hooks/dropdown.js.gz"),
+    ),
+];
+
 /// An asset compiled into the binary ([`StaticAsset::new`]) or loaded at startup
 /// ([`StaticAsset::owned`]), served with a strong ETag and an optional gzip variant.
 ///
@@ -117,6 +143,14 @@ impl StaticAsset {
             CLIENT_JS,
             Some(CLIENT_JS_GZ),
         )
+    }
+
+    /// The standard client hooks' scripts ([`HOOK_SCRIPTS`]), served by every server: a
+    /// page only loads the ones it asks for.
+    pub fn hook_scripts() -> impl Iterator<Item = StaticAsset> {
+        HOOK_SCRIPTS
+            .iter()
+            .map(|&(path, js, gz)| Self::new(path, "text/javascript; charset=utf-8", js, Some(gz)))
     }
 
     /// The URL path this asset answers.

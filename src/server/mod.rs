@@ -24,7 +24,7 @@ pub mod websocket;
 
 use std::time::Duration;
 
-pub use self::assets::StaticAsset;
+pub use self::assets::{StaticAsset, HOOK_SCRIPTS};
 pub use self::core::{Core, CoreMsg};
 pub use self::http::{Answer, Request, Response};
 pub use self::metrics::CoreMetrics;

@@ -123,7 +123,9 @@ where
             factory,
             workers,
             limits: Limits::default(),
-            assets: vec![StaticAsset::client_js()],
+            assets: std::iter::once(StaticAsset::client_js())
+                .chain(StaticAsset::hook_scripts())
+                .collect(),
             dirs: Vec::new(),
             signals: true,
             shutdown: ShutdownHandle::new(),

@@ -212,7 +212,8 @@ pub fn patch(r: &mut Rng) -> Patch {
 
 /// Any op.
 pub fn op(r: &mut Rng) -> Op {
-    match r.u8(0..9) {
+    match r.u8(0..10) {
+        9 => Op::LoadScript(string(r, 10)),
         8 => Op::CookieTicket(string(r, 10)),
         0 => Op::PushUrl {
             replace: r.bool(),

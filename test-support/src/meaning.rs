@@ -369,6 +369,7 @@ fn op_to_json(op: &Op) -> Json {
         Op::Focus(hid) => obj(vec![("op", s("Focus")), ("hid", n(*hid))]),
         Op::SetTitle(t) => obj(vec![("op", s("SetTitle")), ("title", s(t))]),
         Op::CookieTicket(t) => obj(vec![("op", s("CookieTicket")), ("ticket", s(t))]),
+        Op::LoadScript(u) => obj(vec![("op", s("LoadScript")), ("url", s(u))]),
     }
 }
 
@@ -441,6 +442,7 @@ fn op_from_json(j: &Json) -> Op {
         "Focus" => return Op::Focus(num(j, "hid")),
         "SetTitle" => return Op::SetTitle(string(j, "title")),
         "CookieTicket" => return Op::CookieTicket(string(j, "ticket")),
+        "LoadScript" => return Op::LoadScript(string(j, "url")),
         o => panic!("unknown op {o}"),
     };
     Op::Patch(p)
