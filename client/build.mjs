@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// Returns {js, gz} as Buffers; writes them into out when given.
-export async function bundle(out) {
+// Returns {js, gz} as Buffers; writes them into out when given. `name` picks the entry:
+// the core client (index.js → vango.min.js) or the upload script (upload.js → upload.min.js).
+export async function bundle(out, name = 'vango') {
   const r = await build({
-    entryPoints: [join(here, 'src/index.js')],
+    entryPoints: [join(here, name == 'vango' ? 'src/index.js' : 'src/' + name + '.js')],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -24,13 +25,15 @@ export async function bundle(out) {
   const gz = gzipSync(js, { level: 9 });
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'vango.min.js'), js);
-    writeFileSync(join(out, 'vango.min.js.gz'), gz);
+    writeFileSync(join(out, name + '.min.js'), js);
+    writeFileSync(join(out, name + '.min.js.gz'), gz);
   }
   return { js, gz };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { js, gz } = await bundle(process.argv[2] || join(here, 'dist'));
-  console.log(`vango.min.js ${js.length} bytes, gzip -9 ${gz.length} bytes`);
+  for (const name of ['vango', 'upload']) {
+    const { js, gz } = await bundle(process.argv[2] || join(here, 'dist'), name);
+    console.log(`${name}.min.js ${js.length} bytes, gzip -9 ${gz.length} bytes`);
+  }
 }

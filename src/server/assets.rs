@@ -13,6 +13,12 @@ pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
 /// The gzip-precompressed variant of [`CLIENT_JS`].
 pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
 
+/// The upload script served at `/_vango/upload.js` (`client/src/upload.js`, its own bundle:
+/// only pages with uploads load it).
+pub const UPLOAD_JS: &[u8] = include_bytes!("../../client/dist/upload.min.js");
+/// The gzip-precompressed variant of [`UPLOAD_JS`].
+pub const UPLOAD_JS_GZ: &[u8] = include_bytes!("../../client/dist/upload.min.js.gz");
+
 /// An asset compiled into the binary ([`StaticAsset::new`]) or loaded at startup
 /// ([`StaticAsset::owned`]), served with a strong ETag and an optional gzip variant.
 ///
@@ -116,6 +122,16 @@ impl StaticAsset {
             "text/javascript; charset=utf-8",
             CLIENT_JS,
             Some(CLIENT_JS_GZ),
+        )
+    }
+
+    /// The built-in upload script at `/_vango/upload.js`.
+    pub fn upload_js() -> Self {
+        Self::new(
+            "/_vango/upload.js",
+            "text/javascript; charset=utf-8",
+            UPLOAD_JS,
+            Some(UPLOAD_JS_GZ),
         )
     }
 

@@ -123,7 +123,7 @@ where
             factory,
             workers,
             limits: Limits::default(),
-            assets: vec![StaticAsset::client_js()],
+            assets: vec![StaticAsset::client_js(), StaticAsset::upload_js()],
             dirs: Vec::new(),
             signals: true,
             shutdown: ShutdownHandle::new(),
