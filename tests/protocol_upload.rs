@@ -21,7 +21,10 @@ fn random_frame(r: &mut fastrand::Rng, data: &mut Vec<u8>) -> UploadFrame<'stati
         1 => {
             data.clear();
             data.extend((0..r.usize(1..3000)).map(|_| r.u8(..)));
-            UploadFrame::Cancel { key: r.u32(..), xfer: r.u32(..) }
+            UploadFrame::Cancel {
+                key: r.u32(..),
+                xfer: r.u32(..),
+            }
         }
         _ => UploadFrame::Cancel {
             key: r.u32(..),
@@ -80,13 +83,25 @@ fn random_bytes_never_panic() {
 #[test]
 fn limits_are_enforced() {
     // An empty chunk, an unknown kind, too many files, a too-long frame.
-    assert_eq!(decode_upload(&[7, 1, 1, 1, 0, 0]), Err(DecodeError::Truncated));
-    assert_eq!(decode_upload(&[7, 3, 1, 1]), Err(DecodeError::Invalid("upload kind")));
+    assert_eq!(
+        decode_upload(&[7, 1, 1, 1, 0, 0]),
+        Err(DecodeError::Truncated)
+    );
+    assert_eq!(
+        decode_upload(&[7, 3, 1, 1]),
+        Err(DecodeError::Invalid("upload kind"))
+    );
     let mut many = vec![7, 0, 1, 1];
     vango::protocol::varint::put_u32(&mut many, MAX_UPLOAD_FILES as u32 + 1);
-    assert!(matches!(decode_upload(&many), Err(DecodeError::TooMany { .. })));
+    assert!(matches!(
+        decode_upload(&many),
+        Err(DecodeError::TooMany { .. })
+    ));
     let big = vec![7u8; 64 * 1024 + 1];
-    assert!(matches!(decode_upload(&big), Err(DecodeError::TooLarge { .. })));
+    assert!(matches!(
+        decode_upload(&big),
+        Err(DecodeError::TooLarge { .. })
+    ));
     // A chunk whose end would overflow u64.
     let mut o = vec![7, 1, 1, 1, 0];
     vango::protocol::varint::put_u64(&mut o, u64::MAX);

@@ -73,7 +73,7 @@ pub(crate) async fn on_upload_frame(
         let run = AssertUnwindSafe(move || -> Result<_, String> {
             let mut sink = match sink {
                 Some(s) => s,
-                None => open.open(&meta).map_err(|e| e.to_string())?,
+                None => open.open_file(&meta).map_err(|e| e.to_string())?,
             };
             let stored = sink.write(&data).and_then(|()| {
                 if last {

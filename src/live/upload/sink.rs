@@ -81,8 +81,9 @@ impl Sink {
         Sink::Custom(Arc::new(f))
     }
 
-    /// Opens the sink of one file (blocking).
-    pub(crate) fn open(&self, meta: &FileMeta) -> io::Result<Box<dyn UploadSink>> {
+    /// Opens the sink of one file (blocking: call it from the pool, as a custom sink
+    /// wrapping this one does).
+    pub fn open_file(&self, meta: &FileMeta) -> io::Result<Box<dyn UploadSink>> {
         match self {
             Sink::TempDir(dir) => Ok(Box::new(TempFile::create(dir)?)),
             Sink::Custom(f) => f(meta),
