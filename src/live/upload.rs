@@ -6,7 +6,7 @@
 //! The wire (PROTOCOL.md "Uploads"): the browser announces the files (name, size, type);
 //! the server refuses too many, too large or wrong-typed files before anything is stored,
 //! then asks for each accepted file's bytes with an `ack` hook event that opens a window of
-//! [`WINDOW`](state::WINDOW) bytes, so at most that much is ever in flight and one chunk
+//! 128 KiB, so at most that much is ever in flight and one chunk
 //! is held in memory per session. Upload frames do not count against the event rate limit.
 //!
 //! Touches the session store (its uploads), the reactive graph (the signals), the view
