@@ -7,7 +7,7 @@
 //! the server refuses too many, too large or wrong-typed files before anything is stored,
 //! then asks for each accepted file's bytes with an `ack` hook event that opens a window of
 //! 128 KiB, so at most that much is ever in flight and one chunk
-//! is held in memory per session. Upload frames do not count against the event rate limit.
+//! is held in memory per session. Chunks do not count against the event rate limit.
 //!
 //! Touches the session store (its uploads), the reactive graph (the signals), the view
 //! layer (the input element), the command queue and the blocking pool.

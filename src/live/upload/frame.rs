@@ -49,6 +49,14 @@ pub(crate) async fn on_upload_frame(
                 UploadFrame::Begin { key, .. } | UploadFrame::Cancel { key, .. } => *key,
                 UploadFrame::Chunk { key, .. } => *key,
             };
+            // Announcements and cancels cost a render each: they count as events.
+            let Ok(mut s) = sess.try_borrow_mut() else {
+                return Reply::None;
+            };
+            if s.generation == gen && !s.rate.take(&live.app.config) {
+                return Reply::Close(close::RATE_LIMIT, "event rate limit exceeded");
+            }
+            drop(s);
             return step(live, sess, gen, key, |st| control(st, other));
         }
     };
