@@ -375,6 +375,10 @@ fn a_client_that_stops_mid_file_fails_it_and_the_file_is_deleted() {
     r.begin(2, &[("b.txt", body.len() as u64, "text/plain")]);
     r.chunk(2, 0, 0, &body[..1000]);
     assert_eq!(r.files().len(), 1);
+    let last_patch = r.c.click(10, r.click);
+    let ServerFrame::Patches { seq, .. } = last_patch else {
+        panic!("{last_patch:?}")
+    };
     r.c.s.shutdown(std::net::Shutdown::Both).unwrap();
     let t = Instant::now();
     assert!(r.wait_files(0).is_empty());
@@ -383,7 +387,21 @@ fn a_client_that_stops_mid_file_fails_it_and_the_file_is_deleted() {
         "{:?}",
         t.elapsed()
     );
-    let _ = &r.srv;
+    // The tab comes back: the resume shows at once that the upload broke off.
+    let pg = page(r.srv.local_addr());
+    let id = r.c.id.clone();
+    let mut c = Client::connect(r.srv.local_addr());
+    let hello = c.hello(&pg.csrf, &id, seq, 10, 0);
+    assert!(
+        matches!(hello, ServerFrame::ServerHello { .. }),
+        "{hello:?}"
+    );
+    let s = seen(&c.recv().expect("the resume's frame"));
+    assert!(
+        s.text
+            .contains("b.txt|Failed(\"upload broke off: the connection was lost\")"),
+        "{s:?}"
+    );
 }
 
 fn rss_kib() -> u64 {

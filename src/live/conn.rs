@@ -267,6 +267,12 @@ async fn resume_greet(
         frames.extend(catch_up(&mut s, r.last_patch_seq, live));
         (s.generation, frames)
     };
+    // What changed while it was away (an upload that broke off) renders now, not at the
+    // next event.
+    let frames = match on_dirty(live, &sess, gen) {
+        Reply::One(f) => frames.into_iter().chain(Some(f)).collect(),
+        _ => frames,
+    };
     for f in frames {
         if !send(ws, f).await {
             detach(live, &sess, gen);
