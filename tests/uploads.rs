@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vango::live::upload::{use_upload, FileMeta, Sink, UploadConfig};
+use vango::live::upload::{use_upload, FileMeta, FileState, Sink, UploadConfig};
 use vango::live::SessionConfig;
 use vango::prelude::*;
 use vango::protocol::upload::UploadFrame;
@@ -29,11 +29,20 @@ fn upload_page(dir: PathBuf) -> impl Render {
         stall_timeout: Duration::from_millis(300),
     });
     let clicks = signal(0u32);
+    let handled = signal(Vec::<String>::new());
+    up.on_done(move |f| {
+        let bytes = match &f.state {
+            FileState::Done(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+            _ => 0,
+        };
+        handled.update(|h| h.push(format!("{}={bytes}", f.name)));
+    });
     move || {
         div((
             up.input(),
             p(format!("progress={}", up.progress())),
             p(format!("error={}", up.error().unwrap_or_default())),
+            p(format!("handled={}", handled.get().join(";"))),
             ul(up
                 .files()
                 .into_iter()
@@ -269,6 +278,12 @@ fn two_files_upload_with_progress_and_land_in_the_temp_dir() {
     let next = send_file(&mut r, 7, 1, last, &b);
     let end = next.last().unwrap();
     assert!(end.text.contains("progress=100"), "{end:?}");
+    // The app's handler saw each stored file, complete on disk, in order.
+    assert!(
+        end.text
+            .contains(&format!("handled=a.txt={};b.png={}", a.len(), b.len())),
+        "{end:?}"
+    );
     assert!(
         stopped(end, 7),
         "the browser is told the transfer is over: {end:?}"

@@ -96,6 +96,8 @@ pub fn use_upload(cfg: UploadConfig) -> Upload {
                 files,
                 error,
                 xfer: None,
+                on_done: None,
+                finished: Vec::new(),
             });
             let ups = Rc::downgrade(&ups);
             on_cleanup(move || {
@@ -143,6 +145,35 @@ impl Upload {
             el
         } else {
             el.attr("accept", accept)
+        }
+    }
+
+    /// Sets the handler called with each file once it is stored (its state
+    /// [`FileState::Done`] with the sink's answer: the temp file's path), in the session's
+    /// scope like an event handler: it may write signals, move the file
+    /// ([`unblock`](crate::live::unblock) in a [`spawn_task`](crate::live::spawn_task)),
+    /// or [`cancel`](Self::cancel) the rest. Call it in the component's setup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, FileState, UploadConfig};
+    /// use vango::prelude::*;
+    /// fn docs() -> impl Render {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     let names = signal(Vec::<String>::new());
+    ///     up.on_done(move |f| {
+    ///         if let FileState::Done(path) = &f.state {
+    ///             names.update(|n| n.push(format!("{} at {path}", f.name)));
+    ///         }
+    ///     });
+    ///     move || div((up.input(), p(names.get().join(", "))))
+    /// }
+    /// # let _ = vango::component::Tree::mount(docs);
+    /// ```
+    pub fn on_done(&self, f: impl Fn(UploadFile) + 'static) {
+        if let Some(s) = self.state() {
+            s.borrow_mut().on_done = Some(Rc::new(f));
         }
     }
 

@@ -186,7 +186,18 @@ fn step(
         scope.enter(|| {
             let ups = scope.store().ext::<Uploads>();
             let st = ups.get(key)?;
-            let changed = crate::reactive::batch(|| f(&mut st.borrow_mut()));
+            let changed = crate::reactive::batch(|| {
+                let changed = f(&mut st.borrow_mut());
+                // The app's handler runs with the state released: it may read or cancel it.
+                let (on_done, done) = {
+                    let mut b = st.borrow_mut();
+                    (b.on_done.clone(), std::mem::take(&mut b.finished))
+                };
+                if let Some(h) = on_done {
+                    done.into_iter().for_each(|file| h(file));
+                }
+                changed
+            });
             if !changed {
                 return None;
             }

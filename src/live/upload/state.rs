@@ -103,6 +103,10 @@ pub(crate) struct State {
     pub(crate) files: Signal<Vec<UploadFile>>,
     pub(crate) error: Signal<Option<String>>,
     pub(crate) xfer: Option<Transfer>,
+    /// The app's handler for each stored file ([`Upload::on_done`](super::Upload::on_done)).
+    pub(crate) on_done: Option<Rc<dyn Fn(UploadFile)>>,
+    /// Files stored by the last step, for `on_done` once the state is released.
+    pub(crate) finished: Vec<UploadFile>,
 }
 
 /// Runs a sink's `abort` on the blocking pool.
@@ -268,6 +272,9 @@ impl State {
                     f.received = received;
                     f.state = FileState::Done(at);
                 });
+                if let Some(f) = self.files.with_untracked(|v| v.get(cur).cloned()) {
+                    self.finished.push(f);
+                }
                 let next = self.files.with_untracked(|v| {
                     v.iter()
                         .enumerate()
