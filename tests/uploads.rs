@@ -336,6 +336,11 @@ fn oversize_wrong_type_and_too_many_are_refused_before_anything_is_stored() {
     let s = r.chunk(3, 0, 0, b"12345");
     assert!(s.text.contains("larger than announced"), "{s:?}");
     assert!(r.wait_files(0).is_empty());
+    // An empty file is done at once, and the app's handler hears of it.
+    let s = r.begin(4, &[("empty.txt", 0, "text/plain")]);
+    assert!(s.text.contains("empty.txt|Done(\"\")|100"), "{s:?}");
+    assert!(s.text.contains("handled=empty.txt=0"), "{s:?}");
+    assert!(ack(&s).is_none() && stopped(&s, 4));
     assert!(r.click().contains("clicks=1"));
 }
 

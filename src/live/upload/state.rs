@@ -169,6 +169,13 @@ impl State {
                 }
             })
             .collect();
+        // Empty files are complete as announced: nothing to store, but the app hears of them.
+        self.finished.extend(
+            files
+                .iter()
+                .filter(|f| matches!(f.state, FileState::Done(_)))
+                .cloned(),
+        );
         let first = files.iter().position(|f| f.state == FileState::Waiting);
         let _ = self.files.try_set(files);
         let Some(first) = first else {

@@ -74,7 +74,9 @@ impl UploadConfig {
         let name = m.name.to_ascii_lowercase();
         let ok = self.accept.iter().any(|a| {
             let a = a.trim().to_ascii_lowercase();
-            if a.starts_with('.') {
+            if a == "*" || a == "*/*" {
+                true
+            } else if a.starts_with('.') {
                 name.ends_with(&a)
             } else if let Some(family) = a.strip_suffix("/*") {
                 ty.split('/').next() == Some(family) && ty.contains('/')
@@ -102,7 +104,8 @@ pub enum FileState {
     Waiting,
     /// Bytes are arriving.
     Uploading,
-    /// Stored: the sink's answer (the temp file's path).
+    /// Stored: the sink's answer (the temp file's path). An empty file is done as soon as
+    /// it is announced, with an empty answer: nothing was stored.
     Done(String),
     /// Refused or broken off: the message for the page.
     Failed(String),
