@@ -13,7 +13,7 @@ use std::rc::Rc;
 use async_io::Timer;
 use async_tungstenite::tungstenite::Bytes;
 
-use super::state::{State, Uploads};
+use super::state::{abort_later, State, Uploads};
 use crate::live::host::LiveCore;
 use crate::live::scope::SessionStore;
 use crate::live::session::Session;
@@ -103,12 +103,18 @@ pub(crate) async fn on_upload_frame(
     .await;
     // Second borrow: record it, answer with the progress and the next ack.
     let mut result = Some(result);
-    step(live, sess, gen, key, |st| {
+    let reply = step(live, sess, gen, key, |st| {
         if let Some(r) = result.take() {
             st.stored(xfer, len, r);
         }
         true
-    })
+    });
+    // The upload went away meanwhile (its component unmounted, the session moved on):
+    // what was stored goes.
+    if let Some(Ok((sink, _))) = result {
+        abort_later(sink);
+    }
+    reply
 }
 
 /// Begin and Cancel.

@@ -31,7 +31,8 @@ pub struct UploadConfig {
     pub max_files: usize,
     /// Where the bytes go.
     pub sink: Sink,
-    /// A transfer that stores no byte for this long fails ("the browser stopped sending").
+    /// A transfer that stores no byte for this long fails ("the browser stopped sending");
+    /// checked every `stall_timeout`, so it fails within twice that.
     pub stall_timeout: Duration,
 }
 
