@@ -1,7 +1,7 @@
 // E2E: the uploads example in real Chromium: two files set on the input (in-memory buffers)
 // upload with the progress rendered and land byte for byte in the upload dir; a wrong type
 // is refused on the field; a slow upload is cancelled mid-file from the page, its partial
-// file deleted, and the page keeps working.
+// file deleted, and the page keeps working; closing the tab mid-upload deletes it too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -86,4 +86,17 @@ test('cancel mid-upload deletes the partial file and the page keeps working', as
   await page.waitForSelector('li.file:text-is("c.txt: done")', { timeout: 5000 });
   assert.deepEqual(errors, []);
   await ctx.close();
+});
+
+test('closing the tab mid-upload deletes the partial file', async () => {
+  const before = stored().length;
+  const { ctx, page } = await openPage(browser, server.url);
+  await connected(page);
+  await page.setInputFiles('input[type=file]', [
+    { name: 'gone.txt', mimeType: 'text/plain', buffer: Buffer.alloc(2 << 20, 'g') },
+  ]);
+  await page.waitForFunction(() => +document.getElementById('total').value > 5, null, { timeout: 10000 });
+  await waitFor(() => stored().length == before + 1);
+  await ctx.close();
+  await waitFor(() => stored().length == before, 5000);
 });
