@@ -28,13 +28,14 @@ async function one(entry) {
   return { js, gz: gzipSync(js, { level: 9 }) };
 }
 
-// Returns the core's {js, gz} as Buffers; writes them into out when given.
-export async function bundle(out) {
-  const b = await one('src/index.js');
+// Returns {js, gz} as Buffers; writes them into out when given. `name` picks the entry:
+// the core client (index.js → vango.min.js) or the upload script (upload.js → upload.min.js).
+export async function bundle(out, name = 'vango') {
+  const b = await one(name == 'vango' ? 'src/index.js' : 'src/' + name + '.js');
   if (out) {
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'vango.min.js'), b.js);
-    writeFileSync(join(out, 'vango.min.js.gz'), b.gz);
+    writeFileSync(join(out, name + '.min.js'), b.js);
+    writeFileSync(join(out, name + '.min.js.gz'), b.gz);
   }
   return b;
 }
@@ -55,8 +56,10 @@ export async function bundleHooks(out) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] || join(here, 'dist');
-  const { js, gz } = await bundle(out);
-  console.log(`vango.min.js ${js.length} bytes, gzip -9 ${gz.length} bytes`);
+  for (const name of ['vango', 'upload']) {
+    const { js, gz } = await bundle(out, name);
+    console.log(`${name}.min.js ${js.length} bytes, gzip -9 ${gz.length} bytes`);
+  }
   for (const [h, b] of Object.entries(await bundleHooks(out))) {
     console.log(`hooks/${h}.js ${b.js.length} bytes, gzip -9 ${b.gz.length} bytes`);
   }

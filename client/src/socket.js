@@ -177,6 +177,9 @@ export function connect() {
 // instead of keeping it for a reconnect that will not come.
 addEventListener('pagehide', () => ready && put('bbs', [C.CLOSE, 0, '']));
 
+// The open socket (0 while offline), for the upload script's binary frames.
+export const sock = () => ready && ws;
+
 // Abandons a socket that stopped answering or spoke garbage, and reconnects.
 function drop() {
   ws.onclose = ws.onmessage = null;

@@ -42,3 +42,11 @@ test('standard hooks: committed dist/hooks/ is fresh and each fits its budget', 
     assert.match(js.toString(), /^\(\(\)=>\{/);
   }
 });
+
+test('committed upload script is fresh and within its 1,024-byte budget', async (t) => {
+  const { js, gz } = await bundle(undefined, 'upload');
+  assert.ok(dist('upload.min.js').equals(js), 'dist/upload.min.js is stale: run `npm run build`');
+  assert.ok(dist('upload.min.js.gz').equals(gz), 'dist/upload.min.js.gz is stale');
+  t.diagnostic(`upload.min.js min+gzip ${gz.length} B`);
+  assert.ok(gz.length <= 1024, `upload.min.js is ${gz.length} B min+gzip`);
+});

@@ -23,6 +23,8 @@ use super::id::SessionId;
 use super::session::Session;
 use super::start::{server_frame, start_new};
 use super::step::{catch_up, on_dirty, on_frame, Reply};
+use super::upload::{connection_lost, on_upload_frame};
+use crate::protocol::upload::UPLOAD;
 use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{
@@ -265,6 +267,12 @@ async fn resume_greet(
         frames.extend(catch_up(&mut s, r.last_patch_seq, live));
         (s.generation, frames)
     };
+    // What changed while it was away (an upload that broke off) renders now, not at the
+    // next event.
+    let frames = match on_dirty(live, &sess, gen) {
+        Reply::One(f) => frames.into_iter().chain(Some(f)).collect(),
+        _ => frames,
+    };
     for f in frames {
         if !send(ws, f).await {
             detach(live, &sess, gen);
@@ -275,6 +283,9 @@ async fn resume_greet(
 }
 
 fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
+    if sess.try_borrow().is_ok_and(|s| s.generation == gen) {
+        connection_lost(sess);
+    }
     live.registry.detach(sess, gen, live.core.metrics());
 }
 
@@ -341,6 +352,11 @@ fn serve<'a>(
             let started = Instant::now();
             let reply = match input {
                 Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
+                Input::Msg(Incoming::Binary(bytes)) if bytes.first() == Some(&UPLOAD) => {
+                    last_seen = started;
+                    // Awaited before the next read: one chunk in memory per session.
+                    Box::pin(on_upload_frame(bytes, live, &sess, gen)).await
+                }
                 Input::Msg(Incoming::Binary(bytes)) => {
                     last_seen = started;
                     on_frame(&bytes, live, &sess, gen)

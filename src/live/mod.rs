@@ -36,6 +36,7 @@ pub mod size;
 mod start;
 mod step;
 pub mod task;
+pub mod upload;
 pub mod url_state;
 pub mod view;
 

@@ -70,6 +70,8 @@ struct Store {
     refused: RefCell<Option<Rc<Submission>>>,
     /// While the page mounts with an SSR budget: the resources' first fetches.
     prefetch: RefCell<Option<Rc<Prefetch>>>,
+    /// Per-session state of features that keep more than a value (uploads), one per type.
+    exts: RefCell<Vec<Rc<dyn Any>>>,
 }
 
 impl Store {
@@ -158,6 +160,7 @@ impl SessionStore {
             submit: RefCell::new(None),
             refused: RefCell::new(None),
             prefetch: RefCell::new(None),
+            exts: RefCell::new(Vec::new()),
         }))
     }
 
@@ -383,6 +386,24 @@ impl SessionStore {
     /// Whether `self` and `other` are the same session's store.
     pub fn ptr_eq(&self, other: &SessionStore) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The session's one `T` (created on first use): per-session state of a feature of
+    /// this layer that no other file should name here (uploads).
+    pub(crate) fn ext<T: Default + 'static>(&self) -> Rc<T> {
+        let mut exts = self.0.exts.borrow_mut();
+        if let Some(t) = exts.iter().find_map(|e| e.clone().downcast::<T>().ok()) {
+            return t;
+        }
+        let t = Rc::new(T::default());
+        exts.push(t.clone());
+        t
+    }
+
+    /// The session's `T`, if [`ext`](Self::ext) made one.
+    pub(crate) fn ext_if<T: 'static>(&self) -> Option<Rc<T>> {
+        let exts = self.0.exts.borrow();
+        exts.iter().find_map(|e| e.clone().downcast::<T>().ok())
     }
 
     /// The value for declaration `id`, created by `make` under the store's owner on first use.

@@ -250,7 +250,7 @@ fn on_event(
 /// anything changed, followed by the browser commands the step queued
 /// ([`focus`](super::command::focus), [`push_hook`](super::command::push_hook)): after the
 /// patches, so they can name an element the patches create.
-fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
+pub(crate) fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes> {
     let commands = s.scope.store().take_commands();
     if !s.view.is_dirty()
         && commands.is_empty()

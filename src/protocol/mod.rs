@@ -12,6 +12,7 @@ pub mod error;
 mod ops;
 pub mod patch;
 pub mod server;
+pub mod upload;
 pub mod varint;
 
 pub use client::{

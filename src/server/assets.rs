@@ -39,6 +39,12 @@ pub const HOOK_SCRIPTS: [(&str, &[u8], &[u8]); 4] = [
     ),
 ];
 
+/// The upload script served at `/_vango/upload.js` (`client/src/upload.js`, its own bundle:
+/// only pages with uploads load it).
+pub const UPLOAD_JS: &[u8] = include_bytes!("../../client/dist/upload.min.js");
+/// The gzip-precompressed variant of [`UPLOAD_JS`].
+pub const UPLOAD_JS_GZ: &[u8] = include_bytes!("../../client/dist/upload.min.js.gz");
+
 /// An asset compiled into the binary ([`StaticAsset::new`]) or loaded at startup
 /// ([`StaticAsset::owned`]), served with a strong ETag and an optional gzip variant.
 ///
@@ -151,6 +157,15 @@ impl StaticAsset {
         HOOK_SCRIPTS
             .iter()
             .map(|&(path, js, gz)| Self::new(path, "text/javascript; charset=utf-8", js, Some(gz)))
+
+    /// The built-in upload script at `/_vango/upload.js`.
+    pub fn upload_js() -> Self {
+        Self::new(
+            "/_vango/upload.js",
+            "text/javascript; charset=utf-8",
+            UPLOAD_JS,
+            Some(UPLOAD_JS_GZ),
+        )
     }
 
     /// The URL path this asset answers.

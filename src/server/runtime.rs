@@ -123,7 +123,8 @@ where
             factory,
             workers,
             limits: Limits::default(),
-            assets: std::iter::once(StaticAsset::client_js())
+            assets: [StaticAsset::client_js(), StaticAsset::upload_js()]
+                .into_iter()
                 .chain(StaticAsset::hook_scripts())
                 .collect(),
             dirs: Vec::new(),
