@@ -30,7 +30,7 @@ pub use crate::view::elements::*;
 pub use crate::view::helpers::{
     each, fragment, if_else, keyed, link, raw_html, show, text, text_of, unless, when,
 };
-pub use crate::view::island::{island, Island};
 pub use crate::view::hooks::StandardHook;
+pub use crate::view::island::{island, Island};
 pub use crate::view::js::Js;
 pub use crate::view::nodes::{nodes, IntoChildren};

@@ -157,6 +157,7 @@ impl StaticAsset {
         HOOK_SCRIPTS
             .iter()
             .map(|&(path, js, gz)| Self::new(path, "text/javascript; charset=utf-8", js, Some(gz)))
+    }
 
     /// The built-in upload script at `/_vango/upload.js`.
     pub fn upload_js() -> Self {
