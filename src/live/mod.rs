@@ -35,6 +35,7 @@ mod start;
 mod step;
 pub mod task;
 pub mod url_state;
+pub mod use_form;
 pub mod view;
 
 pub use action::{action, Action, Policy};
