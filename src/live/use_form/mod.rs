@@ -51,6 +51,7 @@
 mod pattern;
 mod spec;
 mod state;
+mod submit;
 mod validate;
 mod view;
 

@@ -1,9 +1,9 @@
 //! [`UseForm`]: a live form's state: per-field text, errors, touched and dirty flags,
-//! async checks with a pending state (stale answers discarded), form-array rows, and the
-//! submit with its pending state and the server's errors put back on fields.
+//! async checks with a pending state (stale answers discarded) and form-array rows (the
+//! submit is in `submit.rs`).
 //!
 //! Touches the reactive graph (one signal holds the form), tasks on the session's core
-//! (async checks, the submit), and the session's form handlers and navigation.
+//! (async checks) and the refused submission a re-rendered page starts from.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,26 +13,24 @@ use std::rc::Rc;
 
 use super::spec::{FieldErrors, FormSpec, RowOp, Values, ROW_FIELD};
 use crate::live::form::use_submission;
-use crate::live::request::Submitted;
-use crate::live::scope::{navigate, SessionStore};
 use crate::live::task::spawn_handle;
 use crate::reactive::{on_cleanup, signal, Signal};
 
-type SubmitRun = Pin<Box<dyn Future<Output = Result<String, FieldErrors>>>>;
-type SubmitFn<T> = Rc<dyn Fn(T) -> SubmitRun>;
+pub(super) type SubmitRun = Pin<Box<dyn Future<Output = Result<String, FieldErrors>>>>;
+pub(super) type SubmitFn<T> = Rc<dyn Fn(T) -> SubmitRun>;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FieldState {
     pub(crate) value: String,
-    initial: String,
-    touched: bool,
+    pub(super) initial: String,
+    pub(super) touched: bool,
     /// The last submit's error for this field (cleared when the value changes).
-    server: Option<String>,
+    pub(super) server: Option<String>,
     /// The async check's error for the current value.
-    remote: Option<String>,
-    pending: bool,
+    pub(super) remote: Option<String>,
+    pub(super) pending: bool,
     /// Bumped by every change: an async answer for an older one is stale.
-    generation: u64,
+    pub(super) generation: u64,
 }
 
 impl FieldState {
@@ -47,36 +45,36 @@ impl FieldState {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Row {
-    key: u64,
-    field: FieldState,
+    pub(super) key: u64,
+    pub(super) field: FieldState,
 }
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
-    fields: Vec<FieldState>,
-    arrays: Vec<Vec<Row>>,
-    next_key: u64,
+    pub(super) fields: Vec<FieldState>,
+    pub(super) arrays: Vec<Vec<Row>>,
+    pub(super) next_key: u64,
     /// Errors for a whole form array (too many rows), by array.
-    array_errors: Vec<Option<String>>,
+    pub(super) array_errors: Vec<Option<String>>,
     /// A submit was tried: every error shows, touched or not.
-    attempted: bool,
-    submitting: bool,
+    pub(super) attempted: bool,
+    pub(super) submitting: bool,
 }
 
 /// Where a field name points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Slot {
+pub(super) enum Slot {
     Field(usize),
     Row(usize, usize),
 }
 
-struct Inner<T: 'static> {
-    spec: FormSpec<T>,
-    state: Signal<State>,
-    checks: RefCell<HashMap<usize, async_executor::Task<()>>>,
-    submit_task: RefCell<Option<async_executor::Task<()>>>,
-    on_submit: RefCell<Option<SubmitFn<T>>>,
-    action: RefCell<String>,
+pub(super) struct Inner<T: 'static> {
+    pub(super) spec: FormSpec<T>,
+    pub(super) state: Signal<State>,
+    pub(super) checks: RefCell<HashMap<usize, async_executor::Task<()>>>,
+    pub(super) submit_task: RefCell<Option<async_executor::Task<()>>>,
+    pub(super) on_submit: RefCell<Option<SubmitFn<T>>>,
+    pub(super) action: RefCell<String>,
 }
 
 /// A live form bound to a struct `T` by a [`FormSpec`]: made by [`use_form`] in a
@@ -87,7 +85,7 @@ struct Inner<T: 'static> {
 /// follows the value as the user types; [`UseForm::error_any`] gives it regardless.
 /// Rows of a form array are named `name[i]`; their state moves with them when they are
 /// reordered.
-pub struct UseForm<T: 'static>(Rc<Inner<T>>);
+pub struct UseForm<T: 'static>(pub(super) Rc<Inner<T>>);
 
 impl<T> Clone for UseForm<T> {
     fn clone(&self) -> Self {
@@ -190,31 +188,18 @@ pub fn use_form_with<T: Clone + Default + 'static>(spec: FormSpec<T>, initial: T
     form
 }
 
-fn all_fields(s: &mut State) -> impl Iterator<Item = &mut FieldState> {
+pub(super) fn all_fields(s: &mut State) -> impl Iterator<Item = &mut FieldState> {
     s.fields
         .iter_mut()
         .chain(s.arrays.iter_mut().flatten().map(|r| &mut r.field))
 }
 
 impl<T: Clone + Default + 'static> UseForm<T> {
-    /// Runs `submit` on a live submit whose values pass every validator, instead of the
-    /// app's form handler for the form's action (which runs when none is given): `Ok` is
-    /// the URL to go to, `Err` errors to put on fields. The form is
-    /// [submitting](Self::submitting) until it answers.
-    pub fn on_submit<F, Fut>(self, submit: F) -> Self
-    where
-        F: Fn(T) -> Fut + 'static,
-        Fut: Future<Output = Result<String, FieldErrors>> + 'static,
-    {
-        *self.0.on_submit.borrow_mut() = Some(Rc::new(move |t| Box::pin(submit(t)) as SubmitRun));
-        self
-    }
-
-    fn array(&self, name: &str) -> Option<usize> {
+    pub(super) fn array(&self, name: &str) -> Option<usize> {
         self.0.spec.arrays.iter().position(|d| d.name == name)
     }
 
-    fn slot(&self, name: &str) -> Option<Slot> {
+    pub(super) fn slot(&self, name: &str) -> Option<Slot> {
         let spec = &self.0.spec;
         if let Some(i) = spec.fields.iter().position(|f| f.name == name) {
             return Some(Slot::Field(i));
@@ -225,7 +210,11 @@ impl<T: Clone + Default + 'static> UseForm<T> {
         Some(Slot::Row(a, r))
     }
 
-    fn with_field<R>(&self, name: &str, f: impl FnOnce(&FieldState, Slot, bool) -> R) -> Option<R> {
+    pub(super) fn with_field<R>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&FieldState, Slot, bool) -> R,
+    ) -> Option<R> {
         let slot = self.slot(name)?;
         self.0.state.with(|s| {
             let field = match slot {
@@ -236,7 +225,11 @@ impl<T: Clone + Default + 'static> UseForm<T> {
         })
     }
 
-    fn update_field<R>(&self, slot: Slot, f: impl FnOnce(&mut FieldState) -> R) -> Option<R> {
+    pub(super) fn update_field<R>(
+        &self,
+        slot: Slot,
+        f: impl FnOnce(&mut FieldState) -> R,
+    ) -> Option<R> {
         self.0
             .state
             .try_update(|s| {
@@ -335,7 +328,7 @@ impl<T: Clone + Default + 'static> UseForm<T> {
         self.0.spec.build(&self.values_now())
     }
 
-    fn values_now(&self) -> Values {
+    pub(super) fn values_now(&self) -> Values {
         self.0.state.with(|s| Values {
             fields: s.fields.iter().map(|f| f.value.clone()).collect(),
             arrays: s
@@ -458,128 +451,5 @@ impl<T: Clone + Default + 'static> UseForm<T> {
                 s.next_key += 1;
             }
         });
-    }
-
-    /// Puts `errors` (field name, message) on their fields, as a submit's answer does;
-    /// they show until the field changes.
-    pub fn set_errors(&self, errors: FieldErrors) {
-        self.apply_server_errors(errors, true);
-    }
-
-    fn apply_server_errors(&self, errors: FieldErrors, tracked: bool) {
-        for (name, msg) in errors {
-            if let Some(a) = self.array(&name) {
-                let put = |s: &mut State| s.array_errors[a] = Some(msg);
-                if tracked {
-                    let _ = self.0.state.try_update(put);
-                } else {
-                    self.0.state.update_untracked(put);
-                }
-                continue;
-            }
-            let Some(slot) = self.slot(&name) else {
-                log::debug!("use_form: an error for no field {name:?}: {msg}");
-                continue;
-            };
-            let put = |s: &mut State| {
-                let f = match slot {
-                    Slot::Field(i) => s.fields.get_mut(i),
-                    Slot::Row(a, r) => s.arrays[a].get_mut(r).map(|row| &mut row.field),
-                };
-                if let Some(f) = f {
-                    f.server = Some(msg);
-                    f.touched = true;
-                }
-            };
-            if tracked {
-                let _ = self.0.state.try_update(put);
-            } else {
-                self.0.state.update_untracked(put);
-            }
-        }
-    }
-
-    pub(crate) fn set_action(&self, action: &str) {
-        *self.0.action.borrow_mut() = action.to_owned();
-    }
-
-    /// Submits the form live: every field counts as touched; if the validators pass, the
-    /// [`on_submit`](Self::on_submit) function (or the app's form handler for the form's
-    /// action) runs as a task, the form [submitting](Self::submitting) meanwhile; its
-    /// redirect navigates, its errors go on their fields. A submit while one runs is
-    /// ignored. Returns whether one started.
-    pub fn submit(&self) -> bool {
-        let _ = self.0.state.try_update(|s| {
-            s.attempted = true;
-            for f in all_fields(s) {
-                f.touched = true;
-            }
-        });
-        if self.0.state.with_untracked(|s| s.submitting) {
-            return false;
-        }
-        let values = self.values_now();
-        let Ok(value) = self.0.spec.build(&values) else {
-            return false;
-        };
-        let run = self.0.on_submit.borrow().clone();
-        let fields = self.0.spec.encode(&values, None);
-        let action = self.0.action.borrow().clone();
-        let weak = Rc::downgrade(&self.0);
-        let task = spawn_handle(async move {
-            let answer = match run {
-                Some(run) => run(value).await,
-                None => app_handler(&action, fields),
-            };
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            let form = UseForm(inner);
-            let _ = form.0.state.try_update(|s| s.submitting = false);
-            match answer {
-                Ok(url) => navigate(url),
-                Err(errors) => form.set_errors(errors),
-            }
-            let own = form.0.submit_task.borrow_mut().take();
-            if let Some(t) = own {
-                // Our own handle: detached, since dropping it here would cancel us.
-                t.detach();
-            }
-        });
-        let Some(task) = task else {
-            return false;
-        };
-        let _ = self.0.state.try_update(|s| s.submitting = true);
-        *self.0.submit_task.borrow_mut() = Some(task);
-        true
-    }
-
-    /// Applies the values of a submit event (the browser's view of every field) before
-    /// submitting: the last keystrokes count even if their input events were coalesced.
-    pub(crate) fn take_fields(&self, fields: &[(String, String)]) {
-        for (name, value) in fields {
-            if name != ROW_FIELD && self.slot(name).is_some() && self.value(name) != *value {
-                self.set(name, value);
-            }
-        }
-    }
-}
-
-/// Runs the app's form handler for `action` in the live session, as a POST would.
-fn app_handler(action: &str, fields: Vec<(String, String)>) -> Result<String, FieldErrors> {
-    let path = action.split(['?', '#']).next().unwrap_or(action);
-    let submit = SessionStore::current()
-        .and_then(|s| s.submit())
-        .ok_or_else(|| vec![(String::new(), "no session".to_string())])?;
-    match submit(path, fields) {
-        Some(Submitted::Redirect(url)) => Ok(url),
-        Some(Submitted::Invalid(s)) => Err(s
-            .errors()
-            .map(|(n, m)| (n.to_owned(), m.to_owned()))
-            .collect()),
-        None => {
-            log::warn!("no form handler for {path}: live submit ignored");
-            Err(Vec::new())
-        }
     }
 }
