@@ -268,10 +268,12 @@ fn form_arrays_add_remove_and_reorder_rows_with_their_state() {
                 )),
                 f.add_button("tags", "add").id("add"),
                 p(format!("{n} {:?}", f.values().map(|p| p.tags))).id("values"),
+                p(f.is_dirty().to_string()).id("dirty"),
             ))
         }
     });
     let t = LiveTest::mount(&app, "/");
+    assert_eq!(t.find("#dirty").text(), "false");
     for _ in 0..3 {
         t.find("#add").click();
     }
@@ -304,6 +306,7 @@ fn form_arrays_add_remove_and_reorder_rows_with_their_state() {
     // Remove the bad row, fix nothing else: the values are valid, in order.
     t.find("#row-0 .rm").click();
     assert_eq!(t.find("#values").text(), r#"2 Ok(["a", "c"])"#);
+    assert_eq!(t.find("#dirty").text(), "true");
     // Out-of-range moves do nothing.
     t.find("#row-0 .up").click();
     assert_eq!(t.find("#values").text(), r#"2 Ok(["a", "c"])"#);

@@ -70,6 +70,8 @@ pub(super) enum Slot {
 
 pub(super) struct Inner<T: 'static> {
     pub(super) spec: FormSpec<T>,
+    /// The initial row count of each form array (for [`UseForm::is_dirty`]).
+    pub(super) start_rows: Vec<usize>,
     pub(super) state: Signal<State>,
     pub(super) checks: RefCell<HashMap<usize, async_executor::Task<()>>>,
     pub(super) submit_task: RefCell<Option<async_executor::Task<()>>>,
@@ -152,6 +154,7 @@ pub fn use_form_with<T: Clone + Default + 'static>(spec: FormSpec<T>, initial: T
         state.array_errors.push(None);
     }
     let inner = Rc::new(Inner {
+        start_rows: start.arrays.iter().map(Vec::len).collect(),
         spec,
         state: signal(state),
         checks: RefCell::new(HashMap::new()),
@@ -295,12 +298,11 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// Whether any field differs from its initial text, or rows were added or removed.
     pub fn is_dirty(&self) -> bool {
-        let start = self.0.spec.values_of(&T::default());
+        let start = &self.0.start_rows;
         self.0.state.with(|s| {
             s.fields.iter().any(|f| f.value != f.initial)
                 || s.arrays.iter().enumerate().any(|(a, rows)| {
-                    rows.len() != start.arrays[a].len()
-                        || rows.iter().any(|r| r.field.value != r.field.initial)
+                    rows.len() != start[a] || rows.iter().any(|r| r.field.value != r.field.initial)
                 })
         })
     }
