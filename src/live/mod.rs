@@ -38,6 +38,7 @@ mod step;
 pub mod task;
 pub mod upload;
 pub mod url_state;
+pub mod use_form;
 pub mod view;
 
 pub use action::{action, Action, Policy};

@@ -1,0 +1,98 @@
+//! The elements a [`UseForm`] binds: inputs (name, value, `aria-invalid`, input and blur
+//! handlers), the form element (a CSRF-protected POST form that submits live when the
+//! client runs), and form-array row buttons that also work as plain submit buttons.
+//!
+//! Touches the view DSL and the live layer's `post_form`.
+
+use super::spec::{RowOp, ROW_FIELD};
+use super::state::UseForm;
+use crate::live::form::post_form;
+use crate::vdom::{Event, EventData};
+use crate::view::builder::El;
+use crate::view::elements::{button, input};
+use crate::view::nodes::IntoChildren;
+
+impl<T: Clone + Default + 'static> UseForm<T> {
+    /// An `<input>` bound to field `name`: see [`UseForm::bind`].
+    pub fn input(&self, name: &str) -> El {
+        self.bind(input(), name)
+    }
+
+    /// Binds `el` (an `<input>`, `<textarea>` or `<select>`) to field `name`: its `name`
+    /// and `value`, `aria-invalid="true"` while it shows an error, and handlers that set
+    /// the value as the user types ([`UseForm::set`]) and touch it when the user leaves
+    /// ([`UseForm::blur`]). It replaces `el`'s own `input` and `blur` handlers.
+    pub fn bind(&self, el: El, name: &str) -> El {
+        let value = self.value(name);
+        let invalid = self.error(name).is_some();
+        let (f, n) = (self.clone(), name.to_owned());
+        let (g, m) = (self.clone(), name.to_owned());
+        let el = el
+            .attr("name", name.to_owned())
+            .attr("value", value)
+            .on("input", move |e: &Event| f.set(&n, e.value()))
+            .on("blur", move |_: &Event| g.blur(&m));
+        if invalid {
+            el.attr("aria-invalid", "true")
+        } else {
+            el
+        }
+    }
+
+    /// The `<form method="post" action=...>` of this form, with its CSRF field. Without
+    /// JavaScript it posts to the handler registered with [`App::form`](crate::App::form)
+    /// for `action` (which calls [`FormSpec::handle`](super::FormSpec::handle)); with the
+    /// client running, the submit runs live ([`UseForm::submit`]).
+    pub fn form(&self, action: &str, children: impl IntoChildren) -> El {
+        self.set_action(action);
+        let f = self.clone();
+        post_form(action, children)
+            .on("submit", move |e: &Event| {
+                if let EventData::Form(fields) = &e.data {
+                    f.take_fields(fields);
+                }
+                f.submit();
+            })
+            .prevent_default()
+    }
+
+    fn row_button(&self, op: RowOp, value: String, label: impl IntoChildren) -> El {
+        let f = self.clone();
+        button(label)
+            .attr("type", "submit")
+            .attr("name", ROW_FIELD)
+            .attr("value", value)
+            .on("click", move |_: &Event| f.row_op(op.clone()))
+            .prevent_default()
+    }
+
+    /// A button adding a row to form array `name`: live without a round trip to a
+    /// handler, or without JavaScript a submit the handler answers by re-rendering the
+    /// form with the row.
+    pub fn add_button(&self, name: &str, label: impl IntoChildren) -> El {
+        self.row_button(RowOp::Add(name.to_owned()), format!("add:{name}"), label)
+    }
+
+    /// A button removing row `i` of form array `name` (see [`UseForm::add_button`]).
+    pub fn remove_button(&self, name: &str, i: usize, label: impl IntoChildren) -> El {
+        self.row_button(
+            RowOp::Remove(name.to_owned(), i),
+            format!("remove:{name}:{i}"),
+            label,
+        )
+    }
+
+    /// A button moving row `i` of form array `name` one place up (`up`) or down.
+    pub fn move_button(&self, name: &str, i: usize, up: bool, label: impl IntoChildren) -> El {
+        let (verb, to) = if up {
+            ("up", i.wrapping_sub(1))
+        } else {
+            ("down", i + 1)
+        };
+        self.row_button(
+            RowOp::Move(name.to_owned(), i, to),
+            format!("{verb}:{name}:{i}"),
+            label,
+        )
+    }
+}
