@@ -330,7 +330,8 @@ fn list_page(db: Db, changes: Changes) -> impl Render {
     }
 }
 
-/// A write of the list page.
+/// A write of the list page (`Clone`: an action keeps its pending inputs).
+#[derive(Clone)]
 enum Op {
     Add(String),
     Toggle(i64),

@@ -48,6 +48,8 @@ struct Args {
     target: Option<SocketAddr>,
     /// Milliseconds between one session's clicks (hold workload).
     click_every: u64,
+    /// Todos per browser (todo-toggle).
+    todos: usize,
 }
 
 fn parse_args() -> Args {
@@ -67,6 +69,7 @@ fn parse_args() -> Args {
         budget: None,
         target: None,
         click_every: 1000,
+        todos: 5,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -83,6 +86,7 @@ fn parse_args() -> Args {
             "--budget" => a.budget = Some(val()),
             "--target" => a.target = val().parse().ok(),
             "--click-every" => a.click_every = val().parse().unwrap_or(a.click_every),
+            "--todos" => a.todos = val().parse().unwrap_or(a.todos),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -91,12 +95,14 @@ fn parse_args() -> Args {
             "--json" => a.json = Some(val()),
             "--help" | "-h" => {
                 println!(
-                    "vango-loadgen --workload counter|list|todo|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
+                    "vango-loadgen --workload counter|list|todo|todo-toggle|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
                      --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)\n\
-                     hold: --target ADDR (a running counter) --sessions N --seconds S --click-every MS"
+                     hold: --target ADDR (a running counter) --sessions N --seconds S --click-every MS\n\
+                     todo-toggle: one browser per session with --todos N (default 5) todos; clicks toggles, \
+                     times click → the row's patch"
                 );
                 std::process::exit(0);
             }
@@ -249,7 +255,7 @@ fn main() {
     let example = match args.workload.as_str() {
         "echo" => "echo",
         "list" => "list",
-        "todo" => "todo",
+        "todo" | "todo-toggle" => "todo",
         _ => "counter",
     };
     // The todo example: a fresh database, one browser with 50 todos, every session its tab.
@@ -263,7 +269,19 @@ fn main() {
             db_file.to_str().expect("a UTF-8 temp path"),
         )];
         let server = start_server_env(example, args.port, args.workers, &env);
-        let _ = net::COOKIE.set(todo::seed(server.addr, 50));
+        if args.workload == "todo-toggle" {
+            // Every session its own browser with a few todos, all in the one SQLite file:
+            // a toggle refetches only that browser's list (its tabs), as in real use.
+            let t = std::time::Instant::now();
+            let _ = net::COOKIES.set(todo::seed_many(server.addr, max, args.todos, 4));
+            eprintln!(
+                "loadgen: seeded {max} browsers with {} todos each in {:.1} s",
+                args.todos,
+                t.elapsed().as_secs_f64()
+            );
+        } else {
+            let _ = net::COOKIE.set(todo::seed(server.addr, 50));
+        }
         server
     } else {
         start_server(example, args.port, args.workers)

@@ -19,6 +19,19 @@ use async_tungstenite::tungstenite::Message;
 /// tabs do (the `todo` workload).
 pub static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// One cookie per session, by session index, when every session is a browser of its own
+/// (the `todo-toggle` workload); takes precedence over [`COOKIE`].
+pub static COOKIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// The cookie session `idx` sends: its own, else the shared one.
+pub fn cookie_for(idx: usize) -> Option<&'static str> {
+    COOKIES
+        .get()
+        .and_then(|c| c.get(idx))
+        .or(COOKIE.get())
+        .map(String::as_str)
+}
+
 /// A client WebSocket over smol.
 pub type Ws = WebSocketStream<Async<TcpStream>>;
 
@@ -53,10 +66,18 @@ fn attr_after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
 
 /// GETs `path` on a fresh connection and extracts the page tokens. The connection is closed.
 pub async fn get_page(src: u8, server: SocketAddr, path: &str) -> io::Result<PageInfo> {
+    get_page_as(src, server, path, COOKIE.get().map(String::as_str)).await
+}
+
+/// [`get_page`] with `cookie` (or none).
+pub async fn get_page_as(
+    src: u8,
+    server: SocketAddr,
+    path: &str,
+    cookie: Option<&str>,
+) -> io::Result<PageInfo> {
     let mut s = connect_from(src, server)?;
-    let cookie = COOKIE
-        .get()
-        .map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
     let req = format!("GET {path} HTTP/1.1\r\nHost: {server}\r\n{cookie}Connection: close\r\n\r\n");
     s.write_all(req.as_bytes()).await?;
     let mut buf = Vec::with_capacity(8192);
@@ -82,6 +103,11 @@ pub async fn get_page(src: u8, server: SocketAddr, path: &str) -> io::Result<Pag
 
 /// Opens the WebSocket at `/_vango/ws` with the same small buffers the server uses.
 pub async fn open_ws(src: u8, server: SocketAddr) -> io::Result<Ws> {
+    open_ws_as(src, server, COOKIE.get().map(String::as_str)).await
+}
+
+/// [`open_ws`] with `cookie` (or none).
+pub async fn open_ws_as(src: u8, server: SocketAddr, cookie: Option<&str>) -> io::Result<Ws> {
     let stream = connect_from(src, server)?;
     let mut req = format!("ws://{server}/_vango/ws")
         .into_client_request()
@@ -90,7 +116,7 @@ pub async fn open_ws(src: u8, server: SocketAddr) -> io::Result<Ws> {
         "Origin",
         HeaderValue::from_str(&format!("http://{server}")).map_err(io::Error::other)?,
     );
-    if let Some(c) = COOKIE.get() {
+    if let Some(c) = cookie {
         req.headers_mut().insert(
             "Cookie",
             HeaderValue::from_str(c).map_err(io::Error::other)?,
@@ -118,6 +144,11 @@ pub fn cut(ws: Ws) {
 
 /// The hids of elements whose `data-on` includes `click`, in document order.
 pub fn clickable_hids(html: &str) -> Vec<u32> {
+    clickable_hids_of(html, None)
+}
+
+/// [`clickable_hids`] of the elements whose `class` is `class` (all when `None`).
+pub fn clickable_hids_of(html: &str, class: Option<&str>) -> Vec<u32> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(i) = rest.find('<') {
@@ -128,7 +159,8 @@ pub fn clickable_hids(html: &str) -> Vec<u32> {
             attr_after(tag, "data-hid=\""),
             attr_after(tag, "data-on=\""),
         ) {
-            if on.split(' ').any(|e| e.split('.').next() == Some("click")) {
+            let class_ok = class.is_none_or(|c| attr_after(tag, "class=\"") == Some(c));
+            if class_ok && on.split(' ').any(|e| e.split('.').next() == Some("click")) {
                 if let Ok(h) = hid.parse() {
                     out.push(h);
                 }
@@ -154,10 +186,21 @@ pub struct Opened {
 
 /// Page GET (CSRF token, render hash), WebSocket, Hello; succeeds on ServerHello(New).
 pub async fn open_session(src: u8, server: SocketAddr) -> Result<Opened, String> {
-    let page = get_page(src, server, "/")
+    open_session_as(src, server, COOKIE.get().map(String::as_str)).await
+}
+
+/// [`open_session`] with `cookie` (or none).
+pub async fn open_session_as(
+    src: u8,
+    server: SocketAddr,
+    cookie: Option<&str>,
+) -> Result<Opened, String> {
+    let page = get_page_as(src, server, "/", cookie)
         .await
         .map_err(|e| format!("GET: {e}"))?;
-    let mut ws = open_ws(src, server).await.map_err(|e| format!("ws: {e}"))?;
+    let mut ws = open_ws_as(src, server, cookie)
+        .await
+        .map_err(|e| format!("ws: {e}"))?;
     let mut hello = Vec::new();
     ClientFrame::Hello {
         version: vango::protocol::VERSION,

@@ -104,9 +104,36 @@ struct Conn {
     ws: Ws,
     targets: Vec<u32>,
     echo: bool,
+    /// An event is answered by the first patch frame with operations that acknowledges it
+    /// (an action's write lands after the handler's acknowledgement), not by the ack.
+    wait_ops: bool,
 }
 
-async fn open(idx: usize, addr: SocketAddr, echo: bool) -> Result<Conn, String> {
+/// The hids of the toggle buttons in the HTML a frame inserts.
+fn new_toggles(ops: &[vango::protocol::Op]) -> Vec<u32> {
+    use vango::protocol::Op;
+    use vango::vdom::Patch;
+    ops.iter()
+        .filter_map(|op| match op {
+            Op::Patch(
+                Patch::InsertChild { html, .. }
+                | Patch::ReplaceChild { html, .. }
+                | Patch::ReplaceNode { html, .. }
+                | Patch::SetInnerHtml { html, .. },
+            ) => Some(net::clickable_hids_of(html, Some("toggle"))),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The `todo-toggle` workload clicks only the rows' toggle buttons and waits for the row's
+/// change, not the handler's acknowledgement.
+fn toggles(workload: &str) -> bool {
+    workload == "todo-toggle"
+}
+
+async fn open(idx: usize, addr: SocketAddr, echo: bool, toggle: bool) -> Result<Conn, String> {
     let src = 1 + (idx % 16) as u8;
     if echo {
         let ws = net::open_ws(src, addr)
@@ -116,10 +143,11 @@ async fn open(idx: usize, addr: SocketAddr, echo: bool) -> Result<Conn, String> 
             ws,
             targets: vec![0],
             echo,
+            wait_ops: false,
         });
     }
-    let o = net::open_session(src, addr).await?;
-    let targets = net::clickable_hids(&o.html);
+    let o = net::open_session_as(src, addr, net::cookie_for(idx)).await?;
+    let targets = net::clickable_hids_of(&o.html, toggle.then_some("toggle"));
     if targets.is_empty() {
         return Err("page has no clickable element".into());
     }
@@ -127,6 +155,7 @@ async fn open(idx: usize, addr: SocketAddr, echo: bool) -> Result<Conn, String> 
         ws: o.ws,
         targets,
         echo,
+        wait_ops: toggle,
     })
 }
 
@@ -218,11 +247,23 @@ async fn drive(idx: usize, mut c: Conn, sh: Rc<Shared>) {
                     true
                 } else {
                     match decode_server(&b) {
-                        Ok(ServerFrame::Patches { ack, .. }) => {
+                        Ok(ServerFrame::Patches { ack, ops, .. }) => {
                             sh.patch_frames.set(sh.patch_frames.get() + 1);
-                            ack >= seq
+                            if c.wait_ops {
+                                // The list refetches after a write (loading, then the rows
+                                // again, with new hids): the answer is the frame that
+                                // brings the toggles back, and they are the new targets.
+                                let fresh = new_toggles(&ops);
+                                let back = !fresh.is_empty();
+                                if back {
+                                    c.targets = fresh;
+                                }
+                                ack >= seq && back
+                            } else {
+                                ack >= seq
+                            }
                         }
-                        Ok(ServerFrame::Ack(a)) => a >= seq,
+                        Ok(ServerFrame::Ack(a)) => a >= seq && !c.wait_ops,
                         Ok(ServerFrame::Ping(n)) => {
                             let mut out = Vec::new();
                             ClientFrame::Pong(n).encode(&mut out);
@@ -271,6 +312,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
     let ex = LocalExecutor::new();
     let sh = Rc::new(Shared::default());
     let echo = workload == "echo";
+    let toggle = toggles(workload);
     future::block_on(ex.run(async {
         Timer::after(Duration::from_millis(300)).await;
         let base = MemPoint {
@@ -286,7 +328,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
             while open_count < target {
                 let batch = (target - open_count).min(100);
                 let opened: Vec<_> = (open_count..open_count + batch)
-                    .map(|i| ex.spawn(open(i, addr, echo)))
+                    .map(|i| ex.spawn(open(i, addr, echo, toggle)))
                     .collect();
                 for (k, t) in opened.into_iter().enumerate() {
                     match t.await {

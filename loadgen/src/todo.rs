@@ -1,6 +1,7 @@
 //! The `todo` workload's seeding: one browser (a cookie) with N todos added through the
-//! example's no-JavaScript form, before the sessions open with that cookie. Touches a
-//! plain blocking socket to the server and nothing else.
+//! example's no-JavaScript form, before the sessions open with that cookie (or, for
+//! `todo-toggle`, one browser per session). Touches plain blocking sockets to the server
+//! and nothing else.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -43,4 +44,23 @@ pub fn seed(server: SocketAddr, n: usize) -> String {
         assert!(answer.starts_with("HTTP/1.1 303"), "seeding: {answer}");
     }
     cookie
+}
+
+/// Seeds `browsers` browsers with `n` todos each, on `threads` threads; their cookies, in
+/// order (session `i` is browser `i`).
+pub fn seed_many(server: SocketAddr, browsers: usize, n: usize, threads: usize) -> Vec<String> {
+    let threads = threads.clamp(1, browsers.max(1));
+    let per = browsers.div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = (0..threads)
+            .map(|t| {
+                let count = per.min(browsers.saturating_sub(t * per));
+                s.spawn(move || (0..count).map(|_| seed(server, n)).collect::<Vec<_>>())
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().expect("a seeding thread"))
+            .collect()
+    })
 }

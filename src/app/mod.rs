@@ -242,6 +242,22 @@ impl App {
         self
     }
 
+    /// The route patterns of the app's pages, in registration order (a pattern registered
+    /// again keeps its latest place): to compare two ways of building one table, or to
+    /// list the routes at startup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let app = vango::App::new().page("/", || || p("home")).page("/todos/:id", || || p("todo"));
+    /// assert_eq!(app.page_patterns(), ["/", "/todos/:id"]);
+    /// ```
+    pub fn page_patterns(&self) -> Vec<&str> {
+        self.pages.iter().map(|(p, _)| p.as_ref()).collect()
+    }
+
     #[track_caller]
     fn add_page(mut self, pattern: Cow<'static, str>, page: PageFn) -> Self {
         if let Err(e) = Router::new().try_route(Method::Get, &pattern, ()) {

@@ -1,6 +1,7 @@
-//! [`Action`]: an async mutation (a form submit, a button) with pending / result signals
-//! and a concurrency policy: run the latest and cancel older runs, queue them, or drop
-//! new ones while one is pending.
+//! [`Action`]: an async mutation (a form submit, a button) with pending / result signals,
+//! the inputs in flight (to render an optimistic update until the run ends, reverted when
+//! it fails) and a concurrency policy: run the latest and cancel older runs, queue them, or
+//! drop new ones while one is pending.
 //!
 //! Touches the reactive graph and the transport's `Core` (runs are tasks on the session's
 //! core; the action owns them, so they end with the component that created it).
@@ -32,7 +33,8 @@ type Run<T> = Pin<Box<dyn Future<Output = Result<T, String>>>>;
 struct Inner<I, T: 'static> {
     policy: Policy,
     run: Box<dyn Fn(I) -> Run<T>>,
-    queue: RefCell<VecDeque<I>>,
+    /// The running run's input first (while pending), then the queued ones.
+    inputs: Signal<VecDeque<I>>,
     task: RefCell<Option<async_executor::Task<()>>>,
     pending: Signal<bool>,
     result: Signal<Option<Result<T, String>>>,
@@ -80,7 +82,7 @@ impl<I, T> Clone for Action<I, T> {
 /// component): when it is disposed, the running one is cancelled and the queue dropped.
 pub fn action<I, T, E, F, Fut>(policy: Policy, f: F) -> Action<I, T>
 where
-    I: 'static,
+    I: Clone + 'static,
     T: Clone + 'static,
     E: Display,
     F: Fn(I) -> Fut + 'static,
@@ -92,7 +94,7 @@ where
             let fut = f(i);
             Box::pin(async move { fut.await.map_err(|e| e.to_string()) }) as Run<T>
         }),
-        queue: RefCell::new(VecDeque::new()),
+        inputs: signal(VecDeque::new()),
         task: RefCell::new(None),
         pending: signal(false),
         result: signal(None),
@@ -100,14 +102,13 @@ where
     let weak = Rc::downgrade(&inner);
     on_cleanup(move || {
         if let Some(inner) = weak.upgrade() {
-            inner.queue.borrow_mut().clear();
             drop(inner.task.borrow_mut().take());
         }
     });
     Action(inner)
 }
 
-impl<I: 'static, T: Clone + 'static> Action<I, T> {
+impl<I: Clone + 'static, T: Clone + 'static> Action<I, T> {
     /// Starts a run with `input`, as the policy says. Returns whether it was accepted (a
     /// dispatch dropped while pending, or one outside a live session, returns `false`).
     pub fn dispatch(&self, input: I) -> bool {
@@ -116,13 +117,13 @@ impl<I: 'static, T: Clone + 'static> Action<I, T> {
             match inner.policy {
                 Policy::DropWhilePending => return false,
                 Policy::Queue => {
-                    inner.queue.borrow_mut().push_back(input);
+                    inner.inputs.update(|q| q.push_back(input));
                     return true;
                 }
                 Policy::Latest => {}
             }
         }
-        start(inner, input)
+        start(inner, input, false)
     }
 
     /// Whether a run is pending (a tracked read).
@@ -137,25 +138,84 @@ impl<I: 'static, T: Clone + 'static> Action<I, T> {
 
     /// How many dispatches wait behind the pending run ([`Policy::Queue`]).
     pub fn queued(&self) -> usize {
-        self.0.queue.borrow().len()
+        let running = usize::from(self.0.pending.get_untracked());
+        self.0
+            .inputs
+            .with_untracked(|q| q.len().saturating_sub(running))
+    }
+
+    /// How many inputs of the running and queued runs satisfy `f` (a tracked read): what
+    /// a render uses to show an optimistic update until its run ends. A run that fails
+    /// leaves this count, and the render reverts in the same patch that brings the
+    /// [`result`](Self::result)'s error; a run that succeeds leaves it too, so it should
+    /// update the state the view reads before it returns.
+    ///
+    /// Pair it with the element's client-side optimistic attribute
+    /// ([`El::optimistic_class`](crate::view::El::optimistic_class) and its siblings): the
+    /// browser shows the change at once, the client undoes its guess when the server
+    /// answers the click, and that answer already renders the same change from this
+    /// count, so nothing flickers; on an error the server's re-render takes it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// fn row(done: Signal<bool>) -> impl Render {
+    ///     let toggle = action(Policy::Queue, move |to: bool| async move {
+    ///         if to { Err("the database is read-only") } else { done.set(to); Ok(()) }
+    ///     });
+    ///     move || {
+    ///         // Each pending toggle flips the shown state once more.
+    ///         let shown = done.get() ^ (toggle.pending_count(|_| true) % 2 == 1);
+    ///         let t = toggle.clone();
+    ///         button(if shown { "Undo" } else { "Done" })
+    ///             .class(if shown { "done" } else { "active" })
+    ///             .optimistic_class("done active")
+    ///             .on_click(move |_| {
+    ///                 t.dispatch(!shown);
+    ///             })
+    ///     }
+    /// }
+    /// let _ = vango::component::Tree::mount(|| row(signal(false)));
+    /// ```
+    pub fn pending_count(&self, f: impl Fn(&I) -> bool) -> usize {
+        self.0.inputs.with(|q| q.iter().filter(|i| f(i)).count())
+    }
+
+    /// Whether an input of the running or queued runs satisfies `f` (a tracked read); see
+    /// [`pending_count`](Self::pending_count).
+    pub fn pending_with(&self, f: impl Fn(&I) -> bool) -> bool {
+        self.pending_count(f) > 0
     }
 }
 
-/// Starts a run now, replacing (cancelling) the task of any pending one.
-fn start<I: 'static, T: Clone + 'static>(inner: &Rc<Inner<I, T>>, input: I) -> bool {
-    let fut = (inner.run)(input);
+/// Starts a run now, replacing (cancelling) the task of any pending one. `queued`: the
+/// input is already first in `inputs` (the next queued run); otherwise it becomes the only
+/// one (nothing is queued when a run starts anew: [`Policy::Latest`] never queues).
+fn start<I: Clone + 'static, T: Clone + 'static>(
+    inner: &Rc<Inner<I, T>>,
+    input: I,
+    queued: bool,
+) -> bool {
+    let fut = (inner.run)(input.clone());
     let weak = Rc::downgrade(inner);
     let task = spawn_handle(async move {
         let result = fut.await;
         let Some(inner) = weak.upgrade() else {
             return;
         };
+        // In one step: the result, and this run's input gone, so a render showing it
+        // optimistically reverts with the error (or follows the data on success).
         inner.result.set(Some(result));
-        let next = inner.queue.borrow_mut().pop_front();
+        let next = inner.inputs.update_with(|q| {
+            q.pop_front();
+            q.front().cloned()
+        });
         match next {
             Some(i) => {
                 // The next queued run takes this task's place; this one ends here.
-                let _ = start(&inner, i);
+                let _ = start(&inner, i, true);
             }
             None => {
                 inner.pending.set(false);
@@ -169,6 +229,12 @@ fn start<I: 'static, T: Clone + 'static>(inner: &Rc<Inner<I, T>>, input: I) -> b
     let Some(task) = task else {
         return false;
     };
+    if !queued {
+        inner.inputs.update(|q| {
+            q.clear();
+            q.push_back(input);
+        });
+    }
     inner.pending.set(true);
     let old = inner.task.borrow_mut().replace(task);
     if let Some(old) = old {

@@ -248,7 +248,10 @@ impl El {
     }
 
     /// Optimistic update: the client toggles class `name` on this element as soon as one
-    /// of its events is sent, and reverts when the server answers (`data-opt-class`).
+    /// of its events is sent, and reverts when the server answers (`data-opt-class`). For a
+    /// handler that starts an [`Action`](crate::live::Action), render the same change from
+    /// [`Action::pending_count`](crate::live::Action::pending_count): it holds until the run
+    /// ends and reverts if it fails.
     pub fn optimistic_class(self, name: impl Into<Str>) -> Self {
         self.attr("data-opt-class", AttrValue::Str(name.into()))
     }

@@ -1,0 +1,8 @@
+//! The page at `/todos`.
+
+use vango::prelude::*;
+
+/// The list.
+pub fn page() -> impl Render {
+    || ul((li("one"), li("two")))
+}
