@@ -6,6 +6,8 @@
 
 mod build;
 mod forms;
+mod layout;
+pub mod middleware;
 mod routes;
 mod service;
 
@@ -24,7 +26,12 @@ use crate::live::{IntoView, SessionConfig};
 use crate::router::{Method, Router};
 use crate::server::{Limits, RunningServer, SecretKey, StaticAsset, StaticDir};
 
-pub(crate) use routes::{component_page, FormFn, PageFn, Target};
+pub use layout::Outlet;
+use layout::{LayoutFn, SetupFn};
+use middleware::MiddlewareFn;
+pub use middleware::{Middleware, Next};
+use routes::{setup_fn, Page};
+pub(crate) use routes::{FormFn, Target};
 pub(crate) use service::first_paint;
 pub use service::AppService;
 
@@ -50,9 +57,11 @@ pub use service::AppService;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct App {
-    pages: Vec<(Cow<'static, str>, PageFn)>,
+    pages: Vec<(Cow<'static, str>, Page)>,
     forms: Vec<(Cow<'static, str>, FormFn)>,
-    not_found: Option<PageFn>,
+    not_found: Option<SetupFn>,
+    layouts: Vec<(String, LayoutFn)>,
+    middleware: Vec<(String, MiddlewareFn)>,
     title: String,
     head: String,
     workers: Option<usize>,
@@ -97,6 +106,8 @@ impl App {
             pages: Vec::new(),
             forms: Vec::new(),
             not_found: None,
+            layouts: Vec::new(),
+            middleware: Vec::new(),
             title: String::new(),
             head: String::new(),
             workers: None,
@@ -173,7 +184,7 @@ impl App {
         pattern: impl Into<Cow<'static, str>>,
         setup: impl Fn() -> R + Send + Sync + 'static,
     ) -> Self {
-        self.add_page(pattern.into(), component_page(setup))
+        self.add_page(pattern.into(), Page::Setup(setup_fn(setup)))
     }
 
     /// Serves the view built by `mount` at the route `pattern`: for views that are not a
@@ -184,7 +195,10 @@ impl App {
         pattern: impl Into<Cow<'static, str>>,
         mount: impl Fn() -> V + Send + Sync + 'static,
     ) -> Self {
-        self.add_page(pattern.into(), Arc::new(move || mount().into_view()))
+        self.add_page(
+            pattern.into(),
+            Page::View(Arc::new(move || mount().into_view())),
+        )
     }
 
     /// The page a URL without a route (or with a parameter its page rejects) shows, with
@@ -206,12 +220,120 @@ impl App {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn not_found<R: Render>(mut self, setup: impl Fn() -> R + Send + Sync + 'static) -> Self {
-        self.not_found = Some(component_page(setup));
+        self.not_found = Some(setup_fn(setup));
+        self
+    }
+
+    /// Wraps every component page whose path is under `prefix` (`/` wraps them all,
+    /// `/todos` wraps `/todos` and `/todos/:id`; a `:name` segment matches any one) in the
+    /// component `setup` returns; `setup` gets the [`Outlet`] to place where the child
+    /// route shows. Layouts nest by prefix, outermost first: `/todos`'s layout is the child
+    /// of `/`'s. The not-found page (and a middleware's status page) renders inside the
+    /// layouts covering its path; [`page_view`](Self::page_view) pages have none.
+    ///
+    /// A layout's setup runs once per mount. While the user navigates live between routes
+    /// under it, it stays mounted — its signals, and what the user typed in its inputs,
+    /// are kept — and only its outlet's child is swapped; a navigation to a route outside
+    /// it unmounts it. The first paint renders the same nesting as the live session.
+    ///
+    /// Registering a prefix again replaces its layout.
+    ///
+    /// # Panics
+    ///
+    /// When `prefix` does not start with `/` or holds `*`, `?` or `#`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .layout("/", |outlet: Outlet| {
+    ///         let clicks = signal(0);
+    ///         move || div((
+    ///             button(format!("{} clicks", clicks.get()))
+    ///                 .id("count")
+    ///                 .on_click(move |_| clicks.update(|n| *n += 1)),
+    ///             main_(outlet.clone()),
+    ///         ))
+    ///     })
+    ///     .page("/", || || h1("Home"))
+    ///     .page("/about", || || h1("About"));
+    /// let t = LiveTest::mount(&app, "/");
+    /// t.find("#count").click();
+    /// t.navigate("/about");
+    /// assert_eq!(t.find("h1").text(), "About");
+    /// assert_eq!(t.find("#count").text(), "1 clicks", "the layout kept its state");
+    /// ```
+    #[track_caller]
+    pub fn layout<R: Render>(
+        mut self,
+        prefix: impl Into<Cow<'static, str>>,
+        setup: impl Fn(Outlet) -> R + Send + Sync + 'static,
+    ) -> Self {
+        let prefix = layout::normalize_prefix(&prefix.into(), "layout");
+        let setup: LayoutFn = Arc::new(move |o| Box::new(setup(o)));
+        self.layouts.retain(|(p, _)| *p != prefix);
+        self.layouts.push((prefix, setup));
+        self
+    }
+
+    /// Runs `f` before any page under `prefix` mounts (`/` for all; `:name` matches any
+    /// one segment): on the first paint's HTTP request and on every live navigation
+    /// alike, in the order the middleware were added. `f` sees the request ([`Middleware`]:
+    /// path, route parameters, query, headers, cookies, the signed cookie session) and
+    /// returns [`Next::Continue`], [`Next::Redirect`] (303 over HTTP; over the socket the
+    /// target mounts live and replaces the URL) or [`Next::Status`]. It may add headers to
+    /// the HTTP answer and hook the end of the request ([`Middleware::after`], to time it).
+    /// Form POSTs to a path under `prefix` pass the same middleware first.
+    ///
+    /// Redirects are followed on the server: the HTTP answer's `Location` is where they
+    /// end. More than [`MAX_REDIRECTS`](middleware::MAX_REDIRECTS) hops, or a URL seen
+    /// twice (`/a` → `/b` → `/a`), is a loop: answered 500, with one `log::error!` line
+    /// naming the hops.
+    ///
+    /// # Panics
+    ///
+    /// When `prefix` does not start with `/` or holds `*`, `?` or `#`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::app::Next;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/admin", |m| {
+    ///         let started = std::time::Instant::now();
+    ///         m.after(move |status| log::info!("admin {status} in {:?}", started.elapsed()));
+    ///         if m.cookie_session().get_str("user").is_some() {
+    ///             m.header("Cache-Control", "private");
+    ///             Next::Continue
+    ///         } else {
+    ///             Next::redirect("/login")
+    ///         }
+    ///     })
+    ///     .page("/admin", || || h1("Admin"))
+    ///     .page("/login", || || h1("Sign in"));
+    /// let t = LiveTest::mount(&app, "/admin");
+    /// assert_eq!(t.status(), 303);
+    /// assert_eq!(t.find("h1").text(), "Sign in", "the live session followed it");
+    /// ```
+    #[track_caller]
+    pub fn middleware(
+        mut self,
+        prefix: impl Into<Cow<'static, str>>,
+        f: impl Fn(&mut Middleware<'_>) -> Next + Send + Sync + 'static,
+    ) -> Self {
+        let prefix = layout::normalize_prefix(&prefix.into(), "middleware");
+        self.middleware.push((prefix, Arc::new(f)));
         self
     }
 
     #[track_caller]
-    fn add_page(mut self, pattern: Cow<'static, str>, page: PageFn) -> Self {
+    fn add_page(mut self, pattern: Cow<'static, str>, page: Page) -> Self {
         if let Err(e) = Router::new().try_route(Method::Get, &pattern, ()) {
             panic!("{e}");
         }

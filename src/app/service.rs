@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::forms::{self, Posted};
-use super::routes::{Routes, Target};
+use super::routes::{PageMount, Routes, Target};
 use crate::features::bus::Bus;
 use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
@@ -71,6 +71,30 @@ impl AppService {
     }
 }
 
+impl AppService {
+    /// Runs the middleware covering a form POST's path before its handler: `None` to go
+    /// on, else the answer (303 to where they redirect, or their status as a plain error).
+    fn guard_post(
+        &self,
+        req: &Request<'_>,
+        headers: &[(String, String)],
+        store: &SessionStore,
+        jar: &CookieSession,
+    ) -> Option<Answer> {
+        let mut t = Target::get(req.path(), headers.to_vec(), req.peer());
+        t.method = Method::Post;
+        let r = store.enter(|| self.routes.guard(&t, false))?;
+        let (status, resp) = match (r.redirected, r.status) {
+            (_, Some(code)) => (code, Response::error(code)),
+            (true, None) => (303, Response::new(303).header("Location", r.url)),
+            (false, None) => return None,
+        };
+        let resp = set_cookie(with_headers(resp, r.headers), jar);
+        PageMount::finish(r.after, status);
+        Some(resp.into())
+    }
+}
+
 impl Service for AppService {
     fn respond(&self, req: &Request<'_>) -> Answer {
         if req.path() == COOKIE_PATH {
@@ -91,6 +115,9 @@ impl Service for AppService {
         let mut submission = None;
         if method == Method::Post {
             if let Some((handler, params)) = self.routes.form(req.path()) {
+                if let Some(answer) = self.guard_post(req, &headers, &store, &jar) {
+                    return answer;
+                }
                 let request = PageRequest::new(req.path(), req.query())
                     .with_params(params)
                     .with_headers(headers.clone())
@@ -118,6 +145,7 @@ impl Service for AppService {
             headers,
             peer: req.peer(),
             submission,
+            follow: false,
         };
         paint(&self.routes, app, &self.head, store, jar, target)
     }
@@ -189,9 +217,11 @@ fn paint(
     let invalid = target.submission.is_some();
     let budget = app.ssr_budget;
     let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
-    let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
+    let mounted = catch_unwind(AssertUnwindSafe(|| {
+        store.enter(|| routes.mount(target, None))
+    }));
     store.end_prefetch();
-    let (mut view, status) = match mounted {
+    let m = match mounted {
         Ok(Ok(m)) => m,
         Ok(Err(Miss::MethodNotAllowed(allow))) => {
             return Response::error(405)
@@ -201,13 +231,29 @@ fn paint(
         Ok(Err(miss)) => return Response::error(miss.status()).into(),
         Err(_) => return Response::error(500).into(),
     };
+    let (headers, after) = (m.headers, m.after);
+    let (mut view, status) = match (m.view, m.redirect) {
+        (Some(view), _) => (view, m.status),
+        (None, to) => {
+            // A middleware redirect (a live-only in-place mount cannot happen here).
+            let to = to.unwrap_or_else(|| "/".into());
+            let resp = with_headers(Response::new(303).header("Location", to), headers);
+            PageMount::finish(after, 303);
+            return set_cookie(resp, &jar).into();
+        }
+    };
     let status = if invalid && status == 200 {
         422
     } else {
         status
     };
     let Some(prefetch) = prefetch.filter(|p| p.is_pending()) else {
-        return page(&store, &*view, status, invalid, app, head, &jar).into();
+        let resp = with_headers(
+            page(&store, &*view, status, invalid, app, head, &jar),
+            headers,
+        );
+        PageMount::finish(after, resp.status());
+        return resp.into();
     };
     let (app, head) = (app.clone(), head.clone());
     Answer::Later(Box::pin(async move {
@@ -215,10 +261,13 @@ fn paint(
         let rendered = catch_unwind(AssertUnwindSafe(|| {
             store.enter(|| render_unsent(&mut *view))
         }));
-        if rendered.is_err() {
-            return Response::error(500);
-        }
-        page(&store, &*view, status, invalid, &app, &head, &jar)
+        let resp = match rendered {
+            Ok(()) => page(&store, &*view, status, invalid, &app, &head, &jar),
+            Err(_) => Response::error(500),
+        };
+        let resp = with_headers(resp, headers);
+        PageMount::finish(after, resp.status());
+        resp
     }))
 }
 
@@ -255,6 +304,13 @@ fn page(
         .header("Cache-Control", "no-store")
         .body(body);
     set_cookie(resp, jar)
+}
+
+/// `resp` with the headers middleware added (each replaces the page's own of its name).
+fn with_headers(resp: Response, headers: Vec<(&'static str, String)>) -> Response {
+    headers
+        .into_iter()
+        .fold(resp, |r, (n, v)| r.set_header(n, v))
 }
 
 /// `resp` with the cookie session's `Set-Cookie` when the request wrote it.

@@ -43,7 +43,7 @@ pub use command::{focus, push_hook};
 pub use conn::run as serve_connection;
 pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
-pub use host::{LiveApp, LiveCore, MountFn};
+pub use host::{LiveApp, LiveCore, MountFn, Mounted};
 pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};

@@ -23,6 +23,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     let mut enc = live.encoder.borrow_mut();
     match nav {
         Navigation::To { url, replace } => {
+            let requested = url.clone();
             // The connection's facts stay those of the WebSocket upgrade.
             let info = ConnInfo {
                 peer: old
@@ -33,18 +34,32 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                     .map(|(n, v)| (n.to_owned(), v.to_owned()))
                     .collect(),
             };
-            let view = (live.app.mount)(&url, &info);
+            let mounted = (live.app.mount)(Some(&mut *s.view), &url, &info);
+            let url = mounted.redirected.unwrap_or(url);
+            // A redirect lands where the browser never asked to be: no history entry for it.
+            let replace = replace || url != requested;
             let old_hid = s.view.root_hid();
-            // The old page unmounts now (its cleanups run), after the new one mounted.
-            drop(std::mem::replace(&mut s.view, view));
-            // The app's title for a page that sets none, as in its first paint.
-            let title = store.title();
-            let title = title.as_deref().unwrap_or(&live.app.title);
-            s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
-                enc.replace_node(old_hid, v.root());
-                enc.set_title(title);
+            let fresh = mounted.view.is_some();
+            if let Some(view) = mounted.view {
+                // The old page unmounts now (its cleanups run), after the new one mounted.
+                drop(std::mem::replace(&mut s.view, view));
+            }
+            let frame = s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+                if fresh {
+                    enc.replace_node(old_hid, v.root());
+                } else if v.is_dirty() {
+                    // In place: shared layouts stay, the swapped outlet mounts the page.
+                    v.rerender(enc);
+                }
+                // The app's title for a page that sets none, as in its first paint.
+                let title = store.title();
+                enc.set_title(title.as_deref().unwrap_or(&live.app.title));
                 enc.push_url(replace, &url);
-            })
+            });
+            if let Some(done) = mounted.done {
+                done();
+            }
+            frame
         }
         Navigation::Query { query, replace } => {
             let new = Rc::new(old.with_query(query));
