@@ -2,7 +2,8 @@
 //! the WebSocket, all on the thread-per-core server.
 //!
 //! The top layer, glue only: the builder here; the page table and the one mount path in
-//! `routes`; the per-core HTTP/WebSocket service in `service`.
+//! `routes`; nested layouts in `layout`; middleware in `middleware`; the per-core
+//! HTTP/WebSocket service in `service`.
 
 mod build;
 mod forms;

@@ -1,5 +1,6 @@
-//! Live navigation: mounts another route in place (new tree, same socket, same session
-//! store) or changes the query of the current one, as one Patches frame (the full render
+//! Live navigation: mounts another route in place (same socket, same session store: a new
+//! tree, or — when the app keeps the current view, its shared layouts — the re-rendered
+//! parts) or changes the query of the current one, as one Patches frame (the full render
 //! or the re-rendered parts, a `SetTitle`, a `PushUrl`).
 //!
 //! A synchronous part of a step: runs inside the session's scope; touches the session,
