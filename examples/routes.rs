@@ -179,11 +179,9 @@ pub fn app() -> vango::App {
     let book: Book = app.global(Vec::new());
     app.title("Routes")
         .layout("/", layout)
-        .middleware("/private", |m| {
-            match m.cookie_session().get_str("name") {
-                Some(_) => Next::Continue,
-                None => Next::redirect("/guestbook"),
-            }
+        .middleware("/private", |m| match m.cookie_session().get_str("name") {
+            Some(_) => Next::Continue,
+            None => Next::redirect("/guestbook"),
         })
         .page("/guestbook", move || guestbook(book))
         .form("/guestbook", move |f| sign(book, f))
