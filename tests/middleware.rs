@@ -30,6 +30,9 @@ impl log::Log for Capture {
     fn flush(&self) {}
 }
 
+/// Runs of the `/admin` form handler.
+static HANDLED: AtomicUsize = AtomicUsize::new(0);
+
 static LOG: Capture = Capture(Mutex::new(Vec::new()));
 
 fn capture() {
@@ -93,7 +96,11 @@ fn app(seen: Arc<Seen>) -> App {
             move || h1(format!("User {id}"))
         })
         .form("/admin", |_| {
+            HANDLED.fetch_add(1, SeqCst);
             vango::live::form::FormReply::redirect("/admin")
+        })
+        .page("/contact", || {
+            || vango::live::form::post_form("/admin", (input().attr("name", "a"), button("Go")))
         })
         .page("/login", || {
             set_title("Sign in");
@@ -208,11 +215,30 @@ fn live_navigation_runs_the_middleware_and_follows_the_redirect() {
         }),
         "the browser's URL is the target's, no history entry for /admin: {ops:?}"
     );
+    // A form submitted over the socket passes the same middleware before its handler.
+    t.navigate("/contact");
+    let handled = HANDLED.load(SeqCst);
+    t.find("form").submit(&[("a", "b")]);
+    assert_eq!(
+        HANDLED.load(SeqCst),
+        handled,
+        "the guest never reached the handler"
+    );
+    assert_eq!(t.find("h1").text(), "Sign in for /admin");
+
     // Signed in (in this session's cookie session): it passes.
     t.navigate("/signin");
     t.navigate("/admin");
     assert_eq!(t.find("h1").text(), "Admin");
     assert_eq!(t.path(), "/admin");
+    t.navigate("/contact");
+    t.find("form").submit(&[("a", "b")]);
+    assert_eq!(
+        HANDLED.load(SeqCst),
+        handled + 1,
+        "signed in: the handler ran"
+    );
+    assert_eq!(t.find("h1").text(), "Admin");
 }
 
 #[test]

@@ -287,7 +287,8 @@ impl App {
     /// returns [`Next::Continue`], [`Next::Redirect`] (303 over HTTP; over the socket the
     /// target mounts live and replaces the URL) or [`Next::Status`]. It may add headers to
     /// the HTTP answer and hook the end of the request ([`Middleware::after`], to time it).
-    /// Form POSTs to a path under `prefix` pass the same middleware first.
+    /// Forms submitted to a path under `prefix` (a POST, or over the socket) pass the same
+    /// middleware before their handler.
     ///
     /// Redirects are followed on the server: the HTTP answer's `Location` is where they
     /// end. More than [`MAX_REDIRECTS`](middleware::MAX_REDIRECTS) hops, or a URL seen

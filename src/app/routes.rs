@@ -197,7 +197,17 @@ impl Routes {
     }
 
     /// Runs the middleware covering `t`'s path (see [`resolve`]); `None` without any.
-    pub fn guard(&self, t: &Target<'_>, live: bool) -> Option<super::middleware::Resolved> {
+    /// Each hop's request is the store's while its middleware run, so [`use_request`]
+    /// and the cookie session read it; `keep_request`: a live form submit's, which must
+    /// leave the mounted page's request in place.
+    ///
+    /// [`use_request`]: crate::live::use_request
+    pub fn guard(
+        &self,
+        t: &Target<'_>,
+        live: bool,
+        keep_request: bool,
+    ) -> Option<super::middleware::Resolved> {
         if self.middleware.is_empty() {
             return None;
         }
@@ -209,7 +219,9 @@ impl Routes {
         };
         let request = |url: &str| {
             let r = self.request(t, url);
-            store.set_request(r.clone());
+            if !keep_request {
+                store.set_request(r.clone());
+            }
             r
         };
         let applies = |url: &str| {
@@ -245,7 +257,7 @@ impl Routes {
         };
         let mut answered = None;
         let mut url = None;
-        if let Some(r) = self.guard(&t, t.follow) {
+        if let Some(r) = self.guard(&t, t.follow, false) {
             (out.headers, out.after) = (r.headers, r.after);
             if r.redirected {
                 if !t.follow {

@@ -83,11 +83,15 @@ impl AppService {
     ) -> Option<Answer> {
         let mut t = Target::get(req.path(), headers.to_vec(), req.peer());
         t.method = Method::Post;
-        let r = store.enter(|| self.routes.guard(&t, false))?;
+        let r = store.enter(|| self.routes.guard(&t, false, false))?;
         let (status, resp) = match (r.redirected, r.status) {
             (_, Some(code)) => (code, Response::error(code)),
             (true, None) => (303, Response::new(303).header("Location", r.url)),
-            (false, None) => return None,
+            (false, None) => {
+                // The handler answers next: its own status is not known here.
+                PageMount::finish(r.after, 200);
+                return None;
+            }
         };
         let resp = set_cookie(with_headers(resp, r.headers), jar);
         PageMount::finish(r.after, status);
