@@ -286,3 +286,42 @@ fn a_redirect_loop_is_a_500_with_one_clear_log_line() {
     assert_eq!(t.find("h1").text(), "Home");
     srv.shutdown();
 }
+
+#[test]
+fn over_a_socket_a_session_hello_on_a_guarded_url_lands_on_the_target() {
+    use vango::protocol::{ClientFrame, HelloStatus};
+    use vango_test_support::client::{page, Client};
+    let srv = app(Arc::default()).spawn("127.0.0.1:0").unwrap();
+    let a = srv.local_addr();
+    let p = page(a);
+    let mut c = Client::connect(a);
+    c.send(ClientFrame::Hello {
+        version: vango::protocol::VERSION,
+        csrf: p.csrf.clone(),
+        session: String::new(),
+        last_patch_seq: 0,
+        last_event_seq: 0,
+        render_hash: 0,
+        path: "/admin".into(),
+    });
+    assert!(matches!(
+        c.recv(),
+        Some(ServerFrame::ServerHello {
+            status: HelloStatus::New,
+            ..
+        })
+    ));
+    let mut ops = Vec::new();
+    while let Some(ServerFrame::Patches { ops: o, .. }) = c.try_recv(500) {
+        ops.extend(o);
+    }
+    let text = format!("{ops:?}");
+    assert!(text.contains("Sign in for /admin"), "{text}");
+    assert!(!text.contains(">Admin<"), "{text}");
+    assert!(ops.contains(&Op::PushUrl {
+        replace: true,
+        url: "/login?next=/admin".into()
+    }));
+    assert!(ops.contains(&Op::SetTitle("Sign in".into())), "{text}");
+    srv.shutdown();
+}
