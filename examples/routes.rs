@@ -1,11 +1,15 @@
 //! Run with: cargo run --release --example routes
 //!
-//! Routes under one layout: `/`, `/todos` (a query-bound filter), `/todos/:id`. Links
-//! navigate over the socket without a page load (the browser URL and title follow,
-//! back/forward work); without JavaScript they are plain links to server-rendered pages.
-//! `/guestbook` is a `method=post` form (post/redirect/get, errors re-rendered with 422)
-//! that remembers the signer's name in the browser's signed cookie session.
+//! Routes under one layout (`App::layout`): `/`, `/todos` (a query-bound filter),
+//! `/todos/:id`. Links navigate over the socket without a page load (the browser URL and
+//! title follow, back/forward work); the layout stays mounted meanwhile and keeps its own
+//! state (a click counter, a note typed in its input). Without JavaScript they are plain
+//! links to server-rendered pages. `/guestbook` is a `method=post` form (post/redirect/get,
+//! errors re-rendered with 422) that remembers the signer's name in the browser's signed
+//! cookie session; `/private` is guarded by a middleware that sends whoever has not
+//! signed the guestbook there first.
 
+use vango::app::Next;
 use vango::live::form::{post_form, use_submission, Form, FormReply};
 use vango::prelude::*;
 
@@ -18,26 +22,39 @@ const TODOS: &[(u32, &str, bool)] = &[
     (3, "Navigate without reloads", false),
 ];
 
-/// The shared layout: the nav bar, then the page's content.
-fn layout(content: impl IntoChildren) -> El {
-    div((
-        nav((
-            link("/", "Home"),
-            text(" | "),
-            link("/todos", "Todos"),
-            text(" | "),
-            link("/todos/3", "Todo 3"),
-            text(" | "),
-            link("/guestbook", "Guestbook"),
+/// The shared layout: the nav bar, a counter and a note that live as long as the layout
+/// (across live navigation), then the page's content.
+fn layout(outlet: Outlet) -> impl Render {
+    let clicks = signal(0u32);
+    move || {
+        div((
+            nav((
+                link("/", "Home"),
+                text(" | "),
+                link("/todos", "Todos"),
+                text(" | "),
+                link("/todos/3", "Todo 3"),
+                text(" | "),
+                link("/guestbook", "Guestbook"),
+                text(" | "),
+                link("/private", "Private"),
+            ))
+            .id("nav"),
+            div((
+                button(format!("Clicked {}", clicks.get()))
+                    .id("clicks")
+                    .on_click(move |_| clicks.update(|n| *n += 1)),
+                input().id("note").attr("placeholder", "a note that stays"),
+            ))
+            .id("tools"),
+            main_(outlet.clone()),
         ))
-        .id("nav"),
-        main_(content),
-    ))
+    }
 }
 
 fn home() -> impl Render {
     set_title("Home");
-    || layout(h1("Home"))
+    || h1("Home")
 }
 
 fn todos() -> impl Render {
@@ -53,7 +70,7 @@ fn todos() -> impl Render {
             "open" => !*done,
             _ => true,
         });
-        layout((
+        fragment((
             h1(format!("Todos ({filter})")),
             button("Open only").on_click(|_| set_query([("filter", "open")])),
             button("All").on_click(|_| set_query([])),
@@ -75,7 +92,7 @@ fn todo() -> impl Render {
         .map_or("(no such todo)", |t| t.1);
     set_title(format!("Todo {id}"));
     move || {
-        layout((
+        fragment((
             h1(format!("Todo {id}")),
             p(title),
             link("/todos", "Back to the list"),
@@ -103,7 +120,7 @@ fn guestbook(book: Book) -> impl Render {
         } else {
             format!("Signing as {name}")
         };
-        layout((
+        fragment((
             h1("Guestbook"),
             p(signer).id("signer"),
             post_form(
@@ -149,19 +166,32 @@ fn sign(book: Book, form: &Form) -> FormReply {
     FormReply::redirect("/guestbook")
 }
 
+/// Only for those who signed the guestbook (the middleware makes sure).
+fn private() -> impl Render {
+    set_title("Private");
+    let name = use_cookie_session().get_str("name").unwrap_or_default();
+    move || fragment((h1("Private"), p(format!("Hello {name}")).id("hello")))
+}
+
 /// The app (public so `tests/testing_*.rs` test this very app in-process).
 pub fn app() -> vango::App {
     let app = vango::App::new();
     let book: Book = app.global(Vec::new());
     app.title("Routes")
+        .layout("/", layout)
+        .middleware("/private", |m| match m.cookie_session().get_str("name") {
+            Some(_) => Next::Continue,
+            None => Next::redirect("/guestbook"),
+        })
         .page("/guestbook", move || guestbook(book))
         .form("/guestbook", move |f| sign(book, f))
         .page("/", home)
         .page("/todos", todos)
         .page("/todos/:id", todo)
+        .page("/private", private)
         .not_found(|| {
             set_title("Not found");
-            || layout(h1("Not found"))
+            || h1("Not found")
         })
 }
 

@@ -6,6 +6,7 @@
 //! ([`crate::view::helpers::link`]); the `<link>` element is
 //! `vango::view::elements::link`.
 
+pub use crate::app::Outlet;
 pub use crate::component::{
     component, component_keyed, component_live, component_live_keyed, error_boundary, ErrorInfo,
     Render,

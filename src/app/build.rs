@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::forms;
-use super::routes::{Routes, Target};
+use super::routes::{PageMount, Routes, Table, Target};
 use super::{App, AppService, Secret};
 use crate::features::global;
 use crate::live::cookie::CookieKeys;
-use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, SessionStore};
+use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, Mounted, SessionStore};
 use crate::server::{ConnInfo, Core, SecretKey, Server};
 
 impl App {
@@ -23,12 +23,14 @@ impl App {
         let csrf = Csrf::new(key, self.config.csrf_max_age);
         let cookies =
             Arc::new(CookieKeys::new(key, self.config.cookie_max_age).with_csrf(csrf.clone()));
-        let routes = Arc::new(Routes::new(
-            self.pages.clone(),
-            self.forms.clone(),
-            self.not_found.clone(),
-            self.error_page.clone(),
-        ));
+        let routes = Arc::new(Routes::new(Table {
+            pages: self.pages.clone(),
+            forms: self.forms.clone(),
+            not_found: self.not_found.clone(),
+            error: self.error_page.clone(),
+            layouts: self.layouts.clone(),
+            middleware: self.middleware.clone(),
+        }));
         let submit = forms::live_submit(routes.clone());
         let mount_routes = routes.clone();
         let prepare_routes = routes.clone();
@@ -37,7 +39,7 @@ impl App {
             csrf,
             cookies,
             config: self.config.clone(),
-            mount: Box::new(move |url, info| {
+            mount: Box::new(move |current, url, info| {
                 // The form handlers, for forms submitted over the socket.
                 if let Some(store) = SessionStore::current() {
                     if store.submit().is_none() {
@@ -46,7 +48,15 @@ impl App {
                 }
                 let mut target = Target::get(url, page_headers(info), Some(info.peer));
                 target.submission = SessionStore::current().and_then(|s| s.take_refused());
-                mount_routes.mount_or_not_found(target)
+                target.follow = true;
+                let m = mount_routes.mount_or_not_found(target, current);
+                let (after, status) = (m.after, m.status);
+                Mounted {
+                    view: m.view,
+                    redirected: m.redirect,
+                    done: (!after.is_empty())
+                        .then(|| Box::new(move || PageMount::finish(after, status)) as _),
+                }
             }),
             title: self.title.clone(),
             budget,

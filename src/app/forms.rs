@@ -14,7 +14,9 @@ use crate::server::Request;
 
 use std::sync::Arc;
 
-use super::routes::{FormFn, Routes};
+use super::routes::{FormFn, PageMount, Routes, Target};
+use crate::live::SessionStore;
+use crate::router::Method;
 
 /// The largest form body accepted (the server's `max_body` may be larger for others).
 pub const MAX_FORM_BODY: usize = 64 * 1024;
@@ -92,6 +94,22 @@ pub(crate) fn post(
 pub(crate) fn live_submit(routes: Arc<Routes>) -> Arc<SubmitFn> {
     Arc::new(move |path: &str, fields| {
         let (handler, _) = routes.form(path)?;
+        // The middleware covering the form's path run first, as for a POST: a redirect or
+        // a status navigates there (the navigation runs them again and shows the answer).
+        let req = SessionStore::current()
+            .and_then(|s| s.request())
+            .unwrap_or_default();
+        let headers = req.headers().map(|(n, v)| (n.into(), v.into())).collect();
+        let mut t = Target::get(path, headers, req.peer());
+        t.method = Method::Post;
+        if let Some(r) = routes.guard(&t, true, true) {
+            if r.redirected || r.status.is_some() {
+                let to = if r.redirected { r.url } else { path.to_owned() };
+                PageMount::finish(r.after, r.status.unwrap_or(303));
+                return Some(Submitted::Redirect(to));
+            }
+            PageMount::finish(r.after, 200);
+        }
         let reply = handler(&Form::new(fields));
         if !reply.is_local() {
             log::error!(

@@ -2,10 +2,14 @@
 //! the WebSocket, all on the thread-per-core server.
 //!
 //! The top layer, glue only: the builder here; the page table and the one mount path in
-//! `routes`; the per-core HTTP/WebSocket service in `service`.
+//! `routes` (filled by the builder methods of `pages`); nested layouts in `layout`;
+//! middleware in `middleware`; the per-core HTTP/WebSocket service in `service`.
 
 mod build;
 mod forms;
+mod layout;
+pub mod middleware;
+mod pages;
 mod routes;
 mod service;
 
@@ -16,15 +20,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::component::{ErrorInfo, Render};
 use crate::features::bus::Bus;
 use crate::features::global::GlobalSignal;
-use crate::live::form::{Form, FormReply};
-use crate::live::{ErrorFn, IntoView, SessionConfig};
-use crate::router::{Method, Router};
+use crate::live::{ErrorFn, SessionConfig};
 use crate::server::{Limits, RunningServer, SecretKey, StaticAsset, StaticDir};
 
-pub(crate) use routes::{component_page, FormFn, PageFn, Target};
+pub use layout::Outlet;
+use layout::{LayoutFn, SetupFn};
+use middleware::MiddlewareFn;
+pub use middleware::{Middleware, Next};
+use routes::Page;
+pub(crate) use routes::{FormFn, Target};
 pub(crate) use service::first_paint;
 pub use service::AppService;
 
@@ -50,10 +56,12 @@ pub use service::AppService;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct App {
-    pages: Vec<(Cow<'static, str>, PageFn)>,
+    pages: Vec<(Cow<'static, str>, Page)>,
     forms: Vec<(Cow<'static, str>, FormFn)>,
-    not_found: Option<PageFn>,
+    not_found: Option<SetupFn>,
     error_page: Option<Arc<ErrorFn>>,
+    layouts: Vec<(String, LayoutFn)>,
+    middleware: Vec<(String, MiddlewareFn)>,
     title: String,
     head: String,
     workers: Option<usize>,
@@ -99,6 +107,8 @@ impl App {
             forms: Vec::new(),
             not_found: None,
             error_page: None,
+            layouts: Vec::new(),
+            middleware: Vec::new(),
             title: String::new(),
             head: String::new(),
             workers: None,
@@ -138,189 +148,6 @@ impl App {
     /// ```
     pub fn global<T: Clone + Send + Sync + 'static>(&self, initial: T) -> GlobalSignal<T> {
         GlobalSignal::new(&self.bus, initial)
-    }
-
-    /// Serves the component whose setup is `setup` at the route `pattern`: an exact path
-    /// (`/todos`), `:name` for one segment (`/todos/:id`) or `*name` for the rest of the
-    /// path (`/docs/*path`); see [`router`](crate::router) for the rules. Each page load and
-    /// each new session mounts it in a fresh tree; the setup reads the request (route
-    /// parameters, query, headers, cookies) with [`use_request`](crate::live::use_request).
-    /// A parameter the page parses with [`param`](crate::live::PageRequest::param) and that
-    /// does not parse answers the not-found page, status 404.
-    ///
-    /// Registering a pattern again replaces its page.
-    ///
-    /// # Panics
-    ///
-    /// On a malformed pattern; on two patterns of one shape (`/a/:x`, `/a/:y`) when the
-    /// app starts.
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// use vango::prelude::*;
-    ///
-    /// vango::App::new()
-    ///     .page("/", || || p("home"))
-    ///     .page("/todos/:id", || {
-    ///         let id: u64 = use_request().param("id").unwrap_or_default();
-    ///         move || h1(format!("Todo {id}"))
-    ///     })
-    ///     .serve("127.0.0.1:8080")?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    #[track_caller]
-    pub fn page<R: Render>(
-        self,
-        pattern: impl Into<Cow<'static, str>>,
-        setup: impl Fn() -> R + Send + Sync + 'static,
-    ) -> Self {
-        self.add_page(pattern.into(), component_page(setup))
-    }
-
-    /// Serves the view built by `mount` at the route `pattern`: for views that are not a
-    /// component tree (tests, custom front ends).
-    #[track_caller]
-    pub fn page_view<V: IntoView>(
-        self,
-        pattern: impl Into<Cow<'static, str>>,
-        mount: impl Fn() -> V + Send + Sync + 'static,
-    ) -> Self {
-        self.add_page(pattern.into(), Arc::new(move || mount().into_view()))
-    }
-
-    /// The page a URL without a route (or with a parameter its page rejects) shows, with
-    /// status 404, in the first paint and in live sessions alike. Default: a plain "Not
-    /// Found" page.
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// use vango::prelude::*;
-    ///
-    /// vango::App::new()
-    ///     .page("/", || || p("home"))
-    ///     .not_found(|| {
-    ///         let path = use_request().path().to_owned();
-    ///         move || h1(format!("Nothing at {path}"))
-    ///     })
-    ///     .serve("127.0.0.1:8080")?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn not_found<R: Render>(mut self, setup: impl Fn() -> R + Send + Sync + 'static) -> Self {
-        self.not_found = Some(component_page(setup));
-        self
-    }
-
-    /// The page shown, status 500, when a page's setup or render panics as it mounts: in
-    /// the first paint, a new live session and a live navigation (the session goes on).
-    /// Its setup gets the panic (logged once, with its location) and the failed page's
-    /// request. Without it: a bare 500, and a live session ends (close code 8). A panic
-    /// below an [`error_boundary`](crate::component::error_boundary) shows its fallback.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::prelude::*;
-    /// use vango::testing::LiveTest;
-    ///
-    /// let app = vango::App::new()
-    ///     .page("/", || -> fn() -> VNode { panic!("database is down") })
-    ///     .error_page(|err| {
-    ///         let path = use_request().path().to_owned();
-    ///         move || h1(format!("Sorry: {path} failed ({})", err.message()))
-    ///     });
-    /// let t = LiveTest::mount(&app, "/");
-    /// assert_eq!(t.status(), 500);
-    /// assert_eq!(t.text(), "Sorry: / failed (database is down)");
-    /// ```
-    pub fn error_page<R: Render>(
-        mut self,
-        setup: impl Fn(ErrorInfo) -> R + Send + Sync + 'static,
-    ) -> Self {
-        self.error_page = Some(routes::error_page(setup));
-        self
-    }
-
-    /// The route patterns of the app's pages, in registration order (a pattern registered
-    /// again keeps its latest place): to compare two ways of building one table, or to
-    /// list the routes at startup.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::prelude::*;
-    ///
-    /// let app = vango::App::new().page("/", || || p("home")).page("/todos/:id", || || p("todo"));
-    /// assert_eq!(app.page_patterns(), ["/", "/todos/:id"]);
-    /// ```
-    pub fn page_patterns(&self) -> Vec<&str> {
-        self.pages.iter().map(|(p, _)| p.as_ref()).collect()
-    }
-
-    #[track_caller]
-    fn add_page(mut self, pattern: Cow<'static, str>, page: PageFn) -> Self {
-        if let Err(e) = Router::new().try_route(Method::Get, &pattern, ()) {
-            panic!("{e}");
-        }
-        self.pages.retain(|(p, _)| *p != pattern);
-        self.pages.push((pattern, page));
-        self
-    }
-
-    /// Answers `<form method="post">` submissions to the route `pattern` (see
-    /// [`post_form`](crate::live::form::post_form)) over plain HTTP, so forms work
-    /// without JavaScript. The body must be `application/x-www-form-urlencoded`, at most
-    /// 64 KiB (413), with a `Content-Length` (411), and carry the CSRF token bound to the
-    /// browser's cookie session (403). The handler reads the fields and may read and write
-    /// [`use_cookie_session`](crate::live::use_cookie_session); a
-    /// [`FormReply::redirect`] answers 303 to a GET (post/redirect/get, with the cookie
-    /// set), a refusal ([`Form::invalid`]) re-renders the page at the same URL with the
-    /// errors ([`use_submission`](crate::live::form::use_submission)), status 422.
-    ///
-    /// # Panics
-    ///
-    /// On a malformed pattern; on two form patterns of one shape when the app starts.
-    ///
-    /// # Examples
-    ///
-    /// ```no_run
-    /// use vango::prelude::*;
-    /// use vango::live::form::{post_form, use_submission, FormReply};
-    ///
-    /// vango::App::new()
-    ///     .page("/", || {
-    ///         let error = use_submission().and_then(|s| s.error("name").map(str::to_owned));
-    ///         let name = use_cookie_session().get_str("name").unwrap_or_default();
-    ///         move || div((
-    ///             p(format!("Hello {name}")),
-    ///             post_form("/", (input().attr("name", "name"), button("Save"))),
-    ///             error.clone().map(p),
-    ///         ))
-    ///     })
-    ///     .form("/", |f| match f.get("name") {
-    ///         Some(n) if !n.is_empty() => {
-    ///             let _ = use_cookie_session().set("name", n);
-    ///             FormReply::redirect("/")
-    ///         }
-    ///         _ => f.invalid([("name", "required")]),
-    ///     })
-    ///     .serve("127.0.0.1:8080")?;
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    #[track_caller]
-    pub fn form(
-        mut self,
-        pattern: impl Into<Cow<'static, str>>,
-        handler: impl Fn(&Form) -> FormReply + Send + Sync + 'static,
-    ) -> Self {
-        let pattern = pattern.into();
-        if let Err(e) = Router::new().try_route(Method::Post, &pattern, ()) {
-            panic!("{e}");
-        }
-        self.forms.retain(|(p, _)| *p != pattern);
-        self.forms.push((pattern, Arc::new(handler)));
-        self
     }
 
     /// Trusts the reverse proxy in front of the app to say how the client connected:

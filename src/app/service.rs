@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use super::forms::{self, Posted};
-use super::routes::{Routes, Target};
+use super::routes::{PageMount, Routes, Target};
 use crate::component::catch;
 use crate::features::bus::Bus;
 use crate::features::global;
@@ -72,6 +72,34 @@ impl AppService {
     }
 }
 
+impl AppService {
+    /// Runs the middleware covering a form POST's path before its handler: `None` to go
+    /// on, else the answer (303 to where they redirect, or their status as a plain error).
+    fn guard_post(
+        &self,
+        req: &Request<'_>,
+        headers: &[(String, String)],
+        store: &SessionStore,
+        jar: &CookieSession,
+    ) -> Option<Answer> {
+        let mut t = Target::get(req.path(), headers.to_vec(), req.peer());
+        t.method = Method::Post;
+        let r = store.enter(|| self.routes.guard(&t, false, false))?;
+        let (status, resp) = match (r.redirected, r.status) {
+            (_, Some(code)) => (code, Response::error(code)),
+            (true, None) => (303, Response::new(303).header("Location", r.url)),
+            (false, None) => {
+                // The handler answers next: its own status is not known here.
+                PageMount::finish(r.after, 200);
+                return None;
+            }
+        };
+        let resp = set_cookie(with_headers(resp, r.headers), jar);
+        PageMount::finish(r.after, status);
+        Some(resp.into())
+    }
+}
+
 impl Service for AppService {
     fn respond(&self, req: &Request<'_>) -> Answer {
         if req.path() == COOKIE_PATH {
@@ -92,6 +120,9 @@ impl Service for AppService {
         let mut submission = None;
         if method == Method::Post {
             if let Some((handler, params)) = self.routes.form(req.path()) {
+                if let Some(answer) = self.guard_post(req, &headers, &store, &jar) {
+                    return answer;
+                }
                 let request = PageRequest::new(req.path(), req.query())
                     .with_params(params)
                     .with_headers(headers.clone())
@@ -120,6 +151,7 @@ impl Service for AppService {
             headers,
             peer: req.peer(),
             submission,
+            follow: false,
         };
         paint(&self.routes, app, &self.head, store, jar, target)
     }
@@ -193,9 +225,11 @@ fn paint(
     // For the log line of a render that panics after the wait.
     let target_path = (!budget.is_zero()).then(|| target.path.to_owned());
     let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
-    let mounted = catch_unwind(AssertUnwindSafe(|| store.enter(|| routes.mount(target))));
+    let mounted = catch_unwind(AssertUnwindSafe(|| {
+        store.enter(|| routes.mount(target, None))
+    }));
     store.end_prefetch();
-    let (mut view, status) = match mounted {
+    let m = match mounted {
         Ok(Ok(m)) => m,
         Ok(Err(Miss::MethodNotAllowed(allow))) => {
             return Response::error(405)
@@ -205,13 +239,29 @@ fn paint(
         Ok(Err(miss)) => return Response::error(miss.status()).into(),
         Err(_) => return Response::error(500).into(),
     };
+    let (headers, after) = (m.headers, m.after);
+    let (mut view, status) = match (m.view, m.redirect) {
+        (Some(view), _) => (view, m.status),
+        (None, to) => {
+            // A middleware redirect (a live-only in-place mount cannot happen here).
+            let to = to.unwrap_or_else(|| "/".into());
+            let resp = with_headers(Response::new(303).header("Location", to), headers);
+            PageMount::finish(after, 303);
+            return set_cookie(resp, &jar).into();
+        }
+    };
     let status = if invalid && status == 200 {
         422
     } else {
         status
     };
     let Some(prefetch) = prefetch.filter(|p| p.is_pending()) else {
-        return page(&store, &*view, status, invalid, app, head, &jar).into();
+        let resp = with_headers(
+            page(&store, &*view, status, invalid, app, head, &jar),
+            headers,
+        );
+        PageMount::finish(after, resp.status());
+        return resp.into();
     };
     let (app, head) = (app.clone(), head.clone());
     let error_page = routes.error_page().cloned();
@@ -223,16 +273,25 @@ fn paint(
         if let Err(err) = rendered {
             let Some(error_page) = error_page else {
                 log::error!("page {path} panicked: {err}");
+                PageMount::finish(after, 500);
                 return Response::error(500);
             };
             log::error!("page {path} panicked: {err}; showing the error page");
             drop(view);
             match catch_unwind(AssertUnwindSafe(|| store.enter(|| error_page(err)))) {
                 Ok(v) => (view, status) = (v, 500),
-                Err(_) => return Response::error(500),
+                Err(_) => {
+                    PageMount::finish(after, 500);
+                    return Response::error(500);
+                }
             }
         }
-        page(&store, &*view, status, invalid, &app, &head, &jar)
+        let resp = with_headers(
+            page(&store, &*view, status, invalid, &app, &head, &jar),
+            headers,
+        );
+        PageMount::finish(after, resp.status());
+        resp
     }))
 }
 
@@ -282,6 +341,13 @@ fn page(
         .header("Cache-Control", "no-store")
         .body(body);
     set_cookie(resp, jar)
+}
+
+/// `resp` with the headers middleware added (each replaces the page's own of its name).
+fn with_headers(resp: Response, headers: Vec<(&'static str, String)>) -> Response {
+    headers
+        .into_iter()
+        .fold(resp, |r, (n, v)| r.set_header(n, v))
 }
 
 /// `resp` with the cookie session's `Set-Cookie` when the request wrote it.

@@ -21,10 +21,35 @@ use crate::server::core::Core;
 use crate::server::peers::PeerTable;
 use crate::server::ConnInfo;
 
-/// Mounts the page for a URL (path and query, from the Hello) as a fresh view, for a
-/// session whose WebSocket upgrade is described by the [`ConnInfo`]. Runs inside the new
-/// session's scope; a URL without a page mounts the app's not-found page.
-pub type MountFn = dyn Fn(&str, &ConnInfo) -> Box<dyn View> + Send + Sync;
+/// Mounts the page for a URL (path and query: from the Hello, or a live navigation's) for
+/// a session whose WebSocket upgrade is described by the [`ConnInfo`]. Runs inside the
+/// session's scope; a URL without a page mounts the app's not-found page. With the
+/// session's current view (a navigation), the app may update that view in place instead
+/// of mounting a fresh one (see [`Mounted::view`]).
+pub type MountFn = dyn Fn(Option<&mut dyn View>, &str, &ConnInfo) -> Mounted + Send + Sync;
+
+/// What a [`MountFn`] came to.
+pub struct Mounted {
+    /// The fresh view; `None` when the current view was updated in place (the caller
+    /// re-renders it). Always `Some` without a current view.
+    pub view: Option<Box<dyn View>>,
+    /// The URL the page is for when the app mounted another than the one asked (a
+    /// middleware redirect): the browser's URL is replaced with it.
+    pub redirected: Option<String>,
+    /// Runs once the mount's first frame is built (the app's `after` hooks).
+    pub done: Option<Box<dyn FnOnce()>>,
+}
+
+impl Mounted {
+    /// A fresh `view`, nothing else.
+    pub fn view(view: Box<dyn View>) -> Mounted {
+        Mounted {
+            view: Some(view),
+            redirected: None,
+            done: None,
+        }
+    }
+}
 
 /// Mounts the page for a URL off-screen for a link prefetch: `None`, without mounting
 /// anything, when no route matches; `None` too when the page answers anything but 200.

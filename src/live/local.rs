@@ -45,7 +45,7 @@ impl LocalSession {
         let token = live.app.csrf.token().unwrap_or_default();
         store.set_cookie_session_lazy(live.app.cookies.clone(), token, false);
         let scope = SessionScope::new(store);
-        let view = mount_settled(&live, &scope, url, info)
+        let (view, _) = mount_settled(&live, &scope, url, info)
             .await
             .ok_or_else(|| Ended("page setup panicked".into()))?;
         let id = SessionId::generate(live.core.index())

@@ -48,7 +48,7 @@ pub use conn::run as serve_connection;
 pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
 pub use hook_script::use_hook_script;
-pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, PrepareFn};
+pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, Mounted, PrepareFn};
 pub use id::SessionId;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};

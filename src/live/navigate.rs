@@ -1,5 +1,6 @@
-//! Live navigation: mounts another route in place (new tree, same socket, same session
-//! store; or adopts the one a link prefetch mounted) or changes the query of the current
+//! Live navigation: mounts another route in place (same socket, same session store: a new
+//! tree, the one a link prefetch mounted, or — when the app keeps the current view, its
+//! shared layouts — the re-rendered parts) or changes the query or fragment of the current
 //! one, as one Patches frame (the full render or the re-rendered parts, a `SetTitle`, a
 //! `PushUrl`).
 //!
@@ -30,7 +31,8 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     let mut enc = live.encoder.borrow_mut();
     match nav {
         Navigation::To { url, replace } => {
-            let view = match prepare::take(&mut s.prepared, &url) {
+            let requested = url.clone();
+            let (view, redirected, done) = match prepare::take(&mut s.prepared, &url) {
                 // Mounted by a prefetch: its request and title, and what changed since.
                 Some(p) => {
                     if let Some(r) = p.request {
@@ -39,22 +41,39 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                     store.restore_title(p.title);
                     let mut view = p.view;
                     render_unsent(&mut *view);
-                    view
+                    (Some(view), None, None)
                 }
-                None => (live.app.mount)(&url, &conn_info(Some(&old))),
+                None => {
+                    let m = (live.app.mount)(Some(&mut *s.view), &url, &conn_info(Some(&old)));
+                    (m.view, m.redirected, m.done)
+                }
             };
+            let url = redirected.unwrap_or(url);
+            // A redirect lands where the browser never asked to be: no history entry for it.
+            let replace = replace || url != requested;
             let old_hid = s.view.root_hid();
-            // The old page unmounts now (its cleanups run), after the new one mounted.
-            drop(std::mem::replace(&mut s.view, view));
-            // The app's title for a page that sets none, as in its first paint.
-            let title = store.title();
-            let title = title.as_deref().unwrap_or(&live.app.title);
-            s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
+            let fresh = view.is_some();
+            if let Some(view) = view {
+                // The old page unmounts now (its cleanups run), after the new one mounted.
+                drop(std::mem::replace(&mut s.view, view));
+            }
+            let frame = s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
                 hook_script::emit(&store, enc);
-                enc.replace_node(old_hid, v.root());
-                enc.set_title(title);
+                if fresh {
+                    enc.replace_node(old_hid, v.root());
+                } else if v.is_dirty() {
+                    // In place: shared layouts stay, the swapped outlet mounts the page.
+                    v.rerender(enc);
+                }
+                // The app's title for a page that sets none, as in its first paint.
+                let title = store.title();
+                enc.set_title(title.as_deref().unwrap_or(&live.app.title));
                 enc.push_url(replace, &url);
-            })
+            });
+            if let Some(done) = done {
+                done();
+            }
+            frame
         }
         Navigation::Fragment(fragment) => {
             if old.fragment() != fragment {

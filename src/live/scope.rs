@@ -180,6 +180,10 @@ impl SessionStore {
     pub fn set_request(&self, request: Rc<PageRequest>) {
         *self.0.request.borrow_mut() = Some(request);
         *self.0.title.borrow_mut() = None;
+        // A live navigation inside shared layouts: what they render from it re-runs.
+        if let Some(v) = self.0.request_version.get() {
+            v.update(|n| *n += 1);
+        }
     }
 
     /// Replaces the request of the mounted page (a new query): renders that read it re-run.

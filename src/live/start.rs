@@ -81,7 +81,7 @@ pub(crate) async fn start_new(
     let https = forwarded_https(headers(), core.limits().trust_proxy);
     store.set_cookie_session_lazy(live.app.cookies.clone(), csrf, https);
     let scope = SessionScope::new(store);
-    let Some(view) = mount_settled(live, &scope, url, info).await else {
+    let Some((view, redirected)) = mount_settled(live, &scope, url, info).await else {
         close_with(ws, close::PANIC, "page setup panicked").await;
         return None;
     };
@@ -100,6 +100,17 @@ pub(crate) async fn start_new(
     let repaint = (client_hash == 0 || hash != client_hash)
         .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))
         .flatten();
+    // The app mounted another URL than the page's (a middleware redirect): the browser's
+    // URL and title follow, without a history entry.
+    let moved = redirected.and_then(|to| {
+        let title = session.scope.store().title();
+        let title = title.unwrap_or_else(|| live.app.title.clone());
+        let ack = session.last_event;
+        session.next_frame(&mut live.encoder.borrow_mut(), ack, config, |_, enc| {
+            enc.set_title(&title);
+            enc.push_url(true, &to);
+        })
+    });
     let sess = live.registry.insert(session, metrics);
     let hello = server_frame(&ServerFrame::ServerHello {
         version: crate::protocol::VERSION,
@@ -107,7 +118,10 @@ pub(crate) async fn start_new(
         session: id.to_string(),
         last_event_seq: 0,
     });
-    Some((sess, std::iter::once(hello).chain(repaint).collect()))
+    Some((
+        sess,
+        std::iter::once(hello).chain(repaint).chain(moved).collect(),
+    ))
 }
 
 /// Asks the other cores to evict their longest-detached sessions until `bytes` fit: the
@@ -129,38 +143,48 @@ fn make_room_elsewhere(core: &Core, bytes: usize) {
 /// Mounts the page for a new session in `scope` and lets its resources' first fetches
 /// finish within the app's SSR budget (re-rendering what they changed), so that the first
 /// render matches a first paint that had the data, and the client keeps its DOM instead of
-/// flashing back to a loading state. `None` when setup or that render panicked.
+/// flashing back to a loading state. `None` when setup or that render panicked. With the
+/// URL the page is for when a middleware redirected.
 pub(crate) async fn mount_settled(
     live: &LiveCore,
     scope: &SessionScope,
     url: &str,
     info: &ConnInfo,
-) -> Option<Box<dyn View>> {
+) -> Option<(Box<dyn View>, Option<String>)> {
     let budget = live.app.ssr_budget;
     let store = scope.store();
     let prefetch = (!budget.is_zero()).then(|| store.begin_prefetch());
     let mounted = catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| (live.app.mount)(url, info))
+        scope.enter(|| (live.app.mount)(None, url, info))
     }));
     store.end_prefetch();
     // The first paint of this URL put the page's hook scripts in its <head>.
     store.take_new_scripts();
-    let mut view = mounted.ok()?;
+    let mounted = mounted.ok()?;
+    let mut view = mounted.view?;
     if let Some(p) = prefetch.filter(|p| p.is_pending()) {
         p.settled(budget).await;
-        let Some(error_page) = &live.app.error_page else {
-            let rendered = catch_unwind(AssertUnwindSafe(|| {
-                scope.enter(|| render_unsent(&mut *view))
-            }));
-            rendered.ok()?;
-            return Some(view);
-        };
-        // As the first paint did: the error page instead of the page whose render panicked.
-        if let Err(err) = catch(|| scope.enter(|| render_unsent(&mut *view))) {
-            log::error!("page {url} panicked: {err}; showing the error page");
-            drop(view);
-            view = catch_unwind(AssertUnwindSafe(|| scope.enter(|| error_page(err)))).ok()?;
+        match &live.app.error_page {
+            None => {
+                let rendered = catch_unwind(AssertUnwindSafe(|| {
+                    scope.enter(|| render_unsent(&mut *view))
+                }));
+                rendered.ok()?;
+            }
+            // As the first paint did: the error page instead of the page whose render
+            // panicked.
+            Some(error_page) => {
+                if let Err(err) = catch(|| scope.enter(|| render_unsent(&mut *view))) {
+                    log::error!("page {url} panicked: {err}; showing the error page");
+                    drop(view);
+                    view =
+                        catch_unwind(AssertUnwindSafe(|| scope.enter(|| error_page(err)))).ok()?;
+                }
+            }
         }
     }
-    Some(view)
+    if let Some(done) = mounted.done {
+        scope.enter(done);
+    }
+    Some((view, mounted.redirected))
 }

@@ -24,6 +24,12 @@ pub trait View {
     fn is_dirty(&self) -> bool;
     /// Re-renders dirty components and writes the diff's edits to `sink`.
     fn rerender(&mut self, sink: &mut PatchEncoder);
+    /// The view as `Any`, for the application that mounted it to find its own type again
+    /// (a live navigation that keeps shared layouts updates the view in place). `None` by
+    /// default.
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }
 
 /// A value a page closure may return: something that mounts into a [`View`].

@@ -119,6 +119,7 @@ impl LiveRequest {
             headers: headers.clone(),
             peer: Some(peer),
             submission: None,
+            follow: false,
         };
         let answer = harness.enter(|| first_paint(&routes, &live.app, &head, target, false));
         let response = match answer {

@@ -110,6 +110,20 @@ impl Response {
         self
     }
 
+    /// Sets a header, replacing those of the same name (ASCII case-insensitive).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(200).header("Cache-Control", "no-store").set_header("cache-control", "private");
+    /// assert_eq!(r.header_value("Cache-Control"), Some("private"));
+    /// ```
+    pub fn set_header(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.header(name, value)
+    }
+
     /// Sets an owned body.
     pub fn body(mut self, body: Vec<u8>) -> Self {
         self.body = Body::Owned(body);

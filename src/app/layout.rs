@@ -1,0 +1,317 @@
+//! Nested layouts: the [`Outlet`] a layout places its child route in, the chain of layouts
+//! a path mounts through, and the page view that keeps its layouts mounted while a live
+//! navigation swaps only the deepest shared layout's outlet.
+//!
+//! Touches the component runtime (components, `Tree`), the reactive graph (the outlet's
+//! generation signal, the page's own owner) and the live layer's `View` and session store.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+
+use crate::component::{component, component_keyed, Render, Tree};
+use crate::live::{PageRequest, SessionStore, View};
+use crate::protocol::PatchEncoder;
+use crate::reactive::{signal, Owner, Signal};
+use crate::vdom::{Event, Handled, VNode};
+use crate::view::IntoChildren;
+
+/// A component page's setup, boxed.
+pub(crate) type SetupFn = Arc<dyn Fn() -> Box<dyn Render> + Send + Sync>;
+
+/// A layout's setup, boxed.
+pub(crate) type LayoutFn = Arc<dyn Fn(Outlet) -> Box<dyn Render> + Send + Sync>;
+
+/// What one level of a page mounts: a layout's child, the page itself.
+type ChildFn = Rc<dyn Fn() -> Box<dyn Render>>;
+
+/// Where a layout shows the route below it: place it as a child in the layout's view
+/// (see [`App::layout`](crate::App::layout)). Cloning it does not copy the child: every
+/// clone shows the same route.
+///
+/// The child is a component of its own: when a live navigation stays under this layout,
+/// only the child is unmounted and the new route's page mounted in its place; the layout's
+/// state (its signals, what the user typed in its inputs) stays.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let app = vango::App::new()
+///     .layout("/", |outlet: Outlet| move || div((nav("menu"), main_(outlet.clone()))))
+///     .page("/", || || p("home"));
+/// assert_eq!(LiveTest::mount(&app, "/").find("div > main p").text(), "home");
+/// ```
+#[derive(Clone)]
+pub struct Outlet(Rc<Slot>);
+
+/// One layout's outlet: the child it shows, and a generation bumped to swap it.
+struct Slot {
+    generation: Signal<u64>,
+    child: RefCell<ChildFn>,
+}
+
+/// Props of the outlet's components: the slot, compared by identity.
+#[derive(Clone)]
+struct SlotRef(Rc<Slot>);
+
+impl PartialEq for SlotRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for Outlet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outlet").finish_non_exhaustive()
+    }
+}
+
+impl From<Outlet> for VNode {
+    fn from(o: Outlet) -> VNode {
+        component(outlet_switch, SlotRef(o.0))
+    }
+}
+
+impl IntoChildren for Outlet {
+    fn push_children(self, out: &mut Vec<VNode>) {
+        VNode::push_normalized(out, self.into());
+    }
+    fn into_node(self) -> VNode {
+        self.into()
+    }
+}
+
+/// The outlet as placed in the layout: stays mounted while the layout does; re-renders
+/// (to a fresh child) only when its generation changes.
+fn outlet_switch(slot: SlotRef) -> impl Render {
+    move || {
+        let generation = slot.0.generation.get();
+        component_keyed(generation, outlet_child, slot.clone())
+    }
+}
+
+/// The outlet's current child: mounts the next level of the chain.
+fn outlet_child(slot: SlotRef) -> impl Render {
+    let make = slot.0.child.borrow().clone();
+    let mut render = make();
+    move || render.render()
+}
+
+/// Which layouts a mounted page went through, shared with the mounting closures (deeper
+/// levels mount lazily, when their parent's outlet renders).
+#[derive(Default)]
+pub(crate) struct Chain {
+    /// The layouts (indices into the app's layout table), outermost first.
+    ids: RefCell<Vec<usize>>,
+    /// Each mounted layout's outlet.
+    slots: RefCell<Vec<Weak<Slot>>>,
+    /// Set when the page rejected a route parameter and the not-found page took its place.
+    not_found: Cell<bool>,
+}
+
+impl Chain {
+    fn set_slot(&self, level: usize, slot: &Rc<Slot>) {
+        let mut slots = self.slots.borrow_mut();
+        slots.truncate(level);
+        slots.push(Rc::downgrade(slot));
+    }
+}
+
+/// What a path mounts: its layouts, then the page (or the not-found page).
+pub(crate) struct Plan {
+    /// The layouts covering the path (index, setup), outermost first.
+    pub layouts: Vec<(usize, LayoutFn)>,
+    /// The page's setup.
+    pub page: SetupFn,
+    /// What shows instead when the page rejects a route parameter.
+    pub not_found: SetupFn,
+}
+
+/// Mounts the chain from `level` down: the layout there with an outlet holding the rest,
+/// or the page when no layout is left.
+fn mount_from(plan: Rc<Plan>, level: usize, chain: Rc<Chain>) -> Box<dyn Render> {
+    let Some((_, layout)) = plan.layouts.get(level) else {
+        return mount_page(&plan, &chain);
+    };
+    let layout = layout.clone();
+    let (next, rest) = (plan.clone(), chain.clone());
+    let slot = Rc::new(Slot {
+        generation: signal(0),
+        child: RefCell::new(Rc::new(move || {
+            mount_from(next.clone(), level + 1, rest.clone())
+        })),
+    });
+    chain.set_slot(level, &slot);
+    layout(Outlet(slot))
+}
+
+/// Runs the page's setup under an owner of its own: when it rejects a route parameter,
+/// what it made is disposed and the not-found page mounts in its place (inside the same
+/// layouts), with the request's parameters cleared.
+fn mount_page(plan: &Plan, chain: &Chain) -> Box<dyn Render> {
+    let owner = Owner::new();
+    let page = owner.with(|| (plan.page)());
+    let store = SessionStore::current();
+    let request = store.as_ref().and_then(|s| s.request());
+    if !request.as_deref().is_some_and(PageRequest::param_rejected) {
+        return page;
+    }
+    drop(page);
+    owner.dispose();
+    chain.not_found.set(true);
+    if let (Some(store), Some(req)) = (store, request) {
+        let cleared = PageRequest::new(req.path(), req.raw_query())
+            .with_headers(req.headers().map(|(n, v)| (n.into(), v.into())).collect())
+            .with_peer(req.peer())
+            .with_submission(req.submission());
+        store.set_request(Rc::new(cleared));
+    }
+    (plan.not_found)()
+}
+
+/// A component page mounted through its layouts: the component tree, and the chain a live
+/// navigation compares the next route's layouts with.
+pub(crate) struct Nested {
+    tree: Tree,
+    chain: Rc<Chain>,
+}
+
+impl Nested {
+    /// Mounts `plan` as a fresh tree whose root provides the session's store (a first
+    /// paint outside any session gets a throwaway one).
+    pub fn mount(plan: Plan) -> Nested {
+        let chain = Rc::new(Chain::default());
+        *chain.ids.borrow_mut() = plan.layouts.iter().map(|(i, _)| *i).collect();
+        let plan = Rc::new(plan);
+        let root_chain = chain.clone();
+        let tree = Tree::mount(move || {
+            let store = SessionStore::current().unwrap_or_default();
+            store.provide();
+            let mut render = mount_from(plan, 0, root_chain);
+            // Holds the store: a first paint's own store lives as long as its tree.
+            move || {
+                let _ = &store;
+                render.render()
+            }
+        });
+        Nested { tree, chain }
+    }
+
+    /// Whether the page rejected a route parameter (the not-found page shows; 404).
+    pub fn is_not_found(&self) -> bool {
+        self.chain.not_found.get()
+    }
+
+    /// Prepares `plan` in place when it shares at least one mounted layout with the
+    /// current page: the deepest shared layout's outlet gets the rest of the chain (it
+    /// mounts at the next re-render), every layout above it stays mounted. Gives `plan`
+    /// back when nothing is shared (the caller mounts a fresh tree).
+    pub fn swap(&mut self, plan: Plan) -> Result<(), Plan> {
+        let shared = {
+            let ids = self.chain.ids.borrow();
+            ids.iter()
+                .zip(&plan.layouts)
+                .take_while(|(a, (b, _))| **a == *b)
+                .count()
+        };
+        let slot = match shared.checked_sub(1) {
+            Some(level) => self.chain.slots.borrow().get(level).and_then(Weak::upgrade),
+            None => None,
+        };
+        let Some(slot) = slot else {
+            return Err(plan);
+        };
+        *self.chain.ids.borrow_mut() = plan.layouts.iter().map(|(i, _)| *i).collect();
+        self.chain.slots.borrow_mut().truncate(shared);
+        self.chain.not_found.set(false);
+        let (plan, chain) = (Rc::new(plan), self.chain.clone());
+        *slot.child.borrow_mut() = Rc::new(move || mount_from(plan.clone(), shared, chain.clone()));
+        slot.generation.update(|g| *g += 1);
+        Ok(())
+    }
+}
+
+impl View for Nested {
+    fn root(&self) -> &VNode {
+        self.tree.root()
+    }
+
+    fn root_hid(&self) -> u32 {
+        self.tree.root_hid()
+    }
+
+    fn dispatch(&mut self, event: &Event) -> Result<Handled, crate::live::DispatchFailed> {
+        View::dispatch(&mut self.tree, event)
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.tree.is_dirty()
+    }
+
+    fn rerender(&mut self, sink: &mut PatchEncoder) {
+        self.tree.rerender(sink)
+    }
+
+    fn as_any_mut(&mut self) -> Option<&mut dyn Any> {
+        Some(self)
+    }
+}
+
+/// Whether the layout or middleware `prefix` (segments; `:name` matches any one) covers
+/// `path`: `/` covers every path, `/todos` covers `/todos` and `/todos/7` but not
+/// `/todosx`.
+pub(crate) fn covers(prefix: &str, path: &str) -> bool {
+    let mut path = path.split('/').filter(|s| !s.is_empty());
+    prefix
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .all(|want| match path.next() {
+            Some(seg) => want.starts_with(':') || want == seg,
+            None => false,
+        })
+}
+
+/// `prefix` checked and normalized (no trailing slash but for `/`).
+///
+/// # Panics
+///
+/// When it does not start with `/` or holds `*`, `?` or `#`.
+#[track_caller]
+pub(crate) fn normalize_prefix(prefix: &str, what: &str) -> String {
+    if !prefix.starts_with('/') || prefix.contains(['*', '?', '#']) {
+        panic!("{what} prefix {prefix:?}: must start with '/' and hold no '*', '?' or '#'");
+    }
+    let trimmed = prefix.trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+/// Orders layouts by depth (outermost first; equal depths in registration order).
+pub(crate) fn depth(prefix: &str) -> usize {
+    prefix.split('/').filter(|s| !s.is_empty()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_cover_by_segment() {
+        assert!(covers("/", "/anything/at/all"));
+        assert!(covers("/todos", "/todos"));
+        assert!(covers("/todos", "/todos/7"));
+        assert!(!covers("/todos", "/todosx"));
+        assert!(!covers("/todos", "/"));
+        assert!(covers("/users/:id", "/users/3/edit"));
+        assert!(!covers("/users/:id", "/users"));
+        assert_eq!(normalize_prefix("/todos/", "layout"), "/todos");
+        assert_eq!(normalize_prefix("/", "layout"), "/");
+    }
+}

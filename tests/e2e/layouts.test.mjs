@@ -1,0 +1,107 @@
+// E2E: the routes example's layout (App::layout) and middleware in real Chromium: the
+// layout's state (a server-side click counter, a note typed in its input) survives live
+// navigation, back and forward between its routes without a page load; the guarded
+// /private route redirects to the guestbook until the browser has signed it, with
+// JavaScript on (a live navigation) and off (303).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, connected } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer(process.env.VANGO_ROUTES_BIN);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  if (server) assert.equal(await server.stop(), 0, 'server exits 0 on SIGTERM');
+});
+
+const h1Is = (page, text) =>
+  page.waitForFunction((t) => document.querySelector('h1')?.textContent === t, text, {
+    timeout: 5000,
+  });
+const path = (page) => page.evaluate(() => location.pathname + location.search);
+
+test('the layout keeps its state across live navigation', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  await connected(page);
+  await page.evaluate(() => { window.marker = 7; });
+  await page.click('#clicks');
+  await page.click('#clicks');
+  await page.waitForFunction(() => document.querySelector('#clicks').textContent === 'Clicked 2');
+  await page.fill('#note', 'kept while I browse');
+  // The layout's elements stay the same DOM nodes: only the outlet's child is swapped.
+  await page.evaluate(() => { window.tools = document.querySelector('#tools'); });
+
+  await page.click('#nav a:text-is("Todos")');
+  await h1Is(page, 'Todos (all)');
+  await page.click('a:text-is("Mount pages through it")');
+  await h1Is(page, 'Todo 2');
+  await page.click('#clicks');
+  await page.waitForFunction(() => document.querySelector('#clicks').textContent === 'Clicked 3');
+  await page.goBack();
+  await h1Is(page, 'Todos (all)');
+  await page.click('#nav a:text-is("Guestbook")');
+  await h1Is(page, 'Guestbook');
+
+  assert.equal(await page.inputValue('#note'), 'kept while I browse');
+  assert.equal(await page.textContent('#clicks'), 'Clicked 3');
+  assert.ok(await page.evaluate(() => window.tools === document.querySelector('#tools')),
+    'the layout was not re-rendered from scratch');
+  assert.deepEqual(
+    await page.evaluate(() => [window.marker, performance.getEntriesByType('navigation').length]),
+    [7, 1],
+    'no page load happened',
+  );
+  // A reload starts a new layout (its state is the session's, not the browser's).
+  await page.reload();
+  await connected(page);
+  assert.equal(await page.textContent('#clicks'), 'Clicked 0');
+  assert.deepEqual(errors.filter((e) => !e.includes('status of 404')), []);
+  await ctx.close();
+});
+
+for (const js of [true, false]) {
+  test(`middleware guards /private with JavaScript ${js ? 'on' : 'off'}`, async () => {
+    const { ctx, page } = await openPage(browser, server.url, { javaScriptEnabled: js });
+    if (js) await connected(page);
+    const who = js ? 'Lin' : 'Kay';
+
+    // Not signed: sent to the guestbook (JS: over the socket; no JS: a 303).
+    if (js) {
+      await page.click('#nav a:text-is("Private")');
+      await h1Is(page, 'Guestbook');
+      assert.equal(await path(page), '/guestbook');
+      assert.equal(await page.title(), 'Guestbook');
+    } else {
+      const r = await page.goto(server.url + 'private');
+      assert.equal(r.status(), 200);
+      const first = r.request().redirectedFrom();
+      assert.equal((await first.response()).status(), 303);
+      assert.equal(new URL(first.url()).pathname, '/private');
+      assert.equal(await path(page), '/guestbook');
+      assert.equal(await page.textContent('h1'), 'Guestbook');
+    }
+
+    // Sign the guestbook: the name lands in the cookie session.
+    const answer = page.waitForResponse((r) => r.request().method() === 'POST');
+    await page.fill('input[name=name]', who);
+    await page.fill('input[name=message]', 'let me in');
+    await page.click('button:text-is("Sign")');
+    await answer;
+    await page.waitForFunction((w) => document.querySelector('#signer')?.textContent === `Signing as ${w}`, who);
+
+    // Signed: the middleware lets the page mount.
+    if (js) {
+      await page.click('#nav a:text-is("Private")');
+      await h1Is(page, 'Private');
+    } else {
+      await Promise.all([page.waitForNavigation(), page.click('#nav a:text-is("Private")')]);
+    }
+    assert.equal(await page.textContent('h1'), 'Private');
+    assert.equal(await page.textContent('#hello'), `Hello ${who}`);
+    assert.equal(await path(page), '/private');
+    await ctx.close();
+  });
+}
