@@ -41,12 +41,18 @@ fn get(addr: SocketAddr, target: &str) -> Resp {
     roundtrip(addr, raw.as_bytes()).expect("an answer")
 }
 
-/// The whole page but its CSRF token, which differs between any two requests.
+/// The whole page but its CSRF token and CSP nonce, which differ between any two requests.
 fn page_of(r: &Resp) -> String {
     let mut body = String::from_utf8_lossy(&r.body).into_owned();
-    let at = body.find("data-csrf=\"").expect("boot data") + "data-csrf=\"".len();
-    let end = at + body[at..].find('"').expect("a closing quote");
-    body.replace_range(at..end, "");
+    for attr in ["data-csrf=\"", "nonce=\""] {
+        let mut from = 0;
+        while let Some(i) = body[from..].find(attr) {
+            let at = from + i + attr.len();
+            let end = at + body[at..].find('"').expect("a closing quote");
+            body.replace_range(at..end, "");
+            from = at;
+        }
+    }
     body
 }
 
