@@ -15,14 +15,20 @@ mod about;
 mod docs;
 #[path = "routes/index.rs"]
 mod home;
+#[path = "routes/_layout.rs"]
+mod root_layout;
 #[path = "routes/todos/[id].rs"]
 mod todo;
 #[path = "routes/todos/index.rs"]
 mod todos;
+#[path = "routes/todos/_layout.rs"]
+mod todos_layout;
 
 /// The same pages as [`generated::routes`], registered by hand.
 pub fn by_hand(app: vango::App) -> vango::App {
-    app.page("/", home::page)
+    app.layout("/", root_layout::layout)
+        .layout("/todos", todos_layout::layout)
+        .page("/", home::page)
         .page("/about", about::page)
         .page("/todos", todos::page)
         .page("/todos/:id", todo::page)

@@ -63,7 +63,7 @@ fn both_ways_serve_the_same_pages() {
     for (target, status, text) in [
         ("/", 200, ">Home</h1>"),
         ("/about", 200, "Pages from files."),
-        ("/todos", 200, ">two</li>"),
+        ("/todos", 200, "<h2>Todos</h2>"),
         ("/todos/42", 200, ">Todo 42</h1>"),
         ("/docs/a/b%20c", 200, ">Doc a/b c</h1>"),
         ("/todos/seven", 404, "Not Found"),
@@ -74,5 +74,7 @@ fn both_ways_serve_the_same_pages() {
         let (pa, pb) = (page_of(&a), page_of(&b));
         assert!(pa.contains(text), "{target}: {pa}");
         assert_eq!(pa, pb, "{target}");
+        // Every page, the 404s too, inside the root layout from `src/routes/_layout.rs`.
+        assert!(pa.contains(r#"id="nav"><a"#), "{target}: {pa}");
     }
 }
