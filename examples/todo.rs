@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use vango::live::form::{post_form, use_submission, Form, FormReply};
+use vango::live::{resource_with, ResourceOptions};
 use vango::prelude::*;
 
 /// Write counters shared by every session, one per bucket of owners: a write bumps its
@@ -239,11 +240,18 @@ fn list_page(db: Db, changes: Changes) -> impl Render {
     let b = bucket(&owner);
     // Only this owner's bucket: writes of other browsers change nothing here.
     let mine = memo(move || changes.with(|c| c[b]));
-    // Bumped by every write: the list's source, so the resource fetches again.
-    let version = signal(0u64);
     let draft = signal(String::new());
     let refused = use_submission().and_then(|s| s.error("title").map(str::to_owned));
-    let list = resource(move || (filter(), version.get(), mine.get()), {
+    // Bumped by this page's writes: the list's source, so the resource fetches again
+    // (other tabs follow through `mine`).
+    let version = signal(0u64);
+    // A refetch keeps showing the rows it has: no loading flash, and the keyed rows that
+    // did not change stay as they are.
+    let options = ResourceOptions {
+        keep_previous: true,
+        ..Default::default()
+    };
+    let list = resource_with(options, move || (filter(), version.get(), mine.get()), {
         let (db, owner) = (db.clone(), owner.clone());
         move |(f, _, _): (String, u64, u64)| {
             let (db, owner) = (db.clone(), owner.clone());

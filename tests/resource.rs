@@ -180,3 +180,51 @@ fn action_policies_latest_queue_and_drop() {
     assert_eq!(three_quick_dispatches(Policy::Queue), "[1, 2, 3]");
     assert_eq!(three_quick_dispatches(Policy::DropWhilePending), "[1]");
 }
+
+fn kept_page() -> impl Render {
+    let id = signal(1u32);
+    let user = resource_with(
+        ResourceOptions {
+            keep_previous: true,
+            ..Default::default()
+        },
+        move || id.get(),
+        move |id| async move {
+            later(60).await;
+            Ok::<_, String>(format!("user {id}"))
+        },
+    );
+    move || {
+        div((
+            span(user.view(|| "loading", |u| u.clone(), |e| format!("error: {e}"))).id("user"),
+            span(if user.is_loading() { "busy" } else { "idle" }).id("busy"),
+            button("next")
+                .id("next")
+                .on_click(move |_| id.update(|n| *n += 1)),
+        ))
+    }
+}
+
+#[test]
+fn keep_previous_shows_the_last_value_while_a_refetch_runs() {
+    let srv = App::new()
+        .ssr_budget(Duration::ZERO)
+        .page("/", kept_page)
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let info = page(srv.local_addr());
+    let (user, busy) = (info.hid("user"), info.hid("busy"));
+    let mut c = Client::open(srv.local_addr(), &info);
+    // The first fetch has nothing to keep: loading, then the value.
+    assert_eq!(texts_until_quiet(&mut c, user, 150), ["user 1"]);
+    c.send_click(info.hid("next"));
+    let mut frames = Vec::new();
+    while let Some(f) = c.try_recv(200) {
+        frames.push(f);
+    }
+    let shown: Vec<String> = frames.iter().flat_map(|f| texts(f, user)).collect();
+    assert_eq!(shown, ["user 2"], "no loading flash between the values");
+    let states: Vec<String> = frames.iter().flat_map(|f| texts(f, busy)).collect();
+    assert_eq!(states, ["busy", "idle"], "is_loading tells the refetch");
+}

@@ -36,6 +36,12 @@ pub struct ResourceOptions<T> {
     pub initial: Option<T>,
     /// How long a value stays fresh: [`Resource::refetch`] within it does nothing.
     pub stale_time: Duration,
+    /// Keep showing the last value while a later fetch runs (stale-while-revalidate):
+    /// the state stays `Ready` (or `Failed`) until the new result lands, and
+    /// [`Resource::is_loading`] says a fetch is running. A list that refetches after each
+    /// write then neither flashes its loading state nor rebuilds its rows. Default: off
+    /// (every fetch shows `Loading`).
+    pub keep_previous: bool,
 }
 
 impl<T> Default for ResourceOptions<T> {
@@ -43,6 +49,7 @@ impl<T> Default for ResourceOptions<T> {
         ResourceOptions {
             initial: None,
             stale_time: Duration::ZERO,
+            keep_previous: false,
         }
     }
 }
@@ -51,6 +58,8 @@ impl<T> Default for ResourceOptions<T> {
 /// render closures and handlers.
 pub struct Resource<T: 'static> {
     state: Signal<Loaded<T>>,
+    /// Whether a fetch is running (with `keep_previous`, also while the state is `Ready`).
+    pending: Signal<bool>,
     trigger: Signal<u64>,
     fresh_until: Signal<Option<Instant>>,
 }
@@ -103,7 +112,8 @@ where
 /// Each change of the source (or a [`refetch`](Resource::refetch)) starts a fetch and
 /// cancels the one still running, and a result is applied only if no newer fetch started
 /// meanwhile: out-of-order results are discarded. The state goes to
-/// [`Loaded::Loading`] while a fetch runs.
+/// [`Loaded::Loading`] while a fetch runs, unless
+/// [`keep_previous`](ResourceOptions::keep_previous) keeps the last value showing.
 ///
 /// The first fetch also runs in a page's static first paint, which waits for it up to the
 /// app's [SSR budget](crate::App::ssr_budget): a fetch runs once for the first paint and
@@ -126,6 +136,8 @@ where
         None => Loaded::Loading,
     });
     let stale = options.stale_time;
+    let keep = options.keep_previous;
+    let busy = signal(!has_initial);
     let fresh_until = signal(has_initial.then(|| Instant::now() + stale));
     let trigger = signal(0u64);
     let generation = Rc::new(Cell::new(0u64));
@@ -139,7 +151,13 @@ where
         }
         let gen = generation.get() + 1;
         generation.set(gen);
-        untrack(|| state.set(Loaded::Loading));
+        untrack(|| {
+            busy.set(true);
+            // The first fetch has nothing to keep showing.
+            if !keep || state.with(|s| matches!(s, Loaded::Loading)) {
+                state.set(Loaded::Loading);
+            }
+        });
         // Called here, once per change, untracked: only `source` decides when to refetch.
         let pending = untrack(|| fetch(s));
         let generation = generation.clone();
@@ -153,11 +171,13 @@ where
                 Ok(v) => Loaded::Ready(v),
                 Err(e) => Loaded::Failed(e.to_string()),
             });
+            busy.set(false);
             fresh_until.set(Some(Instant::now() + stale));
         });
     });
     Resource {
         state,
+        pending: busy,
         trigger,
         fresh_until,
     }
@@ -174,9 +194,10 @@ impl<T: Clone + 'static> Resource<T> {
         self.state.with(f)
     }
 
-    /// Whether a fetch is running (a tracked read).
+    /// Whether a fetch is running (a tracked read); with
+    /// [`keep_previous`](ResourceOptions::keep_previous), also while the last value shows.
     pub fn is_loading(&self) -> bool {
-        self.state.with(|s| matches!(s, Loaded::Loading))
+        self.pending.get()
     }
 
     /// Fetches again for the current source, unless the value is still fresh (see
