@@ -8,7 +8,7 @@
 use std::io;
 use std::time::Duration;
 
-use vango::live::upload::{upload_script, use_upload, FileState, Sink, UploadConfig, UploadSink};
+use vango::live::upload::{use_upload, FileState, Sink, UploadConfig, UploadSink};
 use vango::prelude::*;
 
 /// Wraps a sink and sleeps before each chunk (a slow disk, for the tests).
@@ -54,7 +54,6 @@ fn uploads() -> impl Render {
     move || {
         let files = up.files();
         div((
-            upload_script(),
             h1("Upload"),
             up.input(),
             progress(())

@@ -30,18 +30,10 @@ pub use crate::protocol::upload::FileMeta;
 use crate::reactive::{on_cleanup, signal, Signal};
 use crate::view::El;
 
-/// The `<script>` tag that loads the browser side of uploads; put it in the page (see
-/// [`upload_script`]) or in every page's head with [`App::head`](crate::App::head) (needed
-/// when the page is reached by in-place navigation, where inserted scripts do not run).
-pub const SCRIPT_TAG: &str = "<script defer src=\"/_vango/upload.js\"></script>";
-
-/// The `<script defer src="/_vango/upload.js">` element, to render once in a page that
-/// uses uploads (before the boot script, which it is by being inside the page's root).
-pub fn upload_script() -> El {
-    crate::view::elements::script(())
-        .attr("defer", true)
-        .attr("src", "/_vango/upload.js")
-}
+/// Where the browser side of uploads is served. [`use_upload`] asks for it as a page
+/// script (see [`use_hook_script`](crate::live::use_hook_script)): in the first paint's
+/// head (with the page's CSP nonce), or loaded by the live step that mounts the page.
+pub const SCRIPT_SRC: &str = "/_vango/upload.js";
 
 /// A page's upload field: render [`input`](Upload::input), read
 /// [`files`](Upload::files)/[`progress`](Upload::progress)/[`error`](Upload::error) in a
@@ -63,7 +55,7 @@ pub struct Upload {
 /// # Examples
 ///
 /// ```
-/// use vango::live::upload::{use_upload, upload_script, UploadConfig};
+/// use vango::live::upload::{use_upload, UploadConfig};
 /// use vango::prelude::*;
 ///
 /// fn avatar() -> impl Render {
@@ -71,7 +63,6 @@ pub struct Upload {
 ///     move || {
 ///         let files = up.files();
 ///         div((
-///             upload_script(),
 ///             up.input(),
 ///             p(format!("{}%", up.progress())),
 ///             files.iter().find_map(|f| f.error().map(|e| p(e.to_owned()))),
@@ -88,6 +79,7 @@ pub fn use_upload(cfg: UploadConfig) -> Upload {
     let store = SessionStore::current();
     let key = match &store {
         Some(store) => {
+            super::hook_script::use_hook_script(SCRIPT_SRC);
             let ups = store.ext::<Uploads>();
             let key = ups.peek();
             ups.add(State {
