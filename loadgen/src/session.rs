@@ -250,15 +250,15 @@ async fn drive(idx: usize, mut c: Conn, sh: Rc<Shared>) {
                         Ok(ServerFrame::Patches { ack, ops, .. }) => {
                             sh.patch_frames.set(sh.patch_frames.get() + 1);
                             if c.wait_ops {
-                                // The list refetches after a write (loading, then the rows
-                                // again, with new hids): the answer is the frame that
-                                // brings the toggles back, and they are the new targets.
+                                // The list refetches after a write: the answer is the
+                                // first frame after the click's ack that changes the page
+                                // (the row's new state). A list that re-inserts its rows
+                                // (new hids) gives the next targets.
                                 let fresh = new_toggles(&ops);
-                                let back = !fresh.is_empty();
-                                if back {
+                                if !fresh.is_empty() {
                                     c.targets = fresh;
                                 }
-                                ack >= seq && back
+                                ack >= seq && !ops.is_empty()
                             } else {
                                 ack >= seq
                             }
