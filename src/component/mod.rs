@@ -7,6 +7,7 @@
 //! sessions.
 
 mod boundary;
+pub mod dev;
 mod error;
 mod error_boundary;
 mod instance;
