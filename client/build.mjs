@@ -3,7 +3,7 @@
 // dist/hooks/NAME.js (+ .gz) the same way. `node build.mjs DIR` writes to DIR instead.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,26 @@ export async function bundleHooks(out) {
   return all;
 }
 
+// Dev-mode scripts (dev/NAME.js), served only when dev mode is on; never part of the core
+// bundle or its budget. Every file in dev/ is one, so adding a dev tool needs no edit here.
+export const DEV = readdirSync(join(here, 'dev'))
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+
+// Returns {name: {js, gz}} of the dev scripts; writes them into out/dev when given.
+export async function bundleDev(out) {
+  const all = {};
+  for (const d of DEV) {
+    const b = (all[d] = await one(`dev/${d}.js`));
+    if (out) {
+      mkdirSync(join(out, 'dev'), { recursive: true });
+      writeFileSync(join(out, 'dev', d + '.js'), b.js);
+    }
+  }
+  return all;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] || join(here, 'dist');
   for (const name of ['vango', 'upload']) {
@@ -62,5 +82,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   for (const [h, b] of Object.entries(await bundleHooks(out))) {
     console.log(`hooks/${h}.js ${b.js.length} bytes, gzip -9 ${b.gz.length} bytes`);
+  }
+  for (const [d, b] of Object.entries(await bundleDev(out))) {
+    console.log(`dev/${d}.js ${b.js.length} bytes (dev mode only)`);
   }
 }

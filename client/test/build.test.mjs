@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { bundle, bundleHooks } from '../build.mjs';
+import { bundle, bundleDev, bundleHooks } from '../build.mjs';
 
 const dist = (f) => readFileSync(new URL('../dist/' + f, import.meta.url));
 const BUDGET = 6144;
@@ -49,4 +49,11 @@ test('committed upload script is fresh and within its 1,024-byte budget', async 
   assert.ok(dist('upload.min.js.gz').equals(gz), 'dist/upload.min.js.gz is stale');
   t.diagnostic(`upload.min.js min+gzip ${gz.length} B`);
   assert.ok(gz.length <= 1024, `upload.min.js is ${gz.length} B min+gzip`);
+});
+
+test('dev-mode scripts: committed dist/dev/ is fresh', async () => {
+  for (const [d, { js }] of Object.entries(await bundleDev())) {
+    assert.ok(dist(`dev/${d}.js`).equals(js), `dist/dev/${d}.js is stale: run \`npm run build\``);
+    assert.match(js.toString(), /^\(\(\)=>\{/);
+  }
 });
