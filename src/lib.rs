@@ -25,6 +25,8 @@
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod app;
+#[cfg(doctest)]
+mod docs;
 pub mod component;
 pub mod features;
 pub mod live;

@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "testing",
     "prelude",
     "lib",
+    "docs",
 ];
 
 /// One source file: its module path (`["live", "conn"]`) and its code without comments.

@@ -1,0 +1,6 @@
+//! The guide and the cookbook (`docs/`) as doctests: every Rust block in them is compiled,
+//! and run unless marked `no_run`, by `cargo test --doc`. Compiled only for doctests.
+
+/// `docs/guide/01-getting-started.md`
+#[doc = include_str!("../docs/guide/01-getting-started.md")]
+pub struct GettingStarted;
