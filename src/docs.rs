@@ -4,3 +4,7 @@
 /// `docs/guide/01-getting-started.md`
 #[doc = include_str!("../docs/guide/01-getting-started.md")]
 pub struct GettingStarted;
+
+/// `docs/guide/02-components-and-signals.md`
+#[doc = include_str!("../docs/guide/02-components-and-signals.md")]
+pub struct ComponentsAndSignals;
