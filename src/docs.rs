@@ -8,3 +8,7 @@ pub struct GettingStarted;
 /// `docs/guide/02-components-and-signals.md`
 #[doc = include_str!("../docs/guide/02-components-and-signals.md")]
 pub struct ComponentsAndSignals;
+
+/// `docs/guide/03-lists-and-keys.md`
+#[doc = include_str!("../docs/guide/03-lists-and-keys.md")]
+pub struct ListsAndKeys;
