@@ -12,3 +12,7 @@ pub struct ComponentsAndSignals;
 /// `docs/guide/03-lists-and-keys.md`
 #[doc = include_str!("../docs/guide/03-lists-and-keys.md")]
 pub struct ListsAndKeys;
+
+/// `docs/guide/04-routing.md`
+#[doc = include_str!("../docs/guide/04-routing.md")]
+pub struct Routing;
