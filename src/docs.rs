@@ -16,3 +16,7 @@ pub struct ListsAndKeys;
 /// `docs/guide/04-routing.md`
 #[doc = include_str!("../docs/guide/04-routing.md")]
 pub struct Routing;
+
+/// `docs/guide/05-forms.md`
+#[doc = include_str!("../docs/guide/05-forms.md")]
+pub struct Forms;
