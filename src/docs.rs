@@ -20,3 +20,7 @@ pub struct Routing;
 /// `docs/guide/05-forms.md`
 #[doc = include_str!("../docs/guide/05-forms.md")]
 pub struct Forms;
+
+/// `docs/guide/06-async-data.md`
+#[doc = include_str!("../docs/guide/06-async-data.md")]
+pub struct AsyncData;
