@@ -24,3 +24,7 @@ pub struct Forms;
 /// `docs/guide/06-async-data.md`
 #[doc = include_str!("../docs/guide/06-async-data.md")]
 pub struct AsyncData;
+
+/// `docs/guide/07-shared-state.md`
+#[doc = include_str!("../docs/guide/07-shared-state.md")]
+pub struct SharedState;
