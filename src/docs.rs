@@ -28,3 +28,7 @@ pub struct AsyncData;
 /// `docs/guide/07-shared-state.md`
 #[doc = include_str!("../docs/guide/07-shared-state.md")]
 pub struct SharedState;
+
+/// `docs/guide/08-deployment.md`
+#[doc = include_str!("../docs/guide/08-deployment.md")]
+pub struct Deployment;
