@@ -32,3 +32,7 @@ pub struct SharedState;
 /// `docs/guide/08-deployment.md`
 #[doc = include_str!("../docs/guide/08-deployment.md")]
 pub struct Deployment;
+
+/// `docs/guide/09-testing.md`
+#[doc = include_str!("../docs/guide/09-testing.md")]
+pub struct Testing;
