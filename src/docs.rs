@@ -36,3 +36,11 @@ pub struct Deployment;
 /// `docs/guide/09-testing.md`
 #[doc = include_str!("../docs/guide/09-testing.md")]
 pub struct Testing;
+
+/// `docs/cookbook/auth-redirect.md`
+#[doc = include_str!("../docs/cookbook/auth-redirect.md")]
+pub struct AuthRedirect;
+
+/// `docs/cookbook/cookie-login.md`
+#[doc = include_str!("../docs/cookbook/cookie-login.md")]
+pub struct CookieLogin;
