@@ -44,3 +44,15 @@ pub struct AuthRedirect;
 /// `docs/cookbook/cookie-login.md`
 #[doc = include_str!("../docs/cookbook/cookie-login.md")]
 pub struct CookieLogin;
+
+/// `docs/cookbook/debounced-search.md`
+#[doc = include_str!("../docs/cookbook/debounced-search.md")]
+pub struct DebouncedSearch;
+
+/// `docs/cookbook/infinite-list.md`
+#[doc = include_str!("../docs/cookbook/infinite-list.md")]
+pub struct InfiniteList;
+
+/// `docs/cookbook/optimistic-toggle.md`
+#[doc = include_str!("../docs/cookbook/optimistic-toggle.md")]
+pub struct OptimisticToggle;
