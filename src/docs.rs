@@ -56,3 +56,7 @@ pub struct InfiniteList;
 /// `docs/cookbook/optimistic-toggle.md`
 #[doc = include_str!("../docs/cookbook/optimistic-toggle.md")]
 pub struct OptimisticToggle;
+
+/// `docs/cookbook/sqlite.md`
+#[doc = include_str!("../docs/cookbook/sqlite.md")]
+pub struct Sqlite;
