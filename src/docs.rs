@@ -60,3 +60,11 @@ pub struct OptimisticToggle;
 /// `docs/cookbook/sqlite.md`
 #[doc = include_str!("../docs/cookbook/sqlite.md")]
 pub struct Sqlite;
+
+/// `docs/cookbook/file-upload.md`
+#[doc = include_str!("../docs/cookbook/file-upload.md")]
+pub struct FileUpload;
+
+/// `docs/cookbook/component-test.md`
+#[doc = include_str!("../docs/cookbook/component-test.md")]
+pub struct ComponentTest;
