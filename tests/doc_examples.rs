@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Public items without an `# Examples` section today; the count may only go down.
-const MAX_WITHOUT_EXAMPLES: usize = 849;
+const MAX_WITHOUT_EXAMPLES: usize = 809;
 
 const ITEM_PREFIXES: &[&str] = &[
     "pub fn ",
@@ -85,6 +85,8 @@ fn public_items_without_examples_only_go_down() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
+    // The guide's doctest carriers are documentation, not API.
+    files.retain(|f| !f.ends_with("src/docs.rs"));
     let mut missing = Vec::new();
     for f in &files {
         let src = fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));

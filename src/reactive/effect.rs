@@ -12,6 +12,20 @@ use super::runtime::{with_rt, Compute, Kind, State};
 
 /// Handle to a running effect; `Copy`, `!Send`. Dropping it does nothing: the effect
 /// lives until [`dispose`](Effect::dispose) or until its owner is disposed.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{effect, signal};
+/// let n = signal(1);
+/// let seen = signal(0);
+/// let e = effect(move || seen.set(n.get()));
+/// n.set(2);
+/// assert_eq!(seen.get(), 2);
+/// e.dispose();
+/// n.set(3);
+/// assert_eq!(seen.get(), 2, "a disposed effect no longer runs");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Effect {
     raw: Raw,
@@ -81,11 +95,32 @@ pub fn effect(f: impl FnMut() + 'static) -> Effect {
 impl Effect {
     /// Stops the effect: runs its cleanups, disposes what it owns, unsubscribes it.
     /// A no-op if it is already disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{effect, signal};
+    /// let n = signal(0);
+    /// let runs = signal(0);
+    /// let e = effect(move || { n.get(); runs.update_untracked(|r| *r += 1); });
+    /// e.dispose();
+    /// n.set(1);
+    /// assert_eq!(runs.get(), 1);
+    /// ```
     pub fn dispose(self) {
         with_rt(|rt| rt.dispose(self.raw.id))
     }
 
     /// Whether the effect was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let e = vango::reactive::effect(|| {});
+    /// assert!(!e.is_disposed());
+    /// e.dispose();
+    /// assert!(e.is_disposed());
+    /// ```
     pub fn is_disposed(&self) -> bool {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }

@@ -82,6 +82,21 @@ impl<T: PartialEq + 'static, F: Fn() -> T> Compute for MemoState<T, F> {
 /// first read.
 ///
 /// Nodes created inside `f` are owned by the memo and disposed before each recompute.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{memo, signal};
+/// let items = signal(vec![3, 1, 2]);
+/// let sorted = memo(move || {
+///     let mut v = items.get();
+///     v.sort();
+///     v
+/// });
+/// assert_eq!(sorted.get(), [1, 2, 3]);
+/// items.update(|v| v.push(0));
+/// assert_eq!(sorted.get(), [0, 1, 2, 3]);
+/// ```
 #[cfg_attr(debug_assertions, track_caller)]
 pub fn memo<T: PartialEq + 'static>(f: impl Fn() -> T + 'static) -> Memo<T> {
     let site = site();
@@ -126,6 +141,15 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Tracked read of a clone of the value. Panics if the memo was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(3);
+    /// let square = memo(move || n.get() * n.get());
+    /// assert_eq!(square.get(), 9);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn get(&self) -> T
     where
@@ -138,6 +162,15 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Tracked read by reference. Panics if the memo was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let words = signal("a b c".to_string());
+    /// let split = memo(move || words.with(|w| w.split(' ').map(String::from).collect::<Vec<_>>()));
+    /// assert_eq!(split.with(|v| v.len()), 3);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         match self.read(true, Location::caller(), f) {
@@ -147,6 +180,15 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Read of a clone that does not subscribe the running observer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(1);
+    /// let next = memo(move || n.get() + 1);
+    /// assert_eq!(next.get_untracked(), 2);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn get_untracked(&self) -> T
     where
@@ -159,6 +201,15 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Read by reference that does not subscribe the running observer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(vec![1, 2]);
+    /// let total = memo(move || n.with(|v| v.iter().sum::<i32>()));
+    /// assert_eq!(total.with_untracked(|t| *t), 3);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         match self.read(false, Location::caller(), f) {
@@ -168,6 +219,17 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Like [`get`](Self::get), but an error instead of a panic after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(1);
+    /// let m = memo(move || n.get());
+    /// assert_eq!(m.try_get(), Ok(1));
+    /// m.dispose();
+    /// assert!(m.try_get().is_err());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_get(&self) -> Result<T, ReactiveError>
     where
@@ -177,17 +239,47 @@ impl<T: 'static> Memo<T> {
     }
 
     /// Like [`with`](Self::with), but an error instead of a panic after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(2);
+    /// let m = memo(move || n.get() * 10);
+    /// assert_eq!(m.try_with(|v| *v), Ok(20));
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_with<R>(&self, f: impl FnOnce(&T) -> R) -> Result<R, ReactiveError> {
         self.read(true, Location::caller(), f)
     }
 
     /// Frees the memo now; later use is an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(1);
+    /// let m = memo(move || n.get());
+    /// m.dispose();
+    /// assert!(m.is_disposed());
+    /// ```
     pub fn dispose(self) {
         with_rt(|rt| rt.dispose(self.raw.id))
     }
 
     /// Whether the memo was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal, Owner};
+    /// let owner = Owner::new();
+    /// let m = owner.with(|| memo(|| 1));
+    /// assert!(!m.is_disposed());
+    /// owner.dispose();
+    /// assert!(m.is_disposed());
+    /// ```
     pub fn is_disposed(&self) -> bool {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }

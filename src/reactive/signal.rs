@@ -137,6 +137,16 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Tracked read of a clone of the value. Panics if the signal was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let n = signal(2);
+    /// let double = memo(move || n.get() * 2); // `get` subscribes the memo
+    /// n.set(5);
+    /// assert_eq!(double.get(), 10);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn get(&self) -> T
     where
@@ -149,6 +159,15 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Tracked read by reference. Panics if the signal was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::signal;
+    /// let names = signal(vec!["ada".to_string(), "grace".to_string()]);
+    /// // No clone of the vector: read it in place.
+    /// assert_eq!(names.with(|v| v.len()), 2);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         match self.read(true, Location::caller(), f) {
@@ -158,6 +177,19 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Read of a clone of the value that does not subscribe the running observer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal};
+    /// let (a, b) = (signal(1), signal(10));
+    /// let sum = memo(move || a.get() + b.get_untracked());
+    /// assert_eq!(sum.get(), 11);
+    /// b.set(20); // not a dependency: the memo keeps its value
+    /// assert_eq!(sum.get(), 11);
+    /// a.set(2);
+    /// assert_eq!(sum.get(), 22);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn get_untracked(&self) -> T
     where
@@ -170,6 +202,13 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Read by reference that does not subscribe the running observer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let log = vango::reactive::signal(vec!["started"]);
+    /// assert_eq!(log.with_untracked(|l| l[0]), "started");
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn with_untracked<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         match self.read(false, Location::caller(), f) {
@@ -179,6 +218,14 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Replaces the value and notifies subscribers (always, even if equal).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let name = vango::reactive::signal(String::from("ada"));
+    /// name.set("grace".into());
+    /// assert_eq!(name.get(), "grace");
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn set(&self, value: T) {
         if let Err(e) = self.write(true, Location::caller(), |v| *v = value) {
@@ -187,6 +234,14 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Mutates the value in place and notifies subscribers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let todos = vango::reactive::signal(vec!["milk"]);
+    /// todos.update(|v| v.push("eggs"));
+    /// assert_eq!(todos.get(), ["milk", "eggs"]);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn update(&self, f: impl FnOnce(&mut T)) {
         if let Err(e) = self.write(true, Location::caller(), f) {
@@ -195,6 +250,14 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Mutates the value in place, returns `f`'s result and notifies subscribers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let queue = vango::reactive::signal(vec![1, 2, 3]);
+    /// let first = queue.update_with(|q| q.remove(0));
+    /// assert_eq!((first, queue.get()), (1, vec![2, 3]));
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn update_with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         match self.write(true, Location::caller(), f) {
@@ -204,6 +267,17 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Replaces the value without notifying anyone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{effect, signal};
+    /// let n = signal(0);
+    /// let runs = signal(0);
+    /// effect(move || { n.get(); runs.update_untracked(|r| *r += 1); });
+    /// n.set_untracked(5); // no one hears it
+    /// assert_eq!((n.get(), runs.get()), (5, 1));
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn set_untracked(&self, value: T) {
         if let Err(e) = self.write(false, Location::caller(), |v| *v = value) {
@@ -212,6 +286,14 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Mutates the value without notifying anyone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cache = vango::reactive::signal(Vec::<u32>::new());
+    /// cache.update_untracked(|c| c.push(1)); // bookkeeping no render needs to see
+    /// assert_eq!(cache.get(), [1]);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn update_untracked(&self, f: impl FnOnce(&mut T)) {
         if let Err(e) = self.write(false, Location::caller(), f) {
@@ -220,6 +302,18 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Notifies subscribers as if the value had been written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{effect, signal};
+    /// let n = signal(0);
+    /// let runs = signal(0);
+    /// effect(move || { n.get(); runs.update_untracked(|r| *r += 1); });
+    /// n.update_untracked(|v| *v = 3);
+    /// n.notify(); // now tell them
+    /// assert_eq!(runs.get(), 2);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn notify(&self) {
         if let Err(e) = self.write(true, Location::caller(), |_| ()) {
@@ -245,29 +339,75 @@ impl<T: 'static> Signal<T> {
     }
 
     /// Like [`with`](Self::with), but an error instead of a panic after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = vango::reactive::signal(vec![1, 2]);
+    /// assert_eq!(s.try_with(|v| v.len()), Ok(2));
+    /// s.dispose();
+    /// assert!(s.try_with(|v| v.len()).is_err());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_with<R>(&self, f: impl FnOnce(&T) -> R) -> Result<R, ReactiveError> {
         self.read(true, Location::caller(), f)
     }
 
     /// Like [`set`](Self::set), but an error instead of a panic after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = vango::reactive::signal(1);
+    /// assert!(s.try_set(2).is_ok());
+    /// s.dispose();
+    /// assert!(s.try_set(3).is_err(), "no panic after disposal");
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_set(&self, value: T) -> Result<(), ReactiveError> {
         self.write(true, Location::caller(), |v| *v = value)
     }
 
     /// Like [`update`](Self::update), but an error instead of a panic after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = vango::reactive::signal(1);
+    /// assert_eq!(s.try_update(|v| { *v += 1; *v }), Ok(2));
+    /// s.dispose();
+    /// assert!(s.try_update(|v| *v += 1).is_err());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_update<R>(&self, f: impl FnOnce(&mut T) -> R) -> Result<R, ReactiveError> {
         self.write(true, Location::caller(), f)
     }
 
     /// Frees the signal now (its owner would otherwise do it); later use is an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = vango::reactive::signal(1);
+    /// s.dispose();
+    /// assert!(s.is_disposed());
+    /// ```
     pub fn dispose(self) {
         with_rt(|rt| rt.dispose(self.raw.id))
     }
 
     /// Whether the signal was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Owner};
+    /// let owner = Owner::new();
+    /// let s = owner.with(|| signal(0));
+    /// assert!(!s.is_disposed());
+    /// owner.dispose(); // a component unmounting frees its signals
+    /// assert!(s.is_disposed());
+    /// ```
     pub fn is_disposed(&self) -> bool {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }

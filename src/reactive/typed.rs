@@ -12,6 +12,16 @@ mod sealed {
 
 /// Integer types with [`Signal::inc`], [`Signal::dec`] and [`Signal::add`]: `i32`, `i64`,
 /// `u32`, `u64`, `usize`. Sealed; one generic impl keeps `signal(0).inc()` inferring `i32`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::signal;
+/// let count = signal(0u64); // any of i32, i64, u32, u64, usize
+/// count.inc();
+/// count.add(u64::MAX); // saturates instead of overflowing
+/// assert_eq!(count.get(), u64::MAX);
+/// ```
 pub trait Counter: sealed::Sealed + Copy + 'static {
     /// `self + n`, saturating.
     fn saturating_plus(self, n: Self) -> Self;
@@ -56,12 +66,28 @@ impl<T: Counter> Signal<T> {
     }
 
     /// Subtracts one (saturating) and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let n = vango::reactive::signal(0u32);
+    /// n.dec(); // saturating: stays at 0
+    /// assert_eq!(n.get(), 0);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn dec(&self) {
         self.update(|n| *n = n.saturating_minus(T::ONE));
     }
 
     /// Adds `n` (saturating) and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let score = vango::reactive::signal(10);
+    /// score.add(-3);
+    /// assert_eq!(score.get(), 7);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn add(&self, n: T) {
         self.update(|v| *v = v.saturating_plus(n));
@@ -101,6 +127,15 @@ impl<T: 'static> Signal<Vec<T>> {
     }
 
     /// Removes the last element; notifies only if there was one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stack = vango::reactive::signal(vec![1, 2]);
+    /// assert_eq!(stack.pop(), Some(2));
+    /// assert_eq!(stack.pop(), Some(1));
+    /// assert_eq!(stack.pop(), None);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn pop(&self) -> Option<T> {
         if self.with_untracked(Vec::is_empty) {
@@ -111,6 +146,15 @@ impl<T: 'static> Signal<Vec<T>> {
 
     /// Removes the element at `i` (shifting the rest); `None` and no notification if
     /// `i` is out of range.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rows = vango::reactive::signal(vec!["a", "b", "c"]);
+    /// assert_eq!(rows.remove(1), Some("b"));
+    /// assert_eq!(rows.remove(9), None);
+    /// assert_eq!(rows.get(), ["a", "c"]);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn remove(&self, i: usize) -> Option<T> {
         if i >= self.with_untracked(Vec::len) {
@@ -120,6 +164,14 @@ impl<T: 'static> Signal<Vec<T>> {
     }
 
     /// Empties the vector; notifies only if it was not empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rows = vango::reactive::signal(vec![1, 2, 3]);
+    /// rows.clear();
+    /// assert!(rows.is_empty());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn clear(&self) {
         if !self.with_untracked(Vec::is_empty) {
@@ -128,12 +180,26 @@ impl<T: 'static> Signal<Vec<T>> {
     }
 
     /// Tracked length.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rows = vango::reactive::signal(vec![1, 2, 3]);
+    /// assert_eq!(rows.len(), 3);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn len(&self) -> usize {
         self.with(Vec::len)
     }
 
     /// Tracked emptiness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rows = vango::reactive::signal(Vec::<u8>::new());
+    /// assert!(rows.is_empty());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn is_empty(&self) -> bool {
         self.with(Vec::is_empty)
@@ -158,6 +224,15 @@ impl<K: Eq + Hash + 'static, V: 'static> Signal<HashMap<K, V>> {
     }
 
     /// Removes `k`; notifies only if it was present.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let m = vango::reactive::signal(HashMap::from([("a", 1)]));
+    /// assert_eq!(m.remove(&"a"), Some(1));
+    /// assert_eq!(m.remove(&"a"), None);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn remove(&self, k: &K) -> Option<V> {
         if !self.with_untracked(|m| m.contains_key(k)) {
@@ -167,18 +242,42 @@ impl<K: Eq + Hash + 'static, V: 'static> Signal<HashMap<K, V>> {
     }
 
     /// Tracked membership test.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let m = vango::reactive::signal(HashMap::from([("a", 1)]));
+    /// assert!(m.contains_key(&"a"));
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn contains_key(&self, k: &K) -> bool {
         self.with(|m| m.contains_key(k))
     }
 
     /// Tracked number of entries.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let m = vango::reactive::signal(HashMap::from([("a", 1), ("b", 2)]));
+    /// assert_eq!(m.len(), 2);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn len(&self) -> usize {
         self.with(HashMap::len)
     }
 
     /// Tracked emptiness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let m = vango::reactive::signal(HashMap::<u32, u32>::new());
+    /// assert!(m.is_empty());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn is_empty(&self) -> bool {
         self.with(HashMap::is_empty)
@@ -187,6 +286,14 @@ impl<K: Eq + Hash + 'static, V: 'static> Signal<HashMap<K, V>> {
 
 impl Signal<String> {
     /// Appends `s` and notifies.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let log = vango::reactive::signal(String::from("a"));
+    /// log.push_str("bc");
+    /// assert_eq!(log.get(), "abc");
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn push_str(&self, s: &str) {
         self.update(|v| v.push_str(s));
