@@ -25,8 +25,6 @@
 #![warn(missing_docs, rust_2018_idioms)]
 
 pub mod app;
-#[cfg(doctest)]
-mod docs;
 pub mod component;
 pub mod features;
 pub mod live;
@@ -39,5 +37,9 @@ pub mod server;
 pub mod testing;
 pub mod vdom;
 pub mod view;
+
+// The guide and the cookbook (`docs/`), compiled and run as doctests.
+#[cfg(doctest)]
+mod docs;
 
 pub use app::App;

@@ -92,7 +92,10 @@ fn public_items_without_examples_only_go_down() {
         let src = fs::read_to_string(f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         missing.extend(missing_examples(f.strip_prefix(root).unwrap_or(f), &src));
     }
-    eprintln!("{} public items without an `# Examples` section", missing.len());
+    eprintln!(
+        "{} public items without an `# Examples` section",
+        missing.len()
+    );
     assert!(
         missing.len() <= MAX_WITHOUT_EXAMPLES,
         "{} public items lack an `# Examples` section, more than the {} allowed; \
