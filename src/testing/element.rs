@@ -75,6 +75,20 @@ impl Element {
     /// # Panics
     ///
     /// When it matches no descendant or several, or is outside the subset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| || div((
+    ///     section(button("Save")).id("a"),
+    ///     section(button("Save")).id("b"),
+    /// )));
+    /// // `t.find("button")` would match two; search inside one section instead.
+    /// assert_eq!(t.find("#b").find("button").text(), "Save");
+    /// ```
     pub fn find(&self, selector: &str) -> Element {
         let sel = Selector::parse(selector).unwrap_or_else(|e| panic!("{e}"));
         let el = Element {
@@ -129,16 +143,54 @@ impl Element {
     }
 
     /// Its text content now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| || p(("Hello, ", strong("world"))));
+    /// assert_eq!(t.find("p").text(), "Hello, world");
+    /// ```
     pub fn text(&self) -> String {
         self.resolve().text()
     }
 
     /// The value of its attribute `name` now (`Some("")` for a present boolean attribute).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| || input().attr("placeholder", "Name").attr("required", true));
+    /// let el = t.find("input");
+    /// assert_eq!(el.attr("placeholder").as_deref(), Some("Name"));
+    /// assert_eq!(el.attr("required").as_deref(), Some(""));
+    /// assert_eq!(el.attr("disabled"), None);
+    /// ```
     pub fn attr(&self, name: &str) -> Option<String> {
         self.resolve().attr(name).map(str::to_owned)
     }
 
     /// Whether its `class` attribute lists `class`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let on = signal(false);
+    ///     move || button("x").class(if on.get() { "btn on" } else { "btn" }).on_click(move |_| on.toggle())
+    /// });
+    /// assert!(!t.find("button").has_class("on"));
+    /// t.find("button").click();
+    /// assert!(t.find("button").has_class("on"));
+    /// ```
     pub fn has_class(&self, class: &str) -> bool {
         self.resolve()
             .attr("class")
@@ -151,6 +203,29 @@ impl Element {
     ///
     /// When the element has no server handler for `name` (the browser would send nothing),
     /// or the session has ended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let seen = signal(String::new());
+    ///     move || {
+    ///         div(seen.get())
+    ///             .id("pad")
+    ///             .on_pointerdown(move |e| {
+    ///                 if let EventData::Pointer { x, y, .. } = e.data {
+    ///                     seen.set(format!("{x},{y}"));
+    ///                 }
+    ///             })
+    ///             .with_coords()
+    ///     }
+    /// });
+    /// t.find("#pad").dispatch("pointerdown", EventData::Pointer { x: 3, y: 4, button: 0, mods: 0 });
+    /// assert_eq!(t.find("#pad").text(), "3,4");
+    /// ```
     pub fn dispatch(&self, name: &'static str, data: EventData) -> Outcome {
         let el = self.resolve();
         if !el.listeners.contains(&name) {
@@ -168,6 +243,20 @@ impl Element {
 
     /// Clicks it (no coordinates, no modifier keys). A [`link`](crate::view::helpers::link) (an
     /// `<a data-nav>` without a click handler) navigates live, as the client does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::{LiveTest, Outcome};
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let n = signal(0);
+    ///     move || button(n.get().to_string()).on_click(move |_| n.inc())
+    /// });
+    /// assert_eq!(t.find("button").click(), Outcome::Accepted);
+    /// assert_eq!(t.find("button").text(), "1");
+    /// ```
     pub fn click(&self) -> Outcome {
         let el = self.resolve();
         if !el.listeners.contains(&"click") && el.tag == "a" && el.attr("data-nav").is_some() {
@@ -186,17 +275,68 @@ impl Element {
     }
 
     /// Types: an `input` event with `value` as the control's new value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let name = signal(String::new());
+    ///     move || div((
+    ///         input().value(name.get()).on_input(move |e| name.set(e.value().to_owned())),
+    ///         p(format!("Hi {}", name.get())),
+    ///     ))
+    /// });
+    /// t.find("input").input("Ada");
+    /// assert_eq!(t.find("p").text(), "Hi Ada");
+    /// ```
     pub fn input(&self, value: &str) -> Outcome {
         self.dispatch("input", self.input_data(value))
     }
 
     /// A `change` event with `value` as the control's value (a select's choice, a text
     /// field left).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let size = signal("M".to_string());
+    ///     move || div((
+    ///         select((option("S"), option("M"), option("L"))).on_change(move |e| size.set(e.value().to_owned())),
+    ///         p(size.get()),
+    ///     ))
+    /// });
+    /// t.find("select").change("L");
+    /// assert_eq!(t.find("p").text(), "L");
+    /// ```
     pub fn change(&self, value: &str) -> Outcome {
         self.dispatch("change", self.input_data(value))
     }
 
     /// Checks or unchecks a checkbox or radio: a `change` event with its `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let agreed = signal(false);
+    ///     move || div((
+    ///         input().attr("type", "checkbox").on_change(move |e| agreed.set(e.checked())),
+    ///         p(if agreed.get() { "thanks" } else { "please agree" }),
+    ///     ))
+    /// });
+    /// t.find("input").check(true);
+    /// assert_eq!(t.find("p").text(), "thanks");
+    /// ```
     pub fn check(&self, checked: bool) -> Outcome {
         let value = self.resolve().attr("value").unwrap_or("on").to_owned();
         self.dispatch("change", EventData::Input { value, checked })
@@ -210,11 +350,42 @@ impl Element {
     }
 
     /// Presses `key` (a `KeyboardEvent.key`, like `"Enter"` or `"a"`): a `keydown`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let last = signal(String::new());
+    ///     move || div((
+    ///         input().on_keydown(move |e| last.set(e.key().to_owned())),
+    ///         p(last.get()),
+    ///     ))
+    /// });
+    /// t.find("input").keydown("Escape");
+    /// assert_eq!(t.find("p").text(), "Escape");
+    /// ```
     pub fn keydown(&self, key: &str) -> Outcome {
         self.key("keydown", key)
     }
 
     /// Releases `key`: a `keyup`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let ups = signal(0);
+    ///     move || input().attr("data-ups", ups.get()).on_keyup(move |_| ups.inc())
+    /// });
+    /// t.find("input").keyup("a");
+    /// assert_eq!(t.find("input").attr("data-ups").as_deref(), Some("1"));
+    /// ```
     pub fn keyup(&self, key: &str) -> Outcome {
         self.key("keyup", key)
     }
@@ -235,6 +406,28 @@ impl Element {
     /// Submits it (a form): the fields a browser would send — each named control's
     /// current value (checkboxes and radios only when checked), in document order — with
     /// `fields` replacing or adding values by name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let got = signal(String::new());
+    ///     move || div((
+    ///         form((input().attr("name", "q").attr("value", "tea"), input().attr("name", "n")))
+    ///             .on_submit(move |e| {
+    ///                 if let EventData::Form(fields) = &e.data {
+    ///                     got.set(format!("{fields:?}"));
+    ///                 }
+    ///             }),
+    ///         p(got.get()),
+    ///     ))
+    /// });
+    /// t.find("form").submit(&[("n", "2")]);
+    /// assert_eq!(t.find("p").text(), r#"[("q", "tea"), ("n", "2")]"#);
+    /// ```
     pub fn submit(&self, fields: &[(&str, &str)]) -> Outcome {
         let form = self.resolve();
         let mut data: Vec<(String, String)> = Vec::new();
@@ -250,6 +443,20 @@ impl Element {
 
     /// Sends what its client hook would push with `ctx.push(name, payload)` to its
     /// [`on_hook`](crate::view::El::on_hook) handler.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let order = signal(String::new());
+    ///     move || ul(order.get()).hook("Sortable").on_hook("order", move |e| order.set(e.value().to_owned()))
+    /// });
+    /// t.find("ul").hook_event("order", r#"["b","a"]"#);
+    /// assert_eq!(t.find("ul").text(), r#"["b","a"]"#);
+    /// ```
     pub fn hook_event(&self, name: &str, payload: &str) -> Outcome {
         self.dispatch(
             "hook",

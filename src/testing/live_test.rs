@@ -76,12 +76,39 @@ pub struct LiveRequest {
 
 impl LiveRequest {
     /// Adds a request header (sent with the first paint and the session's upgrade).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || {
+    ///     let agent = use_request().header("user-agent").unwrap_or("").to_owned();
+    ///     move || p(agent.clone())
+    /// });
+    /// let t = LiveTest::request("/").header("User-Agent", "test-bot").mount(&app);
+    /// assert_eq!(t.text(), "test-bot");
+    /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
     }
 
     /// Adds a cookie: all of them go in one raw `Cookie` header, as a browser sends them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || {
+    ///     let theme = use_request().cookie("theme").unwrap_or("light").to_owned();
+    ///     move || p(theme.clone())
+    /// });
+    /// assert_eq!(LiveTest::request("/").cookie("theme", "dark").mount(&app).text(), "dark");
+    /// ```
     pub fn cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.cookies.push((name.into(), value.into()));
         self
@@ -148,6 +175,21 @@ impl LiveRequest {
 impl LiveTest {
     /// Mounts `app`'s page for `url` (a path and query, and a `#fragment` that, as in a
     /// browser, the first paint does not see and the live session does), with no headers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .page("/", || || h1("Home"))
+    ///     .page("/users/:id", || {
+    ///         let id = use_request().param_str("id").unwrap_or("").to_owned();
+    ///         move || h1(format!("User {id}"))
+    ///     });
+    /// assert_eq!(LiveTest::mount(&app, "/users/7").find("h1").text(), "User 7");
+    /// ```
     pub fn mount(app: &App, url: &str) -> LiveTest {
         LiveTest::request(url).mount(app)
     }
@@ -162,6 +204,21 @@ impl LiveTest {
     }
 
     /// Mounts the component whose setup is `setup` as the page at `/` of an app of its own.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// fn badge() -> impl Render {
+    ///     let n = signal(3);
+    ///     move || span(format!("{} new", n.get())).on_click(move |_| n.set(0))
+    /// }
+    /// let t = LiveTest::component(badge);
+    /// t.find("span").click();
+    /// assert_eq!(t.text(), "0 new");
+    /// ```
     pub fn component<R: Render>(setup: impl Fn() -> R + Send + Sync + 'static) -> LiveTest {
         LiveTest::mount(&App::new().page("/", setup), "/")
     }
@@ -182,6 +239,18 @@ impl LiveTest {
     /// # Panics
     ///
     /// On a selector outside the [supported subset](super::Selector).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| || ul((li("a").class("done"), li("b"), li("c").class("done"))));
+    /// assert_eq!(t.count("li"), 3);
+    /// assert_eq!(t.count("li.done"), 2);
+    /// assert_eq!(t.count("ol"), 0);
+    /// ```
     pub fn count(&self, selector: &str) -> usize {
         let sel = parse(selector);
         let root = self.inner.snapshot();
@@ -198,6 +267,17 @@ impl LiveTest {
     /// # Panics
     ///
     /// When the selector matches no element or several, or is outside the subset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| || form((input().attr("name", "q"), button("Go").id("go"))));
+    /// assert_eq!(t.find("#go").text(), "Go");
+    /// assert_eq!(t.find("form > input[name=q]").attr("name").as_deref(), Some("q"));
+    /// ```
     pub fn find(&self, selector: &str) -> Element {
         let el = Element::new(self.inner.clone(), selector, parse(selector), None);
         el.resolve();
@@ -210,6 +290,24 @@ impl LiveTest {
     /// # Panics
     ///
     /// When no match or several contain `text`, or the selector is outside the subset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let saved = signal(false);
+    ///     move || div((
+    ///         button("Cancel"),
+    ///         button(if saved.get() { "Saved" } else { "Save" }).on_click(move |_| saved.set(true)),
+    ///     ))
+    /// });
+    /// t.find_with_text("button", "Save").click();
+    /// assert_eq!(t.count("button"), 2);
+    /// assert_eq!(t.find_with_text("button", "Saved").text(), "Saved");
+    /// ```
     pub fn find_with_text(&self, selector: &str, text: &str) -> Element {
         let el = Element::new(self.inner.clone(), selector, parse(selector), Some(text));
         el.resolve();
@@ -217,16 +315,58 @@ impl LiveTest {
     }
 
     /// The first paint's HTTP status (404 for the not-found page).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || || p("home"));
+    /// assert_eq!(LiveTest::mount(&app, "/").status(), 200);
+    /// assert_eq!(LiveTest::mount(&app, "/missing").status(), 404);
+    /// ```
     pub fn status(&self) -> u16 {
         self.inner.status
     }
 
     /// The whole first-paint document, as a browser without JavaScript gets it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().title("Shop").page("/", || || h1("Welcome"));
+    /// let t = LiveTest::mount(&app, "/");
+    /// assert!(t.first_paint().starts_with("<!DOCTYPE html>"));
+    /// assert!(t.first_paint().contains("<title>Shop</title>"));
+    /// ```
     pub fn first_paint(&self) -> &str {
         &self.inner.first_paint
     }
 
     /// The document title now (it follows live navigation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .title("Shop")
+    ///     .page("/", || || p("home"))
+    ///     .page("/cart", || {
+    ///         set_title("Cart");
+    ///         || p("cart")
+    ///     });
+    /// let t = LiveTest::mount(&app, "/");
+    /// assert_eq!(t.title(), "Shop");
+    /// t.navigate("/cart");
+    /// assert_eq!(t.title(), "Cart");
+    /// ```
     pub fn title(&self) -> String {
         let title = self.inner.session.borrow().store().title();
         title.unwrap_or_else(|| self.inner.live.app.title.clone())
@@ -234,12 +374,40 @@ impl LiveTest {
 
     /// The URL (path and query) the session shows now: it follows live navigation and
     /// query changes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let tab = url_state("tab");
+    ///     move || button(tab.get_or("info")).on_click(move |_| tab.set("reviews"))
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.url(), "/?tab=reviews");
+    /// ```
     pub fn url(&self) -> String {
         let store = self.inner.session.borrow().store();
         store.request().map(|r| r.url()).unwrap_or_default()
     }
 
     /// The path of [`url`](Self::url).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .page("/", || || button("Go").on_click(|_| navigate("/next?x=1")))
+    ///     .page("/next", || || p("next"));
+    /// let t = LiveTest::mount(&app, "/");
+    /// t.find("button").click();
+    /// assert_eq!(t.path(), "/next");
+    /// ```
     pub fn path(&self) -> String {
         let url = self.url();
         url.split_once('?')
@@ -247,6 +415,28 @@ impl LiveTest {
     }
 
     /// Every frame the session sent since it was mounted (Patches, Acks, Rejects), in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::protocol::ServerFrame;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let n = signal(0);
+    ///     move || div((
+    ///         button("same").id("same").on_click(move |_| n.set(0)),
+    ///         button("+").id("inc").on_click(move |_| n.inc()),
+    ///         p(n.get().to_string()),
+    ///     ))
+    /// });
+    /// t.find("#same").click(); // renders the same page: only an Ack goes back
+    /// t.find("#inc").click(); // one Patches frame
+    /// let frames = t.frames();
+    /// assert!(matches!(frames[0], ServerFrame::Ack(_)), "{frames:?}");
+    /// assert!(matches!(frames[1], ServerFrame::Patches { .. }), "{frames:?}");
+    /// ```
     pub fn frames(&self) -> Vec<ServerFrame> {
         self.inner.frames.borrow().clone()
     }
@@ -265,6 +455,29 @@ impl LiveTest {
     ///
     /// When tasks are still running after the settle timeout (a task that never ends, such
     /// as a clock: use [`run_for`](Self::run_for) for those pages).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let n = signal(0u64);
+    ///     move || {
+    ///         button(n.get().to_string()).on_click(move |_| {
+    ///             spawn_task(async move {
+    ///                 let v = unblock(|| 6 * 7).await;
+    ///                 n.set(v);
+    ///             });
+    ///         })
+    ///     }
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.text(), "0", "the task has not run yet");
+    /// t.settle();
+    /// assert_eq!(t.text(), "42");
+    /// ```
     pub fn settle(&self) -> &Self {
         let deadline = Instant::now() + self.inner.settle_timeout.get();
         loop {
@@ -283,6 +496,27 @@ impl LiveTest {
     }
 
     /// Runs the session's tasks for `d` of real time (timers fire, results render).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let shown = signal("waiting");
+    ///     if connected() {
+    ///         spawn_task(async move {
+    ///             async_io::Timer::after(Duration::from_millis(10)).await;
+    ///             shown.set("done");
+    ///         });
+    ///     }
+    ///     move || p(shown.get())
+    /// });
+    /// t.run_for(Duration::from_millis(100));
+    /// assert_eq!(t.text(), "done");
+    /// ```
     pub fn run_for(&self, d: Duration) -> &Self {
         let deadline = Instant::now() + d;
         loop {
@@ -300,6 +534,20 @@ impl LiveTest {
     /// back and forward buttons do: the route mounts in place, in the same session. A URL
     /// that differs from the current one only by its `#fragment` (a `#…` link) changes
     /// the request's [`fragment`](crate::live::PageRequest::fragment) without a remount.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .page("/", || || h1("Home"))
+    ///     .page("/about", || || h1("About"));
+    /// let t = LiveTest::mount(&app, "/");
+    /// t.navigate("/about");
+    /// assert_eq!((t.path(), t.find("h1").text()), ("/about".to_string(), "About".to_string()));
+    /// ```
     pub fn navigate(&self, url: &str) -> Outcome {
         self.inner.navigate(url)
     }
@@ -334,6 +582,23 @@ impl LiveTest {
     }
 
     /// How many tasks of this test panicked (each ended alone; the session went on).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     move || button("boom").on_click(|_| {
+    ///         spawn_task(async { panic!("a bug in a task") });
+    ///     })
+    /// });
+    /// t.find("button").click();
+    /// t.settle();
+    /// assert_eq!(t.task_panics(), 1);
+    /// assert_eq!(t.ended(), None, "a task's panic ends only that task");
+    /// ```
     pub fn task_panics(&self) -> u64 {
         self.inner.harness.panics()
     }
@@ -346,6 +611,20 @@ fn parse(selector: &str) -> Selector {
 impl LiveTest {
     /// Why the session ended (a handler or render panicked: the browser would reload), or
     /// `None` while it runs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     move || button("boom").on_click(|_| -> () { panic!("a bug in a handler") })
+    /// });
+    /// assert_eq!(t.ended(), None);
+    /// let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.find("button").click()));
+    /// assert!(t.ended().is_some(), "a handler's panic outside any error boundary ends the session");
+    /// ```
     pub fn ended(&self) -> Option<String> {
         self.inner.ended()
     }

@@ -19,6 +19,18 @@ use crate::protocol::{decode_server, ServerFrame};
 use crate::vdom::{Event, EventData};
 
 /// What the server made of an event.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::{LiveTest, Outcome};
+///
+/// let t = LiveTest::component(|| {
+///     move || button("no").on_click(|_| reject())
+/// });
+/// assert_eq!(t.find("button").click(), Outcome::Rejected);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// The handler accepted it.

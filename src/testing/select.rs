@@ -35,6 +35,16 @@ struct Compound {
 }
 
 /// A selector outside the supported subset, or malformed.
+///
+/// # Examples
+///
+/// ```
+/// use vango::testing::Selector;
+///
+/// let err = Selector::parse("li:first-child").unwrap_err();
+/// assert_eq!(err.at, 2);
+/// assert!(err.to_string().contains("not supported"), "{err}");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SelectorError {
     /// The selector as given.
@@ -179,6 +189,15 @@ impl Parser<'_> {
 
 impl Selector {
     /// Parses `src`; a clear error for anything outside the subset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::testing::Selector;
+    ///
+    /// assert!(Selector::parse("ul > li.done[data-id='3'], #main a").is_ok());
+    /// assert!(Selector::parse("li:hover").is_err());
+    /// ```
     pub fn parse(src: &str) -> Result<Selector, SelectorError> {
         let mut p = Parser { src, at: 0 };
         let mut alts = Vec::new();
