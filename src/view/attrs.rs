@@ -11,6 +11,22 @@ use crate::view::builder::El;
 
 /// A value an attribute can take: strings (literals stay borrowed), numbers (rendered with
 /// `to_string`) and `bool` (a boolean attribute: present when `true`, absent when `false`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let e = input()
+///     .attr("placeholder", "Name") // &'static str
+///     .attr("maxlength", 40) // a number
+///     .attr("required", true) // a boolean attribute: present
+///     .attr("disabled", false); // absent
+/// assert_eq!(
+///     vango::render::to_html(&e.into_node()),
+///     r#"<input placeholder="Name" maxlength="40" required>"#
+/// );
+/// ```
 pub trait IntoAttrValue {
     /// The attribute value.
     fn into_attr_value(self) -> AttrValue;
@@ -121,6 +137,16 @@ impl El {
     }
 
     /// Sets attribute `name` only when `value` is `Some`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let tip: Option<String> = None;
+    /// let e = button("Save").attr_opt("title", tip).attr_opt("form", Some("edit"));
+    /// assert_eq!((e.get_attr("title"), e.get_attr("form")), (None, Some("edit")));
+    /// ```
     pub fn attr_opt(self, name: impl Into<Str>, value: Option<impl IntoAttrValue>) -> Self {
         match value {
             Some(v) => self.attr(name, v),
@@ -129,6 +155,15 @@ impl El {
     }
 
     /// Removes attribute `name` (in any ASCII case) if it was set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = input().attr("autofocus", true).remove_attr("AUTOFOCUS");
+    /// assert_eq!(e.get_attr("autofocus"), None);
+    /// ```
     pub fn remove_attr(mut self, name: &str) -> Self {
         self.0.attrs.retain(|a| !a.name.eq_ignore_ascii_case(name));
         self
@@ -176,12 +211,30 @@ impl El {
     }
 
     /// Sets the `class` attribute, replacing any earlier class.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = div(()).class("card").class("panel"); // the second replaces the first
+    /// assert_eq!(e.get_attr("class"), Some("panel"));
+    /// ```
     pub fn class(mut self, class: impl Into<Str>) -> Self {
         self.set_attr(Cow::Borrowed("class"), AttrValue::Str(class.into()));
         self
     }
 
     /// Appends one class name to the `class` attribute (space separated).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = div(()).class("card").add_class("selected");
+    /// assert_eq!(e.get_attr("class"), Some("card selected"));
+    /// ```
     pub fn add_class(mut self, class: impl Into<Str>) -> Self {
         self.append_attr("class", " ", class.into());
         self
@@ -209,6 +262,15 @@ impl El {
 
     /// Sets the whole `style` attribute (`"color: red; margin: 0"`), replacing any earlier
     /// style.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = div(()).style("color: red; margin: 0");
+    /// assert_eq!(e.get_attr("style"), Some("color: red; margin: 0"));
+    /// ```
     pub fn style(mut self, css: impl Into<Str>) -> Self {
         self.set_attr(Cow::Borrowed("style"), AttrValue::Str(css.into()));
         self
@@ -216,6 +278,16 @@ impl El {
 
     /// Appends one declaration `prop: value` to the `style` attribute; repeated calls
     /// accumulate into the one attribute.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let pct = 40;
+    /// let e = div(()).style_prop("width", format!("{pct}%")).style_prop("height", "4px");
+    /// assert_eq!(e.get_attr("style"), Some("width: 40%; height: 4px"));
+    /// ```
     pub fn style_prop(mut self, prop: &str, value: impl AsRef<str>) -> Self {
         let value = value.as_ref();
         let mut decl = String::with_capacity(prop.len() + value.len() + 2);
@@ -232,6 +304,15 @@ impl El {
     }
 
     /// Sets `data-{name}` (the name is computed, so it is an owned string).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = li("Row 7").data("id", 7).data("kind", "todo");
+    /// assert_eq!((e.get_attr("data-id"), e.get_attr("data-kind")), (Some("7"), Some("todo")));
+    /// ```
     pub fn data(self, name: &str, value: impl IntoAttrValue) -> Self {
         self.attr(format!("data-{name}"), value)
     }
@@ -239,6 +320,16 @@ impl El {
     /// Sets `aria-{name}` (the name is computed; the common ARIA attributes also have
     /// typed methods such as [`El::aria_label`] with static names). A `bool` becomes
     /// `"true"`/`"false"`, as ARIA states are strings, not boolean attributes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let open = false;
+    /// let e = button("Menu").aria("expanded", open).aria("controls", "menu");
+    /// assert_eq!(e.get_attr("aria-expanded"), Some("false"));
+    /// ```
     pub fn aria(self, name: &str, value: impl IntoAttrValue) -> Self {
         let value = match value.into_attr_value() {
             AttrValue::Bool(b) => AttrValue::Str(Cow::Borrowed(if b { "true" } else { "false" })),
@@ -252,22 +343,60 @@ impl El {
     /// handler that starts an [`Action`](crate::live::Action), render the same change from
     /// [`Action::pending_count`](crate::live::Action::pending_count): it holds until the run
     /// ends and reverts if it fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // The browser toggles `liked` at once on click; the server's answer confirms or reverts.
+    /// let e = button("♥").class("like").optimistic_class("liked").on_click(|_| {});
+    /// assert_eq!(e.get_attr("data-opt-class"), Some("liked"));
+    /// ```
     pub fn optimistic_class(self, name: impl Into<Str>) -> Self {
         self.attr("data-opt-class", AttrValue::Str(name.into()))
     }
 
     /// Optimistic update: the client sets this element's text at once (`data-opt-text`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = button("Follow").optimistic_text("Following").on_click(|_| {});
+    /// assert_eq!(e.get_attr("data-opt-text"), Some("Following"));
+    /// ```
     pub fn optimistic_text(self, text: impl Into<Str>) -> Self {
         self.attr("data-opt-text", AttrValue::Str(text.into()))
     }
 
     /// Optimistic update: the client sets attribute `name` to `value` at once
     /// (`data-opt-attr="name=value"`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = button("Send").optimistic_attr("disabled", "").on_click(|_| {});
+    /// assert_eq!(e.get_attr("data-opt-attr"), Some("disabled="));
+    /// ```
     pub fn optimistic_attr(self, name: &str, value: &str) -> Self {
         self.attr("data-opt-attr", format!("{name}={value}"))
     }
 
     /// Attaches the client hook registered under `name` (`data-hook`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // `window.Vango.hooks.Clock = { mounted(el, ctx) { ... } }` in the page's script.
+    /// let e = time(()).hook("Clock").id("clock");
+    /// assert_eq!(e.get_attr("data-hook"), Some("Clock"));
+    /// ```
     pub fn hook(self, name: impl Into<Str>) -> Self {
         self.attr("data-hook", AttrValue::Str(name.into()))
     }

@@ -43,11 +43,33 @@ impl El {
     /// A new element with tag `tag` and no attributes, listeners or children.
     ///
     /// `tag` must be a lower-case tag name (custom elements contain a hyphen).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::view::El;
+    ///
+    /// // For tags without a function of their own (custom elements).
+    /// let e = El::new("my-widget").attr("level", 2).child("hi");
+    /// assert_eq!(vango::render::to_html(&e.into_node()), r#"<my-widget level="2">hi</my-widget>"#);
+    /// ```
     pub fn new(tag: &'static str) -> Self {
         El(Box::new(Element::new(tag)))
     }
 
     /// Appends `children` (anything [`IntoChildren`]) after the existing children.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let mut list = ul(li("first"));
+    /// for i in 2..=3 {
+    ///     list = list.child(li(format!("item {i}")));
+    /// }
+    /// assert_eq!(list.element().children.len(), 3);
+    /// ```
     pub fn child(mut self, children: impl IntoChildren) -> Self {
         let list = &mut self.0.children;
         // The first call sizes the list exactly: retained trees are per-session memory.
@@ -59,11 +81,29 @@ impl El {
     }
 
     /// Same as [`El::child`]; reads better with a tuple or a list.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = El::new("nav").children((link("/", "Home"), link("/about", "About")));
+    /// assert_eq!(e.element().children.len(), 2);
+    /// ```
     pub fn children(self, children: impl IntoChildren) -> Self {
         self.child(children)
     }
 
     /// Sets the key that identifies this element among its keyed siblings.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let row = li("milk").key(7u64);
+    /// assert_eq!(row.element().key, Some(Key::Int(7)));
+    /// ```
     pub fn key(mut self, key: impl Into<Key>) -> Self {
         self.0.key = Some(key.into());
         self
@@ -71,16 +111,43 @@ impl El {
 
     /// The value of attribute `name` (`""` for a set boolean attribute), as
     /// [`Element::attr`] (named differently because [`El::attr`] is the setter).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = a("docs").attr("href", "/docs").attr("download", true);
+    /// assert_eq!((e.get_attr("href"), e.get_attr("download"), e.get_attr("rel")), (Some("/docs"), Some(""), None));
+    /// ```
     pub fn get_attr(&self, name: &str) -> Option<&str> {
         self.0.attr(name)
     }
 
     /// The element built so far.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = button("Go").on_click(|_| {});
+    /// assert_eq!((e.element().tag, e.element().listeners.len()), ("button", 1));
+    /// ```
     pub fn element(&self) -> &Element {
         &self.0
     }
 
     /// Unwraps the built element (lists trimmed, see [`El::into_boxed`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let element = p("hi").class("x").into_element();
+    /// assert_eq!(element.attr("class"), Some("x"));
+    /// ```
     pub fn into_element(self) -> Element {
         *self.finish()
     }
@@ -88,11 +155,32 @@ impl El {
     /// Unwraps the built element, still boxed (as [`VNode::Element`] holds it), with its
     /// attribute, listener and child lists trimmed to their length: a retained tree
     /// lives as long as its session, so it should not carry growth slack.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::vdom::VNode;
+    ///
+    /// let node = VNode::Element(p("hi").into_boxed());
+    /// assert_eq!(vango::render::to_html(&node), "<p>hi</p>");
+    /// ```
     pub fn into_boxed(self) -> Box<Element> {
         self.finish()
     }
 
     /// This element as a node (lists trimmed, see [`El::into_boxed`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // `if` arms of different shapes unify as nodes.
+    /// let done = true;
+    /// let node = if done { p("done").into_node() } else { text("pending") };
+    /// assert_eq!(vango::render::to_html(&node), "<p>done</p>");
+    /// ```
     pub fn into_node(self) -> VNode {
         VNode::Element(self.finish())
     }

@@ -27,6 +27,16 @@ use crate::view::builder::El;
 use crate::view::nodes::IntoChildren;
 
 /// A text node. Literal text stays borrowed; an empty string is [`VNode::Empty`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let html = vango::render::to_html(&p((text("a < b"), strong("!"))).into_node());
+/// assert_eq!(html, "<p>a &lt; b<strong>!</strong></p>");
+/// assert!(matches!(text(""), VNode::Empty));
+/// ```
 pub fn text(s: impl Into<Str>) -> VNode {
     let s = s.into();
     if s.is_empty() {
@@ -38,6 +48,17 @@ pub fn text(s: impl Into<Str>) -> VNode {
 
 /// Several nodes without a wrapper element, normalized (nested fragments flattened,
 /// empties dropped, adjacent texts merged). Flattened into the parent when used as a child.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// // A component that renders two siblings and no wrapper element.
+/// let pair = fragment((dt("Name"), dd("Ada")));
+/// let html = vango::render::to_html(&dl(pair).into_node());
+/// assert_eq!(html, "<dl><dt>Name</dt><dd>Ada</dd></dl>");
+/// ```
 pub fn fragment(children: impl IntoChildren) -> VNode {
     let mut out = Vec::new();
     children.push_children(&mut out);
@@ -45,6 +66,17 @@ pub fn fragment(children: impl IntoChildren) -> VNode {
 }
 
 /// Trusted HTML written verbatim (see [`RawHtml::trusted`]; never user data).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// // Markup the application wrote itself (never user data): written as it is.
+/// const ICON: &str = r#"<svg viewBox="0 0 1 1"><rect width="1" height="1"/></svg>"#;
+/// let html = vango::render::to_html(&span(raw_html(RawHtml::trusted(ICON))).into_node());
+/// assert_eq!(html, format!("<span>{ICON}</span>"));
+/// ```
 pub fn raw_html(html: RawHtml) -> VNode {
     VNode::Raw(html)
 }
@@ -75,11 +107,31 @@ pub fn when<C: IntoChildren>(cond: bool, then: impl FnOnce() -> C) -> VNode {
 }
 
 /// `then()` unless `cond` holds (the negation of [`when`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let items: Vec<&str> = vec![];
+/// let node = unless(!items.is_empty(), || p("Nothing yet"));
+/// assert_eq!(vango::render::to_html(&node), "<p>Nothing yet</p>");
+/// ```
 pub fn unless<C: IntoChildren>(cond: bool, then: impl FnOnce() -> C) -> VNode {
     when(!cond, then)
 }
 
 /// `then()` when `cond` holds, `otherwise()` when not; only the chosen branch runs.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let signed_in = false;
+/// let node = if_else(signed_in, || button("Sign out"), || link("/login", "Sign in"));
+/// assert!(vango::render::to_html(&node).contains("Sign in"));
+/// ```
 pub fn if_else<A: IntoChildren, B: IntoChildren>(
     cond: bool,
     then: impl FnOnce() -> A,
@@ -93,6 +145,17 @@ pub fn if_else<A: IntoChildren, B: IntoChildren>(
 }
 
 /// `node` when `cond` holds, nothing otherwise. Unlike [`when`], `node` is already built.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let unread = 3;
+/// let badge = span(unread.to_string()).class("badge");
+/// let node = show(unread > 0, badge);
+/// assert_eq!(vango::render::to_html(&node), r#"<span class="badge">3</span>"#);
+/// ```
 pub fn show(cond: bool, node: impl IntoChildren) -> VNode {
     if cond {
         node.into_node()
@@ -102,6 +165,15 @@ pub fn show(cond: bool, node: impl IntoChildren) -> VNode {
 }
 
 /// One node per item, as a fragment (unkeyed: use [`keyed`] for lists that reorder).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let html = vango::render::to_html(&ol(each(["wake", "coffee"], li)).into_node());
+/// assert_eq!(html, "<ol><li>wake</li><li>coffee</li></ol>");
+/// ```
 pub fn each<I, C>(items: I, mut f: impl FnMut(I::Item) -> C) -> VNode
 where
     I: IntoIterator,
@@ -152,6 +224,16 @@ where
 /// The first pair of sibling elements with the same key: `(first index, second index)`.
 ///
 /// Lists of up to 32 children are scanned pairwise (no allocation); longer ones use a map.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::view::helpers::find_duplicate_key;
+///
+/// let rows = vec![li("a").key(1u32).into_node(), li("b").key(2u32).into_node(), li("c").key(1u32).into_node()];
+/// assert_eq!(find_duplicate_key(&rows), Some((0, 2)));
+/// ```
 pub fn find_duplicate_key(children: &[VNode]) -> Option<(usize, usize)> {
     if children.len() <= 32 {
         for (j, b) in children.iter().enumerate() {
@@ -183,6 +265,16 @@ fn key_of(n: &VNode) -> Option<&Key> {
 /// Checks that keyed siblings have unique keys. In debug builds a duplicate panics,
 /// naming the key and both positions; release builds skip the check (use
 /// [`find_duplicate_key`] to handle duplicates there).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::view::helpers::check_keys;
+///
+/// let rows = vec![li("a").key("a").into_node(), li("b").key("b").into_node()];
+/// check_keys(&rows); // unique: fine (a duplicate would panic in a debug build)
+/// ```
 pub fn check_keys(children: &[VNode]) {
     if cfg!(debug_assertions) {
         if let Some((i, j)) = find_duplicate_key(children) {
@@ -193,6 +285,15 @@ pub fn check_keys(children: &[VNode]) {
 }
 
 /// A text node from anything `Display` (numbers, ids); always an owned string.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+///
+/// let total = 12.5;
+/// assert_eq!(vango::render::to_html(&td(text_of(total)).into_node()), "<td>12.5</td>");
+/// ```
 pub fn text_of(value: impl std::fmt::Display) -> VNode {
     text(Cow::Owned(value.to_string()))
 }

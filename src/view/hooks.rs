@@ -37,6 +37,15 @@ pub enum StandardHook {
 
 impl StandardHook {
     /// Every standard hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::view::hooks::StandardHook;
+    ///
+    /// let names: Vec<_> = StandardHook::ALL.iter().map(|h| h.name()).collect();
+    /// assert_eq!(names, ["Sortable", "Draggable", "Tooltip", "Dropdown"]);
+    /// ```
     pub const ALL: [StandardHook; 4] = [
         StandardHook::Sortable,
         StandardHook::Draggable,
@@ -45,6 +54,14 @@ impl StandardHook {
     ];
 
     /// The name it registers under (the `data-hook` value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::view::hooks::StandardHook;
+    ///
+    /// assert_eq!(StandardHook::Tooltip.name(), "Tooltip");
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             StandardHook::Sortable => "Sortable",
@@ -55,6 +72,14 @@ impl StandardHook {
     }
 
     /// The URL path the server serves its script at.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::view::hooks::StandardHook;
+    ///
+    /// assert_eq!(StandardHook::Sortable.src(), "/_vango/hooks/sortable.js");
+    /// ```
     pub fn src(self) -> &'static str {
         match self {
             StandardHook::Sortable => "/_vango/hooks/sortable.js",

@@ -22,6 +22,20 @@ impl El {
     /// `"hook"` receives every hook event of the element (see [`El::on_hook`]). In debug
     /// builds, any other event name outside the table panics: the client would never
     /// send it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let n = signal(0);
+    ///     move || button(n.get().to_string()).on("dblclick", move |_| n.inc())
+    /// });
+    /// t.find("button").dispatch("dblclick", EventData::None);
+    /// assert_eq!(t.text(), "1");
+    /// ```
     pub fn on<R: IntoHandled>(
         self,
         event: &'static str,
@@ -31,6 +45,16 @@ impl El {
     }
 
     /// Adds a handler for `event` with client-side [`Modifiers`] given up front.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let m = Modifiers { prevent_default: true, debounce_ms: 300, ..Modifiers::default() };
+    /// let e = input().on_with("input", m, |_| {});
+    /// assert_eq!(e.element().listeners[0].modifiers.debounce_ms, 300);
+    /// ```
     pub fn on_with<R: IntoHandled>(
         mut self,
         event: &'static str,
@@ -158,6 +182,19 @@ impl El {
     }
 
     /// Removes the listener for `event`, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let editable = false;
+    /// let mut e = span("title").on_click(|_| {});
+    /// if !editable {
+    ///     e = e.off("click");
+    /// }
+    /// assert!(e.element().listeners.is_empty());
+    /// ```
     pub fn off(mut self, event: &str) -> Self {
         self.0.listeners.retain(|l| l.event != event);
         self
@@ -173,12 +210,33 @@ impl El {
     }
 
     /// The most recently added listener calls `preventDefault()` in the browser.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // A link that the server handles instead of the browser following it.
+    /// let e = a("Delete").attr("href", "/todos/7/delete").on_click(|_| {}).prevent_default();
+    /// assert!(e.element().listeners[0].modifiers.prevent_default);
+    /// ```
     pub fn prevent_default(mut self) -> Self {
         self.last_modifiers(|m| m.prevent_default = true);
         self
     }
 
     /// The most recently added listener calls `stopPropagation()` in the browser.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // The row opens on click; its delete button must not open it too.
+    /// let row = li((span("Todo"), button("×").on_click(|_| {}).stop_propagation())).on_click(|_| {});
+    /// let delete = row.element().children[1].as_element().unwrap();
+    /// assert!(delete.listeners[0].modifiers.stop_propagation);
+    /// ```
     pub fn stop_propagation(mut self) -> Self {
         self.last_modifiers(|m| m.stop_propagation = true);
         self
@@ -186,12 +244,31 @@ impl El {
 
     /// The most recently added listener sends only after `ms` milliseconds without
     /// another event (typing in a search box).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let query = signal(String::new());
+    /// let e = input().on_input(move |e| query.set(e.value().to_owned())).debounce(300);
+    /// assert_eq!(e.element().listeners[0].modifiers.debounce_ms, 300);
+    /// ```
     pub fn debounce(mut self, ms: u16) -> Self {
         self.last_modifiers(|m| m.debounce_ms = ms);
         self
     }
 
     /// The most recently added listener sends at most once per `ms` milliseconds.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = div(()).on_scroll(|_| {}).throttle(100);
+    /// assert_eq!(e.element().listeners[0].modifiers.throttle_ms, 100);
+    /// ```
     pub fn throttle(mut self, ms: u16) -> Self {
         self.last_modifiers(|m| m.throttle_ms = ms);
         self
@@ -199,6 +276,19 @@ impl El {
 
     /// The most recently added (pointer) listener sends coordinates, button and modifier
     /// keys in [`crate::vdom::EventData::Pointer`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// let e = canvas(()).on_pointerdown(|e| {
+    ///     if let EventData::Pointer { x, y, .. } = e.data {
+    ///         let _ = (x, y); // relative to the viewport, in CSS pixels
+    ///     }
+    /// }).with_coords();
+    /// assert!(e.element().listeners[0].modifiers.coords);
+    /// ```
     pub fn with_coords(mut self) -> Self {
         self.last_modifiers(|m| m.coords = true);
         self
