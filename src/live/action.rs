@@ -17,6 +17,31 @@ use super::task::spawn_handle;
 use crate::reactive::{on_cleanup, signal, Signal};
 
 /// What to do with a dispatch while a run is pending.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let paid = signal(0);
+///     let pay = action(Policy::DropWhilePending, move |_: ()| async move {
+///         paid.inc();
+///         Ok::<_, String>(())
+///     });
+///     move || button(paid.get().to_string()).on_click({
+///         let pay = pay.clone();
+///         move |_| {
+///             pay.dispatch(());
+///         }
+///     })
+/// });
+/// t.find("button").click();
+/// t.find("button").click(); // dropped: the first payment is still pending
+/// t.settle();
+/// assert_eq!(t.text(), "1");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Policy {
     /// Cancel the pending run and start the new one (search boxes, autosave).
@@ -80,6 +105,29 @@ impl<I, T> Clone for Action<I, T> {
 
 /// An [`Action`] running `f` with `policy`. Runs are tasks tied to the current owner (the
 /// component): when it is disposed, the running one is cancelled and the queue dropped.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let save = action(Policy::Queue, |n: u32| async move { Ok::<_, String>(n * 2) });
+///     move || {
+///         let s = save.clone();
+///         div((
+///             button("save").on_click(move |_| {
+///                 s.dispatch(21);
+///             }),
+///             p(format!("{:?}", save.result())),
+///         ))
+///     }
+/// });
+/// t.find("button").click();
+/// t.settle();
+/// assert_eq!(t.find("p").text(), "Some(Ok(42))");
+/// ```
 pub fn action<I, T, E, F, Fut>(policy: Policy, f: F) -> Action<I, T>
 where
     I: Clone + 'static,
@@ -111,6 +159,18 @@ where
 impl<I: Clone + 'static, T: Clone + 'static> Action<I, T> {
     /// Starts a run with `input`, as the policy says. Returns whether it was accepted (a
     /// dispatch dropped while pending, or one outside a live session, returns `false`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // Outside a live session nothing can run: `dispatch` says so.
+    /// vango::reactive::Owner::new().with(|| {
+    ///     let a = action(Policy::Latest, |_: ()| async { Ok::<_, String>(()) });
+    ///     assert!(!a.dispatch(()));
+    /// });
+    /// ```
     pub fn dispatch(&self, input: I) -> bool {
         let inner = &self.0;
         if inner.pending.get_untracked() {
@@ -127,16 +187,83 @@ impl<I: Clone + 'static, T: Clone + 'static> Action<I, T> {
     }
 
     /// Whether a run is pending (a tracked read).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let a = action(Policy::Latest, |_: ()| unblock(|| Ok::<_, String>(())));
+    ///     move || {
+    ///         let go = a.clone();
+    ///         button(if a.pending() { "saving…" } else { "save" }).on_click(move |_| {
+    ///             go.dispatch(());
+    ///         })
+    ///     }
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.text(), "saving…");
+    /// t.settle();
+    /// assert_eq!(t.text(), "save");
+    /// ```
     pub fn pending(&self) -> bool {
         self.0.pending.get()
     }
 
     /// The last finished run's result (a tracked read): `None` before the first one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let a = action(Policy::Latest, |_: ()| async { Err::<(), _>("the disk is full") });
+    ///     move || {
+    ///         let go = a.clone();
+    ///         div((
+    ///             button("save").on_click(move |_| {
+    ///                 go.dispatch(());
+    ///             }),
+    ///             a.result().and_then(|r| r.err()).map(|e| p(e).class("error")),
+    ///         ))
+    ///     }
+    /// });
+    /// t.find("button").click();
+    /// t.settle();
+    /// assert_eq!(t.find(".error").text(), "the disk is full");
+    /// ```
     pub fn result(&self) -> Option<Result<T, String>> {
         self.0.result.get()
     }
 
     /// How many dispatches wait behind the pending run ([`Policy::Queue`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let a = action(Policy::Queue, |_: u8| unblock(|| Ok::<_, String>(())));
+    ///     let waiting = signal(0);
+    ///     move || {
+    ///         let go = a.clone();
+    ///         button(format!("{} waiting", waiting.get())).on_click(move |_| {
+    ///             go.dispatch(1);
+    ///             waiting.set(go.queued()); // an untracked read: store what to show
+    ///         })
+    ///     }
+    /// });
+    /// t.find("button").click();
+    /// t.find("button").click();
+    /// t.find("button").click();
+    /// assert_eq!(t.text(), "2 waiting");
+    /// ```
     pub fn queued(&self) -> usize {
         let running = usize::from(self.0.pending.get_untracked());
         self.0
@@ -185,6 +312,30 @@ impl<I: Clone + 'static, T: Clone + 'static> Action<I, T> {
 
     /// Whether an input of the running or queued runs satisfies `f` (a tracked read); see
     /// [`pending_count`](Self::pending_count).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let delete = action(Policy::Queue, |_id: u32| unblock(|| Ok::<_, String>(())));
+    ///     move || {
+    ///         let d = delete.clone();
+    ///         ul((1..=2u32).map(|id| {
+    ///             let d = d.clone();
+    ///             li(format!("row {id}"))
+    ///                 .class(if delete.pending_with(|i| *i == id) { "deleting" } else { "row" })
+    ///                 .on_click(move |_| {
+    ///                     d.dispatch(id);
+    ///                 })
+    ///         }).collect::<Vec<_>>())
+    ///     }
+    /// });
+    /// t.find_with_text("li", "row 2").click();
+    /// assert_eq!(t.count("li.deleting"), 1);
+    /// ```
     pub fn pending_with(&self, f: impl Fn(&I) -> bool) -> bool {
         self.pending_count(f) > 0
     }

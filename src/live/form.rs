@@ -16,6 +16,16 @@ use crate::view::elements::{form, input};
 use crate::view::nodes::IntoChildren;
 
 /// The hidden field carrying the CSRF token.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::form::{post_form, CSRF_FIELD};
+///
+/// // The hidden field `post_form` adds (filled in when the page renders in a session).
+/// assert_eq!(CSRF_FIELD, "_csrf");
+/// let _ = post_form("/sign", ());
+/// ```
 pub const CSRF_FIELD: &str = "_csrf";
 
 /// A `<form method="post" action=...>` with a hidden CSRF field bound to the browser's
@@ -111,11 +121,31 @@ pub struct Form {
 
 impl Form {
     /// A form with these fields, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    ///
+    /// // What a handler receives; build one to unit-test a handler.
+    /// let f = Form::new(vec![("title".into(), "milk".into())]);
+    /// assert_eq!(f.get("title"), Some("milk"));
+    /// ```
     pub fn new(fields: Vec<(String, String)>) -> Form {
         Form { fields }
     }
 
     /// The first value of `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    ///
+    /// let f = Form::new(vec![("q".into(), "a".into()), ("q".into(), "b".into())]);
+    /// assert_eq!(f.get("q"), Some("a"), "the first value");
+    /// assert_eq!(f.get("missing"), None);
+    /// ```
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -124,17 +154,53 @@ impl Form {
     }
 
     /// The first value of `name` parsed as `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    ///
+    /// let f = Form::new(vec![("qty".into(), "3".into()), ("id".into(), "x".into())]);
+    /// assert_eq!(f.parse::<u32>("qty"), Some(3));
+    /// assert_eq!(f.parse::<i64>("id"), None);
+    /// ```
     pub fn parse<T: FromStr>(&self, name: &str) -> Option<T> {
         self.get(name)?.parse().ok()
     }
 
     /// Every field, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    ///
+    /// let f = Form::new(vec![("tag".into(), "a".into()), ("tag".into(), "b".into())]);
+    /// let tags: Vec<&str> = f.fields().filter(|(k, _)| *k == "tag").map(|(_, v)| v).collect();
+    /// assert_eq!(tags, ["a", "b"]);
+    /// ```
     pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.fields.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// Refuses this submission with `errors` (field name, message): the page at the
     /// form's URL re-renders with them ([`use_submission`]), status 422.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::{Form, FormReply};
+    ///
+    /// fn handler(form: &Form) -> FormReply {
+    ///     match form.get("email") {
+    ///         Some(e) if e.contains('@') => FormReply::redirect("/thanks"),
+    ///         _ => form.invalid([("email", "an email address, please")]),
+    ///     }
+    /// }
+    /// let reply = handler(&Form::new(vec![("email".into(), "nope".into())]));
+    /// assert_eq!(reply.location(), None);
+    /// assert_eq!(reply.errors().unwrap()[0].1, "an email address, please");
+    /// ```
     pub fn invalid<'a>(&self, errors: impl IntoIterator<Item = (&'a str, &'a str)>) -> FormReply {
         let errors = errors
             .into_iter()
@@ -168,11 +234,28 @@ pub(crate) enum Reply {
 impl FormReply {
     /// Redirect to `url`, a path on this site (another URL makes the answer a 500 with a
     /// logged error: a form must not send its user elsewhere).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::FormReply;
+    ///
+    /// assert_eq!(FormReply::redirect("/todos?filter=done").location(), Some("/todos?filter=done"));
+    /// ```
     pub fn redirect(url: impl Into<String>) -> FormReply {
         FormReply(Reply::Redirect(url.into()))
     }
 
     /// Where a redirect goes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::{Form, FormReply};
+    ///
+    /// assert_eq!(FormReply::redirect("/").location(), Some("/"));
+    /// assert_eq!(Form::default().invalid([("a", "b")]).location(), None);
+    /// ```
     pub fn location(&self) -> Option<&str> {
         match &self.0 {
             Reply::Redirect(u) => Some(u),
@@ -181,6 +264,16 @@ impl FormReply {
     }
 
     /// The errors of a refusal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::{Form, FormReply};
+    ///
+    /// assert_eq!(FormReply::redirect("/").errors(), None);
+    /// let reply = Form::default().invalid([("name", "required")]);
+    /// assert_eq!(reply.errors().map(|e| e.len()), Some(1));
+    /// ```
     pub fn errors(&self) -> Option<&[(String, String)]> {
         match &self.0 {
             Reply::Invalid(s) => Some(s.errors_slice()),

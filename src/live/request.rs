@@ -61,6 +61,16 @@ impl fmt::Debug for PageRequest {
 
 impl PageRequest {
     /// A request for `path` (not decoded) and the raw `query` (the part after `?`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/search", "q=tea&page=2");
+    /// assert_eq!((req.path(), req.raw_query()), ("/search", "q=tea&page=2"));
+    /// assert_eq!(req.url(), "/search?q=tea&page=2");
+    /// ```
     pub fn new(path: impl Into<String>, query: impl Into<String>) -> PageRequest {
         PageRequest {
             path: path.into(),
@@ -70,6 +80,15 @@ impl PageRequest {
     }
 
     /// With the route's captured parameters (decoded).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/users/7", "").with_params(vec![("id".into(), "7".into())]);
+    /// assert_eq!(req.param::<u32>("id"), Ok(7));
+    /// ```
     pub fn with_params(mut self, params: Vec<(String, String)>) -> PageRequest {
         self.params = params;
         self
@@ -77,6 +96,19 @@ impl PageRequest {
 
     /// With the request's headers (names compared case-insensitively); the cookies are
     /// parsed from its `Cookie` headers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_headers(vec![
+    ///     ("Accept-Language".into(), "fr".into()),
+    ///     ("Cookie".into(), "theme=dark; lang=fr".into()),
+    /// ]);
+    /// assert_eq!(req.header("accept-language"), Some("fr"));
+    /// assert_eq!(req.cookie("theme"), Some("dark"));
+    /// ```
     pub fn with_headers(mut self, headers: Vec<(String, String)>) -> PageRequest {
         self.cookies = headers
             .iter()
@@ -97,6 +129,15 @@ impl PageRequest {
     }
 
     /// The same request with another raw `query` (the route and its parameters stay).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/todos", "filter=all");
+    /// assert_eq!(req.with_query("filter=done").url(), "/todos?filter=done");
+    /// ```
     pub fn with_query(&self, query: impl Into<String>) -> PageRequest {
         PageRequest {
             query: query.into(),
@@ -106,12 +147,32 @@ impl PageRequest {
     }
 
     /// With the URL's `fragment` (the part after `#`, without it, as the browser has it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// assert_eq!(PageRequest::new("/", "").with_fragment("/active").fragment(), "/active");
+    /// ```
     pub fn with_fragment(mut self, fragment: impl Into<String>) -> PageRequest {
         self.fragment = fragment.into();
         self
     }
 
     /// With a form submission its handler refused (the page re-renders with its errors).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use vango::live::request::Submission;
+    /// use vango::live::PageRequest;
+    ///
+    /// let refused = Submission::new(vec![("name".into(), "".into())], vec![("name".into(), "required".into())]);
+    /// let req = PageRequest::new("/sign", "").with_submission(Some(Rc::new(refused)));
+    /// assert_eq!(req.submission().unwrap().error("name"), Some("required"));
+    /// ```
     pub fn with_submission(mut self, submission: Option<Rc<Submission>>) -> PageRequest {
         self.submission = submission;
         self
@@ -119,22 +180,58 @@ impl PageRequest {
 
     /// The refused form submission this page is re-rendered for, if any
     /// ([`use_submission`](crate::live::form::use_submission)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// // A page mounted normally, not re-rendered for a refused form.
+    /// assert!(PageRequest::new("/", "").submission().is_none());
+    /// ```
     pub fn submission(&self) -> Option<Rc<Submission>> {
         self.submission.clone()
     }
 
     /// With the peer's address.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let peer = "192.0.2.7:50000".parse().unwrap();
+    /// assert_eq!(PageRequest::new("/", "").with_peer(Some(peer)).peer(), Some(peer));
+    /// ```
     pub fn with_peer(mut self, peer: Option<SocketAddr>) -> PageRequest {
         self.peer = peer;
         self
     }
 
     /// The path as requested (percent-encoded), without the query.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/docs/*rest", || move || p(use_request().path().to_owned()));
+    /// assert_eq!(LiveTest::mount(&app, "/docs/a%20b").text(), "/docs/a%20b");
+    /// ```
     pub fn path(&self) -> &str {
         &self.path
     }
 
     /// The raw query string (after `?`), or `""`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// assert_eq!(PageRequest::new("/", "q=a+b").raw_query(), "q=a+b");
+    /// ```
     pub fn raw_query(&self) -> &str {
         &self.query
     }
@@ -160,6 +257,15 @@ impl PageRequest {
     }
 
     /// The path and query, as a URL to navigate to.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// assert_eq!(PageRequest::new("/a", "").url(), "/a");
+    /// assert_eq!(PageRequest::new("/a", "x=1").url(), "/a?x=1");
+    /// ```
     pub fn url(&self) -> String {
         if self.query.is_empty() {
             self.path.clone()
@@ -170,11 +276,32 @@ impl PageRequest {
 
     /// The decoded query pairs (the app answers 400 for a malformed query before mounting,
     /// so this is empty only when there is none).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/search", "q=rust+web&tag=a&tag=b");
+    /// let q = req.query();
+    /// assert_eq!(q.get("q"), Some("rust web"));
+    /// assert_eq!(q.get_all("tag").count(), 2);
+    /// ```
     pub fn query(&self) -> Query<'_> {
         Query::parse(&self.query).unwrap_or_default()
     }
 
     /// The route parameter `name`, decoded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/files/a/b", "").with_params(vec![("path".into(), "a/b".into())]);
+    /// assert_eq!(req.param_str("path"), Some("a/b"));
+    /// assert_eq!(req.param_str("id"), None);
+    /// ```
     pub fn param_str(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
@@ -185,6 +312,21 @@ impl PageRequest {
     /// The route parameter `name` parsed as `T`. A missing or unparsable parameter marks
     /// the mount as not found: the app then answers with its 404 page, whatever the page
     /// built (so `param(..).unwrap_or_default()` is a fine way to write a setup).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/orders/:id", || {
+    ///     let id: u64 = use_request().param("id").unwrap_or_default();
+    ///     move || p(format!("order {id}"))
+    /// });
+    /// assert_eq!(LiveTest::mount(&app, "/orders/12").text(), "order 12");
+    /// // A value that does not parse answers the not-found page.
+    /// assert_eq!(LiveTest::mount(&app, "/orders/twelve").status(), 404);
+    /// ```
     pub fn param<T: FromStr>(&self, name: &str) -> Result<T, ParamError> {
         let Some(raw) = self.param_str(name) else {
             self.rejected.set(true);
@@ -203,16 +345,45 @@ impl PageRequest {
     }
 
     /// Whether a [`param`](Self::param) call failed (the page is answered as not found).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/n/x", "").with_params(vec![("n".into(), "x".into())]);
+    /// assert!(!req.param_rejected());
+    /// assert!(req.param::<u8>("n").is_err());
+    /// assert!(req.param_rejected());
+    /// ```
     pub fn param_rejected(&self) -> bool {
         self.rejected.get()
     }
 
     /// The route parameters, in pattern order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_params(vec![("org".into(), "acme".into()), ("repo".into(), "web".into())]);
+    /// assert_eq!(req.params().collect::<Vec<_>>(), [("org", "acme"), ("repo", "web")]);
+    /// ```
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// The first header called `name` (case-insensitive).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_headers(vec![("User-Agent".into(), "curl/8".into())]);
+    /// assert_eq!(req.header("user-agent"), Some("curl/8"));
+    /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -221,11 +392,33 @@ impl PageRequest {
     }
 
     /// Every header, in request order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_headers(vec![("A".into(), "1".into()), ("B".into(), "2".into())]);
+    /// assert_eq!(req.headers().count(), 2);
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// The cookie `name` (read-only: first occurrence).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || {
+    ///     let seen = use_request().cookie("seen_intro").is_some();
+    ///     move || p(if seen { "welcome back" } else { "first visit" })
+    /// });
+    /// assert_eq!(LiveTest::request("/").cookie("seen_intro", "1").mount(&app).text(), "welcome back");
+    /// ```
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies
             .iter()
@@ -234,11 +427,28 @@ impl PageRequest {
     }
 
     /// Every cookie, in header order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// let req = PageRequest::new("/", "").with_headers(vec![("Cookie".into(), "a=1; b=2".into())]);
+    /// assert_eq!(req.cookies().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    /// ```
     pub fn cookies(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.cookies.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
     /// The peer's address (the TCP peer: a proxy in front of the app when there is one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::PageRequest;
+    ///
+    /// assert_eq!(PageRequest::new("/", "").peer(), None);
+    /// ```
     pub fn peer(&self) -> Option<SocketAddr> {
         self.peer
     }
@@ -268,11 +478,30 @@ pub struct Submission {
 
 impl Submission {
     /// The submitted `fields` and the handler's `errors` (field name, message).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::request::Submission;
+    ///
+    /// let s = Submission::new(vec![("q".into(), "x".into())], vec![]);
+    /// assert_eq!(s.errors().count(), 0);
+    /// ```
     pub fn new(fields: Vec<(String, String)>, errors: Vec<(String, String)>) -> Submission {
         Submission { fields, errors }
     }
 
     /// The submitted value of `name` (the first one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::request::Submission;
+    ///
+    /// let s = Submission::new(vec![("email".into(), "ada@".into())], vec![("email".into(), "invalid".into())]);
+    /// // Put back what the user typed, next to the error.
+    /// assert_eq!(s.value("email"), Some("ada@"));
+    /// ```
     pub fn value(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -281,6 +510,16 @@ impl Submission {
     }
 
     /// The error for `name`, if the handler gave one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::request::Submission;
+    ///
+    /// let s = Submission::new(vec![], vec![("title".into(), "too long".into())]);
+    /// assert_eq!(s.error("title"), Some("too long"));
+    /// assert_eq!(s.error("body"), None);
+    /// ```
     pub fn error(&self, name: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -293,6 +532,16 @@ impl Submission {
     }
 
     /// Every error, in the handler's order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::request::Submission;
+    ///
+    /// let s = Submission::new(vec![], vec![("a".into(), "x".into()), ("b".into(), "y".into())]);
+    /// let all: Vec<_> = s.errors().collect();
+    /// assert_eq!(all, [("a", "x"), ("b", "y")]);
+    /// ```
     pub fn errors(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.errors.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }

@@ -17,6 +17,23 @@ use crate::vdom::VNode;
 use crate::view::IntoChildren;
 
 /// Where a [`Resource`] stands.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let n = resource(|| (), |_| async { Ok::<_, String>(3) });
+///     move || match n.get() {
+///         Loaded::Loading => p("…"),
+///         Loaded::Ready(v) => p(format!("{v} items")),
+///         Loaded::Failed(e) => p(e),
+///     }
+/// });
+/// assert_eq!(t.text(), "3 items");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Loaded<T> {
     /// A fetch is running (or none could start: outside a server core, or a first paint
@@ -29,6 +46,28 @@ pub enum Loaded<T> {
 }
 
 /// Options of [`resource_with`].
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::live::{resource_with, ResourceOptions};
+/// use vango::prelude::*;
+///
+/// let options = ResourceOptions {
+///     initial: Some(vec!["cached".to_string()]), // shown at once, no first fetch
+///     stale_time: Duration::from_secs(30),       // refetch() within 30 s does nothing
+///     keep_previous: true,                       // no loading flash on refetch
+/// };
+/// let tree = vango::component::Tree::mount(move || {
+///     let list = resource_with(options.clone(), || (), |_| async { Ok::<_, String>(vec![]) });
+///     move || ul(list.with(|l| match l {
+///         Loaded::Ready(v) => v.iter().map(|s| li(s.clone())).collect::<Vec<_>>(),
+///         _ => vec![],
+///     }))
+/// });
+/// assert!(vango::render::to_html(tree.root()).contains("cached"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct ResourceOptions<T> {
     /// A value to start `Ready` with (no first fetch, no loading flash): data the page
@@ -56,6 +95,25 @@ impl<T> Default for ResourceOptions<T> {
 
 /// A value loaded asynchronously from a source signal. A `Copy` handle: capture it in
 /// render closures and handlers.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let page = signal(1u32);
+///     let rows = resource(move || page.get(), |p| unblock(move || Ok::<_, String>(format!("page {p}"))));
+///     move || div((
+///         rows.view(|| p("…"), |r| p(r.clone()), |e| p(e.to_owned())),
+///         button("next").on_click(move |_| page.inc()),
+///     ))
+/// });
+/// t.find("button").click();
+/// t.settle();
+/// assert_eq!(t.find("p").text(), "page 2");
+/// ```
 pub struct Resource<T: 'static> {
     state: Signal<Loaded<T>>,
     /// Whether a fetch is running (with `keep_previous`, also while the state is `Ready`).
@@ -118,6 +176,29 @@ where
 /// The first fetch also runs in a page's static first paint, which waits for it up to the
 /// app's [SSR budget](crate::App::ssr_budget): a fetch runs once for the first paint and
 /// once for the live session, as a LiveView page mounts twice.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{resource_with, ResourceOptions};
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let t = LiveTest::component(|| {
+///     let v = signal(0u32);
+///     let opts = ResourceOptions { keep_previous: true, ..Default::default() };
+///     let r = resource_with(opts, move || v.get(), |n| async move { Ok::<_, String>(n * 10) });
+///     move || div((
+///         p(format!("{:?} loading={}", r.get(), r.is_loading())),
+///         button("+").on_click(move |_| v.inc()),
+///     ))
+/// });
+/// t.find("button").click();
+/// // The old value stays while the new one loads.
+/// assert_eq!(t.find("p").text(), "Ready(0) loading=true");
+/// t.settle();
+/// assert_eq!(t.find("p").text(), "Ready(10) loading=false");
+/// ```
 pub fn resource_with<S, T, E, F, Fut>(
     options: ResourceOptions<T>,
     source: impl Fn() -> S + 'static,
@@ -185,23 +266,88 @@ where
 
 impl<T: Clone + 'static> Resource<T> {
     /// The current state (a tracked read).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let r = resource(|| (), |_| async { Err::<u8, _>("offline") });
+    ///     move || p(format!("{:?}", r.get()))
+    /// });
+    /// assert_eq!(t.text(), r#"Failed("offline")"#);
+    /// ```
     pub fn get(&self) -> Loaded<T> {
         self.state.get()
     }
 
     /// Runs `f` on the current state (a tracked read).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let r = resource(|| (), |_| async { Ok::<_, String>(vec![1, 2, 3]) });
+    ///     move || p(r.with(|l| match l {
+    ///         Loaded::Ready(v) => v.len().to_string(),
+    ///         _ => "-".into(),
+    ///     }))
+    /// });
+    /// assert_eq!(t.text(), "3");
+    /// ```
     pub fn with<R>(&self, f: impl FnOnce(&Loaded<T>) -> R) -> R {
         self.state.with(f)
     }
 
     /// Whether a fetch is running (a tracked read); with
     /// [`keep_previous`](ResourceOptions::keep_previous), also while the last value shows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .ssr_budget(std::time::Duration::ZERO) // show the loading state
+    ///     .page("/", || {
+    ///         let r = resource(|| (), |_| unblock(|| Ok::<_, String>(1)));
+    ///         move || p(if r.is_loading() { "spinner" } else { "loaded" })
+    ///     });
+    /// let t = LiveTest::mount(&app, "/");
+    /// assert_eq!(t.text(), "spinner");
+    /// t.settle();
+    /// assert_eq!(t.text(), "loaded");
+    /// ```
     pub fn is_loading(&self) -> bool {
         self.pending.get()
     }
 
     /// Fetches again for the current source, unless the value is still fresh (see
     /// [`ResourceOptions::stale_time`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// static FETCHES: AtomicU32 = AtomicU32::new(0);
+    /// let t = LiveTest::component(|| {
+    ///     let r = resource(|| (), |_| async { Ok::<_, String>(FETCHES.fetch_add(1, Ordering::Relaxed)) });
+    ///     move || button("reload").on_click(move |_| r.refetch())
+    /// });
+    /// let before = FETCHES.load(Ordering::Relaxed);
+    /// t.find("button").click();
+    /// t.settle();
+    /// assert_eq!(FETCHES.load(Ordering::Relaxed), before + 1);
+    /// ```
     pub fn refetch(&self) {
         let fresh = self
             .fresh_until
@@ -214,6 +360,19 @@ impl<T: Clone + 'static> Resource<T> {
 
     /// Renders the state with one closure per case (each returns anything that can be
     /// children: text, an element, a tuple...).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let user = resource(|| (), |_| async { Ok::<_, String>("Ada".to_string()) });
+    ///     move || user.view(|| p("Loading…"), |name| h1(name.clone()), |e| p(format!("Error: {e}")))
+    /// });
+    /// assert_eq!(t.find("h1").text(), "Ada");
+    /// ```
     pub fn view<A: IntoChildren, B: IntoChildren, C: IntoChildren>(
         &self,
         loading: impl FnOnce() -> A,

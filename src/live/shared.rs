@@ -80,6 +80,15 @@ impl<T: 'static> fmt::Debug for SharedSignal<T> {
 
 impl<T: 'static> SharedSignal<T> {
     /// A declaration whose per-session value starts as `init()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static THEME: SharedSignal<&str> = SharedSignal::new(|| "light");
+    /// SessionStore::new().enter(|| assert_eq!(THEME.get(), "light"));
+    /// ```
     pub const fn new(init: fn() -> T) -> SharedSignal<T> {
         SharedSignal {
             id: AtomicUsize::new(0),
@@ -88,6 +97,15 @@ impl<T: 'static> SharedSignal<T> {
     }
 
     /// This session's signal, or `None` outside a session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SharedSignal;
+    ///
+    /// static NAME: SharedSignal<String> = SharedSignal::new(String::new);
+    /// assert!(NAME.try_signal().is_none(), "no session on this thread");
+    /// ```
     pub fn try_signal(&'static self) -> Option<Signal<T>> {
         let store = SessionStore::current()?;
         let init = self.init;
@@ -99,6 +117,19 @@ impl<T: 'static> SharedSignal<T> {
     /// # Panics
     ///
     /// Outside a session (see the module docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static COUNT: SharedSignal<u32> = SharedSignal::new(|| 0);
+    /// SessionStore::new().enter(|| {
+    ///     let count = COUNT.signal(); // a plain `Copy` signal, for closures
+    ///     count.inc();
+    ///     assert_eq!(COUNT.get(), 1);
+    /// });
+    /// ```
     #[track_caller]
     pub fn signal(&'static self) -> Signal<T> {
         self.try_signal()
@@ -106,18 +137,50 @@ impl<T: 'static> SharedSignal<T> {
     }
 
     /// Runs `f` on this session's value; a tracked read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static CART: SharedSignal<Vec<&str>> = SharedSignal::new(|| vec!["tea"]);
+    /// SessionStore::new().enter(|| assert_eq!(CART.with(Vec::len), 1));
+    /// ```
     #[track_caller]
     pub fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
         self.signal().with(f)
     }
 
     /// Replaces this session's value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static USER: SharedSignal<Option<String>> = SharedSignal::new(|| None);
+    /// let (a, b) = (SessionStore::new(), SessionStore::new());
+    /// a.enter(|| USER.set(Some("ada".into())));
+    /// b.enter(|| assert_eq!(USER.get(), None, "another session, another value"));
+    /// ```
     #[track_caller]
     pub fn set(&'static self, value: T) {
         self.signal().set(value)
     }
 
     /// Modifies this session's value in place.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static SEEN: SharedSignal<Vec<u32>> = SharedSignal::new(Vec::new);
+    /// SessionStore::new().enter(|| {
+    ///     SEEN.update(|v| v.push(7));
+    ///     assert_eq!(SEEN.get(), [7]);
+    /// });
+    /// ```
     #[track_caller]
     pub fn update(&'static self, f: impl FnOnce(&mut T)) {
         self.signal().update(f)
@@ -126,12 +189,30 @@ impl<T: 'static> SharedSignal<T> {
 
 impl<T: Clone + 'static> SharedSignal<T> {
     /// A clone of this session's value; a tracked read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static STEP: SharedSignal<u8> = SharedSignal::new(|| 1);
+    /// SessionStore::new().enter(|| assert_eq!(STEP.get(), 1));
+    /// ```
     #[track_caller]
     pub fn get(&'static self) -> T {
         self.signal().get()
     }
 
     /// A clone of this session's value, untracked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedSignal};
+    ///
+    /// static STEP: SharedSignal<u8> = SharedSignal::new(|| 1);
+    /// SessionStore::new().enter(|| assert_eq!(STEP.get_untracked(), 1));
+    /// ```
     #[track_caller]
     pub fn get_untracked(&'static self) -> T {
         self.signal().get_untracked()
@@ -168,6 +249,19 @@ impl<T: 'static> fmt::Debug for SharedMemo<T> {
 
 impl<T: PartialEq + 'static> SharedMemo<T> {
     /// A declaration whose per-session value is `compute()`, kept up to date.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedMemo, SharedSignal};
+    ///
+    /// static CART: SharedSignal<Vec<u32>> = SharedSignal::new(Vec::new);
+    /// static TOTAL: SharedMemo<u32> = SharedMemo::new(|| CART.with(|c| c.iter().sum()));
+    /// SessionStore::new().enter(|| {
+    ///     CART.update(|c| c.extend([3, 4]));
+    ///     assert_eq!(TOTAL.get(), 7);
+    /// });
+    /// ```
     pub const fn new(compute: fn() -> T) -> SharedMemo<T> {
         SharedMemo {
             id: AtomicUsize::new(0),
@@ -176,6 +270,15 @@ impl<T: PartialEq + 'static> SharedMemo<T> {
     }
 
     /// This session's memo, or `None` outside a session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SharedMemo;
+    ///
+    /// static ANSWER: SharedMemo<u32> = SharedMemo::new(|| 42);
+    /// assert!(ANSWER.try_memo().is_none(), "no session on this thread");
+    /// ```
     pub fn try_memo(&'static self) -> Option<Memo<T>> {
         let store = SessionStore::current()?;
         let compute = self.compute;
@@ -187,12 +290,30 @@ impl<T: PartialEq + 'static> SharedMemo<T> {
     /// # Panics
     ///
     /// Outside a session (see the module docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedMemo};
+    ///
+    /// static ANSWER: SharedMemo<u32> = SharedMemo::new(|| 42);
+    /// SessionStore::new().enter(|| assert_eq!(ANSWER.memo().get(), 42));
+    /// ```
     #[track_caller]
     pub fn memo(&'static self) -> Memo<T> {
         self.try_memo().unwrap_or_else(|| no_session("SharedMemo"))
     }
 
     /// Runs `f` on this session's value; a tracked read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedMemo};
+    ///
+    /// static WORDS: SharedMemo<Vec<&str>> = SharedMemo::new(|| vec!["a", "b"]);
+    /// SessionStore::new().enter(|| assert_eq!(WORDS.with(Vec::len), 2));
+    /// ```
     #[track_caller]
     pub fn with<R>(&'static self, f: impl FnOnce(&T) -> R) -> R {
         self.memo().with(f)
@@ -201,6 +322,15 @@ impl<T: PartialEq + 'static> SharedMemo<T> {
 
 impl<T: Clone + PartialEq + 'static> SharedMemo<T> {
     /// A clone of this session's value; a tracked read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionStore, SharedMemo};
+    ///
+    /// static ANSWER: SharedMemo<u32> = SharedMemo::new(|| 42);
+    /// SessionStore::new().enter(|| assert_eq!(ANSWER.get(), 42));
+    /// ```
     #[track_caller]
     pub fn get(&'static self) -> T {
         self.memo().get()

@@ -33,27 +33,96 @@ pub struct UrlState {
 }
 
 /// The value of query parameter `key` as state (see [`UrlState`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let app = vango::App::new().page("/", || {
+///     let tab = url_state("tab");
+///     move || button(tab.get_or("info")).on_click(move |_| tab.set("reviews"))
+/// });
+/// // A reload, or a shared link, comes back to the same tab.
+/// assert_eq!(LiveTest::mount(&app, "/?tab=reviews").text(), "reviews");
+/// ```
 pub fn url_state(key: &'static str) -> UrlState {
     UrlState { key }
 }
 
 impl UrlState {
     /// The parameter's first value, decoded, if the URL has it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let q = url_state("q");
+    ///     move || p(format!("{:?}", q.get()))
+    /// });
+    /// assert_eq!(t.text(), "None");
+    /// ```
     pub fn get(&self) -> Option<String> {
         use_request().query().get(self.key).map(str::to_owned)
     }
 
     /// The value, or `default` when the URL has none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let sort = url_state("sort");
+    ///     move || p(sort.get_or("name"))
+    /// });
+    /// assert_eq!(t.text(), "name");
+    /// ```
     pub fn get_or(&self, default: &str) -> String {
         self.get().unwrap_or_else(|| default.to_owned())
     }
 
     /// Sets the parameter (from a handler): the page re-renders, the URL is replaced.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let page = url_state("page");
+    ///     move || button(page.get_or("1")).on_click(move |_| page.set("2"))
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!((t.url(), t.text()), ("/?page=2".to_string(), "2".to_string()));
+    /// ```
     pub fn set(&self, value: impl AsRef<str>) {
         patch_query(self.key, Some(value.as_ref()), true);
     }
 
     /// Removes the parameter (from a handler).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || {
+    ///     let q = url_state("q");
+    ///     move || button(q.get_or("-")).on_click(move |_| q.clear())
+    /// });
+    /// let t = LiveTest::mount(&app, "/?q=tea");
+    /// t.find("button").click();
+    /// assert_eq!(t.url(), "/");
+    /// ```
     pub fn clear(&self) {
         patch_query(self.key, None, true);
     }

@@ -76,6 +76,15 @@ impl<'r, 'p> Params<'r, 'p> {
     }
 
     /// The decoded value of parameter `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    ///
+    /// let r = Router::new().route(Method::Get, "/u/:name", ());
+    /// assert_eq!(r.at(Method::Get, "/u/J%C3%BCrgen").unwrap().params.get("name"), Some("Jürgen"));
+    /// ```
     pub fn get(&self, name: &str) -> Option<&str> {
         let i = self.names.iter().position(|n| **n == *name)?;
         Some(self.value(i))
@@ -83,6 +92,16 @@ impl<'r, 'p> Params<'r, 'p> {
 
     /// Parameter `name` parsed as `T` (an integer, a [`Uuid`](super::Uuid), a `String`,
     /// anything `FromStr`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    ///
+    /// let r = Router::new().route(Method::Get, "/page/:n", ());
+    /// let m = r.at(Method::Get, "/page/3").unwrap();
+    /// assert_eq!(m.params.parse::<usize>("n"), Ok(3));
+    /// ```
     pub fn parse<T: FromStr>(&self, name: &str) -> Result<T, ParamError> {
         let value = self.get(name).ok_or_else(|| ParamError::Missing {
             name: name.to_owned(),
@@ -95,6 +114,16 @@ impl<'r, 'p> Params<'r, 'p> {
     }
 
     /// `(name, decoded value)` pairs in pattern order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    ///
+    /// let r = Router::new().route(Method::Get, "/:a/:b", ());
+    /// let m = r.at(Method::Get, "/x/y").unwrap();
+    /// assert_eq!(m.params.iter().collect::<Vec<_>>(), [("a", "x"), ("b", "y")]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.names
             .iter()
@@ -103,11 +132,29 @@ impl<'r, 'p> Params<'r, 'p> {
     }
 
     /// How many parameters the route captured.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    ///
+    /// let r = Router::new().route(Method::Get, "/:a/:b", ());
+    /// assert_eq!(r.at(Method::Get, "/x/y").unwrap().params.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.names.len()
     }
 
     /// Whether the route captured nothing (a static route).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    ///
+    /// let r = Router::new().route(Method::Get, "/about", ());
+    /// assert!(r.at(Method::Get, "/about").unwrap().params.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }

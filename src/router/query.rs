@@ -36,6 +36,16 @@ pub struct Query<'q> {
 impl<'q> Query<'q> {
     /// Parses `query`; a malformed escape or non-UTF-8 result is an error (400 Bad
     /// Request), never a panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// let q = Query::parse("name=J%C3%BCrgen&x").unwrap();
+    /// assert_eq!(q.get("name"), Some("Jürgen"));
+    /// assert!(Query::parse("%FF").is_err(), "not UTF-8");
+    /// ```
     pub fn parse(query: &'q str) -> Result<Self, EncodingError> {
         let mut pairs = Vec::new();
         let mut offset = 0;
@@ -56,26 +66,69 @@ impl<'q> Query<'q> {
     }
 
     /// The first value of `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// let q = Query::parse("sort=date&sort=name").unwrap();
+    /// assert_eq!(q.get("sort"), Some("date"), "the first value");
+    /// ```
     pub fn get(&self, key: &str) -> Option<&str> {
         self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// Every value of `key`, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// let q = Query::parse("tag=a&tag=b").unwrap();
+    /// assert_eq!(q.get_all("tag").collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.iter().filter(move |(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// All `(key, value)` pairs, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// let q = Query::parse("a=1&b=2").unwrap();
+    /// assert_eq!(q.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.pairs.iter().map(|(k, v)| (&**k, &**v))
     }
 
     /// How many pairs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// assert_eq!(Query::parse("a=1&a=2&b").unwrap().len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
 
     /// Whether there are no pairs.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Query;
+    ///
+    /// assert!(Query::parse("").unwrap().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
