@@ -14,6 +14,24 @@ use crate::live::{use_cookie_session, PageRequest};
 pub(crate) type MiddlewareFn = Arc<dyn Fn(&mut Middleware<'_>) -> Next + Send + Sync>;
 
 /// The most redirects one request follows through middleware before it is a loop.
+///
+/// # Examples
+///
+/// ```
+/// use vango::app::Next;
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// // Two middleware sending each other's paths back and forth: a loop, answered 500
+/// // after this many redirects.
+/// assert_eq!(vango::app::middleware::MAX_REDIRECTS, 8);
+/// let app = vango::App::new()
+///     .middleware("/a", |_| Next::redirect("/b"))
+///     .middleware("/b", |_| Next::redirect("/a"))
+///     .page("/a", || || p("a"))
+///     .page("/b", || || p("b"));
+/// assert_eq!(LiveTest::mount(&app, "/a").status(), 500);
+/// ```
 pub const MAX_REDIRECTS: usize = 8;
 
 /// What a middleware decided (see [`App::middleware`](crate::App::middleware)).
@@ -39,6 +57,21 @@ pub enum Next {
 
 impl Next {
     /// [`Next::Redirect`] to `to`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/old", |_| Next::redirect("/new"))
+    ///     .page("/old", || || p("old"))
+    ///     .page("/new", || || p("new"));
+    /// let t = LiveTest::mount(&app, "/old");
+    /// assert_eq!((t.path(), t.text()), ("/new".to_string(), "new".to_string()));
+    /// ```
     pub fn redirect(to: impl Into<String>) -> Next {
         Next::Redirect(to.into())
     }
@@ -49,6 +82,27 @@ impl Next {
 /// Runs in the request's session scope: [`use_cookie_session`] (or
 /// [`cookie_session`](Self::cookie_session)) is the browser's signed cookie session, the
 /// same over HTTP and over the socket.
+///
+/// # Examples
+///
+/// ```
+/// use vango::app::Next;
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+///
+/// let app = vango::App::new()
+///     .middleware("/", |m| {
+///         // Everything a guard needs: the request, its cookies, the signed session.
+///         if m.path().starts_with("/internal") && m.request().header("x-internal").is_none() {
+///             return Next::Status(404);
+///         }
+///         Next::Continue
+///     })
+///     .page("/internal/stats", || || p("stats"));
+/// assert_eq!(LiveTest::mount(&app, "/internal/stats").status(), 404);
+/// let inside = LiveTest::request("/internal/stats").header("X-Internal", "1").mount(&app);
+/// assert_eq!(inside.text(), "stats");
+/// ```
 pub struct Middleware<'a> {
     request: &'a PageRequest,
     live: bool,
@@ -59,21 +113,91 @@ pub struct Middleware<'a> {
 impl Middleware<'_> {
     /// The request: path, route parameters (of the route the path matches, none for a
     /// path without one), query, headers, cookies, peer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/beta", |m| match m.request().cookie("beta") {
+    ///         Some("1") => Next::Continue,
+    ///         _ => Next::redirect("/"),
+    ///     })
+    ///     .page("/", || || p("home"))
+    ///     .page("/beta", || || p("beta"));
+    /// assert_eq!(LiveTest::request("/beta").cookie("beta", "1").mount(&app).text(), "beta");
+    /// ```
     pub fn request(&self) -> &PageRequest {
         self.request
     }
 
     /// The request's path (percent-encoded, without the query).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// // Moved pages: `/blog/...` now lives at `/posts/...`.
+    /// let app = vango::App::new()
+    ///     .middleware("/blog", |m| match m.path().strip_prefix("/blog/") {
+    ///         Some(rest) => Next::redirect(format!("/posts/{rest}")),
+    ///         None => Next::Continue,
+    ///     })
+    ///     .page("/blog/:slug", || || p("old"))
+    ///     .page("/posts/:slug", || || p("new"));
+    /// assert_eq!(LiveTest::mount(&app, "/blog/hello").path(), "/posts/hello");
+    /// ```
     pub fn path(&self) -> &str {
         self.request.path()
     }
 
     /// Whether this is a live navigation over the socket (no HTTP answer to add headers to).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/", |m| {
+    ///         if !m.is_live() {
+    ///             m.header("Cache-Control", "no-store"); // only an HTTP answer has headers
+    ///         }
+    ///         Next::Continue
+    ///     })
+    ///     .page("/", || || p("home"));
+    /// assert_eq!(LiveTest::mount(&app, "/").status(), 200);
+    /// ```
     pub fn is_live(&self) -> bool {
         self.live
     }
 
     /// The browser's signed cookie session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/account", |m| match m.cookie_session().get_str("user") {
+    ///         Some(_) => Next::Continue,
+    ///         None => Next::redirect("/login"),
+    ///     })
+    ///     .page("/login", || || p("login"))
+    ///     .page("/account", || || p("account"));
+    /// assert_eq!(LiveTest::mount(&app, "/account").path(), "/login");
+    /// ```
     pub fn cookie_session(&self) -> CookieSession {
         use_cookie_session()
     }
@@ -81,6 +205,22 @@ impl Middleware<'_> {
     /// Adds a header to the HTTP answer (the page, the redirect or the status page);
     /// ignored on a live navigation. A value with a control character (a header
     /// injection) is dropped with a warning.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/", |m| {
+    ///         m.header("X-Robots-Tag", "noindex");
+    ///         Next::Continue
+    ///     })
+    ///     .page("/", || || p("home"));
+    /// assert_eq!(LiveTest::mount(&app, "/").text(), "home");
+    /// ```
     pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
         let value = value.into();
         let bad = |s: &str| s.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);
@@ -95,6 +235,24 @@ impl Middleware<'_> {
 
     /// Runs `f` with the answer's status once the page is answered (over HTTP, after it is
     /// rendered; live, after the navigation's patches are built): to time the request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use vango::app::Next;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .middleware("/", |m| {
+    ///         let (path, start) = (m.path().to_owned(), Instant::now());
+    ///         m.after(move |status| log::info!("{path} {status} in {:?}", start.elapsed()));
+    ///         Next::Continue
+    ///     })
+    ///     .page("/", || || p("home"));
+    /// assert_eq!(LiveTest::mount(&app, "/").status(), 200);
+    /// ```
     pub fn after(&mut self, f: impl FnOnce(u16) + 'static) {
         self.after.push(Box::new(f));
     }

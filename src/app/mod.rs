@@ -101,6 +101,17 @@ impl Default for App {
 
 impl App {
     /// An app with no pages, default limits and one worker per core.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || || h1("Hello"));
+    /// assert_eq!(app.page_patterns(), ["/"]);
+    /// assert_eq!(LiveTest::mount(&app, "/").find("h1").text(), "Hello");
+    /// ```
     pub fn new() -> Self {
         App {
             pages: Vec::new(),
@@ -124,6 +135,24 @@ impl App {
 
     /// The app's cross-core bus: every worker core subscribes to it when the app starts
     /// and unsubscribes at shutdown, after which the bus is shut down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::features::persist::FileStore;
+    /// use vango::prelude::*;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("vango-app-bus-doc-{}", std::process::id()));
+    /// let app = vango::App::new();
+    /// // A persisted global lives on the app's bus, like `app.global(..)`.
+    /// let hits = GlobalSignal::persisted(app.bus(), Arc::new(FileStore::open(&dir)?), "hits", 0u64)?;
+    /// hits.update(|n| *n += 1);
+    /// assert_eq!(hits.get_untracked(), 1);
+    /// # hits.flush()?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn bus(&self) -> &Bus {
         &self.bus
     }
@@ -168,6 +197,23 @@ impl App {
     }
 
     /// The document title of every page without its own ([`set_title`](crate::live::set_title)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .title("Acme")
+    ///     .page("/", || || p("home"))
+    ///     .page("/cart", || {
+    ///         set_title("Cart · Acme"); // a page's own title wins
+    ///         || p("cart")
+    ///     });
+    /// assert_eq!(LiveTest::mount(&app, "/").title(), "Acme");
+    /// assert_eq!(LiveTest::mount(&app, "/cart").title(), "Cart · Acme");
+    /// ```
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
         self
@@ -193,6 +239,18 @@ impl App {
     }
 
     /// Adds trusted HTML (meta tags, preloads) to every page's `<head>`, verbatim.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new()
+    ///     .head(r#"<meta name="description" content="A shop">"#)
+    ///     .page("/", || || p("home"));
+    /// assert!(LiveTest::mount(&app, "/").first_paint().contains(r#"<meta name="description" content="A shop">"#));
+    /// ```
     pub fn head(mut self, html: &str) -> Self {
         self.head.push_str(html);
         self
@@ -228,18 +286,59 @@ impl App {
     }
 
     /// The number of worker threads (default: available cores).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// // One core is plenty for tests and small boards.
+    /// let server = vango::App::new()
+    ///     .workers(1)
+    ///     .secret_key(vango::server::SecretKey::from_bytes([1; 32]))
+    ///     .page("/", || || p("hi"))
+    ///     .spawn("127.0.0.1:0")?;
+    /// server.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = Some(n);
         self
     }
 
     /// Server limits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Limits;
+    ///
+    /// let app = vango::App::new().limits(Limits {
+    ///     max_connections_per_peer: 10_000, // behind a reverse proxy, every client is the proxy
+    ///     ..Limits::default()
+    /// });
+    /// # let _ = app;
+    /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// Session settings (resume window, ring size, capacity).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::SessionConfig;
+    ///
+    /// let app = vango::App::new().sessions(SessionConfig {
+    ///     resume_window: Duration::from_secs(120), // a closed laptop lid comes back to its state
+    ///     max_sessions_per_core: 5_000,
+    ///     ..SessionConfig::default()
+    /// });
+    /// # let _ = app;
+    /// ```
     pub fn sessions(mut self, config: SessionConfig) -> Self {
         self.config = config;
         self
@@ -295,6 +394,17 @@ impl App {
     }
 
     /// Adds an embedded asset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    ///
+    /// // Bytes compiled into the binary (`include_bytes!("../static/logo.svg")` in an app).
+    /// const LOGO: &[u8] = b"<svg xmlns='http://www.w3.org/2000/svg'/>";
+    /// let app = vango::App::new().asset(StaticAsset::new("/logo.svg", "image/svg+xml", LOGO, None));
+    /// # let _ = app;
+    /// ```
     pub fn asset(mut self, asset: StaticAsset) -> Self {
         self.assets.push(asset);
         self
@@ -324,6 +434,27 @@ impl App {
 
     /// Starts the app and returns at once (tests, embedding). Fails when the address
     /// cannot be bound or the secret key cannot be loaded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// use vango::prelude::*;
+    ///
+    /// let server = vango::App::new()
+    ///     .workers(1)
+    ///     .secret_key(vango::server::SecretKey::from_bytes([2; 32]))
+    ///     .page("/", || || h1("up"))
+    ///     .spawn("127.0.0.1:0")?; // port 0: any free port
+    /// let addr = server.local_addr();
+    /// let mut s = std::net::TcpStream::connect(addr)?;
+    /// write!(s, "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    /// let mut answer = String::new();
+    /// s.read_to_string(&mut answer)?;
+    /// assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    /// server.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn spawn(self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
         self.server()?.spawn(addr)
     }
@@ -335,6 +466,19 @@ impl App {
     ///
     /// Installs the built-in logger ([`logging::init`](crate::server::logging::init))
     /// unless the application installed one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// fn main() -> std::io::Result<()> {
+    ///     vango::App::new()
+    ///         .page("/", || || h1("Hello"))
+    ///         .serve("127.0.0.1:8080") // until SIGTERM or Ctrl-C
+    /// }
+    /// # let _ = main; // a doctest must not serve forever
+    /// ```
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
         crate::server::logging::init();
         let workers = self.workers;
@@ -355,6 +499,18 @@ impl App {
     /// `VANGO_MEMORY_BUDGET` is an error, not a silent default.
     /// When socket-activated (`systemd/vango.socket`), `VANGO_ADDR` is not used: every core
     /// accepts from the socket systemd holds, so restarts refuse no connection.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    ///
+    /// fn main() -> std::io::Result<()> {
+    ///     // VANGO_ADDR=0.0.0.0:3000 VANGO_WORKERS=2 ./app
+    ///     vango::App::new().page("/", || || h1("Hello")).serve_env()
+    /// }
+    /// # let _ = main;
+    /// ```
     pub fn serve_env(mut self) -> io::Result<()> {
         let addr = std::env::var("VANGO_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
         if let Ok(w) = std::env::var("VANGO_WORKERS") {
