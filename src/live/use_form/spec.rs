@@ -12,14 +12,40 @@ use super::validate::{first_error, Validator};
 use crate::live::form::{Form, FormReply};
 
 /// Errors by field name (`"email"`, or `"phones[2]"` for a row of a form array).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::FieldErrors;
+///
+/// let errors: FieldErrors = vec![("email".into(), "already registered".into())];
+/// assert_eq!(errors[0].0, "email");
+/// ```
 pub type FieldErrors = Vec<(String, String)>;
 
 /// The most rows a form array keeps: more submitted rows are refused, adding one at the
 /// cap does nothing (a client cannot grow a session's memory without bound).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::MAX_ROWS;
+///
+/// // A POSTed form array longer than this is refused with an error on the array.
+/// assert_eq!(MAX_ROWS, 100);
+/// ```
 pub const MAX_ROWS: usize = 100;
 
 /// The hidden field naming a row operation of a no-JavaScript form (`add:phones`,
 /// `remove:phones:1`, `up:phones:2`, `down:phones:0`), sent by the row buttons.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::ROW_FIELD;
+///
+/// assert_eq!(ROW_FIELD, "_row");
+/// ```
 pub const ROW_FIELD: &str = "_row";
 
 /// A field type a form can bind: converted to the text an `<input>` holds and back.
@@ -165,6 +191,18 @@ impl<T: Clone + Default + 'static> Default for FormSpec<T> {
 
 impl<T: Clone + Default + 'static> FormSpec<T> {
     /// A form with no fields yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    /// use vango::live::use_form::{required, FormSpec};
+    ///
+    /// #[derive(Clone, Debug, Default, PartialEq)]
+    /// struct Note { text: String }
+    /// let spec = FormSpec::new().field("text", |n: &mut Note| &mut n.text, [required()]);
+    /// assert_eq!(spec.parse(&Form::new(vec![("text".into(), "hi".into())])), Ok(Note { text: "hi".into() }));
+    /// ```
     pub fn new() -> FormSpec<T> {
         FormSpec {
             fields: Vec::new(),
@@ -177,6 +215,22 @@ impl<T: Clone + Default + 'static> FormSpec<T> {
     /// # Panics
     ///
     /// When `name` is already bound, or contains `[` (row names are the arrays').
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    /// use vango::live::use_form::{range, required, FormSpec};
+    ///
+    /// #[derive(Clone, Debug, Default, PartialEq)]
+    /// struct Item { name: String, qty: u32, note: Option<String> }
+    /// let spec = FormSpec::new()
+    ///     .field("name", |i: &mut Item| &mut i.name, [required()])
+    ///     .field("qty", |i: &mut Item| &mut i.qty, [range(1.0, 99.0)])
+    ///     .field("note", |i: &mut Item| &mut i.note, []);
+    /// let form = Form::new(vec![("name".into(), "tea".into()), ("qty".into(), "2".into()), ("note".into(), "".into())]);
+    /// assert_eq!(spec.parse(&form), Ok(Item { name: "tea".into(), qty: 2, note: None }));
+    /// ```
     pub fn field<V: FieldValue>(
         mut self,
         name: &'static str,
@@ -205,6 +259,19 @@ impl<T: Clone + Default + 'static> FormSpec<T> {
     /// # Panics
     ///
     /// When `name` is already bound, or contains `[`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    /// use vango::live::use_form::{required, FormSpec};
+    ///
+    /// #[derive(Clone, Debug, Default, PartialEq)]
+    /// struct Contact { phones: Vec<String> }
+    /// let spec = FormSpec::new().array("phones", |c: &mut Contact| &mut c.phones, [required()]);
+    /// let form = Form::new(vec![("phones[0]".into(), "555 1234".into()), ("phones[1]".into(), "555 9876".into())]);
+    /// assert_eq!(spec.parse(&form).unwrap().phones.len(), 2);
+    /// ```
     pub fn array<V: FieldValue>(
         mut self,
         name: &'static str,
@@ -241,6 +308,22 @@ impl<T: Clone + Default + 'static> FormSpec<T> {
     /// # Panics
     ///
     /// When no field `name` is bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::{required, FormSpec};
+    ///
+    /// #[derive(Clone, Default)]
+    /// struct Signup { name: String }
+    /// let spec = FormSpec::new()
+    ///     .field("name", |s: &mut Signup| &mut s.name, [required()])
+    ///     // A database lookup in a real app (through `unblock`).
+    ///     .check_async("name", |name| async move {
+    ///         if name == "admin" { Err(format!("{name} is taken")) } else { Ok(()) }
+    ///     });
+    /// # let _ = spec;
+    /// ```
     pub fn check_async<F, Fut>(mut self, name: &str, check: F) -> Self
     where
         F: Fn(String) -> Fut + 'static,
@@ -354,6 +437,19 @@ impl<T: Clone + Default + 'static> FormSpec<T> {
 
     /// Checks a submitted form with every field's validators: the `T` it holds, or the
     /// errors by field name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::form::Form;
+    /// use vango::live::use_form::{email, required, FormSpec};
+    ///
+    /// #[derive(Clone, Debug, Default, PartialEq)]
+    /// struct Invite { email: String }
+    /// let spec = FormSpec::new().field("email", |i: &mut Invite| &mut i.email, [required(), email()]);
+    /// let errors = spec.parse(&Form::new(vec![("email".into(), "nope".into())])).unwrap_err();
+    /// assert_eq!(errors[0].0, "email");
+    /// ```
     pub fn parse(&self, form: &Form) -> Result<T, FieldErrors> {
         let (values, over) = self.values_from(|n| form.get(n).map(str::to_owned));
         if !over.is_empty() {

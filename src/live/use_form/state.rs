@@ -254,6 +254,20 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// The text of field `name` (`""` for an unknown name).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.input("user"), p(f.value("user"))))
+    /// });
+    /// t.find("input").input("ada");
+    /// assert_eq!(t.find("p").text(), "ada");
+    /// ```
     pub fn value(&self, name: &str) -> String {
         self.with_field(name, |f, _, _| f.value.clone())
             .unwrap_or_default()
@@ -262,6 +276,22 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     /// The error field `name` shows now: its validators', the last submit's or its async
     /// check's, once the field is touched or a submit was tried. For a form array's name,
     /// the error of the whole array (a POST with more than [`MAX_ROWS`](super::MAX_ROWS)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.input("user"), p(f.error("user").unwrap_or_default())))
+    /// });
+    /// t.find("input").input("ad");
+    /// assert_eq!(t.find("p").text(), "", "not shown before the field is left");
+    /// t.find("input").dispatch("blur", EventData::Input { value: "ad".into(), checked: false });
+    /// assert_eq!(t.find("p").text(), "at least 3 characters");
+    /// ```
     pub fn error(&self, name: &str) -> Option<String> {
         if let Some(a) = self.array(name) {
             return self.0.state.with(|s| s.array_errors[a].clone());
@@ -286,12 +316,46 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Whether field `name`'s text differs from its initial one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.input("user"), p(f.dirty("user").to_string())))
+    /// });
+    /// t.find("input").input("x");
+    /// assert_eq!(t.find("p").text(), "true");
+    /// t.find("input").input("");
+    /// assert_eq!(t.find("p").text(), "false", "back to the initial text");
+    /// ```
     pub fn dirty(&self, name: &str) -> bool {
         self.with_field(name, |f, _, _| f.value != f.initial)
             .unwrap_or(false)
     }
 
     /// Whether field `name`'s async check is running for its current value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec().check_async("user", |name| async move {
+    ///         if name == "root" { Err("taken".to_string()) } else { Ok(()) }
+    ///     }));
+    ///     move || div((f.input("user"), p(if f.pending("user") { "checking…" } else { "" })))
+    /// });
+    /// t.find("input").input("root");
+    /// assert_eq!(t.find("p").text(), "checking…");
+    /// t.settle();
+    /// assert_eq!(t.find("p").text(), "");
+    /// ```
     pub fn pending(&self, name: &str) -> bool {
         self.with_field(name, |f, _, _| f.pending).unwrap_or(false)
     }
@@ -309,6 +373,21 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// Whether every field passes its validators, the last submit's errors are fixed, and
     /// no async check failed or is pending.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.input("user"), button("Save").attr("disabled", !f.is_valid())))
+    /// });
+    /// assert_eq!(t.find("button").attr("disabled").as_deref(), Some(""));
+    /// t.find("input").input("ada");
+    /// assert_eq!(t.find("button").attr("disabled"), None);
+    /// ```
     pub fn is_valid(&self) -> bool {
         let values = self.values_now();
         let clean = self.0.state.with(|s| {
@@ -321,11 +400,39 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Whether a submit is running.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec()).on_submit(|_| async { Ok("/".to_string()) });
+    ///     move || f.form("/", (f.input("user"), button(if f.submitting() { "Saving…" } else { "Save" })))
+    /// });
+    /// t.find("form").submit(&[("user", "ada")]);
+    /// assert_eq!(t.find("button").text(), "Saving…");
+    /// ```
     pub fn submitting(&self) -> bool {
         self.0.state.with(|s| s.submitting)
     }
 
     /// The form's values as `T`, or every field's validator errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.input("user"), p(format!("{:?}", f.values().map(|l| l.user)))))
+    /// });
+    /// t.find("input").input("grace");
+    /// assert_eq!(t.find("p").text(), r#"Ok("grace")"#);
+    /// ```
     pub fn values(&self) -> Result<T, FieldErrors> {
         self.0.spec.build(&self.values_now())
     }
@@ -342,6 +449,21 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// The number of rows of form array `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((f.add_button("tags", "add"), p(f.rows("tags").to_string())))
+    /// });
+    /// t.find("button").click();
+    /// t.find("button").click();
+    /// assert_eq!(t.find("p").text(), "2");
+    /// ```
     pub fn rows(&self, name: &str) -> usize {
         self.row_keys(name).len()
     }
@@ -360,6 +482,23 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     /// Sets field `name`'s text as typing does: it is dirty if it differs from its initial
     /// text, its last submit error is cleared, and its async check (if any, and if the
     /// validators pass) starts, replacing a running one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((
+    ///         f.input("user"),
+    ///         button("Use my name").on_click({ let f = f.clone(); move |_| f.set("user", "ada") }),
+    ///     ))
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.find("input").attr("value").as_deref(), Some("ada"));
+    /// ```
     pub fn set(&self, name: &str, value: &str) {
         let Some(slot) = self.slot(name) else {
             log::debug!("use_form: no field {name:?}");

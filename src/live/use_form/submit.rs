@@ -18,6 +18,32 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     /// app's form handler for the form's action (which runs when none is given): `Ok` is
     /// the URL to go to, `Err` errors to put on fields. The form is
     /// [submitting](Self::submitting) until it answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let app = vango::App::new()
+    ///     .page("/", || {
+    ///         let f = use_form(spec()).on_submit(|l: Login| async move {
+    ///             if l.user == "root" {
+    ///                 return Err(vec![("user".into(), "reserved".into())]);
+    ///             }
+    ///             Ok(format!("/hello?user={}", l.user))
+    ///         });
+    ///         move || f.form("/", (f.input("user"), p(f.error("user").unwrap_or_default())))
+    ///     })
+    ///     .page("/hello", || || p("hello"));
+    /// let t = LiveTest::mount(&app, "/");
+    /// t.find("form").submit(&[("user", "root")]);
+    /// t.settle();
+    /// assert_eq!(t.find("p").text(), "reserved");
+    /// t.find("form").submit(&[("user", "ada")]);
+    /// t.settle();
+    /// assert_eq!(t.path(), "/hello");
+    /// ```
     pub fn on_submit<F, Fut>(self, submit: F) -> Self
     where
         F: Fn(T) -> Fut + 'static,
@@ -29,6 +55,25 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// Puts `errors` (field name, message) on their fields, as a submit's answer does;
     /// they show until the field changes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec());
+    ///     move || div((
+    ///         f.input("user"),
+    ///         p(f.error("user").unwrap_or_default()),
+    ///         button("x").on_click({ let f = f.clone(); move |_| f.set_errors(vec![("user".into(), "banned".into())]) }),
+    ///     ))
+    /// });
+    /// t.find("input").input("mallory"); // valid: the validators' own errors come first
+    /// t.find("button").click();
+    /// assert_eq!(t.find("p").text(), "banned");
+    /// ```
     pub fn set_errors(&self, errors: FieldErrors) {
         self.apply_server_errors(errors, true);
     }
@@ -75,6 +120,30 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     /// action) runs as a task, the form [submitting](Self::submitting) meanwhile; its
     /// redirect navigates, its errors go on their fields. A submit while one runs is
     /// ignored. Returns whether one started.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::{live::use_form::*, prelude::*, testing::LiveTest};
+    /// # #[derive(Clone, Default)] struct Login { user: String, tags: Vec<String> }
+    /// # fn spec() -> FormSpec<Login> { FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]).array("tags", |l: &mut Login| &mut l.tags, [required()]) }
+    /// let t = LiveTest::component(|| {
+    ///     let f = use_form(spec()).on_submit(|_| async { Ok("/".to_string()) });
+    ///     move || div((
+    ///         f.input("user"),
+    ///         p(f.error("user").unwrap_or_default()),
+    ///         // A submit from a key or a button outside the form element.
+    ///         button("Save").on_click({
+    ///             let f = f.clone(); // a handle (`Rc`), not `Copy` like a signal
+    ///             move |_| {
+    ///                 f.submit();
+    ///             }
+    ///         }),
+    ///     ))
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.find("p").text(), "required", "every field counts as touched");
+    /// ```
     pub fn submit(&self) -> bool {
         let _ = self.0.state.try_update(|s| {
             s.attempted = true;

@@ -35,6 +35,19 @@ pub struct Validator {
 
 impl Validator {
     /// A custom rule: `Ok(())` or the error message. It sees empty values too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::Validator;
+    ///
+    /// let even = Validator::new(|v| match v.parse::<u32>() {
+    ///     Ok(n) if n % 2 == 0 => Ok(()),
+    ///     _ => Err("an even number".into()),
+    /// });
+    /// assert!(even.check("4").is_ok());
+    /// assert_eq!(even.check("5"), Err("an even number".to_string()));
+    /// ```
     pub fn new(rule: impl Fn(&str) -> Result<(), String> + 'static) -> Validator {
         Validator {
             rule: Rc::new(rule),
@@ -50,6 +63,15 @@ impl Validator {
     }
 
     /// The same rule with `msg` as its error message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::min_len;
+    ///
+    /// let v = min_len(8).message("use at least 8 characters");
+    /// assert_eq!(v.check("short"), Err("use at least 8 characters".to_string()));
+    /// ```
     pub fn message(self, msg: impl Into<String>) -> Validator {
         let msg: String = msg.into();
         let rule = self.rule;
@@ -60,6 +82,16 @@ impl Validator {
     }
 
     /// Checks `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::email;
+    ///
+    /// assert!(email().check("ada@example.com").is_ok());
+    /// assert!(email().check("").is_ok(), "empty is left to `required`");
+    /// assert!(email().check("ada").is_err());
+    /// ```
     pub fn check(&self, value: &str) -> Result<(), String> {
         if self.skips_empty && value.is_empty() {
             return Ok(());
@@ -69,6 +101,16 @@ impl Validator {
 }
 
 /// A value other than blanks.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::required;
+///
+/// assert!(required().check("").is_err());
+/// assert!(required().check("   ").is_err());
+/// assert!(required().check("x").is_ok());
+/// ```
 pub fn required() -> Validator {
     Validator::new(|v| {
         if v.trim().is_empty() {
@@ -81,6 +123,15 @@ pub fn required() -> Validator {
 
 /// An email address: `local@domain.tld`, no blanks, one `@`, a dotted domain, at most
 /// 254 bytes (a syntax check; only a mail proves an address exists).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::email;
+///
+/// assert!(email().check("grace@navy.mil").is_ok());
+/// assert!(email().check("grace@").is_err());
+/// ```
 pub fn email() -> Validator {
     Validator::optional(|v| {
         let ok = v.len() <= 254
@@ -100,6 +151,15 @@ pub fn email() -> Validator {
 }
 
 /// At least `n` characters.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::min_len;
+///
+/// assert!(min_len(3).check("ab").is_err());
+/// assert!(min_len(3).check("abc").is_ok());
+/// ```
 pub fn min_len(n: usize) -> Validator {
     Validator::optional(move |v| {
         if v.chars().count() >= n {
@@ -111,6 +171,15 @@ pub fn min_len(n: usize) -> Validator {
 }
 
 /// At most `n` characters.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::max_len;
+///
+/// assert!(max_len(3).check("abcd").is_err());
+/// assert!(max_len(3).check("abc").is_ok());
+/// ```
 pub fn max_len(n: usize) -> Validator {
     Validator::optional(move |v| {
         // Counting stops past `n`: a huge value costs no more than a short one.
@@ -123,6 +192,17 @@ pub fn max_len(n: usize) -> Validator {
 }
 
 /// A number from `min` to `max` (both included).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::range;
+///
+/// let age = range(13.0, 130.0);
+/// assert!(age.check("42").is_ok());
+/// assert!(age.check("7").is_err());
+/// assert!(age.check("old").is_err());
+/// ```
 pub fn range(min: f64, max: f64) -> Validator {
     Validator::optional(move |v| match v.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok(()),
@@ -139,6 +219,16 @@ pub fn range(min: f64, max: f64) -> Validator {
 /// When `pattern` does not compile (it is a literal of the program: the panic happens
 /// when the form is defined, with the reason). Use [`Pattern::new`] and
 /// [`Validator::new`] for patterns built at run time.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::pattern;
+///
+/// let zip = pattern(r"\d{5}").message("five digits");
+/// assert!(zip.check("75001").is_ok());
+/// assert_eq!(zip.check("7500"), Err("five digits".to_string()));
+/// ```
 pub fn pattern(pattern: &str) -> Validator {
     let p = Pattern::new(pattern).unwrap_or_else(|e| panic!("{e}"));
     Validator::optional(move |v| {
@@ -151,11 +241,31 @@ pub fn pattern(pattern: &str) -> Validator {
 }
 
 /// The whole value passes `test` (any hand-written matcher).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::matches;
+///
+/// let no_spaces = matches(|v| !v.contains(' '), "no spaces, please");
+/// assert!(no_spaces.check("ada_l").is_ok());
+/// assert_eq!(no_spaces.check("ada l"), Err("no spaces, please".to_string()));
+/// ```
 pub fn matches(test: fn(&str) -> bool, msg: &'static str) -> Validator {
     Validator::optional(move |v| if test(v) { Ok(()) } else { Err(msg.into()) })
 }
 
 /// One of `options`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::one_of;
+///
+/// let plan = one_of(&["free", "pro"]);
+/// assert!(plan.check("pro").is_ok());
+/// assert!(plan.check("enterprise").is_err());
+/// ```
 pub fn one_of(options: &'static [&'static str]) -> Validator {
     Validator::optional(move |v| {
         if options.contains(&v) {
