@@ -18,10 +18,27 @@ use crate::router::Query;
 use crate::server::{SecretKey, Signer};
 
 /// The cookie's name.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::COOKIE_NAME;
+///
+/// assert_eq!(COOKIE_NAME, "vango_session");
+/// ```
 pub const COOKIE_NAME: &str = "vango_session";
 
 /// The largest cookie value (name, `=` and value) browsers are sure to keep (RFC 6265
 /// section 6.1 asks them for at least 4096 bytes per cookie).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::{CookieSession, MAX_COOKIE_BYTES};
+///
+/// let s = CookieSession::detached();
+/// assert!(s.set("bio", "x".repeat(MAX_COOKIE_BYTES)).is_err(), "store an id, not a profile");
+/// ```
 pub const MAX_COOKIE_BYTES: usize = 4096;
 
 /// Hex digits of a session id (128 random bits).
@@ -283,6 +300,17 @@ impl fmt::Debug for CookieSession {
 
 /// A write that would make the cookie larger than [`MAX_COOKIE_BYTES`]; the session is
 /// unchanged and the value comes back.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::CookieSession;
+///
+/// let s = CookieSession::detached();
+/// let err = s.set("notes", "x".repeat(5000)).unwrap_err();
+/// assert!(s.get_str("notes").is_none(), "the session is unchanged");
+/// assert!(!err.to_string().is_empty());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieTooLarge {
     /// The key that was being set.
@@ -306,6 +334,17 @@ impl std::error::Error for CookieTooLarge {}
 
 impl CookieSession {
     /// A session belonging to no app and no browser: reads see what was written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::cookie::CookieSession;
+    ///
+    /// // For unit tests of code that takes a session.
+    /// let s = CookieSession::detached();
+    /// s.set("theme", "dark").unwrap();
+    /// assert_eq!(s.get_str("theme").as_deref(), Some("dark"));
+    /// ```
     pub fn detached() -> CookieSession {
         CookieSession(Rc::new(Jar {
             keys: None,
@@ -315,11 +354,35 @@ impl CookieSession {
     }
 
     /// The value of `key` parsed as `T`; `None` when missing or unparsable.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::cookie::CookieSession;
+    ///
+    /// let s = CookieSession::detached();
+    /// s.set("visits", 3).unwrap();
+    /// assert_eq!(s.get::<u32>("visits"), Some(3));
+    /// assert_eq!(s.get::<bool>("visits"), None, "unparsable");
+    /// ```
     pub fn get<T: FromStr>(&self, key: &str) -> Option<T> {
         self.get_str(key)?.parse().ok()
     }
 
     /// The value of `key` as written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let app = vango::App::new().page("/", || {
+    ///     let name = use_cookie_session().get_str("name").unwrap_or_else(|| "stranger".into());
+    ///     move || p(format!("Hello, {name}"))
+    /// });
+    /// assert_eq!(LiveTest::mount(&app, "/").text(), "Hello, stranger");
+    /// ```
     pub fn get_str(&self, key: &str) -> Option<String> {
         let s = self.0.state.borrow();
         s.pairs
@@ -329,6 +392,25 @@ impl CookieSession {
     }
 
     /// Sets `key` to `value` (its `Display` form). A session without an id gets one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    ///
+    /// let t = LiveTest::component(|| {
+    ///     let lang = signal(use_cookie_session().get_str("lang").unwrap_or_else(|| "en".into()));
+    ///     move || button(lang.get()).on_click(move |_| {
+    ///         // From a live handler the cookie travels as a short-lived signed ticket.
+    ///         if use_cookie_session().set("lang", "fr").is_ok() {
+    ///             lang.set("fr".into());
+    ///         }
+    ///     })
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.text(), "fr");
+    /// ```
     pub fn set(&self, key: &str, value: impl ToString) -> Result<(), CookieTooLarge> {
         let value = value.to_string();
         let mut s = self.0.state.borrow_mut();
@@ -364,6 +446,17 @@ impl CookieSession {
     }
 
     /// Removes `key` (a no-op when it is not set).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::cookie::CookieSession;
+    ///
+    /// let s = CookieSession::detached();
+    /// s.set("user", "ada").unwrap();
+    /// s.remove("user"); // signing out
+    /// assert_eq!(s.get_str("user"), None);
+    /// ```
     pub fn remove(&self, key: &str) {
         let mut s = self.0.state.borrow_mut();
         let before = s.pairs.len();
@@ -374,6 +467,15 @@ impl CookieSession {
     }
 
     /// The browser's session id (`""` before the first write): CSRF tokens are bound to it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::cookie::CookieSession;
+    ///
+    /// let s = CookieSession::detached();
+    /// assert_eq!(s.id(), "", "no id before the first write");
+    /// ```
     pub fn id(&self) -> String {
         self.0.state.borrow().id.clone()
     }
@@ -401,6 +503,17 @@ impl CookieSession {
     }
 
     /// Whether a write since the request makes the answer set the cookie.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::cookie::CookieSession;
+    ///
+    /// let s = CookieSession::detached();
+    /// assert!(!s.is_dirty());
+    /// s.set("a", 1).unwrap();
+    /// assert!(s.is_dirty());
+    /// ```
     pub fn is_dirty(&self) -> bool {
         self.0.state.borrow().dirty
     }
