@@ -1,0 +1,62 @@
+//! Shared by the CLI's tests: run the real `vango` binary in a scratch folder, with the
+//! scaffold builds sharing one warm target folder, offline.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+/// `vango` with the test environment: offline, builds in `target/cli-scaffold`.
+pub fn vango(dir: &Path) -> Command {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/cli-scaffold");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vango"));
+    cmd.current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("VANGO_ADDR")
+        .env_remove("VANGO_STATE_DIR");
+    cmd
+}
+
+/// A fresh empty folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vango-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `vango args...` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    vango(dir).args(args).output().expect("vango runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `vango new NAME` in a fresh scratch folder; the project's folder.
+pub fn scaffold(test: &str, name: &str) -> PathBuf {
+    let dir = scratch(test);
+    let out = run(&dir, &["new", name]);
+    assert!(out.status.success(), "vango new: {}", stderr(&out));
+    dir.join(name)
+}
+
+/// The body of `GET path`, or None if nothing answers.
+pub fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let req = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
