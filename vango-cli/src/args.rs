@@ -35,8 +35,11 @@ pub enum Command {
     },
 }
 
+/// `--name value` pairs, in order.
+type Flags = Vec<(String, String)>;
+
 /// Splits `rest` into positionals and the values of the flags in `known`.
-fn split(rest: &[String], known: &[&str]) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+fn split(rest: &[String], known: &[&str]) -> Result<(Vec<String>, Flags), String> {
     let mut pos = Vec::new();
     let mut flags = Vec::new();
     let mut it = rest.iter();
