@@ -14,7 +14,10 @@ use std::sync::{Arc, Mutex};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use support::{get, run, scaffold, stderr};
+use support::{get, run_limited, scaffold, stderr};
+
+/// Ample for a command that should fail before it builds anything.
+const LIMIT: Duration = Duration::from_secs(60);
 
 /// A running `vango dev` and what it has logged; stopped (SIGTERM) on drop.
 struct Dev {
@@ -126,7 +129,7 @@ fn dev_rebuilds_restarts_and_keeps_the_last_good_build() {
     wait_page(port, "Fixed");
 
     // A second `vango dev` on the same port refuses to start.
-    let out = run(&app, &["dev", "--port", &port.to_string()]);
+    let out = run_limited(&app, &["dev", "--port", &port.to_string()], LIMIT);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains(&format!("port {port} is in use")),
@@ -145,7 +148,7 @@ fn a_port_in_use_is_a_clear_error() {
     let app = scaffold("port", "portapp");
     let held = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = held.local_addr().unwrap().port();
-    let out = run(&app, &["dev", "--port", &port.to_string()]);
+    let out = run_limited(&app, &["dev", "--port", &port.to_string()], LIMIT);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(

@@ -60,3 +60,28 @@ pub fn get(port: u16, path: &str) -> Option<String> {
     s.read_to_end(&mut buf).ok()?;
     Some(String::from_utf8_lossy(&buf).into_owned())
 }
+
+/// Runs `vango args...` in `dir` for at most `limit`: a command expected to fail at once
+/// (a port in use) must not hang the suite when it wrongly starts.
+pub fn run_limited(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    let mut child = vango(dir)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vango runs");
+    let t0 = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if t0.elapsed() > limit {
+            let _ = Command::new("kill").arg(child.id().to_string()).status();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "`vango {}` still running after {limit:?}: {}",
+                args.join(" "),
+                stderr(&out)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
