@@ -240,8 +240,9 @@ impl Tree {
         }
         let mut visited = 0;
         let found = find_handler(&mut self.root, ev, &self.inst, &mut visited);
-        // Only a found element rebuilds: a client sending unknown hids costs one walk each.
-        if visited >= hid_index::MIN_NODES && !matches!(found, Found::No) {
+        // Only a found handler rebuilds (the index holds elements with listeners): a client
+        // sending unknown or listener-less hids costs one walk each, as before the index.
+        if visited >= hid_index::MIN_NODES && matches!(found, Found::Handler(..)) {
             self.index = Some(Box::new(HidIndex::build(&self.root)));
         }
         found
