@@ -1,6 +1,7 @@
 //! One list-workload event on the server, in one thread: dispatch a click on a row's
 //! button, re-render the 50-row list, diff it, count the edits (no socket, no encoding).
-//! The component is `examples/list.rs` itself.
+//! The component is `examples/list.rs` itself. Also: routing one click to its handler in a
+//! 10,000-row list (≈40,000 nodes), without the re-render.
 //!
 //! Run: `cargo bench --bench list_event -- --warm-up-time 1 --measurement-time 3`.
 
@@ -50,5 +51,33 @@ fn benches(c: &mut Criterion) {
     });
 }
 
-criterion_group!(list_benches, benches);
+/// 10,000 keyed rows (`li` > `span` + text, `button` + text), each button a do-nothing
+/// click handler: the cost of finding a handler by hid in a large retained tree.
+fn dispatch_10k(c: &mut Criterion) {
+    let mut tree = Tree::mount(|| {
+        || {
+            ul((0..10_000u32)
+                .map(|k| li((span(k.to_string()), button("x").on_click(|_| {}))).key(k))
+                .collect::<Vec<_>>())
+        }
+    });
+    let mut hids = Vec::new();
+    buttons(tree.root(), &mut hids);
+    assert_eq!(hids.len(), 10_000);
+    let mut i = 0;
+    c.bench_function("dispatch_click_10k_rows", |b| {
+        b.iter(|| {
+            // Strided over the rows, so that no row is favoured by its place in the walk.
+            i = (i + 7_919) % hids.len();
+            let ev = Event {
+                hid: hids[i],
+                name: "click",
+                data: EventData::None,
+            };
+            tree.dispatch(&ev).expect("a row button").expect("accepted");
+        })
+    });
+}
+
+criterion_group!(list_benches, benches, dispatch_10k);
 criterion_main!(list_benches);

@@ -10,6 +10,7 @@ mod boundary;
 pub mod dev;
 mod error;
 mod error_boundary;
+mod hid_index;
 mod instance;
 mod node;
 pub mod tree;

@@ -11,6 +11,7 @@ use std::mem;
 use std::rc::Rc;
 
 use super::error::catch;
+use super::hid_index::{self, HidIndex};
 use super::instance::{Instance, Render, TreeCx};
 use super::node::ComponentNode;
 use crate::reactive::batch;
@@ -89,6 +90,9 @@ pub struct Tree {
     root: VNode,
     inst: Rc<Instance>,
     cx: TreeCx,
+    /// Paths to the elements with listeners, once a walk to a handler met more than
+    /// [`hid_index::MIN_NODES`] nodes (see [`HidIndex`]).
+    index: Option<Box<HidIndex>>,
 }
 
 impl Tree {
@@ -105,7 +109,12 @@ impl Tree {
             &mut cx,
         );
         let root = mem::replace(&mut *inst.output.borrow_mut(), VNode::Empty);
-        Tree { root, inst, cx }
+        Tree {
+            root,
+            inst,
+            cx,
+            index: None,
+        }
     }
 
     /// The mounted root, an element or a range (components inside hold their own outputs; see
@@ -129,7 +138,7 @@ impl Tree {
     /// not with the stale render: no patch when the server accepts the typed value, a
     /// property patch when it changes it.
     pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
-        let (handler, inst) = match find_handler(&mut self.root, ev, &self.inst) {
+        let (handler, inst) = match self.lookup(ev) {
             Found::Handler(h, inst) => (h, inst),
             Found::NoListener => {
                 return Err(DispatchError::NoListener {
@@ -220,6 +229,25 @@ impl Tree {
 }
 
 impl Tree {
+    /// The handler for `ev`: along the cached path when it still leads to `ev.hid`, else by
+    /// walking the tree (then the cache is rebuilt if the walk was long and found it).
+    fn lookup(&mut self, ev: &Event) -> Found {
+        if let Some(path) = self.index.as_ref().and_then(|ix| ix.path(ev.hid)) {
+            match follow(&mut self.root, path, ev, &self.inst) {
+                Found::No => {}
+                found => return found,
+            }
+        }
+        let mut visited = 0;
+        let found = find_handler(&mut self.root, ev, &self.inst, &mut visited);
+        // Only a found handler rebuilds (the index holds elements with listeners): a client
+        // sending unknown or listener-less hids costs one walk each, as before the index.
+        if visited >= hid_index::MIN_NODES && matches!(found, Found::Handler(..)) {
+            self.index = Some(Box::new(HidIndex::build(&self.root)));
+        }
+        found
+    }
+
     fn rerender_one(&mut self, i: &Rc<Instance>, sink: &mut impl PatchSink) {
         if Rc::ptr_eq(i, &self.inst) {
             i.rerender_into(&mut self.root, &mut self.cx, sink);
@@ -272,25 +300,61 @@ enum Found {
     No,
 }
 
-fn find_handler(node: &mut VNode, ev: &Event, inst: &Rc<Instance>) -> Found {
+/// The handler of `ev` on element `e` (whose hid is the event's).
+fn hit(e: &mut Element, ev: &Event, inst: &Rc<Instance>) -> Found {
+    let Some(l) = e.listeners.iter().rev().find(|l| l.event == ev.name) else {
+        return Found::NoListener;
+    };
+    let h = l.handler.clone();
+    match &ev.data {
+        EventData::Input { value, checked } => record_input(e, value, Some(*checked)),
+        // A key event reports the value its target shows too (Enter in a
+        // field that no input event reported).
+        EventData::Key { value, .. } => record_input(e, value, None),
+        _ => {}
+    }
+    Found::Handler(h, inst.clone())
+}
+
+/// The innermost component instance of component node `c`, or `inst`.
+fn instance_of(c: &dyn crate::vdom::node::ComponentSlot, inst: &Rc<Instance>) -> Rc<Instance> {
+    c.as_any()
+        .downcast_ref::<ComponentNode>()
+        .and_then(ComponentNode::instance)
+        .unwrap_or(inst)
+        .clone()
+}
+
+/// Follows `path` (a [`HidIndex`] path) from `node`; [`Found::No`] unless it ends at the
+/// element `ev.hid`.
+fn follow(node: &mut VNode, path: &[u32], ev: &Event, inst: &Rc<Instance>) -> Found {
+    match (node, path.split_first()) {
+        (VNode::Element(e), None) if e.hid == ev.hid => hit(e, ev, inst),
+        (VNode::Element(e), Some((&i, rest))) => match e.children.get_mut(i as usize) {
+            Some(c) => follow(c, rest, ev, inst),
+            None => Found::No,
+        },
+        (VNode::Component(c), Some((0, rest))) => {
+            let inner = instance_of(&**c, inst);
+            match c.rendered_mut() {
+                Some(mut out) => follow(&mut out, rest, ev, &inner),
+                None => Found::No,
+            }
+        }
+        _ => Found::No,
+    }
+}
+
+/// Walks the tree to the element `ev.hid`, counting the nodes it visits in `visited`.
+fn find_handler(node: &mut VNode, ev: &Event, inst: &Rc<Instance>, visited: &mut usize) -> Found {
+    *visited += 1;
     match node {
         VNode::Element(e) => {
             if e.hid == ev.hid {
-                let Some(l) = e.listeners.iter().rev().find(|l| l.event == ev.name) else {
-                    return Found::NoListener;
-                };
-                let h = l.handler.clone();
-                match &ev.data {
-                    EventData::Input { value, checked } => record_input(e, value, Some(*checked)),
-                    // A key event reports the value its target shows too (Enter in a
-                    // field that no input event reported).
-                    EventData::Key { value, .. } => record_input(e, value, None),
-                    _ => {}
-                }
-                return Found::Handler(h, inst.clone());
+                return hit(e, ev, inst);
             }
             for c in &mut e.children {
-                match find_handler(c, ev, inst) {
+                match find_handler(c, ev, inst, visited) {
                     Found::No => {}
                     found => return found,
                 }
@@ -298,14 +362,9 @@ fn find_handler(node: &mut VNode, ev: &Event, inst: &Rc<Instance>) -> Found {
             Found::No
         }
         VNode::Component(c) => {
-            let inner = c
-                .as_any()
-                .downcast_ref::<ComponentNode>()
-                .and_then(ComponentNode::instance)
-                .unwrap_or(inst)
-                .clone();
+            let inner = instance_of(&**c, inst);
             match c.rendered_mut() {
-                Some(mut out) => find_handler(&mut out, ev, &inner),
+                Some(mut out) => find_handler(&mut out, ev, &inner, visited),
                 None => Found::No,
             }
         }

@@ -306,7 +306,8 @@ pub(crate) mod tests {
         // memory accounting (8), its client address's count (24) and the route a link
         // prefetch prepared (8).
         assert!(session <= 168, "Session grew to {session} bytes");
-        assert!(tree <= 64, "Tree grew to {tree} bytes");
+        // 64 bytes plus the handler-path cache's pointer (8; `None` below 1,024 nodes).
+        assert!(tree <= 72, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");
     }

@@ -8,7 +8,7 @@ use std::io;
 use std::net::{SocketAddr, TcpStream};
 use std::pin::{pin, Pin};
 use std::rc::Rc;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use async_io::Async;
 use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -65,11 +65,22 @@ pub struct ConnInfo {
 pub type WebSocket = WebSocketStream<Upgraded>;
 
 /// The socket after the upgrade, replaying bytes the HTTP reader already took past the head.
+///
+/// Reads are *parked*: after a read found the socket empty, the next poll asks the reactor
+/// whether it became readable before reading again, instead of trying `recvfrom` first.
+/// A session woken to send a patch (a GlobalSignal write wakes thousands) polls its read
+/// side again afterwards, and without the park each such poll is one wasted syscall
+/// answering `EAGAIN`.
 #[derive(Debug)]
 pub struct Upgraded {
     prefix: Vec<u8>,
     pos: usize,
     io: Async<TcpStream>,
+    /// The last read found nothing and the reactor has not reported readability since.
+    parked: bool,
+    /// Read syscalls made, for the test that checks the park.
+    #[cfg(test)]
+    reads: usize,
 }
 
 impl Upgraded {
@@ -79,7 +90,14 @@ impl Upgraded {
             // The HTTP read buffer's capacity must not live on in every idle WebSocket.
             prefix = Vec::new();
         }
-        Upgraded { prefix, pos: 0, io }
+        Upgraded {
+            prefix,
+            pos: 0,
+            io,
+            parked: false,
+            #[cfg(test)]
+            reads: 0,
+        }
     }
 
     /// The socket.
@@ -112,7 +130,26 @@ impl AsyncRead for Upgraded {
             }
             return Poll::Ready(Ok(n));
         }
-        Pin::new(&mut this.io).poll_read(cx, buf)
+        loop {
+            if this.parked {
+                // Ready once the reactor delivered a readable event since the park
+                // registered this task (or at once if an event came in between).
+                if let Err(e) = ready!(this.io.poll_readable(cx)) {
+                    return Poll::Ready(Err(e));
+                }
+                this.parked = false;
+            }
+            #[cfg(test)]
+            {
+                this.reads += 1;
+            }
+            let mut sock: &TcpStream = this.io.get_ref();
+            match io::Read::read(&mut sock, buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => this.parked = true,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                res => return Poll::Ready(res),
+            }
+        }
     }
 }
 
@@ -419,5 +456,60 @@ fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output
             Box::pin(close_with(&mut ws, code, why)).await;
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_lite::AsyncReadExt;
+    use std::io::Write;
+    use std::net::TcpListener;
+
+    fn pair() -> (Upgraded, TcpStream) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (server, _) = l.accept().unwrap();
+        (
+            Upgraded::new(Async::new(server).unwrap(), Vec::new()),
+            client,
+        )
+    }
+
+    #[test]
+    fn an_empty_socket_is_read_once_until_it_becomes_readable() {
+        let (mut up, mut client) = pair();
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut buf = [0u8; 16];
+        for _ in 0..5 {
+            assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
+        }
+        // One EAGAIN, then the parked polls ask the reactor, not the socket.
+        assert_eq!(up.reads, 1);
+        client.write_all(b"hello").unwrap();
+        let n = async_io::block_on(up.read(&mut buf)).unwrap();
+        assert_eq!(&buf[..n], b"hello");
+        let before = up.reads;
+        assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
+        assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
+        assert_eq!(up.reads, before + 1, "parked again after the data was read");
+        // A peer's close while parked still ends the stream.
+        drop(client);
+        assert_eq!(async_io::block_on(up.read(&mut buf)).unwrap(), 0);
+    }
+
+    #[test]
+    fn the_prefix_is_read_before_the_socket() {
+        let (up, mut client) = pair();
+        let (io, _) = up.into_parts();
+        let mut up = Upgraded::new(io, b"ab".to_vec());
+        client.write_all(b"cd").unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1];
+        while got.len() < 4 {
+            let n = async_io::block_on(up.read(&mut buf)).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"abcd");
     }
 }
