@@ -62,7 +62,7 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
-            error_page: self.error_page.clone(),
+            error_page: routes.error_page().cloned(),
             prepare: Box::new(move |url, info| {
                 prepare_routes.prepare(Target::get(url, page_headers(info), Some(info.peer)))
             }),

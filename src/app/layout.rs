@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use crate::component::{component, component_keyed, Render, Tree};
+use crate::component::{component, component_keyed, error_boundary, ErrorInfo, Render, Tree};
 use crate::live::{PageRequest, SessionStore, View};
 use crate::protocol::PatchEncoder;
 use crate::reactive::{signal, Owner, Signal};
@@ -19,6 +19,9 @@ use crate::view::IntoChildren;
 
 /// A component page's setup, boxed.
 pub(crate) type SetupFn = Arc<dyn Fn() -> Box<dyn Render> + Send + Sync>;
+
+/// The app's error page's setup, boxed: given the panic, the page shown in its place.
+pub(crate) type ErrorSetup = Arc<dyn Fn(ErrorInfo) -> Box<dyn Render> + Send + Sync>;
 
 /// A layout's setup, boxed.
 pub(crate) type LayoutFn = Arc<dyn Fn(Outlet) -> Box<dyn Render> + Send + Sync>;
@@ -52,6 +55,9 @@ pub struct Outlet(Rc<Slot>);
 struct Slot {
     generation: Signal<u64>,
     child: RefCell<ChildFn>,
+    /// With an app error page: the child is mounted inside an error boundary whose
+    /// fallback is that page (inside this layout), flagged on the chain (status 500).
+    guard: Option<(ErrorSetup, Rc<Chain>)>,
 }
 
 /// Props of the outlet's components: the slot, compared by identity.
@@ -94,10 +100,59 @@ fn outlet_switch(slot: SlotRef) -> impl Render {
     }
 }
 
-/// The outlet's current child: mounts the next level of the chain.
+/// The outlet's current child: the next level of the chain, inside an error boundary when
+/// the app has an error page. Keyed by generation, so each route gets a fresh boundary.
 fn outlet_child(slot: SlotRef) -> impl Render {
+    let mut inner: Box<dyn Render> = match slot.0.guard.clone() {
+        None => Box::new(outlet_level(slot)),
+        Some((setup, chain)) => Box::new(guarded(slot, setup, chain)),
+    };
+    move || inner.render()
+}
+
+/// The outlet's child inside an error boundary showing the app's error page.
+fn guarded(slot: SlotRef, setup: ErrorSetup, chain: Rc<Chain>) -> impl Render {
+    move || {
+        let (inner, setup, chain) = (slot.clone(), setup.clone(), chain.clone());
+        error_boundary(
+            move || component(outlet_level, inner.clone()),
+            move |err| {
+                let props = Failed {
+                    setup: setup.clone(),
+                    err,
+                    chain: chain.clone(),
+                };
+                component(error_child, props)
+            },
+        )
+    }
+}
+
+/// Mounts the next level of the chain (a layout, or the page).
+fn outlet_level(slot: SlotRef) -> impl Render {
     let make = slot.0.child.borrow().clone();
     let mut render = make();
+    move || render.render()
+}
+
+/// Props of the error page shown in an outlet: the panic, compared by value.
+#[derive(Clone)]
+struct Failed {
+    setup: ErrorSetup,
+    err: ErrorInfo,
+    chain: Rc<Chain>,
+}
+
+impl PartialEq for Failed {
+    fn eq(&self, other: &Self) -> bool {
+        self.err == other.err
+    }
+}
+
+/// The app's error page in place of the outlet's child that panicked.
+fn error_child(f: Failed) -> impl Render {
+    f.chain.failed.set(true);
+    let mut render = (f.setup)(f.err);
     move || render.render()
 }
 
@@ -111,6 +166,8 @@ pub(crate) struct Chain {
     slots: RefCell<Vec<Weak<Slot>>>,
     /// Set when the page rejected a route parameter and the not-found page took its place.
     not_found: Cell<bool>,
+    /// Set when something below an outlet panicked and the error page took its place.
+    failed: Cell<bool>,
 }
 
 impl Chain {
@@ -129,6 +186,9 @@ pub(crate) struct Plan {
     pub page: SetupFn,
     /// What shows instead when the page rejects a route parameter.
     pub not_found: SetupFn,
+    /// The app's error page: each outlet's child is mounted inside an error boundary
+    /// showing it.
+    pub error: Option<ErrorSetup>,
 }
 
 /// Mounts the chain from `level` down: the layout there with an outlet holding the rest,
@@ -139,11 +199,13 @@ fn mount_from(plan: Rc<Plan>, level: usize, chain: Rc<Chain>) -> Box<dyn Render>
     };
     let layout = layout.clone();
     let (next, rest) = (plan.clone(), chain.clone());
+    let guard = (plan.error.clone()).map(|e| (e, chain.clone()));
     let slot = Rc::new(Slot {
         generation: signal(0),
         child: RefCell::new(Rc::new(move || {
             mount_from(next.clone(), level + 1, rest.clone())
         })),
+        guard,
     });
     chain.set_slot(level, &slot);
     layout(Outlet(slot))
@@ -206,6 +268,12 @@ impl Nested {
         self.chain.not_found.get()
     }
 
+    /// Whether something below a layout panicked and the error page shows in its place
+    /// (500).
+    pub fn is_failed(&self) -> bool {
+        self.chain.failed.get()
+    }
+
     /// Prepares `plan` in place when it shares at least one mounted layout with the
     /// current page: the deepest shared layout's outlet gets the rest of the chain (it
     /// mounts at the next re-render), every layout above it stays mounted. Gives `plan`
@@ -228,6 +296,7 @@ impl Nested {
         *self.chain.ids.borrow_mut() = plan.layouts.iter().map(|(i, _)| *i).collect();
         self.chain.slots.borrow_mut().truncate(shared);
         self.chain.not_found.set(false);
+        self.chain.failed.set(false);
         let (plan, chain) = (Rc::new(plan), self.chain.clone());
         *slot.child.borrow_mut() = Rc::new(move || mount_from(plan.clone(), shared, chain.clone()));
         slot.generation.update(|g| *g += 1);
