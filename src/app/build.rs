@@ -63,8 +63,9 @@ impl App {
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
             error_page: routes.error_page().cloned(),
-            prepare: Box::new(move |url, info| {
-                prepare_routes.prepare(Target::get(url, page_headers(info), Some(info.peer)))
+            prepare: Box::new(move |current, url, info| {
+                let target = Target::get(url, page_headers(info), Some(info.peer));
+                prepare_routes.prepare(target, current)
             }),
         });
         (routes, live)

@@ -58,6 +58,9 @@ struct Slot {
     /// With an app error page: the child is mounted inside an error boundary whose
     /// fallback is that page (inside this layout), flagged on the chain (status 500).
     guard: Option<(ErrorSetup, Rc<Chain>)>,
+    /// The owner the layout's setup ran under: a page staged for this outlet (a link
+    /// prefetch) runs its setup under a child of it, so it sees the layout's context.
+    owner: Option<Owner>,
 }
 
 /// Props of the outlet's components: the slot, compared by identity.
@@ -168,6 +171,66 @@ pub(crate) struct Chain {
     not_found: Cell<bool>,
     /// Set when something below an outlet panicked and the error page took its place.
     failed: Cell<bool>,
+    /// A page a link prefetch staged for the deepest layout's outlet, and its number.
+    staged: RefCell<Option<Staged>>,
+    staged_id: Cell<u64>,
+}
+
+/// A page whose setup ran ahead of its navigation (a link prefetch), for the outlet of the
+/// deepest layout of the current page, which is also the target's deepest.
+struct Staged {
+    id: u64,
+    /// The URL (path and query) it was staged for.
+    url: String,
+    /// The layouts it goes in (indices), outermost first.
+    ids: Vec<usize>,
+    page: Prestarted,
+    title: Option<String>,
+}
+
+/// A page's setup already run: its render closure and the owner of what the setup made
+/// (disposed with it).
+struct Prestarted {
+    render: Box<dyn Render>,
+    owner: Option<Owner>,
+}
+
+impl Render for Prestarted {
+    fn render(&mut self) -> VNode {
+        self.render.render()
+    }
+}
+
+impl Drop for Prestarted {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            owner.dispose();
+        }
+    }
+}
+
+/// Handed to the live layer for a staged page: dropping it drops the page if no
+/// navigation adopted it.
+struct Ticket {
+    chain: Weak<Chain>,
+    id: u64,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let Some(chain) = self.chain.upgrade() else {
+            return;
+        };
+        let mine = chain
+            .staged
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.id == self.id);
+        if mine {
+            let page = chain.staged.borrow_mut().take();
+            drop(page);
+        }
+    }
 }
 
 impl Chain {
@@ -206,6 +269,7 @@ fn mount_from(plan: Rc<Plan>, level: usize, chain: Rc<Chain>) -> Box<dyn Render>
             mount_from(next.clone(), level + 1, rest.clone())
         })),
         guard,
+        owner: Owner::current(),
     });
     chain.set_slot(level, &slot);
     layout(Outlet(slot))
@@ -274,6 +338,65 @@ impl Nested {
         self.chain.failed.get()
     }
 
+    /// How many of `layouts` (outermost first) this page shares, mounted.
+    pub fn shared(&self, layouts: &[(usize, LayoutFn)]) -> usize {
+        let ids = self.chain.ids.borrow();
+        let n = (ids.iter().zip(layouts))
+            .take_while(|(a, (b, _))| **a == *b)
+            .count();
+        let slots = self.chain.slots.borrow();
+        (0..n)
+            .take_while(|&l| slots.get(l).and_then(Weak::upgrade).is_some())
+            .count()
+    }
+
+    /// Runs `page`'s setup ahead of a navigation to `url` whose layouts are all mounted
+    /// here (`layouts`: the target's, which [`shared`](Self::shared) must cover), under the
+    /// deepest one's owner; the request for `url` is in the store. The navigation's
+    /// [`swap`](Self::swap) adopts it. `None` when the page rejected a route parameter (the
+    /// navigation shows the not-found page). Dropping the ticket drops the staged page.
+    pub fn stage(
+        &mut self,
+        layouts: &[(usize, LayoutFn)],
+        page: &SetupFn,
+        url: String,
+    ) -> Option<Box<dyn Any>> {
+        let level = layouts.len().checked_sub(1)?;
+        let slot = self
+            .chain
+            .slots
+            .borrow()
+            .get(level)
+            .and_then(Weak::upgrade)?;
+        let owner = match &slot.owner {
+            Some(o) => o.try_with(Owner::new).ok()?,
+            None => Owner::new_root(),
+        };
+        let render = owner.with(|| page());
+        let page = Prestarted {
+            render,
+            owner: Some(owner),
+        };
+        let store = SessionStore::current();
+        let request = store.as_ref().and_then(|s| s.request());
+        if request.as_deref().is_some_and(PageRequest::param_rejected) {
+            return None;
+        }
+        let id = self.chain.staged_id.get() + 1;
+        self.chain.staged_id.set(id);
+        *self.chain.staged.borrow_mut() = Some(Staged {
+            id,
+            url,
+            ids: layouts.iter().map(|(i, _)| *i).collect(),
+            page,
+            title: store.and_then(|s| s.title()),
+        });
+        Some(Box::new(Ticket {
+            chain: Rc::downgrade(&self.chain),
+            id,
+        }))
+    }
+
     /// Prepares `plan` in place when it shares at least one mounted layout with the
     /// current page: the deepest shared layout's outlet gets the rest of the chain (it
     /// mounts at the next re-render), every layout above it stays mounted. Gives `plan`
@@ -297,8 +420,24 @@ impl Nested {
         self.chain.slots.borrow_mut().truncate(shared);
         self.chain.not_found.set(false);
         self.chain.failed.set(false);
+        // The page a prefetch staged for this very URL and outlet: adopted (its setup ran).
+        let store = SessionStore::current();
+        let url = (store.as_ref().and_then(|s| s.request())).map(|r| r.url());
+        let staged = self.chain.staged.borrow_mut().take();
+        let staged = staged.filter(|s| {
+            Some(&s.url) == url.as_ref()
+                && *s.ids == *self.chain.ids.borrow()
+                && shared == s.ids.len()
+        });
+        if let (Some(s), Some(store)) = (&staged, &store) {
+            store.restore_title(s.title.clone());
+        }
+        let staged = RefCell::new(staged.map(|s| s.page));
         let (plan, chain) = (Rc::new(plan), self.chain.clone());
-        *slot.child.borrow_mut() = Rc::new(move || mount_from(plan.clone(), shared, chain.clone()));
+        *slot.child.borrow_mut() = Rc::new(move || match staged.borrow_mut().take() {
+            Some(page) => Box::new(page),
+            None => mount_from(plan.clone(), shared, chain.clone()),
+        });
         slot.generation.update(|g| *g += 1);
         Ok(())
     }

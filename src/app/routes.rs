@@ -15,7 +15,7 @@ use super::middleware::{resolve, MiddlewareFn};
 use crate::component::{catch, ErrorInfo, Render};
 use crate::live::form::{Form, FormReply};
 use crate::live::request::{split_fragment, Submission};
-use crate::live::{set_title, ErrorFn, PageRequest, SessionStore, View};
+use crate::live::{set_title, ErrorFn, PageRequest, Ready, SessionStore, View};
 use crate::router::{Method, Miss, Params, Query, Router};
 
 /// Mounts one page as a fresh view; the request is already in the session's store.
@@ -418,23 +418,47 @@ impl Routes {
     /// Mounts the page for `t` ahead of its navigation (a link prefetch): `None` without
     /// mounting anything when no route matches, `None` too when the page answers anything
     /// but 200 (a rejected parameter, a middleware's redirect or status, the error page).
-    /// A page under a layout is not prepared: its navigation swaps only the outlet of the
-    /// layouts it shares with the current page (their state kept), which a view mounted
-    /// apart could not do.
-    pub fn prepare(&self, t: Target<'_>) -> Option<Box<dyn View>> {
-        self.router.at(t.method, t.path).ok()?;
-        if !self.layouts_for(t.path).is_empty() {
+    ///
+    /// A page under layouts that `current` has mounted is staged in `current` (its setup
+    /// runs under the deepest layout, which stays) for the navigation's in-place mount to
+    /// adopt; not when a middleware covers it (the navigation runs the middleware first)
+    /// or when only some of its layouts are mounted (the new ones mount at the navigation).
+    /// A page sharing no layout with `current` is mounted whole, as its navigation would.
+    pub fn prepare(&self, t: Target<'_>, current: &mut dyn View) -> Option<Ready> {
+        let hit = self.router.at(t.method, t.path).ok()?;
+        let layouts = self.layouts_for(t.path);
+        let nested = (current.as_any_mut()).and_then(|a| a.downcast_mut::<Nested>());
+        let shared = match (&hit.value, &nested) {
+            (Page::Setup(_), Some(n)) if !layouts.is_empty() => n.shared(&layouts),
+            _ => 0,
+        };
+        if shared == 0 {
+            return match self.mount(t, None) {
+                Ok(PageMount {
+                    view: Some(view),
+                    status: 200,
+                    redirect: None,
+                    ..
+                }) => Some(Ready::View(view)),
+                _ => None,
+            };
+        }
+        let covered = (self.middleware.iter()).any(|(p, _)| covers(p, t.path));
+        if shared < layouts.len() || covered {
             return None;
         }
-        match self.mount(t, None) {
-            Ok(PageMount {
-                view: Some(view),
-                status: 200,
-                redirect: None,
-                ..
-            }) => Some(view),
-            _ => None,
-        }
+        Query::parse(t.query).ok()?;
+        let (Page::Setup(page), Some(nested)) = (hit.value.clone(), nested) else {
+            return None;
+        };
+        let full = match t.query {
+            "" => t.path.to_owned(),
+            q => format!("{}?{q}", t.path),
+        };
+        let request = self.request(&t, &full);
+        let url = request.url();
+        SessionStore::current()?.set_request(request);
+        nested.stage(&layouts, &page, url).map(Ready::InPlace)
     }
 
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
