@@ -218,14 +218,21 @@ pub fn app() -> vango::App {
         .page("/private", private)
         .page("/stats", || slow_page("Stats", 30))
         .page("/report", || slow_page("Report", 500))
-        .page("/boom", || -> fn() -> VNode { panic!("the boom page always fails") })
+        .page("/boom", || -> fn() -> VNode {
+            panic!("the boom page always fails")
+        })
         .not_found(|| {
             set_title("Not found");
             || h1("Not found")
         })
         .error_page(|err| {
             set_title("Error");
-            move || fragment((h1("Something went wrong"), p(err.message().to_owned()).id("why")))
+            move || {
+                fragment((
+                    h1("Something went wrong"),
+                    p(err.message().to_owned()).id("why"),
+                ))
+            }
         })
 }
 
