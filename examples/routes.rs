@@ -7,7 +7,10 @@
 //! links to server-rendered pages. `/guestbook` is a `method=post` form (post/redirect/get,
 //! errors re-rendered with 422) that remembers the signer's name in the browser's signed
 //! cookie session; `/private` is guarded by a middleware that sends whoever has not
-//! signed the guestbook there first.
+//! signed the guestbook there first. `/stats` and `/report` load their data
+//! asynchronously (30 ms and 500 ms): a pointer over their links prepares them, so a click
+//! shows the data, not a loading state. `/boom` panics: the error page shows, status 500,
+//! inside the layout (whose state stays).
 
 use vango::app::Next;
 use vango::live::form::{post_form, use_submission, Form, FormReply};
@@ -38,6 +41,12 @@ fn layout(outlet: Outlet) -> impl Render {
                 link("/guestbook", "Guestbook"),
                 text(" | "),
                 link("/private", "Private"),
+                text(" | "),
+                link("/stats", "Stats"),
+                text(" | "),
+                link("/report", "Report"),
+                text(" | "),
+                link("/boom", "Boom"),
             ))
             .id("nav"),
             div((
@@ -173,6 +182,24 @@ fn private() -> impl Render {
     move || fragment((h1("Private"), p(format!("Hello {name}")).id("hello")))
 }
 
+/// A page whose data takes `ms` to load (a slow database, say).
+fn slow_page(name: &'static str, ms: u64) -> impl Render {
+    set_title(name);
+    let data = resource(
+        || (),
+        move |()| async move {
+            async_io::Timer::after(std::time::Duration::from_millis(ms)).await;
+            Ok::<_, String>(format!("{name}: {} entries", TODOS.len()))
+        },
+    );
+    move || {
+        fragment((
+            h1(name),
+            p(data.view(|| "Loading".to_owned(), |d| d.clone(), |e| e.to_owned())).id("data"),
+        ))
+    }
+}
+
 /// The app (public so `tests/testing_*.rs` test this very app in-process).
 pub fn app() -> vango::App {
     let app = vango::App::new();
@@ -189,9 +216,23 @@ pub fn app() -> vango::App {
         .page("/todos", todos)
         .page("/todos/:id", todo)
         .page("/private", private)
+        .page("/stats", || slow_page("Stats", 30))
+        .page("/report", || slow_page("Report", 500))
+        .page("/boom", || -> fn() -> VNode {
+            panic!("the boom page always fails")
+        })
         .not_found(|| {
             set_title("Not found");
             || h1("Not found")
+        })
+        .error_page(|err| {
+            set_title("Error");
+            move || {
+                fragment((
+                    h1("Something went wrong"),
+                    p(err.message().to_owned()).id("why"),
+                ))
+            }
         })
 }
 

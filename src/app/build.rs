@@ -62,9 +62,10 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
-            error_page: self.error_page.clone(),
-            prepare: Box::new(move |url, info| {
-                prepare_routes.prepare(Target::get(url, page_headers(info), Some(info.peer)))
+            error_page: routes.error_page().cloned(),
+            prepare: Box::new(move |current, url, info| {
+                let target = Target::get(url, page_headers(info), Some(info.peer));
+                prepare_routes.prepare(target, current)
             }),
         });
         (routes, live)

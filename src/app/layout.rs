@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
-use crate::component::{component, component_keyed, Render, Tree};
+use crate::component::{component, component_keyed, error_boundary, ErrorInfo, Render, Tree};
 use crate::live::{PageRequest, SessionStore, View};
 use crate::protocol::PatchEncoder;
 use crate::reactive::{signal, Owner, Signal};
@@ -19,6 +19,9 @@ use crate::view::IntoChildren;
 
 /// A component page's setup, boxed.
 pub(crate) type SetupFn = Arc<dyn Fn() -> Box<dyn Render> + Send + Sync>;
+
+/// The app's error page's setup, boxed: given the panic, the page shown in its place.
+pub(crate) type ErrorSetup = Arc<dyn Fn(ErrorInfo) -> Box<dyn Render> + Send + Sync>;
 
 /// A layout's setup, boxed.
 pub(crate) type LayoutFn = Arc<dyn Fn(Outlet) -> Box<dyn Render> + Send + Sync>;
@@ -52,6 +55,12 @@ pub struct Outlet(Rc<Slot>);
 struct Slot {
     generation: Signal<u64>,
     child: RefCell<ChildFn>,
+    /// With an app error page: the child is mounted inside an error boundary whose
+    /// fallback is that page (inside this layout), flagged on the chain (status 500).
+    guard: Option<(ErrorSetup, Rc<Chain>)>,
+    /// The owner the layout's setup ran under: a page staged for this outlet (a link
+    /// prefetch) runs its setup under a child of it, so it sees the layout's context.
+    owner: Option<Owner>,
 }
 
 /// Props of the outlet's components: the slot, compared by identity.
@@ -94,10 +103,59 @@ fn outlet_switch(slot: SlotRef) -> impl Render {
     }
 }
 
-/// The outlet's current child: mounts the next level of the chain.
+/// The outlet's current child: the next level of the chain, inside an error boundary when
+/// the app has an error page. Keyed by generation, so each route gets a fresh boundary.
 fn outlet_child(slot: SlotRef) -> impl Render {
+    let mut inner: Box<dyn Render> = match slot.0.guard.clone() {
+        None => Box::new(outlet_level(slot)),
+        Some((setup, chain)) => Box::new(guarded(slot, setup, chain)),
+    };
+    move || inner.render()
+}
+
+/// The outlet's child inside an error boundary showing the app's error page.
+fn guarded(slot: SlotRef, setup: ErrorSetup, chain: Rc<Chain>) -> impl Render {
+    move || {
+        let (inner, setup, chain) = (slot.clone(), setup.clone(), chain.clone());
+        error_boundary(
+            move || component(outlet_level, inner.clone()),
+            move |err| {
+                let props = Failed {
+                    setup: setup.clone(),
+                    err,
+                    chain: chain.clone(),
+                };
+                component(error_child, props)
+            },
+        )
+    }
+}
+
+/// Mounts the next level of the chain (a layout, or the page).
+fn outlet_level(slot: SlotRef) -> impl Render {
     let make = slot.0.child.borrow().clone();
     let mut render = make();
+    move || render.render()
+}
+
+/// Props of the error page shown in an outlet: the panic, compared by value.
+#[derive(Clone)]
+struct Failed {
+    setup: ErrorSetup,
+    err: ErrorInfo,
+    chain: Rc<Chain>,
+}
+
+impl PartialEq for Failed {
+    fn eq(&self, other: &Self) -> bool {
+        self.err == other.err
+    }
+}
+
+/// The app's error page in place of the outlet's child that panicked.
+fn error_child(f: Failed) -> impl Render {
+    f.chain.failed.set(true);
+    let mut render = (f.setup)(f.err);
     move || render.render()
 }
 
@@ -111,6 +169,68 @@ pub(crate) struct Chain {
     slots: RefCell<Vec<Weak<Slot>>>,
     /// Set when the page rejected a route parameter and the not-found page took its place.
     not_found: Cell<bool>,
+    /// Set when something below an outlet panicked and the error page took its place.
+    failed: Cell<bool>,
+    /// A page a link prefetch staged for the deepest layout's outlet, and its number.
+    staged: RefCell<Option<Staged>>,
+    staged_id: Cell<u64>,
+}
+
+/// A page whose setup ran ahead of its navigation (a link prefetch), for the outlet of the
+/// deepest layout of the current page, which is also the target's deepest.
+struct Staged {
+    id: u64,
+    /// The URL (path and query) it was staged for.
+    url: String,
+    /// The layouts it goes in (indices), outermost first.
+    ids: Vec<usize>,
+    page: Prestarted,
+    title: Option<String>,
+}
+
+/// A page's setup already run: its render closure and the owner of what the setup made
+/// (disposed with it).
+struct Prestarted {
+    render: Box<dyn Render>,
+    owner: Option<Owner>,
+}
+
+impl Render for Prestarted {
+    fn render(&mut self) -> VNode {
+        self.render.render()
+    }
+}
+
+impl Drop for Prestarted {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            owner.dispose();
+        }
+    }
+}
+
+/// Handed to the live layer for a staged page: dropping it drops the page if no
+/// navigation adopted it.
+struct Ticket {
+    chain: Weak<Chain>,
+    id: u64,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let Some(chain) = self.chain.upgrade() else {
+            return;
+        };
+        let mine = chain
+            .staged
+            .borrow()
+            .as_ref()
+            .is_some_and(|s| s.id == self.id);
+        if mine {
+            let page = chain.staged.borrow_mut().take();
+            drop(page);
+        }
+    }
 }
 
 impl Chain {
@@ -129,6 +249,9 @@ pub(crate) struct Plan {
     pub page: SetupFn,
     /// What shows instead when the page rejects a route parameter.
     pub not_found: SetupFn,
+    /// The app's error page: each outlet's child is mounted inside an error boundary
+    /// showing it.
+    pub error: Option<ErrorSetup>,
 }
 
 /// Mounts the chain from `level` down: the layout there with an outlet holding the rest,
@@ -139,11 +262,14 @@ fn mount_from(plan: Rc<Plan>, level: usize, chain: Rc<Chain>) -> Box<dyn Render>
     };
     let layout = layout.clone();
     let (next, rest) = (plan.clone(), chain.clone());
+    let guard = (plan.error.clone()).map(|e| (e, chain.clone()));
     let slot = Rc::new(Slot {
         generation: signal(0),
         child: RefCell::new(Rc::new(move || {
             mount_from(next.clone(), level + 1, rest.clone())
         })),
+        guard,
+        owner: Owner::current(),
     });
     chain.set_slot(level, &slot);
     layout(Outlet(slot))
@@ -206,6 +332,71 @@ impl Nested {
         self.chain.not_found.get()
     }
 
+    /// Whether something below a layout panicked and the error page shows in its place
+    /// (500).
+    pub fn is_failed(&self) -> bool {
+        self.chain.failed.get()
+    }
+
+    /// How many of `layouts` (outermost first) this page shares, mounted.
+    pub fn shared(&self, layouts: &[(usize, LayoutFn)]) -> usize {
+        let ids = self.chain.ids.borrow();
+        let n = (ids.iter().zip(layouts))
+            .take_while(|(a, (b, _))| **a == *b)
+            .count();
+        let slots = self.chain.slots.borrow();
+        (0..n)
+            .take_while(|&l| slots.get(l).and_then(Weak::upgrade).is_some())
+            .count()
+    }
+
+    /// Runs `page`'s setup ahead of a navigation to `url` whose layouts are all mounted
+    /// here (`layouts`: the target's, which [`shared`](Self::shared) must cover), under the
+    /// deepest one's owner; the request for `url` is in the store. The navigation's
+    /// [`swap`](Self::swap) adopts it. `None` when the page rejected a route parameter (the
+    /// navigation shows the not-found page). Dropping the ticket drops the staged page.
+    pub fn stage(
+        &mut self,
+        layouts: &[(usize, LayoutFn)],
+        page: &SetupFn,
+        url: String,
+    ) -> Option<Box<dyn Any>> {
+        let level = layouts.len().checked_sub(1)?;
+        let slot = self
+            .chain
+            .slots
+            .borrow()
+            .get(level)
+            .and_then(Weak::upgrade)?;
+        let owner = match &slot.owner {
+            Some(o) => o.try_with(Owner::new).ok()?,
+            None => Owner::new_root(),
+        };
+        let render = owner.with(|| page());
+        let page = Prestarted {
+            render,
+            owner: Some(owner),
+        };
+        let store = SessionStore::current();
+        let request = store.as_ref().and_then(|s| s.request());
+        if request.as_deref().is_some_and(PageRequest::param_rejected) {
+            return None;
+        }
+        let id = self.chain.staged_id.get() + 1;
+        self.chain.staged_id.set(id);
+        *self.chain.staged.borrow_mut() = Some(Staged {
+            id,
+            url,
+            ids: layouts.iter().map(|(i, _)| *i).collect(),
+            page,
+            title: store.and_then(|s| s.title()),
+        });
+        Some(Box::new(Ticket {
+            chain: Rc::downgrade(&self.chain),
+            id,
+        }))
+    }
+
     /// Prepares `plan` in place when it shares at least one mounted layout with the
     /// current page: the deepest shared layout's outlet gets the rest of the chain (it
     /// mounts at the next re-render), every layout above it stays mounted. Gives `plan`
@@ -228,8 +419,25 @@ impl Nested {
         *self.chain.ids.borrow_mut() = plan.layouts.iter().map(|(i, _)| *i).collect();
         self.chain.slots.borrow_mut().truncate(shared);
         self.chain.not_found.set(false);
+        self.chain.failed.set(false);
+        // The page a prefetch staged for this very URL and outlet: adopted (its setup ran).
+        let store = SessionStore::current();
+        let url = (store.as_ref().and_then(|s| s.request())).map(|r| r.url());
+        let staged = self.chain.staged.borrow_mut().take();
+        let staged = staged.filter(|s| {
+            Some(&s.url) == url.as_ref()
+                && *s.ids == *self.chain.ids.borrow()
+                && shared == s.ids.len()
+        });
+        if let (Some(s), Some(store)) = (&staged, &store) {
+            store.restore_title(s.title.clone());
+        }
+        let staged = RefCell::new(staged.map(|s| s.page));
         let (plan, chain) = (Rc::new(plan), self.chain.clone());
-        *slot.child.borrow_mut() = Rc::new(move || mount_from(plan.clone(), shared, chain.clone()));
+        *slot.child.borrow_mut() = Rc::new(move || match staged.borrow_mut().take() {
+            Some(page) => Box::new(page),
+            None => mount_from(plan.clone(), shared, chain.clone()),
+        });
         slot.generation.update(|g| *g += 1);
         Ok(())
     }

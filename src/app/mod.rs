@@ -17,16 +17,15 @@ use std::borrow::Cow;
 use std::io;
 use std::net::ToSocketAddrs;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::features::bus::Bus;
 use crate::features::global::GlobalSignal;
-use crate::live::{ErrorFn, SessionConfig};
+use crate::live::SessionConfig;
 use crate::server::{Limits, RunningServer, SecretKey, StaticAsset, StaticDir};
 
 pub use layout::Outlet;
-use layout::{LayoutFn, SetupFn};
+use layout::{ErrorSetup, LayoutFn, SetupFn};
 use middleware::MiddlewareFn;
 pub use middleware::{Middleware, Next};
 use routes::Page;
@@ -59,7 +58,7 @@ pub struct App {
     pages: Vec<(Cow<'static, str>, Page)>,
     forms: Vec<(Cow<'static, str>, FormFn)>,
     not_found: Option<SetupFn>,
-    error_page: Option<Arc<ErrorFn>>,
+    error_page: Option<ErrorSetup>,
     layouts: Vec<(String, LayoutFn)>,
     middleware: Vec<(String, MiddlewareFn)>,
     title: String,

@@ -98,6 +98,12 @@ impl App {
     /// request. Without it: a bare 500, and a live session ends (close code 8). A panic
     /// below an [`error_boundary`](crate::component::error_boundary) shows its fallback.
     ///
+    /// It renders inside the [layouts](Self::layout) covering the failed path, like the
+    /// not-found page: each layout's outlet is an error boundary showing it, so on a live
+    /// navigation the layouts above the panic keep their state, and a later panic in the
+    /// page (a handler, a task) shows it there too instead of ending the session. When a
+    /// layout itself panics, the error page renders inside the layouts above it.
+    ///
     /// # Examples
     ///
     /// ```

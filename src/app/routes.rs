@@ -10,12 +10,12 @@ use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::layout::{covers, LayoutFn, Nested, Plan, SetupFn};
+use super::layout::{covers, ErrorSetup, LayoutFn, Nested, Plan, SetupFn};
 use super::middleware::{resolve, MiddlewareFn};
-use crate::component::{catch, ErrorInfo, Render, Tree};
+use crate::component::{catch, ErrorInfo, Render};
 use crate::live::form::{Form, FormReply};
 use crate::live::request::{split_fragment, Submission};
-use crate::live::{set_title, ErrorFn, PageRequest, SessionStore, View};
+use crate::live::{set_title, ErrorFn, PageRequest, Ready, SessionStore, View};
 use crate::router::{Method, Miss, Params, Query, Router};
 
 /// Mounts one page as a fresh view; the request is already in the session's store.
@@ -39,22 +39,47 @@ pub(crate) fn setup_fn<R: Render>(setup: impl Fn() -> R + Send + Sync + 'static)
     Arc::new(move || Box::new(setup()))
 }
 
-/// The error page of [`App::error_page`](super::App::error_page): mounted alone (not in
-/// the layouts, which may be what panicked), its setup given the panic.
+/// The setup of [`App::error_page`](super::App::error_page), boxed.
 pub(crate) fn error_page<R: Render>(
     setup: impl Fn(ErrorInfo) -> R + Send + Sync + 'static,
+) -> ErrorSetup {
+    Arc::new(move |err| Box::new(setup(err)))
+}
+
+/// Mounts the error page for a panic as a fresh view, inside the layouts covering the
+/// failed request's path; when those panic too (a layout may be what failed), inside
+/// fewer of them, outermost kept longest, and at last alone.
+fn error_view(
+    setup: ErrorSetup,
+    layouts: Vec<(String, LayoutFn)>,
+    not_found: SetupFn,
 ) -> Arc<ErrorFn> {
     Arc::new(move |err| {
-        Box::new(Tree::mount(|| {
-            let store = SessionStore::current().unwrap_or_default();
-            store.provide();
-            let mut render = setup(err);
-            // Holds the store: a first paint's own store lives as long as its tree.
-            move || {
-                let _ = &store;
-                render.render()
+        let path = (SessionStore::current().and_then(|s| s.request()))
+            .map(|r| r.path().to_owned())
+            .unwrap_or_default();
+        let covering: Vec<(usize, LayoutFn)> = (layouts.iter().enumerate())
+            .filter(|(_, (p, _))| covers(p, &path))
+            .map(|(i, (_, l))| (i, l.clone()))
+            .collect();
+        let plan = |k: usize| {
+            // The page's setup crosses threads in type only: it is called here, on this one.
+            let setup = setup.clone();
+            let (message, location) = (err.message().to_owned(), err.location().map(str::to_owned));
+            Plan {
+                layouts: covering[..k].to_vec(),
+                page: Arc::new(move || setup(ErrorInfo::new(message.clone(), location.clone()))),
+                not_found: not_found.clone(),
+                error: None,
             }
-        }))
+        };
+        for k in (1..=covering.len()).rev() {
+            match catch(|| Nested::mount(plan(k))) {
+                Ok(view) => return Box::new(view),
+                Err(e) => log::error!("the error page for {path} panicked inside its layouts: {e}"),
+            }
+        }
+        Box::new(Nested::mount(plan(0)))
     })
 }
 
@@ -147,7 +172,10 @@ pub(crate) struct Routes {
     router: Router<Page>,
     forms: Router<FormFn>,
     not_found: SetupFn,
+    /// The error page as a fresh view (inside the layouts covering the failed path).
     error: Option<Arc<ErrorFn>>,
+    /// The error page's setup, shown in an outlet whose child panicked.
+    error_setup: Option<ErrorSetup>,
     /// Outermost first.
     layouts: Vec<(String, LayoutFn)>,
     /// In registration order.
@@ -159,7 +187,7 @@ pub(crate) struct Table {
     pub pages: Vec<(Cow<'static, str>, Page)>,
     pub forms: Vec<(Cow<'static, str>, FormFn)>,
     pub not_found: Option<SetupFn>,
-    pub error: Option<Arc<ErrorFn>>,
+    pub error: Option<ErrorSetup>,
     pub layouts: Vec<(String, LayoutFn)>,
     pub middleware: Vec<(String, MiddlewareFn)>,
 }
@@ -182,11 +210,13 @@ impl Routes {
         }
         let mut layouts = t.layouts;
         layouts.sort_by_key(|(p, _)| super::layout::depth(p));
+        let not_found = t.not_found.unwrap_or_else(default_not_found);
         Routes {
             router,
             forms: form_router,
-            not_found: t.not_found.unwrap_or_else(default_not_found),
-            error: t.error,
+            error: (t.error.clone()).map(|e| error_view(e, layouts.clone(), not_found.clone())),
+            error_setup: t.error,
+            not_found,
             layouts,
             middleware: t.middleware,
         }
@@ -365,6 +395,7 @@ impl Routes {
             layouts: self.layouts_for(path),
             page: setup,
             not_found: self.not_found.clone(),
+            error: self.error_setup.clone(),
         };
         let nested = current
             .and_then(|v| v.as_any_mut())
@@ -376,7 +407,9 @@ impl Routes {
             }
         }
         let nested = Nested::mount(plan);
-        if nested.is_not_found() {
+        if nested.is_failed() {
+            out.status = 500;
+        } else if nested.is_not_found() {
             out.status = 404;
         }
         out.view = Some(Box::new(nested));
@@ -385,23 +418,47 @@ impl Routes {
     /// Mounts the page for `t` ahead of its navigation (a link prefetch): `None` without
     /// mounting anything when no route matches, `None` too when the page answers anything
     /// but 200 (a rejected parameter, a middleware's redirect or status, the error page).
-    /// A page under a layout is not prepared: its navigation swaps only the outlet of the
-    /// layouts it shares with the current page (their state kept), which a view mounted
-    /// apart could not do.
-    pub fn prepare(&self, t: Target<'_>) -> Option<Box<dyn View>> {
-        self.router.at(t.method, t.path).ok()?;
-        if !self.layouts_for(t.path).is_empty() {
+    ///
+    /// A page under layouts that `current` has mounted is staged in `current` (its setup
+    /// runs under the deepest layout, which stays) for the navigation's in-place mount to
+    /// adopt; not when a middleware covers it (the navigation runs the middleware first)
+    /// or when only some of its layouts are mounted (the new ones mount at the navigation).
+    /// A page sharing no layout with `current` is mounted whole, as its navigation would.
+    pub fn prepare(&self, t: Target<'_>, current: &mut dyn View) -> Option<Ready> {
+        let hit = self.router.at(t.method, t.path).ok()?;
+        let layouts = self.layouts_for(t.path);
+        let nested = (current.as_any_mut()).and_then(|a| a.downcast_mut::<Nested>());
+        let shared = match (&hit.value, &nested) {
+            (Page::Setup(_), Some(n)) if !layouts.is_empty() => n.shared(&layouts),
+            _ => 0,
+        };
+        if shared == 0 {
+            return match self.mount(t, None) {
+                Ok(PageMount {
+                    view: Some(view),
+                    status: 200,
+                    redirect: None,
+                    ..
+                }) => Some(Ready::View(view)),
+                _ => None,
+            };
+        }
+        let covered = (self.middleware.iter()).any(|(p, _)| covers(p, t.path));
+        if shared < layouts.len() || covered {
             return None;
         }
-        match self.mount(t, None) {
-            Ok(PageMount {
-                view: Some(view),
-                status: 200,
-                redirect: None,
-                ..
-            }) => Some(view),
-            _ => None,
-        }
+        Query::parse(t.query).ok()?;
+        let (Page::Setup(page), Some(nested)) = (hit.value.clone(), nested) else {
+            return None;
+        };
+        let full = match t.query {
+            "" => t.path.to_owned(),
+            q => format!("{}?{q}", t.path),
+        };
+        let request = self.request(&t, &full);
+        let url = request.url();
+        SessionStore::current()?.set_request(request);
+        nested.stage(&layouts, &page, url).map(Ready::InPlace)
     }
 
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
@@ -429,6 +486,7 @@ impl Routes {
             layouts: self.layouts_for(path),
             page: self.not_found.clone(),
             not_found: self.not_found.clone(),
+            error: self.error_setup.clone(),
         });
         PageMount {
             view: Some(Box::new(nested)),

@@ -51,9 +51,11 @@ impl Mounted {
     }
 }
 
-/// Mounts the page for a URL off-screen for a link prefetch: `None`, without mounting
-/// anything, when no route matches; `None` too when the page answers anything but 200.
-pub type PrepareFn = dyn Fn(&str, &ConnInfo) -> Option<Box<dyn View>> + Send + Sync;
+/// Mounts the page for a URL off-screen for a link prefetch, given the session's current
+/// view (whose layouts it may stage the page in): `None`, without mounting anything, when
+/// no route matches; `None` too when the page answers anything but 200.
+pub type PrepareFn =
+    dyn Fn(&mut dyn View, &str, &ConnInfo) -> Option<super::prepare::Ready> + Send + Sync;
 
 /// Mounts the app's error page for a panic (in the current session scope, whose request
 /// is the failed page's).

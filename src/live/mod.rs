@@ -50,6 +50,7 @@ pub use csrf::{Csrf, TokenError};
 pub use hook_script::use_hook_script;
 pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, Mounted, PrepareFn};
 pub use id::SessionId;
+pub use prepare::Ready;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
 pub use scope::{

@@ -17,7 +17,7 @@ use async_tungstenite::tungstenite::Bytes;
 
 use super::hook_script;
 use super::host::LiveCore;
-use super::prepare;
+use super::prepare::{self, Ready};
 use super::request::{conn_info, is_local_url, Navigation};
 use super::session::Session;
 use super::view::render_unsent;
@@ -32,18 +32,31 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     match nav {
         Navigation::To { url, replace } => {
             let requested = url.clone();
+            // A page staged in the current view: its ticket drops (dropping the page if the
+            // mount did not adopt it) once the mount is done.
+            let mut staged = None;
             let (view, redirected, done) = match prepare::take(&mut s.prepared, &url) {
                 // Mounted by a prefetch: its request and title, and what changed since.
-                Some(p) => {
-                    if let Some(r) = p.request {
+                Some(prepare::Adopted {
+                    ready: Ready::View(mut view),
+                    request,
+                    title,
+                }) => {
+                    if let Some(r) = request {
                         store.set_request(r);
                     }
-                    store.restore_title(p.title);
-                    let mut view = p.view;
+                    store.restore_title(title);
                     render_unsent(&mut *view);
                     (Some(view), None, None)
                 }
-                None => {
+                adopted => {
+                    if let Some(prepare::Adopted {
+                        ready: Ready::InPlace(ticket),
+                        ..
+                    }) = adopted
+                    {
+                        staged = Some(ticket);
+                    }
                     let m = (live.app.mount)(Some(&mut *s.view), &url, &conn_info(Some(&old)));
                     (m.view, m.redirected, m.done)
                 }
@@ -73,6 +86,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             if let Some(done) = done {
                 done();
             }
+            drop(staged);
             frame
         }
         Navigation::Fragment(fragment) => {
@@ -128,7 +142,7 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     let info = conn_info(current.as_deref());
     let title = store.title();
     // The mount writes the store's request and title: the current page's come back after.
-    let mounted = catch(|| (live.app.prepare)(url, &info));
+    let mounted = catch(|| (live.app.prepare)(&mut *s.view, url, &info));
     let (request, new_title) = (store.request(), store.title());
     if let Some(r) = current {
         store.set_request(r);
@@ -136,8 +150,8 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     store.restore_title(title);
     // A setup that navigates or sends commands is not prepared: the navigation runs it.
     let side_effects = store.take_navigation().is_some() | !store.take_commands().is_empty();
-    let view = match mounted {
-        Ok(Some(view)) if !side_effects => view,
+    let ready = match mounted {
+        Ok(Some(ready)) if !side_effects => ready,
         Ok(_) => return,
         Err(err) => {
             log::warn!("prefetch of {url}: the page panicked ({err}); not prepared");
@@ -147,7 +161,7 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     // The old one unmounts here, inside the step's scope.
     s.prepared = Some(Box::new(prepare::Prepared {
         url: url.to_owned(),
-        view,
+        ready,
         request,
         title: new_title,
         at: now,

@@ -1,7 +1,9 @@
 //! Link prefetch: the client's prefetch event (the pointer is over a live link, or a
 //! touch started on one) mounts that route off-screen in the session's scope, so that the
 //! navigation that usually follows adopts the mounted tree instead of mounting it then
-//! (its setup ran, its resources' fetches started).
+//! (its setup ran, its resources' fetches started). For a route under layouts the
+//! current page has mounted, the app stages just the page inside the current view
+//! ([`Ready::InPlace`]) and the navigation's in-place mount swaps it into the outlet.
 //!
 //! Bounded: one prepared route per session, dropped after
 //! [`SessionConfig::prefetch_ttl`](super::SessionConfig::prefetch_ttl) (or at the next
@@ -10,6 +12,7 @@
 //! This file is the kept route (a session's slot for it); `navigate.rs` mounts it.
 //! Touches nothing but that slot.
 
+use std::any::Any;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -19,10 +22,21 @@ use super::view::View;
 /// The least time between two prefetch mounts of one session (others are ignored).
 pub(crate) const MIN_GAP: Duration = Duration::from_millis(100);
 
+/// What an app's [`PrepareFn`](super::PrepareFn) prepared for a link prefetch.
+pub enum Ready {
+    /// A fresh view the navigation adopts whole (the target shares no layout with the
+    /// current page).
+    View(Box<dyn View>),
+    /// The target's page, staged inside the current view (its shared layouts stay
+    /// mounted): the navigation's own mount adopts it. Dropping the ticket drops the
+    /// staged page if it was not adopted.
+    InPlace(Box<dyn Any>),
+}
+
 /// A route mounted ahead of its navigation.
 pub(crate) struct Prepared {
     pub(crate) url: String,
-    pub(crate) view: Box<dyn View>,
+    pub(crate) ready: Ready,
     pub(crate) request: Option<Rc<PageRequest>>,
     pub(crate) title: Option<String>,
     /// When it was mounted, and when it expires.
@@ -30,9 +44,10 @@ pub(crate) struct Prepared {
     pub(crate) until: Instant,
 }
 
-/// What a navigation to a prepared route adopts: the mounted view, its request and title.
+/// What a navigation to a prepared route adopts: the mounted view (or the ticket of a page
+/// staged in the current view), its request and title.
 pub(crate) struct Adopted {
-    pub view: Box<dyn View>,
+    pub ready: Ready,
     pub request: Option<Rc<PageRequest>>,
     pub title: Option<String>,
 }
@@ -53,7 +68,7 @@ pub(crate) fn take(slot: &mut Option<Box<Prepared>>, url: &str) -> Option<Adopte
         return None;
     }
     Some(Adopted {
-        view: p.view,
+        ready: p.ready,
         request: p.request,
         title: p.title,
     })

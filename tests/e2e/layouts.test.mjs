@@ -105,3 +105,62 @@ for (const js of [true, false]) {
     await ctx.close();
   });
 }
+
+// Collects every text the page's <main> showed from now on (a MutationObserver), to tell
+// whether a loading state ever flashed.
+const WATCH_MAIN = () => {
+  window.__shown = [];
+  new MutationObserver(() => window.__shown.push(document.querySelector('main')?.textContent ?? ''))
+    .observe(document.body, { subtree: true, childList: true, characterData: true });
+};
+
+test('a panicking page shows the error page inside the layout, status 500', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  await connected(page);
+  await page.evaluate(() => { window.marker = 5; });
+  await page.click('#clicks');
+  await page.waitForFunction(() => document.querySelector('#clicks').textContent === 'Clicked 1');
+  await page.fill('#note', 'still here');
+  await page.click('#nav a:text-is("Boom")');
+  await h1Is(page, 'Something went wrong');
+  assert.equal(await page.textContent('#why'), 'the boom page always fails');
+  assert.equal(await path(page), '/boom');
+  assert.equal(await page.title(), 'Error');
+  assert.ok(await page.evaluate(() => !!document.querySelector('#nav') && !!document.querySelector('main #why')),
+    'inside the layout');
+  assert.equal(await page.textContent('#clicks'), 'Clicked 1', 'the layout kept its state');
+  assert.equal(await page.inputValue('#note'), 'still here');
+  // The session goes on: the next link works, without a page load.
+  await page.click('#nav a:text-is("Todos")');
+  await h1Is(page, 'Todos (all)');
+  assert.equal(await page.evaluate(() => window.marker), 5);
+  // Over HTTP: 500, the same page inside the layout.
+  const r = await page.goto(new URL('/boom', server.url).href);
+  assert.equal(r.status(), 500);
+  await connected(page);
+  assert.equal(await page.textContent('h1'), 'Something went wrong');
+  assert.equal(await page.textContent('#clicks'), 'Clicked 0');
+  assert.deepEqual(errors.filter((e) => !e.includes('status of 404') && !e.includes('status of 500')), []);
+  await ctx.close();
+});
+
+test('a pointer over a link under the layout prepares it: the click shows its data at once', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  await connected(page);
+  await page.click('#clicks');
+  await page.waitForFunction(() => document.querySelector('#clicks').textContent === 'Clicked 1');
+  await page.hover('#nav a:text-is("Report")');
+  // The report's data takes 500 ms to load: it loads while the pointer rests on the link.
+  await page.waitForTimeout(800);
+  await page.evaluate(WATCH_MAIN);
+  await page.click('#nav a:text-is("Report")');
+  await h1Is(page, 'Report');
+  await page.waitForFunction(() => document.querySelector('#data')?.textContent === 'Report: 3 entries',
+    null, { timeout: 5000 });
+  const shown = await page.evaluate(() => window.__shown);
+  assert.ok(!shown.some((t) => t.includes('Loading')), `no loading state: ${JSON.stringify(shown)}`);
+  assert.equal(await page.textContent('#clicks'), 'Clicked 1', 'the layout kept its state');
+  assert.equal(await page.title(), 'Report');
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
