@@ -5,8 +5,8 @@
 //! session name, a long body to scroll, and a stylesheet from a static folder. Edit
 //! `examples/devreload/app.css` and the style changes in place; restart the process and
 //! the open tab comes back on the same URL with its typed value, scroll, tab and name.
-//! `DEVRELOAD_STATIC` serves another folder; `DEVRELOAD_BANNER` changes the heading (the
-//! e2e test's stand-in for an edited source file).
+//! `DEVRELOAD_STATIC` serves another folder; a `banner.txt` in it, read at startup, is the
+//! heading (the e2e test's stand-in for an edited source file).
 
 use vango::prelude::*;
 
@@ -48,7 +48,8 @@ fn home(banner: String) -> impl Render {
 pub fn app() -> std::io::Result<vango::App> {
     let dir = std::env::var("DEVRELOAD_STATIC")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/examples/devreload").into());
-    let banner = std::env::var("DEVRELOAD_BANNER").unwrap_or_else(|_| "Dev reload".into());
+    let banner = std::fs::read_to_string(format!("{dir}/banner.txt"))
+        .map_or_else(|_| "Dev reload".to_owned(), |b| b.trim().to_owned());
     Ok(vango::App::new()
         .title("Dev reload")
         .head("<link rel=\"stylesheet\" href=\"/static/app.css\">")
