@@ -121,11 +121,9 @@ const watch = async () => {
     try { r = await get(v == null ? '' : '?since=' + v); } catch { loop = 0; return lost(); }
     if (boot && r.boot != boot) return (loop = 0), restart();
     boot = r.boot;
-    if (v != null && r.changed.length) {
-      v = r.v;
-      swap(r.changed);
-    }
-    v = r.v;
+    const first = v == null;
+    v = r.v; // also the cache-busting query of the swapped files
+    if (!first && r.changed.length) swap(r.changed);
   }
 };
 

@@ -33,40 +33,44 @@ const color = (page) => page.evaluate(() => getComputedStyle(document.getElement
 const unexpected = (errors) =>
   errors.filter((e) => !/WebSocket connection to .* failed|Failed to load resource|ERR_/.test(e));
 
-test('a restart reloads the tab at the same URL with its typed value, scroll, query and cookie session', async () => {
-  const { ctx, page, errors } = await openPage(browser, server.url);
-  await connected(page);
-  await page.click('#sign-in');
-  await page.waitForFunction(() => document.getElementById('who').textContent === 'Signed in as Ada');
-  await page.click('#tab-b');
-  await page.waitForFunction(() => location.search === '?tab=b');
-  await page.fill('#note', 'typed before the restart');
-  await page.waitForFunction(() => document.getElementById('echo').textContent === 'Echo: typed before the restart');
-  await page.evaluate(() => scrollTo(0, 1500));
-  await page.evaluate(() => (window.__sameDocument = true));
-  const url = page.url();
+// SIGTERM: the stop `vango dev` makes before it starts the rebuilt binary; SIGKILL: a crash.
+for (const signal of ['SIGTERM', 'SIGKILL']) {
+  test(`${signal}, then a new process: the tab reloads at the same URL with its typed value, scroll, query and cookie session`, async () => {
+    const { ctx, page, errors } = await openPage(browser, server.url);
+    await connected(page);
+    await page.click('#sign-in');
+    await page.waitForFunction(() => document.getElementById('who').textContent === 'Signed in as Ada');
+    await page.click('#tab-b');
+    await page.waitForFunction(() => location.search === '?tab=b');
+    await page.fill('#note', 'typed before the restart');
+    await page.waitForFunction(() => document.getElementById('echo').textContent === 'Echo: typed before the restart');
+    await page.evaluate(() => scrollTo(0, 1500));
+    await page.evaluate(() => (window.__sameDocument = true));
+    const url = page.url();
 
-  // The stand-in for an edited source: the new process renders another heading.
-  writeFileSync(join(dir, 'banner.txt'), 'Dev reload, rebuilt');
-  await server.restart('SIGTERM', 300);
-  await page.waitForFunction(
-    () => document.getElementById('banner')?.textContent === 'Dev reload, rebuilt' &&
-      document.documentElement.classList.contains('vango-connected'),
-    null,
-    { timeout: 10000 },
-  );
-  assert.equal(await page.evaluate(() => window.__sameDocument), undefined, 'the page was reloaded');
-  assert.equal(page.url(), url, 'same URL');
-  assert.equal(await text(page, '#tab'), 'Tab: b', 'query state');
-  assert.equal(await text(page, '#who'), 'Signed in as Ada', 'cookie session');
-  assert.equal(await page.inputValue('#note'), 'typed before the restart', 'typed value');
-  // The restored value reached the new server's session too.
-  await page.waitForFunction(() => document.getElementById('echo').textContent === 'Echo: typed before the restart');
-  await page.waitForFunction(() => Math.abs(scrollY - 1500) < 2, null, { timeout: 3000 });
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('vango-dev-reload')), null, 'nothing left behind');
-  assert.deepEqual(unexpected(errors), []);
-  await ctx.close();
-});
+    // The stand-in for an edited source: the new process renders another heading.
+    writeFileSync(join(dir, 'banner.txt'), `Dev reload, rebuilt after ${signal}`);
+    await server.restart(signal, 300);
+    // Reloaded (the marker is gone), showing the new process's page, live.
+    await page.waitForFunction(
+      (b) => window.__sameDocument === undefined &&
+        document.getElementById('banner')?.textContent === b &&
+        document.documentElement.classList.contains('vango-connected'),
+      `Dev reload, rebuilt after ${signal}`,
+      { timeout: 10000 },
+    );
+    assert.equal(page.url(), url, 'same URL');
+    assert.equal(await text(page, '#tab'), 'Tab: b', 'query state');
+    assert.equal(await text(page, '#who'), 'Signed in as Ada', 'cookie session');
+    assert.equal(await page.inputValue('#note'), 'typed before the restart', 'typed value');
+    // The restored value reached the new server's session too.
+    await page.waitForFunction(() => document.getElementById('echo').textContent === 'Echo: typed before the restart');
+    await page.waitForFunction(() => Math.abs(scrollY - 1500) < 2, null, { timeout: 3000 });
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('vango-dev-reload')), null, 'nothing left behind');
+    assert.deepEqual(unexpected(errors), []);
+    await ctx.close();
+  });
+}
 
 test('an edited stylesheet is swapped in place, without a reload', async () => {
   const { ctx, page, errors } = await openPage(browser, server.url);
