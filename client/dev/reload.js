@@ -127,14 +127,14 @@ const watch = async () => {
   }
 };
 
-// The connection dropped: keep the page as it is now, then ask every 100 ms who answers.
+// The connection dropped: keep the page as it is now, then ask every 50 ms who answers.
 // The same process (a network blip): the core reconnects on its own, watching goes on.
 const lost = async () => {
   if (down || leaving) return;
   down = 1;
   snap = save();
   for (;;) {
-    await sleep(100);
+    await sleep(50);
     let r;
     try { r = await get(''); } catch { continue; }
     if (boot && r.boot != boot) return restart();
