@@ -127,14 +127,16 @@ const watch = async () => {
   }
 };
 
-// The connection dropped: keep the page as it is now, then ask every 50 ms who answers.
-// The same process (a network blip): the core reconnects on its own, watching goes on.
+// The connection dropped: keep the page as it is now, then ask every 50 ms (every 500 ms
+// after 10 s: the server may be down for good) who answers. The same process (a network
+// blip): the core reconnects on its own, watching goes on.
 const lost = async () => {
   if (down || leaving) return;
   down = 1;
   snap = save();
+  const t = Date.now();
   for (;;) {
-    await sleep(50);
+    await sleep(Date.now() - t > 1e4 ? 500 : 50);
     let r;
     try { r = await get(''); } catch { continue; }
     if (boot && r.boot != boot) return restart();
