@@ -97,7 +97,29 @@ fn dev_routes_exist_only_in_dev_mode_and_the_poll_answers_a_file_change() {
     );
     assert!(version(body.as_bytes()) > v);
 
+    // Nothing changes: answered before the connection's header timeout ends the wait
+    // with a 503, with the same version and nothing named.
+    let short = App::new()
+        .static_dir(StaticDir::new("/assets/", &dir).unwrap())
+        .page("/", || || vango::prelude::p("x"))
+        .limits(vango::server::Limits {
+            header_timeout: Duration::from_millis(600),
+            ..Default::default()
+        })
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let v = version(&get(short.local_addr(), "GET", "/_vango/dev/events").body);
+    let idle = get(
+        short.local_addr(),
+        "GET",
+        &format!("/_vango/dev/events?since={v}"),
+    );
+    assert_eq!(idle.status, 200);
+    assert_eq!(version(&idle.body), v);
+    assert!(String::from_utf8_lossy(&idle.body).contains("\"changed\":[]"));
+
     dev::set_enabled(false);
-    drop(srv);
+    drop((srv, short));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -124,6 +124,9 @@ const watch = async () => {
     const first = v == null;
     v = r.v; // also the cache-busting query of the swapped files
     if (!first && r.changed.length) swap(r.changed);
+    // A server that answers at once without a change (a short header timeout) is not
+    // asked in a tight loop; nothing is missed meanwhile: the next poll asks since v.
+    else if (!first) await sleep(50);
   }
 };
 

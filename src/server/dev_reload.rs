@@ -93,26 +93,28 @@ pub fn route(req: &Request<'_>, core: &Core) -> Option<Answer> {
             Err(_) => return Some(Response::error(400).into()),
         },
     };
+    // Stopping: a poll would be answered at once, again and again; the script takes the
+    // refusal as the server going away.
+    if core.is_stopping() {
+        return Some(Response::error(503).into());
+    }
     let dirs = core.static_dirs().to_vec();
     let Some(since) = since else {
         return Some(answer(&dirs, u64::MAX).into());
     };
     // The connection bounds a pending answer by its header timeout: answer well before it.
-    let wait = POLL_MAX.min(
-        core.limits()
-            .header_timeout
-            .saturating_sub(Duration::from_secs(1)),
-    );
+    let wait = POLL_MAX.min(core.limits().header_timeout.mul_f32(0.8));
     let stopped = core.stopped();
     Some(Answer::Later(Box::pin(async move {
         let poll = async {
             let deadline = std::time::Instant::now() + wait;
             loop {
                 let s = scan(&dirs, since);
-                if s.version > since || std::time::Instant::now() >= deadline {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if s.version > since || left.is_zero() {
                     return answer_of(s);
                 }
-                Timer::after(SCAN_EVERY).await;
+                Timer::after(SCAN_EVERY.min(left)).await;
             }
         };
         // Shutting down: answer now, so the poll does not hold the grace period.
