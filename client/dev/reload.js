@@ -30,16 +30,18 @@ const find = (a, all) => {
   return all.filter((f) => f.name == name)[+n];
 };
 
-// What a reload would lose: typed values (not passwords or files), scroll, URL.
+// What a reload would lose: typed values (not passwords or files), the focused field and
+// its caret, scroll, URL.
 const save = () => {
-  const all = fields(), f = {};
+  const all = fields(), f = {}, a = document.activeElement;
   for (const el of all) {
     if (el.type == 'password' || el.type == 'file' || el.type == 'hidden') continue;
     f[address(el, all)] =
       el.type == 'checkbox' || el.type == 'radio' ? el.checked
         : el.multiple ? [...el.selectedOptions].map((o) => o.value) : el.value;
   }
-  return { url: location.href, x: scrollX, y: scrollY, f };
+  const focus = all.includes(a) ? [address(a, all), a.selectionStart, a.selectionEnd] : null;
+  return { url: location.href, x: scrollX, y: scrollY, f, focus };
 };
 
 // Puts a saved page back, through input/change events so the server's state follows
@@ -60,6 +62,11 @@ const restore = (s) => {
     }
     el.dispatchEvent(new Event('input', { bubbles: true }));
     el.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+  const el = s.focus && find(s.focus[0], all);
+  if (el) {
+    el.focus({ preventScroll: true });
+    try { el.setSelectionRange(s.focus[1], s.focus[2]); } catch {} // not a text field
   }
   const scroll = () => scrollTo(s.x, s.y);
   scroll();
@@ -149,6 +156,7 @@ const lost = async () => {
 };
 
 addEventListener('pagehide', () => (leaving = 1));
+addEventListener('pageshow', () => (leaving = 0)); // back from the back/forward cache
 new MutationObserver(() => html.classList.contains('vango-disconnected') && lost())
   .observe(html, { attributes: true, attributeFilter: ['class'] });
 

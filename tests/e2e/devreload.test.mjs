@@ -63,6 +63,7 @@ for (const signal of ['SIGTERM', 'SIGKILL']) {
     assert.equal(await text(page, '#tab'), 'Tab: b', 'query state');
     assert.equal(await text(page, '#who'), 'Signed in as Ada', 'cookie session');
     assert.equal(await page.inputValue('#note'), 'typed before the restart', 'typed value');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'note', 'focus');
     // The restored value reached the new server's session too.
     await page.waitForFunction(() => document.getElementById('echo').textContent === 'Echo: typed before the restart');
     await page.waitForFunction(() => Math.abs(scrollY - 1500) < 2, null, { timeout: 3000 });
