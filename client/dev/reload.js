@@ -1,6 +1,6 @@
 // Dev-mode hot reload (served at /_vango/dev/reload.js only in dev mode): swaps edited
 // stylesheets and images in place; when the server restarts, reloads the page at the same
-// URL and puts back the typed values and the scroll position.
+// URL and puts back the typed values, the focus and the scroll position.
 // Touches fetch (/_vango/dev/events), sessionStorage (one key, written just before its
 // reload), location, the page's form fields and <link>/<img> URLs. It never calls into
 // the core client: it only watches the connection class the core puts on <html>.
