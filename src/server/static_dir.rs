@@ -76,6 +76,15 @@ impl StaticDir {
     }
 
     /// The folder served (canonical: every symlink resolved).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir();
+    /// let assets = vango::server::StaticDir::new("/assets/", &dir)?;
+    /// assert_eq!(assets.root(), dir.canonicalize()?);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn root(&self) -> &Path {
         &self.root
     }
