@@ -119,6 +119,23 @@ const swap = (paths) => {
   }
 };
 
+// One answer about the server, from this tab's request or another tab's poll: a new
+// process reloads (true), changed files are swapped.
+const got = (r) => {
+  if (boot && r.boot != boot) return restart(), 1;
+  boot = r.boot;
+  const first = v == null;
+  v = r.v; // also the cache-busting query of the swapped files
+  if (!first && r.changed.length) swap(r.changed);
+};
+
+// The tabs of this origin share one long poll (a browser opens at most 6 connections per
+// host, and a poll holds one): the tab holding the lock polls and passes each answer on;
+// the others ask once, then listen. Without locks or channels every tab polls.
+const chan = self.BroadcastChannel && new BroadcastChannel(KEY);
+if (chan) chan.onmessage = (m) => got(m.data);
+let leader = !(chan && navigator.locks);
+
 // Long-polls the static folders' version; a failed poll means the server went away.
 const watch = async () => {
   if (loop) return;
@@ -126,16 +143,16 @@ const watch = async () => {
   for (;;) {
     let r;
     try { r = await get(v == null ? '' : '?since=' + v); } catch { loop = 0; return lost(); }
-    if (boot && r.boot != boot) return (loop = 0), restart();
-    boot = r.boot;
     const first = v == null;
-    v = r.v; // also the cache-busting query of the swapped files
-    if (!first && r.changed.length) swap(r.changed);
+    if (got(r)) return;
+    if (!leader) return (loop = 0);
+    chan && chan.postMessage(r);
     // A server that answers at once without a change (a short header timeout) is not
     // asked in a tight loop; nothing is missed meanwhile: the next poll asks since v.
-    else if (!first) await sleep(50);
+    if (!first && !r.changed.length) await sleep(50);
   }
 };
+if (!leader) navigator.locks.request(KEY, () => ((leader = 1), watch(), new Promise(() => {})));
 
 // The connection dropped: keep the page as it is now, then ask every 50 ms (every 500 ms
 // after 10 s: the server may be down for good) who answers. The same process (a network
@@ -149,6 +166,7 @@ const lost = async () => {
     await sleep(Date.now() - t > 1e4 ? 500 : 50);
     let r;
     try { r = await get(''); } catch { continue; }
+    chan && chan.postMessage(r);
     if (boot && r.boot != boot) return restart();
     down = 0;
     return watch();

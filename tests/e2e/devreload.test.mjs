@@ -91,6 +91,32 @@ test('an edited stylesheet is swapped in place, without a reload', async () => {
   await ctx.close();
 });
 
+test('eight tabs share one long poll: each loads at once and swaps an edited stylesheet', async () => {
+  // One context: its tabs share the browser's 6 connections to the server, which 8 polls
+  // would all hold, stalling every other request for up to a poll's length.
+  const ctx = await browser.newContext();
+  const pages = [], polls = [];
+  for (let i = 0; i < 8; i++) {
+    const page = await ctx.newPage();
+    const seen = (polls[i] = { n: 0 });
+    page.on('request', (r) => r.url().includes('/_vango/dev/events?since=') && seen.n++);
+    await page.goto(server.url, { timeout: 5000 });
+    await connected(page);
+    pages.push(page);
+  }
+  await pages[0].waitForTimeout(300); // every tab has had its first answer
+  writeFileSync(join(dir, 'app.css'), '#styled { color: rgb(0, 128, 0); }\n');
+  for (const page of pages) {
+    await page.waitForFunction(
+      () => getComputedStyle(document.getElementById('styled')).color === 'rgb(0, 128, 0)',
+      null,
+      { timeout: 5000 },
+    );
+  }
+  assert.equal(polls.filter((p) => p.n > 0).length, 1, `tabs that long-polled: ${polls.map((p) => p.n)}`);
+  await ctx.close();
+});
+
 // Without dev mode the page carries no reload script and the dev routes do not exist.
 async function noDev(bin, env) {
   const s = await startServer(bin, env);
