@@ -117,10 +117,10 @@ pub fn route(req: &Request<'_>, core: &Core) -> Option<Answer> {
                 Timer::after(SCAN_EVERY.min(left)).await;
             }
         };
-        // Shutting down: answer now, so the poll does not hold the grace period.
+        // Shutting down: refuse now, so the poll does not hold the grace period.
         let stop = async {
             stopped.await;
-            answer(&dirs, since)
+            Response::error(503)
         };
         future::or(poll, stop).await
     })))
