@@ -323,6 +323,7 @@ fn page(
         crate::render::escape_attr(&src, &mut head);
         head.push_str("\"></script>");
     }
+    head.push_str(crate::server::dev_reload::head_tag());
     let page = crate::render::Page {
         title: title.as_deref().unwrap_or(&app.title),
         head: &head,

@@ -75,6 +75,20 @@ impl StaticDir {
         &self.prefix
     }
 
+    /// The folder served (canonical: every symlink resolved).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir();
+    /// let assets = vango::server::StaticDir::new("/assets/", &dir)?;
+    /// assert_eq!(assets.root(), dir.canonicalize()?);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The file that the URL path `rest` (after the prefix, still percent-encoded) names,
     /// if it is a regular file inside the folder once every symlink is resolved.
     pub fn resolve(&self, rest: &str) -> Option<PathBuf> {
@@ -122,7 +136,10 @@ impl StaticDir {
             format!("\"{h:08x}\"")
         };
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let cache = if is_fingerprinted(name) {
+        // Dev mode: every load asks again, so an edited file shows without a hard reload.
+        let cache = if crate::component::dev::enabled() {
+            "no-cache"
+        } else if is_fingerprinted(name) {
             "public, max-age=31536000, immutable"
         } else {
             "public, max-age=0, must-revalidate"

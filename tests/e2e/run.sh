@@ -11,6 +11,9 @@ dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_director
 for e in "${examples[@]}"; do
   export "VANGO_${e^^}_BIN=$dir/release/examples/$e"
 done
+# Dev mode exists only in debug builds: the hot-reload example is built in debug.
+cargo build --example devreload
+export VANGO_DEVRELOAD_BIN="$dir/debug/examples/devreload"
 export VANGO_LOADGEN_BIN="$dir/release/vango-loadgen"
 [ -d client/node_modules/playwright-core ] || (cd client && npm ci --no-audit --no-fund)
 # The randomized differential test lives with the client's browser tests but needs the

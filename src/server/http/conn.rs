@@ -378,6 +378,9 @@ fn metrics_allowed(sock: &TcpStream, limits: &Limits) -> bool {
 
 /// Built-in routes first, then the service.
 fn route<S: Service>(req: &Request<'_>, core: &Core, svc: &S) -> Answer {
+    if let Some(answer) = crate::server::dev_reload::route(req, core) {
+        return answer;
+    }
     let path = req.path();
     let builtin =
         path == "/healthz" || path == "/metrics" || core.assets().iter().any(|a| a.path() == path);
