@@ -8,6 +8,7 @@
 
 mod boundary;
 pub mod dev;
+pub mod dev_capture;
 mod error;
 mod error_boundary;
 mod instance;
