@@ -24,9 +24,11 @@ fn counter(_: ()) -> impl Render {
 }
 
 fn exploding_handler(_: ()) -> impl Render {
-    || button("handler panic").id("handler-panic").on_click(|_| -> () {
-        panic!("the handler exploded")
-    })
+    || {
+        button("handler panic")
+            .id("handler-panic")
+            .on_click(|_| -> () { panic!("the handler exploded") })
+    }
 }
 
 fn exploding_render(_: ()) -> impl Render {
@@ -35,7 +37,9 @@ fn exploding_render(_: ()) -> impl Render {
         if broken.get() {
             panic!("the render exploded");
         }
-        button("render panic").id("render-panic").on_click(move |_| broken.set(true))
+        button("render panic")
+            .id("render-panic")
+            .on_click(move |_| broken.set(true))
     }
 }
 
@@ -48,9 +52,11 @@ fn exploding_task(_: ()) -> impl Render {
 }
 
 fn fatal(_: ()) -> impl Render {
-    || button("fatal panic").id("fatal-panic").on_click(|_| -> () {
-        panic!("no boundary caught this")
-    })
+    || {
+        button("fatal panic")
+            .id("fatal-panic")
+            .on_click(|_| -> () { panic!("no boundary caught this") })
+    }
 }
 
 fn home() -> impl Render {

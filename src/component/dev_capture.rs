@@ -147,9 +147,9 @@ pub(crate) fn report(message: &str, location: Option<&str>, fatal: bool) {
     if !enabled() {
         return;
     }
-    let (at, path, kind) = LAST
-        .with(|l| l.borrow_mut().take())
-        .unwrap_or((None, String::new(), "render"));
+    let (at, path, kind) =
+        LAST.with(|l| l.borrow_mut().take())
+            .unwrap_or((None, String::new(), "render"));
     let err = DevError {
         message: message.to_owned(),
         location: location.map(str::to_owned).or(at),

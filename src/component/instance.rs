@@ -175,19 +175,27 @@ impl Instance {
         cx.depth = inst.depth + 1;
         match &inst.own {
             None => {
-                let _ = inst.dev.enter(false, || owner.try_with(|| mount(&mut out, cx)));
+                let _ = inst
+                    .dev
+                    .enter(false, || owner.try_with(|| mount(&mut out, cx)));
             }
             Some(b) => {
                 // A component below that panics in its setup or first render: the boundary
                 // drops what was mounted and shows its fallback instead.
-                if let Err(err) = catch(|| owner.try_with(|| mount(&mut out, cx))) {
+                let mounted = catch(|| {
+                    inst.dev
+                        .enter(false, || owner.try_with(|| mount(&mut out, cx)))
+                });
+                if let Err(err) = mounted {
                     (cx.depth, cx.select) = (inst.depth + 1, select);
                     dispose(&out);
                     b.record(err);
                     out = inst
                         .render_fresh()
                         .unwrap_or_else(|| normalize_root(VNode::Empty));
-                    let _ = owner.try_with(|| mount(&mut out, cx));
+                    let _ = inst
+                        .dev
+                        .enter(false, || owner.try_with(|| mount(&mut out, cx)));
                 }
             }
         }
@@ -251,9 +259,9 @@ impl Instance {
         let depth = cx.depth;
         cx.depth = self.depth + 1;
         let select = mem::replace(&mut cx.select, self.select);
-        let _ = self
-            .dev
-            .enter(false, || self.owner.try_with(|| diff(output, new, cx, sink)));
+        let _ = self.dev.enter(false, || {
+            self.owner.try_with(|| diff(output, new, cx, sink))
+        });
         cx.depth = depth;
         cx.select = select;
     }

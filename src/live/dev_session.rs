@@ -64,7 +64,10 @@ pub(crate) fn hydration_mismatch(s: &Session, client_hash: u32) {
     }
     let ssr = {
         let p = PAINTS.lock().unwrap_or_else(|e| e.into_inner());
-        p.iter().rev().find(|(h, _)| *h == client_hash).map(|(_, t)| t.clone())
+        p.iter()
+            .rev()
+            .find(|(h, _)| *h == client_hash)
+            .map(|(_, t)| t.clone())
     };
     let live = crate::render::to_html(s.view.root());
     let text = match ssr {
@@ -80,9 +83,7 @@ pub(crate) fn hydration_mismatch(s: &Session, client_hash: u32) {
 /// The differing middle of two HTML texts, a tag per line: `- ` the first paint's lines,
 /// `+ ` the live render's, at most [`DIFF_LINES`] each.
 fn short_diff(ssr: &str, live: &str) -> String {
-    let lines = |s: &str| -> Vec<String> {
-        s.split_inclusive('>').map(str::to_owned).collect()
-    };
+    let lines = |s: &str| -> Vec<String> { s.split_inclusive('>').map(str::to_owned).collect() };
     let (a, b) = (lines(ssr), lines(live));
     let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let post = a[pre..]
@@ -123,7 +124,11 @@ pub(crate) fn after_step(s: &Session) {
         json_str(&mut ev, &e.path);
         ev.push_str(",\"kind\":");
         json_str(&mut ev, e.kind);
-        ev.push_str(if e.fatal { ",\"fatal\":true}" } else { ",\"fatal\":false}" });
+        ev.push_str(if e.fatal {
+            ",\"fatal\":true}"
+        } else {
+            ",\"fatal\":false}"
+        });
         publish_event(&id, ev);
     }
     let mut state = String::from("{\"components\":[");
@@ -174,7 +179,10 @@ mod tests {
 
     #[test]
     fn diff_shows_only_the_differing_middle() {
-        let d = short_diff("<main><p>1</p><b>x</b></main>", "<main><p>2</p><b>x</b></main>");
+        let d = short_diff(
+            "<main><p>1</p><b>x</b></main>",
+            "<main><p>2</p><b>x</b></main>",
+        );
         assert!(d.contains("- 1</p>"), "{d}");
         assert!(d.contains("+ 2</p>"), "{d}");
         assert!(!d.contains("<main>\n"), "{d}");

@@ -141,9 +141,8 @@ pub fn respond(req: &Request<'_>) -> Option<Response> {
                 .find_map(|p| p.strip_prefix("since="))
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(0);
-            let body = events_after(key, since).unwrap_or_else(|| {
-                "{\"next\":0,\"events\":[],\"state\":null}".to_owned()
-            });
+            let body = events_after(key, since)
+                .unwrap_or_else(|| "{\"next\":0,\"events\":[],\"state\":null}".to_owned());
             Some(
                 Response::new(200)
                     .header("Content-Type", "application/json")
