@@ -319,7 +319,11 @@ impl Mount for TreeCx {
 
     fn warn(&mut self, what: &str) {
         self.warnings += 1;
-        log::debug!("diff: {what}");
+        if super::dev::enabled() {
+            log::warn!("diff: {what}");
+        } else {
+            log::debug!("diff: {what}");
+        }
     }
 
     #[inline]
