@@ -3,7 +3,7 @@
 //! session has not reported yet. Only [`dev::enabled`](super::dev::enabled) turns it on;
 //! in release builds [`DevInfo`] is empty and every entry point returns at once.
 //!
-//! Touches its own thread-locals and the engine's `VNode` (to walk the component tree).
+//! Touches only its own thread-locals (`dev_tree.rs` walks the tree and reads panics).
 
 use std::cell::RefCell;
 #[cfg(debug_assertions)]
@@ -12,9 +12,6 @@ use std::cell::{Cell, RefCell as DevCell};
 use std::rc::Rc;
 
 use super::dev::enabled;
-use super::error::ErrorInfo;
-use super::node::ComponentNode;
-use crate::vdom::node::VNode;
 
 /// A panic an error boundary or the session caught, as the overlay shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,7 +88,7 @@ impl DevInfo {
     }
 
     /// Its path and render count, when dev mode gave it one.
-    fn snapshot(&self) -> Option<(String, u32)> {
+    pub(crate) fn snapshot(&self) -> Option<(String, u32)> {
         #[cfg(debug_assertions)]
         {
             let p = self.path.borrow().clone()?;
@@ -142,8 +139,16 @@ pub(crate) fn note_panic(location: Option<String>) {
     }
 }
 
-/// Records a caught panic for the overlay (`fatal`: it ended the session).
-pub(crate) fn report(message: &str, location: Option<&str>, fatal: bool) {
+/// Records a caught panic for the overlay (`fatal`: it ended the session). Dev mode only.
+///
+/// # Examples
+///
+/// ```
+/// // Off (the default): nothing is recorded.
+/// vango::component::dev_capture::report("boom", None, true);
+/// assert!(vango::component::dev_capture::take_errors().is_empty());
+/// ```
+pub fn report(message: &str, location: Option<&str>, fatal: bool) {
     if !enabled() {
         return;
     }
@@ -165,24 +170,6 @@ pub(crate) fn report(message: &str, location: Option<&str>, fatal: bool) {
     });
 }
 
-/// [`report`] for an error boundary's [`ErrorInfo`].
-pub(crate) fn report_caught(err: &ErrorInfo) {
-    report(err.message(), err.location(), false);
-}
-
-/// Records a panic that ended the session (its payload), for the overlay. Dev mode only.
-///
-/// # Examples
-///
-/// ```
-/// // Off (the default): nothing is recorded.
-/// vango::component::dev_capture::report_fatal(&"boom");
-/// assert!(vango::component::dev_capture::take_errors().is_empty());
-/// ```
-pub fn report_fatal(payload: &(dyn std::any::Any + Send)) {
-    report(&super::error::message_of(payload), None, true);
-}
-
 /// The caught panics not reported yet on this thread, oldest first.
 ///
 /// # Examples
@@ -192,41 +179,4 @@ pub fn report_fatal(payload: &(dyn std::any::Any + Send)) {
 /// ```
 pub fn take_errors() -> Vec<DevError> {
     PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()))
-}
-
-/// The components mounted under `root`, depth first: `(path, renders)`. Empty unless dev
-/// mode was on when they mounted.
-///
-/// # Examples
-///
-/// ```
-/// use vango::prelude::*;
-/// use vango::component::Tree;
-/// let tree = Tree::mount(|| || div("x"));
-/// assert!(vango::component::dev_capture::components(tree.root()).is_empty());
-/// ```
-pub fn components(root: &VNode) -> Vec<(String, u32)> {
-    let mut out = Vec::new();
-    walk(root, &mut out);
-    out
-}
-
-fn walk(node: &VNode, out: &mut Vec<(String, u32)>) {
-    match node {
-        VNode::Element(e) => e.children.iter().for_each(|c| walk(c, out)),
-        VNode::Fragment(cs) => cs.iter().for_each(|c| walk(c, out)),
-        VNode::Component(slot) => {
-            let Some(n) = slot.as_any().downcast_ref::<ComponentNode>() else {
-                return;
-            };
-            let Some(i) = n.instance() else { return };
-            if let Some(s) = i.dev.snapshot() {
-                out.push(s);
-            }
-            if let Ok(o) = i.output.try_borrow() {
-                walk(&o, out);
-            }
-        }
-        _ => {}
-    }
 }

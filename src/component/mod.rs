@@ -9,6 +9,7 @@
 mod boundary;
 pub mod dev;
 pub mod dev_capture;
+pub mod dev_tree;
 mod error;
 mod error_boundary;
 mod instance;

@@ -15,7 +15,8 @@ use std::sync::{Mutex, Once};
 
 use super::session::Session;
 use crate::component::dev::enabled;
-use crate::component::dev_capture::{components, take_errors};
+use crate::component::dev_capture::take_errors;
+use crate::component::dev_tree::components;
 use crate::reactive::dev_names::{self, Reader};
 use crate::server::dev_overlay::{json_str, publish_event, publish_state};
 

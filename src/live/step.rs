@@ -99,7 +99,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
         Ok(Some(f)) => Reply::One(f),
         Ok(None) => Reply::None,
         Err(payload) => {
-            crate::component::dev_capture::report_fatal(&*payload);
+            crate::component::dev_tree::report_fatal(&*payload);
             super::dev_session::ended(&s);
             let id = s.id;
             drop(s);
@@ -233,7 +233,7 @@ fn on_event(
         }
         Err(payload) => {
             // The view may be half-updated: the session is over.
-            crate::component::dev_capture::report_fatal(&*payload);
+            crate::component::dev_tree::report_fatal(&*payload);
             super::dev_session::ended(&s);
             let id = s.id;
             drop(s);
