@@ -68,15 +68,16 @@ fn a_duplicate_key_names_the_key_and_the_fix() {
 
 #[test]
 fn a_route_conflict_at_startup_names_both_routes_and_the_fix() {
-    let err = std::panic::catch_unwind(|| {
+    let caught = std::panic::catch_unwind(|| {
         vango::App::new()
             .page("/todos/:id", || || div("a"))
             .page("/todos/:name", || || div("b"))
             .workers(1)
             .spawn("127.0.0.1:0")
-    })
-    .err()
-    .expect("a conflict panics at startup");
+    });
+    let Err(err) = caught else {
+        panic!("a conflict panics at startup")
+    };
     let msg = err
         .downcast_ref::<String>()
         .cloned()

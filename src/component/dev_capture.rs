@@ -1,7 +1,7 @@
 //! Dev-mode capture for the error overlay and the dev panel: each mounted component's path
 //! and render count, the component path where a panic was raised, and the caught panics a
 //! session has not reported yet. Only [`dev::enabled`](super::dev::enabled) turns it on;
-//! in release builds [`DevInfo`] is empty and every entry point returns at once.
+//! in release builds a component's dev data is empty and every entry point returns at once.
 //!
 //! Touches only its own thread-locals (`dev_tree.rs` walks the tree and reads panics).
 
