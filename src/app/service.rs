@@ -102,6 +102,9 @@ impl AppService {
 
 impl Service for AppService {
     fn respond(&self, req: &Request<'_>) -> Answer {
+        if let Some(dev) = crate::server::dev_overlay::respond(req) {
+            return dev.into();
+        }
         if req.path() == COOKIE_PATH {
             return self.redeem(req).into();
         }
@@ -318,6 +321,9 @@ fn page(
     // The page's hook scripts, deferred like the client and before it, so their hooks
     // are registered when it mounts the page.
     let mut head = head.to_owned();
+    if crate::component::dev::enabled() {
+        head.insert_str(0, crate::server::dev_overlay::HEAD);
+    }
     for src in store.hook_scripts() {
         head.push_str("<script defer src=\"");
         crate::render::escape_attr(&src, &mut head);
@@ -333,8 +339,11 @@ fn page(
         ..Default::default()
     };
     let mut body = Vec::with_capacity(2048);
-    if crate::render::write_page(&page, view.root(), &mut body).is_err() {
+    let Ok(hash) = crate::render::write_page(&page, view.root(), &mut body) else {
         return Response::error(500);
+    };
+    if crate::component::dev::enabled() {
+        crate::live::dev_session::remember_paint(hash, crate::render::to_html(view.root()));
     }
     let resp = Response::new(status)
         .nonce(&nonce)

@@ -72,6 +72,7 @@ impl Boundary {
     /// Records the panic (logged once) without scheduling anything: the caller renders.
     pub(crate) fn record(&self, err: ErrorInfo) {
         log::error!("a component panicked: {err}; its error boundary shows the fallback");
+        super::dev_capture::report(err.message(), err.location(), false);
         *self.error.borrow_mut() = Some(err);
     }
 

@@ -79,10 +79,12 @@ fn install_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+            // At the panic site, before unwinding: the component path is still known.
+            super::dev_capture::note_panic(at.clone());
             if CATCHING.with(Cell::get) > 0 {
-                let at = info
-                    .location()
-                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
                 LAST.with(|last| *last.borrow_mut() = at);
             } else {
                 previous(info);

@@ -102,6 +102,10 @@ impl Pending for PendingBoundary {
         }
     }
 
+    fn name(&self) -> &'static str {
+        "error_boundary"
+    }
+
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>) {
         let b = Rc::new(Boundary::new(self.child, self.fallback));
         (Box::new(BoundaryRender(b.clone())), Box::new(b))

@@ -10,6 +10,7 @@ use std::mem;
 use std::rc::{Rc, Weak};
 
 use super::boundary::{Boundary, Within};
+use super::dev_capture::DevInfo;
 use super::error::catch;
 use crate::reactive::{provide_context, untrack, use_context, Observer, Owner};
 use crate::vdom::diff::diff;
@@ -111,17 +112,21 @@ pub(crate) struct Instance {
     within: Option<Rc<Boundary>>,
     /// Its own state, when it is an error boundary.
     own: Option<Rc<Boundary>>,
+    /// Its path and render count in dev mode (empty in release).
+    pub(crate) dev: DevInfo,
 }
 
 impl Instance {
     /// Runs `start` (the setup) under a new owner, renders, and mounts the output.
     pub(crate) fn mount(
+        name: &'static str,
         start: impl FnOnce() -> (Box<dyn Render>, Box<dyn Any>),
         cx: &mut TreeCx,
     ) -> Rc<Instance> {
         let owner = Owner::new();
         let within = owner.with(use_context::<Within>).map(|w| w.0);
-        let (render, props) = owner.with(|| untrack(start));
+        let dev = DevInfo::new(name);
+        let (render, props) = dev.enter(false, || owner.with(|| untrack(start)));
         let own = props.downcast_ref::<Rc<Boundary>>().cloned();
         if let Some(b) = &own {
             owner.with(|| provide_context(Within(b.clone())));
@@ -138,6 +143,7 @@ impl Instance {
             observer: Cell::new(None),
             within,
             own,
+            dev,
         });
         if let Some(b) = &inst.own {
             let (weak, queue) = (Rc::downgrade(&inst), cx.queue.clone());
@@ -169,19 +175,27 @@ impl Instance {
         cx.depth = inst.depth + 1;
         match &inst.own {
             None => {
-                let _ = owner.try_with(|| mount(&mut out, cx));
+                let _ = inst
+                    .dev
+                    .enter(false, || owner.try_with(|| mount(&mut out, cx)));
             }
             Some(b) => {
                 // A component below that panics in its setup or first render: the boundary
                 // drops what was mounted and shows its fallback instead.
-                if let Err(err) = catch(|| owner.try_with(|| mount(&mut out, cx))) {
+                let mounted = catch(|| {
+                    inst.dev
+                        .enter(false, || owner.try_with(|| mount(&mut out, cx)))
+                });
+                if let Err(err) = mounted {
                     (cx.depth, cx.select) = (inst.depth + 1, select);
                     dispose(&out);
                     b.record(err);
                     out = inst
                         .render_fresh()
                         .unwrap_or_else(|| normalize_root(VNode::Empty));
-                    let _ = owner.try_with(|| mount(&mut out, cx));
+                    let _ = inst
+                        .dev
+                        .enter(false, || owner.try_with(|| mount(&mut out, cx)));
                 }
             }
         }
@@ -217,7 +231,10 @@ impl Instance {
         let mut r = self.render.try_borrow_mut().ok()?;
         let r = r.as_mut()?;
         // A disposed owner or observer (torn down from outside) renders nothing new.
-        match self.owner.try_with(|| obs.try_track(|| r.render())) {
+        let rendered = self.dev.enter(true, || {
+            self.owner.try_with(|| obs.try_track(|| r.render()))
+        });
+        match rendered {
             Ok(Ok(v)) => Some(normalize_root(v)),
             _ => None,
         }
@@ -242,7 +259,9 @@ impl Instance {
         let depth = cx.depth;
         cx.depth = self.depth + 1;
         let select = mem::replace(&mut cx.select, self.select);
-        let _ = self.owner.try_with(|| diff(output, new, cx, sink));
+        let _ = self.dev.enter(false, || {
+            self.owner.try_with(|| diff(output, new, cx, sink))
+        });
         cx.depth = depth;
         cx.select = select;
     }
@@ -256,7 +275,9 @@ impl Instance {
         let depth = cx.depth;
         cx.depth = self.depth + 1;
         let select = mem::replace(&mut cx.select, self.select);
-        let _ = self.owner.try_with(|| mount(&mut new, cx));
+        let _ = self
+            .dev
+            .enter(false, || self.owner.try_with(|| mount(&mut new, cx)));
         cx.depth = depth;
         cx.select = select;
         let hid = output.as_element().map_or(0, |e| e.hid);

@@ -8,6 +8,8 @@
 
 mod boundary;
 pub mod dev;
+pub mod dev_capture;
+pub mod dev_tree;
 mod error;
 mod error_boundary;
 mod hid_index;

@@ -159,6 +159,16 @@ pub(crate) trait Pending {
     /// Hands these props to the kept instance (live components only).
     fn update(self: Box<Self>, _mounted: &dyn Any) {}
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>);
+    /// The component's name in dev-mode paths (its setup function's last path segment).
+    fn name(&self) -> &'static str {
+        "component"
+    }
+}
+
+/// The last segment of a setup function's type name (`app::counter` → `counter`).
+fn short_name<F>() -> &'static str {
+    let full = std::any::type_name::<F>();
+    full.rsplit("::").next().unwrap_or(full)
 }
 
 struct PendingImpl<P, F> {
@@ -176,6 +186,9 @@ where
         mounted
             .downcast_ref::<P>()
             .is_some_and(|p| *p == self.props)
+    }
+    fn name(&self) -> &'static str {
+        short_name::<F>()
     }
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>) {
         let r = (self.setup)(self.props.clone());
@@ -206,6 +219,9 @@ where
             }
         }
     }
+    fn name(&self) -> &'static str {
+        short_name::<F>()
+    }
     fn start(self: Box<Self>) -> (Box<dyn Render>, Box<dyn Any>) {
         // Runs under the instance's owner: the signal is disposed with the instance.
         let props = signal(self.props);
@@ -225,7 +241,7 @@ impl ComponentNode {
     /// Runs the setup and first render, and mounts the output.
     pub(crate) fn mount(&mut self, cx: &mut TreeCx) {
         if let State::Pending(p) = mem::replace(&mut self.state, State::Gone) {
-            self.state = State::Mounted(Instance::mount(|| p.start(), cx));
+            self.state = State::Mounted(Instance::mount(p.name(), || p.start(), cx));
         }
     }
 }
@@ -303,7 +319,11 @@ impl Mount for TreeCx {
 
     fn warn(&mut self, what: &str) {
         self.warnings += 1;
-        log::debug!("diff: {what}");
+        if super::dev::enabled() {
+            log::warn!("diff: {what}");
+        } else {
+            log::debug!("diff: {what}");
+        }
     }
 
     #[inline]

@@ -10,6 +10,7 @@ use std::fmt;
 use std::mem;
 use std::rc::Rc;
 
+use super::dev_capture::in_phase;
 use super::error::catch;
 use super::hid_index::{self, HidIndex};
 use super::instance::{Instance, Render, TreeCx};
@@ -101,6 +102,7 @@ impl Tree {
     pub fn mount<R: Render>(setup: impl FnOnce() -> R) -> Tree {
         let mut cx = TreeCx::new(1);
         let inst = Instance::mount(
+            "app",
             || {
                 let r: Box<dyn Render> = Box::new(setup());
                 let props: Box<dyn Any> = Box::new(());
@@ -151,7 +153,10 @@ impl Tree {
         // Under the owner of the component the element belongs to: what the handler
         // creates (signals, effects, tasks) lives and dies with that component.
         let owner = inst.owner();
-        let run = || batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(())));
+        let run = || {
+            let call = || batch(|| owner.try_with(|| handler(ev)).unwrap_or(Ok(())));
+            inst.dev.enter(false, || in_phase("handler", call))
+        };
         match inst.catcher() {
             None => Ok(run()),
             // Inside an error boundary a panic shows its fallback: the event counts as

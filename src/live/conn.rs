@@ -325,6 +325,9 @@ fn serve<'a>(
         // No per-session stop listener (one allocation and a future slot per session):
         // the sweeper rings the bell when shutdown begins, and the flag is checked here.
         let slot = bell::Slot::new();
+        if crate::component::dev::enabled() {
+            super::dev_session::after_step(&sess.borrow());
+        }
         loop {
             let input = if live.core.is_stopping() {
                 Input::Stop
@@ -369,6 +372,9 @@ fn serve<'a>(
                 Input::Msg(Incoming::Closed) | Input::Idle => return detach(live, &sess, gen),
                 Input::Msg(Incoming::Control) => continue,
             };
+            if crate::component::dev::enabled() {
+                super::dev_session::after_step(&sess.borrow());
+            }
             if matches!(reply, Reply::None) {
                 continue;
             }

@@ -17,6 +17,7 @@ pub mod command;
 mod conn;
 pub mod cookie;
 pub mod csrf;
+pub(crate) mod dev_session;
 pub mod form;
 mod hook_script;
 pub mod host;

@@ -96,6 +96,9 @@ pub(crate) async fn start_new(
         .unwrap_or(u32::MAX);
     session.peer = Some(peer);
     let hash = crate::render::render_hash(session.view.root());
+    if client_hash != 0 && hash != client_hash {
+        super::dev_session::hydration_mismatch(&session, client_hash);
+    }
     // 0: the client's DOM is not a first paint it can name (it applied patches).
     let repaint = (client_hash == 0 || hash != client_hash)
         .then(|| session.full_render(&mut live.encoder.borrow_mut(), config))

@@ -98,7 +98,9 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     })) {
         Ok(Some(f)) => Reply::One(f),
         Ok(None) => Reply::None,
-        Err(_) => {
+        Err(payload) => {
+            crate::component::dev_tree::report_fatal(&*payload);
+            super::dev_session::ended(&s);
             let id = s.id;
             drop(s);
             live.registry.remove(&id, live.core.metrics());
@@ -229,8 +231,10 @@ fn on_event(
                 None => Reply::One(out.into()),
             }
         }
-        Err(_) => {
+        Err(payload) => {
             // The view may be half-updated: the session is over.
+            crate::component::dev_tree::report_fatal(&*payload);
+            super::dev_session::ended(&s);
             let id = s.id;
             drop(s);
             live.registry.remove(&id, live.core.metrics());

@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 
 use super::bell::notify_dirty;
 use super::scope::{SessionScope, SessionStore};
+use crate::component::dev_capture::in_phase;
 use crate::component::{catch, current_catcher, Boundary};
 use crate::reactive::{batch, on_cleanup, Owner};
 use crate::server::core::Core;
@@ -154,7 +155,7 @@ impl Future for Tied {
         let fut = &mut this.fut;
         let caught = this.catcher.is_some();
         let mut step = move || {
-            let poll = || batch(|| fut.as_mut().poll(cx));
+            let poll = || in_phase("task", || batch(|| fut.as_mut().poll(cx)));
             if caught {
                 catch(poll).map_err(Some)
             } else {

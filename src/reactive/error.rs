@@ -80,7 +80,10 @@ impl fmt::Display for ReactiveError {
         match self {
             ReactiveError::Disposed { created, used } => write!(
                 f,
-                "reactive value used after it was disposed (created at {created}, used at {used})"
+                "reactive value used after it was disposed (created at {created}, used at \
+                 {used}): it died with the owner it was created under (a component that \
+                 unmounted); create it in an owner that lives as long as its readers (a \
+                 parent, the page's setup), or read it with `try_get`/`try_with`"
             ),
         }
     }

@@ -79,6 +79,7 @@
 
 mod arena;
 mod context;
+pub mod dev_names;
 mod effect;
 mod error;
 mod flush;

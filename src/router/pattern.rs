@@ -153,7 +153,8 @@ impl fmt::Display for RouteError {
             RouteError::Conflict { route, existing } => write!(
                 f,
                 "route `{route}` conflicts with `{existing}`: same shape (parameter and \
-                 catch-all names don't count) and a shared method"
+                 catch-all names don't count) and a shared method; change one's path, or \
+                 give them different methods"
             ),
             RouteError::NoMethods { route } => write!(f, "route `{route}` accepts no method"),
         }

@@ -46,7 +46,7 @@ use crate::vdom::attrs::{diff_attrs, rebind, same_attrs, same_listeners};
 use crate::vdom::form;
 use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis_in;
-use crate::vdom::node::{Element, Str, VNode};
+use crate::vdom::node::{Element, Key, Str, VNode};
 use crate::vdom::normal;
 use crate::vdom::ns::{content_of, Content, Ns};
 use crate::vdom::patch::PatchSink;
@@ -462,7 +462,7 @@ fn diff_keyed(
     };
     if dup {
         sc.give_back();
-        cx.warn("duplicate keys among siblings: diffed by position");
+        cx.warn(&duplicate_key_message(&mid));
         unkeyed_range(parent, old, s, oe, mid, place, cx, sink);
         return;
     }
@@ -540,4 +540,19 @@ fn diff_keyed(
     } else {
         old.splice(s..oe, mid);
     }
+}
+
+/// The warning for siblings that share a key, naming the first repeated key and the fix.
+fn duplicate_key_message(new: &[VNode]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let key = new.iter().filter_map(key_of).find(|k| !seen.insert(*k));
+    let key = match key {
+        Some(Key::Int(n)) => n.to_string(),
+        Some(Key::Str(s)) => format!("{:?}", &**s),
+        None => "(among the old rows)".to_owned(),
+    };
+    format!(
+        "duplicate key {key} among the siblings of a keyed list: diffed by position instead \
+         (rows may swap their state); give every row a unique key, such as its id"
+    )
 }

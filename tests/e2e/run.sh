@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Each example below is built in release and handed to the tests as VANGO_<NAME>_BIN.
-examples=(counter realtime routes randiff todo_keys todo todomvc islands hooks uploads signup)
+examples=(counter realtime routes randiff todo_keys todo todomvc islands hooks uploads signup devtools)
 cargo build --release -p vango-loadgen
 cargo build --release $(printf -- '--example %s ' "${examples[@]}")
 dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -15,6 +15,8 @@ done
 cargo build --example devreload
 export VANGO_DEVRELOAD_BIN="$dir/debug/examples/devreload"
 export VANGO_LOADGEN_BIN="$dir/release/vango-loadgen"
+# The dev tools exist only in debug builds: devtools.test.mjs also runs this one.
+cargo build --example devtools && export VANGO_DEVTOOLS_DEBUG_BIN="$dir/debug/examples/devtools"
 [ -d client/node_modules/playwright-core ] || (cd client && npm ci --no-audit --no-fund)
 # The randomized differential test lives with the client's browser tests but needs the
 # example server built above.

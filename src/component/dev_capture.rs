@@ -1,0 +1,182 @@
+//! Dev-mode capture for the error overlay and the dev panel: each mounted component's path
+//! and render count, the component path where a panic was raised, and the caught panics a
+//! session has not reported yet. Only [`dev::enabled`](super::dev::enabled) turns it on;
+//! in release builds a component's dev data is empty and every entry point returns at once.
+//!
+//! Touches only its own thread-locals (`dev_tree.rs` walks the tree and reads panics).
+
+use std::cell::RefCell;
+#[cfg(debug_assertions)]
+use std::cell::{Cell, RefCell as DevCell};
+#[cfg(debug_assertions)]
+use std::rc::Rc;
+
+use super::dev::enabled;
+
+/// A panic an error boundary or the session caught, as the overlay shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DevError {
+    /// The panic's message.
+    pub message: String,
+    /// `file:line:column` where it was raised, when known.
+    pub location: Option<String>,
+    /// The component path (`app/counter/row`) that was running, or empty.
+    pub path: String,
+    /// What was running: `"render"`, `"handler"` or `"task"`.
+    pub kind: &'static str,
+    /// Whether it ended the session (no error boundary took it).
+    pub fatal: bool,
+}
+
+thread_local! {
+    /// The paths of the components rendering or handling right now, innermost last.
+    static STACK: RefCell<Vec<std::rc::Rc<str>>> = const { RefCell::new(Vec::new()) };
+    /// What kind of code runs now (a handler, a task), else a render.
+    static PHASE: std::cell::Cell<&'static str> = const { std::cell::Cell::new("render") };
+    /// Where the last panic on this thread was raised: location and component path.
+    static LAST: RefCell<Option<(Option<String>, String, &'static str)>> = const { RefCell::new(None) };
+    /// Caught panics not reported yet.
+    static PENDING: RefCell<Vec<DevError>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The bound on unreported errors (a panicking loop cannot grow memory).
+const MAX_PENDING: usize = 32;
+
+/// A mounted component's dev data: its path and how often it rendered. Empty in release.
+#[derive(Default)]
+pub(crate) struct DevInfo {
+    #[cfg(debug_assertions)]
+    path: DevCell<Option<Rc<str>>>,
+    #[cfg(debug_assertions)]
+    renders: Cell<u32>,
+}
+
+impl DevInfo {
+    /// The dev data of a component named `name` mounted here (under the components on the
+    /// stack).
+    pub(crate) fn new(name: &'static str) -> DevInfo {
+        let info = DevInfo::default();
+        #[cfg(debug_assertions)]
+        if enabled() {
+            let parent = current_path();
+            let path: Rc<str> = if parent.is_empty() {
+                name.into()
+            } else {
+                format!("{parent}/{name}").into()
+            };
+            *info.path.borrow_mut() = Some(path);
+        }
+        #[cfg(not(debug_assertions))]
+        let _ = name;
+        info
+    }
+
+    /// Runs `f` with this component on the stack (a panic inside names it); counts a render
+    /// when `render`.
+    pub(crate) fn enter<R>(&self, render: bool, f: impl FnOnce() -> R) -> R {
+        #[cfg(debug_assertions)]
+        if let Some(p) = self.path.borrow().clone() {
+            if render {
+                self.renders.set(self.renders.get().saturating_add(1));
+            }
+            STACK.with(|s| s.borrow_mut().push(p));
+            let _pop = Pop;
+            return f();
+        }
+        let _ = render;
+        f()
+    }
+
+    /// Its path and render count, when dev mode gave it one.
+    pub(crate) fn snapshot(&self) -> Option<(String, u32)> {
+        #[cfg(debug_assertions)]
+        {
+            let p = self.path.borrow().clone()?;
+            Some((p.to_string(), self.renders.get()))
+        }
+        #[cfg(not(debug_assertions))]
+        None
+    }
+}
+
+/// Pops the stack when a component's code ends, unwinding included.
+#[cfg(debug_assertions)]
+struct Pop;
+
+#[cfg(debug_assertions)]
+impl Drop for Pop {
+    fn drop(&mut self) {
+        STACK.with(|s| s.borrow_mut().pop());
+    }
+}
+
+/// The innermost component's path, or empty.
+fn current_path() -> String {
+    STACK.with(|s| s.borrow().last().map(|p| p.to_string()).unwrap_or_default())
+}
+
+/// Runs `f` as code of `kind` (`"handler"`, `"task"`): a panic inside is reported so.
+pub(crate) fn in_phase<R>(kind: &'static str, f: impl FnOnce() -> R) -> R {
+    if !enabled() {
+        return f();
+    }
+    let before = PHASE.with(|p| p.replace(kind));
+    struct Back(&'static str);
+    impl Drop for Back {
+        fn drop(&mut self) {
+            PHASE.with(|p| p.set(self.0));
+        }
+    }
+    let _back = Back(before);
+    f()
+}
+
+/// Called by the panic hook at the panic site: remembers where it was raised.
+pub(crate) fn note_panic(location: Option<String>) {
+    if enabled() {
+        let phase = PHASE.with(|p| p.get());
+        LAST.with(|l| *l.borrow_mut() = Some((location, current_path(), phase)));
+    }
+}
+
+/// Records a caught panic for the overlay (`fatal`: it ended the session). Dev mode only.
+///
+/// # Examples
+///
+/// ```
+/// // Off (the default): nothing is recorded.
+/// vango::component::dev_capture::report("boom", None, true);
+/// assert!(vango::component::dev_capture::take_errors().is_empty());
+/// ```
+pub fn report(message: &str, location: Option<&str>, fatal: bool) {
+    if !enabled() {
+        return;
+    }
+    let (at, path, kind) =
+        LAST.with(|l| l.borrow_mut().take())
+            .unwrap_or((None, String::new(), "render"));
+    let err = DevError {
+        message: message.to_owned(),
+        location: location.map(str::to_owned).or(at),
+        path,
+        kind,
+        fatal,
+    };
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < MAX_PENDING {
+            p.push(err);
+        }
+    });
+}
+
+/// The caught panics not reported yet on this thread, oldest first.
+///
+/// # Examples
+///
+/// ```
+/// assert!(vango::component::dev_capture::take_errors().is_empty());
+/// ```
+pub fn take_errors() -> Vec<DevError> {
+    PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()))
+}

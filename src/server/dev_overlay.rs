@@ -1,0 +1,181 @@
+//! The dev-mode channel of the error overlay and the dev panel: the two dev scripts
+//! (`/_vango/dev/overlay.js`, `/_vango/dev/panel.js`) and, per channel key (the live layer
+//! uses the session id), the events and the latest state it published, polled at
+//! `/_vango/dev/session/KEY?since=N`. Served only in dev mode; in release every path here
+//! is a 404 and nothing is stored.
+//!
+//! Touches a process-wide store of its own (dev only: every core publishes, any core may
+//! answer the poll) and the HTTP request/response types; knows nothing of sessions.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use super::http::{Request, Response};
+use crate::component::dev::enabled;
+
+/// The error overlay's script (bundled from `client/dev/overlay.js`).
+pub const OVERLAY_JS: &[u8] = include_bytes!("../../client/dist/dev/overlay.js");
+/// The dev panel's script (bundled from `client/dev/panel.js`).
+pub const PANEL_JS: &[u8] = include_bytes!("../../client/dist/dev/panel.js");
+
+/// Where the dev routes live.
+pub const PREFIX: &str = "/_vango/dev/";
+
+/// The `<head>` markup that loads both dev scripts before the core client (plain scripts
+/// run as they are parsed; the client is deferred), so that they see its WebSocket.
+pub const HEAD: &str = "<script src=\"/_vango/dev/overlay.js\"></script>\
+                        <script src=\"/_vango/dev/panel.js\"></script>";
+
+/// Channels kept (the oldest goes first): a session that ended keeps its errors for the
+/// reloaded page to show.
+const MAX_CHANNELS: usize = 64;
+/// Events kept per channel (the oldest go first).
+const MAX_EVENTS: usize = 64;
+/// The bound on one published text (an event or a state).
+const MAX_TEXT: usize = 64 * 1024;
+
+struct Channel {
+    key: String,
+    /// The number of the first event in `events`.
+    first: u64,
+    events: VecDeque<String>,
+    state: String,
+}
+
+static STORE: Mutex<VecDeque<Channel>> = Mutex::new(VecDeque::new());
+
+fn with_channel<R>(key: &str, f: impl FnOnce(&mut Channel) -> R) -> R {
+    let mut store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    let i = match store.iter().position(|c| c.key == key) {
+        Some(i) => i,
+        None => {
+            if store.len() >= MAX_CHANNELS {
+                store.pop_front();
+            }
+            store.push_back(Channel {
+                key: key.to_owned(),
+                first: 0,
+                events: VecDeque::new(),
+                state: "null".to_owned(),
+            });
+            store.len() - 1
+        }
+    };
+    f(&mut store[i])
+}
+
+/// Appends one event (a JSON object) to channel `key`. Dev mode only; a no-op otherwise.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::{events_after, publish_event};
+/// publish_event("doc-off", "{\"kind\":\"x\"}".into());
+/// assert_eq!(events_after("doc-off", 0), None, "dev mode is off");
+/// ```
+pub fn publish_event(key: &str, json: String) {
+    if !enabled() || json.len() > MAX_TEXT {
+        return;
+    }
+    with_channel(key, |c| {
+        if c.events.len() >= MAX_EVENTS {
+            c.events.pop_front();
+            c.first += 1;
+        }
+        c.events.push_back(json);
+    });
+}
+
+/// Replaces channel `key`'s state (a JSON value). Dev mode only.
+pub fn publish_state(key: &str, json: String) {
+    if !enabled() || json.len() > MAX_TEXT {
+        return;
+    }
+    with_channel(key, |c| c.state = json);
+}
+
+/// The poll's answer for channel `key`: `{"next":N,"events":[…],"state":…}` with the
+/// events numbered `since` and later. `None` outside dev mode or for an unknown channel.
+pub fn events_after(key: &str, since: u64) -> Option<String> {
+    if !enabled() {
+        return None;
+    }
+    let store = STORE.lock().unwrap_or_else(|e| e.into_inner());
+    let c = store.iter().find(|c| c.key == key)?;
+    let next = c.first + c.events.len() as u64;
+    let skip = since.saturating_sub(c.first).min(c.events.len() as u64) as usize;
+    let mut out = format!("{{\"next\":{next},\"events\":[");
+    for (i, e) in c.events.iter().skip(skip).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(e);
+    }
+    out.push_str("],\"state\":");
+    out.push_str(&c.state);
+    out.push('}');
+    Some(out)
+}
+
+/// Answers a dev route: the scripts and the channel polls, in dev mode only (`None`: not
+/// a dev route, or dev mode is off, so the request goes on as any other).
+pub fn respond(req: &Request<'_>) -> Option<Response> {
+    let rest = req.path().strip_prefix(PREFIX)?;
+    if !enabled() {
+        return None;
+    }
+    let js = |body: &'static [u8]| {
+        Response::new(200)
+            .header("Content-Type", "text/javascript; charset=utf-8")
+            .header("Cache-Control", "no-store")
+            .body_static(body)
+    };
+    match rest {
+        "overlay.js" => Some(js(OVERLAY_JS)),
+        "panel.js" => Some(js(PANEL_JS)),
+        _ => {
+            let key = rest.strip_prefix("session/")?;
+            let since = req
+                .query()
+                .split('&')
+                .find_map(|p| p.strip_prefix("since="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let body = events_after(key, since)
+                .unwrap_or_else(|| "{\"next\":0,\"events\":[],\"state\":null}".to_owned());
+            Some(
+                Response::new(200)
+                    .header("Content-Type", "application/json")
+                    .header("Cache-Control", "no-store")
+                    .body(body.into_bytes()),
+            )
+        }
+    }
+}
+
+/// `s` as a JSON string literal, appended to `out`.
+///
+/// # Examples
+///
+/// ```
+/// let mut out = String::new();
+/// vango::server::dev_overlay::json_str(&mut out, "a\"b\n<");
+/// assert_eq!(out, "\"a\\\"b\\n\\u003c\"");
+/// ```
+pub fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '<' || c == '>' || c == '&' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
