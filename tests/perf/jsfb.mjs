@@ -6,6 +6,8 @@
 //
 // Usage: node tests/perf/jsfb.mjs [runs=7] [op,op,...]
 //   VANGO_JSFB_BIN: the example binary (default target/release/examples/jsfb).
+//   JSFB_SPLIT=1: also the median time from the click to the first server frame's arrival
+//   (server + wire; the rest of the vango time is the client applying and painting).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +54,9 @@ const clickAndTime = ([sel]) => new Promise((resolve, reject) => {
     mo.disconnect();
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve(performance.now() - t0);
+      // With JSFB_SPLIT, also when the first server frame after the click arrived.
+      const w = (window.__frames || []).find((t) => t >= t0);
+      ch.port1.onmessage = () => resolve(window.__frames ? [performance.now() - t0, w == null ? NaN : w - t0] : performance.now() - t0);
       ch.port2.postMessage(0);
     });
   };
@@ -60,12 +64,23 @@ const clickAndTime = ([sel]) => new Promise((resolve, reject) => {
   mo.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
   setTimeout(() => (mo.disconnect(), reject(new Error('timeout on ' + sel))), 2e4);
   const t0 = performance.now();
+  window.__t0 = t0;
   target.click();
   if (done()) finish();
 });
 
+// Records when each WebSocket message reaches the page (before the client handles it).
+const SPY = `window.__frames = [];
+const A = WebSocket.prototype.addEventListener;
+Object.defineProperty(WebSocket.prototype, 'onmessage', { set(f) {
+  if (!this.__h) A.call(this, 'message', (m) => { window.__frames.push(performance.now()); this.__h && this.__h(m); });
+  this.__h = f;
+} });`;
+
 async function open(browser, url, vango) {
-  const page = await (await browser.newContext({ viewport: { width: 1000, height: 800 } })).newPage();
+  const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  if (vango && process.env.JSFB_SPLIT) await ctx.addInitScript(SPY);
+  const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('pageerror', String(e)));
   await page.goto(url);
   if (vango) await page.waitForFunction(() => document.documentElement.classList.contains('vango-connected'));
@@ -91,7 +106,7 @@ async function main() {
     vanilla: await open(browser, `http://127.0.0.1:${vport}/`, false),
     vango: await open(browser, server.url, true),
   };
-  const t = { vanilla: {}, vango: {} };
+  const t = { vanilla: {}, vango: {}, wire: {} };
   // Warm-up: each page creates and clears rows a few times before anything is timed.
   for (const p of Object.values(pages)) for (let i = 0; i < 3; i++) await prepare(p, ['#run', '#clear']);
   for (let r = 0; r < RUNS; r++) {
@@ -99,7 +114,12 @@ async function main() {
       const order = r % 2 ? ['vango', 'vanilla'] : ['vanilla', 'vango'];
       for (const who of order) {
         await prepare(pages[who], setup);
-        (t[who][name] ||= []).push(await pages[who].evaluate(clickAndTime, [click]));
+        let v = await pages[who].evaluate(clickAndTime, [click]);
+        if (Array.isArray(v)) {
+          (t.wire[name] ||= []).push(v[1]);
+          v = v[0];
+        }
+        (t[who][name] ||= []).push(v);
       }
     }
   }
@@ -108,7 +128,8 @@ async function main() {
   for (const [name] of OPS) {
     const a = median(t.vanilla[name]), b = median(t.vango[name]);
     out.push({ op: name, vanilla: +a.toFixed(1), vango: +b.toFixed(1), ratio: +(b / a).toFixed(2) });
-    console.log(`${name.padEnd(11)} ${a.toFixed(1).padStart(10)} ${b.toFixed(1).padStart(10)} ${(b / a).toFixed(2).padStart(7)}`);
+    const w = t.wire[name] ? `   click→frame ${median(t.wire[name]).toFixed(1)} ms` : '';
+    console.log(`${name.padEnd(11)} ${a.toFixed(1).padStart(10)} ${b.toFixed(1).padStart(10)} ${(b / a).toFixed(2).padStart(7)}${w}`);
   }
   if (process.env.JSFB_JSON) console.log(JSON.stringify(out));
   await browser.close();
