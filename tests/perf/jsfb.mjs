@@ -6,6 +6,8 @@
 //
 // Usage: node tests/perf/jsfb.mjs [runs=7] [op,op,...]
 //   VANGO_JSFB_BIN: the example binary (default target/release/examples/jsfb).
+//   JSFB_CLIENT=FILE: the page gets this client bundle instead of the binary's (a
+//   before/after of client changes on one server build).
 //   JSFB_SPLIT=1: also the median time from the click to the first server frame's arrival
 //   (server + wire; the rest of the vango time is the client applying and painting).
 import http from 'node:http';
@@ -80,6 +82,10 @@ Object.defineProperty(WebSocket.prototype, 'onmessage', { set(f) {
 async function open(browser, url, vango) {
   const ctx = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   if (vango && process.env.JSFB_SPLIT) await ctx.addInitScript(SPY);
+  if (vango && process.env.JSFB_CLIENT) {
+    const js = readFileSync(process.env.JSFB_CLIENT);
+    await ctx.route(/\/_vango\/client\.js/, (r) => r.fulfill({ body: js, contentType: 'text/javascript' }));
+  }
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('pageerror', String(e)));
   await page.goto(url);
