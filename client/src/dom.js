@@ -47,10 +47,13 @@ const span = (n) => {
   while (n != e) a.push(n = n.nextSibling);
   return a;
 };
+// During apply, the child lists read so far (container → list), kept in step with the ops
+// that remove and move: a run of them on one long list walks it once, not once per op.
+let lists;
 // The children of x (an element or a range), one node each.
 const kids = (x) => {
-  const a = [];
-  for (let n = isStart(x) ? x.nextSibling : x.firstChild; n && !isEnd(n); n = last(n).nextSibling) a.push(n);
+  let a = lists.get(x), n = isStart(x) ? x.nextSibling : x.firstChild;
+  if (!a) for (lists.set(x, a = []); n && !isEnd(n); n = last(n).nextSibling) a.push(n);
   return a;
 };
 const kid = (p, i) => kids(p)[i] || bad('no child ' + i);
@@ -101,6 +104,7 @@ const ins = (html, p, put) => {
   const f = parse(html, p), nodes = [...f.childNodes];
   put(f);
   nodes.forEach(index);
+  return nodes[0];
 };
 
 const replace = (old, html) => {
@@ -132,7 +136,9 @@ export function apply(ops) {
   try { ss = a.selectionStart; se = a.selectionEnd; } catch {}
   const touched = new Set(), y0 = scrollY;
   fresh.clear();
-  for (const [op, x, y, z] of ops) {
+  lists = new Map();
+  for (let i = 0; i < ops.length; i++) {
+    const [op, x, y, z] = ops[i];
     const e = op < C.PUSH_URL && el(x);
     if (e) touched.add((op == C.REPLACE_NODE || !e.closest ? e.parentElement : e)?.closest('[data-hook]'));
     const p = e && home(e);
@@ -146,17 +152,19 @@ export function apply(ops) {
       case C.SET_ATTR: e.setAttribute(y, z); prop(e, y, z); watch(e); break;
       case C.REMOVE_ATTR: e.removeAttribute(y); prop(e, y); break;
       case C.SET_PROP_STR: case C.SET_PROP_BOOL: setProp(e, y, z); break;
-      case C.INSERT_CHILD: { const r = at(e, y); ins(z, p, (f) => p.insertBefore(f, r)); break; }
-      case C.REMOVE_CHILD: drop(kid(e, y)); break;
+      // An insert adds one child: the first of the new nodes.
+      case C.INSERT_CHILD: { const a = kids(e), r = at(e, y, a); a.splice(y, 0, ins(z, p, (f) => p.insertBefore(f, r))); break; }
+      case C.REMOVE_CHILD: drop(kids(e).splice(y, 1)[0] || bad('no child ' + y)); break;
       case C.MOVE_CHILD: {
-        const n = kid(e, y), r = at(e, z, kids(e).filter((c) => c != n));
+        const a = kids(e), n = a.splice(y, 1)[0] || bad('no child ' + y), r = at(e, z, a);
+        a.splice(z, 0, n);
         // moveBefore keeps focus and element state where the browser has it.
         span(n).forEach((m) => (p.moveBefore || p.insertBefore).call(p, m, r));
         break;
       }
       case C.REPLACE_CHILD: replace(kid(e, y), z); break;
       case C.REPLACE_NODE: replace(e, y); break;
-      case C.SET_INNER_HTML: kids(e).forEach(drop); ins(y, p, (f) => p.insertBefore(f, at(e, 0))); break;
+      case C.SET_INNER_HTML: kids(e).forEach(drop); lists.clear(); ins(y, p, (f) => p.insertBefore(f, at(e, 0))); break;
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
       case C.FOCUS: el(x).focus(); break;
@@ -170,8 +178,11 @@ export function apply(ops) {
     // Once its value was set (by the user, or here), a textarea no longer follows its
     // text: after its children change it is given their text again, as a fresh page
     // shows, unless it has focus (the user's typing wins, as for a value patch).
+    // Ops that replace nodes may have changed any list.
+    op > C.MOVE_CHILD && lists.clear();
     if (e && e.tagName == 'TEXTAREA' && e != act() && (op == C.SET_TEXT || op > C.SET_PROP_BOOL) && op != C.REPLACE_NODE) e.value = e.textContent;
   }
+  lists.clear();
   // Idiomorph-style focus keeping: the focused field, or its stand-in with the same hid in
   // replacing HTML, gets focus, caret and (unless the server changed it) the typed value;
   // only when the patch left focus nowhere, so a Focus op or a hook's focus() wins.

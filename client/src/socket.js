@@ -49,10 +49,11 @@ const reload = () => {
   setTimeout(() => location.reload(), d);
 };
 
-// Calls f after a jittered backoff that grows slowly with each failed try (100–200 ms,
-// then 1.3 times more per try, up to 15–30 s): a server restarting within a few seconds
-// finds its tabs back within a second of listening.
-const later = (f) => setTimeout(f, Math.min(3e4, 200 * 1.3 ** Math.max(0, tries++)) * (0.5 + Math.random() / 2));
+// Calls f at once on the first try (a cut socket is usually back at once), then after a
+// jittered backoff that grows slowly with each failed try (100–200 ms, then 1.3 times more
+// per try, up to 15–30 s): a server restarting within a few seconds finds its tabs back
+// within a second of listening, and many tabs retrying do not come back in step.
+const later = (f) => setTimeout(f, tries++ && Math.min(3e4, 200 * 1.3 ** Math.max(0, tries - 2)) * (0.5 + Math.random() / 2));
 
 // The server refused the token (expired, or signed with a key it no longer has): fetches
 // the page for a fresh one and says Hello again (the fetch retried while the server is

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Each example below is built in release and handed to the tests as VANGO_<NAME>_BIN.
-examples=(counter realtime routes randiff todo_keys todo todomvc islands hooks uploads signup devtools)
+examples=(counter realtime routes randiff todo_keys todo todomvc islands hooks uploads signup devtools jsfb)
 cargo build --release -p vango-loadgen
 cargo build --release $(printf -- '--example %s ' "${examples[@]}")
 dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
