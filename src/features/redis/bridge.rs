@@ -24,13 +24,16 @@ pub(super) enum Applied {
     Undecodable,
 }
 
+/// Sets the slot from value bytes if its version is still the given one.
+pub(super) type ApplyFn = Box<dyn Fn(u64, &[u8]) -> Applied + Send>;
+
 /// One shared global, type-erased.
 pub(super) struct Entry {
     pub key: String,
     pub slot: usize,
     pub version: Box<dyn Fn() -> u64 + Send>,
     pub snapshot: Box<dyn Fn() -> (u64, Vec<u8>) + Send>,
-    pub apply: Box<dyn Fn(u64, &[u8]) -> Applied + Send>,
+    pub apply: ApplyFn,
 }
 
 pub(super) enum Ev {
@@ -94,8 +97,8 @@ impl Bridge {
                 Ev::Resync => {
                     conn = self.connect();
                     if conn.is_some() {
-                        for i in 0..self.entries.len() {
-                            self.resync(&mut conn, &mut synced[i], i);
+                        for (i, s) in synced.iter_mut().enumerate() {
+                            self.resync(&mut conn, s, i);
                         }
                         self.stats
                             .connected
