@@ -171,9 +171,25 @@ impl RedisBridge {
     /// Shares `global` under `key` (the same key on every node). Its type's [`Persist`]
     /// encoding is its wire format. Every shared global must be on the bus passed to
     /// [`start`](Self::start).
-    pub fn share<T>(mut self, key: &str, global: GlobalSignal<T>) -> io::Result<RedisBridge>
+    pub fn share<T>(self, key: &str, global: GlobalSignal<T>) -> io::Result<RedisBridge>
     where
         T: Persist + Clone + Send + Sync + 'static,
+    {
+        self.share_with(key, global, T::to_bytes, T::from_bytes)
+    }
+
+    /// Like [`share`](Self::share), with the wire encoding given as two functions (for a
+    /// type without [`Persist`], e.g. one encoded with serde). `decode` returns `None` for
+    /// bytes it does not accept; such a value is ignored and logged.
+    pub fn share_with<T>(
+        mut self,
+        key: &str,
+        global: GlobalSignal<T>,
+        encode: fn(&T) -> Vec<u8>,
+        decode: fn(&[u8]) -> Option<T>,
+    ) -> io::Result<RedisBridge>
+    where
+        T: Clone + Send + Sync + 'static,
     {
         if !wire::valid_name(key) || self.entries.iter().any(|e| e.key == key) {
             return Err(invalid(format!("invalid or repeated key `{key}`")));
@@ -185,9 +201,9 @@ impl RedisBridge {
             version: Box::new(move || slot.version()),
             snapshot: Box::new(move || {
                 let (v, t) = slot.snapshot();
-                (v, t.to_bytes())
+                (v, encode(&t))
             }),
-            apply: Box::new(move |expected, bytes| match T::from_bytes(bytes) {
+            apply: Box::new(move |expected, bytes| match decode(bytes) {
                 None => Applied::Undecodable,
                 Some(t) => slot
                     .set_if(expected, t)
