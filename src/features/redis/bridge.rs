@@ -41,6 +41,8 @@ pub(super) enum Ev {
     Remote(Vec<u8>),
     Resync,
     Down,
+    /// Nothing happened for a while: a chance to reconnect.
+    Retry,
     Stop,
 }
 
@@ -83,8 +85,28 @@ impl Bridge {
             .enumerate()
             .map(|(i, e)| (e.key.clone(), i))
             .collect();
-        for ev in rx.iter() {
+        // Whether the subscription is up: then a missing command connection is retried on
+        // every event and at least twice a second, with a full resync when it comes back.
+        let mut subscribed = false;
+        loop {
+            let ev = match rx.recv_timeout(std::time::Duration::from_millis(500)) {
+                Ok(ev) => ev,
+                Err(flume::RecvTimeoutError::Timeout) => Ev::Retry,
+                Err(flume::RecvTimeoutError::Disconnected) => break,
+            };
+            if subscribed && conn.is_none() && !matches!(ev, Ev::Resync | Ev::Down | Ev::Stop) {
+                conn = self.connect();
+                if conn.is_some() {
+                    for (i, s) in synced.iter_mut().enumerate() {
+                        self.resync(&mut conn, s, i);
+                    }
+                    self.stats
+                        .connected
+                        .store(conn.is_some(), Ordering::Release);
+                }
+            }
             match ev {
+                Ev::Retry => {}
                 Ev::Local => {
                     let mut changed = Vec::new();
                     self.handle
@@ -95,6 +117,7 @@ impl Bridge {
                 }
                 Ev::Remote(payload) => self.remote(&mut conn, &mut synced, &by_key, &payload),
                 Ev::Resync => {
+                    subscribed = true;
                     conn = self.connect();
                     if conn.is_some() {
                         for (i, s) in synced.iter_mut().enumerate() {
@@ -107,6 +130,7 @@ impl Bridge {
                     }
                 }
                 Ev::Down => {
+                    subscribed = false;
                     conn = None;
                     self.stats.connected.store(false, Ordering::Release);
                 }
@@ -134,18 +158,19 @@ impl Bridge {
         format!("{}:g:{key}", self.cfg.prefix)
     }
 
-    /// Publishes entry `i`'s local value if it changed since the last sync (or always,
-    /// with `force`); leaves it pending if Redis is unreachable.
+    /// Publishes entry `i`'s local value if it changed since the last sync (or, with
+    /// `seed`, as a reseed: only if Redis knows less than this node); leaves it pending if
+    /// Redis is unreachable.
     fn publish(
         &self,
         conn: &mut Option<(redis::Connection, String)>,
         s: &mut Synced,
         i: usize,
-        force: bool,
+        seed: bool,
     ) {
         let e = &self.entries[i];
         let (local, bytes) = (e.snapshot)();
-        if local == s.local && !force {
+        if local == s.local && !seed {
             return;
         }
         if bytes.len() > self.cfg.max_value {
@@ -172,8 +197,11 @@ impl Bridge {
             .arg(&self.cfg.channel)
             .arg(format!("{} {}", wire::TAG, e.key))
             .arg(&self.cfg.node)
+            .arg(if seed { "1" } else { "0" })
             .query(c);
         match result {
+            // Another node wrote since this one looked: take its value instead.
+            Ok(0) => self.resync(conn, s, i),
             Ok(v) => {
                 s.local = local;
                 s.redis = s.redis.max(v);

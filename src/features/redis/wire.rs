@@ -10,7 +10,10 @@
 pub const TAG: &str = "VG1";
 
 /// The write script. `KEYS[1]`: the global's hash (`v`: version, `d`: value bytes).
-/// `ARGV`: value, the writer's highest known version (its floor), channel, `TAG key`, node.
+/// `ARGV`: value, the writer's highest known version (its floor), channel, `TAG key`, node,
+/// and `1` for a reseed (after Redis lost the key), else `0`. A reseed writes only if
+/// Redis still knows less than the writer (returning 0 otherwise), so a node putting its
+/// value back never overwrites a write another node made since Redis returned.
 ///
 /// The new version is `max(stored, floor) + 1`, so versions never go backwards, even when
 /// Redis restarted empty and a node that saw version 50 writes first. Storing and
@@ -18,6 +21,7 @@ pub const TAG: &str = "VG1";
 pub const WRITE_SCRIPT: &str = r#"
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 local floor = tonumber(ARGV[2])
+if ARGV[6] == '1' and v ~= 0 and v >= floor then return 0 end
 if floor > v then v = floor end
 v = v + 1
 redis.call('HSET', KEYS[1], 'v', v, 'd', ARGV[1])
