@@ -221,6 +221,26 @@ fn main() -> std::io::Result<()> {
         presence,
         cursors,
     });
+    // Several nodes: with the `redis` feature and VANGO_REDIS_URL set, the board is shared
+    // through Redis (node name from VANGO_NODE). Presence and cursors stay per node.
+    #[cfg(feature = "redis")]
+    let _bridge = match std::env::var("VANGO_REDIS_URL") {
+        Ok(url) => {
+            let node = std::env::var("VANGO_NODE").unwrap_or_else(|_| "a".into());
+            let encode = |b: &Vec<String>| b.join("\n").into_bytes();
+            let decode = |b: &[u8]| {
+                let text = std::str::from_utf8(b).ok()?;
+                let cells: Vec<String> = text.split('\n').map(String::from).collect();
+                (cells.len() == SIDE * SIDE).then_some(cells)
+            };
+            Some(
+                vango::features::redis::RedisBridge::builder(&url, &node)?
+                    .share_with("realtime-board", board, encode, decode)?
+                    .start(app.bus())?,
+            )
+        }
+        Err(_) => None,
+    };
     let resume = std::env::var("VANGO_RESUME_SECS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -18,6 +18,9 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v systemd-analyze >/dev/null 2>&1 && command -v systemd-socket-activate >/dev/null 2>&1 ||
   missing+=(systemd)
+# redis-server and nginx: the Redis bridge's tests (the `redis` feature) run against real ones.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -38,6 +41,11 @@ cargo test --workspace
 step "the serde feature: persisting serde types (its test and doctests)"
 cargo test --features serde --test global_serde
 cargo test --features serde --doc persisted_serde
+
+step "the redis feature: the bridge against a real redis-server (ports 47379-47383)"
+cargo test --features redis --test redis_bridge
+cargo test --features redis --lib features::redis
+bash tests/redis/run.sh
 
 step "loom models of the cross-core bus (release, --cfg loom)"
 RUSTFLAGS="--cfg loom" cargo test -p vango-loom-tests --release --target-dir target/loom

@@ -214,6 +214,13 @@ impl<T: Clone + Send + Sync + 'static> GlobalSlot<T> {
         (version, typed::<T>(&value).clone())
     }
 
+    /// Sets `value` only if the version is still `expected` (a compare-and-set on the
+    /// version); the new version, or `None` if another write landed first.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn set_if(&self, expected: u64, value: T) -> Option<u64> {
+        self.bus.write_if(&self.cell, expected, Arc::new(value))
+    }
+
     /// The latest `(version, value)` pair, type-erased (no clone of the `T`).
     pub(crate) fn snapshot_any(&self) -> (u64, AnyValue) {
         self.cell.read()

@@ -145,6 +145,15 @@ impl<V: Clone> BusCore<V> {
         version
     }
 
+    /// Replaces the slot's value only if its version is still `expected`; returns the new
+    /// version, or `None` if another write landed first (nothing changed then).
+    pub fn write_if(&self, slot: &SlotCell<V>, expected: u64, value: V) -> Option<u64> {
+        let (version, old) = slot.store(Some(expected), value).ok()?;
+        drop(old);
+        self.notify_all();
+        Some(version)
+    }
+
     /// Read-modify-write without running `f` under a lock: retried if another write
     /// landed in between. Returns the new version.
     pub fn update(&self, slot: &SlotCell<V>, mut f: impl FnMut(&V) -> V) -> u64 {

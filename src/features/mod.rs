@@ -8,4 +8,6 @@ mod bus_core;
 pub mod global;
 pub mod global_memo;
 pub mod persist;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod sync;

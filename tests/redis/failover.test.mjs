@@ -1,0 +1,79 @@
+// E2E failover behind nginx (port 47080): two realtime nodes over one redis-server (port
+// 47385); a page's node is killed with SIGKILL and the page comes back on the other node,
+// at the same URL, with the shared board intact. Run by tests/redis/run.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+
+const PORT = 47385;
+const here = dirname(fileURLToPath(import.meta.url));
+let redis, nginx, nodes, browser, restarted;
+
+const waitPort = (port) => new Promise((res) => {
+  const tryConnect = () => {
+    const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(); });
+    s.on('error', () => setTimeout(tryConnect, 50));
+  };
+  tryConnect();
+});
+const kill = (p, sig) => new Promise((res) => { p.on('exit', res); p.kill(sig); });
+
+before(async () => {
+  redis = spawn('redis-server', ['--port', String(PORT), '--save', '', '--bind', '127.0.0.1'],
+    { stdio: 'ignore' });
+  await waitPort(PORT);
+  const env = (node) => ({ VANGO_REDIS_URL: `redis://127.0.0.1:${PORT}/`, VANGO_NODE: node });
+  nodes = [await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('a')),
+    await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('b'))];
+  const prefix = mkdtempSync(join(tmpdir(), 'vango-nginx-'));
+  mkdirSync(join(prefix, 'tmp'));
+  const port = (s) => new URL(s.url).port;
+  const conf = readFileSync(join(here, 'nginx.conf'), 'utf8').replaceAll('PREFIX', prefix)
+    .replace('NODE_A', port(nodes[0])).replace('NODE_B', port(nodes[1]));
+  writeFileSync(join(prefix, 'nginx.conf'), conf);
+  nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'],
+    { stdio: 'inherit' });
+  await waitPort(47080);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await restarted?.catch(() => {});
+  if (nginx) await kill(nginx, 'SIGTERM');
+  for (const n of nodes ?? []) await n.stop().catch(() => {});
+  if (redis) await kill(redis, 'SIGKILL');
+});
+
+const cell = (i) => `#board button[data-cell="${i}"]`;
+
+test('a node killed with SIGKILL: its page comes back on the other node', async () => {
+  const o = await openPage(browser, 'http://127.0.0.1:47080/?x=1');
+  await connected(o.page);
+  await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
+  const name = await o.page.textContent('#me');
+  await o.page.click(cell(3));
+  await o.page.waitForFunction((s) => document.querySelector(s).textContent !== '', cell(3));
+  // Which node holds the session: the one whose metrics count a session.
+  const counts = await Promise.all(nodes.map(async (n) =>
+    [...(await (await fetch(n.url + 'metrics')).text())
+      .matchAll(/^vango_sessions\{core="\d+"\} (\d+)/gm)].reduce((s, m) => s + +m[1], 0)));
+  const victim = counts.findIndex((c) => c > 0);
+  assert.ok(victim >= 0, `a node holds the session: ${counts}`);
+  // The harness's restart kills, waits, then starts the node again; the page must be back
+  // on the other node well before that (its port is closed: nginx moves on).
+  restarted = nodes[victim].restart('SIGKILL', 8000);
+  restarted.then(() => { restarted.done = true; });
+  await o.page.waitForFunction(() => !document.documentElement.classList.contains('vango-connected'),
+    null, { timeout: 10000 }).catch(() => {});
+  await connected(o.page);
+  assert.ok(!restarted.done, 'back before the killed node restarted');
+  assert.equal(new URL(o.page.url()).search, '?x=1', 'same URL');
+  await o.page.waitForFunction(([s, n]) => document.querySelector(s).textContent === n,
+    [cell(3), name], { timeout: 10000 });
+});
