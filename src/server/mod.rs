@@ -8,8 +8,8 @@
 
 pub mod assets;
 pub mod core;
-pub mod dev_reload;
 pub mod dev_overlay;
+pub mod dev_reload;
 pub mod hosts;
 pub mod http;
 mod listen;
