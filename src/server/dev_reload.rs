@@ -6,7 +6,6 @@
 //! [`head_tag`] do nothing). Touches the static folders' files (metadata only, bounded walk)
 //! and the core's shutdown signal; knows nothing about pages or sessions.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_io::Timer;
 use futures_lite::future;
 
+use super::dev_overlay::json_str;
 use super::http::{Answer, Request, Response};
 use super::static_dir::StaticDir;
 use super::Core;
@@ -168,28 +168,13 @@ fn answer_of(s: Scan) -> Response {
         if i > 0 {
             body.push(',');
         }
-        json_string(p, &mut body);
+        json_str(&mut body, p);
     }
     body.push_str("]}");
     Response::new(200)
         .header("Content-Type", "application/json")
         .header("Cache-Control", "no-store")
         .body(body.into_bytes())
-}
-
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Walks every static folder (bounded by [`MAX_ENTRIES`] and [`MAX_DEPTH`]).
@@ -250,13 +235,6 @@ mod tests {
         assert_eq!(query_value("a=1&since=7", "since"), Some("7"));
         assert_eq!(query_value("sincex=7", "since"), None);
         assert_eq!(query_value("", "since"), None);
-    }
-
-    #[test]
-    fn json_escapes() {
-        let mut s = String::new();
-        json_string("a\"b\\c\n", &mut s);
-        assert_eq!(s, "\"a\\\"b\\\\c\\u000a\"");
     }
 
     #[test]
