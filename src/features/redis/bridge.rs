@@ -95,15 +95,7 @@ impl Bridge {
                 Err(flume::RecvTimeoutError::Disconnected) => break,
             };
             if subscribed && conn.is_none() && !matches!(ev, Ev::Resync | Ev::Down | Ev::Stop) {
-                conn = self.connect();
-                if conn.is_some() {
-                    for (i, s) in synced.iter_mut().enumerate() {
-                        self.resync(&mut conn, s, i);
-                    }
-                    self.stats
-                        .connected
-                        .store(conn.is_some(), Ordering::Release);
-                }
+                conn = self.reconnect(&mut synced);
             }
             match ev {
                 Ev::Retry => {}
@@ -118,14 +110,8 @@ impl Bridge {
                 Ev::Remote(payload) => self.remote(&mut conn, &mut synced, &by_key, &payload),
                 Ev::Resync => {
                     subscribed = true;
-                    conn = self.connect();
+                    conn = self.reconnect(&mut synced);
                     if conn.is_some() {
-                        for (i, s) in synced.iter_mut().enumerate() {
-                            self.resync(&mut conn, s, i);
-                        }
-                        self.stats
-                            .connected
-                            .store(conn.is_some(), Ordering::Release);
                         let _ = self.ready.try_send(());
                     }
                 }
@@ -137,6 +123,21 @@ impl Bridge {
                 Ev::Stop => break,
             }
         }
+    }
+
+    // A fresh command connection with every shared value resynced through it (a resync
+    // that fails drops it again), and the connected flag set to what is left.
+    fn reconnect(&self, synced: &mut [Synced]) -> Option<(redis::Connection, String)> {
+        let mut conn = self.connect();
+        if conn.is_some() {
+            for (i, s) in synced.iter_mut().enumerate() {
+                self.resync(&mut conn, s, i);
+            }
+            self.stats
+                .connected
+                .store(conn.is_some(), Ordering::Release);
+        }
+        conn
     }
 
     fn connect(&self) -> Option<(redis::Connection, String)> {
