@@ -25,6 +25,8 @@
 //!   writes them at its next local write or flush.
 
 mod bridge;
+mod presence;
+mod presence_sync;
 pub mod wire;
 
 use std::fmt;
@@ -37,6 +39,7 @@ use super::bus::Bus;
 use super::global::GlobalSignal;
 use super::persist::Persist;
 use bridge::{Applied, Entry, Ev};
+pub use presence::Track;
 
 #[derive(Clone)]
 struct Config {
@@ -102,6 +105,9 @@ pub struct RedisBridge {
     stats: Arc<Stats>,
     stop: Arc<AtomicBool>,
     tx: Option<flume::Sender<Ev>>,
+    tracks: Vec<Box<dyn presence::Tracked>>,
+    heartbeat: Duration,
+    presence_tx: Option<flume::Sender<presence_sync::PEv>>,
 }
 
 impl fmt::Debug for RedisBridge {
@@ -109,6 +115,7 @@ impl fmt::Debug for RedisBridge {
         f.debug_struct("RedisBridge")
             .field("node", &self.cfg.node)
             .field("globals", &self.entries.len())
+            .field("presences", &self.tracks.len())
             .field("stats", &self.stats)
             .finish()
     }
@@ -142,6 +149,9 @@ impl RedisBridge {
             stats: Arc::default(),
             stop: Arc::default(),
             tx: None,
+            tracks: Vec::new(),
+            heartbeat: Self::DEFAULT_HEARTBEAT,
+            presence_tx: None,
         })
     }
 
@@ -255,7 +265,12 @@ impl RedisBridge {
                 let _ = local_tx.send(Ev::Stop);
             })?;
         self.tx = Some(tx);
-        let _ = ready_rx.recv_timeout(self.cfg.timeout * 2);
+        let presence_ready = presence_sync::start(&mut self, bus)?;
+        let deadline = std::time::Instant::now() + self.cfg.timeout * 2;
+        let _ = ready_rx.recv_deadline(deadline);
+        if let Some(ready) = presence_ready {
+            let _ = ready.recv_deadline(deadline);
+        }
         Ok(self)
     }
 
@@ -275,6 +290,9 @@ impl Drop for RedisBridge {
         self.stop.store(true, Ordering::Release);
         if let Some(tx) = self.tx.take() {
             let _ = tx.send(Ev::Stop);
+        }
+        if let Some(tx) = self.presence_tx.take() {
+            presence_sync::stop(&tx);
         }
     }
 }
