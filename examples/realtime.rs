@@ -12,7 +12,14 @@
 //!
 //! State: the board, the presence list and the cursors are `GlobalSignal`s (one value for
 //! all cores); the visitor's name is a `SharedSignal` (one per session, read by three
-//! components).
+//! components). Sessions write this node's presence and cursors (`here`, `my_cursors`);
+//! the page renders `presence` and `cursors`, which are the same globals on one node.
+//!
+//! Several nodes: built with `--features redis` and run with `VANGO_REDIS_URL` and
+//! `VANGO_NODE` (a name per node), the board is shared through Redis, and presence and
+//! cursors are merged from every live node (`RedisBridge::presence`); a node that dies
+//! leaves the lists within 3.25 s (three 1 s heartbeats and a quarter). Names then carry
+//! the node (`guest-1@a`) so two nodes' guests differ.
 //! `VANGO_RESUME_SECS` (default 60) sets how long a closed tab's session, and so its
 //! presence entry, waits for the tab to come back.
 
@@ -29,9 +36,14 @@ const SIDE: usize = 4;
 struct Globals {
     /// Each cell's owner ("" when free).
     board: GlobalSignal<Vec<String>>,
-    /// Names of the sessions here, in arrival order.
+    /// Names of this node's sessions, in arrival order.
+    here: GlobalSignal<Vec<String>>,
+    /// Names of every node's sessions (`here` on a single node).
     presence: GlobalSignal<Vec<String>>,
-    /// Where each visitor's pointer is in the room: (name, x, y) in CSS pixels.
+    /// Where each of this node's visitors' pointer is in the room: (name, x, y) in CSS
+    /// pixels.
+    my_cursors: GlobalSignal<Vec<Cursor>>,
+    /// Every node's cursors (`my_cursors` on a single node).
     cursors: GlobalSignal<Vec<Cursor>>,
 }
 
@@ -49,9 +61,14 @@ fn globals() -> &'static Globals {
 
 static VISITORS: AtomicU32 = AtomicU32::new(0);
 
+/// What follows a guest's number: `@node` when several nodes share the room.
+static SUFFIX: OnceLock<String> = OnceLock::new();
+
 /// This session's name, shared by its components.
-static ME: SharedSignal<String> =
-    SharedSignal::new(|| format!("guest-{}", VISITORS.fetch_add(1, Ordering::Relaxed) + 1));
+static ME: SharedSignal<String> = SharedSignal::new(|| {
+    let n = VISITORS.fetch_add(1, Ordering::Relaxed) + 1;
+    format!("guest-{n}{}", SUFFIX.get().map_or("", |s| s))
+});
 
 /// Who is here: a count and the first few names.
 fn presence(_: ()) -> impl Render {
@@ -124,7 +141,7 @@ fn board(_: ()) -> impl Render {
 
 /// Moves (or places) `me`'s cursor; `None` takes it away.
 fn set_cursor(me: &str, at: Option<(i32, i32)>) {
-    globals().cursors.update(|all| {
+    globals().my_cursors.update(|all| {
         let i = all.iter().position(|c| c.0 == me);
         match (i, at) {
             (Some(i), Some((x, y))) => (all[i].1, all[i].2) = (x, y),
@@ -166,10 +183,10 @@ fn page() -> impl Render {
     // Only a live tab joins: the first paint's throwaway mount would otherwise write the
     // presence list twice (join, then leave when its tree is dropped) on every page load.
     if connected() {
-        g.presence.update(|v| v.push(me.clone()));
+        g.here.update(|v| v.push(me.clone()));
         let me = me.clone();
         on_cleanup(move || {
-            g.presence.update(|v| v.retain(|n| *n != me));
+            g.here.update(|v| v.retain(|n| *n != me));
             set_cursor(&me, None);
         });
     }
@@ -211,22 +228,36 @@ const CSS: &str = "#board{display:grid;grid-template-columns:repeat(4,6rem);gap:
 .cursor{position:absolute;pointer-events:none;font-size:.7rem;background:#fd4;\
 padding:0 .2rem;border-radius:.3rem;transition:left .05s,top .05s}";
 
+/// A cursor on the wire between nodes: x and y (i32, little endian), then the name.
+#[cfg(feature = "redis")]
+fn encode_cursor((name, x, y): &Cursor) -> Vec<u8> {
+    [&x.to_le_bytes()[..], &y.to_le_bytes(), name.as_bytes()].concat()
+}
+
+#[cfg(feature = "redis")]
+fn decode_cursor(b: &[u8]) -> Option<Cursor> {
+    let x = i32::from_le_bytes(b.get(..4)?.try_into().ok()?);
+    let y = i32::from_le_bytes(b.get(4..8)?.try_into().ok()?);
+    Some((String::from_utf8(b[8..].to_vec()).ok()?, x, y))
+}
+
 fn main() -> std::io::Result<()> {
     let app = vango::App::new().title("Realtime board");
     let board = app.global(vec![String::new(); SIDE * SIDE]);
-    let presence = app.global(Vec::<String>::new());
-    let cursors = app.global(Vec::<Cursor>::new());
-    let _ = GLOBALS.set(Globals {
-        board,
-        presence,
-        cursors,
-    });
+    let here = app.global(Vec::<String>::new());
+    let my_cursors = app.global(Vec::<Cursor>::new());
+    #[cfg_attr(not(feature = "redis"), allow(unused_mut))]
+    let (mut presence, mut cursors) = (here, my_cursors);
     // Several nodes: with the `redis` feature and VANGO_REDIS_URL set, the board is shared
-    // through Redis (node name from VANGO_NODE). Presence and cursors stay per node.
+    // through Redis (node name from VANGO_NODE), and presence and cursors are merged from
+    // every node's `here` and `my_cursors`.
     #[cfg(feature = "redis")]
     let _bridge = match std::env::var("VANGO_REDIS_URL") {
         Ok(url) => {
+            use vango::features::redis::{RedisBridge, Track};
             let node = std::env::var("VANGO_NODE").unwrap_or_else(|_| "a".into());
+            let _ = SUFFIX.set(format!("@{node}"));
+            (presence, cursors) = (app.global(Vec::new()), app.global(Vec::new()));
             let encode = |b: &Vec<String>| b.join("\n").into_bytes();
             let decode = |b: &[u8]| {
                 let text = std::str::from_utf8(b).ok()?;
@@ -234,13 +265,29 @@ fn main() -> std::io::Result<()> {
                 (cells.len() == SIDE * SIDE).then_some(cells)
             };
             Some(
-                vango::features::redis::RedisBridge::builder(&url, &node)?
+                RedisBridge::builder(&url, &node)?
                     .share_with("realtime-board", board, encode, decode)?
+                    .presence("realtime-presence", here, presence)?
+                    .presence_with(
+                        "realtime-cursors",
+                        my_cursors,
+                        cursors,
+                        encode_cursor,
+                        decode_cursor,
+                        Track::Moves,
+                    )?
                     .start(app.bus())?,
             )
         }
         Err(_) => None,
     };
+    let _ = GLOBALS.set(Globals {
+        board,
+        here,
+        presence,
+        my_cursors,
+        cursors,
+    });
     let resume = std::env::var("VANGO_RESUME_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
