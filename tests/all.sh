@@ -44,6 +44,7 @@ cargo test --features serde --doc persisted_serde
 
 step "the redis feature: the bridge against a real redis-server (ports 47379-47383)"
 cargo test --features redis --test redis_bridge
+cargo test --features redis --test redis_presence
 cargo test --features redis --lib features::redis
 bash tests/redis/run.sh
 

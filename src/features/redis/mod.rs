@@ -23,6 +23,17 @@
 //!   stay on their node.
 //! * Remote writes are applied to the bus slot directly: a persisted global's saver
 //!   writes them at its next local write or flush.
+//!
+//! **Presence** ([`RedisBridge::presence`], Phoenix.Presence-style) is per node instead of
+//! last-write-wins: each node publishes only its own entries (a key with a TTL of three
+//! [heartbeats](RedisBridge::heartbeat), plus pub/sub for prompt joins, leaves and
+//! moves), and every node merges all live nodes' entries into a local global. A node
+//! that stops heartbeating (`kill -9`) has its entries dropped everywhere within
+//! TTL + heartbeat / 4 of its last heartbeat (3.25 s by default), with no cleanup step;
+//! a restarted node replaces its old entries as soon as it connects; with Redis down a
+//! node keeps its own entries (and drops the others' after the TTL) and reloads
+//! everyone's when Redis returns. Frequent changes ([`Track::Moves`], cursors) are
+//! coalesced to one message per 50 ms and stored in Redis only by heartbeats.
 
 mod bridge;
 mod presence;
