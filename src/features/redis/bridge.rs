@@ -63,7 +63,7 @@ pub(super) struct Bridge {
 }
 
 impl Bridge {
-    pub fn run(mut self, rx: flume::Receiver<Ev>) {
+    pub(super) fn run(mut self, rx: flume::Receiver<Ev>) {
         let mut conn: Option<(redis::Connection, String)> = None;
         let mut synced: Vec<Synced> = self
             .entries

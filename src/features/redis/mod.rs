@@ -62,6 +62,16 @@ struct Config {
 }
 
 /// Counters of one bridge, for tests and metrics.
+///
+/// # Examples
+///
+/// ```no_run
+/// # use vango::features::{bus::Bus, redis::RedisBridge};
+/// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.start(&Bus::new())?;
+/// let stats = bridge.stats();
+/// println!("published {}, applied {}", stats.published(), stats.applied());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct Stats {
     published: AtomicU64,
@@ -73,22 +83,57 @@ pub struct Stats {
 
 impl Stats {
     /// Local writes published to Redis.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stats = vango::features::redis::Stats::default(); // as a fresh bridge has them
+    /// assert_eq!(stats.published(), 0);
+    /// ```
     pub fn published(&self) -> u64 {
         self.published.load(Ordering::Relaxed)
     }
     /// Remote writes applied to local slots.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stats = vango::features::redis::Stats::default(); // as a fresh bridge has them
+    /// assert_eq!(stats.applied(), 0);
+    /// ```
     pub fn applied(&self) -> u64 {
         self.applied.load(Ordering::Relaxed)
     }
     /// Local values refused for their size.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stats = vango::features::redis::Stats::default(); // as a fresh bridge has them
+    /// assert_eq!(stats.refused(), 0);
+    /// ```
     pub fn refused(&self) -> u64 {
         self.refused.load(Ordering::Relaxed)
     }
     /// Messages ignored: another wire version, malformed, or a value that does not decode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stats = vango::features::redis::Stats::default(); // as a fresh bridge has them
+    /// assert_eq!(stats.ignored(), 0);
+    /// ```
     pub fn ignored(&self) -> u64 {
         self.ignored.load(Ordering::Relaxed)
     }
     /// Whether the bridge is connected and in sync with Redis.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stats = vango::features::redis::Stats::default(); // as a fresh bridge has them
+    /// assert!(!stats.connected());
+    /// ```
     pub fn connected(&self) -> bool {
         self.connected.load(Ordering::Acquire)
     }
@@ -138,10 +183,27 @@ fn invalid(msg: String) -> io::Error {
 
 impl RedisBridge {
     /// The largest encoded value the bridge carries by default (512 KiB).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::redis::RedisBridge;
+    /// assert_eq!(RedisBridge::DEFAULT_MAX_VALUE, 512 * 1024);
+    /// ```
     pub const DEFAULT_MAX_VALUE: usize = 512 * 1024;
 
     /// A bridge for node `node` (letters, digits, `_-.:`; unique per node) to the Redis at
     /// `url` (`redis://host:port/db`). Nothing connects until [`start`](Self::start).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::redis::RedisBridge;
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/0", "node-a")?; // no I/O yet
+    /// assert_eq!(bridge.node(), "node-a");
+    /// assert!(RedisBridge::builder("redis://127.0.0.1:6379/", "a b").is_err()); // a space
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn builder(url: &str, node: &str) -> io::Result<RedisBridge> {
         if !wire::valid_name(node) {
             return Err(invalid(format!("invalid node name `{node}`")));
@@ -168,6 +230,16 @@ impl RedisBridge {
 
     /// Names every key and the channel `PREFIX:…` (default `vango`), so several apps can
     /// share one Redis.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::redis::RedisBridge;
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.prefix("shop")?;
+    /// assert!(RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.prefix("").is_err());
+    /// # let _ = bridge;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn prefix(mut self, prefix: &str) -> io::Result<RedisBridge> {
         if !wire::valid_name(prefix) {
             return Err(invalid(format!("invalid prefix `{prefix}`")));
@@ -178,12 +250,32 @@ impl RedisBridge {
     }
 
     /// The largest encoded value carried; larger ones are refused with a logged error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::redis::RedisBridge;
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.max_value(64 * 1024);
+    /// # let _ = bridge;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn max_value(mut self, bytes: usize) -> RedisBridge {
         self.cfg.max_value = bytes;
         self
     }
 
     /// How long one Redis call may take before the bridge treats Redis as down (1 s).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::features::redis::RedisBridge;
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?
+    ///     .timeout(Duration::from_millis(300));
+    /// # let _ = bridge;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn timeout(mut self, timeout: Duration) -> RedisBridge {
         self.cfg.timeout = timeout.max(Duration::from_millis(10));
         self
@@ -192,6 +284,17 @@ impl RedisBridge {
     /// Shares `global` under `key` (the same key on every node). Its type's [`Persist`]
     /// encoding is its wire format. Every shared global must be on the bus passed to
     /// [`start`](Self::start).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal, redis::RedisBridge};
+    /// let bus = Bus::new();
+    /// let motd = GlobalSignal::new(&bus, String::from("hello"));
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.share("motd", motd)?;
+    /// # let _ = bridge;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn share<T>(self, key: &str, global: GlobalSignal<T>) -> io::Result<RedisBridge>
     where
         T: Persist + Clone + Send + Sync + 'static,
@@ -202,6 +305,22 @@ impl RedisBridge {
     /// Like [`share`](Self::share), with the wire encoding given as two functions (for a
     /// type without [`Persist`], e.g. one encoded with serde). `decode` returns `None` for
     /// bytes it does not accept; such a value is ignored and logged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal, redis::RedisBridge};
+    /// let bus = Bus::new();
+    /// let tags = GlobalSignal::new(&bus, vec![String::from("new")]);
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.share_with(
+    ///     "tags",
+    ///     tags,
+    ///     |t: &Vec<String>| t.join(",").into_bytes(),
+    ///     |b: &[u8]| Some(std::str::from_utf8(b).ok()?.split(',').map(String::from).collect()),
+    /// )?;
+    /// # let _ = bridge;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn share_with<T>(
         mut self,
         key: &str,
@@ -237,6 +356,19 @@ impl RedisBridge {
     /// Starts the bridge's threads and waits (up to twice the timeout) until the shared
     /// globals hold Redis's current values. If Redis is unreachable it returns anyway:
     /// the node serves alone and the bridge keeps retrying.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use vango::features::{bus::Bus, redis::RedisBridge};
+    /// let bus = Bus::new();
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?
+    ///     .timeout(Duration::from_millis(200))
+    ///     .start(&bus)?; // returns within 0.4 s even with no Redis
+    /// println!("connected: {}", bridge.stats().connected());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn start(mut self, bus: &Bus) -> io::Result<RedisBridge> {
         let handle = bus
             .subscribe()
@@ -286,11 +418,28 @@ impl RedisBridge {
     }
 
     /// This bridge's counters.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::features::{bus::Bus, redis::RedisBridge};
+    /// let bridge = RedisBridge::builder("redis://127.0.0.1:6379/", "a")?.start(&Bus::new())?;
+    /// assert_eq!(bridge.stats().refused(), 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn stats(&self) -> &Arc<Stats> {
         &self.stats
     }
 
     /// This node's name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::redis::RedisBridge;
+    /// assert_eq!(RedisBridge::builder("redis://127.0.0.1:6379/", "b")?.node(), "b");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn node(&self) -> &str {
         &self.cfg.node
     }

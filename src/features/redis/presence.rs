@@ -31,6 +31,14 @@ pub(super) const TAG: &str = "VP1";
 pub(super) const MAX_NODES: usize = 1024;
 
 /// How a tracked presence's changes reach Redis.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::Track;
+/// let for_cursors = Track::Moves; // published every 50 ms at most, stored by heartbeats
+/// assert_ne!(for_cursors, Track::Joins);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Track {
     /// Rare changes (joins and leaves): each is stored in the node's key and published,
@@ -54,6 +62,14 @@ impl Track {
 impl RedisBridge {
     /// The default heartbeat: a node's presence key lives 3 heartbeats (3 s) unless
     /// refreshed, so a dead node's entries are gone everywhere within 3.25 s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::features::redis::RedisBridge;
+    /// assert_eq!(RedisBridge::DEFAULT_HEARTBEAT, Duration::from_secs(1));
+    /// ```
     pub const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(1);
 
     /// How often this node refreshes its presence keys (default 1 s, at least 20 ms).

@@ -87,7 +87,7 @@ impl Worker {
         self.heartbeat * 3
     }
 
-    pub fn run(mut self, rx: flume::Receiver<PEv>) {
+    pub(super) fn run(mut self, rx: flume::Receiver<PEv>) {
         let n = self.tracks.len();
         let mut own: Vec<Own> = (0..n).map(|_| Own::default()).collect();
         let mut remotes: Vec<HashMap<String, Remote>> = (0..n).map(|_| HashMap::new()).collect();

@@ -7,6 +7,12 @@
 //! with different encodings never misread each other during a rolling upgrade.
 
 /// The wire version tag every message starts with.
+///
+/// # Examples
+///
+/// ```
+/// assert!(b"VG1 board 7 a\nx".starts_with(vango::features::redis::wire::TAG.as_bytes()));
+/// ```
 pub const TAG: &str = "VG1";
 
 /// The write script. `KEYS[1]`: the global's hash (`v`: version, `d`: value bytes).
@@ -18,6 +24,13 @@ pub const TAG: &str = "VG1";
 /// The new version is `max(stored, floor) + 1`, so versions never go backwards, even when
 /// Redis restarted empty and a node that saw version 50 writes first. Storing and
 /// publishing in one script makes Redis's order the one order every node applies.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::wire::WRITE_SCRIPT;
+/// assert!(WRITE_SCRIPT.contains("PUBLISH")); // what `SCRIPT LOAD` is given
+/// ```
 pub const WRITE_SCRIPT: &str = r#"
 local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 local floor = tonumber(ARGV[2])
@@ -30,6 +43,14 @@ return v
 "#;
 
 /// One decoded message.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::wire::{decode, Message};
+/// let m: Message<'_> = decode(b"VG1 board 7 a\nxy").unwrap();
+/// assert_eq!((m.key, m.version, m.node, m.value), ("board", 7, "a", &b"xy"[..]));
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub struct Message<'a> {
     /// The global's key.
@@ -43,6 +64,14 @@ pub struct Message<'a> {
 }
 
 /// Why a message was ignored.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::wire::{decode, BadMessage};
+/// assert_eq!(decode(b"VG2 board 7 a\nx"), Err(BadMessage::Version("VG2".into())));
+/// assert_eq!(decode(b"noise"), Err(BadMessage::Malformed));
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum BadMessage {
     /// Another wire version (the tag it carried, cut to 16 bytes).
@@ -52,6 +81,14 @@ pub enum BadMessage {
 }
 
 /// Parses a message; never panics on any input.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::wire::decode;
+/// assert_eq!(decode(b"VG1 n 3 node-b\n\x01").unwrap().version, 3);
+/// assert!(decode(b"\xff\xfe").is_err());
+/// ```
 pub fn decode(payload: &[u8]) -> Result<Message<'_>, BadMessage> {
     let nl = payload
         .iter()
@@ -78,6 +115,14 @@ pub fn decode(payload: &[u8]) -> Result<Message<'_>, BadMessage> {
 }
 
 /// Whether `name` may be a key or node name: it travels space-separated in the header.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::redis::wire::valid_name;
+/// assert!(valid_name("vango:board-1"));
+/// assert!(!valid_name("a b") && !valid_name(""));
+/// ```
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
