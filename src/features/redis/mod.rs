@@ -38,6 +38,7 @@
 mod bridge;
 mod presence;
 mod presence_sync;
+mod presence_threads;
 pub mod wire;
 
 use std::fmt;
@@ -408,7 +409,7 @@ impl RedisBridge {
                 let _ = local_tx.send(Ev::Stop);
             })?;
         self.tx = Some(tx);
-        let presence_ready = presence_sync::start(&mut self, bus)?;
+        let presence_ready = presence_threads::start(&mut self, bus)?;
         let deadline = std::time::Instant::now() + self.cfg.timeout * 2;
         let _ = ready_rx.recv_deadline(deadline);
         if let Some(ready) = presence_ready {
@@ -452,7 +453,7 @@ impl Drop for RedisBridge {
             let _ = tx.send(Ev::Stop);
         }
         if let Some(tx) = self.presence_tx.take() {
-            presence_sync::stop(&tx);
+            presence_threads::stop(&tx);
         }
     }
 }

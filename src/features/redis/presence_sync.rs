@@ -1,5 +1,5 @@
-//! Presence's threads: one follows the local bus, one holds the presence subscription, one
-//! publishes this node's entries, heartbeats, and merges the others'. Touches the bus
+//! Presence's worker thread: publishes this node's entries, heartbeats, and merges the
+//! others' (its other two threads are in `presence_threads`). Touches the bus
 //! (`features::bus`) and Redis; never a core.
 //!
 //! Expiry uses each node's own clock: a remote node's entries are dropped when nothing
@@ -10,7 +10,7 @@
 //! each node stores its state again and reloads everyone's.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -475,115 +475,4 @@ impl Worker {
             self.tracks[i].merge(&self.cfg.node);
         }
     }
-}
-
-/// The presence subscription thread: (re)connects with backoff, sends `Resync` once
-/// subscribed, then forwards messages.
-pub(super) fn subscribe(
-    client: redis::Client,
-    cfg: Config,
-    tx: flume::Sender<PEv>,
-    stop: Arc<AtomicBool>,
-) {
-    let channel = format!("{}:presence", cfg.prefix);
-    let mut backoff = Duration::from_millis(100);
-    while !stop.load(Ordering::Acquire) {
-        if let Ok(mut c) = client.get_connection_with_timeout(cfg.timeout) {
-            let _ = c.set_read_timeout(Some(Duration::from_millis(250)));
-            let mut ps = c.as_pubsub();
-            if ps.subscribe(&channel).is_ok() {
-                backoff = Duration::from_millis(100);
-                if tx.send(PEv::Resync).is_err() {
-                    return;
-                }
-                loop {
-                    if stop.load(Ordering::Acquire) {
-                        return;
-                    }
-                    match ps.get_message() {
-                        Ok(m) => {
-                            if tx.send(PEv::Msg(m.get_payload_bytes().to_vec())).is_err() {
-                                return;
-                            }
-                        }
-                        Err(e) if e.is_timeout() => {}
-                        Err(_) => break,
-                    }
-                }
-            }
-            let _ = tx.send(PEv::Down);
-        }
-        std::thread::sleep(backoff);
-        backoff = (backoff * 2).min(Duration::from_secs(2));
-    }
-}
-
-/// Starts presence's threads if anything is tracked; the receiver says when the first
-/// load from Redis is done.
-pub(super) fn start(
-    bridge: &mut super::RedisBridge,
-    bus: &crate::features::bus::Bus,
-) -> std::io::Result<Option<flume::Receiver<()>>> {
-    if bridge.tracks.is_empty() {
-        return Ok(None);
-    }
-    let handle = bus
-        .subscribe()
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::BrokenPipe, e))?;
-    let waiter = handle.waiter();
-    let (tx, rx) = flume::bounded(4096);
-    let (ready_tx, ready_rx) = flume::bounded(1);
-    let w = Worker {
-        cfg: bridge.cfg.clone(),
-        client: bridge.client.clone(),
-        heartbeat: bridge.heartbeat,
-        tracks: std::mem::take(&mut bridge.tracks),
-        handle,
-        stats: bridge.stats.clone(),
-        ready: ready_tx,
-        boot: boot_id(),
-    };
-    std::thread::Builder::new()
-        .name("vango-presence".into())
-        .spawn(move || w.run(rx))?;
-    let (client, cfg, stop, sub_tx) = (
-        bridge.client.clone(),
-        bridge.cfg.clone(),
-        bridge.stop.clone(),
-        tx.clone(),
-    );
-    std::thread::Builder::new()
-        .name("vango-presence-sub".into())
-        .spawn(move || subscribe(client, cfg, sub_tx, stop))?;
-    let local_tx = tx.clone();
-    std::thread::Builder::new()
-        .name("vango-presence-bus".into())
-        .spawn(move || {
-            while waiter.wait_blocking() {
-                if local_tx.send(PEv::Local).is_err() {
-                    return;
-                }
-            }
-        })?;
-    bridge.presence_tx = Some(tx);
-    Ok(Some(ready_rx))
-}
-
-/// Random per process start (std's per-process hash keys), so a restarted node's states
-/// are told from its previous run's.
-fn boot_id() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.write_u32(std::process::id());
-    h.finish()
-}
-
-/// Asks the worker to stop (the subscription thread follows the shared stop flag).
-pub(super) fn stop(tx: &flume::Sender<PEv>) {
-    let _ = tx.send(PEv::Stop);
 }
