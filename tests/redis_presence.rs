@@ -146,6 +146,28 @@ fn joins_leaves_and_moves_cross_nodes() {
     assert_eq!(names(&a), ["x".repeat(300), "cy".into()]);
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(names(&c), ["ann", "cy"]);
+    // Bad input on the channel: ignored and counted, never applied.
+    let mut raw = redis::Client::open("redis://127.0.0.1:47390/")
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let ignored = c.bridge.stats().ignored();
+    let mut big = b"VP1 who z 1 1 s\n".to_vec();
+    big.extend_from_slice(&[0; 300]);
+    for payload in [
+        &b"garbage"[..],
+        b"VP1 who z 1 1 s\n\x09\x00\x00\x00ab",
+        b"VP1 who z 1 1 s\n\x02\x00\x00\x00\xff\xfe",
+        &big,
+    ] {
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg("vango:presence")
+            .arg(payload)
+            .query(&mut raw)
+            .unwrap();
+    }
+    wait(|| c.bridge.stats().ignored() == ignored + 4);
+    assert_eq!(names(&c), ["ann", "cy"]);
 }
 
 #[test]

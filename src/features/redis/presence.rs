@@ -1,6 +1,7 @@
 //! Presence across nodes: each node publishes its own entries (a key with a TTL refreshed
 //! by heartbeats, plus pub/sub), and merges every live node's into a local global. The
-//! typed side and the message format; touches the bus's slots, no I/O (that is in `sync`).
+//! typed side and the message format; touches the bus's slots, no I/O (that is in
+//! `presence_sync` and `presence_threads`).
 //!
 //! Layout in Redis for a presence key `K` (prefix `P`):
 //! * `P:p:K:NODE`: the node's latest state message (below), expiring after the TTL unless
