@@ -30,7 +30,7 @@ pub struct AppService {
 }
 
 /// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
-pub const COOKIE_PATH: &str = "/_vango/cookie";
+pub(crate) const COOKIE_PATH: &str = "/_vango/cookie";
 
 impl AppService {
     /// Answers a ticket POST: 204 with the cookie, 403 for a foreign `Origin` or a ticket
