@@ -21,6 +21,16 @@ use crate::server::websocket::origin_matches_host;
 use crate::server::{Answer, ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
+///
+/// # Examples
+///
+/// ```
+/// use vango::app::AppService;
+/// use vango::server::Service;
+/// // What `App::serve` runs on each core; nothing to build by hand.
+/// fn runs_on_every_core<S: Service>() {}
+/// runs_on_every_core::<AppService>();
+/// ```
 pub struct AppService {
     pub(super) live: Rc<LiveCore>,
     pub(super) routes: Arc<Routes>,

@@ -27,13 +27,13 @@ thread_local! {
 ///
 /// ```
 /// use vango::prelude::*;
-/// use vango::server::Core;
+/// use vango::server::{Core, CoreMsg};
 /// use vango::testing::LiveTest;
-/// use vango::server::CoreMsg;
 /// // A page on a test core of its own: setup runs on that core's thread.
 /// let t = LiveTest::component(|| {
 ///     let core = Core::current().unwrap();
-///     let msg: CoreMsg = Box::new(|there| println!("on core {}", there.index()));
+///     // Runs on core 0's thread, with core 0's context, when that core reads its inbox.
+///     let msg: CoreMsg = Box::new(|there| there.metrics().reject(503));
 ///     let sent = core.send_to(0, msg);
 ///     move || p(format!("sent: {sent}"))
 /// });
