@@ -156,12 +156,8 @@ pub mod op {
     /// use vango::protocol::{server::op, Op};
     /// use vango::vdom::{OwnedProp, Patch};
     /// let mut out = Vec::new();
-    /// Op::Patch(Patch::SetProp {
-    ///     hid: 1,
-    ///     name: "value".into(),
-    ///     value: OwnedProp::Str("x".into()),
-    /// })
-    /// .encode(&mut out);
+    /// let value = OwnedProp::Str("x".into());
+    /// Op::Patch(Patch::SetProp { hid: 1, name: "value".into(), value }).encode(&mut out);
     /// assert_eq!(out[0], op::SET_PROP_STR);
     /// ```
     pub const SET_PROP_STR: u8 = 0x04;
@@ -173,12 +169,8 @@ pub mod op {
     /// use vango::protocol::{server::op, Op};
     /// use vango::vdom::{OwnedProp, Patch};
     /// let mut out = Vec::new();
-    /// Op::Patch(Patch::SetProp {
-    ///     hid: 1,
-    ///     name: "checked".into(),
-    ///     value: OwnedProp::Bool(true),
-    /// })
-    /// .encode(&mut out);
+    /// let value = OwnedProp::Bool(true);
+    /// Op::Patch(Patch::SetProp { hid: 1, name: "checked".into(), value }).encode(&mut out);
     /// assert_eq!(out[0], op::SET_PROP_BOOL);
     /// ```
     pub const SET_PROP_BOOL: u8 = 0x05;
