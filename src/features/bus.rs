@@ -483,10 +483,11 @@ impl<'a> Changed<'a> {
 /// let bus = vango::features::bus::Bus::new();
 /// let slot = bus.slot(0u32);
 /// let mut core = bus.subscribe().unwrap();
-/// core.drain(|_| {});
 /// let waiter = core.waiter();
+/// assert!(waiter.wait_blocking(), "a new subscriber is woken at once");
+/// core.drain(|_| {});
 /// let writer = std::thread::spawn(move || slot.set(1));
-/// assert!(waiter.wait_blocking());
+/// assert!(waiter.wait_blocking()); // blocks until the write
 /// writer.join().unwrap();
 /// assert_eq!(core.drain(|c| assert_eq!(c.get::<u32>(), Some(&1))), 1);
 /// ```
@@ -604,9 +605,11 @@ impl CoreBusHandle {
     /// let bus = vango::features::bus::Bus::new();
     /// let slot = bus.slot(0u32);
     /// let mut core = bus.subscribe().unwrap();
+    /// assert!(core.wait_blocking(), "a new subscriber is woken at once");
     /// core.drain(|_| {});
     /// std::thread::spawn(move || slot.set(9));
-    /// assert!(core.wait_blocking());
+    /// assert!(core.wait_blocking()); // blocks until the write
+    /// assert_eq!(core.drain(|c| assert_eq!(c.get::<u32>(), Some(&9))), 1);
     /// ```
     pub fn wait_blocking(&self) -> bool {
         self.waiter().wait_blocking()

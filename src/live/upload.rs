@@ -331,10 +331,14 @@ impl Upload {
     /// use vango::testing::LiveTest;
     /// let t = LiveTest::component(|| {
     ///     let up = use_upload(UploadConfig::default());
-    ///     move || div((up.input(), button("Stop").on_click(move |_| up.cancel())))
+    ///     move || div((
+    ///         up.input(),
+    ///         p(if up.busy() { "uploading" } else { "idle" }),
+    ///         button("Stop").on_click(move |_| up.cancel()),
+    ///     ))
     /// });
     /// t.find("button").click(); // nothing in flight: a no-op
-    /// assert!(!t.find("input").attr("id").unwrap().is_empty());
+    /// assert_eq!(t.find("p").text(), "idle");
     /// ```
     pub fn cancel(&self) {
         if let Some(s) = self.state() {
