@@ -96,8 +96,11 @@ fn public_items_without_examples_only_go_down() {
         "{} public items without an `# Examples` section",
         missing.len()
     );
+    // A ratchet: `<=` whatever the constant is (clippy flags the comparison only at 0).
+    #[allow(clippy::absurd_extreme_comparisons)]
+    let within = missing.len() <= MAX_WITHOUT_EXAMPLES;
     assert!(
-        missing.len() <= MAX_WITHOUT_EXAMPLES,
+        within,
         "{} public items lack an `# Examples` section, more than the {} allowed; \
          document the new ones:\n{}",
         missing.len(),
