@@ -56,7 +56,7 @@ impl SecretKey {
         Some(SecretKey(bytes.try_into().ok()?))
     }
 
-    /// The key's bytes, for the purpose keys of [`Signer`](super::Signer).
+    /// The key's bytes, for the purpose keys of [`Signer`](super::super::Signer).
     pub(crate) fn bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
     }

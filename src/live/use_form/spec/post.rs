@@ -36,7 +36,7 @@ impl<T: Clone + Default + 'static> FormSpec<T> {
     /// otherwise the form is [parsed](Self::parse), and `submit` runs with the `T` it
     /// holds. `submit` answers the URL to redirect to, or errors to show on fields (a
     /// database's "name taken"). Refusals re-render the page with every error on its
-    /// field, as [`use_form`](super::use_form) shows them.
+    /// field, as [`use_form`](super::super::use_form) shows them.
     ///
     /// # Examples
     ///

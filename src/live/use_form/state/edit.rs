@@ -96,7 +96,7 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Adds an empty row at the end of form array `name` (nothing at
-    /// [`MAX_ROWS`](super::MAX_ROWS)).
+    /// [`MAX_ROWS`](super::super::MAX_ROWS)).
     ///
     /// # Examples
     ///

@@ -27,7 +27,7 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// The error field `name` shows now: its validators', the last submit's or its async
     /// check's, once the field is touched or a submit was tried. For a form array's name,
-    /// the error of the whole array (a POST with more than [`MAX_ROWS`](super::MAX_ROWS)).
+    /// the error of the whole array (a POST with more than [`MAX_ROWS`](super::super::MAX_ROWS)).
     ///
     /// # Examples
     ///
