@@ -103,14 +103,22 @@ fn check(old: impl Fn() -> VNode, new: impl Fn() -> VNode) -> ((usize, usize), V
     // The sink is given room first, so that recording the edits allocates nothing.
     edits.reserve(1024);
     let counts = counted(|| diff_in(&mut tree, &mut fresh, &mut cx, &mut edits));
-    assert_eq!(build(&tree, false), build(&new(), false), "patched old == new");
+    assert_eq!(
+        build(&tree, false),
+        build(&new(), false),
+        "patched old == new"
+    );
 
     let mut cx2 = HidAlloc::new(1);
     let mut tree2 = mounted(old(), &mut cx2);
     let mut edits2: Vec<Patch> = Vec::new();
     diff(&mut tree2, new(), &mut cx2, &mut edits2);
     assert_eq!(edits, edits2, "diff and diff_in emit the same edits");
-    assert_eq!(build(&tree, true), build(&tree2, true), "and leave the same tree");
+    assert_eq!(
+        build(&tree, true),
+        build(&tree2, true),
+        "and leave the same tree"
+    );
     (counts, fresh)
 }
 

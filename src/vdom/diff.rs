@@ -64,22 +64,34 @@ pub use crate::vdom::attrs::{prop_kind, PropKind};
 pub use crate::vdom::walk::{mount, mount_in, Mount};
 
 /// Where the children of one parent are: their namespace and how the parent's content is
-/// read (which decides what a text becomes).
+/// read (which decides what a text becomes). Kept as the parent's tag and namespace and
+/// worked out only when a text is sent or a node mounted, which unchanged children never
+/// need.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Place {
-    ns: Ns,
-    content: Content,
+    /// The parent's tag (`""` above the root: normal content, the namespace unchanged).
+    tag: &'static str,
+    /// The parent's own namespace.
+    own: Ns,
 }
 
 impl Place {
-    /// The place of the children of element `e`.
+    /// The place of the children of element `tag` whose own namespace is `own`.
     #[inline]
-    fn inside(e: &Element) -> Place {
-        let own = e.parent_ns.of(e.tag);
-        Place {
-            ns: own.children(e.tag),
-            content: content_of(e.tag, own),
-        }
+    fn inside(tag: &'static str, own: Ns) -> Place {
+        Place { tag, own }
+    }
+
+    /// The namespace of the children.
+    #[inline]
+    fn ns(self) -> Ns {
+        self.own.children(self.tag)
+    }
+
+    /// How the parent's content is read.
+    #[inline]
+    fn content(self) -> Content {
+        content_of(self.tag, self.own)
     }
 }
 
@@ -148,10 +160,7 @@ pub fn diff_in(old: &mut VNode, new: &mut VNode, cx: &mut impl Mount, sink: &mut
             return;
         }
     };
-    let place = Place {
-        ns,
-        content: Content::Normal,
-    };
+    let place = Place { tag: "", own: ns };
     diff_node(0, 0, old, new, place, cx, sink);
 }
 
@@ -204,7 +213,7 @@ pub(crate) fn diff_text(
     sink: &mut impl PatchSink,
 ) {
     if !same_str(o, n) {
-        sink.set_text(parent, index, &normal::text(place.content, n));
+        sink.set_text(parent, index, &normal::text(place.content(), n));
         mem::swap(o, n);
     }
 }
@@ -222,7 +231,7 @@ fn textarea_switches(o: &Element, n: &Element) -> bool {
 /// not do: a text in a raw-text element is sent as the text the first paint holds there
 /// (the client parses inserted HTML as ordinary content, where it would mean otherwise).
 fn stand_in(node: &VNode, place: Place) -> Option<VNode> {
-    match (node, place.content) {
+    match (node, place.content()) {
         (VNode::Text(t), c @ Content::Raw(_)) => match normal::text(c, t) {
             Cow::Borrowed(_) => None,
             Cow::Owned(s) => Some(VNode::Text(Cow::Owned(s))),
@@ -252,7 +261,7 @@ fn replace(
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    mount_in(new, place.ns, cx);
+    mount_in(new, place.ns(), cx);
     let tmp = stand_in(new, place);
     let out = tmp.as_ref().unwrap_or(new);
     match old {
@@ -307,7 +316,7 @@ fn diff_element(
             return;
         }
     }
-    let place = Place::inside(o);
+    let place = Place::inside(o.tag, own);
     // Components mounted among the options learn which select they are in.
     let selection = selection.map(|before| (before, cx.enter_select(hid)));
     diff_children(
@@ -386,7 +395,7 @@ fn unkeyed_range(
     } else if n > m {
         let mut at = oe;
         let rest = new[m..].iter_mut().map(|nn| {
-            mount_in(nn, place.ns, cx);
+            mount_in(nn, place.ns(), cx);
             insert(parent, at as u32, nn, place, sink);
             at += 1;
             take(nn)
@@ -426,7 +435,7 @@ fn diff_keyed(
     if m == 0 {
         let mut at = s;
         let ins = mid.iter_mut().map(|nn| {
-            mount_in(nn, place.ns, cx);
+            mount_in(nn, place.ns(), cx);
             sink.insert_child(parent, at as u32, nn);
             at += 1;
             take(nn)
@@ -516,7 +525,7 @@ fn diff_keyed(
         let r = src[j];
         if r == NONE {
             let at = s + present.prefix(anchor);
-            mount_in(&mut mid[j], place.ns, cx);
+            mount_in(&mut mid[j], place.ns(), cx);
             sink.insert_child(parent, at as u32, &mid[j]);
             placed.add(anchor, 1);
             continue;
