@@ -99,9 +99,8 @@ fn check(old: impl Fn() -> VNode, new: impl Fn() -> VNode) -> ((usize, usize), V
     let mut cx = HidAlloc::new(1);
     let mut tree = mounted(old(), &mut cx);
     let mut fresh = new();
-    let mut edits: Vec<Patch> = Vec::new();
     // The sink is given room first, so that recording the edits allocates nothing.
-    edits.reserve(1024);
+    let mut edits: Vec<Patch> = Vec::with_capacity(1024);
     let counts = counted(|| diff_in(&mut tree, &mut fresh, &mut cx, &mut edits));
     assert_eq!(
         build(&tree, false),
