@@ -27,8 +27,13 @@
 //!   emitted in application order, and the keyed algorithm simulates the child list.
 //! - **Keys.** A keyed permutation yields moves only (never remove + insert of one key);
 //!   only children outside a longest increasing subsequence of old positions move.
-//! - **Cost.** Diffing an unchanged subtree allocates nothing and emits nothing (it
-//!   frees the consumed new nodes, which is most of its cost). A keyed middle section
+//! - **Leftovers.** The diff frees nothing it replaces: what it does not keep (the
+//!   render's nodes where old ones stay, the old attributes, listeners, texts and
+//!   subtrees the render's replace) is swapped into the `new` tree, which [`diff`] drops
+//!   at its end and [`diff_in`] leaves to its caller. Only a keyed or unkeyed child list
+//!   that changes length drops its removed nodes on the spot.
+//! - **Cost.** Diffing an unchanged subtree allocates nothing, frees nothing and emits
+//!   nothing. Keyed lists peel their common prefix and suffix first. A keyed middle section
 //!   allocates nothing either once this thread's scratch buffers have grown (see
 //!   `vdom::scratch`); its key index is a table, a sorted array or a
 //!   SipHash map by the shape of the keys (`vdom::keymap`), which never changes the
@@ -59,22 +64,34 @@ pub use crate::vdom::attrs::{prop_kind, PropKind};
 pub use crate::vdom::walk::{mount, mount_in, Mount};
 
 /// Where the children of one parent are: their namespace and how the parent's content is
-/// read (which decides what a text becomes).
+/// read (which decides what a text becomes). Kept as the parent's tag and namespace and
+/// worked out only when a text is sent or a node mounted, which unchanged children never
+/// need.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) struct Place {
-    ns: Ns,
-    content: Content,
+    /// The parent's tag (`""` above the root: normal content, the namespace unchanged).
+    tag: &'static str,
+    /// The parent's own namespace.
+    own: Ns,
 }
 
 impl Place {
-    /// The place of the children of element `e`.
+    /// The place of the children of element `tag` whose own namespace is `own`.
     #[inline]
-    fn inside(e: &Element) -> Place {
-        let own = e.parent_ns.of(e.tag);
-        Place {
-            ns: own.children(e.tag),
-            content: content_of(e.tag, own),
-        }
+    fn inside(tag: &'static str, own: Ns) -> Place {
+        Place { tag, own }
+    }
+
+    /// The namespace of the children.
+    #[inline]
+    fn ns(self) -> Ns {
+        self.own.children(self.tag)
+    }
+
+    /// How the parent's content is read.
+    #[inline]
+    fn content(self) -> Content {
+        content_of(self.tag, self.own)
     }
 }
 
@@ -101,6 +118,34 @@ impl Place {
 /// assert_eq!(sink, [Patch::SetText { parent: 1, index: 0, text: "b".into() }]);
 /// ```
 pub fn diff(old: &mut VNode, new: VNode, cx: &mut impl Mount, sink: &mut impl PatchSink) {
+    let mut new = new;
+    diff_in(old, &mut new, cx, sink);
+}
+
+/// [`diff`] that leaves the leftovers in `new` instead of freeing them: the parts of the
+/// render that were not kept and the old nodes they replaced (removed nodes too, except
+/// where a keyed list changed length). The caller drops `new` when it suits it, such as
+/// after the edits are sent; freeing them is most of the cost of an unchanged subtree.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::{diff_in, mount}, hid::HidAlloc, Element, Patch, VNode};
+/// fn p(text: &'static str) -> VNode {
+///     let mut e = Element::new("p");
+///     e.children.push(VNode::Text(text.into()));
+///     VNode::Element(Box::new(e))
+/// }
+/// let mut cx = HidAlloc::new(1);
+/// let mut tree = p("a");
+/// mount(&mut tree, &mut cx);
+/// let mut sink: Vec<Patch> = Vec::new();
+/// let mut new = p("b");
+/// diff_in(&mut tree, &mut new, &mut cx, &mut sink);
+/// assert_eq!(sink, [Patch::SetText { parent: 1, index: 0, text: "b".into() }]);
+/// drop(new); // the leftovers: here the old text "a"
+/// ```
+pub fn diff_in(old: &mut VNode, new: &mut VNode, cx: &mut impl Mount, sink: &mut impl PatchSink) {
     let ns = match &*old {
         VNode::Element(e) => e.parent_ns,
         VNode::Component(c) => c
@@ -109,17 +154,13 @@ pub fn diff(old: &mut VNode, new: VNode, cx: &mut impl Mount, sink: &mut impl Pa
             .unwrap_or_default(),
         _ => {
             cx.warn("diff root is not an element: replaced without an edit");
-            let mut new = new;
-            mount(&mut new, cx);
+            mount(new, cx);
             dispose(old);
-            *old = new;
+            mem::swap(old, new);
             return;
         }
     };
-    let place = Place {
-        ns,
-        content: Content::Normal,
-    };
+    let place = Place { tag: "", own: ns };
     diff_node(0, 0, old, new, place, cx, sink);
 }
 
@@ -129,31 +170,35 @@ pub(crate) fn diff_node(
     parent: u32,
     index: u32,
     old: &mut VNode,
-    new: VNode,
+    new: &mut VNode,
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    match (&mut *old, new) {
-        (VNode::Element(o), VNode::Element(mut n)) if same_str(o.tag, n.tag) && o.key == n.key => {
+    match (&mut *old, &mut *new) {
+        (VNode::Element(o), VNode::Element(n)) if same_str(o.tag, n.tag) && o.key == n.key => {
             let mut lists = Lists::scan(&o.children, &n.children);
             if lists.new_comp && content_of(o.tag, o.parent_ns.of(o.tag)) != Content::Normal {
                 refuse_components(&mut n.children, cx);
                 lists = Lists::scan(&o.children, &n.children);
             }
-            if (lists.raw && raw_forces_replace(&o.children, &n.children))
-                || textarea_switches(o, &n)
+            if !((lists.raw && raw_forces_replace(&o.children, &n.children))
+                || textarea_switches(o, n))
             {
-                replace(parent, index, old, VNode::Element(n), place, cx, sink);
-            } else {
-                diff_element(o, n, lists, cx, sink);
+                return diff_element(o, n, lists, cx, sink);
             }
         }
-        (VNode::Text(o), VNode::Text(n)) => diff_text(parent, index, o, n, place, sink),
-        (VNode::Component(o), VNode::Component(n)) if o.same_as(&*n) => o.keep_for(n),
-        (VNode::Raw(o), VNode::Raw(n)) if *o == n => {}
-        (_, new) => replace(parent, index, old, new, place, cx, sink),
+        (VNode::Text(o), VNode::Text(n)) => return diff_text(parent, index, o, n, place, sink),
+        (VNode::Component(o), VNode::Component(n)) if o.same_as(&**n) => {
+            if let VNode::Component(n) = take(new) {
+                o.keep_for(n);
+            }
+            return;
+        }
+        (VNode::Raw(o), VNode::Raw(n)) if o == n => return,
+        _ => {}
     }
+    replace(parent, index, old, new, place, cx, sink);
 }
 
 /// Diffs two text nodes; also called from the child loop so that a text child costs no
@@ -163,13 +208,13 @@ pub(crate) fn diff_text(
     parent: u32,
     index: u32,
     o: &mut Str,
-    n: Str,
+    n: &mut Str,
     place: Place,
     sink: &mut impl PatchSink,
 ) {
-    if !same_str(o, &n) {
-        sink.set_text(parent, index, &normal::text(place.content, &n));
-        *o = n;
+    if !same_str(o, n) {
+        sink.set_text(parent, index, &normal::text(place.content(), n));
+        mem::swap(o, n);
     }
 }
 
@@ -186,7 +231,7 @@ fn textarea_switches(o: &Element, n: &Element) -> bool {
 /// not do: a text in a raw-text element is sent as the text the first paint holds there
 /// (the client parses inserted HTML as ordinary content, where it would mean otherwise).
 fn stand_in(node: &VNode, place: Place) -> Option<VNode> {
-    match (node, place.content) {
+    match (node, place.content()) {
         (VNode::Text(t), c @ Content::Raw(_)) => match normal::text(c, t) {
             Cow::Borrowed(_) => None,
             Cow::Owned(s) => Some(VNode::Text(Cow::Owned(s))),
@@ -211,80 +256,78 @@ fn replace(
     parent: u32,
     index: u32,
     old: &mut VNode,
-    mut new: VNode,
+    new: &mut VNode,
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    mount_in(&mut new, place.ns, cx);
-    let tmp = stand_in(&new, place);
-    let out = tmp.as_ref().unwrap_or(&new);
+    mount_in(new, place.ns(), cx);
+    let tmp = stand_in(new, place);
+    let out = tmp.as_ref().unwrap_or(new);
     match old {
         VNode::Element(e) => sink.replace_node(e.hid, out),
         VNode::Component(c) => sink.replace_node(c.root_hid(), out),
         _ => sink.replace_child(parent, index, out),
     }
     dispose(old);
-    *old = new;
+    mem::swap(old, new);
 }
 
-// `n` stays boxed so that its fields move straight out of the box, not via a copy of the
-// whole element into the argument.
-#[allow(clippy::boxed_local)]
+/// Diffs two elements of one tag and key. What the old element gives up (attributes,
+/// listeners, children) is swapped into `n`, the leftovers, instead of being freed here.
 #[inline]
 fn diff_element(
     o: &mut Element,
-    n: Box<Element>,
+    n: &mut Element,
     lists: Lists,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     let hid = o.hid;
     let own = o.parent_ns.of(o.tag);
-    let Element {
-        attrs,
-        listeners,
-        children,
-        ..
-    } = *n;
     // A select's selection depends on its options and attributes: compared around the
     // diff (select elements only).
     let selection = (o.tag == "select" && own == Ns::Html).then(|| form::selection_digest(o));
     // Equal lists (the common case) keep the old one: no per-name lookups, no move.
-    if !same_attrs(&o.attrs, &attrs) {
-        diff_attrs(hid, o.tag, own, &o.attrs, &attrs, sink);
-        o.attrs = attrs;
+    if !same_attrs(&o.attrs, &n.attrs) {
+        diff_attrs(hid, o.tag, own, &o.attrs, &n.attrs, sink);
+        mem::swap(&mut o.attrs, &mut n.attrs);
     }
-    if o.listeners.is_empty() && listeners.capacity() == 0 {
-        // Nothing to free: skips an out-of-line drop per element.
-        mem::forget(listeners);
-    } else {
-        if !same_listeners(&o.listeners, &listeners) {
-            rebind(hid, &listeners, sink);
+    if !(o.listeners.is_empty() && n.listeners.is_empty()) {
+        if !same_listeners(&o.listeners, &n.listeners) {
+            rebind(hid, &n.listeners, sink);
         }
         // The handlers are new closures even when the events are the same.
-        o.listeners = listeners;
+        mem::swap(&mut o.listeners, &mut n.listeners);
     }
     if o.tag == "textarea" && own == Ns::Html && form::attr_of(o, "value").is_some() {
         // A controlled textarea shows its value, not its children (patched as the
         // property, with the attributes): they are kept unmounted, never shown.
         o.children.iter().for_each(dispose);
-        o.children = children;
+        mem::swap(&mut o.children, &mut n.children);
         return;
     }
     if lists.raw {
-        if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &children[..]) {
+        if let ([VNode::Raw(a)], [VNode::Raw(b)]) = (&o.children[..], &n.children[..]) {
             if a != b {
                 sink.set_inner_html(hid, b.as_str());
             }
-            o.children = children;
+            mem::swap(&mut o.children, &mut n.children);
             return;
         }
     }
-    let place = Place::inside(o);
+    let place = Place::inside(o.tag, own);
     // Components mounted among the options learn which select they are in.
     let selection = selection.map(|before| (before, cx.enter_select(hid)));
-    diff_children(hid, &mut o.children, children, lists, place, cx, sink);
+    diff_children(
+        hid,
+        &mut o.children,
+        &mut n.children,
+        lists,
+        place,
+        cx,
+        sink,
+    );
     if let Some((before, outer)) = selection {
         cx.enter_select(outer);
         form::restate(hid, before, o, sink);
@@ -292,11 +335,11 @@ fn diff_element(
 }
 
 /// Diffs the children of element `parent`, which are at `place`. `lists` is what
-/// [`Lists::scan`] found in `old` and `new`.
+/// [`Lists::scan`] found in `old` and `new`; `new` keeps the leftovers.
 pub(crate) fn diff_children(
     parent: u32,
     old: &mut Vec<VNode>,
-    new: Vec<VNode>,
+    new: &mut [VNode],
     lists: Lists,
     place: Place,
     cx: &mut impl Mount,
@@ -333,18 +376,15 @@ fn unkeyed_range(
     old: &mut Vec<VNode>,
     s: usize,
     oe: usize,
-    new: Vec<VNode>,
+    new: &mut [VNode],
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
     let m = oe - s;
     let n = new.len();
-    let mut it = new.into_iter();
-    for k in 0..m.min(n) {
-        if let Some(nn) = it.next() {
-            diff_node(parent, (s + k) as u32, &mut old[s + k], nn, place, cx, sink);
-        }
+    for (k, nn) in new.iter_mut().enumerate().take(m) {
+        diff_node(parent, (s + k) as u32, &mut old[s + k], nn, place, cx, sink);
     }
     if m > n {
         for r in (s + n..oe).rev() {
@@ -354,14 +394,12 @@ fn unkeyed_range(
         old.drain(s + n..oe);
     } else if n > m {
         let mut at = oe;
-        let rest: Vec<VNode> = it
-            .map(|mut nn| {
-                mount_in(&mut nn, place.ns, cx);
-                insert(parent, at as u32, &nn, place, sink);
-                at += 1;
-                nn
-            })
-            .collect();
+        let rest = new[m..].iter_mut().map(|nn| {
+            mount_in(nn, place.ns(), cx);
+            insert(parent, at as u32, nn, place, sink);
+            at += 1;
+            take(nn)
+        });
         old.splice(oe..oe, rest);
     }
 }
@@ -369,62 +407,40 @@ fn unkeyed_range(
 fn diff_keyed(
     parent: u32,
     old: &mut Vec<VNode>,
-    new: Vec<VNode>,
+    new: &mut [VNode],
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
 ) {
-    let mut it = new.into_iter();
+    // The common prefix and suffix first: an edit in a few rows never indexes the rest.
     let mut s = 0;
-    while s < old.len() {
-        match it.as_slice().first() {
-            Some(n) if key_of(n) == key_of(&old[s]) => {
-                if let Some(n) = it.next() {
-                    diff_node(parent, s as u32, &mut old[s], n, place, cx, sink);
-                }
-                s += 1;
-            }
-            _ => break,
-        }
+    while s < old.len() && s < new.len() && key_of(&new[s]) == key_of(&old[s]) {
+        diff_node(parent, s as u32, &mut old[s], &mut new[s], place, cx, sink);
+        s += 1;
     }
-    let mut oe = old.len();
-    while oe > s {
-        match it.as_slice().last() {
-            Some(n) if key_of(n) == key_of(&old[oe - 1]) => {
-                if let Some(n) = it.next_back() {
-                    // Only hid-addressed edits happen below keyed children, so the
-                    // index is not used.
-                    diff_node(
-                        parent,
-                        (oe - 1) as u32,
-                        &mut old[oe - 1],
-                        n,
-                        place,
-                        cx,
-                        sink,
-                    );
-                }
-                oe -= 1;
-            }
-            _ => break,
-        }
+    let (mut oe, mut ne) = (old.len(), new.len());
+    while oe > s && ne > s && key_of(&new[ne - 1]) == key_of(&old[oe - 1]) {
+        // Only hid-addressed edits happen below keyed children, so the index is not used.
+        let (o, n) = (&mut old[oe - 1], &mut new[ne - 1]);
+        diff_node(parent, (oe - 1) as u32, o, n, place, cx, sink);
+        oe -= 1;
+        ne -= 1;
     }
     let m = oe - s;
-    let n = it.len();
+    let n = ne - s;
     if m == 0 && n == 0 {
         return;
     }
+    let mid = &mut new[s..ne];
     if m == 0 {
         let mut at = s;
-        let mid: Vec<VNode> = it
-            .map(|mut nn| {
-                mount_in(&mut nn, place.ns, cx);
-                sink.insert_child(parent, at as u32, &nn);
-                at += 1;
-                nn
-            })
-            .collect();
-        old.splice(s..s, mid);
+        let ins = mid.iter_mut().map(|nn| {
+            mount_in(nn, place.ns(), cx);
+            sink.insert_child(parent, at as u32, nn);
+            at += 1;
+            take(nn)
+        });
+        old.splice(s..s, ins);
         return;
     }
     if n == 0 {
@@ -435,14 +451,13 @@ fn diff_keyed(
         old.drain(s..oe);
         return;
     }
-    let mut mid: Vec<VNode> = it.collect();
     let mut sc = Scratch::take();
     // src[j]: old position (relative to s) of new middle item j, or NONE.
     let src = &mut sc.src;
     src.clear();
     src.resize(n, NONE);
     let mut survivors = 0usize;
-    let dup = match KeyIndex::build(&mid, &mut sc.slots) {
+    let dup = match KeyIndex::build(mid, &mut sc.slots) {
         Err(()) => true,
         Ok(map) => {
             let mut dup = false;
@@ -462,7 +477,7 @@ fn diff_keyed(
     };
     if dup {
         sc.give_back();
-        cx.warn(&duplicate_key_message(&mid));
+        cx.warn(&duplicate_key_message(mid));
         unkeyed_range(parent, old, s, oe, mid, place, cx, sink);
         return;
     }
@@ -510,7 +525,7 @@ fn diff_keyed(
         let r = src[j];
         if r == NONE {
             let at = s + present.prefix(anchor);
-            mount_in(&mut mid[j], place.ns, cx);
+            mount_in(&mut mid[j], place.ns(), cx);
             sink.insert_child(parent, at as u32, &mid[j]);
             placed.add(anchor, 1);
             continue;
@@ -526,19 +541,18 @@ fn diff_keyed(
             sink.move_child(parent, from as u32, to as u32);
             placed.add(anchor, 1);
         }
-        // Diff in the old slot, then swap the result into the new order: `mid[j]`
-        // holds the consumed new node's leftover `Empty` afterwards.
-        let nn = take(&mut mid[j]);
-        diff_node(parent, 0, &mut old[s + r], nn, place, cx, sink);
+        // Diff in the old slot, then swap the result into the new order: `old[s + r]`
+        // holds the consumed new node's leftovers afterwards.
+        diff_node(parent, 0, &mut old[s + r], &mut mid[j], place, cx, sink);
         mem::swap(&mut mid[j], &mut old[s + r]);
     }
     sc.give_back();
     if n == m {
-        // Same length: swap the new order in wholesale (what is left in `old[s..oe]`,
-        // `Empty`s and removed nodes, is dropped with `mid`).
-        old[s..oe].swap_with_slice(&mut mid);
+        // Same length: swap the new order in wholesale; what is left in `old[s..oe]`
+        // (leftovers and removed nodes) goes to the caller with `new`.
+        old[s..oe].swap_with_slice(mid);
     } else {
-        old.splice(s..oe, mid);
+        old.splice(s..oe, mid.iter_mut().map(take));
     }
 }
 
