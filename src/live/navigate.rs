@@ -15,21 +15,24 @@ use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Bytes;
 
-use super::hook_script;
+use super::hold::{self, NavFrame};
 use super::host::LiveCore;
 use super::prepare::{self, Ready};
 use super::request::{conn_info, is_local_url, Navigation};
 use super::session::Session;
-use super::view::render_unsent;
 use crate::component::catch;
-use crate::vdom::PatchSink;
 
-/// Carries out `nav` for session `s` and returns the frame (acknowledging `ack`).
+/// Carries out `nav` for session `s` and returns the frame (acknowledging `ack`), or
+/// `None` when nothing changed or — with an SSR budget, while the new page's (or the new
+/// query's) first fetches run — when the frame is held in the session for their data
+/// (`hold.rs`; [`hold::is_held`] tells).
 pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation) -> Option<Bytes> {
     let store = s.scope.store().clone();
     let old = store.request().unwrap_or_default();
-    let mut enc = live.encoder.borrow_mut();
-    match nav {
+    let budget = live.app.ssr_budget;
+    // Counts the first fetches of what mounts (or refetches) from here on.
+    let pending = (!budget.is_zero()).then(|| store.begin_prefetch());
+    let frame = match nav {
         Navigation::To { url, replace } => {
             let requested = url.clone();
             // A page staged in the current view: its ticket drops (dropping the page if the
@@ -38,7 +41,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
             let (view, redirected, done) = match prepare::take(&mut s.prepared, &url) {
                 // Mounted by a prefetch: its request and title, and what changed since.
                 Some(prepare::Adopted {
-                    ready: Ready::View(mut view),
+                    ready: Ready::View(view),
                     request,
                     title,
                 }) => {
@@ -46,7 +49,6 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                         store.set_request(r);
                     }
                     store.restore_title(title);
-                    render_unsent(&mut *view);
                     (Some(view), None, None)
                 }
                 adopted => {
@@ -70,34 +72,20 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                 // The old page unmounts now (its cleanups run), after the new one mounted.
                 drop(std::mem::replace(&mut s.view, view));
             }
-            let frame = s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
-                hook_script::emit(&store, enc);
-                if fresh {
-                    enc.replace_node(old_hid, v.root());
-                } else if v.is_dirty() {
-                    // In place: shared layouts stay, the swapped outlet mounts the page.
-                    v.rerender(enc);
-                }
-                // The app's title for a page that sets none, as in its first paint.
-                let title = store.title();
-                enc.set_title(title.as_deref().unwrap_or(&live.app.title));
-                enc.push_url(replace, &url);
-            });
-            if let Some(done) = done {
-                done();
+            NavFrame {
+                ack,
+                replace: fresh.then_some(old_hid),
+                title: true,
+                push: Some((replace, url)),
+                done,
+                staged,
             }
-            drop(staged);
-            frame
         }
         Navigation::Fragment(fragment) => {
             if old.fragment() != fragment {
                 store.update_request(Rc::new((*old).clone().with_fragment(fragment)));
             }
-            s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
-                if v.is_dirty() {
-                    v.rerender(enc);
-                }
-            })
+            NavFrame::rerender(ack, None)
         }
         Navigation::Query { query, replace } => {
             let new = Rc::new(old.with_query(query));
@@ -107,14 +95,11 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
                 f => format!("{}#{f}", new.url()),
             };
             store.update_request(new);
-            s.next_frame(&mut enc, ack, &live.app.config, |v, enc| {
-                if v.is_dirty() {
-                    v.rerender(enc);
-                }
-                enc.push_url(replace, &url);
-            })
+            NavFrame::rerender(ack, Some((replace, url)))
         }
-    }
+    };
+    store.end_prefetch();
+    hold::send_or_hold(s, live, frame, pending, budget)
 }
 
 /// Prepares the route at `url` for session `s` (a link prefetch), if it is worth it (see
