@@ -126,11 +126,12 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     }
     let info = conn_info(current.as_deref());
     let title = store.title();
-    // The mount writes the store's request and title: the current page's come back after.
-    let mounted = catch(|| (live.app.prepare)(&mut *s.view, url, &info));
+    // The mount writes the store's request and title: the current page's come back after,
+    // and the current page, whose request does not change, re-renders nothing for either.
+    let mounted = catch(|| store.quietly(|| (live.app.prepare)(&mut *s.view, url, &info)));
     let (request, new_title) = (store.request(), store.title());
     if let Some(r) = current {
-        store.set_request(r);
+        store.quietly(|| store.set_request(r));
     }
     store.restore_title(title);
     // A setup that navigates or sends commands is not prepared: the navigation runs it.
