@@ -284,6 +284,9 @@ fn mount_page(plan: &Plan, chain: &Chain) -> Box<dyn Render> {
     let store = SessionStore::current();
     let request = store.as_ref().and_then(|s| s.request());
     if !request.as_deref().is_some_and(PageRequest::param_rejected) {
+        // Its output's components mount under the current owner: what it provided reaches
+        // them there.
+        owner.share_context();
         return page;
     }
     drop(page);
@@ -436,7 +439,13 @@ impl Nested {
         };
         let staged = RefCell::new(staged);
         *slot.child.borrow_mut() = Rc::new(move || match staged.borrow_mut().take() {
-            Some(page) => Box::new(page),
+            Some(page) => {
+                // Set up under an owner of its own; mounted under the outlet's.
+                if let Some(owner) = &page.owner {
+                    owner.share_context();
+                }
+                Box::new(page)
+            }
             None => mount_from(plan.clone(), shared, chain.clone()),
         });
         slot.generation.update(|g| *g += 1);
