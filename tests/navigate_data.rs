@@ -302,3 +302,20 @@ fn live_test_navigate_waits_for_the_data_too() {
         assert!(!shown(&frames[0]).contains("Loading"), "{frames:?}");
     }
 }
+
+#[test]
+fn a_click_right_after_a_prefetch_waits_for_the_fetches_the_prefetch_started() {
+    for layout in [false, true] {
+        let mut c = Client::open(start(layout, 1_000), "/");
+        // The pointer passed over the link just before the click: the route is prepared,
+        // its fetch still running.
+        c.event(0, "prefetch", EventData::Navigate("/fast".into()));
+        assert!(matches!(c.recv(), Some(ServerFrame::Ack(_))));
+        let seq = c.go("/fast");
+        let f = c.recv().expect("the navigation's frame");
+        assert_eq!(acked(&f), seq);
+        let html = shown(&f);
+        assert!(html.contains(">data fast</p>"), "layout {layout}: {f:?}");
+        assert!(!html.contains("Loading"), "layout {layout}: {f:?}");
+    }
+}

@@ -31,19 +31,27 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
     let old = store.request().unwrap_or_default();
     let budget = live.app.ssr_budget;
     // Counts the first fetches of what mounts (or refetches) from here on.
-    let pending = (!budget.is_zero()).then(|| store.begin_prefetch());
+    let mut pending = (!budget.is_zero()).then(|| store.begin_prefetch());
     let frame = match nav {
         Navigation::To { url, replace } => {
             let requested = url.clone();
             // A page staged in the current view: its ticket drops (dropping the page if the
             // mount did not adopt it) once the mount is done.
             let mut staged = None;
-            let (view, redirected, done) = match prepare::take(&mut s.prepared, &url) {
+            let mut adopted = prepare::take(&mut s.prepared, &url);
+            // Fetches a prefetch started and that still run: this navigation waits for them.
+            if let Some(p) = adopted.as_mut().and_then(|a| a.pending.take()) {
+                if p.is_pending() && pending.is_some() {
+                    pending = Some(p);
+                }
+            }
+            let (view, redirected, done) = match adopted {
                 // Mounted by a prefetch: its request and title, and what changed since.
                 Some(prepare::Adopted {
                     ready: Ready::View(view),
                     request,
                     title,
+                    ..
                 }) => {
                     if let Some(r) = request {
                         store.set_request(r);
@@ -126,9 +134,13 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
     }
     let info = conn_info(current.as_deref());
     let title = store.title();
+    // Its first fetches are counted, for the navigation that may adopt it while they run.
+    let budget = live.app.ssr_budget;
+    let pending = (!budget.is_zero()).then(|| store.begin_prefetch());
     // The mount writes the store's request and title: the current page's come back after,
     // and the current page, whose request does not change, re-renders nothing for either.
     let mounted = catch(|| store.quietly(|| (live.app.prepare)(&mut *s.view, url, &info)));
+    store.end_prefetch();
     let (request, new_title) = (store.request(), store.title());
     if let Some(r) = current {
         store.quietly(|| store.set_request(r));
@@ -150,6 +162,7 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
         ready,
         request,
         title: new_title,
+        pending,
         at: now,
         until: now + ttl,
     }));
