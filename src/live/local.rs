@@ -75,7 +75,7 @@ impl LocalSession {
 
     /// Whether a navigation's frame waits for the new page's data.
     pub(crate) fn is_held(&self) -> bool {
-        super::hold::is_held(&self.sess.borrow())
+        super::navigate::is_held(&self.sess.borrow())
     }
 
     /// Runs `f` on the mounted view.

@@ -2,30 +2,36 @@
 //! tree, the one a link prefetch mounted, or — when the app keeps the current view, its
 //! shared layouts — the re-rendered parts) or changes the query or fragment of the current
 //! one, as one Patches frame (the full render or the re-rendered parts, a `SetTitle`, a
-//! `PushUrl`).
+//! `PushUrl`), sent at once or — while the new page's first fetches run, up to the SSR
+//! budget — held in the session (`hold.rs`) until they end.
 //!
 //! Also link prefetch: mounting a route off-screen into the session's slot for it
 //! (`prepare.rs`) for the navigation that may follow.
 //!
 //! A synchronous part of a step: runs inside the session's scope; touches the session,
-//! its store and the app's mount and prepare functions.
+//! its store, the core's encoder and the app's mount and prepare functions; spawns a timer
+//! on the core for a held frame's budget.
 
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Bytes;
 
-use super::hold::{self, NavFrame};
+use super::hold::{Held, NavFrame};
+use super::hook_script;
 use super::host::LiveCore;
+use super::prefetch::Prefetch;
 use super::prepare::{self, Ready};
 use super::request::{conn_info, is_local_url, Navigation};
 use super::session::Session;
+use super::view::render_unsent;
 use crate::component::catch;
+use crate::vdom::PatchSink;
 
 /// Carries out `nav` for session `s` and returns the frame (acknowledging `ack`), or
 /// `None` when nothing changed or — with an SSR budget, while the new page's (or the new
 /// query's) first fetches run — when the frame is held in the session for their data
-/// (`hold.rs`; [`hold::is_held`] tells).
+/// (`hold.rs`; [`is_held`] tells).
 pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation) -> Option<Bytes> {
     let store = s.scope.store().clone();
     let old = store.request().unwrap_or_default();
@@ -107,7 +113,7 @@ pub(crate) fn apply(s: &mut Session, live: &LiveCore, ack: u64, nav: Navigation)
         }
     };
     store.end_prefetch();
-    hold::send_or_hold(s, live, frame, pending, budget)
+    send_or_hold(s, live, frame, pending, budget)
 }
 
 /// Prepares the route at `url` for session `s` (a link prefetch), if it is worth it (see
@@ -172,4 +178,77 @@ pub(crate) fn prefetch(s: &mut Session, live: &LiveCore, url: &str) {
         async_io::Timer::after(ttl + Duration::from_millis(10)).await;
         super::bell::notify_dirty();
     });
+}
+
+/// Sends `frame` now (`Some` frame, or `None` when nothing changed), or — when `pending`
+/// still counts running fetches — holds it in `s` until they end or `budget` runs out (a
+/// timer rings the bell then) and returns `None`; [`is_held`] tells the two apart.
+pub(crate) fn send_or_hold(
+    s: &mut Session,
+    live: &LiveCore,
+    frame: NavFrame,
+    pending: Option<Rc<Prefetch>>,
+    budget: Duration,
+) -> Option<Bytes> {
+    let Some(pending) = pending.filter(|p| p.is_pending()) else {
+        return emit(s, live, frame);
+    };
+    s.held = Some(Box::new(Held {
+        frame,
+        pending,
+        until: Instant::now() + budget,
+    }));
+    // The fetches' own tasks ring the bell when they end; this ring ends the wait.
+    live.core.spawn(async move {
+        async_io::Timer::after(budget + Duration::from_millis(1)).await;
+        super::bell::notify_dirty();
+    });
+    None
+}
+
+/// Whether `s` holds a navigation's frame.
+pub(crate) fn is_held(s: &Session) -> bool {
+    s.held.is_some()
+}
+
+/// Builds and sends the held frame of `s`, if any (with the data that arrived, or the
+/// loading state where it did not). Runs inside the session's scope; a render may panic.
+pub(crate) fn release(s: &mut Session, live: &LiveCore) -> Option<Bytes> {
+    let held = s.held.take()?;
+    emit(s, live, held.frame)
+}
+
+/// Builds a navigation's frame: the hook scripts the page needs, the fresh root (rendered
+/// again where data arrived; nothing of it was sent yet) or the dirty components'
+/// patches, the title, the URL.
+fn emit(s: &mut Session, live: &LiveCore, f: NavFrame) -> Option<Bytes> {
+    let store = s.scope.store().clone();
+    if f.replace.is_some() {
+        render_unsent(&mut *s.view);
+    }
+    let frame = {
+        let mut enc = live.encoder.borrow_mut();
+        s.next_frame(&mut enc, f.ack, &live.app.config, |v, enc| {
+            hook_script::emit(&store, enc);
+            match f.replace {
+                Some(old) => enc.replace_node(old, v.root()),
+                // In place: shared layouts stay, the swapped outlet mounts the page.
+                None if v.is_dirty() => v.rerender(enc),
+                None => {}
+            }
+            if f.title {
+                // The app's title for a page that sets none, as in its first paint.
+                let title = store.title();
+                enc.set_title(title.as_deref().unwrap_or(&live.app.title));
+            }
+            if let Some((replace, url)) = &f.push {
+                enc.push_url(*replace, url);
+            }
+        })
+    };
+    if let Some(done) = f.done {
+        done();
+    }
+    drop(f.staged);
+    frame
 }

@@ -11,7 +11,6 @@ use std::sync::atomic::Ordering::Relaxed;
 use async_tungstenite::tungstenite::Bytes;
 
 use super::command;
-use super::hold;
 use super::hook_script;
 use super::host::LiveCore;
 use super::navigate;
@@ -56,11 +55,15 @@ enum Applied {
 /// Patches strictly in seq order and answers a gap with Resync, so a full render numbered
 /// after the frames it missed would be refused, and each Resync would bring another one.
 pub(crate) fn catch_up(s: &mut Session, applied: u64, live: &LiveCore) -> Vec<Bytes> {
-    if hold::is_held(s) {
+    if navigate::is_held(s) {
         // The held frame goes into the ring first: a full render would replace a root
         // the client does not have yet.
         let scope = s.scope.clone();
-        if catch_unwind(AssertUnwindSafe(|| scope.enter(|| hold::release(s, live)))).is_err() {
+        if catch_unwind(AssertUnwindSafe(|| {
+            scope.enter(|| navigate::release(s, live))
+        }))
+        .is_err()
+        {
             log::error!(
                 "core={} session={} a held navigation's render panicked",
                 live.core.index(),
@@ -95,7 +98,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     let nav = s.scope.store().take_navigation();
     let store = s.scope.store();
     if nav.is_none()
-        && !hold::is_held(&s)
+        && !navigate::is_held(&s)
         && !s.view.is_dirty()
         && !store.has_commands()
         && !s.cookie_written()
@@ -107,7 +110,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     let scope = s.scope.clone();
     match catch_unwind(AssertUnwindSafe(|| {
         scope.enter(|| {
-            let held = hold::release(&mut s, live);
+            let held = navigate::release(&mut s, live);
             let more = match nav {
                 Some(nav) => {
                     s.scope.store().take_commands();
@@ -152,11 +155,11 @@ pub(crate) fn on_frame(
         return Reply::Close(close::NORMAL, "session resumed elsewhere");
     }
     match frame {
-        ClientFrame::Event { seq, event } if hold::is_held(&s) => {
+        ClientFrame::Event { seq, event } if navigate::is_held(&s) => {
             // A held navigation's frame goes first: the event is for the page it shows.
             let scope = s.scope.clone();
             match catch_unwind(AssertUnwindSafe(|| {
-                scope.enter(|| hold::release(&mut s, live))
+                scope.enter(|| navigate::release(&mut s, live))
             })) {
                 Ok(held) => then(held, on_event(s, live, seq, &event)),
                 Err(payload) => ended(s, live, &*payload, "a navigation's render panicked"),
@@ -256,7 +259,7 @@ fn on_event(
     match applied {
         Ok(Applied::Accepted(Some(f))) => Reply::One(f),
         // A navigation holding its frame for the page's data: the frame acknowledges it.
-        Ok(Applied::Accepted(None)) if hold::is_held(&s) => Reply::None,
+        Ok(Applied::Accepted(None)) if navigate::is_held(&s) => Reply::None,
         Ok(Applied::Accepted(None)) => Reply::One(seq_frame(frame::ACK, seq)),
         Ok(Applied::Refused { code, then }) => {
             let mut out = Vec::with_capacity(4);
