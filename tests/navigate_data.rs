@@ -2,8 +2,8 @@
 //! socket, the frame of a navigation (a link, a handler's `navigate`, a query patch; a
 //! fresh page or one swapped into a shared layout) is held while the page's first fetches
 //! run, up to the SSR budget, and goes with the data; past the budget it goes with the
-//! loading state and the data follows; an event that arrives meanwhile is answered after
-//! it. `LiveTest::navigate` sees the same.
+//! loading state and the data follows; an event (or a resync) that arrives meanwhile is
+//! answered after it. `LiveTest::navigate` sees the same.
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
@@ -318,4 +318,17 @@ fn a_click_right_after_a_prefetch_waits_for_the_fetches_the_prefetch_started() {
         assert!(html.contains(">data fast</p>"), "layout {layout}: {f:?}");
         assert!(!html.contains("Loading"), "layout {layout}: {f:?}");
     }
+}
+
+#[test]
+fn a_resync_during_the_hold_gets_the_held_frame_from_the_ring() {
+    let mut c = Client::open(start(false, 1_500), "/");
+    let nav = c.go("/slow");
+    assert!(c.recv_within(200).is_none(), "held");
+    c.send(ClientFrame::Resync { last_patch_seq: 0 });
+    let f = c.recv().expect("the held frame");
+    assert_eq!((acked(&f), pushed(&f).as_deref()), (nav, Some("/slow")));
+    assert!(shown(&f).contains(">Loading</p>"), "{f:?}");
+    let f = c.recv().expect("the data");
+    assert_eq!(shown(&f), "data slow");
 }
