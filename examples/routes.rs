@@ -8,8 +8,9 @@
 //! errors re-rendered with 422) that remembers the signer's name in the browser's signed
 //! cookie session; `/private` is guarded by a middleware that sends whoever has not
 //! signed the guestbook there first. `/stats` and `/report` load their data
-//! asynchronously (30 ms and 500 ms): a pointer over their links prepares them, so a click
-//! shows the data, not a loading state. `/boom` panics: the error page shows, status 500,
+//! asynchronously (30 ms and 500 ms): a click waits for data up to the SSR budget (50 ms),
+//! so `/stats` shows with its data; a pointer over a link prepares the page, so even
+//! `/report` does after a hover. `/boom` panics: the error page shows, status 500,
 //! inside the layout (whose state stays).
 
 use vango::app::Next;

@@ -284,6 +284,9 @@ fn mount_page(plan: &Plan, chain: &Chain) -> Box<dyn Render> {
     let store = SessionStore::current();
     let request = store.as_ref().and_then(|s| s.request());
     if !request.as_deref().is_some_and(PageRequest::param_rejected) {
+        // Its output's components mount under the current owner: what it provided reaches
+        // them there.
+        owner.share_context();
         return page;
     }
     drop(page);
@@ -368,15 +371,7 @@ impl Nested {
             .borrow()
             .get(level)
             .and_then(Weak::upgrade)?;
-        let owner = match &slot.owner {
-            Some(o) => o.try_with(Owner::new).ok()?,
-            None => Owner::new_root(),
-        };
-        let render = owner.with(|| page());
-        let page = Prestarted {
-            render,
-            owner: Some(owner),
-        };
+        let page = prestart(&slot, || page())?;
         let store = SessionStore::current();
         let request = store.as_ref().and_then(|s| s.request());
         if request.as_deref().is_some_and(PageRequest::param_rejected) {
@@ -432,14 +427,72 @@ impl Nested {
         if let (Some(s), Some(store)) = (&staged, &store) {
             store.restore_title(s.title.clone());
         }
-        let staged = RefCell::new(staged.map(|s| s.page));
         let (plan, chain) = (Rc::new(plan), self.chain.clone());
+        // A navigation that waits for the page's data (its first fetches are counted)
+        // runs the rest of the chain's setup now, so the fetches start before the frame
+        // that renders it is built.
+        let waits = store.as_ref().is_some_and(|s| s.prefetch().is_some());
+        let staged = match staged {
+            Some(s) => Some(s.page),
+            None if waits => self.prestart_rest(&slot, &plan, shared),
+            None => None,
+        };
+        let staged = RefCell::new(staged);
         *slot.child.borrow_mut() = Rc::new(move || match staged.borrow_mut().take() {
-            Some(page) => Box::new(page),
+            Some(page) => {
+                // Set up under an owner of its own; mounted under the outlet's.
+                if let Some(owner) = &page.owner {
+                    owner.share_context();
+                }
+                Box::new(page)
+            }
             None => mount_from(plan.clone(), shared, chain.clone()),
         });
         slot.generation.update(|g| *g += 1);
         Ok(())
+    }
+}
+
+/// Runs `setup` ahead of its outlet's render, under a new child of the owner of the layout
+/// that holds `slot`, so that it sees the layout's context; `None` when that owner is gone.
+fn prestart(slot: &Slot, setup: impl FnOnce() -> Box<dyn Render>) -> Option<Prestarted> {
+    let owner = match &slot.owner {
+        Some(o) => o.try_with(Owner::new).ok()?,
+        None => Owner::new_root(),
+    };
+    let render = owner.with(setup);
+    Some(Prestarted {
+        render,
+        owner: Some(owner),
+    })
+}
+
+impl Nested {
+    /// Runs the setup of `plan`'s levels from `level` down ahead of the outlet's render
+    /// (see [`prestart`]). With an app error page, a panic there shows that page in the
+    /// outlet, as the outlet's error boundary would have (the layouts above keep their
+    /// state); without one it unwinds, as it would have from the render.
+    fn prestart_rest(&self, slot: &Slot, plan: &Rc<Plan>, level: usize) -> Option<Prestarted> {
+        let (plan, chain) = (plan.clone(), self.chain.clone());
+        let Some((setup, _)) = &slot.guard else {
+            return prestart(slot, move || mount_from(plan, level, chain));
+        };
+        let rest = chain.clone();
+        match crate::component::catch(|| prestart(slot, move || mount_from(plan, level, rest))) {
+            Ok(page) => page,
+            Err(err) => {
+                log::error!("a component panicked: {err}; its error boundary shows the fallback");
+                let props = Failed {
+                    setup: setup.clone(),
+                    err,
+                    chain,
+                };
+                Some(Prestarted {
+                    render: Box::new(move || component(error_child, props.clone())),
+                    owner: None,
+                })
+            }
+        }
     }
 }
 

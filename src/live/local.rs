@@ -73,6 +73,11 @@ impl LocalSession {
         frames(on_dirty(&self.live, &self.sess, 0))
     }
 
+    /// Whether a navigation's frame waits for the new page's data.
+    pub(crate) fn is_held(&self) -> bool {
+        super::navigate::is_held(&self.sess.borrow())
+    }
+
     /// Runs `f` on the mounted view.
     pub(crate) fn with_view<R>(&self, f: impl FnOnce(&dyn View) -> R) -> R {
         f(&*self.sess.borrow().view)

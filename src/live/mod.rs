@@ -19,6 +19,7 @@ pub mod cookie;
 pub mod csrf;
 pub(crate) mod dev_session;
 pub mod form;
+mod hold;
 mod hook_script;
 pub mod host;
 pub mod id;

@@ -16,6 +16,7 @@ use std::any::Any;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use super::prefetch::Prefetch;
 use super::request::PageRequest;
 use super::view::View;
 
@@ -50,17 +51,21 @@ pub(crate) struct Prepared {
     pub(crate) ready: Ready,
     pub(crate) request: Option<Rc<PageRequest>>,
     pub(crate) title: Option<String>,
+    /// Its first fetches (counted with an SSR budget): a navigation that adopts it while
+    /// they run waits for them.
+    pub(crate) pending: Option<Rc<Prefetch>>,
     /// When it was mounted, and when it expires.
     pub(crate) at: Instant,
     pub(crate) until: Instant,
 }
 
 /// What a navigation to a prepared route adopts: the mounted view (or the ticket of a page
-/// staged in the current view), its request and title.
+/// staged in the current view), its request and title, its fetches.
 pub(crate) struct Adopted {
     pub ready: Ready,
     pub request: Option<Rc<PageRequest>>,
     pub title: Option<String>,
+    pub pending: Option<Rc<Prefetch>>,
 }
 
 /// Drops the prepared route in `slot` (a session's) once it has expired.
@@ -82,5 +87,6 @@ pub(crate) fn take(slot: &mut Option<Box<Prepared>>, url: &str) -> Option<Adopte
         ready: p.ready,
         request: p.request,
         title: p.title,
+        pending: p.pending,
     })
 }

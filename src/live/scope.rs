@@ -52,6 +52,9 @@ struct Store {
     /// Bumped when the query changes in place, so renders that read the request re-run;
     /// created with the first read.
     request_version: Cell<Option<Signal<u64>>>,
+    /// Set while a link prefetch mounts another route: its request writes are not the
+    /// current page's news.
+    quiet_request: Cell<bool>,
     /// What the current page set with [`set_title`].
     title: RefCell<Option<String>>,
     /// The hook scripts the session's pages asked for (`use_hook_script`), and how many
@@ -161,6 +164,7 @@ impl SessionStore {
             connected: Cell::new(false),
             request: RefCell::new(None),
             request_version: Cell::new(None),
+            quiet_request: Cell::new(false),
             title: RefCell::new(None),
             scripts: RefCell::new((Vec::new(), 0)),
             navigation: RefCell::new(None),
@@ -221,8 +225,24 @@ impl SessionStore {
         *self.0.title.borrow_mut() = None;
         // A live navigation inside shared layouts: what they render from it re-runs.
         if let Some(v) = self.0.request_version.get() {
-            v.update(|n| *n += 1);
+            if !self.0.quiet_request.get() {
+                v.update(|n| *n += 1);
+            }
         }
+    }
+
+    /// Runs `f` (a link prefetch's off-screen mount, and putting the current page's
+    /// request back) with [`set_request`](Self::set_request) re-rendering nothing: what
+    /// reads the request is the current page's, whose request does not change.
+    pub(crate) fn quietly<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Loud<'a>(&'a Cell<bool>, bool);
+        impl Drop for Loud<'_> {
+            fn drop(&mut self) {
+                self.0.set(self.1);
+            }
+        }
+        let _loud = Loud(&self.0.quiet_request, self.0.quiet_request.replace(true));
+        f()
     }
 
     /// Replaces the request of the mounted page (a new query): renders that read it re-run.

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use async_tungstenite::tungstenite::Bytes;
 
+use super::hold::Held;
 use super::id::SessionId;
 use super::limits::RateBucket;
 use super::prepare::Prepared;
@@ -24,6 +25,8 @@ pub(crate) struct Session {
     pub(crate) view: Box<dyn View>,
     /// A route mounted ahead of its navigation (link prefetch), dropped before the scope.
     pub(crate) prepared: Option<Box<Prepared>>,
+    /// A navigation's frame waiting for the new page's data (`hold.rs`).
+    pub(crate) held: Option<Box<Held>>,
     /// What its steps run in (its [`SharedSignal`](super::shared::SharedSignal) values);
     /// dropped after the view (declared after it).
     pub(crate) scope: SessionScope,
@@ -61,6 +64,7 @@ impl Session {
             id,
             view,
             prepared: None,
+            held: None,
             scope,
             patch_seq: 0,
             last_event: 0,
@@ -304,8 +308,8 @@ pub(crate) mod tests {
         );
         // 112 bytes of state plus the SharedSignal store (8), the event-rate bucket (8), its
         // memory accounting (8), its client address's count (24) and the route a link
-        // prefetch prepared (8).
-        assert!(session <= 168, "Session grew to {session} bytes");
+        // prefetch prepared (8) and a navigation's frame held for its data (8).
+        assert!(session <= 176, "Session grew to {session} bytes");
         // 64 bytes plus the handler-path cache's pointer (8; `None` below 1,024 nodes).
         assert!(tree <= 72, "Tree grew to {tree} bytes");
         assert_eq!(view, tree);

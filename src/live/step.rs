@@ -55,6 +55,22 @@ enum Applied {
 /// Patches strictly in seq order and answers a gap with Resync, so a full render numbered
 /// after the frames it missed would be refused, and each Resync would bring another one.
 pub(crate) fn catch_up(s: &mut Session, applied: u64, live: &LiveCore) -> Vec<Bytes> {
+    if navigate::is_held(s) {
+        // The held frame goes into the ring first: a full render would replace a root
+        // the client does not have yet.
+        let scope = s.scope.clone();
+        if catch_unwind(AssertUnwindSafe(|| {
+            scope.enter(|| navigate::release(s, live))
+        }))
+        .is_err()
+        {
+            log::error!(
+                "core={} session={} a held navigation's render panicked",
+                live.core.index(),
+                s.id
+            );
+        }
+    }
     if let Some(frames) = s.frames_after(applied) {
         return frames;
     }
@@ -70,6 +86,10 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     if s.generation != gen {
         return Reply::None;
     }
+    // A held navigation waits for its data; what else changed goes with it.
+    if s.held.as_ref().is_some_and(|h| !h.due()) {
+        return Reply::None;
+    }
     if s.prepared.is_some() {
         let scope = s.scope.clone();
         scope.enter(|| prepare::expire(&mut s.prepared));
@@ -78,6 +98,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     let nav = s.scope.store().take_navigation();
     let store = s.scope.store();
     if nav.is_none()
+        && !navigate::is_held(&s)
         && !s.view.is_dirty()
         && !store.has_commands()
         && !s.cookie_written()
@@ -88,16 +109,21 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
     let ack = s.last_event;
     let scope = s.scope.clone();
     match catch_unwind(AssertUnwindSafe(|| {
-        scope.enter(|| match nav {
-            Some(nav) => {
-                s.scope.store().take_commands();
-                navigate::apply(&mut s, live, ack, nav)
-            }
-            None => render(&mut s, live, ack),
+        scope.enter(|| {
+            let held = navigate::release(&mut s, live);
+            let more = match nav {
+                Some(nav) => {
+                    s.scope.store().take_commands();
+                    navigate::apply(&mut s, live, ack, nav)
+                }
+                None => render(&mut s, live, ack),
+            };
+            (held, more)
         })
     })) {
-        Ok(Some(f)) => Reply::One(f),
-        Ok(None) => Reply::None,
+        Ok((Some(a), Some(b))) => Reply::Frames(vec![a, b]),
+        Ok((Some(f), None) | (None, Some(f))) => Reply::One(f),
+        Ok((None, None)) => Reply::None,
         Err(payload) => {
             crate::component::dev_tree::report_fatal(&*payload);
             super::dev_session::ended(&s);
@@ -129,6 +155,16 @@ pub(crate) fn on_frame(
         return Reply::Close(close::NORMAL, "session resumed elsewhere");
     }
     match frame {
+        ClientFrame::Event { seq, event } if navigate::is_held(&s) => {
+            // A held navigation's frame goes first: the event is for the page it shows.
+            let scope = s.scope.clone();
+            match catch_unwind(AssertUnwindSafe(|| {
+                scope.enter(|| navigate::release(&mut s, live))
+            })) {
+                Ok(held) => then(held, on_event(s, live, seq, &event)),
+                Err(payload) => ended(s, live, &*payload, "a navigation's render panicked"),
+            }
+        }
         ClientFrame::Event { seq, event } => on_event(s, live, seq, &event),
         ClientFrame::Ping(n) => Reply::One(seq_frame(frame::PONG, n)),
         ClientFrame::Pong(_) => Reply::None,
@@ -222,6 +258,8 @@ fn on_event(
     }));
     match applied {
         Ok(Applied::Accepted(Some(f))) => Reply::One(f),
+        // A navigation holding its frame for the page's data: the frame acknowledges it.
+        Ok(Applied::Accepted(None)) if navigate::is_held(&s) => Reply::None,
         Ok(Applied::Accepted(None)) => Reply::One(seq_frame(frame::ACK, seq)),
         Ok(Applied::Refused { code, then }) => {
             let mut out = Vec::with_capacity(4);
@@ -272,6 +310,44 @@ pub(crate) fn render(s: &mut Session, live: &LiveCore, ack: u64) -> Option<Bytes
         }
         command::emit(commands, v.root(), enc);
     })
+}
+
+/// `first` (a held navigation's frame), then `reply`.
+fn then(first: Option<Bytes>, reply: Reply) -> Reply {
+    let Some(first) = first else {
+        return reply;
+    };
+    match reply {
+        Reply::None => Reply::One(first),
+        Reply::One(f) => Reply::Frames(vec![first, f]),
+        Reply::Frames(mut fs) => {
+            fs.insert(0, first);
+            Reply::Frames(fs)
+        }
+        // The frame is in the ring: a resume sends it.
+        other => other,
+    }
+}
+
+/// A render panicked outside any error boundary: the view may be half-updated, the
+/// session is over.
+fn ended(
+    s: std::cell::RefMut<'_, Session>,
+    live: &LiveCore,
+    payload: &(dyn std::any::Any + Send),
+    what: &str,
+) -> Reply {
+    crate::component::dev_tree::report_fatal(payload);
+    super::dev_session::ended(&s);
+    let id = s.id;
+    drop(s);
+    live.registry.remove(&id, live.core.metrics());
+    live.core.metrics().panics.fetch_add(1, Relaxed);
+    log::error!(
+        "core={} session={id} {what}; the session ended",
+        live.core.index()
+    );
+    Reply::Fatal(close::PANIC, "render panicked")
 }
 
 fn seq_frame(kind: u8, seq: u64) -> Bytes {

@@ -185,6 +185,35 @@ impl Owner {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }
 
+    /// Provides under the current owner every context value this owner provided itself
+    /// (not its ancestors'), replacing values of the same types: what a setup run under
+    /// an owner of its own provided reaches the components mounted under the current one.
+    pub(crate) fn share_context(&self) {
+        with_rt(|rt| {
+            let Some(to) = rt.owner.get() else { return };
+            if to == self.raw.id {
+                return;
+            }
+            let mut replaced = Vec::new();
+            {
+                let mut a = rt.arena.borrow_mut();
+                let Some(from) = a.get(self.raw.id).and_then(|s| s.context.clone()) else {
+                    return;
+                };
+                let Some(s) = a.get_mut(to) else { return };
+                let ctx = s.context.get_or_insert_with(Default::default);
+                for (t, v) in from.iter() {
+                    match ctx.iter_mut().find(|(u, _)| u == t) {
+                        Some((_, slot)) => replaced.push(std::mem::replace(slot, v.clone())),
+                        None => ctx.push((*t, v.clone())),
+                    }
+                }
+            }
+            // Dropped outside the arena's borrow: a value's drop may touch the runtime.
+            drop(replaced);
+        })
+    }
+
     /// The owner of whatever is created now, if any.
     ///
     /// # Examples

@@ -593,6 +593,11 @@ impl LiveTest {
     /// that differs from the current one only by its `#fragment` (a `#…` link) changes
     /// the request's [`fragment`](crate::live::PageRequest::fragment) without a remount.
     ///
+    /// As in the browser, the navigation's frame waits for the new page's first fetches up
+    /// to the app's [SSR budget](crate::App::ssr_budget) (in real time, running the
+    /// session's tasks meanwhile), so the page shows with the data that loaded in time;
+    /// an event whose handler navigates or changes the query waits the same way.
+    ///
     /// # Examples
     ///
     /// ```

@@ -7,7 +7,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Bytes;
 
@@ -68,7 +68,8 @@ impl Inner {
         let sent = self
             .harness
             .enter(|| self.session.borrow_mut().event(event));
-        let frames = self.record(sent);
+        let mut frames = self.record(sent);
+        frames.extend(self.release_held());
         if frames
             .iter()
             .any(|f| matches!(f, ServerFrame::Reject { .. }))
@@ -76,6 +77,26 @@ impl Inner {
             Outcome::Rejected
         } else {
             Outcome::Accepted
+        }
+    }
+
+    /// Runs the session's tasks while a navigation's frame waits for the new page's data
+    /// (up to the SSR budget, in real time, as a mount waits), and records the frames sent
+    /// meanwhile.
+    fn release_held(&self) -> Vec<ServerFrame> {
+        let mut frames = Vec::new();
+        if !self.session.borrow().is_held() {
+            return frames;
+        }
+        // The session's own timer ends the wait at the budget; this only bounds a stuck one.
+        let deadline = Instant::now() + self.live.app.ssr_budget + Duration::from_secs(5);
+        loop {
+            self.harness.run_ready();
+            let sent = self.harness.enter(|| self.session.borrow_mut().dirty());
+            frames.extend(self.record(sent));
+            if !self.session.borrow().is_held() || !self.harness.wait_until(deadline) {
+                return frames;
+            }
         }
     }
 

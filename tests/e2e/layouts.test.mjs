@@ -164,3 +164,32 @@ test('a pointer over a link under the layout prepares it: the click shows its da
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+// A link clicked without a pointer passing over it first (a keyboard, a script): nothing
+// was prepared, and the navigation's frame waits for the page's data up to the SSR
+// budget, so the page shows with its data and never its loading state.
+const clickLink = (page, text) => page.evaluate((t) =>
+  [...document.querySelectorAll('#nav a')].find((a) => a.textContent === t).click(), text);
+
+test('a click without a hover shows data that loads within the budget at once', async () => {
+  const { ctx, page, errors } = await openPage(browser, server.url);
+  await connected(page);
+  await page.evaluate(WATCH_MAIN);
+  // /stats loads in 30 ms, within the default 50 ms budget.
+  await clickLink(page, 'Stats');
+  await h1Is(page, 'Stats');
+  assert.equal(await page.textContent('#data'), 'Stats: 3 entries', 'the data came with the page');
+  const shown = await page.evaluate(() => window.__shown);
+  assert.ok(!shown.some((t) => t.includes('Loading')), `no loading state: ${JSON.stringify(shown)}`);
+  assert.equal(await path(page), '/stats');
+  // /report takes 500 ms: past the budget its loading state shows, then the data.
+  await page.evaluate(WATCH_MAIN);
+  await clickLink(page, 'Report');
+  await h1Is(page, 'Report');
+  await page.waitForFunction(() => document.querySelector('#data')?.textContent === 'Report: 3 entries',
+    null, { timeout: 5000 });
+  const later = await page.evaluate(() => window.__shown);
+  assert.ok(later.some((t) => t.includes('Loading')), `past the budget: ${JSON.stringify(later)}`);
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
