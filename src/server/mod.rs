@@ -12,6 +12,7 @@ pub mod dev_overlay;
 pub mod dev_reload;
 pub mod hosts;
 pub mod http;
+mod linger;
 mod listen;
 pub mod logging;
 pub mod metrics;
