@@ -208,6 +208,10 @@ where
 
     /// Sets the limits.
     ///
+    /// # Panics
+    ///
+    /// When [`Limits::max_headers`] is not from 1 to [`MAX_HEADERS_CAP`](super::MAX_HEADERS_CAP).
+    ///
     /// # Examples
     ///
     /// ```
@@ -225,6 +229,7 @@ where
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
+        limits.assert_servable();
         self.limits = limits;
         self
     }
