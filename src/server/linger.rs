@@ -63,8 +63,10 @@ pub(crate) async fn await_close_reply(ws: &mut WebSocket, bounds: Linger) {
 /// read; see [`Scanner`]).
 pub(crate) async fn drain(io: &mut Upgraded, mut left: usize, until: Instant, scan: bool) {
     let mut buf = [0u8; 1024];
-    let mut frames = Scanner::default();
-    frames.lost = !scan;
+    let mut frames = Scanner {
+        lost: !scan,
+        ..Scanner::default()
+    };
     while left > 0 {
         let read = future::or(async { Some(io.read(&mut buf).await) }, async {
             async_io::Timer::at(until).await;
