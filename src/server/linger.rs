@@ -2,15 +2,14 @@
 //! sends until its Close reply (then the socket may be closed at once), the end of the
 //! stream, or the byte or time bound.
 //!
-//! May touch the upgraded socket and its `async-tungstenite` stream; knows nothing about
-//! sessions or the protocol's frames.
+//! May touch a socket and its `async-tungstenite` stream (any, so that `websocket`, which
+//! uses this, is not imported back); knows nothing about sessions or the protocol's frames.
 
 use std::time::{Duration, Instant};
 
 use async_tungstenite::tungstenite::Message;
-use futures_lite::{future, AsyncReadExt, StreamExt};
-
-use super::websocket::{Upgraded, WebSocket};
+use async_tungstenite::WebSocketStream;
+use futures_lite::{future, AsyncRead, AsyncReadExt, AsyncWrite, StreamExt};
 
 /// How long and how much a closing connection may still be read.
 #[derive(Clone, Copy, Debug)]
@@ -37,7 +36,10 @@ pub(crate) const LINGER: Linger = Linger {
 /// frame in its buffer, so the raw bytes need not begin at a frame boundary. Memory stays
 /// within the stream's message bound; if the stream fails (an oversized or broken frame),
 /// the rest is drained raw within the remaining bounds.
-pub(crate) async fn await_close_reply(ws: &mut WebSocket, bounds: Linger) {
+pub(crate) async fn await_close_reply<S>(ws: &mut WebSocketStream<S>, bounds: Linger)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
     let until = Instant::now() + bounds.time;
     let mut left = bounds.bytes;
     while left > 0 {
@@ -61,7 +63,12 @@ pub(crate) async fn await_close_reply(ws: &mut WebSocket, bounds: Linger) {
 /// Reads (and drops) up to `left` bytes from `io` until `until`, the end of the stream or,
 /// with `scan`, the end of the peer's Close frame (frames followed from the first byte
 /// read; see [`Scanner`]).
-pub(crate) async fn drain(io: &mut Upgraded, mut left: usize, until: Instant, scan: bool) {
+pub(crate) async fn drain(
+    io: &mut (impl AsyncRead + Unpin),
+    mut left: usize,
+    until: Instant,
+    scan: bool,
+) {
     let mut buf = [0u8; 1024];
     let mut frames = Scanner {
         lost: !scan,
@@ -182,7 +189,9 @@ fn parse_head(h: &[u8]) -> Head {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::websocket::{close_protocol_error_linger, close_with_linger, ws_config};
+    use crate::server::websocket::{
+        close_protocol_error_linger, close_with_linger, ws_config, Upgraded, WebSocket,
+    };
     use crate::server::Limits;
     use async_io::Async;
     use async_tungstenite::tungstenite::protocol::Role;
