@@ -307,6 +307,10 @@ impl App {
 
     /// Server limits.
     ///
+    /// # Panics
+    ///
+    /// When [`Limits::max_headers`] is not from 1 to [`MAX_HEADERS_CAP`](crate::server::MAX_HEADERS_CAP).
+    ///
     /// # Examples
     ///
     /// ```
@@ -319,6 +323,7 @@ impl App {
     /// # let _ = app;
     /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
+        limits.assert_servable();
         self.limits = limits;
         self
     }

@@ -12,6 +12,7 @@ pub mod dev_overlay;
 pub mod dev_reload;
 pub mod hosts;
 pub mod http;
+mod linger;
 mod listen;
 pub mod logging;
 pub mod metrics;
@@ -56,7 +57,8 @@ pub struct Limits {
     pub max_request_line: usize,
     /// Largest request head (request line plus headers) in bytes; larger is answered 431.
     pub max_head: usize,
-    /// Most header fields in one request (at most 64); more is answered 431.
+    /// Most header fields in one request, from 1 to [`MAX_HEADERS_CAP`] (64); more is
+    /// answered 431. `Server::limits` and `App::limits` panic on a value outside that range.
     pub max_headers: usize,
     /// Largest `Content-Length` body accepted; larger is answered 413.
     pub max_body: usize,
@@ -204,11 +206,24 @@ impl SecurityHeaders {
 ///
 /// ```
 /// use vango::server::{Limits, MAX_HEADERS_CAP};
-/// // A `max_headers` above the cap is served as the cap: raise it up to there.
+/// // The default leaves room: raise it up to the cap (above it, setting the limits panics).
 /// let limits = Limits { max_headers: MAX_HEADERS_CAP, ..Limits::default() };
 /// assert!(Limits::default().max_headers < limits.max_headers);
 /// ```
 pub const MAX_HEADERS_CAP: usize = 64;
+
+impl Limits {
+    /// Panics with the rule when a value cannot be served: a configuration mistake is
+    /// better reported where the limits are set than silently lowered.
+    pub(crate) fn assert_servable(&self) {
+        assert!(
+            (1..=MAX_HEADERS_CAP).contains(&self.max_headers),
+            "Limits::max_headers is {}, but must be from 1 to MAX_HEADERS_CAP ({MAX_HEADERS_CAP}): \
+             the parser's header array lives on the stack",
+            self.max_headers
+        );
+    }
+}
 
 impl Default for Limits {
     fn default() -> Self {

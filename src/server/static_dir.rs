@@ -33,6 +33,34 @@ use super::http::{Request, Response};
 /// ```
 pub const DEFAULT_MAX_FILE: u64 = 8 << 20;
 
+/// `prefix` with its trailing `/`, or why it is no prefix: request paths are matched
+/// byte for byte, so a prefix no request path can start with would serve nothing.
+fn normalise_prefix(mut prefix: String) -> io::Result<String> {
+    let bad = |why: &str| {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("static prefix {prefix:?} {why}"),
+        ))
+    };
+    if !prefix.starts_with('/') {
+        return bad("must start with '/' (e.g. \"/assets/\")");
+    }
+    if let Some(c) = prefix
+        .chars()
+        .find(|&c| matches!(c, '?' | '#' | '\\' | '%') || c.is_whitespace() || c.is_control())
+    {
+        return bad(&format!("must be a plain path: {c:?} is not allowed"));
+    }
+    let inner = prefix[1..].strip_suffix('/').unwrap_or(&prefix[1..]);
+    if !inner.is_empty() && inner.split('/').any(|s| matches!(s, "" | "." | "..")) {
+        return bad("must not have an empty, '.' or '..' segment");
+    }
+    if !prefix.ends_with('/') {
+        prefix.push('/');
+    }
+    Ok(prefix)
+}
+
 /// A folder served under a URL prefix.
 ///
 /// # Examples
@@ -56,8 +84,10 @@ pub struct StaticDir {
 }
 
 impl StaticDir {
-    /// Serves the files below `root` at `prefix` (which must start and end with `/`).
-    /// Errors when `root` is not a readable folder.
+    /// Serves the files below `root` at `prefix`: an absolute URL path, `/assets/` or
+    /// `/assets` (a missing trailing `/` is added). Errors when the prefix is not a plain
+    /// path (no leading `/`; a `?`, `#`, `\`, `%`, space or control character; an empty,
+    /// `.` or `..` segment) or when `root` is not a readable folder.
     ///
     /// # Examples
     ///
@@ -68,18 +98,13 @@ impl StaticDir {
     /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
     /// let assets = StaticDir::new("/assets/", &root)?;
     /// assert_eq!(assets.prefix(), "/assets/");
-    /// assert!(StaticDir::new("/assets", &root).is_err(), "the prefix must end with '/'");
+    /// assert_eq!(StaticDir::new("/assets", &root)?.prefix(), "/assets/");
+    /// assert!(StaticDir::new("assets/", &root).is_err(), "the prefix must start with '/'");
     /// # std::fs::remove_dir_all(&root)?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn new(prefix: impl Into<String>, root: impl AsRef<Path>) -> io::Result<StaticDir> {
-        let prefix = prefix.into();
-        if !prefix.starts_with('/') || !prefix.ends_with('/') {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("static prefix {prefix:?} must start and end with '/'"),
-            ));
-        }
+        let prefix = normalise_prefix(prefix.into())?;
         let root = root.as_ref().canonicalize()?;
         if !root.is_dir() {
             return Err(io::Error::new(

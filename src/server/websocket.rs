@@ -19,6 +19,7 @@ use futures_lite::{future, AsyncRead, AsyncWrite, StreamExt};
 
 use super::core::Core;
 use super::http::{Answer, Request, Response};
+use super::linger::{await_close_reply, drain, Linger, LINGER};
 use super::Limits;
 use crate::protocol::{close, ServerFrame};
 
@@ -540,8 +541,10 @@ pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
 }
 
 /// Ends `ws` with protocol close `code` (one of [`close`]): a `Close` frame (code,
-/// reason) then a WebSocket close with [`ws_close_code`]. Errors are ignored: the peer
-/// may be gone.
+/// reason) then a WebSocket close with [`ws_close_code`], then reads what the peer still
+/// sends until its Close reply, within 256 KiB and 500 ms (a peer that answers is let go
+/// at once; unread input would make the kernel reset the connection and destroy the
+/// close frame). Errors are ignored: the peer may be gone.
 ///
 /// # Examples
 ///
@@ -577,6 +580,11 @@ pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
 /// # });
 /// ```
 pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
+    close_with_linger(ws, code, reason, LINGER).await;
+}
+
+/// [`close_with`] with the bounds of the wait for the peer's Close reply.
+pub(crate) async fn close_with_linger(ws: &mut WebSocket, code: u8, reason: &str, bounds: Linger) {
     let reason = &reason[..floor_char_boundary(reason, MAX_CLOSE_REASON)];
     let mut frame = Vec::with_capacity(3 + reason.len());
     ServerFrame::Close {
@@ -590,12 +598,12 @@ pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
         reason: reason.to_owned().into(),
     };
     let _ = ws.close(Some(close)).await;
-    drain(ws.get_mut()).await;
+    await_close_reply(ws, bounds).await;
 }
 
 /// Ends `ws` after the peer broke the WebSocket protocol: a close frame with 1002
 /// (protocol error), written straight to the socket since the stream refuses to send
-/// after an error, then the same bounded drain as [`close_with`].
+/// after an error, then the same bounded wait as [`close_with`], reading raw frames.
 ///
 /// # Examples
 ///
@@ -622,38 +630,20 @@ pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
 /// # });
 /// ```
 pub async fn close_protocol_error(ws: &mut WebSocket) {
+    close_protocol_error_linger(ws, LINGER).await;
+}
+
+/// [`close_protocol_error`] with the bounds of the wait for the peer's Close reply.
+pub(crate) async fn close_protocol_error_linger(ws: &mut WebSocket, bounds: Linger) {
     use futures_lite::AsyncWriteExt;
     // FIN + Close, 2 bytes of payload: 1002, unmasked (server frames are never masked).
     let frame = [0x88, 0x02, 0x03, 0xEA];
+    let until = std::time::Instant::now() + bounds.time;
     let io = ws.get_mut();
     if io.write_all(&frame).await.is_ok() && io.flush().await.is_ok() {
-        drain(io).await;
-    }
-}
-
-/// Most bytes and time spent draining one closing connection.
-const LINGER_BYTES: usize = 256 * 1024;
-const LINGER_TIME: std::time::Duration = std::time::Duration::from_millis(500);
-
-/// After our close frame: reads (and drops) what the peer still sends, within bounds, so
-/// that closing the socket with unread input does not make the kernel reset the
-/// connection and destroy the close frame before the peer reads it (a flooding client is
-/// the usual case: rate limiting).
-async fn drain(io: &mut Upgraded) {
-    use futures_lite::AsyncReadExt;
-    let mut buf = [0u8; 1024];
-    let mut left = LINGER_BYTES;
-    let until = std::time::Instant::now() + LINGER_TIME;
-    while left > 0 {
-        let read = future::or(async { Some(io.read(&mut buf).await) }, async {
-            async_io::Timer::at(until).await;
-            None
-        })
-        .await;
-        match read {
-            Some(Ok(n)) if n > 0 => left = left.saturating_sub(n),
-            _ => return,
-        }
+        // The stream's buffer may hold bytes past the broken frame, so the raw bytes need
+        // not start at a header: the scan gives up on the first one no client would send.
+        drain(io, bounds.bytes, until, true).await;
     }
 }
 

@@ -22,8 +22,10 @@ pub(crate) struct Harness {
     /// The only strong reference: the core holds a weak one, so dropping the harness ends
     /// (and drops) every task still queued.
     ex: Rc<LocalExecutor<'static>>,
-    /// Keeps the core's inbox open (nothing is ever sent to it).
-    _inbox: flume::Receiver<CoreMsg>,
+    /// The core's inbox: [`CoreMsg`]s sent to core 0 (`Core::send_to`) run when the test
+    /// lets tasks run, as on a worker. Read here, not by a task, so that an idle inbox
+    /// does not count as a running task for `settle`.
+    inbox: flume::Receiver<CoreMsg>,
 }
 
 /// Restores the thread's previous current core (also on unwinding).
@@ -48,11 +50,7 @@ impl Harness {
         });
         let ex = Rc::new(LocalExecutor::new());
         let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
-        Harness {
-            core,
-            ex,
-            _inbox: inbox,
-        }
+        Harness { core, ex, inbox }
     }
 
     /// Runs `f` with this core as the thread's current one.
@@ -63,35 +61,64 @@ impl Harness {
         f()
     }
 
-    /// Drives `fut` to completion, running this core's tasks meanwhile.
+    /// Drives `fut` to completion, running this core's tasks and messages meanwhile.
     pub(crate) fn block_on<T>(&self, fut: impl Future<Output = T>) -> T {
-        self.enter(|| async_io::block_on(self.ex.run(fut)))
+        self.enter(|| async_io::block_on(self.ex.run(future::or(fut, self.serve_inbox()))))
     }
 
-    /// Runs every task that can make progress now; `true` if any ran.
+    /// Runs the core's messages as they arrive; never ends (the harness holds a sender).
+    async fn serve_inbox<T>(&self) -> T {
+        loop {
+            if let Ok(msg) = self.inbox.recv_async().await {
+                msg(&self.core);
+            }
+        }
+    }
+
+    /// Runs every message and task that can make progress now; `true` if any ran.
     pub(crate) fn run_ready(&self) -> bool {
         self.enter(|| {
             let mut ran = false;
-            while self.ex.try_tick() {
+            loop {
+                let mut any = false;
+                while let Ok(msg) = self.inbox.try_recv() {
+                    msg(&self.core);
+                    any = true;
+                }
+                while self.ex.try_tick() {
+                    any = true;
+                }
+                if !any {
+                    return ran;
+                }
                 ran = true;
             }
-            ran
         })
     }
 
-    /// Whether some task has not finished.
+    /// Whether some task has not finished or some message has not run.
     pub(crate) fn busy(&self) -> bool {
-        !self.ex.is_empty()
+        !self.ex.is_empty() || !self.inbox.is_empty()
     }
 
-    /// Waits until a task wakes up and runs it, or until `deadline`; `false` at the deadline.
+    /// Waits until a task wakes up or a message arrives and runs it, or until `deadline`;
+    /// `false` at the deadline.
     pub(crate) fn wait_until(&self, deadline: Instant) -> bool {
         self.enter(|| {
+            let message = async {
+                if let Ok(msg) = self.inbox.recv_async().await {
+                    msg(&self.core);
+                }
+                true
+            };
             async_io::block_on(future::or(
-                async {
-                    self.ex.tick().await;
-                    true
-                },
+                future::or(
+                    async {
+                        self.ex.tick().await;
+                        true
+                    },
+                    message,
+                ),
                 async {
                     Timer::at(deadline).await;
                     false

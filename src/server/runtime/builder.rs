@@ -62,6 +62,10 @@ where
 
     /// Sets the limits.
     ///
+    /// # Panics
+    ///
+    /// When [`Limits::max_headers`] is not from 1 to [`MAX_HEADERS_CAP`](crate::server::MAX_HEADERS_CAP).
+    ///
     /// # Examples
     ///
     /// ```
@@ -79,6 +83,7 @@ where
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
+        limits.assert_servable();
         self.limits = limits;
         self
     }
