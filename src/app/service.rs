@@ -15,6 +15,7 @@ use crate::component::catch;
 use crate::features::bus::Bus;
 use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
+use crate::live::node_cookie;
 use crate::live::{render_unsent, LiveApp, LiveCore, PageRequest, SessionStore, View};
 use crate::router::{Method, Miss};
 use crate::server::websocket::origin_matches_host;
@@ -350,6 +351,11 @@ fn page(
         .header("Content-Type", "text/html; charset=utf-8")
         .header("Cache-Control", "no-store")
         .body(body);
+    // The proxy routes the tab's reconnects on it (App::node).
+    let resp = match app.node.as_str() {
+        "" => resp,
+        node => resp.header("Set-Cookie", node_cookie(node)),
+    };
     set_cookie(resp, jar)
 }
 
