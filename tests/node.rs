@@ -7,7 +7,7 @@ use vango::server::{RunningServer, SecretKey};
 use vango::App;
 use vango_test_support::client::{page, Client, PageInfo};
 use vango_test_support::counter::{set_text, Counter};
-use vango_test_support::raw::roundtrip;
+use vango_test_support::raw::{roundtrip, ws_request};
 
 fn node(name: Option<&str>) -> RunningServer {
     let app = App::new()
@@ -29,10 +29,15 @@ fn status(frame: ServerFrame) -> HelloStatus {
     }
 }
 
-fn node_cookie(srv: &RunningServer) -> Option<String> {
+/// The `vango_node` cookie set by a page (`ws`: by the WebSocket upgrade's 101).
+fn node_cookie(srv: &RunningServer, ws: bool) -> Option<String> {
     let addr = srv.local_addr();
-    let get = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-    let r = roundtrip(addr, get.as_bytes()).unwrap();
+    let get = match ws {
+        true => ws_request(&addr.to_string(), Some(&format!("http://{addr}"))),
+        false => format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes(),
+    };
+    let r = roundtrip(addr, &get).unwrap();
+    assert_eq!(r.status, if ws { 101 } else { 200 });
     r.headers
         .into_iter()
         .find(|(n, v)| n.eq_ignore_ascii_case("set-cookie") && v.starts_with("vango_node="))
@@ -42,14 +47,17 @@ fn node_cookie(srv: &RunningServer) -> Option<String> {
 #[test]
 fn a_named_node_names_itself_in_ids_and_cookies_and_resumes_only_its_own() {
     let (a, b) = (node(Some("a")), node(Some("node-b")));
-    assert_eq!(
-        node_cookie(&a).as_deref(),
-        Some("vango_node=a; Path=/; SameSite=Lax; HttpOnly")
-    );
-    assert_eq!(
-        node_cookie(&b).as_deref(),
-        Some("vango_node=node-b; Path=/; SameSite=Lax; HttpOnly")
-    );
+    // On the page and on the 101 (a tab that failed over is routed to its new node).
+    for ws in [false, true] {
+        assert_eq!(
+            node_cookie(&a, ws).as_deref(),
+            Some("vango_node=a; Path=/; SameSite=Lax; HttpOnly")
+        );
+        assert_eq!(
+            node_cookie(&b, ws).as_deref(),
+            Some("vango_node=node-b; Path=/; SameSite=Lax; HttpOnly")
+        );
+    }
     let PageInfo { csrf, hash, .. } = page(a.local_addr());
     let mut c = Client::connect(a.local_addr());
     let id = c.new_session(&csrf, hash);
@@ -101,7 +109,8 @@ fn a_named_node_names_itself_in_ids_and_cookies_and_resumes_only_its_own() {
 #[test]
 fn without_a_node_ids_and_pages_are_as_before() {
     let srv = node(None);
-    assert_eq!(node_cookie(&srv), None);
+    assert_eq!(node_cookie(&srv, false), None);
+    assert_eq!(node_cookie(&srv, true), None);
     let PageInfo { csrf, hash, .. } = page(srv.local_addr());
     let mut c = Client::connect(srv.local_addr());
     let id = c.new_session(&csrf, hash);

@@ -14,14 +14,15 @@ use super::{App, AppService, Secret};
 use crate::features::global;
 use crate::live::cookie::CookieKeys;
 use crate::live::{
-    notify_dirty, valid_node, Csrf, LiveApp, LiveCore, Mounted, SessionStore, MAX_NODE_LEN,
+    node_cookie, notify_dirty, valid_node, Csrf, LiveApp, LiveCore, Mounted, SessionStore,
+    MAX_NODE_LEN,
 };
 use crate::server::{ConnInfo, Core, SecretKey, Server};
 
 impl App {
     /// Names this process's node when several serve one app behind a proxy (Redis
     /// scale-out): the name goes into every session id and into a `vango_node` cookie on
-    /// every page, so that the proxy sends a tab's reconnect to the node holding its
+    /// every page and WebSocket upgrade, so that the proxy sends a tab's reconnect to the node holding its
     /// session (README, "Scale-out"). A resume that reaches another node (its own is
     /// down) is mounted afresh there at the same URL. Default: the `VANGO_NODE`
     /// environment variable, else none (one node: ids and pages as without it). The
@@ -139,6 +140,10 @@ impl App {
         let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
+        let upgrade: Arc<str> = match live.node.as_str() {
+            "" => "".into(),
+            node => format!("Set-Cookie: {}\r\n", node_cookie(node)).into(),
+        };
         let mut server = Server::new(move |core: &Rc<Core>| {
             let live = LiveCore::start(core, live.clone());
             live_cores.fetch_add(1, Ordering::AcqRel);
@@ -157,6 +162,7 @@ impl App {
                 head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
+                upgrade: upgrade.clone(),
             }
         })
         .limits(limits);

@@ -28,6 +28,9 @@ pub struct AppService {
     pub(super) head: Arc<str>,
     pub(super) bus: Bus,
     pub(super) live_cores: Arc<AtomicUsize>,
+    /// The node's cookie as a header line for the 101 (`""`: no node): a tab that failed
+    /// over to this node is routed back here, where its session now lives.
+    pub(super) upgrade: Arc<str>,
 }
 
 /// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
@@ -162,6 +165,10 @@ impl Service for AppService {
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
         crate::live::serve_connection(ws, self.live.clone(), info)
+    }
+
+    fn upgrade_headers(&self) -> &str {
+        &self.upgrade
     }
 
     fn stopped(&self) {
