@@ -25,7 +25,10 @@ pub fn net_bytes(url: &str) -> Option<u64> {
         }
         buf.extend_from_slice(&chunk[..n]);
         let head_end = buf.windows(2).position(|w| w == b"\r\n")?;
-        let len: usize = std::str::from_utf8(buf.get(1..head_end)?).ok()?.parse().ok()?;
+        let len: usize = std::str::from_utf8(buf.get(1..head_end)?)
+            .ok()?
+            .parse()
+            .ok()?;
         if buf.len() >= head_end + 2 + len {
             break String::from_utf8_lossy(&buf[head_end + 2..head_end + 2 + len]).into_owned();
         }

@@ -124,7 +124,7 @@ impl App {
         if let Some(node) = self.node.as_deref().filter(|n| !valid_node(n)) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
-                format!("node name {node:?}: 1 to {MAX_NODE_LEN} characters of a-z, 0-9 and -"),
+                format!("node name `{node}`: 1 to {MAX_NODE_LEN} characters of a-z, 0-9 and -"),
             ));
         }
         let key = match &self.secret {
