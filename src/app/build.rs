@@ -27,7 +27,7 @@ impl App {
     /// down) is mounted afresh there at the same URL. Default: the `VANGO_NODE`
     /// environment variable, else none (one node: ids and pages as without it). The
     /// name must be 1 to 16 characters of `a-z`, `0-9` and `-`
-    /// ([`valid_node`](crate::live::valid_node)): serving fails otherwise.
+    /// ([`valid_node`]): serving fails otherwise.
     ///
     /// # Examples
     ///

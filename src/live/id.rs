@@ -66,6 +66,13 @@ impl SessionId {
 
 /// Longest node name ([`valid_node`]): the name travels in every session id and in the
 /// `vango_node` cookie a proxy routes on.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{valid_node, MAX_NODE_LEN};
+/// assert!(valid_node(&"a".repeat(MAX_NODE_LEN)) && !valid_node(&"a".repeat(MAX_NODE_LEN + 1)));
+/// ```
 pub const MAX_NODE_LEN: usize = 16;
 
 /// Whether `name` can name a node: 1 to [`MAX_NODE_LEN`] bytes of `[a-z0-9-]` (safe in a
@@ -122,6 +129,16 @@ impl SessionId {
 
     /// Parses a text form of [`to_text`](Self::to_text): the node it names (`""` for
     /// none) and the id; `None` if malformed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// let text = "eu-1.02000102030405060708090a0b0c0d0eff";
+    /// let (node, id) = SessionId::parse_text(text).unwrap();
+    /// assert_eq!((node, id.core(), id.to_text(node)), ("eu-1", 2, text.to_string()));
+    /// assert_eq!(SessionId::parse_text("EU.02000102030405060708090a0b0c0d0eff"), None);
+    /// ```
     pub fn parse_text(text: &str) -> Option<(&str, Self)> {
         match text.split_once('.') {
             Some((node, id)) if valid_node(node) => Some((node, Self::parse(id)?)),

@@ -49,6 +49,21 @@ pub trait Service: 'static {
 
     /// Header lines the 101 answer carries besides the handshake's own, each ending in
     /// `\r\n` (a routing cookie naming the node that took the socket). Default: none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{ConnInfo, Service, WebSocket};
+    ///
+    /// struct Node;
+    /// impl Service for Node {
+    ///     async fn websocket(&self, _ws: WebSocket, _info: ConnInfo) {}
+    ///     fn upgrade_headers(&self) -> &str {
+    ///         "Set-Cookie: vango_node=a; Path=/; SameSite=Lax; HttpOnly\r\n"
+    ///     }
+    /// }
+    /// assert!(Node.upgrade_headers().ends_with("\r\n"));
+    /// ```
     fn upgrade_headers(&self) -> &str {
         ""
     }
