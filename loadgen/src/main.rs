@@ -16,6 +16,7 @@ mod net;
 mod procfs;
 mod reconnect;
 mod reconnect_client;
+mod redis_stats;
 mod report;
 mod session;
 mod stats;
@@ -50,6 +51,8 @@ struct Args {
     click_every: u64,
     /// Todos per browser (todo-toggle).
     todos: usize,
+    /// Fan-out across two nodes through this Redis.
+    redis: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -70,6 +73,7 @@ fn parse_args() -> Args {
         target: None,
         click_every: 1000,
         todos: 5,
+        redis: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -87,6 +91,7 @@ fn parse_args() -> Args {
             "--target" => a.target = val().parse().ok(),
             "--click-every" => a.click_every = val().parse().unwrap_or(a.click_every),
             "--todos" => a.todos = val().parse().unwrap_or(a.todos),
+            "--redis" => a.redis = Some(val()),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -100,6 +105,8 @@ fn parse_args() -> Args {
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
                      --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)\n\
+                     fanout: --sessions N; --redis URL: two nodes (--port, --port + 1; the example built \
+                     with --features redis) sharing the global, subscribers split, writes on the first\n\
                      hold: --target ADDR (a running counter) --sessions N --seconds S --click-every MS\n\
                      todo-toggle: one browser per session with --todos N (default 5) todos; clicks toggles, \
                      times click → the row's patch"
@@ -248,8 +255,22 @@ fn main() {
         return;
     }
     if args.workload == "fanout" {
-        let server = start_server("fanout", args.port, args.workers);
-        fanout::run(server.addr, server.child.id(), max);
+        // Two nodes sharing the global through Redis (the example built with the redis
+        // feature), on --port and the next one.
+        let servers: Vec<Server> = match &args.redis {
+            None => vec![start_server("fanout", args.port, args.workers)],
+            Some(url) => ["a", "b"]
+                .iter()
+                .zip(0..)
+                .map(|(node, i)| {
+                    let env = [("VANGO_REDIS_URL", url.as_str()), ("VANGO_NODE", node)];
+                    start_server_env("fanout", args.port + i, args.workers, &env)
+                })
+                .collect(),
+        };
+        let addrs: Vec<SocketAddr> = servers.iter().map(|s| s.addr).collect();
+        let pids: Vec<u32> = servers.iter().map(|s| s.child.id()).collect();
+        fanout::run(&addrs, &pids, max, args.redis.as_deref());
         return;
     }
     let example = match args.workload.as_str() {

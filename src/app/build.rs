@@ -13,10 +13,50 @@ use super::routes::{PageMount, Routes, Table, Target};
 use super::{App, AppService, Secret};
 use crate::features::global;
 use crate::live::cookie::CookieKeys;
-use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, Mounted, SessionStore};
+use crate::live::{
+    node_cookie, notify_dirty, valid_node, Csrf, LiveApp, LiveCore, Mounted, SessionStore,
+    MAX_NODE_LEN,
+};
 use crate::server::{ConnInfo, Core, SecretKey, Server};
 
 impl App {
+    /// Names this process's node when several serve one app behind a proxy (Redis
+    /// scale-out): the name goes into every session id and into a `vango_node` cookie on
+    /// every page and WebSocket upgrade, so that the proxy sends a tab's reconnect to the node holding its
+    /// session (README, "Scale-out"). A resume that reaches another node (its own is
+    /// down) is mounted afresh there at the same URL. Default: the `VANGO_NODE`
+    /// environment variable, else none (one node: ids and pages as without it). The
+    /// name must be 1 to 16 characters of `a-z`, `0-9` and `-`
+    /// ([`valid_node`]): serving fails otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::{Read, Write};
+    /// use vango::prelude::*;
+    ///
+    /// let server = vango::App::new()
+    ///     .node("a")
+    ///     .workers(1)
+    ///     .secret_key(vango::server::SecretKey::from_bytes([3; 32]))
+    ///     .page("/", || || h1("up"))
+    ///     .spawn("127.0.0.1:0")?;
+    /// let addr = server.local_addr();
+    /// let mut s = std::net::TcpStream::connect(addr)?;
+    /// write!(s, "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    /// let mut page = String::new();
+    /// s.read_to_string(&mut page)?;
+    /// assert!(page.contains("Set-Cookie: vango_node=a; Path=/; SameSite=Lax; HttpOnly\r\n"));
+    /// server.shutdown();
+    ///
+    /// assert!(vango::App::new().node("Bad Name").spawn("127.0.0.1:0").is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn node(mut self, name: impl Into<String>) -> Self {
+        self.node = Some(name.into());
+        self
+    }
+
     /// The page table and what the live layer runs on (how a session mounts a URL), with
     /// the CSRF and cookie keys derived from `key`.
     pub(crate) fn live_app(&self, key: &SecretKey) -> (Arc<Routes>, Arc<LiveApp>) {
@@ -62,6 +102,7 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
+            node: self.node.clone().unwrap_or_default(),
             error_page: routes.error_page().cloned(),
             prepare: Box::new(move |current, url, info| {
                 let target = Target::get(url, page_headers(info), Some(info.peer));
@@ -74,9 +115,18 @@ impl App {
     /// The server every core runs this app on, with the secret key loaded and the
     /// environment's proxy setting applied.
     pub(super) fn server(
-        self,
+        mut self,
     ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
     {
+        if self.node.is_none() {
+            self.node = std::env::var("VANGO_NODE").ok();
+        }
+        if let Some(node) = self.node.as_deref().filter(|n| !valid_node(n)) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("node name `{node}`: 1 to {MAX_NODE_LEN} characters of a-z, 0-9 and -"),
+            ));
+        }
         let key = match &self.secret {
             Secret::Key(key) => key.clone(),
             Secret::File(path) => SecretKey::resolve(Some(path))?,
@@ -90,6 +140,10 @@ impl App {
         let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
+        let upgrade: Arc<str> = match live.node.as_str() {
+            "" => "".into(),
+            node => format!("Set-Cookie: {}\r\n", node_cookie(node)).into(),
+        };
         let mut server = Server::new(move |core: &Rc<Core>| {
             let live = LiveCore::start(core, live.clone());
             live_cores.fetch_add(1, Ordering::AcqRel);
@@ -108,6 +162,7 @@ impl App {
                 head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
+                upgrade: upgrade.clone(),
             }
         })
         .limits(limits);

@@ -71,6 +71,7 @@ pub struct App {
     bus: Bus,
     secret: Secret,
     ssr_budget: Duration,
+    node: Option<String>,
 }
 
 /// The default [`App::ssr_budget`].
@@ -129,6 +130,7 @@ impl App {
             bus: Bus::new(),
             secret: Secret::Default,
             ssr_budget: DEFAULT_SSR_BUDGET,
+            node: None,
         }
     }
 

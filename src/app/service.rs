@@ -15,6 +15,7 @@ use crate::component::catch;
 use crate::features::bus::Bus;
 use crate::features::global;
 use crate::live::cookie::{cookie_in, CookieSession};
+use crate::live::node_cookie;
 use crate::live::{render_unsent, LiveApp, LiveCore, PageRequest, SessionStore, View};
 use crate::router::{Method, Miss};
 use crate::server::websocket::origin_matches_host;
@@ -37,6 +38,9 @@ pub struct AppService {
     pub(super) head: Arc<str>,
     pub(super) bus: Bus,
     pub(super) live_cores: Arc<AtomicUsize>,
+    /// The node's cookie as a header line for the 101 (`""`: no node): a tab that failed
+    /// over to this node is routed back here, where its session now lives.
+    pub(super) upgrade: Arc<str>,
 }
 
 /// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
@@ -171,6 +175,10 @@ impl Service for AppService {
 
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()> {
         crate::live::serve_connection(ws, self.live.clone(), info)
+    }
+
+    fn upgrade_headers(&self) -> &str {
+        &self.upgrade
     }
 
     fn stopped(&self) {
@@ -360,6 +368,11 @@ fn page(
         .header("Content-Type", "text/html; charset=utf-8")
         .header("Cache-Control", "no-store")
         .body(body);
+    // The proxy routes the tab's reconnects on it (App::node).
+    let resp = match app.node.as_str() {
+        "" => resp,
+        node => resp.header("Set-Cookie", node_cookie(node)),
+    };
     set_cookie(resp, jar)
 }
 

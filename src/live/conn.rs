@@ -175,7 +175,12 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
     // A resume: the session decides first (PROTOCOL.md, "Hello and the CSRF token"). An id
     // naming no session here is Gone whatever the token, so that a tab stranded by a
     // restart starts over instead of being refused.
-    let Some(id) = SessionId::parse(&session) else {
+    // An id naming another node (the proxy sent the resume elsewhere: its node is down)
+    // is Gone here, and the tab is mounted afresh on this node.
+    let Some(id) = SessionId::parse_text(&session)
+        .filter(|(node, _)| *node == live.app.node)
+        .map(|(_, id)| id)
+    else {
         gone(ws, &session).await;
         return Attach::Done;
     };
@@ -262,7 +267,7 @@ async fn resume_greet(
     r: Resume,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let Some(sess) = live.registry.get(&r.id) else {
-        gone(ws, &r.id.to_string()).await;
+        gone(ws, &r.id.to_text(&live.app.node)).await;
         return None;
     };
     if !r.signed {
@@ -276,7 +281,7 @@ async fn resume_greet(
         let hello = server_frame(&ServerFrame::ServerHello {
             version: crate::protocol::VERSION,
             status: HelloStatus::Resumed,
-            session: r.id.to_string(),
+            session: r.id.to_text(&live.app.node),
             last_event_seq: s.last_event,
         });
         let mut frames = vec![hello];

@@ -184,6 +184,9 @@ pub struct LiveApp {
     pub error_page: Option<Arc<ErrorFn>>,
     /// How a link prefetch mounts a route ahead of its navigation.
     pub prepare: Box<PrepareFn>,
+    /// This process's node name ([`App::node`](crate::App::node)), named in its session
+    /// ids; `""`: none (a single node).
+    pub node: String,
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

@@ -1,4 +1,5 @@
-//! Session ids: 128 bits from the OS plus the index of the core that owns the session.
+//! Session ids: 128 bits from the OS plus the index of the core that owns the session, and
+//! in their text form the name of the node (process) that owns it, when the app has one.
 //!
 //! Touches only `getrandom`.
 
@@ -92,6 +93,90 @@ impl SessionId {
     }
 }
 
+/// Longest node name ([`valid_node`]): the name travels in every session id and in the
+/// `vango_node` cookie a proxy routes on.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::{valid_node, MAX_NODE_LEN};
+/// assert!(valid_node(&"a".repeat(MAX_NODE_LEN)) && !valid_node(&"a".repeat(MAX_NODE_LEN + 1)));
+/// ```
+pub const MAX_NODE_LEN: usize = 16;
+
+/// Whether `name` can name a node: 1 to [`MAX_NODE_LEN`] bytes of `[a-z0-9-]` (safe in a
+/// cookie value, a session id and a proxy's configuration without quoting).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::valid_node;
+/// assert!(valid_node("a") && valid_node("eu-west-2"));
+/// assert!(!valid_node("") && !valid_node("A") && !valid_node("a.b") && !valid_node(&"x".repeat(17)));
+/// ```
+pub fn valid_node(name: &str) -> bool {
+    (1..=MAX_NODE_LEN).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The `Set-Cookie` value naming this process's node for a proxy to route on. Readable
+/// by nobody but the proxy (`HttpOnly`), sent on same-site requests and top-level
+/// navigations (`Lax`), for as long as the browser runs (a session's own lifetime).
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(vango::live::node_cookie("a"), "vango_node=a; Path=/; SameSite=Lax; HttpOnly");
+/// ```
+pub fn node_cookie(node: &str) -> String {
+    format!("vango_node={node}; Path=/; SameSite=Lax; HttpOnly")
+}
+
+impl SessionId {
+    /// The text form naming `node` too: `node.` then the [`Display`](fmt::Display) form.
+    /// With no node (`""`) it is the `Display` form, unchanged.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// let id = SessionId::generate(1).unwrap();
+    /// let text = id.to_text("b");
+    /// assert!(text.starts_with("b.01") && text.len() == 36);
+    /// assert_eq!(SessionId::parse_text(&text), Some(("b", id)));
+    /// assert_eq!(id.to_text(""), id.to_string());
+    /// ```
+    pub fn to_text(&self, node: &str) -> String {
+        if node.is_empty() {
+            self.to_string()
+        } else {
+            format!("{node}.{self}")
+        }
+    }
+
+    /// Parses a text form of [`to_text`](Self::to_text): the node it names (`""` for
+    /// none) and the id; `None` if malformed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// let text = "eu-1.02000102030405060708090a0b0c0d0eff";
+    /// let (node, id) = SessionId::parse_text(text).unwrap();
+    /// assert_eq!((node, id.core(), id.to_text(node)), ("eu-1", 2, text.to_string()));
+    /// assert_eq!(SessionId::parse_text("EU.02000102030405060708090a0b0c0d0eff"), None);
+    /// ```
+    pub fn parse_text(text: &str) -> Option<(&str, Self)> {
+        match text.split_once('.') {
+            Some((node, id)) if valid_node(node) => Some((node, Self::parse(id)?)),
+            Some(_) => None,
+            None => Some(("", Self::parse(text)?)),
+        }
+    }
+}
+
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -119,6 +204,25 @@ mod tests {
         }
         for bad in ["", "zz", &"0".repeat(33), &"g".repeat(34), &format!("{a}0")] {
             assert_eq!(SessionId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn node_text_round_trips_and_rejects_bad_nodes() {
+        let id = SessionId::generate(2).unwrap();
+        assert_eq!(SessionId::parse_text(&id.to_string()), Some(("", id)));
+        let text = id.to_text("node-7");
+        assert_eq!(text, format!("node-7.{id}"));
+        assert_eq!(SessionId::parse_text(&text), Some(("node-7", id)));
+        for bad in [
+            format!(".{id}"),
+            format!("A.{id}"),
+            format!("a.b.{id}"),
+            format!("{}.{id}", "x".repeat(17)),
+            format!("a.{id}0"),
+            "a.".to_string(),
+        ] {
+            assert_eq!(SessionId::parse_text(&bad), None, "{bad}");
         }
     }
 }

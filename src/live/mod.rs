@@ -51,7 +51,7 @@ pub use cookie::{CookieSession, CookieTooLarge};
 pub use csrf::{Csrf, TokenError};
 pub use hook_script::use_hook_script;
 pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, Mounted, PrepareFn};
-pub use id::SessionId;
+pub use id::{node_cookie, valid_node, SessionId, MAX_NODE_LEN};
 pub use prepare::Ready;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};

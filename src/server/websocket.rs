@@ -78,6 +78,27 @@ pub trait Service: 'static {
     /// Runs an upgraded WebSocket until it ends. The future lives in the connection's task.
     fn websocket(&self, ws: WebSocket, info: ConnInfo) -> impl Future<Output = ()>;
 
+    /// Header lines the 101 answer carries besides the handshake's own, each ending in
+    /// `\r\n` (a routing cookie naming the node that took the socket). Default: none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{ConnInfo, Service, WebSocket};
+    ///
+    /// struct Node;
+    /// impl Service for Node {
+    ///     async fn websocket(&self, _ws: WebSocket, _info: ConnInfo) {}
+    ///     fn upgrade_headers(&self) -> &str {
+    ///         "Set-Cookie: vango_node=a; Path=/; SameSite=Lax; HttpOnly\r\n"
+    ///     }
+    /// }
+    /// assert!(Node.upgrade_headers().ends_with("\r\n"));
+    /// ```
+    fn upgrade_headers(&self) -> &str {
+        ""
+    }
+
     /// Called on the core's thread after its executor stopped: drop per-core state here
     /// (before thread-local destructors run). Default: nothing.
     fn stopped(&self) {}
@@ -419,24 +440,28 @@ pub fn origin_matches_host(origin: &[u8], host: &[u8], scheme: &str) -> bool {
     !authority.is_empty() && !authority.contains('/') && norm(authority) == norm(host)
 }
 
-/// Appends the 101 answer for `accept` to `out`.
+/// Appends the 101 answer for `accept` to `out`, with the service's `extra` header lines
+/// ([`Service::upgrade_headers`]).
 ///
 /// # Examples
 ///
 /// ```
 /// use vango::server::websocket::write_switching;
 /// let mut out = Vec::new();
-/// write_switching(&mut out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+/// write_switching(&mut out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "Set-Cookie: vango_node=a\r\n");
 /// let text = String::from_utf8(out).unwrap();
 /// assert!(text.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
-/// assert!(text.ends_with("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
+/// assert!(text.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"));
+/// assert!(text.ends_with("Set-Cookie: vango_node=a\r\n\r\n"));
 /// ```
-pub fn write_switching(out: &mut Vec<u8>, accept: &str) {
+pub fn write_switching(out: &mut Vec<u8>, accept: &str, extra: &str) {
     out.extend_from_slice(
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ",
     );
     out.extend_from_slice(accept.as_bytes());
-    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(b"\r\n");
 }
 
 /// The WebSocket close code that carries protocol close `code` (`PROTOCOL.md`, "Close

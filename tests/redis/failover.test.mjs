@@ -1,6 +1,7 @@
-// E2E failover behind nginx (port 47080): two realtime nodes over one redis-server (port
-// 47385); a page's node is killed with SIGKILL and the page comes back on the other node,
-// at the same URL, with the shared board intact. Run by tests/redis/run.sh.
+// E2E failover behind nginx (port 45514): two realtime nodes over one redis-server (port
+// 47396); a page's node is killed with SIGKILL and the page comes back on the other node,
+// at the same URL, with the shared board intact (sticky.test.mjs: the same behind HAProxy,
+// and a socket cut that resumes on its own node). Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
 
-const PORT = 47385;
+const PORT = 47396;
+const PROXY = 45514;
 const here = dirname(fileURLToPath(import.meta.url));
 let redis, nginx, nodes, browser, restarted;
 
@@ -35,11 +37,12 @@ before(async () => {
   mkdirSync(join(prefix, 'tmp'));
   const port = (s) => new URL(s.url).port;
   const conf = readFileSync(join(here, 'nginx.conf'), 'utf8').replaceAll('PREFIX', prefix)
-    .replace('NODE_A', port(nodes[0])).replace('NODE_B', port(nodes[1]));
+    .replaceAll('PORT', String(PROXY))
+    .replaceAll('NODE_A', port(nodes[0])).replaceAll('NODE_B', port(nodes[1]));
   writeFileSync(join(prefix, 'nginx.conf'), conf);
   nginx = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf'), '-g', 'daemon off;'],
     { stdio: 'inherit' });
-  await waitPort(47080);
+  await waitPort(PROXY);
   browser = await launch();
 });
 after(async () => {
@@ -53,7 +56,7 @@ after(async () => {
 const cell = (i) => `#board button[data-cell="${i}"]`;
 
 test('a node killed with SIGKILL: its page comes back on the other node', async () => {
-  const o = await openPage(browser, 'http://127.0.0.1:47080/?x=1');
+  const o = await openPage(browser, `http://127.0.0.1:${PROXY}/?x=1`);
   await connected(o.page);
   await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
   const name = await o.page.textContent('#me');

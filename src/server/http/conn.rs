@@ -292,7 +292,7 @@ fn process<S: Service>(
         if req.path() == WS_PATH {
             match websocket::check_handshake(&req, limits.trust_proxy) {
                 Ok(accept) if !core.is_stopping() => {
-                    websocket::write_switching(out, &accept);
+                    websocket::write_switching(out, &accept, svc.upgrade_headers());
                     let headers = req
                         .headers()
                         .map(|(n, v)| (n.to_owned(), String::from_utf8_lossy(v).into_owned()))
