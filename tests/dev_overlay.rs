@@ -1,14 +1,22 @@
 //! The dev channel over real sockets: in dev mode a page loads the dev scripts before the
 //! client, the scripts are served, and a session's channel answers its events from a given
 //! number on with its latest state; with dev mode off none of it exists (404, no script).
-//! One test: dev mode is a process-wide switch.
+//! A task's panic is reported on its own session's channel, with the path of the component
+//! that spawned it, even when another session on the same core steps first. Dev mode is a
+//! process-wide switch: the tests take turns (`DEV`).
 
 use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use vango::component::dev;
 use vango::prelude::*;
 use vango::server::dev_overlay::{publish_event, publish_state};
+use vango_test_support::client::{page, Client};
 use vango_test_support::raw::{roundtrip, Resp};
+
+/// Held by each test while it switches dev mode.
+static DEV: Mutex<()> = Mutex::new(());
 
 fn get(addr: SocketAddr, path: &str) -> Resp {
     let raw = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
@@ -21,6 +29,7 @@ fn body(r: &Resp) -> String {
 
 #[test]
 fn dev_channel_exists_only_in_dev_mode() {
+    let _dev = DEV.lock().unwrap_or_else(|e| e.into_inner());
     if !cfg!(debug_assertions) {
         return; // dev mode cannot be switched on in release: the e2e test covers that build
     }
@@ -90,5 +99,77 @@ fn dev_channel_exists_only_in_dev_mode() {
     ] {
         assert_eq!(get(addr, p).status, 404, "{p}");
     }
+    server.shutdown();
+}
+
+fn task_bomb(_: ()) -> impl Render {
+    || {
+        button("boom").id("boom").on_click(|_| {
+            spawn_task(async { panic!("the task exploded") });
+        })
+    }
+}
+
+/// The error events on channel `key` (the dev channel's answer, as text).
+fn errors_of(addr: SocketAddr, key: &str) -> String {
+    body(&get(addr, &format!("/_vango/dev/session/{key}?since=0")))
+}
+
+#[test]
+fn a_task_panic_goes_to_its_own_session_with_the_spawning_components_path() {
+    let _dev = DEV.lock().unwrap_or_else(|e| e.into_inner());
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    dev::set_enabled(true);
+    let server = vango::App::new()
+        .page("/", || {
+            || {
+                div((
+                    component(task_bomb, ()),
+                    button("other").id("other").on_click(|_| {}),
+                ))
+            }
+        })
+        .workers(1)
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = server.local_addr();
+    let p = page(addr);
+    let mut a = Client::open(addr, &p);
+    let mut b = Client::open(addr, &p);
+    assert_eq!(a.core(), b.core(), "one core");
+
+    a.send_click(p.hid("boom"));
+    // The task runs after A's step; then B steps on the same core before A does again.
+    std::thread::sleep(Duration::from_millis(200));
+    b.send_click(p.hid("other"));
+    let _ = b.try_recv(500);
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mine = loop {
+        let mine = errors_of(addr, &a.id);
+        if mine.contains("the task exploded") || Instant::now() > deadline {
+            break mine;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(mine.contains("the task exploded"), "A's channel: {mine}");
+    assert!(mine.contains(r#""kind":"task""#), "{mine}");
+    let path = mine
+        .split(r#""path":""#)
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default();
+    assert!(path.ends_with("task_bomb"), "the spawning component: {mine}");
+    assert!(mine.contains(r#""fatal":false"#), "the session goes on: {mine}");
+    let theirs = errors_of(addr, &b.id);
+    assert!(!theirs.contains("exploded"), "B's channel: {theirs}");
+    assert!(
+        theirs.contains(r#""state":{"#),
+        "B stepped and published its state: {theirs}"
+    );
+
+    dev::set_enabled(false);
     server.shutdown();
 }

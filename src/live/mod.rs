@@ -25,6 +25,7 @@ pub mod id;
 pub mod limits;
 pub(crate) mod local;
 mod navigate;
+pub mod outside;
 mod prefetch;
 mod prepare;
 mod registry;
@@ -51,6 +52,10 @@ pub use csrf::{Csrf, TokenError};
 pub use hook_script::use_hook_script;
 pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, Mounted, PrepareFn};
 pub use id::SessionId;
+pub use outside::{
+    try_navigate, try_navigate_replace, try_patch_query, try_set_query, try_use_cookie_session,
+    try_use_request, OutsideSession,
+};
 pub use prepare::Ready;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};
