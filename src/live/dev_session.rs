@@ -18,7 +18,7 @@ use crate::component::dev::enabled;
 use crate::component::dev_capture::{take_errors_for, DevError};
 use crate::component::dev_tree::components;
 use crate::reactive::dev_names::{self, Reader};
-use crate::server::dev_overlay::{json_str, publish_event, publish_state};
+use crate::server::dev_overlay::{json_str, publish_event, publish_state, release};
 
 thread_local! {
     /// Each session's named signals, by session id.
@@ -198,6 +198,14 @@ pub(crate) fn after_step(s: &Session) {
     });
     state.push_str("]}");
     publish_state(&id, state);
+}
+
+/// Its connection closed (the tab went away, or is reconnecting): the dev channel's held
+/// long polls are answered now rather than at their timeout.
+pub(crate) fn detached(s: &Session) {
+    if enabled() {
+        release(&s.id.to_string());
+    }
 }
 
 /// Forgets a session's named signals (it ended).
