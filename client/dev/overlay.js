@@ -82,7 +82,9 @@ const save = (sid, next) => { try { sessionStorage.setItem('vango-dev', JSON.str
 
 // Fetches the events of channel sid from `since` on (with `sv`, the state version held, a
 // long poll: answered when an event or a newer state is published, or at the server's
-// timeout); shows them; returns the next index and the state version.
+// timeout); shows them; returns the next index, the state version and the index the
+// next page should read from (a fatal panic's own: the client reloads after it, and the
+// new page shows it again).
 const poll = async (sid, since, sv) => {
   const wait = sv >= 0 ? `&sv=${sv}&wait=1` : '';
   const r = await fetch(`/_vango/dev/session/${encodeURIComponent(sid)}?since=${since}${wait}`, { cache: 'no-store' });
@@ -93,7 +95,8 @@ const poll = async (sid, since, sv) => {
     dev.state = j.state;
     emit();
   }
-  return [j.next, j.sv];
+  const fatal = j.events.findIndex((e) => e.fatal);
+  return [j.next, j.sv, fatal < 0 ? j.next : j.next - j.events.length + fatal];
 };
 
 let timer;
@@ -108,10 +111,10 @@ function watch(sid) {
     // or holding too many polls), so no answer makes a busy loop.
     let delay = 1000;
     try {
-      const [n, v] = await poll(sid, next, sv);
+      const [n, v, replay] = await poll(sid, next, sv);
       delay = n != next || v != sv ? 0 : 250;
       [next, sv] = [n, v];
-      if (sid == dev.sid) save(sid, next);
+      if (sid == dev.sid) save(sid, replay);
     } catch {}
     if (sid == dev.sid) timer = setTimeout(tick, delay);
   };
