@@ -125,12 +125,15 @@ fn assert_names_api_place_and_fix(api: &str, line: u32, msg: &str) {
     );
 }
 
+/// An API's name, the line it is called on, and the call.
+type Case = (&'static str, u32, Box<dyn FnOnce()>);
+
 #[test]
 fn session_only_apis_outside_a_session_name_the_api_the_caller_and_the_fix() {
     use vango::live::command::{focus, push_hook};
     use vango::live::use_hook_script;
     // Each call is on the line of its `line!()`.
-    let cases: Vec<(&str, u32, Box<dyn FnOnce()>)> = vec![
+    let cases: Vec<Case> = vec![
         ("navigate", line!(), Box::new(|| navigate("/todos/7"))),
         (
             "navigate_replace",
