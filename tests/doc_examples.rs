@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Public items without an `# Examples` section today; the count may only go down.
-const MAX_WITHOUT_EXAMPLES: usize = 627;
+const MAX_WITHOUT_EXAMPLES: usize = 23;
 
 const ITEM_PREFIXES: &[&str] = &[
     "pub fn ",

@@ -19,7 +19,7 @@ use crate::live::SessionStore;
 use crate::router::Method;
 
 /// The largest form body accepted (the server's `max_body` may be larger for others).
-pub const MAX_FORM_BODY: usize = 64 * 1024;
+pub(crate) const MAX_FORM_BODY: usize = 64 * 1024;
 
 /// What the service does with a checked POST.
 pub(crate) enum Posted {

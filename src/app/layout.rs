@@ -309,7 +309,7 @@ pub(crate) struct Nested {
 impl Nested {
     /// Mounts `plan` as a fresh tree whose root provides the session's store (a first
     /// paint outside any session gets a throwaway one).
-    pub fn mount(plan: Plan) -> Nested {
+    pub(crate) fn mount(plan: Plan) -> Nested {
         let chain = Rc::new(Chain::default());
         *chain.ids.borrow_mut() = plan.layouts.iter().map(|(i, _)| *i).collect();
         let plan = Rc::new(plan);
@@ -328,18 +328,18 @@ impl Nested {
     }
 
     /// Whether the page rejected a route parameter (the not-found page shows; 404).
-    pub fn is_not_found(&self) -> bool {
+    pub(crate) fn is_not_found(&self) -> bool {
         self.chain.not_found.get()
     }
 
     /// Whether something below a layout panicked and the error page shows in its place
     /// (500).
-    pub fn is_failed(&self) -> bool {
+    pub(crate) fn is_failed(&self) -> bool {
         self.chain.failed.get()
     }
 
     /// How many of `layouts` (outermost first) this page shares, mounted.
-    pub fn shared(&self, layouts: &[(usize, LayoutFn)]) -> usize {
+    pub(crate) fn shared(&self, layouts: &[(usize, LayoutFn)]) -> usize {
         let ids = self.chain.ids.borrow();
         let n = (ids.iter().zip(layouts))
             .take_while(|(a, (b, _))| **a == *b)
@@ -355,7 +355,7 @@ impl Nested {
     /// deepest one's owner; the request for `url` is in the store. The navigation's
     /// [`swap`](Self::swap) adopts it. `None` when the page rejected a route parameter (the
     /// navigation shows the not-found page). Dropping the ticket drops the staged page.
-    pub fn stage(
+    pub(crate) fn stage(
         &mut self,
         layouts: &[(usize, LayoutFn)],
         page: &SetupFn,
@@ -401,7 +401,7 @@ impl Nested {
     /// current page: the deepest shared layout's outlet gets the rest of the chain (it
     /// mounts at the next re-render), every layout above it stays mounted. Gives `plan`
     /// back when nothing is shared (the caller mounts a fresh tree).
-    pub fn swap(&mut self, plan: Plan) -> Result<(), Plan> {
+    pub(crate) fn swap(&mut self, plan: Plan) -> Result<(), Plan> {
         let shared = {
             let ids = self.chain.ids.borrow();
             ids.iter()

@@ -57,6 +57,17 @@ impl App {
 
     /// Serves the view built by `mount` at the route `pattern`: for views that are not a
     /// component tree (tests, custom front ends).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// // Any `IntoView`: here a component tree mounted by hand.
+    /// let app = vango::App::new().page_view("/about", || Tree::mount(|| || h1("About")));
+    /// assert_eq!(LiveTest::mount(&app, "/about").find("h1").text(), "About");
+    /// ```
     #[track_caller]
     pub fn page_view<V: IntoView>(
         self,

@@ -127,7 +127,11 @@ pub(crate) struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// `url` split into path, query and fragment.
-    pub fn get(url: &'a str, headers: Vec<(String, String)>, peer: Option<SocketAddr>) -> Self {
+    pub(crate) fn get(
+        url: &'a str,
+        headers: Vec<(String, String)>,
+        peer: Option<SocketAddr>,
+    ) -> Self {
         let (url, fragment) = split_fragment(url);
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         Target {
@@ -160,7 +164,7 @@ pub(crate) struct PageMount {
 
 impl PageMount {
     /// Runs the middleware's `after` hooks with `status`.
-    pub fn finish(after: Vec<Box<dyn FnOnce(u16)>>, status: u16) {
+    pub(crate) fn finish(after: Vec<Box<dyn FnOnce(u16)>>, status: u16) {
         for f in after {
             f(status);
         }
@@ -195,7 +199,7 @@ pub(crate) struct Table {
 impl Routes {
     /// The table of `pages` (GET, hence HEAD, each); panics on a route conflict, naming
     /// both routes (the table is built at startup).
-    pub fn new(t: Table) -> Routes {
+    pub(crate) fn new(t: Table) -> Routes {
         let mut router = Router::new();
         for (pattern, page) in t.pages {
             if let Err(e) = router.insert(Method::Get, &pattern, page) {
@@ -223,12 +227,12 @@ impl Routes {
     }
 
     /// The app's error page, if it has one.
-    pub fn error_page(&self) -> Option<&Arc<ErrorFn>> {
+    pub(crate) fn error_page(&self) -> Option<&Arc<ErrorFn>> {
         self.error.as_ref()
     }
 
     /// The form handler for a POST to `path`, and the route's parameters.
-    pub fn form(&self, path: &str) -> Option<(FormFn, Vec<(String, String)>)> {
+    pub(crate) fn form(&self, path: &str) -> Option<(FormFn, Vec<(String, String)>)> {
         let hit = self.forms.at(Method::Post, path).ok()?;
         Some((hit.value.clone(), owned(&hit.params)))
     }
@@ -264,7 +268,7 @@ impl Routes {
     /// leave the mounted page's request in place.
     ///
     /// [`use_request`]: crate::live::use_request
-    pub fn guard(
+    pub(crate) fn guard(
         &self,
         t: &Target<'_>,
         live: bool,
@@ -302,7 +306,11 @@ impl Routes {
     /// (no route, or a typed parameter the page rejected). Other misses (405, 400, 414)
     /// come back as such. With `current` (a live session's page), a page sharing layouts
     /// with it is mounted in place: `view` is `None` and the caller re-renders `current`.
-    pub fn mount(&self, t: Target<'_>, current: Option<&mut dyn View>) -> Result<PageMount, Miss> {
+    pub(crate) fn mount(
+        &self,
+        t: Target<'_>,
+        current: Option<&mut dyn View>,
+    ) -> Result<PageMount, Miss> {
         match self.router.at(t.method, t.path) {
             Ok(_) => {
                 Query::parse(t.query).map_err(Miss::BadEncoding)?;
@@ -424,7 +432,7 @@ impl Routes {
     /// adopt; not when a middleware covers it (the navigation runs the middleware first)
     /// or when only some of its layouts are mounted (the new ones mount at the navigation).
     /// A page sharing no layout with `current` is mounted whole, as its navigation would.
-    pub fn prepare(&self, t: Target<'_>, current: &mut dyn View) -> Option<Ready> {
+    pub(crate) fn prepare(&self, t: Target<'_>, current: &mut dyn View) -> Option<Ready> {
         let hit = self.router.at(t.method, t.path).ok()?;
         let layouts = self.layouts_for(t.path);
         let nested = (current.as_any_mut()).and_then(|a| a.downcast_mut::<Nested>());
@@ -463,7 +471,11 @@ impl Routes {
 
     /// Like [`mount`](Self::mount), answering every miss with the not-found page (a live
     /// session has no status line to put a 400 on).
-    pub fn mount_or_not_found(&self, t: Target<'_>, current: Option<&mut dyn View>) -> PageMount {
+    pub(crate) fn mount_or_not_found(
+        &self,
+        t: Target<'_>,
+        current: Option<&mut dyn View>,
+    ) -> PageMount {
         let (path, query, fragment) = (t.path, t.query, t.fragment);
         let (headers, peer) = (t.headers.clone(), t.peer);
         // A miss is known before anything mounts: `current` is still untouched then.

@@ -21,6 +21,16 @@ use crate::server::websocket::origin_matches_host;
 use crate::server::{Answer, ConnInfo, Request, Response, Service, WebSocket};
 
 /// The app's per-core [`Service`]: page GETs and session WebSockets.
+///
+/// # Examples
+///
+/// ```
+/// use vango::app::AppService;
+/// use vango::server::Service;
+/// // What `App::serve` runs on each core; nothing to build by hand.
+/// fn runs_on_every_core<S: Service>() {}
+/// runs_on_every_core::<AppService>();
+/// ```
 pub struct AppService {
     pub(super) live: Rc<LiveCore>,
     pub(super) routes: Arc<Routes>,
@@ -30,7 +40,7 @@ pub struct AppService {
 }
 
 /// Where the client redeems cookie tickets (PROTOCOL.md, "Cookie tickets").
-pub const COOKIE_PATH: &str = "/_vango/cookie";
+pub(crate) const COOKIE_PATH: &str = "/_vango/cookie";
 
 impl AppService {
     /// Answers a ticket POST: 204 with the cookie, 403 for a foreign `Origin` or a ticket

@@ -16,6 +16,22 @@ use std::rc::Rc;
 use super::dev::enabled;
 
 /// A panic an error boundary or the session caught, as the overlay shows it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::dev;
+/// use vango::component::dev_capture::{report, take_errors, DevError};
+/// dev::set_enabled(true);
+/// report("no such row", Some("src/rows.rs:7:9"), false);
+/// let errors: Vec<DevError> = take_errors();
+/// dev::set_enabled(false);
+/// if cfg!(debug_assertions) {
+///     assert_eq!(errors[0].message, "no such row");
+///     assert_eq!(errors[0].location.as_deref(), Some("src/rows.rs:7:9"));
+///     assert!(!errors[0].fatal);
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DevError {
     /// The panic's message.

@@ -35,6 +35,14 @@ struct Inner {
 impl ErrorInfo {
     /// An error with this message and location (`file:line:column`), for tests and custom
     /// front ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::ErrorInfo;
+    /// let e = ErrorInfo::new("db down", Some("src/db.rs:3:1".into()));
+    /// assert_eq!(e.to_string(), "db down at src/db.rs:3:1");
+    /// ```
     pub fn new(message: impl Into<String>, location: Option<String>) -> Self {
         ErrorInfo(Rc::new(Inner {
             message: message.into(),
@@ -43,12 +51,28 @@ impl ErrorInfo {
     }
 
     /// The panic's message (`"<non-string panic payload>"` when it was not a string).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::catch;
+    /// let err = catch(|| -> u32 { panic!("bad input") }).unwrap_err();
+    /// assert_eq!(err.message(), "bad input");
+    /// ```
     pub fn message(&self) -> &str {
         &self.0.message
     }
 
     /// Where it panicked, as `file:line:column`, when known (another panic hook installed
     /// after Vango's hides it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::ErrorInfo;
+    /// assert_eq!(ErrorInfo::new("x", None).location(), None);
+    /// assert_eq!(ErrorInfo::new("x", Some("a.rs:1:2".into())).location(), Some("a.rs:1:2"));
+    /// ```
     pub fn location(&self) -> Option<&str> {
         self.0.location.as_deref()
     }

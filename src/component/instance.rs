@@ -21,6 +21,23 @@ use crate::vdom::walk::{dispose, mount};
 
 /// What a component's setup returns: the render closure, re-run when a signal it read
 /// changes. Any `FnMut() -> impl Into<VNode>` is one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::{Render, Tree};
+/// use vango::prelude::*;
+/// /// A hand-written render: any `FnMut() -> impl Into<VNode>` is one too.
+/// struct Clock(u32);
+/// impl Render for Clock {
+///     fn render(&mut self) -> VNode {
+///         self.0 += 1;
+///         p(format!("tick {}", self.0)).into()
+///     }
+/// }
+/// let tree = Tree::mount(|| Clock(0));
+/// assert_eq!(vango::render::to_html(tree.root()), "<p data-hid=\"1\">tick 1</p>");
+/// ```
 pub trait Render: 'static {
     /// Builds the component's current view.
     fn render(&mut self) -> VNode;
@@ -57,6 +74,13 @@ pub struct TreeCx {
 
 impl TreeCx {
     /// A context whose first fresh hid is `first_hid`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::TreeCx;
+    /// assert_eq!(TreeCx::new(100).next_hid(), 100);
+    /// ```
     pub fn new(first_hid: u32) -> Self {
         TreeCx {
             hids: HidAlloc::new(first_hid),
@@ -68,11 +92,38 @@ impl TreeCx {
     }
 
     /// The hid the next new element will get.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::TreeCx;
+    /// use vango::vdom::{diff::mount, Element, VNode};
+    /// let mut cx = TreeCx::new(1);
+    /// let mut n = VNode::Element(Box::new(Element::new("div")));
+    /// mount(&mut n, &mut cx);
+    /// assert_eq!(cx.next_hid(), 2);
+    /// ```
     pub fn next_hid(&self) -> u32 {
         self.hids.peek()
     }
 
     /// How many times the diff met mixed keyed/unkeyed siblings or duplicate keys.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::TreeCx;
+    /// use vango::prelude::*;
+    /// use vango::vdom::diff::mount;
+    /// let mut cx = TreeCx::new(1);
+    /// fn note(_: ()) -> impl Render {
+    ///     || text("x")
+    /// }
+    /// // A component inside a raw-text element is refused (it renders nothing).
+    /// let mut n: VNode = textarea(component(note, ())).into();
+    /// mount(&mut n, &mut cx);
+    /// assert_eq!(cx.warnings(), 1);
+    /// ```
     pub fn warnings(&self) -> u32 {
         self.warnings
     }

@@ -49,6 +49,19 @@ where
 }
 
 /// [`component`] with a key, for keyed lists of components.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::prelude::*;
+/// fn row(name: &'static str) -> impl Render {
+///     move || li(name)
+/// }
+/// let names = ["ann", "bob"];
+/// let tree = Tree::mount(move || move || ul(nodes(names.map(|n| component_keyed(n, row, n)))));
+/// assert!(vango::render::to_html(tree.root()).contains(">bob</li>"));
+/// ```
 pub fn component_keyed<P, R, F>(key: impl Into<Key>, setup: F, props: P) -> VNode
 where
     F: Fn(P) -> R + Copy + 'static,
@@ -109,6 +122,20 @@ where
 }
 
 /// [`component_live`] with a key, for keyed lists of components.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::prelude::*;
+/// fn row(label: Signal<String>) -> impl Render {
+///     move || li(label.get())
+/// }
+/// let tree = Tree::mount(|| {
+///     || ul(nodes((1..=2u64).map(|id| component_live_keyed(id, row, format!("row {id}")))))
+/// });
+/// assert!(vango::render::to_html(tree.root()).contains(">row 2</li>"));
+/// ```
 pub fn component_live_keyed<P, R, F>(key: impl Into<Key>, setup: F, props: P) -> VNode
 where
     F: Fn(Signal<P>) -> R + Copy + 'static,
@@ -141,6 +168,19 @@ pub(crate) fn pending_node(type_id: TypeId, key: Option<Key>, pending: Box<dyn P
 }
 
 /// A component in a tree: not yet mounted (setup pending) or mounted (instance alive).
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::{component, ComponentNode};
+/// use vango::prelude::*;
+/// fn note(_: ()) -> impl Render {
+///     || p("x")
+/// }
+/// let VNode::Component(slot) = component(note, ()) else { panic!() };
+/// assert!(slot.as_any().downcast_ref::<ComponentNode>().is_some());
+/// assert!(!slot.is_mounted(), "mounted only when its tree mounts it");
+/// ```
 pub struct ComponentNode {
     type_id: TypeId,
     key: Option<Key>,

@@ -28,6 +28,18 @@ use crate::vdom::walk::dispose;
 const MAX_ROUNDS: u32 = 100;
 
 /// Why an event could not be delivered.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::{DispatchError, Tree};
+/// use vango::prelude::*;
+/// let mut tree = Tree::mount(|| || p("static"));
+/// let ev = Event { hid: 9, name: "click", data: EventData::None };
+/// assert_eq!(tree.dispatch(&ev), Err(DispatchError::UnknownHid(9)));
+/// let ev = Event { hid: 1, name: "click", data: EventData::None };
+/// assert_eq!(tree.dispatch(&ev), Err(DispatchError::NoListener { hid: 1, event: "click" }));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum DispatchError {
     /// No element with this hid is mounted (it may have been removed meanwhile).
@@ -99,6 +111,18 @@ pub struct Tree {
 impl Tree {
     /// Runs `setup` under a new reactive owner, renders under an observer, normalizes,
     /// assigns hids from 1 and mounts every component below.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// let tree = Tree::mount(|| {
+    ///     let name = signal("Ada");
+    ///     move || h1(format!("Hi {}", name.get()))
+    /// });
+    /// assert_eq!(vango::render::to_html(tree.root()), "<h1 data-hid=\"1\">Hi Ada</h1>");
+    /// ```
     pub fn mount<R: Render>(setup: impl FnOnce() -> R) -> Tree {
         let mut cx = TreeCx::new(1);
         let inst = Instance::mount(
@@ -121,11 +145,28 @@ impl Tree {
 
     /// The mounted root, an element or a range (components inside hold their own outputs; see
     /// [`ComponentSlot::rendered`](crate::vdom::ComponentSlot::rendered)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// let tree = Tree::mount(|| || text("just text"));
+    /// assert!(tree.root().as_element().unwrap().is_range(), "text is wrapped in a range");
+    /// ```
     pub fn root(&self) -> &VNode {
         &self.root
     }
 
     /// The root's hid (an element's or a range's).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// assert_eq!(Tree::mount(|| || div(())).root_hid(), 1);
+    /// ```
     pub fn root_hid(&self) -> u32 {
         self.root.as_element().map_or(0, |e| e.hid)
     }
@@ -139,6 +180,20 @@ impl Tree {
     /// retained tree, so the next diff compares the new render with what the user sees,
     /// not with the stale render: no patch when the server accepts the typed value, a
     /// property patch when it changes it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// let mut tree = Tree::mount(|| {
+    ///     let n = signal(0);
+    ///     move || button(n.get().to_string()).on_click(move |_| n.update(|n| *n += 1))
+    /// });
+    /// let click = Event { hid: 1, name: "click", data: EventData::None };
+    /// assert_eq!(tree.dispatch(&click), Ok(Ok(())));
+    /// assert!(tree.is_dirty());
+    /// ```
     pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
         let (handler, inst) = match self.lookup(ev) {
             Found::Handler(h, inst) => (h, inst),
@@ -186,6 +241,21 @@ impl Tree {
     }
 
     /// Whether some component read a signal that changed since its last render.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// use vango::vdom::Patch;
+    /// let n = signal(0);
+    /// let mut tree = Tree::mount(move || move || p(n.get().to_string()));
+    /// assert!(!tree.is_dirty());
+    /// n.set(1);
+    /// assert!(tree.is_dirty());
+    /// tree.rerender(&mut Vec::<Patch>::new());
+    /// assert!(!tree.is_dirty());
+    /// ```
     pub fn is_dirty(&self) -> bool {
         self.cx
             .queue
@@ -201,6 +271,21 @@ impl Tree {
     /// in a `<select>` then has that select's selection restated when its new options
     /// decide it otherwise (the browser keeps the old selectedness); others cost nothing
     /// more.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// use vango::vdom::Patch;
+    /// let title = signal("Draft");
+    /// let mut tree = Tree::mount(move || move || h1("").class(title.get()));
+    /// title.set("Published");
+    /// let mut patches: Vec<Patch> = Vec::new();
+    /// tree.rerender(&mut patches);
+    /// let (name, value) = ("class".into(), "Published".into());
+    /// assert_eq!(patches, [Patch::SetAttr { hid: 1, name, value }]);
+    /// ```
     pub fn rerender(&mut self, sink: &mut impl PatchSink) {
         for _ in 0..MAX_ROUNDS {
             let queued = self.cx.queue.take();

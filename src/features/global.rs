@@ -63,6 +63,18 @@ thread_local! {
 /// Subscribes this thread (a core) to `bus` and makes [`GlobalSignal`]s of that bus read
 /// through local mirrors here. Replaces any previous attachment of this thread.
 /// Returns the waiter the core's bus task awaits (see [`drive_core`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, is_attached, GlobalSignal}};
+/// let bus = Bus::new();
+/// let g = GlobalSignal::new(&bus, 1u8);
+/// assert!(g.signal().is_none(), "not attached: reads go to the bus");
+/// let _waiter = attach_core(&bus)?;
+/// assert!(is_attached() && g.signal().is_some());
+/// # Ok::<(), vango::features::bus::BusClosed>(())
+/// ```
 pub fn attach_core(bus: &Bus) -> Result<BusWaiter, BusClosed> {
     detach_core();
     let handle = bus.subscribe()?;
@@ -79,6 +91,18 @@ pub fn attach_core(bus: &Bus) -> Result<BusWaiter, BusClosed> {
 }
 
 /// Unsubscribes this thread and disposes its mirrors. A no-op if it is not attached.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, detach_core, is_attached}};
+/// let bus = Bus::new();
+/// attach_core(&bus).unwrap();
+/// assert_eq!(bus.subscribers(), 1);
+/// detach_core();
+/// assert!(!is_attached());
+/// assert_eq!(bus.subscribers(), 0);
+/// ```
 pub fn detach_core() {
     if let Some(state) = CORE.with(|c| c.borrow_mut().take()) {
         state.owner.dispose();
@@ -86,6 +110,16 @@ pub fn detach_core() {
 }
 
 /// Whether this thread is attached to a bus.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, is_attached}};
+/// assert!(!is_attached());
+/// attach_core(&Bus::new()).unwrap();
+/// assert!(is_attached());
+/// assert!(!std::thread::spawn(is_attached).join().unwrap(), "per thread");
+/// ```
 pub fn is_attached() -> bool {
     CORE.with(|c| c.borrow().is_some())
 }
@@ -93,6 +127,20 @@ pub fn is_attached() -> bool {
 /// Applies every global changed since the last drain to this core's mirrors, in one
 /// reactive [`batch`]; returns how many mirrors changed. The runtime calls it on each
 /// core when the bus wakes it (or uses [`drive_core`]). 0 if not attached.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, drain_core, GlobalSignal}};
+/// let bus = Bus::new();
+/// let g = GlobalSignal::new(&bus, 0u32);
+/// attach_core(&bus).unwrap();
+/// assert_eq!(g.get(), 0); // this core now mirrors `g`
+/// std::thread::spawn(move || g.set(5)).join().unwrap(); // another core writes
+/// assert_eq!(g.get(), 0, "not applied here yet");
+/// assert_eq!(drain_core(), 1);
+/// assert_eq!(g.get(), 5);
+/// ```
 pub fn drain_core() -> usize {
     drain_counting().1
 }
@@ -132,6 +180,20 @@ fn drain_counting() -> (usize, usize) {
 
 /// The bus loop of one core: waits for changes and drains them until the bus shuts
 /// down. Spawn it on the core's `LocalExecutor` after [`attach_core`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::{bus::Bus, global::{attach_core, drive_core, GlobalSignal}};
+/// let bus = Bus::new();
+/// let g = GlobalSignal::new(&bus, 0u32);
+/// let waiter = attach_core(&bus).unwrap();
+/// let _ = g.get();
+/// std::thread::spawn(move || g.set(7)).join().unwrap();
+/// bus.shutdown(); // so the loop ends after its last drain
+/// futures_lite::future::block_on(drive_core(waiter));
+/// assert_eq!(g.get(), 7);
+/// ```
 pub async fn drive_core(waiter: BusWaiter) {
     while waiter.changed().await {
         drain_core();
@@ -144,6 +206,22 @@ pub async fn drive_core(waiter: BusWaiter) {
 /// with a mirror on this core, including one this core wrote itself (its mirror was set
 /// at the write, but other readers here may not have re-rendered yet). The server uses it
 /// to ring the sessions' dirty bell; cores where no global was read are never rung.
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::Cell;
+/// use vango::features::{bus::Bus, global::{attach_core, drive_core_then, GlobalSignal}};
+/// let bus = Bus::new();
+/// let g = GlobalSignal::new(&bus, 0u32);
+/// let waiter = attach_core(&bus).unwrap();
+/// let _ = g.get(); // read here, so a change to it rings this core
+/// std::thread::spawn(move || g.set(1)).join().unwrap();
+/// bus.shutdown();
+/// let rings = Cell::new(0);
+/// futures_lite::future::block_on(drive_core_then(waiter, || rings.set(rings.get() + 1)));
+/// assert_eq!((g.get(), rings.get()), (1, 1));
+/// ```
 pub async fn drive_core_then(waiter: BusWaiter, mut changed: impl FnMut()) {
     while waiter.changed().await {
         if drain_counting().0 > 0 {
@@ -234,11 +312,32 @@ impl<T: 'static> fmt::Debug for GlobalSignal<T> {
 
 impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     /// A new global on `bus`, holding `initial`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal};
+    /// let bus = Bus::new();
+    /// let flag = GlobalSignal::new(&bus, false);
+    /// assert!(!flag.get());
+    /// assert_eq!(flag.version(), 1);
+    /// ```
     pub fn new(bus: &Bus, initial: T) -> GlobalSignal<T> {
         GlobalSignal::from_slot(bus.slot(initial))
     }
 
     /// Wraps an existing slot (leaking the handle: see the type's docs).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal};
+    /// let bus = Bus::new();
+    /// let slot = bus.slot(3u8);
+    /// let g = GlobalSignal::from_slot(slot.clone());
+    /// slot.set(4);
+    /// assert_eq!(g.get(), 4, "one value, two handles");
+    /// ```
     pub fn from_slot(slot: GlobalSlot<T>) -> GlobalSignal<T> {
         GlobalSignal {
             slot: Box::leak(Box::new(slot)),
@@ -247,12 +346,34 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     }
 
     /// The underlying bus slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal};
+    /// let g = GlobalSignal::new(&Bus::new(), 1u8);
+    /// g.set(2);
+    /// assert_eq!(g.slot().snapshot(), (2, 2));
+    /// ```
     pub fn slot(&self) -> &'static GlobalSlot<T> {
         self.slot
     }
 
     /// This core's mirror signal (created on first use), or `None` if this thread is not
     /// attached to this global's bus. Treat it as read-only: write through the global.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+    /// let bus = Bus::new();
+    /// let g = GlobalSignal::new(&bus, 1u8);
+    /// assert!(g.signal().is_none());
+    /// attach_core(&bus).unwrap();
+    /// let mirror = g.signal().unwrap();
+    /// g.set(2);
+    /// assert_eq!(mirror.get(), 2, "a write here updates the mirror at once");
+    /// ```
     pub fn signal(&self) -> Option<Signal<T>> {
         let bus_key = self.slot.bus_key();
         let id = self.slot.id().index();
@@ -278,6 +399,19 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     }
 
     /// A clone of the value; a tracked read on an attached core.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+    /// use vango::reactive::memo;
+    /// let bus = Bus::new();
+    /// let count = GlobalSignal::new(&bus, 2u32);
+    /// attach_core(&bus).unwrap();
+    /// let double = memo(move || count.get() * 2); // tracked, like a signal read
+    /// count.set(5);
+    /// assert_eq!(double.get(), 10);
+    /// ```
     pub fn get(&self) -> T {
         match self.signal() {
             Some(s) => s.get(),
@@ -286,6 +420,16 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     }
 
     /// Runs `f` on the value without cloning it on an attached core; tracked there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+    /// let bus = Bus::new();
+    /// let names = GlobalSignal::new(&bus, vec!["ada".to_string(), "bob".to_string()]);
+    /// attach_core(&bus).unwrap();
+    /// assert_eq!(names.with(|v| v.len()), 2); // no clone of the vector
+    /// ```
     pub fn with<R>(&self, f: impl FnOnce(&T) -> R) -> R {
         match self.signal() {
             Some(s) => s.with(f),
@@ -294,11 +438,36 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     }
 
     /// A clone of the latest value on the bus, untracked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+    /// let bus = Bus::new();
+    /// let g = GlobalSignal::new(&bus, 0u32);
+    /// attach_core(&bus).unwrap();
+    /// let _ = g.get();
+    /// std::thread::spawn(move || g.set(9)).join().unwrap();
+    /// // The bus already has the other core's write; this core's mirror gets it at the drain.
+    /// assert_eq!((g.get_untracked(), g.get()), (9, 0));
+    /// ```
     pub fn get_untracked(&self) -> T {
         self.slot.get()
     }
 
     /// Replaces the value on every core; this core's mirror updates at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}};
+    /// let bus = Bus::new();
+    /// let motd = GlobalSignal::new(&bus, String::from("hi"));
+    /// attach_core(&bus).unwrap();
+    /// motd.set("maintenance at 18:00".into());
+    /// assert_eq!(motd.get(), "maintenance at 18:00");
+    /// assert_eq!(motd.version(), 2);
+    /// ```
     pub fn set(&self, value: T) {
         self.slot.set(value);
         self.refresh_local();
@@ -307,6 +476,18 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
 
     /// Read-modify-write (may run `f` again if another core wrote meanwhile); this core's
     /// mirror updates at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal};
+    /// let online = GlobalSignal::new(&Bus::new(), 0u32);
+    /// let cores: Vec<_> = (0..3)
+    ///     .map(|_| std::thread::spawn(move || online.update(|n| *n += 1)))
+    ///     .collect();
+    /// cores.into_iter().for_each(|c| c.join().unwrap());
+    /// assert_eq!(online.get(), 3);
+    /// ```
     pub fn update(&self, f: impl FnMut(&mut T)) {
         self.slot.update(f);
         self.refresh_local();
@@ -314,6 +495,16 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     }
 
     /// Version of the latest write anywhere (1 for the initial value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::{bus::Bus, global::GlobalSignal};
+    /// let g = GlobalSignal::new(&Bus::new(), 'a');
+    /// g.set('b');
+    /// g.update(|c| *c = 'c');
+    /// assert_eq!(g.version(), 3);
+    /// ```
     pub fn version(&self) -> u64 {
         self.slot.version()
     }
@@ -488,6 +679,22 @@ impl<T: Clone + Send + Sync + 'static> GlobalSignal<T> {
     /// Blocks until the latest value (as of this call) is saved; returns the error of that
     /// save if it failed. A no-op for a global that is not persisted. The app calls
     /// [`flush_persisted`] for every persisted global when it shuts down (SIGTERM).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::features::{bus::Bus, global::GlobalSignal, persist::{FileStore, Store}};
+    /// let dir = std::env::temp_dir().join(format!("vango-gf-doc-{}", std::process::id()));
+    /// let store = Arc::new(FileStore::open(&dir)?);
+    /// let hits = GlobalSignal::persisted(&Bus::new(), store.clone(), "hits", 0u64)?;
+    /// hits.set(42);
+    /// hits.flush()?; // on disk once this returns
+    /// assert!(store.load("hits")?.is_some());
+    /// assert!(GlobalSignal::new(&Bus::new(), 0u8).flush().is_ok(), "not persisted: a no-op");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn flush(&self) -> io::Result<()> {
         match self.saver {
             Some(saver) => saver.flush(self.slot.version()),

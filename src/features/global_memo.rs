@@ -63,6 +63,17 @@ impl<T> fmt::Debug for GlobalMemo<T> {
 
 impl<T: PartialEq + Clone + 'static> GlobalMemo<T> {
     /// A global memo computing `f`. Cheap (takes an id); nothing runs until a read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::OnceLock;
+    /// use vango::features::{bus::Bus, global::GlobalSignal, global_memo::GlobalMemo};
+    /// static PRICES: OnceLock<GlobalSignal<Vec<u32>>> = OnceLock::new();
+    /// PRICES.get_or_init(|| GlobalSignal::new(&Bus::new(), vec![3, 4]));
+    /// let total = GlobalMemo::new(|| PRICES.get().unwrap().with(|p| p.iter().sum::<u32>()));
+    /// assert_eq!(total.get(), 7); // not attached: each read runs the function
+    /// ```
     pub fn new(f: fn() -> T) -> GlobalMemo<T> {
         GlobalMemo {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
@@ -71,11 +82,39 @@ impl<T: PartialEq + Clone + 'static> GlobalMemo<T> {
     }
 
     /// The value; a tracked read on an attached core.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::OnceLock;
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}, global_memo::GlobalMemo};
+    /// static NAME: OnceLock<GlobalSignal<String>> = OnceLock::new();
+    /// let bus = Bus::new();
+    /// let name = *NAME.get_or_init(|| GlobalSignal::new(&bus, "ada".into()));
+    /// let shout = GlobalMemo::new(|| NAME.get().unwrap().get().to_uppercase());
+    /// attach_core(&bus).unwrap();
+    /// assert_eq!(shout.get(), "ADA");
+    /// name.set("grace".into());
+    /// assert_eq!(shout.get(), "GRACE");
+    /// ```
     pub fn get(&self) -> T {
         self.with(T::clone)
     }
 
     /// Runs `g` on the value without cloning it on an attached core; tracked there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::OnceLock;
+    /// use vango::features::{bus::Bus, global::{attach_core, GlobalSignal}, global_memo::GlobalMemo};
+    /// static ITEMS: OnceLock<GlobalSignal<Vec<u32>>> = OnceLock::new();
+    /// let bus = Bus::new();
+    /// ITEMS.get_or_init(|| GlobalSignal::new(&bus, vec![5, 1, 3]));
+    /// let sorted = GlobalMemo::new(|| { let mut v = ITEMS.get().unwrap().get(); v.sort(); v });
+    /// attach_core(&bus).unwrap();
+    /// assert_eq!(sorted.with(|v| v[0]), 1); // no clone of the sorted vector
+    /// ```
     pub fn with<R>(&self, g: impl FnOnce(&T) -> R) -> R {
         match core_memo(self.id, self.f) {
             Some(m) => m.with(g),

@@ -12,6 +12,31 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// Loads and saves byte values by key.
+///
+/// # Examples
+///
+/// ```
+/// use std::{collections::HashMap, io, sync::{Arc, Mutex}};
+/// use vango::features::{bus::Bus, global::GlobalSignal, persist::Store};
+/// /// Keeps values in memory (a test double; a real one might write to a database).
+/// #[derive(Default)]
+/// struct Mem(Mutex<HashMap<String, Vec<u8>>>);
+/// impl Store for Mem {
+///     fn load(&self, key: &str) -> io::Result<Option<Vec<u8>>> {
+///         Ok(self.0.lock().unwrap().get(key).cloned())
+///     }
+///     fn save(&self, key: &str, bytes: &[u8]) -> io::Result<()> {
+///         self.0.lock().unwrap().insert(key.to_owned(), bytes.to_vec());
+///         Ok(())
+///     }
+/// }
+/// let store = Arc::new(Mem::default());
+/// let g = GlobalSignal::persisted(&Bus::new(), store.clone(), "n", 0u32)?;
+/// g.set(7);
+/// g.flush()?;
+/// assert_eq!(store.load("n")?, Some(7u32.to_le_bytes().to_vec()));
+/// # Ok::<(), io::Error>(())
+/// ```
 pub trait Store {
     /// The value saved under `key`, or `None` if there is none.
     fn load(&self, key: &str) -> io::Result<Option<Vec<u8>>>;
@@ -26,10 +51,28 @@ pub trait Store {
 }
 
 /// Longest accepted key, in bytes (keys are file names).
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::persist::{FileStore, MAX_KEY_LEN};
+/// let store = FileStore::open(std::env::temp_dir().join(format!("vango-mk-doc-{}", std::process::id())))?;
+/// assert!(store.path(&"k".repeat(MAX_KEY_LEN)).is_ok());
+/// assert!(store.path(&"k".repeat(MAX_KEY_LEN + 1)).is_err());
+/// # std::fs::remove_dir_all(store.dir())?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const MAX_KEY_LEN: usize = 128;
 
 /// Largest value [`FileStore::load`] reads, so a corrupt or foreign file cannot make it
 /// allocate without bound.
+///
+/// # Examples
+///
+/// ```
+/// use vango::features::persist::DEFAULT_MAX_VALUE;
+/// assert_eq!(DEFAULT_MAX_VALUE, 64 * 1024 * 1024);
+/// ```
 pub const DEFAULT_MAX_VALUE: u64 = 64 << 20;
 
 /// A [`Store`] keeping one file per key in a directory.
@@ -88,6 +131,18 @@ impl FileStore {
     ///
     /// Temporary files that interrupted saves of processes no longer running left behind
     /// are removed (see [`remove_dead_temps`](Self::remove_dead_temps)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::{FileStore, Store};
+    /// let dir = std::env::temp_dir().join(format!("vango-open-doc-{}", std::process::id())).join("nested");
+    /// let store = FileStore::open(&dir)?; // creates the directories
+    /// store.save("k", b"v")?;
+    /// assert_eq!(FileStore::open(&dir)?.load("k")?.as_deref(), Some(&b"v"[..]), "a reopened store");
+    /// # std::fs::remove_dir_all(dir.parent().unwrap())?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn open(dir: impl AsRef<Path>) -> io::Result<FileStore> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir)?;
@@ -104,6 +159,22 @@ impl FileStore {
     /// pid that wrote it. Safe while other processes save into the same directory: their
     /// files are kept. Where `/proc` is missing nothing can be told apart and nothing is
     /// removed. Returns how many were removed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::FileStore;
+    /// let dir = std::env::temp_dir().join(format!("vango-dead-doc-{}", std::process::id()));
+    /// let store = FileStore::open(&dir)?;
+    /// // A save interrupted in a process that is gone, and one still running in this process.
+    /// std::fs::write(dir.join(".k.999999999.0.tmp"), b"torn")?;
+    /// std::fs::write(dir.join(format!(".k.{}.0.tmp", std::process::id())), b"busy")?;
+    /// if std::path::Path::new("/proc/self").exists() {
+    ///     assert_eq!(store.remove_dead_temps()?, 1);
+    /// }
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn remove_dead_temps(&self) -> io::Result<usize> {
         let proc = Path::new("/proc");
         if !proc.join("self").exists() {
@@ -129,17 +200,56 @@ impl FileStore {
     }
 
     /// Sets the largest value `load` accepts (larger files are an `InvalidData` error).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::{FileStore, Store};
+    /// let dir = std::env::temp_dir().join(format!("vango-max-doc-{}", std::process::id()));
+    /// let store = FileStore::open(&dir)?.with_max_value(4);
+    /// store.save("small", b"1234")?;
+    /// store.save("big", b"12345")?; // saving is not limited, loading is
+    /// assert!(store.load("small").is_ok());
+    /// assert_eq!(store.load("big").unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn with_max_value(mut self, bytes: u64) -> FileStore {
         self.max_value = bytes;
         self
     }
 
     /// The directory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::FileStore;
+    /// let dir = std::env::temp_dir().join(format!("vango-dir-doc-{}", std::process::id()));
+    /// let store = FileStore::open(&dir)?;
+    /// assert_eq!(store.dir(), dir);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Path of the file holding `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::FileStore;
+    /// let dir = std::env::temp_dir().join(format!("vango-path-doc-{}", std::process::id()));
+    /// let store = FileStore::open(&dir)?;
+    /// assert_eq!(store.path("visits.v1")?, dir.join("visits.v1"));
+    /// for bad in ["", "../etc/passwd", ".hidden", "a b"] {
+    ///     assert_eq!(store.path(bad).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    /// }
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn path(&self, key: &str) -> io::Result<PathBuf> {
         check_key(key)?;
         Ok(self.dir.join(key))
@@ -148,6 +258,20 @@ impl FileStore {
     /// Removes temporary files left by interrupted saves (a crash between writing and
     /// renaming). Call it at startup, while no other process saves into this directory.
     /// Returns how many were removed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::features::persist::{FileStore, Store};
+    /// let dir = std::env::temp_dir().join(format!("vango-stale-doc-{}", std::process::id()));
+    /// let store = FileStore::open(&dir)?;
+    /// store.save("kept", b"1")?;
+    /// std::fs::write(dir.join(".kept.123.0.tmp"), b"torn")?;
+    /// assert_eq!(store.remove_stale_temps()?, 1, "every temp file, whoever wrote it");
+    /// assert!(store.load("kept")?.is_some());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn remove_stale_temps(&self) -> io::Result<usize> {
         let mut removed = 0;
         for entry in fs::read_dir(&self.dir)? {

@@ -17,6 +17,6 @@ pub use std::sync::{
 
 /// Locks `m`, ignoring poisoning: every critical section in the bus core leaves its data
 /// consistent before anything that could panic runs, so a poisoned lock holds valid data.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -36,6 +36,14 @@ pub struct Budget {
 
 impl Budget {
     /// A budget of `limit` bytes (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::budget::Budget;
+    /// assert_eq!(Budget::new(4096).limit(), 4096);
+    /// assert_eq!(Budget::new(0).limit(), 1, "never zero");
+    /// ```
     pub fn new(limit: usize) -> Budget {
         Budget {
             limit: limit.max(1),
@@ -45,26 +53,72 @@ impl Budget {
 
     /// `explicit` when given ([`SessionConfig::max_memory`](super::SessionConfig)), else
     /// [`default_limit`], else no practical bound.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::budget::{default_limit, Budget};
+    /// assert_eq!(Budget::resolve(Some(512 << 20)).limit(), 512 << 20);
+    /// let auto = Budget::resolve(None);
+    /// assert_eq!(auto.limit(), default_limit().unwrap_or(usize::MAX));
+    /// ```
     pub fn resolve(explicit: Option<usize>) -> Budget {
         Budget::new(explicit.or_else(default_limit).unwrap_or(usize::MAX))
     }
 
     /// The budget in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1 << 30);
+    /// b.charge(1 << 20);
+    /// assert_eq!(b.limit(), 1 << 30, "charges do not move the limit");
+    /// ```
     pub fn limit(&self) -> usize {
         self.limit
     }
 
     /// Bytes the sessions hold now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// b.charge(300);
+    /// b.charge(200);
+    /// assert_eq!(b.used(), 500);
+    /// ```
     pub fn used(&self) -> usize {
         self.used.load(Relaxed)
     }
 
     /// Accounts `bytes` more.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// b.charge(1200); // a charge is never refused: `fits` is asked first
+    /// assert_eq!(b.used(), 1200);
+    /// assert!(!b.fits(0));
+    /// ```
     pub fn charge(&self, bytes: usize) {
         self.used.fetch_add(bytes, Relaxed);
     }
 
     /// Accounts `bytes` fewer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// b.charge(100);
+    /// b.refund(40);
+    /// assert_eq!(b.used(), 60);
+    /// b.refund(1000);
+    /// assert_eq!(b.used(), 0, "never below zero");
+    /// ```
     pub fn refund(&self, bytes: usize) {
         let _ = self
             .used
@@ -72,16 +126,47 @@ impl Budget {
     }
 
     /// Whether `bytes` more stay within the budget.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// b.charge(900);
+    /// assert!(b.fits(100));
+    /// assert!(!b.fits(101), "a session this big would be refused");
+    /// ```
     pub fn fits(&self, bytes: usize) -> bool {
         self.used().saturating_add(bytes) <= self.limit
     }
 
     /// Whether the sessions hold more than half the budget (the window shrinks).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// b.charge(500);
+    /// assert!(!b.under_pressure());
+    /// b.charge(1);
+    /// assert!(b.under_pressure());
+    /// ```
     pub fn under_pressure(&self) -> bool {
         self.used() > self.limit / 2
     }
 
     /// How long a detached session waits now, given the configured `window`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// let w = Duration::from_secs(60);
+    /// b.charge(900); // 80 % of the way from half to full
+    /// assert_eq!(b.resume_window(w), Duration::from_secs(12));
+    /// b.charge(100);
+    /// assert_eq!(b.resume_window(w), Duration::ZERO);
+    /// ```
     pub fn resume_window(&self, window: Duration) -> Duration {
         let (used, half) = (self.used() as f64, (self.limit / 2) as f64);
         if used <= half {
@@ -94,6 +179,16 @@ impl Budget {
 
 /// Half of the cgroup v2 `memory.max` of this process when one is set, else half of the
 /// machine's RAM; `None` when neither can be read.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::budget::default_limit;
+/// // On Linux: half the cgroup's `memory.max`, else half of RAM.
+/// if let Some(bytes) = default_limit() {
+///     assert!(bytes > 0);
+/// }
+/// ```
 pub fn default_limit() -> Option<usize> {
     let read = |p: &str| std::fs::read_to_string(p).ok();
     let total = read("/proc/self/cgroup")

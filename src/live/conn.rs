@@ -44,12 +44,28 @@ async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
     ws.send(Message::Binary(frame)).await.is_ok()
 }
 
-/// Runs one upgraded connection on `live`'s core: reads Hello and serves the session it
-/// names (new, resumed, or handed to the core that owns it).
 #[allow(
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
+/// Runs one upgraded connection on `live`'s core: reads Hello and serves the session it
+/// names (new, resumed, or handed to the core that owns it).
+///
+/// # Examples
+///
+/// Re-exported as `vango::live::serve_connection`. `App` calls it for every accepted
+/// `/_vango/live` upgrade; a custom transport hands it each upgraded socket. It needs a
+/// running server's core, so this is compiled, not run:
+///
+/// ```no_run
+/// use std::rc::Rc;
+/// use vango::live::{serve_connection, LiveCore};
+/// use vango::server::{websocket::WebSocket, ConnInfo};
+/// /// A custom transport's upgrade handler: the session's whole life is this future.
+/// async fn on_upgrade(ws: WebSocket, live: Rc<LiveCore>, info: ConnInfo) {
+///     serve_connection(ws, live, info).await;
+/// }
+/// ```
 pub fn run(mut ws: WebSocket, live: Rc<LiveCore>, info: ConnInfo) -> impl Future<Output = ()> {
     // Boxed: the upgrade's facts are needed only by the greeting.
     let info = Box::new(info);

@@ -75,6 +75,18 @@ pub struct CookieKeys {
 impl CookieKeys {
     /// Cookies signed under `key` that browsers keep, and the server accepts, for
     /// `max_age`; their forms' CSRF tokens are signed under `key` too and last a day.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// use vango::server::SecretKey;
+    /// let keys = Arc::new(CookieKeys::new(&SecretKey::from_bytes([7; 32]), Duration::from_secs(3600)));
+    /// let s = keys.session(None, false);
+    /// s.set("cart", 2).unwrap();
+    /// assert!(s.set_cookie_header().unwrap().contains("Max-Age=3600"));
+    /// ```
     pub fn new(key: &SecretKey, max_age: Duration) -> CookieKeys {
         CookieKeys {
             signer: Signer::new(key, "cookie session"),
@@ -85,12 +97,38 @@ impl CookieKeys {
     }
 
     /// With `csrf` for the tokens of [`post_form`](super::form::post_form)s.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::{cookie::CookieKeys, Csrf};
+    /// use vango::server::SecretKey;
+    /// let key = SecretKey::from_bytes([7; 32]);
+    /// let csrf = Csrf::new(&key, Duration::from_secs(600)); // form tokens last 10 minutes
+    /// let keys = Arc::new(CookieKeys::new(&key, Duration::from_secs(3600)).with_csrf(csrf.clone()));
+    /// let token = keys.session(None, false).form_token().unwrap();
+    /// assert_eq!(csrf.check_for(&token, ""), Ok(()));
+    /// ```
     pub fn with_csrf(mut self, csrf: Csrf) -> CookieKeys {
         self.csrf = csrf;
         self
     }
 
     /// Checks a form's CSRF `token` for the browser whose cookie is `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// s.set("user", "ada").unwrap();
+    /// let (cookie, token) = (s.cookie_value().unwrap(), s.form_token().unwrap());
+    /// assert!(keys.check_form(&token, Some(&cookie)));
+    /// assert!(!keys.check_form(&token, None), "a token from another browser");
+    /// ```
     pub fn check_form(&self, token: &str, value: Option<&str>) -> bool {
         self.csrf.check_for(token, &self.id_of(value)).is_ok()
     }
@@ -99,6 +137,19 @@ impl CookieKeys {
     /// cookie). A cookie that is malformed, forged, tampered with or older than the max
     /// age is ignored: the session starts empty. `secure`: the client connected over
     /// HTTPS (the cookie then gets `Secure`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// s.set("theme", "dark").unwrap();
+    /// let cookie = s.cookie_value().unwrap();
+    /// assert_eq!(keys.session(Some(&cookie), false).get_str("theme").as_deref(), Some("dark"));
+    /// assert_eq!(keys.session(Some("garbage"), false).get_str("theme"), None, "starts empty");
+    /// ```
     pub fn session(self: &Arc<Self>, value: Option<&str>, secure: bool) -> CookieSession {
         let (id, pairs) = value.and_then(|v| self.open(v, now())).unwrap_or_default();
         CookieSession(Rc::new(Jar {
@@ -115,6 +166,18 @@ impl CookieKeys {
     }
 
     /// The session id of a verified cookie `value`, or `""`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// s.set("a", 1).unwrap();
+    /// assert_eq!(keys.id_of(s.cookie_value().as_deref()), s.id());
+    /// assert_eq!(keys.id_of(None), "");
+    /// ```
     pub fn id_of(&self, value: Option<&str>) -> String {
         value
             .and_then(|v| self.open(v, now()))
@@ -175,6 +238,19 @@ impl CookieKeys {
 
     /// The `Set-Cookie` header value storing `value`: `HttpOnly`, `SameSite=Lax`, `Path=/`,
     /// the max age, and `Secure` when the client connected over HTTPS.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60));
+    /// assert_eq!(
+    ///     keys.header("v", false),
+    ///     "vango_session=v; Max-Age=60; Path=/; HttpOnly; SameSite=Lax"
+    /// );
+    /// assert!(keys.header("v", true).ends_with("; Secure"));
+    /// ```
     pub fn header(&self, value: &str, secure: bool) -> String {
         let secure = if secure { "; Secure" } else { "" };
         format!(
@@ -218,6 +294,14 @@ impl CookieKeys {
 }
 
 /// How long a cookie ticket may be redeemed after it was issued.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::TICKET_SECS;
+/// // A ticket is redeemed by the client right after the frame that carries it.
+/// assert_eq!(TICKET_SECS, 60);
+/// ```
 pub const TICKET_SECS: u64 = 60;
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
@@ -483,12 +567,38 @@ impl CookieSession {
     /// Uses `token` (already checked for this browser) as the forms' CSRF token while the
     /// session id stays the same: the page's boot token, so that every render of a form
     /// (first paint, live mount) carries the same value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// let boot = s.form_token().unwrap();
+    /// let again = keys.session(None, false);
+    /// again.set_form_token(boot.clone()); // the page's boot token, for every render of its forms
+    /// assert_eq!(again.form_token(), Some(boot));
+    /// ```
     pub fn set_form_token(&self, token: String) {
         let mut s = self.0.state.borrow_mut();
         s.token = Some((s.id.clone(), token));
     }
 
     /// A CSRF token for a form, bound to this session's id (`None` for a detached session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::{CookieKeys, CookieSession};
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// let token = s.form_token().unwrap();
+    /// assert_eq!(s.form_token(), Some(token.clone()), "stable while the id is");
+    /// assert!(keys.check_form(&token, None));
+    /// assert_eq!(CookieSession::detached().form_token(), None);
+    /// ```
     pub fn form_token(&self) -> Option<String> {
         let keys = self.0.keys.as_ref()?;
         let mut s = self.0.state.borrow_mut();
@@ -519,6 +629,19 @@ impl CookieSession {
     }
 
     /// The signed cookie value of the current contents (`None` for a detached session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::{CookieKeys, CookieSession};
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// s.set("n", 5).unwrap();
+    /// let value = s.cookie_value().unwrap();
+    /// assert_eq!(keys.session(Some(&value), false).get::<u8>("n"), Some(5));
+    /// assert_eq!(CookieSession::detached().cookie_value(), None);
+    /// ```
     pub fn cookie_value(&self) -> Option<String> {
         let keys = self.0.keys.as_ref()?;
         let s = self.0.state.borrow();
@@ -551,6 +674,20 @@ impl CookieSession {
 
     /// For a live session: a ticket for the writes since the last one (`None` without
     /// writes or for a detached session), which the client redeems at `/_vango/cookie`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{sync::Arc, time::Duration};
+    /// use vango::live::cookie::CookieKeys;
+    /// let keys = Arc::new(CookieKeys::new(&vango::server::SecretKey::from_bytes([7; 32]), Duration::from_secs(60)));
+    /// let s = keys.session(None, false);
+    /// assert_eq!(s.take_ticket(), None, "nothing written");
+    /// s.set("lang", "fr").unwrap();
+    /// let ticket = s.take_ticket().unwrap();
+    /// let value = keys.redeem(&ticket, None).unwrap();
+    /// assert_eq!(keys.session(Some(&value), false).get_str("lang").as_deref(), Some("fr"));
+    /// ```
     pub fn take_ticket(&self) -> Option<String> {
         if !self.is_dirty() {
             return None;
@@ -576,6 +713,16 @@ fn new_id() -> String {
 }
 
 /// Whether a trusted proxy's first `X-Forwarded-Proto` among `headers` says `https`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::forwarded_https;
+/// let headers = [("X-Forwarded-Proto", "https, http")];
+/// assert!(forwarded_https(headers, true));
+/// assert!(!forwarded_https(headers, false), "an untrusted proxy says nothing");
+/// assert!(!forwarded_https([("x-forwarded-proto", "http")], true));
+/// ```
 pub fn forwarded_https<'h>(
     headers: impl IntoIterator<Item = (&'h str, &'h str)>,
     trust_proxy: bool,
@@ -591,6 +738,15 @@ pub fn forwarded_https<'h>(
 }
 
 /// The `vango_session` cookie among request headers (the first one).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::cookie::cookie_in;
+/// let headers = [("Host", "x"), ("Cookie", "a=1; vango_session=abc.def; b=2")];
+/// assert_eq!(cookie_in(headers), Some("abc.def"));
+/// assert_eq!(cookie_in([("Cookie", "a=1")]), None);
+/// ```
 pub fn cookie_in<'h>(headers: impl IntoIterator<Item = (&'h str, &'h str)>) -> Option<&'h str> {
     headers
         .into_iter()

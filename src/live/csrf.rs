@@ -73,6 +73,15 @@ pub enum TokenError {
 
 impl TokenError {
     /// The reason sent with the Close frame.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::TokenError;
+    /// assert_eq!(TokenError::Forged.reason(), "bad CSRF token");
+    /// assert_eq!(TokenError::Malformed.reason(), TokenError::Forged.reason(), "no hint for a forger");
+    /// assert_eq!(TokenError::Expired.to_string(), "expired CSRF token");
+    /// ```
     pub fn reason(self) -> &'static str {
         match self {
             TokenError::Malformed | TokenError::Forged => "bad CSRF token",
@@ -97,6 +106,17 @@ fn now() -> u64 {
 impl Csrf {
     /// Tokens signed with `key`'s CSRF MAC that stay fresh for `max_age` (rounded down to
     /// whole seconds; zero makes every token expired).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::Csrf;
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(90));
+    /// let t = csrf.token_at(1_000).unwrap();
+    /// assert!(csrf.check_at(&t, 1_089).is_ok());
+    /// assert!(csrf.check_at(&t, 1_090).is_err());
+    /// ```
     pub fn new(key: &SecretKey, max_age: Duration) -> Csrf {
         Csrf {
             mac: key.mac("vango csrf token v1"),
@@ -105,6 +125,17 @@ impl Csrf {
     }
 
     /// A fresh token issued now, for a browser without a cookie session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::Csrf;
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// let (a, b) = (csrf.token().unwrap(), csrf.token().unwrap());
+    /// assert_ne!(a, b, "a fresh nonce each time");
+    /// assert!(csrf.verify(&a) && csrf.verify(&b));
+    /// ```
     pub fn token(&self) -> Result<String, getrandom::Error> {
         self.token_at(now())
     }
@@ -129,6 +160,17 @@ impl Csrf {
     }
 
     /// A token issued at `now` (Unix seconds).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::{Csrf, TokenError};
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// let t = csrf.token_at(5_000).unwrap();
+    /// assert!(t.starts_with(&format!("{:012x}", 5_000)), "the issue time leads");
+    /// assert_eq!(csrf.check_at(&t, 5_060), Err(TokenError::Expired));
+    /// ```
     pub fn token_at(&self, now: u64) -> Result<String, getrandom::Error> {
         self.token_bound(now, "")
     }
@@ -152,17 +194,51 @@ impl Csrf {
     }
 
     /// Checks `token` now: `Ok` when this key signed it, unbound, and it is fresh.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::{Csrf, TokenError};
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// assert_eq!(csrf.check(&csrf.token().unwrap()), Ok(()));
+    /// assert_eq!(csrf.check(&csrf.token_for("sid").unwrap()), Err(TokenError::Forged), "bound");
+    /// assert_eq!(csrf.check("zz"), Err(TokenError::Malformed));
+    /// ```
     pub fn check(&self, token: &str) -> Result<(), TokenError> {
         self.check_at(token, now())
     }
 
     /// Checks `token` now for the browser whose cookie session id is `sid` (`""`: none).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::{Csrf, TokenError};
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// let mine = csrf.token_for("my-sid").unwrap();
+    /// assert_eq!(csrf.check_for(&mine, "my-sid"), Ok(()));
+    /// assert_eq!(csrf.check_for(&mine, "their-sid"), Err(TokenError::Forged));
+    /// ```
     pub fn check_for(&self, token: &str, sid: &str) -> Result<(), TokenError> {
         self.check_bound(token, now(), sid)
     }
 
     /// Checks `token` at `now` (Unix seconds). A token is fresh while its age is below the
     /// max age, and when its issue time is at most five minutes ahead of `now`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::{Csrf, TokenError};
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// let t = csrf.token_at(10_000).unwrap();
+    /// assert_eq!(csrf.check_at(&t, 10_059), Ok(()));
+    /// assert_eq!(csrf.check_at(&t, 9_700), Ok(()), "a clock five minutes behind");
+    /// assert_eq!(csrf.check_at(&t, 9_699), Err(TokenError::Expired));
+    /// ```
     pub fn check_at(&self, token: &str, now: u64) -> Result<(), TokenError> {
         self.check_bound(token, now, "")
     }
@@ -192,6 +268,16 @@ impl Csrf {
     }
 
     /// Whether `token` passes [`check`](Self::check).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::live::Csrf;
+    /// let csrf = Csrf::new(&vango::server::SecretKey::from_bytes([1; 32]), Duration::from_secs(60));
+    /// assert!(csrf.verify(&csrf.token().unwrap()));
+    /// assert!(!csrf.verify("not a token"));
+    /// ```
     pub fn verify(&self, token: &str) -> bool {
         self.check(token).is_ok()
     }

@@ -27,6 +27,15 @@ pub struct SessionId {
 
 impl SessionId {
     /// A fresh id owned by `core` (indices above 255 are not supported: at most 256 cores).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// let (a, b) = (SessionId::generate(0).unwrap(), SessionId::generate(0).unwrap());
+    /// assert_ne!(a, b, "128 random bits each");
+    /// assert_eq!(SessionId::generate(300).unwrap().core(), 255, "at most 256 cores");
+    /// ```
     pub fn generate(core: usize) -> Result<Self, getrandom::Error> {
         let mut hi = [0u8; 8];
         let mut lo = [0u8; 8];
@@ -39,6 +48,17 @@ impl SessionId {
     }
 
     /// Parses the text form; `None` if malformed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// let id = SessionId::parse("02000000000000000100000000000000ff").unwrap();
+    /// assert_eq!(id.core(), 2);
+    /// assert_eq!(id.to_string(), "02000000000000000100000000000000ff");
+    /// assert_eq!(SessionId::parse("not an id"), None);
+    /// assert_eq!(SessionId::parse(&"0".repeat(33)), None, "one digit short");
+    /// ```
     pub fn parse(text: &str) -> Option<Self> {
         if text.len() != 34 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
@@ -58,6 +78,15 @@ impl SessionId {
     }
 
     /// The index of the core that owns the session.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionId;
+    /// // A resume names the core that owns the session, so it is routed there.
+    /// let id = SessionId::generate(7).unwrap();
+    /// assert_eq!(SessionId::parse(&id.to_string()).unwrap().core(), 7);
+    /// ```
     pub fn core(&self) -> usize {
         usize::from(self.core)
     }

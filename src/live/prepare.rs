@@ -23,6 +23,17 @@ use super::view::View;
 pub(crate) const MIN_GAP: Duration = Duration::from_millis(100);
 
 /// What an app's [`PrepareFn`](super::PrepareFn) prepared for a link prefetch.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::live::{Ready, View};
+/// use vango::prelude::*;
+/// let ready = Ready::View(Box::new(Tree::mount(|| || p("about"))));
+/// let Ready::View(view) = ready else { unreachable!() };
+/// assert_eq!(vango::render::to_html(view.root()), r#"<p data-hid="1">about</p>"#);
+/// ```
 pub enum Ready {
     /// A fresh view the navigation adopts whole (the target shares no layout with the
     /// current page).

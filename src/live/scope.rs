@@ -145,6 +145,15 @@ impl Default for SessionStore {
 
 impl SessionStore {
     /// An empty store (its root owner is created with its first value).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionStore;
+    /// let store = SessionStore::new();
+    /// assert!(!store.is_connected());
+    /// assert!(store.request().is_none() && store.title().is_none());
+    /// ```
     pub fn new() -> SessionStore {
         SessionStore(Rc::new(Store {
             owner: Cell::new(None),
@@ -166,17 +175,47 @@ impl SessionStore {
 
     /// Marks this store as a connected session's (the server does it before mounting the
     /// page for a WebSocket), which [`connected`] reports.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{connected, SessionStore};
+    /// let store = SessionStore::new();
+    /// store.mark_connected();
+    /// assert!(store.enter(connected));
+    /// ```
     pub fn mark_connected(&self) {
         self.0.connected.set(true);
     }
 
     /// Whether [`mark_connected`](Self::mark_connected) was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let store = vango::live::SessionStore::new();
+    /// assert!(!store.is_connected(), "a first paint's store");
+    /// store.mark_connected();
+    /// assert!(store.is_connected());
+    /// ```
     pub fn is_connected(&self) -> bool {
         self.0.connected.get()
     }
 
     /// Sets the request the session's page is mounted for (the app does it before
     /// mounting; [`use_request`] reads it); the page's title starts unset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use vango::live::{set_title, use_request, PageRequest, SessionStore};
+    /// let store = SessionStore::new();
+    /// store.enter(|| set_title("old page"));
+    /// store.set_request(Rc::new(PageRequest::new("/todos", "")));
+    /// assert_eq!(store.enter(use_request).path(), "/todos");
+    /// assert_eq!(store.title(), None, "a new page starts untitled");
+    /// ```
     pub fn set_request(&self, request: Rc<PageRequest>) {
         *self.0.request.borrow_mut() = Some(request);
         *self.0.title.borrow_mut() = None;
@@ -213,6 +252,16 @@ impl SessionStore {
     }
 
     /// The title the current page set with [`set_title`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{set_title, SessionStore};
+    /// let store = SessionStore::new();
+    /// assert_eq!(store.title(), None);
+    /// store.enter(|| set_title("Inbox (3)"));
+    /// assert_eq!(store.title().as_deref(), Some("Inbox (3)"));
+    /// ```
     pub fn title(&self) -> Option<String> {
         self.0.title.borrow().clone()
     }
@@ -227,6 +276,18 @@ impl SessionStore {
 
     /// Every hook script the session's pages asked for
     /// ([`use_hook_script`](super::use_hook_script)), in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{use_hook_script, SessionStore};
+    /// let store = SessionStore::new();
+    /// store.enter(|| {
+    ///     use_hook_script("/assets/map.js");
+    ///     use_hook_script("/assets/map.js");
+    /// });
+    /// assert_eq!(store.hook_scripts(), ["/assets/map.js"]);
+    /// ```
     pub fn hook_scripts(&self) -> Vec<String> {
         self.0.scripts.borrow().0.clone()
     }
@@ -270,6 +331,17 @@ impl SessionStore {
     }
 
     /// Sets the browser's cookie session (the app does it before mounting the page).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{use_cookie_session, CookieSession, SessionStore};
+    /// let store = SessionStore::new();
+    /// let session = CookieSession::detached();
+    /// session.set("lang", "fr").unwrap();
+    /// store.set_cookie_session(session);
+    /// assert_eq!(store.enter(|| use_cookie_session().get_str("lang")).as_deref(), Some("fr"));
+    /// ```
     pub fn set_cookie_session(&self, session: CookieSession) {
         *self.0.cookies.borrow_mut() = CookieSlot::Ready(session);
     }
@@ -299,6 +371,17 @@ impl SessionStore {
     }
 
     /// The cookie session set by [`set_cookie_session`](Self::set_cookie_session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{CookieSession, SessionStore};
+    /// let store = SessionStore::new();
+    /// assert!(store.cookie_session().is_none());
+    /// store.set_cookie_session(CookieSession::detached());
+    /// store.cookie_session().unwrap().set("n", 1).unwrap();
+    /// assert_eq!(store.cookie_session().unwrap().get_str("n").as_deref(), Some("1"));
+    /// ```
     pub fn cookie_session(&self) -> Option<CookieSession> {
         let mut slot = self.0.cookies.borrow_mut();
         if let CookieSlot::Lazy { .. } = &*slot {
@@ -364,22 +447,65 @@ impl SessionStore {
     }
 
     /// The request set by [`set_request`](Self::set_request).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use vango::live::{PageRequest, SessionStore};
+    /// let store = SessionStore::new();
+    /// assert!(store.request().is_none());
+    /// store.set_request(Rc::new(PageRequest::new("/a", "page=2")));
+    /// assert_eq!(store.request().unwrap().raw_query(), "page=2");
+    /// ```
     pub fn request(&self) -> Option<Rc<PageRequest>> {
         self.0.request.borrow().clone()
     }
 
     /// Runs `f` with this store as the current session's (see [`SessionScope::enter`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionStore;
+    /// let store = SessionStore::new();
+    /// let inside = store.enter(|| SessionStore::current().unwrap().ptr_eq(&store));
+    /// assert!(inside);
+    /// assert!(SessionStore::current().is_none());
+    /// ```
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
         SessionScope::new(self.clone()).enter(f)
     }
 
     /// Makes this store the one found through reactive context below the current owner
     /// (the server does it in each page's root component setup).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionStore;
+    /// use vango::reactive::Owner;
+    /// let store = SessionStore::new();
+    /// let page = Owner::new_root();
+    /// page.with(|| store.provide());
+    /// // Code running under the page's owner finds the store without entering it.
+    /// let found = page.with(SessionStore::current).unwrap();
+    /// assert!(found.ptr_eq(&store));
+    /// ```
     pub fn provide(&self) {
         provide_context(StoreRef(Rc::downgrade(&self.0)));
     }
 
     /// The store of the session running here: from reactive context, else the entered one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionStore;
+    /// assert!(SessionStore::current().is_none(), "outside any session");
+    /// let store = SessionStore::new();
+    /// assert!(store.enter(SessionStore::current).is_some());
+    /// ```
     pub fn current() -> Option<SessionStore> {
         use_context::<StoreRef>()
             .and_then(|r| r.0.upgrade())
@@ -394,6 +520,15 @@ impl SessionStore {
     }
 
     /// Whether `self` and `other` are the same session's store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::SessionStore;
+    /// let a = SessionStore::new();
+    /// assert!(a.ptr_eq(&a.clone()));
+    /// assert!(!a.ptr_eq(&SessionStore::new()));
+    /// ```
     pub fn ptr_eq(&self, other: &SessionStore) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
@@ -462,11 +597,29 @@ pub struct SessionScope {
 
 impl SessionScope {
     /// The scope of a session whose shared values live in `store`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionScope, SessionStore};
+    /// let store = SessionStore::new();
+    /// let scope = SessionScope::new(store.clone());
+    /// assert!(scope.store().ptr_eq(&store));
+    /// ```
     pub fn new(store: SessionStore) -> SessionScope {
         SessionScope { store }
     }
 
     /// The session's store of shared values.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionScope, SessionStore};
+    /// let scope = SessionScope::new(SessionStore::new());
+    /// scope.store().mark_connected();
+    /// assert!(scope.enter(vango::live::connected));
+    /// ```
     pub fn store(&self) -> &SessionStore {
         &self.store
     }
@@ -478,6 +631,19 @@ impl SessionScope {
 
     /// Runs `f` inside this scope (the previous one is restored afterwards, also on
     /// unwinding).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionScope, SessionStore};
+    /// let outer = SessionScope::new(SessionStore::new());
+    /// let inner = SessionScope::new(SessionStore::new());
+    /// outer.enter(|| {
+    ///     inner.enter(|| assert!(SessionScope::current().unwrap().store().ptr_eq(inner.store())));
+    ///     // The outer scope is back once the inner one returns.
+    ///     assert!(SessionScope::current().unwrap().store().ptr_eq(outer.store()));
+    /// });
+    /// ```
     pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
         struct Restore(Option<SessionScope>);
         impl Drop for Restore {
@@ -492,6 +658,15 @@ impl SessionScope {
     }
 
     /// The scope entered on this thread, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::{SessionScope, SessionStore};
+    /// assert!(SessionScope::current().is_none());
+    /// let scope = SessionScope::new(SessionStore::new());
+    /// assert!(scope.enter(|| SessionScope::current().is_some()));
+    /// ```
     pub fn current() -> Option<SessionScope> {
         CURRENT.with(|c| c.borrow().clone())
     }

@@ -19,7 +19,7 @@ use crate::server::peers::PeerGuard;
 use crate::vdom::PatchSink;
 
 /// One tab's state: its mounted view, sequence numbers and recent frames.
-pub struct Session {
+pub(crate) struct Session {
     pub(crate) id: SessionId,
     pub(crate) view: Box<dyn View>,
     /// A route mounted ahead of its navigation (link prefetch), dropped before the scope.

@@ -14,9 +14,28 @@ use crate::vdom::{Attr, Element, Listener, VNode};
 /// What every session costs whatever its page: the connection's task and WebSocket
 /// buffers, the registry entry, the session and its scope (`BENCHMARKS.md`: an idle
 /// counter session is ≈3–5 KiB of RSS).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::size::SESSION_FLOOR;
+/// // However small its page, a session is charged at least the floor against the budget,
+/// // so a 1 GiB budget admits at most this many sessions:
+/// assert_eq!((1usize << 30) / SESSION_FLOOR, 349_525);
+/// ```
 pub const SESSION_FLOOR: usize = 3 * 1024;
 
 /// One reactive node: its arena slot plus the payload and subscription lists it owns.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::size::{NODE_BYTES, SESSION_FLOOR};
+/// // A page that creates 40 signals, memos and effects adds this to its session's size:
+/// let nodes = 40 * NODE_BYTES;
+/// assert_eq!(nodes, 8960);
+/// assert!(nodes > SESSION_FLOOR, "reactive state can outweigh the fixed cost");
+/// ```
 pub const NODE_BYTES: usize = 224;
 
 /// One shared value (a `SharedSignal` or `SharedMemo` slot of the session's store).

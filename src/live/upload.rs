@@ -33,12 +33,42 @@ use crate::view::El;
 /// Where the browser side of uploads is served. [`use_upload`] asks for it as a page
 /// script (see [`use_hook_script`](crate::live::use_hook_script)): in the first paint's
 /// head (with the page's CSP nonce), or loaded by the live step that mounts the page.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::live::upload::{use_upload, UploadConfig, SCRIPT_SRC};
+/// use vango::live::SessionStore;
+/// let store = SessionStore::new();
+/// store.enter(|| {
+///     let _page = Tree::mount(|| {
+///         let up = use_upload(UploadConfig::default());
+///         move || up.input()
+///     });
+/// });
+/// assert_eq!(store.hook_scripts(), [SCRIPT_SRC]);
+/// ```
 pub const SCRIPT_SRC: &str = "/_vango/upload.js";
 
 /// A page's upload field: render [`input`](Upload::input), read
 /// [`files`](Upload::files)/[`progress`](Upload::progress)/[`error`](Upload::error) in a
 /// render to show progress and errors, [`cancel`](Upload::cancel) from a handler. Cheap to
 /// copy into handlers and renders.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::upload::{use_upload, Upload, UploadConfig};
+/// use vango::prelude::*;
+/// use vango::testing::LiveTest;
+/// let t = LiveTest::component(|| {
+///     let up: Upload = use_upload(UploadConfig { max_files: 5, ..UploadConfig::default() });
+///     move || div((up.input(), p(format!("{} files, {}%", up.files().len(), up.progress()))))
+/// });
+/// assert_eq!(t.find("p").text(), "0 files, 0%");
+/// assert!(t.find("input").attr("multiple").is_some());
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Upload {
     key: u32,
@@ -117,12 +147,42 @@ fn dom_id(key: u32) -> String {
 impl Upload {
     /// The file input, bound to this upload: `<input type=file>` with its id, `accept`,
     /// `multiple` (when more than one file is allowed) and the upload hook.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::images(1 << 20));
+    ///     move || up.input()
+    /// });
+    /// let input = t.find("input");
+    /// assert_eq!(input.attr("type").as_deref(), Some("file"));
+    /// assert_eq!(input.attr("accept").as_deref(), Some("image/png,image/jpeg,image/gif,image/webp"));
+    /// assert_eq!(input.attr("multiple"), None, "one file at most");
+    /// ```
     pub fn input(&self) -> El {
         self.bind(crate::view::elements::input().attr("type", "file"))
     }
 
     /// Binds an element the app built (an `<input type=file>` with its own classes) to
     /// this upload. It sets the element's `id`; do not set another.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || up.bind(input().attr("type", "file").class("dropzone"))
+    /// });
+    /// let el = t.find("input.dropzone");
+    /// assert_eq!(el.attr("data-hook").as_deref(), Some("VangoUpload"));
+    /// assert!(el.attr("id").unwrap().starts_with("vango-upload-"));
+    /// ```
     pub fn bind(&self, el: El) -> El {
         let el = el
             .attr("id", dom_id(self.key))
@@ -170,16 +230,59 @@ impl Upload {
     }
 
     /// The files of the last selection, with their progress and state (tracked).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || {
+    ///         let rows: Vec<_> = up.files().into_iter().map(|f| li(format!("{} {}%", f.name, f.percent()))).collect();
+    ///         div((up.input(), ul(rows)))
+    ///     }
+    /// });
+    /// assert_eq!(t.count("li"), 0, "nothing chosen yet");
+    /// ```
     pub fn files(&self) -> Vec<UploadFile> {
         self.files.try_get().unwrap_or_default()
     }
 
     /// An error about the selection as a whole (too many files), if any (tracked).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig { max_files: 3, ..UploadConfig::default() });
+    ///     // Set when the browser announces more than 3 files.
+    ///     move || div((up.input(), up.error().map(|e| p(e).class("error"))))
+    /// });
+    /// assert_eq!(t.count("p.error"), 0);
+    /// ```
     pub fn error(&self) -> Option<String> {
         self.error.try_get().ok().flatten()
     }
 
     /// Overall progress in percent over the accepted files (tracked); 0 with none.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || div((up.input(), progress(()).attr("max", 100).attr("value", up.progress())))
+    /// });
+    /// assert_eq!(t.find("progress").attr("value").as_deref(), Some("0"));
+    /// ```
     pub fn progress(&self) -> u32 {
         let (mut got, mut all) = (0u64, 0u64);
         let _ = self.files.try_with(|v| {
@@ -198,6 +301,19 @@ impl Upload {
     }
 
     /// Whether a transfer is in progress (tracked).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || div((up.input(), button("Save").attr("disabled", up.busy())))
+    /// });
+    /// assert_eq!(t.find("button").attr("disabled"), None, "no transfer running");
+    /// ```
     pub fn busy(&self) -> bool {
         let _ = self.files.try_with(|_| ());
         self.state()
@@ -206,6 +322,24 @@ impl Upload {
 
     /// From a handler: stops the transfer in progress; its unfinished files are marked
     /// cancelled and their stored bytes deleted. Finished files stay.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || div((
+    ///         up.input(),
+    ///         p(if up.busy() { "uploading" } else { "idle" }),
+    ///         button("Stop").on_click(move |_| up.cancel()),
+    ///     ))
+    /// });
+    /// t.find("button").click(); // nothing in flight: a no-op
+    /// assert_eq!(t.find("p").text(), "idle");
+    /// ```
     pub fn cancel(&self) {
         if let Some(s) = self.state() {
             s.borrow_mut().fail_transfer("", true);
@@ -214,6 +348,24 @@ impl Upload {
 
     /// From a handler: cancels, then forgets the files and the error (the field is empty
     /// again).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{use_upload, UploadConfig};
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let up = use_upload(UploadConfig::default());
+    ///     move || div((
+    ///         up.input(),
+    ///         p(format!("{} files", up.files().len())),
+    ///         button("Start over").on_click(move |_| up.clear()),
+    ///     ))
+    /// });
+    /// t.find("button").click();
+    /// assert_eq!(t.find("p").text(), "0 files");
+    /// ```
     pub fn clear(&self) {
         self.cancel();
         let _ = self.files.try_set(Vec::new());

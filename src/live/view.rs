@@ -11,6 +11,29 @@ use crate::vdom::{Event, Handled, VNode};
 
 /// What a session drives: a mounted component [`Tree`] (tests and custom front ends may
 /// bring their own).
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::live::{IntoView, View};
+/// use vango::prelude::*;
+/// use vango::protocol::PatchEncoder;
+/// use vango::vdom::{Event, EventData};
+/// let mut view: Box<dyn View> = Tree::mount(|| {
+///     let n = signal(0);
+///     move || button(n.get().to_string()).on_click(move |_| n.update(|n| *n += 1))
+/// })
+/// .into_view();
+/// let click = Event { hid: view.root_hid(), name: "click", data: EventData::None };
+/// assert!(view.dispatch(&click).is_ok());
+/// assert!(view.is_dirty());
+/// let mut enc = PatchEncoder::new();
+/// enc.begin(1, 0);
+/// view.rerender(&mut enc);
+/// assert!(!view.is_dirty());
+/// assert!(vango::render::to_html(view.root()).contains(">1</button>"));
+/// ```
 pub trait View {
     /// The mounted root (hids assigned).
     fn root(&self) -> &VNode;
@@ -33,6 +56,19 @@ pub trait View {
 }
 
 /// A value a page closure may return: something that mounts into a [`View`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::live::{IntoView, View};
+/// use vango::prelude::*;
+/// fn mount_page(page: impl IntoView) -> Box<dyn View> {
+///     page.into_view()
+/// }
+/// let view = mount_page(Tree::mount(|| || h1("Home")));
+/// assert_eq!(view.root_hid(), 1);
+/// ```
 pub trait IntoView {
     /// Mounts `self`.
     fn into_view(self) -> Box<dyn View>;
@@ -84,6 +120,19 @@ pub(crate) fn render_unsent(view: &mut dyn View) {
 
 /// The event named no live handler (unknown hid, or no listener for it): answered with
 /// Reject code 10.
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::{DispatchError, Tree};
+/// use vango::live::{DispatchFailed, IntoView};
+/// use vango::prelude::*;
+/// use vango::vdom::{Event, EventData};
+/// let mut view = Tree::mount(|| || p("no handlers")).into_view();
+/// let err = view.dispatch(&Event { hid: 99, name: "click", data: EventData::None }).unwrap_err();
+/// assert_eq!(err, DispatchFailed(DispatchError::UnknownHid(99)));
+/// assert!(err.to_string().starts_with("no handler for this event"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DispatchFailed(pub DispatchError);
 

@@ -11,38 +11,180 @@ use crate::vdom::event::{event_by_code, event_code, mods, Event, EventData, Payl
 /// Frame type bytes, client → server.
 pub mod frame {
     /// Hello.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, decode_client, ClientFrame};
+    /// let hello = ClientFrame::Hello {
+    ///     version: 2,
+    ///     csrf: "t0k".into(),
+    ///     session: String::new(),
+    ///     last_patch_seq: 0,
+    ///     last_event_seq: 0,
+    ///     render_hash: 0,
+    ///     path: "/".into(),
+    /// };
+    /// let mut out = Vec::new();
+    /// hello.encode(&mut out);
+    /// assert_eq!(out[0], frame::HELLO);
+    /// assert_eq!(decode_client(&out), Ok(hello));
+    /// ```
     pub const HELLO: u8 = 0x01;
     /// Event.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, ClientFrame};
+    /// use vango::vdom::{Event, EventData};
+    /// let event = Event { hid: 4, name: "click", data: EventData::None };
+    /// let mut out = Vec::new();
+    /// ClientFrame::Event { seq: 1, event }.encode(&mut out);
+    /// assert_eq!(out[0], frame::EVENT);
+    /// ```
     pub const EVENT: u8 = 0x02;
     /// Ping.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, ClientFrame};
+    /// let mut out = Vec::new();
+    /// ClientFrame::Ping(9).encode(&mut out);
+    /// assert_eq!(out, [frame::PING, 9]);
+    /// ```
     pub const PING: u8 = 0x03;
     /// Pong.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, ClientFrame};
+    /// let mut out = Vec::new();
+    /// ClientFrame::Pong(9).encode(&mut out);
+    /// assert_eq!(out, [frame::PONG, 9]);
+    /// ```
     pub const PONG: u8 = 0x04;
     /// Resync.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, ClientFrame};
+    /// let mut out = Vec::new();
+    /// ClientFrame::Resync { last_patch_seq: 12 }.encode(&mut out);
+    /// assert_eq!(out, [frame::RESYNC, 12]);
+    /// ```
     pub const RESYNC: u8 = 0x05;
     /// Close.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{client::frame, close, ClientFrame};
+    /// let mut out = Vec::new();
+    /// ClientFrame::Close { code: close::NORMAL, reason: String::new() }.encode(&mut out);
+    /// assert_eq!(out, [frame::CLOSE, close::NORMAL, 0]);
+    /// ```
     pub const CLOSE: u8 = 0x06;
 }
 
 /// Event code of a hook event (`name` `"hook"`, [`EventData::Hook`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{encode_event, HOOK_CODE};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Hook { name: "moved".into(), payload: "{}".into() };
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 5, name: "hook", data });
+/// assert_eq!(out[3], HOOK_CODE);
+/// ```
 pub const HOOK_CODE: u8 = 0xF0;
 /// Event code of a navigation (`name` `"navigate"`, [`EventData::Navigate`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{encode_event, NAVIGATE_CODE};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Navigate("/about".into());
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 0, name: "navigate", data });
+/// assert_eq!(out[3], NAVIGATE_CODE);
+/// ```
 pub const NAVIGATE_CODE: u8 = 0xF1;
 /// Event code of a link prefetch (`name` `"prefetch"`, [`EventData::Navigate`] with the
 /// link's URL): the pointer is over a live link, the session may prepare its route.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{encode_event, PREFETCH_CODE};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Navigate("/about".into());
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 0, name: "prefetch", data });
+/// assert_eq!(out[3], PREFETCH_CODE);
+/// ```
 pub const PREFETCH_CODE: u8 = 0xF2;
 /// Bit of a Pointer payload's first byte that says coordinates follow.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{client::POINTER_COORDS, encode_event};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Pointer { x: 10, y: 4, button: 0, mods: 0 };
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 2, name: "click", data });
+/// assert_eq!(out[4], POINTER_COORDS);
+/// ```
 pub const POINTER_COORDS: u8 = 0x80;
 /// Input payload flag: the control is checked.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{client::INPUT_CHECKED, encode_event};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Input { value: "on".into(), checked: true };
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 2, name: "input", data });
+/// assert_eq!(out[4], INPUT_CHECKED);
+/// ```
 pub const INPUT_CHECKED: u8 = 1;
 /// Input payload flag: a list of selected values follows instead of one value
 /// ([`EventData::Selected`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{client::INPUT_SELECTED, encode_event};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Selected(vec!["a".into(), "c".into()]);
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 1, &Event { hid: 2, name: "input", data });
+/// assert_eq!(out[4], INPUT_SELECTED);
+/// ```
 pub const INPUT_SELECTED: u8 = 2;
 
 const KEY_MODS: u8 = mods::SHIFT | mods::CTRL | mods::ALT | mods::META | mods::REPEAT;
 const POINTER_MODS: u8 = KEY_MODS;
 
 /// A frame sent by the browser.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_client, ClientFrame};
+/// let frame = ClientFrame::Resync { last_patch_seq: 3 };
+/// let mut out = Vec::new();
+/// frame.encode(&mut out);
+/// assert_eq!(decode_client(&out), Ok(frame));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum ClientFrame {
     /// First frame of every connection: version, credentials and resume point.
@@ -147,6 +289,18 @@ impl ClientFrame {
 }
 
 /// Appends an Event frame for `event` with sequence number `seq` (see [`ClientFrame::encode`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_client, encode_event, ClientFrame};
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Input { value: "hello".into(), checked: false };
+/// let event = Event { hid: 3, name: "input", data };
+/// let mut out = Vec::new();
+/// encode_event(&mut out, 8, &event);
+/// assert_eq!(decode_client(&out), Ok(ClientFrame::Event { seq: 8, event }));
+/// ```
 pub fn encode_event(out: &mut Vec<u8>, seq: u64, event: &Event) {
     out.push(frame::EVENT);
     put_u64(out, seq);

@@ -45,11 +45,28 @@ pub struct PatchEncoder {
 
 impl PatchEncoder {
     /// An encoder with no buffer yet (it grows on the first frame and is then reused).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let enc = PatchEncoder::new();
+    /// assert!(enc.is_empty());
+    /// assert_eq!(enc.capacity(), 0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// An encoder whose buffer holds `bytes` of ops before it must grow.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let enc = PatchEncoder::with_capacity(4096);
+    /// assert!(enc.capacity() >= 4096);
+    /// ```
     pub fn with_capacity(bytes: usize) -> Self {
         PatchEncoder {
             buf: Vec::with_capacity(GAP + bytes),
@@ -59,6 +76,18 @@ impl PatchEncoder {
 
     /// Starts a new frame with patch seq `seq` acknowledging events up to `ack`,
     /// discarding any ops of the previous frame (the buffer is kept).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.focus(2);
+    /// enc.begin(2, 5); // the focus op is discarded
+    /// let frame = ServerFrame::Patches { seq: 2, ack: 5, ops: vec![] };
+    /// assert_eq!(decode_server(enc.finish()), Ok(frame));
+    /// ```
     #[inline]
     pub fn begin(&mut self, seq: u64, ack: u64) {
         self.buf.clear();
@@ -69,6 +98,17 @@ impl PatchEncoder {
     }
 
     /// Whether no op has been written since [`begin`](Self::begin).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// assert!(enc.is_empty());
+    /// enc.set_title("Inbox");
+    /// assert!(!enc.is_empty());
+    /// ```
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.count == 0
@@ -76,29 +116,83 @@ impl PatchEncoder {
 
     /// Ops written since [`begin`](Self::begin). The session splits frames before
     /// [`MAX_OPS`](crate::protocol::MAX_OPS).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.focus(3);
+    /// enc.set_title("Inbox");
+    /// assert_eq!(enc.op_count(), 2);
+    /// ```
     #[inline]
     pub fn op_count(&self) -> u32 {
         self.count
     }
 
     /// Bytes of ops written so far (the frame is this plus a 4–26 byte header).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.focus(3); // op code and a one-byte hid
+    /// assert_eq!(enc.ops_len(), 2);
+    /// assert_eq!(enc.finish().len(), 4 + 2);
+    /// ```
     #[inline]
     pub fn ops_len(&self) -> usize {
         self.buf.len().saturating_sub(GAP)
     }
 
     /// Capacity of the reused buffer, for memory accounting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.set_title(&"x".repeat(1000));
+    /// assert!(enc.capacity() > 1000);
+    /// ```
     pub fn capacity(&self) -> usize {
         self.buf.capacity()
     }
 
     /// Releases the buffer (for a session going idle after a large frame).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::PatchEncoder;
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.set_title(&"x".repeat(1000));
+    /// enc.shrink();
+    /// assert_eq!((enc.capacity(), enc.op_count()), (0, 0));
+    /// ```
     pub fn shrink(&mut self) {
         self.buf = Vec::new();
         self.count = 0;
     }
 
     /// Writes the header and returns the whole frame. May be called again after more ops.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(3, 2);
+    /// enc.focus(9);
+    /// let frame = ServerFrame::Patches { seq: 3, ack: 2, ops: vec![Op::Focus(9)] };
+    /// assert_eq!(decode_server(enc.finish()), Ok(frame));
+    /// ```
     pub fn finish(&mut self) -> &[u8] {
         self.gap();
         let mut head = [0u8; GAP];
@@ -113,36 +207,115 @@ impl PatchEncoder {
     }
 
     /// Appends a PushUrl op.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.push_url(false, "/items?page=2");
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [Op::PushUrl { replace: false, url: "/items?page=2".into() }]);
+    /// ```
     pub fn push_url(&mut self, replace: bool, url: &str) {
         ops::push_url(self.next_op(), replace, url);
     }
 
     /// Appends a HookEvent op (an event for the client hook on `hid`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.hook_event(4, "scroll-to", "120");
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// let (name, payload) = ("scroll-to".into(), "120".into());
+    /// assert_eq!(ops, [Op::HookEvent { hid: 4, name, payload }]);
+    /// ```
     pub fn hook_event(&mut self, hid: u32, name: &str, payload: &str) {
         ops::hook_event(self.next_op(), hid, name, payload);
     }
 
     /// Appends a Focus op.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.focus(6);
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [Op::Focus(6)]);
+    /// ```
     pub fn focus(&mut self, hid: u32) {
         ops::focus(self.next_op(), hid);
     }
 
     /// Appends a SetTitle op.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.set_title("Inbox (2)");
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [Op::SetTitle("Inbox (2)".into())]);
+    /// ```
     pub fn set_title(&mut self, title: &str) {
         ops::set_title(self.next_op(), title);
     }
 
     /// Appends a CookieTicket op.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.cookie_ticket("signed-ticket");
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [Op::CookieTicket("signed-ticket".into())]);
+    /// ```
     pub fn cookie_ticket(&mut self, ticket: &str) {
         ops::cookie_ticket(self.next_op(), ticket);
     }
 
     /// Appends a LoadScript op (a hook script the page needs, by URL).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.load_script("/static/chart-hook.js");
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [Op::LoadScript("/static/chart-hook.js".into())]);
+    /// ```
     pub fn load_script(&mut self, url: &str) {
         ops::load_script(self.next_op(), url);
     }
 
     /// Appends an owned op (debug tools, resends).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{decode_server, Op, PatchEncoder, ServerFrame};
+    /// let op = Op::PushUrl { replace: true, url: "/b".into() };
+    /// let mut enc = PatchEncoder::new();
+    /// enc.begin(1, 0);
+    /// enc.op_owned(&op);
+    /// let Ok(ServerFrame::Patches { ops, .. }) = decode_server(enc.finish()) else { panic!() };
+    /// assert_eq!(ops, [op]);
+    /// ```
     pub fn op_owned(&mut self, op: &Op) {
         op.encode(self.next_op());
     }

@@ -15,62 +15,324 @@ use crate::vdom::patch::{OwnedProp, Patch};
 /// Frame type bytes, server → client.
 pub mod frame {
     /// ServerHello.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, HelloStatus, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::ServerHello {
+    ///     version: 2,
+    ///     status: HelloStatus::New,
+    ///     session: "s1".into(),
+    ///     last_event_seq: 0,
+    /// }
+    /// .encode(&mut out);
+    /// assert_eq!(out[0], frame::HELLO);
+    /// ```
     pub const HELLO: u8 = 0x81;
     /// Patches.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Patches { seq: 1, ack: 0, ops: vec![] }.encode(&mut out);
+    /// assert_eq!(out[0], frame::PATCHES);
+    /// ```
     pub const PATCHES: u8 = 0x82;
     /// Ack.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Ack(7).encode(&mut out);
+    /// assert_eq!(out[0], frame::ACK);
+    /// ```
     pub const ACK: u8 = 0x83;
     /// Ping.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Ping(1).encode(&mut out);
+    /// assert_eq!(out[0], frame::PING);
+    /// ```
     pub const PING: u8 = 0x84;
     /// Pong.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Pong(1).encode(&mut out);
+    /// assert_eq!(out[0], frame::PONG);
+    /// ```
     pub const PONG: u8 = 0x85;
     /// Reject.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Reject { seq: 3, code: 1 }.encode(&mut out);
+    /// assert_eq!(out[0], frame::REJECT);
+    /// ```
     pub const REJECT: u8 = 0x86;
     /// Close.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Close { code: 1, reason: "bye".into() }.encode(&mut out);
+    /// assert_eq!(out[0], frame::CLOSE);
+    /// ```
     pub const CLOSE: u8 = 0x87;
     /// Error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::frame, ServerFrame};
+    /// let mut out = Vec::new();
+    /// ServerFrame::Error { code: 1, message: "boom".into() }.encode(&mut out);
+    /// assert_eq!(out[0], frame::ERROR);
+    /// ```
     pub const ERROR: u8 = 0x88;
 }
 
 /// Patch operation codes.
 pub mod op {
     /// SetText.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::SetText { parent: 1, index: 0, text: "hi".into() }).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_TEXT);
+    /// ```
     pub const SET_TEXT: u8 = 0x01;
     /// SetAttr.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::SetAttr { hid: 1, name: "id".into(), value: "a".into() }).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_ATTR);
+    /// ```
     pub const SET_ATTR: u8 = 0x02;
     /// RemoveAttr.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::RemoveAttr { hid: 1, name: "id".into() }).encode(&mut out);
+    /// assert_eq!(out[0], op::REMOVE_ATTR);
+    /// ```
     pub const REMOVE_ATTR: u8 = 0x03;
     /// SetPropStr.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::{OwnedProp, Patch};
+    /// let mut out = Vec::new();
+    /// let value = OwnedProp::Str("x".into());
+    /// Op::Patch(Patch::SetProp { hid: 1, name: "value".into(), value }).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_PROP_STR);
+    /// ```
     pub const SET_PROP_STR: u8 = 0x04;
     /// SetPropBool.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::{OwnedProp, Patch};
+    /// let mut out = Vec::new();
+    /// let value = OwnedProp::Bool(true);
+    /// Op::Patch(Patch::SetProp { hid: 1, name: "checked".into(), value }).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_PROP_BOOL);
+    /// ```
     pub const SET_PROP_BOOL: u8 = 0x05;
     /// InsertChild.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// let html = "<b></b>".to_string();
+    /// Op::Patch(Patch::InsertChild { parent: 1, index: 0, html }).encode(&mut out);
+    /// assert_eq!(out[0], op::INSERT_CHILD);
+    /// ```
     pub const INSERT_CHILD: u8 = 0x06;
     /// RemoveChild.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::RemoveChild { parent: 1, index: 0 }).encode(&mut out);
+    /// assert_eq!(out[0], op::REMOVE_CHILD);
+    /// ```
     pub const REMOVE_CHILD: u8 = 0x07;
     /// MoveChild.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::MoveChild { parent: 1, from: 2, to: 0 }).encode(&mut out);
+    /// assert_eq!(out[0], op::MOVE_CHILD);
+    /// ```
     pub const MOVE_CHILD: u8 = 0x08;
     /// ReplaceChild.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// let html = "<i></i>".to_string();
+    /// Op::Patch(Patch::ReplaceChild { parent: 1, index: 0, html }).encode(&mut out);
+    /// assert_eq!(out[0], op::REPLACE_CHILD);
+    /// ```
     pub const REPLACE_CHILD: u8 = 0x09;
     /// ReplaceNode.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::ReplaceNode { hid: 2, html: "<i></i>".into() }).encode(&mut out);
+    /// assert_eq!(out[0], op::REPLACE_NODE);
+    /// ```
     pub const REPLACE_NODE: u8 = 0x0A;
     /// SetInnerHtml.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::SetInnerHtml { hid: 2, html: "<p>x</p>".into() }).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_INNER_HTML);
+    /// ```
     pub const SET_INNER_HTML: u8 = 0x0B;
     /// PushUrl.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::PushUrl { replace: false, url: "/a".into() }.encode(&mut out);
+    /// assert_eq!(out[0], op::PUSH_URL);
+    /// ```
     pub const PUSH_URL: u8 = 0x20;
     /// HookEvent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::HookEvent { hid: 1, name: "tick".into(), payload: "{}".into() }.encode(&mut out);
+    /// assert_eq!(out[0], op::HOOK_EVENT);
+    /// ```
     pub const HOOK_EVENT: u8 = 0x21;
     /// Focus.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::Focus(3).encode(&mut out);
+    /// assert_eq!(out[0], op::FOCUS);
+    /// ```
     pub const FOCUS: u8 = 0x22;
     /// SetTitle.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::SetTitle("Home".into()).encode(&mut out);
+    /// assert_eq!(out[0], op::SET_TITLE);
+    /// ```
     pub const SET_TITLE: u8 = 0x23;
     /// CookieTicket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::CookieTicket("t".into()).encode(&mut out);
+    /// assert_eq!(out[0], op::COOKIE_TICKET);
+    /// ```
     pub const COOKIE_TICKET: u8 = 0x24;
     /// LoadScript.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// let mut out = Vec::new();
+    /// Op::LoadScript("/hooks.js".into()).encode(&mut out);
+    /// assert_eq!(out[0], op::LOAD_SCRIPT);
+    /// ```
     pub const LOAD_SCRIPT: u8 = 0x2D;
 }
 
 /// ServerHello status.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_server, HelloStatus, ServerFrame};
+/// let mut out = Vec::new();
+/// ServerFrame::ServerHello {
+///     version: 2,
+///     status: HelloStatus::Resumed,
+///     session: "s1".into(),
+///     last_event_seq: 4,
+/// }
+/// .encode(&mut out);
+/// let Ok(ServerFrame::ServerHello { status, .. }) = decode_server(&out) else { panic!() };
+/// assert_eq!(status, HelloStatus::Resumed);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
 pub enum HelloStatus {
@@ -83,6 +345,17 @@ pub enum HelloStatus {
 }
 
 /// One patch operation, owned.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_server, Op, ServerFrame};
+/// let ops = vec![Op::SetTitle("Inbox (3)".into()), Op::Focus(7)];
+/// let frame = ServerFrame::Patches { seq: 1, ack: 0, ops };
+/// let mut out = Vec::new();
+/// frame.encode(&mut out);
+/// assert_eq!(decode_server(&out), Ok(frame));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Op {
     /// A DOM edit from the diff (`SetProp` covers SetPropStr and SetPropBool).
@@ -116,6 +389,16 @@ pub enum Op {
 }
 
 /// A frame sent by the server.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{decode_server, ServerFrame};
+/// let frame = ServerFrame::Close { code: 1, reason: "shutting down".into() };
+/// let mut out = Vec::new();
+/// frame.encode(&mut out);
+/// assert_eq!(decode_server(&out), Ok(frame));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum ServerFrame {
     /// Answer to Hello.

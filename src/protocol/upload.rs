@@ -10,11 +10,44 @@ use super::varint;
 use super::{MAX_CLIENT_FRAME, MAX_CLIENT_STR};
 
 /// The frame type byte of an Upload frame.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::upload::{UploadFrame, UPLOAD};
+/// let mut out = Vec::new();
+/// UploadFrame::Cancel { key: 1, xfer: 2 }.encode(&mut out);
+/// assert_eq!(out, [UPLOAD, 2, 1, 2]);
+/// ```
 pub const UPLOAD: u8 = 0x07;
 /// Most files one Begin may announce.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::upload::{decode_upload, FileMeta, UploadFrame, MAX_UPLOAD_FILES};
+/// use vango::protocol::DecodeError;
+/// let file = FileMeta { name: "a".into(), size: 1, content_type: String::new() };
+/// let files = vec![file; MAX_UPLOAD_FILES + 1];
+/// let mut out = Vec::new();
+/// UploadFrame::Begin { key: 1, xfer: 1, files }.encode(&mut out);
+/// let limit = MAX_UPLOAD_FILES;
+/// assert_eq!(decode_upload(&out), Err(DecodeError::TooMany { what: "files", limit }));
+/// ```
 pub const MAX_UPLOAD_FILES: usize = 256;
 
 /// One file as its input announced it (before any byte is sent).
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::upload::{decode_upload, FileMeta, UploadFrame};
+/// let photo = FileMeta { name: "cat.png".into(), size: 2048, content_type: "image/png".into() };
+/// let begin = UploadFrame::Begin { key: 1, xfer: 1, files: vec![photo] };
+/// let mut out = Vec::new();
+/// begin.encode(&mut out);
+/// assert_eq!(decode_upload(&out), Ok(begin));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileMeta {
     /// The file's name (no path), as the browser gives it.
@@ -26,6 +59,15 @@ pub struct FileMeta {
 }
 
 /// A decoded Upload frame.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::upload::{decode_upload, UploadFrame};
+/// let Ok(UploadFrame::Chunk { offset, data, .. }) = decode_upload(&[0x07, 1, 1, 2, 0, 5, 7])
+/// else { panic!() };
+/// assert_eq!((offset, data), (5, &[7u8][..]));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UploadFrame<'a> {
     /// The input `key` starts transfer `xfer` of these files (a newer transfer of the same
@@ -132,6 +174,15 @@ pub fn decode_upload(bytes: &[u8]) -> Result<UploadFrame<'_>, DecodeError> {
 
 impl UploadFrame<'_> {
     /// Appends the frame's bytes (type byte included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::upload::UploadFrame;
+    /// let mut out = Vec::new();
+    /// UploadFrame::Chunk { key: 1, xfer: 2, file: 0, offset: 0, data: b"abc" }.encode(&mut out);
+    /// assert_eq!(out, [0x07, 1, 1, 2, 0, 0, b'a', b'b', b'c']);
+    /// ```
     pub fn encode(&self, out: &mut Vec<u8>) {
         out.push(UPLOAD);
         match self {

@@ -27,6 +27,14 @@ pub fn put_u32(out: &mut Vec<u8>, v: u32) {
 }
 
 /// Appends `v` as an unsigned LEB128 varint (1–10 bytes).
+///
+/// # Examples
+///
+/// ```
+/// let mut out = Vec::new();
+/// vango::protocol::varint::put_u64(&mut out, 300);
+/// assert_eq!(out, [0xac, 0x02]);
+/// ```
 #[inline]
 pub fn put_u64(out: &mut Vec<u8>, v: u64) {
     leb128(v, |b| out.push(b));
@@ -83,18 +91,40 @@ pub fn put_i32(out: &mut Vec<u8>, v: i32) {
 }
 
 /// ZigZag-maps a signed value to an unsigned one: `(n << 1) ^ (n >> 31)`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::varint::zigzag;
+/// assert_eq!([zigzag(0), zigzag(-1), zigzag(1), zigzag(-2)], [0, 1, 2, 3]);
+/// ```
 #[inline]
 pub fn zigzag(v: i32) -> u32 {
     ((v << 1) ^ (v >> 31)) as u32
 }
 
 /// Inverse of [`zigzag`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::varint::{unzigzag, zigzag};
+/// assert_eq!(unzigzag(3), -2);
+/// assert_eq!(unzigzag(zigzag(i32::MIN)), i32::MIN);
+/// ```
 #[inline]
 pub fn unzigzag(v: u32) -> i32 {
     ((v >> 1) as i32) ^ -((v & 1) as i32)
 }
 
 /// Number of bytes [`put_u64`] writes for `v`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::varint::len_u64;
+/// assert_eq!([len_u64(0), len_u64(127), len_u64(128), len_u64(u64::MAX)], [1, 1, 2, 10]);
+/// ```
 #[inline]
 pub fn len_u64(v: u64) -> usize {
     // 1 + floor(bits / 7), with 0 taking one byte.
@@ -150,6 +180,14 @@ pub fn get_u32(bytes: &[u8]) -> Result<(u32, usize), DecodeError> {
 }
 
 /// Decodes a `u64` varint from the start of `bytes`: `(value, bytes read)`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::{varint::get_u64, DecodeError};
+/// assert_eq!(get_u64(&[0xac, 0x02]), Ok((300, 2)));
+/// assert_eq!(get_u64(&[0xff; 11]), Err(DecodeError::Overlong));
+/// ```
 #[inline]
 pub fn get_u64(bytes: &[u8]) -> Result<(u64, usize), DecodeError> {
     match bytes.first() {
@@ -159,6 +197,13 @@ pub fn get_u64(bytes: &[u8]) -> Result<(u64, usize), DecodeError> {
 }
 
 /// Decodes a ZigZag `i32` varint from the start of `bytes`: `(value, bytes read)`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::varint::get_i32;
+/// assert_eq!(get_i32(&[0x03, 0xff]), Ok((-2, 1)));
+/// ```
 #[inline]
 pub fn get_i32(bytes: &[u8]) -> Result<(i32, usize), DecodeError> {
     get_u32(bytes).map(|(v, n)| (unzigzag(v), n))

@@ -45,11 +45,38 @@ pub fn provide_context<T: 'static>(value: T) {
 }
 
 /// The nearest value of type `T` provided by the current owner or one of its ancestors.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{provide_context, use_context, Owner};
+/// #[derive(Clone, Debug, PartialEq)]
+/// struct User { name: String }
+/// Owner::new().with(|| {
+///     provide_context(User { name: "ada".into() });
+///     let child = Owner::new();
+///     let user: Option<User> = child.with(use_context);
+///     assert_eq!(user.map(|u| u.name).as_deref(), Some("ada"));
+/// });
+/// ```
 pub fn use_context<T: Clone + 'static>() -> Option<T> {
     with_context(T::clone)
 }
 
 /// Like [`use_context`] but by reference, for values that are not `Clone`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{provide_context, with_context, Owner};
+/// // Not `Clone`: read it in place.
+/// struct Db { rows: Vec<u32> }
+/// Owner::new().with(|| {
+///     provide_context(Db { rows: vec![1, 2, 3] });
+///     assert_eq!(with_context(|db: &Db| db.rows.len()), Some(3));
+///     assert_eq!(with_context(|s: &String| s.len()), None, "nothing of that type");
+/// });
+/// ```
 pub fn with_context<T: 'static, R>(f: impl FnOnce(&T) -> R) -> Option<R> {
     let v = with_rt(|rt| {
         let a = rt.arena.borrow();

@@ -12,6 +12,18 @@ use super::flush::untrack;
 use super::signal::Signal;
 
 /// Reads a named signal's current value as `Debug` text (`None` once it is disposed).
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{dev_names, signal};
+/// dev_names::set_on(true);
+/// let s = signal(vec![1, 2]).debug_name("items");
+/// let (name, read): (String, dev_names::Reader) = dev_names::take_new().remove(0);
+/// s.update(|v| v.push(3));
+/// assert_eq!((name.as_str(), read()), ("items", Some("[1, 2, 3]".to_owned())));
+/// # dev_names::set_on(false);
+/// ```
 pub type Reader = Box<dyn Fn() -> Option<String>>;
 
 static ON: AtomicBool = AtomicBool::new(false);
@@ -42,6 +54,19 @@ pub fn set_on(on: bool) {
 }
 
 /// The signals named on this thread since the last call, in order.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{dev_names, signal};
+/// dev_names::set_on(true);
+/// let _a = signal(1).debug_name("a");
+/// let _b = signal(2).debug_name("b");
+/// let names: Vec<String> = dev_names::take_new().into_iter().map(|(n, _)| n).collect();
+/// assert_eq!(names, ["a", "b"]);
+/// assert!(dev_names::take_new().is_empty(), "taken once");
+/// # dev_names::set_on(false);
+/// ```
 pub fn take_new() -> Vec<(String, Reader)> {
     NEW.with(|n| std::mem::take(&mut *n.borrow_mut()))
 }

@@ -6,6 +6,22 @@ use std::rc::Rc;
 use super::runtime::{with_rt, Kind, NodeId, Restore, Runtime, State};
 
 /// Flush rounds after which an effect cycle is declared and the flush panics.
+///
+/// # Examples
+///
+/// ```
+/// use vango::reactive::{effect, signal, MAX_FLUSH_ROUNDS};
+/// // An effect that writes what it reads re-runs until it settles: here 10 rounds.
+/// let n = signal(0u32);
+/// effect(move || {
+///     let v = n.get();
+///     if v < 10 {
+///         n.set(v + 1);
+///     }
+/// });
+/// assert_eq!(n.get(), 10);
+/// assert!(10 < MAX_FLUSH_ROUNDS, "one that never settles panics at the limit");
+/// ```
 pub const MAX_FLUSH_ROUNDS: u32 = 1000;
 
 enum Work {

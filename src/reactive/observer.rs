@@ -43,6 +43,21 @@ impl std::fmt::Debug for Observer {
 
 impl Observer {
     /// A new observer owned by the current owner; it tracks nothing until `track`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::{cell::Cell, rc::Rc};
+    /// use vango::reactive::{signal, Observer};
+    /// let calls = Rc::new(Cell::new(0));
+    /// let c = calls.clone();
+    /// let obs = Observer::new(move || c.set(c.get() + 1));
+    /// let name = signal("ada");
+    /// obs.track(|| name.get());
+    /// name.set("bob");
+    /// name.set("cy"); // still dirty: on_dirty is not called again before the next track
+    /// assert_eq!(calls.get(), 1);
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn new(on_dirty: impl Fn() + 'static) -> Observer {
         let site = site();
@@ -56,6 +71,20 @@ impl Observer {
 
     /// Runs `f`, subscribing to exactly what it read (previous subscriptions are dropped).
     /// Panics if the observer was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Observer};
+    /// let (a, b) = (signal(1), signal(2));
+    /// let obs = Observer::new(|| {});
+    /// assert_eq!(obs.track(|| a.get()), 1);
+    /// assert_eq!(obs.track(|| b.get()), 2); // now subscribed to `b` only
+    /// a.set(10);
+    /// assert!(!obs.is_dirty());
+    /// b.set(20);
+    /// assert!(obs.is_dirty());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn track<R>(&self, f: impl FnOnce() -> R) -> R {
         match self.try_track(f) {
@@ -65,6 +94,17 @@ impl Observer {
     }
 
     /// Like [`track`](Self::track), but an error (and `f` not run) after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Observer};
+    /// let n = signal(1);
+    /// let obs = Observer::new(|| {});
+    /// assert_eq!(obs.try_track(|| n.get()), Ok(1));
+    /// obs.dispose();
+    /// assert!(obs.try_track(|| n.get()).is_err());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_track<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
         let used = Location::caller();
@@ -87,6 +127,20 @@ impl Observer {
     }
 
     /// Whether something read by the last `track` changed since (`on_dirty` was called).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{memo, signal, Observer};
+    /// let n = signal(2);
+    /// let even = memo(move || n.get() % 2 == 0);
+    /// let obs = Observer::new(|| {});
+    /// obs.track(|| even.get());
+    /// n.set(4); // the memo's value did not change
+    /// assert!(!obs.is_dirty());
+    /// n.set(5);
+    /// assert!(obs.is_dirty());
+    /// ```
     pub fn is_dirty(&self) -> bool {
         with_rt(|rt| {
             rt.arena
@@ -97,11 +151,34 @@ impl Observer {
     }
 
     /// Unsubscribes and frees the observer; a no-op if it is already disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Observer};
+    /// let n = signal(0);
+    /// let obs = Observer::new(|| panic!("not after dispose"));
+    /// obs.track(|| n.get());
+    /// obs.dispose();
+    /// n.set(1); // no one is told
+    /// assert!(obs.is_disposed());
+    /// ```
     pub fn dispose(self) {
         with_rt(|rt| rt.dispose(self.raw.id))
     }
 
     /// Whether the observer was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{Observer, Owner};
+    /// let owner = Owner::new();
+    /// let obs = owner.with(|| Observer::new(|| {}));
+    /// assert!(!obs.is_disposed());
+    /// owner.dispose(); // the owner takes its observers along
+    /// assert!(obs.is_disposed());
+    /// ```
     pub fn is_disposed(&self) -> bool {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }

@@ -47,6 +47,16 @@ impl Default for Owner {
 
 impl Owner {
     /// A new owner, child of the current owner (a root if there is none).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Owner;
+    /// let page = Owner::new();
+    /// let widget = page.with(Owner::new); // a child of `page`
+    /// page.dispose();
+    /// assert!(widget.is_disposed());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn new() -> Owner {
         let site = site();
@@ -58,6 +68,16 @@ impl Owner {
     }
 
     /// A new root owner, whatever is current (e.g. one per session).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Owner;
+    /// let page = Owner::new();
+    /// let session = page.with(Owner::new_root); // not a child, though created inside
+    /// page.dispose();
+    /// assert!(!session.is_disposed());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn new_root() -> Owner {
         let site = site();
@@ -69,6 +89,17 @@ impl Owner {
     }
 
     /// Runs `f` with this owner current. Panics if it was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Owner};
+    /// let owner = Owner::new();
+    /// let s = owner.with(|| signal(5));
+    /// assert_eq!(owner.with(|| s.get() * 2), 10);
+    /// owner.dispose();
+    /// assert!(s.is_disposed());
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn with<R>(&self, f: impl FnOnce() -> R) -> R {
         match self.try_with(f) {
@@ -78,6 +109,16 @@ impl Owner {
     }
 
     /// Like [`with`](Self::with), but an error (and `f` not run) after disposal.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Owner;
+    /// let owner = Owner::new();
+    /// assert_eq!(owner.try_with(|| 1), Ok(1));
+    /// owner.dispose();
+    /// assert!(owner.try_with(|| 1).is_err(), "no panic, and the closure did not run");
+    /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_with<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
         let used = Location::caller();
@@ -92,22 +133,68 @@ impl Owner {
 
     /// Disposes everything this owner owns, then the owner itself: child owners, nodes
     /// and cleanups in reverse creation order. A no-op if it is already disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{on_cleanup, signal, Owner};
+    /// let log = signal(Vec::new());
+    /// let owner = Owner::new();
+    /// owner.with(|| {
+    ///     on_cleanup(move || log.update(|l| l.push("first")));
+    ///     on_cleanup(move || log.update(|l| l.push("second")));
+    /// });
+    /// owner.dispose();
+    /// assert_eq!(log.get(), ["second", "first"], "newest first");
+    /// ```
     pub fn dispose(self) {
         with_rt(|rt| rt.dispose(self.raw.id))
     }
 
     /// Disposes everything this owner owns but keeps the owner usable (e.g. before a
     /// component's setup runs again).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::{signal, Owner};
+    /// let owner = Owner::new();
+    /// let old = owner.with(|| signal(1));
+    /// owner.dispose_children(); // e.g. before setup runs again
+    /// let new = owner.with(|| signal(2));
+    /// assert!(old.is_disposed() && !new.is_disposed());
+    /// assert!(!owner.is_disposed());
+    /// ```
     pub fn dispose_children(&self) {
         with_rt(|rt| rt.dispose_owned(self.raw.id))
     }
 
     /// Whether the owner was disposed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Owner;
+    /// let owner = Owner::new();
+    /// assert!(!owner.is_disposed());
+    /// owner.dispose();
+    /// assert!(owner.is_disposed());
+    /// owner.dispose(); // a no-op the second time
+    /// ```
     pub fn is_disposed(&self) -> bool {
         !with_rt(|rt| rt.is_alive(self.raw.id))
     }
 
     /// The owner of whatever is created now, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Owner;
+    /// assert_eq!(Owner::current(), None);
+    /// let owner = Owner::new();
+    /// assert_eq!(owner.with(Owner::current), Some(owner));
+    /// ```
     pub fn current() -> Option<Owner> {
         with_rt(|rt| {
             let id = rt.owner.get()?;

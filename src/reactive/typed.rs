@@ -7,6 +7,18 @@ use std::hash::Hash;
 use super::signal::Signal;
 
 mod sealed {
+    /// Closes `Counter` to the integer types implemented here: a
+    /// private module's public trait, nameable by no other crate.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::reactive::Counter;
+    /// fn one<T: Counter>() -> T {
+    ///     T::ONE
+    /// }
+    /// assert_eq!((one::<u32>(), one::<usize>()), (1, 1));
+    /// ```
     pub trait Sealed {}
 }
 

@@ -56,6 +56,14 @@ const ALL: [Method; 9] = [
 
 impl Method {
     /// The method token, e.g. `"GET"`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Method;
+    /// assert_eq!(Method::Delete.as_str(), "DELETE");
+    /// assert_eq!(Method::Options.to_string(), Method::Options.as_str());
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -132,26 +140,76 @@ pub struct Methods(u16);
 
 impl Methods {
     /// No method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Methods};
+    /// assert!(Methods::NONE.is_empty());
+    /// assert_eq!(Methods::NONE | Method::Get, Methods::from(Method::Get));
+    /// ```
     pub const NONE: Methods = Methods(0);
     /// Every [`Method`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Methods};
+    /// assert!(Methods::ALL.contains(Method::Trace));
+    /// assert_eq!(Methods::ALL.iter().count(), 9);
+    /// ```
     pub const ALL: Methods = Methods((1 << ALL.len()) - 1);
 
     /// Whether `m` is in the set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Method;
+    /// let set = Method::Get | Method::Post;
+    /// assert!(set.contains(Method::Post));
+    /// assert!(!set.contains(Method::Put));
+    /// ```
     pub const fn contains(self, m: Method) -> bool {
         self.0 & m.bit() != 0
     }
 
     /// Whether the set is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Methods};
+    /// assert!(Methods::NONE.is_empty());
+    /// assert!(!Methods::from(Method::Get).is_empty());
+    /// ```
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
 
     /// Whether the two sets share a method.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Method;
+    /// let read = Method::Get | Method::Head;
+    /// assert!(read.intersects(Method::Head | Method::Post));
+    /// assert!(!read.intersects(Method::Put | Method::Delete));
+    /// ```
     pub const fn intersects(self, other: Methods) -> bool {
         self.0 & other.0 != 0
     }
 
     /// The methods in the set, in declaration order of [`Method`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Method;
+    /// let set = Method::Post | Method::Get;
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [Method::Get, Method::Post]);
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = Method> {
         ALL.into_iter().filter(move |m| self.contains(*m))
     }

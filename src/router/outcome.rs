@@ -65,6 +65,16 @@ pub enum Miss {
 
 impl Miss {
     /// The HTTP status to answer with: 404, 405, 414 or 400.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Miss, Router};
+    /// let r = Router::new().route(Method::Post, "/login", ());
+    /// assert_eq!(r.at(Method::Get, "/login").unwrap_err().status(), 405);
+    /// assert_eq!(r.at(Method::Get, "/nowhere").unwrap_err().status(), 404);
+    /// assert_eq!(Miss::NotFound.status(), 404);
+    /// ```
     pub fn status(&self) -> u16 {
         match self {
             Miss::NotFound => 404,

@@ -98,11 +98,30 @@ impl<T> Default for Router<T> {
 
 impl<T> Router<T> {
     /// An empty table with the default [`PathLimits`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Router;
+    /// let r: Router<&str> = Router::new();
+    /// assert!(r.is_empty());
+    /// assert_eq!(r.limits().max_segments, 32);
+    /// ```
     pub fn new() -> Self {
         Self::with_limits(PathLimits::default())
     }
 
     /// An empty table with these limits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Miss, PathLimits, Router};
+    /// let limits = PathLimits { max_path_len: 8, ..PathLimits::default() };
+    /// let r = Router::with_limits(limits).route(Method::Get, "/a", ());
+    /// let miss = r.at(Method::Get, "/aaaaaaaaa").unwrap_err();
+    /// assert_eq!(miss, Miss::PathTooLong { len: 10, max: 8 });
+    /// ```
     pub fn with_limits(limits: PathLimits) -> Self {
         Router {
             nodes: vec![Node::default()],
@@ -118,6 +137,16 @@ impl<T> Router<T> {
     ///
     /// On a malformed pattern or a conflict, with the [`RouteError`] message (naming both
     /// routes for a conflict): route tables are built at startup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// let r = Router::new()
+    ///     .route(Method::Get, "/users/:id", "show user")
+    ///     .route(Method::Delete, "/users/:id", "delete user");
+    /// assert_eq!(*r.at(Method::Delete, "/users/4").unwrap().value, "delete user");
+    /// ```
     #[track_caller]
     pub fn route(mut self, methods: impl Into<Methods>, pattern: &str, value: T) -> Self {
         if let Err(e) = self.insert(methods, pattern, value) {
@@ -127,6 +156,15 @@ impl<T> Router<T> {
     }
 
     /// Adds a route, or returns why it cannot be added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, RouteError, Router};
+    /// let r = Router::new().route(Method::Get, "/a/:id", 1);
+    /// let clash = r.try_route(Method::Get, "/a/:slug", 2);
+    /// assert!(matches!(clash, Err(RouteError::Conflict { .. })));
+    /// ```
     pub fn try_route(
         mut self,
         methods: impl Into<Methods>,
@@ -138,6 +176,17 @@ impl<T> Router<T> {
     }
 
     /// Adds a route in place, or returns why it cannot be added (the table is unchanged).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Methods, RouteError, Router};
+    /// let mut r = Router::new();
+    /// r.insert(Method::Get, "/health", "ok").unwrap();
+    /// let none = r.insert(Methods::NONE, "/x", "never");
+    /// assert!(matches!(none, Err(RouteError::NoMethods { .. })));
+    /// assert_eq!(r.len(), 1, "a refused route leaves the table unchanged");
+    /// ```
     pub fn insert(
         &mut self,
         methods: impl Into<Methods>,
@@ -232,6 +281,16 @@ impl<T> Router<T> {
 
     /// The route for `method` and `path` (the path only: no query string), or why there is
     /// none. Allocates nothing unless a captured value has `%` escapes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// let r = Router::new().route(Method::Get, "/posts/:year/:slug", "post");
+    /// let m = r.at(Method::Get, "/posts/2026/hello%20world").unwrap();
+    /// assert_eq!(m.params.get("year"), Some("2026"));
+    /// assert_eq!(m.params.get("slug"), Some("hello world"));
+    /// ```
     pub fn at<'r, 'p>(&'r self, method: Method, path: &'p str) -> Result<Matched<'r, 'p, T>, Miss> {
         // A static pattern equal to the path passes every check below (patterns are
         // checked at startup); only the length is checked first, so a huge path is not
@@ -274,6 +333,15 @@ impl<T> Router<T> {
     /// For a path with a trailing slash that matches nothing for `method`, the path without
     /// that slash when it does match: the app redirects there (308). `/todos/` never
     /// matches `/todos` itself, so each page has one URL.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// let r = Router::new().route(Method::Get, "/about", ());
+    /// assert_eq!(r.redirect_slash(Method::Get, "/about/"), Some("/about"));
+    /// assert_eq!(r.redirect_slash(Method::Get, "/about"), None);
+    /// ```
     pub fn redirect_slash<'p>(&self, method: Method, path: &'p str) -> Option<&'p str> {
         let trimmed = path.strip_suffix('/').filter(|t| !t.is_empty())?;
         if self.at(method, path).is_ok() {
@@ -283,6 +351,15 @@ impl<T> Router<T> {
     }
 
     /// The routes in insertion order: `(methods, pattern, value)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// let r = Router::new().route(Method::Get, "/", 1).route(Method::Post, "/x", 2);
+    /// let patterns: Vec<&str> = r.routes().map(|(_, p, _)| p).collect();
+    /// assert_eq!(patterns, ["/", "/x"]);
+    /// ```
     pub fn routes(&self) -> impl Iterator<Item = (Methods, &str, &T)> + '_ {
         self.routes
             .iter()
@@ -290,16 +367,40 @@ impl<T> Router<T> {
     }
 
     /// How many routes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// let r = Router::new().route(Method::Get, "/", ()).route(Method::Get, "/b", ());
+    /// assert_eq!(r.len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.routes.len()
     }
 
     /// Whether there are no routes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{Method, Router};
+    /// assert!(Router::<()>::new().is_empty());
+    /// assert!(!Router::new().route(Method::Get, "/", ()).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.routes.is_empty()
     }
 
     /// The limits paths are checked against.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::{PathLimits, Router};
+    /// let limits = PathLimits { max_segments: 4, ..PathLimits::default() };
+    /// assert_eq!(Router::<()>::with_limits(limits).limits(), limits);
+    /// ```
     pub fn limits(&self) -> PathLimits {
         self.limits
     }

@@ -24,11 +24,27 @@ pub struct Uuid([u8; 16]);
 
 impl Uuid {
     /// The UUID with these bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Uuid;
+    /// let id = Uuid::from_bytes([0xab; 16]);
+    /// assert_eq!(id.to_string(), "abababab-abab-abab-abab-abababababab");
+    /// ```
     pub const fn from_bytes(bytes: [u8; 16]) -> Self {
         Uuid(bytes)
     }
 
     /// Its 16 bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::router::Uuid;
+    /// let id: Uuid = "00000000-0000-0000-0000-0000000000ff".parse().unwrap();
+    /// assert_eq!(id.as_bytes()[15], 0xff);
+    /// ```
     pub const fn as_bytes(&self) -> &[u8; 16] {
         &self.0
     }

@@ -9,13 +9,39 @@ use std::sync::Arc;
 use super::http::{Request, Response};
 
 /// The thin client served at `/_vango/client.js` (`client/dist`, built by `client/build`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::assets::CLIENT_JS;
+/// // Served at `/_vango/client.js` by every server (see `StaticAsset::client_js`).
+/// assert!(!CLIENT_JS.is_empty() && std::str::from_utf8(CLIENT_JS).is_ok());
+/// ```
 pub const CLIENT_JS: &[u8] = include_bytes!("../../client/dist/vango.min.js");
 /// The gzip-precompressed variant of [`CLIENT_JS`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::assets::{CLIENT_JS, CLIENT_JS_GZ};
+/// assert_eq!(&CLIENT_JS_GZ[..2], &[0x1f, 0x8b], "a gzip member");
+/// assert!(CLIENT_JS_GZ.len() < CLIENT_JS.len());
+/// ```
 pub const CLIENT_JS_GZ: &[u8] = include_bytes!("../../client/dist/vango.min.js.gz");
 
 /// The standard client hooks' scripts (`client/dist/hooks`, one per hook, loaded only by
 /// the pages that use them): `(path, script, gzipped script)`. The paths are those of
 /// [`StandardHook::src`](crate::view::StandardHook::src).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::HOOK_SCRIPTS;
+/// for (path, js, gz) in HOOK_SCRIPTS {
+///     assert!(path.starts_with("/_vango/") && path.ends_with(".js"));
+///     assert!(!js.is_empty() && gz.starts_with(&[0x1f, 0x8b]));
+/// }
+/// ```
 pub const HOOK_SCRIPTS: [(&str, &[u8], &[u8]); 4] = [
     (
         "/_vango/hooks/sortable.js",
@@ -41,8 +67,23 @@ pub const HOOK_SCRIPTS: [(&str, &[u8], &[u8]); 4] = [
 
 /// The upload script served at `/_vango/upload.js` (`client/src/upload.js`, its own bundle:
 /// only pages with uploads load it).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{assets::UPLOAD_JS, StaticAsset};
+/// assert!(std::str::from_utf8(UPLOAD_JS).is_ok());
+/// assert_eq!(StaticAsset::upload_js().path(), "/_vango/upload.js");
+/// ```
 pub const UPLOAD_JS: &[u8] = include_bytes!("../../client/dist/upload.min.js");
 /// The gzip-precompressed variant of [`UPLOAD_JS`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::assets::UPLOAD_JS_GZ;
+/// assert_eq!(&UPLOAD_JS_GZ[..2], &[0x1f, 0x8b], "a gzip member");
+/// ```
 pub const UPLOAD_JS_GZ: &[u8] = include_bytes!("../../client/dist/upload.min.js.gz");
 
 /// An asset compiled into the binary ([`StaticAsset::new`]) or loaded at startup
@@ -83,6 +124,15 @@ impl Blob {
 
 impl StaticAsset {
     /// An asset at `path` with its identity bytes and, optionally, the same bytes gzipped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let robots = StaticAsset::new("/robots.txt", "text/plain", b"User-agent: *\n", None);
+    /// assert_eq!(robots.path(), "/robots.txt");
+    /// // Give it to the server with `Server::asset` (or `App::asset`).
+    /// ```
     pub fn new(
         path: impl Into<Cow<'static, str>>,
         content_type: &'static str,
@@ -142,6 +192,13 @@ impl StaticAsset {
     }
 
     /// The built-in thin client at `/_vango/client.js`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// assert_eq!(StaticAsset::client_js().path(), "/_vango/client.js");
+    /// ```
     pub fn client_js() -> Self {
         Self::new(
             "/_vango/client.js",
@@ -153,6 +210,14 @@ impl StaticAsset {
 
     /// The standard client hooks' scripts ([`HOOK_SCRIPTS`]), served by every server: a
     /// page only loads the ones it asks for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let paths: Vec<String> = StaticAsset::hook_scripts().map(|a| a.path().to_owned()).collect();
+    /// assert_eq!(paths.len(), vango::server::HOOK_SCRIPTS.len());
+    /// ```
     pub fn hook_scripts() -> impl Iterator<Item = StaticAsset> {
         HOOK_SCRIPTS
             .iter()
@@ -160,6 +225,13 @@ impl StaticAsset {
     }
 
     /// The built-in upload script at `/_vango/upload.js`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// assert_eq!(StaticAsset::upload_js().path(), "/_vango/upload.js");
+    /// ```
     pub fn upload_js() -> Self {
         Self::new(
             "/_vango/upload.js",
@@ -170,17 +242,48 @@ impl StaticAsset {
     }
 
     /// The URL path this asset answers.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let a = StaticAsset::new("/favicon.ico", "image/x-icon", b"\0\0\x01\0", None);
+    /// assert_eq!(a.path(), "/favicon.ico");
+    /// ```
     pub fn path(&self) -> &str {
         &self.path
     }
 
     /// The strong ETag of the identity variant (quoted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let v1 = StaticAsset::new("/a.txt", "text/plain", b"one", None);
+    /// let v2 = StaticAsset::new("/a.txt", "text/plain", b"two", None);
+    /// assert!(v1.etag().starts_with('"') && v1.etag().ends_with('"'));
+    /// assert_ne!(v1.etag(), v2.etag(), "new bytes, new ETag");
+    /// ```
     pub fn etag(&self) -> &str {
         &self.etag
     }
 
     /// Answers a GET or HEAD for this asset: 304 on a matching `If-None-Match`, the gzip
     /// variant when the client accepts it, `Vary: Accept-Encoding` whenever a variant exists.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticAsset;
+    /// let a = StaticAsset::new("/hi.txt", "text/plain", b"hi", None);
+    /// let raw = format!("GET /hi.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: {}\r\n\r\n", a.etag());
+    /// let raw = raw.as_bytes();
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(a.respond(&req).status(), 304, "the browser's copy is current");
+    /// ```
     pub fn respond(&self, req: &Request<'_>) -> Response {
         let gz = match &self.gzip {
             Some(g) if accepts_gzip(req.header("accept-encoding")) => Some(g),
@@ -214,6 +317,15 @@ impl StaticAsset {
 }
 
 /// `true` when `Accept-Encoding` lists `gzip` (or `*`) with a non-zero q-value.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::assets::accepts_gzip;
+/// assert!(accepts_gzip(Some(b"gzip, deflate, br")));
+/// assert!(!accepts_gzip(Some(b"gzip;q=0, br")));
+/// assert!(!accepts_gzip(None));
+/// ```
 pub fn accepts_gzip(value: Option<&[u8]>) -> bool {
     let Some(v) = value.and_then(|v| std::str::from_utf8(v).ok()) else {
         return false;
@@ -234,6 +346,15 @@ pub fn accepts_gzip(value: Option<&[u8]>) -> bool {
 }
 
 /// `true` when an `If-None-Match` value matches `etag` (weak comparison, `*` matches).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::assets::etag_matches;
+/// assert!(etag_matches(Some(b"W/\"abc\", \"def\""), "\"abc\""));
+/// assert!(etag_matches(Some(b"*"), "\"abc\""));
+/// assert!(!etag_matches(Some(b"\"old\""), "\"abc\""));
+/// ```
 pub fn etag_matches(value: Option<&[u8]>, etag: &str) -> bool {
     let Some(v) = value.and_then(|v| std::str::from_utf8(v).ok()) else {
         return false;

@@ -25,15 +25,47 @@ use super::Core;
 use crate::component::dev::enabled;
 
 /// The error overlay's script (bundled from `client/dev/overlay.js`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::{HEAD, OVERLAY_JS};
+/// assert!(std::str::from_utf8(OVERLAY_JS).is_ok());
+/// assert!(HEAD.contains("/_vango/dev/overlay.js"), "loaded by the dev page head");
+/// ```
 pub const OVERLAY_JS: &[u8] = include_bytes!("../../client/dist/dev/overlay.js");
 /// The dev panel's script (bundled from `client/dev/panel.js`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::{HEAD, PANEL_JS};
+/// assert!(std::str::from_utf8(PANEL_JS).is_ok());
+/// assert!(HEAD.contains("/_vango/dev/panel.js"));
+/// ```
 pub const PANEL_JS: &[u8] = include_bytes!("../../client/dist/dev/panel.js");
 
 /// Where the dev routes live.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::PREFIX;
+/// assert!("/_vango/dev/session/abc".starts_with(PREFIX));
+/// ```
 pub const PREFIX: &str = "/_vango/dev/";
 
 /// The `<head>` markup that loads both dev scripts before the core client (plain scripts
 /// run as they are parsed; the client is deferred), so that they see its WebSocket.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::HEAD;
+/// // Two plain (not deferred) scripts, so they run before the deferred client.
+/// assert_eq!(HEAD.matches("<script src=").count(), 2);
+/// assert!(!HEAD.contains("defer"));
+/// ```
 pub const HEAD: &str = "<script src=\"/_vango/dev/overlay.js\"></script>\
                         <script src=\"/_vango/dev/panel.js\"></script>";
 
@@ -124,6 +156,19 @@ pub fn publish_event(key: &str, json: String) {
 }
 
 /// Replaces channel `key`'s state (a JSON value). Dev mode only.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::{events_after, publish_state};
+/// vango::component::dev::set_enabled(true);
+/// publish_state("doc-state", "{\"count\":3}".into());
+/// let poll = events_after("doc-state", 0);
+/// vango::component::dev::set_enabled(false);
+/// # if cfg!(debug_assertions) {
+/// assert_eq!(poll.as_deref(), Some("{\"next\":0,\"sv\":1,\"events\":[],\"state\":{\"count\":3}}"));
+/// # }
+/// ```
 pub fn publish_state(key: &str, json: String) {
     if !enabled() || json.len() > MAX_TEXT {
         return;
@@ -158,6 +203,20 @@ pub fn release(key: &str) {
 /// The poll's answer for channel `key`: `{"next":N,"sv":V,"events":[…],"state":…}` with
 /// the events numbered `since` and later and the state's version `V`. `None` outside dev
 /// mode or for an unknown channel.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::{events_after, publish_event};
+/// vango::component::dev::set_enabled(true);
+/// publish_event("doc-poll", "{\"n\":1}".into());
+/// publish_event("doc-poll", "{\"n\":2}".into());
+/// let newer = events_after("doc-poll", 1); // the client saw event 0 already
+/// vango::component::dev::set_enabled(false);
+/// # if cfg!(debug_assertions) {
+/// assert_eq!(newer.as_deref(), Some("{\"next\":2,\"sv\":0,\"events\":[{\"n\":2}],\"state\":null}"));
+/// # }
+/// ```
 pub fn events_after(key: &str, since: u64) -> Option<String> {
     if !enabled() {
         return None;
@@ -270,6 +329,24 @@ fn poll(key: &str, query: &str) -> Answer {
 
 /// Answers a dev route: the scripts and the channel polls, in dev mode only (`None`: not
 /// a dev route, or dev mode is off, so the request goes on as any other).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_overlay::respond;
+/// use vango::server::http::Answer;
+/// let raw = b"GET /_vango/dev/panel.js HTTP/1.1\r\nHost: x\r\n\r\n";
+/// # use vango::server::http::{parse_request, Parsed};
+/// # let mut h = [httparse::EMPTY_HEADER; 8];
+/// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+/// vango::component::dev::set_enabled(false);
+/// assert!(respond(&req).is_none(), "dev mode is off: not a route at all");
+/// vango::component::dev::set_enabled(true);
+/// # if cfg!(debug_assertions) {
+/// assert!(matches!(respond(&req), Some(Answer::Now(r)) if r.status() == 200));
+/// # }
+/// # vango::component::dev::set_enabled(false);
+/// ```
 pub fn respond(req: &Request<'_>) -> Option<Answer> {
     let rest = req.path().strip_prefix(PREFIX)?;
     if !enabled() {

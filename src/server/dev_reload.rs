@@ -20,8 +20,27 @@ use super::Core;
 use crate::component::dev;
 
 /// Where the reload script is served.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_reload::{head_tag, SCRIPT_PATH};
+/// vango::component::dev::set_enabled(true);
+/// # if cfg!(debug_assertions) {
+/// assert!(head_tag().contains(SCRIPT_PATH));
+/// # }
+/// # vango::component::dev::set_enabled(false);
+/// ```
 pub const SCRIPT_PATH: &str = "/_vango/dev/reload.js";
 /// Where the long poll for static-file changes is served.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::dev_reload::EVENTS_PATH;
+/// // The reload script polls `EVENTS_PATH?since=N` and reloads when a served file changed.
+/// assert_eq!(EVENTS_PATH, "/_vango/dev/events");
+/// ```
 pub const EVENTS_PATH: &str = "/_vango/dev/events";
 
 /// The bundled reload script (`client/dev/reload.js`, bundled by `client/build.mjs`).
@@ -64,6 +83,33 @@ pub fn head_tag() -> &'static str {
 
 /// Answers the hot-reload routes in dev mode; `None` for every other request, and for
 /// every request when dev mode is off (the routes do not exist then: 404 further on).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::server::http::{parse_request, Parsed};
+/// use vango::server::{dev_reload, Answer, Core};
+/// use vango::testing::LiveTest;
+/// let t = LiveTest::component(|| {
+///     let raw = b"GET /_vango/dev/reload.js HTTP/1.1\r\nHost: x\r\n\r\n";
+///     let mut h = [httparse::EMPTY_HEADER; 4];
+///     let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else {
+///         panic!()
+///     };
+///     vango::component::dev::set_enabled(true);
+///     let answer = dev_reload::route(&req, &Core::current().unwrap());
+///     vango::component::dev::set_enabled(false);
+///     let status = match answer {
+///         Some(Answer::Now(r)) => r.status(),
+///         _ => 0,
+///     };
+///     move || p(status.to_string())
+/// });
+/// # if cfg!(debug_assertions) {
+/// assert_eq!(t.text(), "200");
+/// # }
+/// ```
 pub fn route(req: &Request<'_>, core: &Core) -> Option<Answer> {
     if !dev::enabled() {
         return None;

@@ -40,6 +40,17 @@ pub enum AllowedHosts {
 
 impl AllowedHosts {
     /// A list of allowed names (see [`AllowedHosts::List`]); `"*"` among them allows any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::hosts::AllowedHosts;
+    /// let local = "10.0.0.5:8080".parse().unwrap();
+    /// let hosts = AllowedHosts::list(["app.example", "admin.example:8443"]);
+    /// assert!(hosts.allows(b"app.example:8080", local));
+    /// assert!(!hosts.allows(b"admin.example:8080", local), "only that port");
+    /// assert_eq!(AllowedHosts::list(["*"]), AllowedHosts::Any);
+    /// ```
     pub fn list<I: IntoIterator<Item = S>, S: AsRef<str>>(names: I) -> AllowedHosts {
         let names: Vec<String> = names
             .into_iter()
@@ -54,11 +65,28 @@ impl AllowedHosts {
     }
 
     /// Parses `VANGO_ALLOWED_HOSTS`-style text: comma-separated names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::hosts::AllowedHosts;
+    /// let hosts = AllowedHosts::parse("app.example, WWW.app.example");
+    /// assert_eq!(hosts, AllowedHosts::list(["app.example", "www.app.example"]));
+    /// ```
     pub fn parse(text: &str) -> AllowedHosts {
         AllowedHosts::list(text.split(','))
     }
 
     /// Whether a request with `Host: host` that reached the server at `local` is allowed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::hosts::AllowedHosts;
+    /// let local = "127.0.0.1:3000".parse().unwrap();
+    /// assert!(AllowedHosts::Default.allows(b"localhost:3000", local));
+    /// assert!(!AllowedHosts::Default.allows(b"rebound.example:3000", local));
+    /// ```
     pub fn allows(&self, host: &[u8], local: SocketAddr) -> bool {
         let Ok(host) = std::str::from_utf8(host) else {
             return false;

@@ -8,9 +8,31 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 /// Statuses counted as rejected requests, in the order of [`CoreMetrics::rejected`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{metrics::REJECT_STATUSES, CoreMetrics};
+/// let m = CoreMetrics::default();
+/// m.reject(429);
+/// let i = REJECT_STATUSES.iter().position(|&s| s == 429).unwrap();
+/// assert_eq!(m.rejected[i].load(std::sync::atomic::Ordering::Relaxed), 1);
+/// ```
 pub const REJECT_STATUSES: [u16; 12] = [400, 403, 404, 405, 408, 411, 413, 414, 429, 431, 501, 503];
 
 /// Upper bounds (µs) of the event latency histogram buckets; a last `+Inf` bucket follows.
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::server::{metrics::LATENCY_BUCKETS_US, CoreMetrics};
+/// let m = CoreMetrics::default();
+/// m.observe_event(Duration::from_micros(40), 0);
+/// // 40 µs falls in the bucket bounded by 50 µs, the second one.
+/// assert_eq!(LATENCY_BUCKETS_US[1], 50);
+/// assert_eq!(m.latency_buckets[1].load(std::sync::atomic::Ordering::Relaxed), 1);
+/// ```
 pub const LATENCY_BUCKETS_US: [u64; 11] = [
     25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 50_000, 250_000,
 ];
@@ -70,6 +92,17 @@ pub struct CoreMetrics {
 
 impl CoreMetrics {
     /// Counts a rejected request with `status` (statuses outside the list are ignored).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::Ordering::Relaxed;
+    /// use vango::server::CoreMetrics;
+    /// let m = CoreMetrics::default();
+    /// m.reject(413);
+    /// m.reject(200); // not a rejection status: ignored
+    /// assert_eq!(m.rejected.iter().map(|c| c.load(Relaxed)).sum::<u64>(), 1);
+    /// ```
     pub fn reject(&self, status: u16) {
         if let Some(i) = REJECT_STATUSES.iter().position(|&s| s == status) {
             self.rejected[i].fetch_add(1, Relaxed);
@@ -77,6 +110,18 @@ impl CoreMetrics {
     }
 
     /// Records one handled event: its latency and the patch bytes it produced.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::Ordering::Relaxed;
+    /// use std::time::Duration;
+    /// use vango::server::CoreMetrics;
+    /// let m = CoreMetrics::default();
+    /// m.observe_event(Duration::from_micros(120), 48);
+    /// assert_eq!((m.events.load(Relaxed), m.patch_bytes.load(Relaxed)), (1, 48));
+    /// assert_eq!(m.latency_sum_us.load(Relaxed), 120);
+    /// ```
     pub fn observe_event(&self, latency: Duration, patch_bytes: usize) {
         let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
         let i = LATENCY_BUCKETS_US
@@ -105,6 +150,17 @@ fn gauge(
 }
 
 /// Renders every core's counters as Prometheus text exposition format (version 0.0.4).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{metrics::render, CoreMetrics};
+/// let cores = [CoreMetrics::default(), CoreMetrics::default()];
+/// cores[1].sessions.store(3, std::sync::atomic::Ordering::Relaxed);
+/// let mut out = String::new();
+/// render(&cores, &mut out);
+/// assert!(out.contains("vango_sessions{core=\"1\"} 3\n"));
+/// ```
 pub fn render(cores: &[CoreMetrics], out: &mut String) {
     let load = |a: &AtomicU64| a.load(Relaxed);
     gauge(

@@ -178,6 +178,16 @@ impl SecurityHeaders {
     }
 
     /// No headers added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{Limits, SecurityHeaders};
+    /// // An app whose proxy adds the headers itself.
+    /// let limits = Limits { security_headers: SecurityHeaders::none(), ..Limits::default() };
+    /// assert_eq!(limits.security_headers.csp_for(None), None);
+    /// assert!(!limits.security_headers.nosniff);
+    /// ```
     pub fn none() -> Self {
         SecurityHeaders {
             csp: None,
@@ -189,6 +199,15 @@ impl SecurityHeaders {
 }
 
 /// The hard cap on header fields: the parser's header array lives on the stack.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{Limits, MAX_HEADERS_CAP};
+/// // A `max_headers` above the cap is served as the cap: raise it up to there.
+/// let limits = Limits { max_headers: MAX_HEADERS_CAP, ..Limits::default() };
+/// assert!(Limits::default().max_headers < limits.max_headers);
+/// ```
 pub const MAX_HEADERS_CAP: usize = 64;
 
 impl Default for Limits {

@@ -11,6 +11,15 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
 /// The address a count is kept under.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::peers::PeerKey;
+/// // Two hosts of one IPv6 /64 count as one client.
+/// let a = PeerKey::of("2001:db8:1:2::10".parse().unwrap());
+/// assert_eq!(a, PeerKey::of("2001:db8:1:2::99".parse().unwrap()));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct PeerKey([u64; 2]);
 
@@ -79,6 +88,19 @@ impl PeerTable {
     }
 
     /// Counts one more for `ip` unless it already holds `limit`; the guard counts it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::server::peers::PeerTable;
+    /// let table = Arc::new(PeerTable::default());
+    /// let ip = "192.0.2.9".parse().unwrap();
+    /// let first = table.acquire(ip, 1).expect("under the limit");
+    /// assert!(table.acquire(ip, 1).is_none());
+    /// drop(first);
+    /// assert!(table.acquire(ip, 1).is_some());
+    /// ```
     pub fn acquire(self: &Arc<Self>, ip: IpAddr, limit: usize) -> Option<PeerGuard> {
         let key = PeerKey::of(ip);
         let mut map = self.lock();
@@ -97,12 +119,37 @@ impl PeerTable {
     }
 
     /// How many `ip` holds now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::server::peers::PeerTable;
+    /// let table = Arc::new(PeerTable::default());
+    /// let ip = "192.0.2.9".parse().unwrap();
+    /// let _g = table.acquire(ip, 10);
+    /// assert_eq!(table.count(ip), 1);
+    /// assert_eq!(table.count("192.0.2.10".parse().unwrap()), 0);
+    /// ```
     pub fn count(&self, ip: IpAddr) -> usize {
         self.lock().get(&PeerKey::of(ip)).map_or(0, |n| *n as usize)
     }
 }
 
 /// One counted connection or session of an address; dropping it counts it back.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use vango::server::peers::{PeerGuard, PeerTable};
+/// let table = Arc::new(PeerTable::default());
+/// let ip = "10.1.1.1".parse().unwrap();
+/// let guards: Vec<PeerGuard> = (0..3).filter_map(|_| table.acquire(ip, 3)).collect();
+/// assert_eq!(table.count(ip), 3);
+/// drop(guards); // the connections closed
+/// assert_eq!(table.count(ip), 0);
+/// ```
 pub struct PeerGuard {
     table: Arc<PeerTable>,
     key: PeerKey,

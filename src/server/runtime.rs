@@ -61,6 +61,14 @@ impl Default for ShutdownHandle {
 
 impl ShutdownHandle {
     /// A handle not yet triggered.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::ShutdownHandle;
+    /// let h = ShutdownHandle::new();
+    /// assert!(!h.is_shutdown());
+    /// ```
     pub fn new() -> Self {
         let (tx, rx) = flume::bounded(1);
         ShutdownHandle {
@@ -72,17 +80,49 @@ impl ShutdownHandle {
     }
 
     /// Begins shutdown: every core stops accepting and lets in-flight work finish.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::ShutdownHandle;
+    /// let h = ShutdownHandle::new();
+    /// let for_admin = h.clone();
+    /// for_admin.shutdown();
+    /// assert!(h.is_shutdown());
+    /// ```
     pub fn shutdown(&self) {
         let mut tx = self.inner.tx.lock().unwrap_or_else(|e| e.into_inner());
         tx.take();
     }
 
     /// `true` once [`shutdown`](Self::shutdown) was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::ShutdownHandle;
+    /// let h = ShutdownHandle::new();
+    /// assert!(!h.is_shutdown());
+    /// h.shutdown();
+    /// h.shutdown(); // a second call changes nothing
+    /// assert!(h.is_shutdown());
+    /// ```
     pub fn is_shutdown(&self) -> bool {
         self.inner.rx.is_disconnected()
     }
 
     /// Resolves once shutdown begins.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::ShutdownHandle;
+    /// let h = ShutdownHandle::new();
+    /// let waiter = h.clone();
+    /// std::thread::spawn(move || h.shutdown());
+    /// futures_lite::future::block_on(waiter.wait());
+    /// assert!(waiter.is_shutdown());
+    /// ```
     pub async fn wait(&self) {
         let _ = self.inner.rx.recv_async().await;
     }
@@ -117,6 +157,16 @@ where
 {
     /// A server with one worker per available core, default limits, the client asset,
     /// and SIGTERM/SIGINT handling in [`serve`](Self::serve).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use vango::server::{websocket::Echo, Core, Server};
+    /// // The factory runs once on each core's thread.
+    /// let server = Server::new(|core: &Rc<Core>| Echo::new(core));
+    /// assert!(!server.shutdown_handle().is_shutdown());
+    /// ```
     pub fn new(factory: F) -> Self {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         Server {
@@ -135,18 +185,70 @@ where
     }
 
     /// Sets the number of worker threads (at least 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use vango::server::{websocket::Echo, Core, Server};
+    /// static BUILT: AtomicUsize = AtomicUsize::new(0);
+    /// let factory = |core: &Rc<Core>| {
+    ///     BUILT.fetch_add(1, Ordering::Relaxed);
+    ///     Echo::new(core)
+    /// };
+    /// Server::new(factory).workers(2).spawn("127.0.0.1:0")?.shutdown();
+    /// assert_eq!(BUILT.load(Ordering::Relaxed), 2);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = n.max(1);
         self
     }
 
     /// Sets the limits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use vango::server::{websocket::Echo, Core, Limits, Server};
+    /// static MAX_BODY: AtomicUsize = AtomicUsize::new(0);
+    /// let factory = |core: &Rc<Core>| {
+    ///     MAX_BODY.store(core.limits().max_body, Ordering::Relaxed);
+    ///     Echo::new(core)
+    /// };
+    /// let limits = Limits { max_body: 1 << 20, ..Limits::default() };
+    /// Server::new(factory).limits(limits).workers(1).spawn("127.0.0.1:0")?.shutdown();
+    /// assert_eq!(MAX_BODY.load(Ordering::Relaxed), 1 << 20);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
     /// Adds (or replaces, by path) an embedded asset.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server, StaticAsset};
+    /// # fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    /// #     use std::io::{Read, Write};
+    /// #     let mut s = std::net::TcpStream::connect(addr).unwrap();
+    /// #     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    /// #     let mut out = String::new();
+    /// #     s.read_to_string(&mut out).unwrap();
+    /// #     out
+    /// # }
+    /// let robots = StaticAsset::new("/robots.txt", "text/plain", b"User-agent: *\n", None);
+    /// let running = Server::new(Echo::new).asset(robots).workers(1).spawn("127.0.0.1:0")?;
+    /// assert!(get(running.local_addr(), "/robots.txt").ends_with("\r\n\r\nUser-agent: *\n"));
+    /// running.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn asset(mut self, asset: StaticAsset) -> Self {
         self.assets.retain(|a| a.path() != asset.path());
         self.assets.push(asset);
@@ -155,6 +257,29 @@ where
 
     /// Serves a folder under its prefix (see [`StaticDir`]); a later one with the same
     /// prefix replaces it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server, StaticDir};
+    /// # fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    /// #     use std::io::{Read, Write};
+    /// #     let mut s = std::net::TcpStream::connect(addr).unwrap();
+    /// #     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    /// #     let mut out = String::new();
+    /// #     s.read_to_string(&mut out).unwrap();
+    /// #     out
+    /// # }
+    /// let root = std::env::temp_dir().join(format!("vango-doc-static-{}", std::process::id()));
+    /// std::fs::create_dir_all(&root)?;
+    /// std::fs::write(root.join("hello.txt"), "hi")?;
+    /// let dir = StaticDir::new("/files/", &root)?;
+    /// let running = Server::new(Echo::new).static_dir(dir).workers(1).spawn("127.0.0.1:0")?;
+    /// assert!(get(running.local_addr(), "/files/hello.txt").ends_with("\r\n\r\nhi"));
+    /// running.shutdown();
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn static_dir(mut self, dir: StaticDir) -> Self {
         self.dirs.retain(|d| d.prefix() != dir.prefix());
         self.dirs.push(dir);
@@ -162,12 +287,37 @@ where
     }
 
     /// Whether [`serve`](Self::serve) shuts down on SIGTERM/SIGINT (default: yes).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// // A server run under a supervisor of its own: stop it with the handle, not SIGTERM.
+    /// let server = Server::new(Echo::new).workers(1).handle_signals(false);
+    /// let handle = server.shutdown_handle();
+    /// std::thread::spawn(move || handle.shutdown());
+    /// server.serve("127.0.0.1:0")?; // returns once the handle has stopped it
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn handle_signals(mut self, on: bool) -> Self {
         self.signals = on;
         self
     }
 
     /// A handle that shuts this server down.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// let server = Server::new(Echo::new).workers(1);
+    /// let handle = server.shutdown_handle();
+    /// let running = server.spawn("127.0.0.1:0")?;
+    /// handle.shutdown(); // from anywhere: another thread, an admin route
+    /// running.join();
+    /// assert!(handle.is_shutdown());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
     }
@@ -186,6 +336,24 @@ where
     /// ([`Limits::max_connections_per_core`]). When `NOTIFY_SOCKET` is set, systemd gets
     /// `READY=1` before this returns, `WATCHDOG=1` while every core's loop runs (when
     /// `WATCHDOG_USEC` asks for it), and `STOPPING=1` when shutdown begins.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// # fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    /// #     use std::io::{Read, Write};
+    /// #     let mut s = std::net::TcpStream::connect(addr).unwrap();
+    /// #     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    /// #     let mut out = String::new();
+    /// #     s.read_to_string(&mut out).unwrap();
+    /// #     out
+    /// # }
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// assert!(get(running.local_addr(), "/healthz").starts_with("HTTP/1.1 200"));
+    /// running.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn spawn(mut self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
         let per_core = match listen::inherited()? {
             Some(inherited) => (0..self.workers)
@@ -260,6 +428,15 @@ where
 
     /// Binds, runs, and blocks until shutdown (a signal or the handle) has completed.
     /// See [`spawn`](Self::spawn) for socket activation and systemd notifications.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use vango::server::{websocket::Echo, Server};
+    /// // Blocks until SIGTERM/SIGINT (or the shutdown handle) has stopped every core.
+    /// Server::new(Echo::new).serve("127.0.0.1:8080")?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn serve(self, addr: impl ToSocketAddrs) -> io::Result<()> {
         use async_signal::{Signal, Signals};
         // Before the cores start: a SIGTERM right after READY=1 must not kill the process.
@@ -290,6 +467,17 @@ where
 
 /// A started server: its address, its shutdown handle, its threads.
 /// Dropping it shuts it down and waits for the workers.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{websocket::Echo, RunningServer, Server};
+/// let running: RunningServer = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+/// let addr = running.local_addr();
+/// drop(running); // shuts down and waits for the workers
+/// assert!(std::net::TcpStream::connect(addr).is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct RunningServer {
     addr: SocketAddr,
@@ -299,22 +487,65 @@ pub struct RunningServer {
 
 impl RunningServer {
     /// The bound address (the real port when asked for port 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// let addr = running.local_addr();
+    /// assert!(addr.ip().is_loopback() && addr.port() != 0);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// The handle that stops this server.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// let handle = running.shutdown_handle();
+    /// handle.shutdown();
+    /// running.join();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.handle.clone()
     }
 
     /// Shuts down and waits for every worker to exit (at most the shutdown grace).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// let addr = running.local_addr();
+    /// running.shutdown();
+    /// assert!(std::net::TcpStream::connect(addr).is_err());
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn shutdown(self) {
         self.handle.shutdown();
         self.join();
     }
 
     /// Waits until the workers exit (after someone triggers shutdown).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// let handle = running.shutdown_handle();
+    /// std::thread::spawn(move || handle.shutdown());
+    /// running.join(); // returns once the other thread has stopped the server
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn join(mut self) {
         self.join_threads();
     }

@@ -12,12 +12,42 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Bytes in a [`SecretKey`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::secret::{SecretKey, KEY_LEN};
+/// let key = SecretKey::from_bytes([1; KEY_LEN]);
+/// assert_eq!(KEY_LEN, 32);
+/// # let _ = key;
+/// ```
 pub const KEY_LEN: usize = 32;
 
 /// The environment variable holding the key itself (64 hex digits, or 32 bytes in base64).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::secret::{SecretKey, KEY_ENV};
+/// // The deployment sets it, e.g. `VANGO_SECRET_KEY=$(openssl rand -hex 32)`.
+/// let from_env = std::env::var(KEY_ENV).ok().and_then(|v| SecretKey::parse(&v));
+/// assert_eq!(KEY_ENV, "VANGO_SECRET_KEY");
+/// # let _ = from_env;
+/// ```
 pub const KEY_ENV: &str = "VANGO_SECRET_KEY";
 
 /// The key file's name inside the state directory.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::secret::{SecretKey, KEY_FILE};
+/// let dir = std::env::temp_dir().join(format!("vango-doc-key-{}", std::process::id()));
+/// let key = SecretKey::load_or_create(&dir.join(KEY_FILE))?;
+/// assert_eq!(SecretKey::load_or_create(&dir.join(KEY_FILE))?, key, "the same key next start");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const KEY_FILE: &str = "secret.key";
 
 /// The application's secret key: 32 bytes from which each purpose (CSRF tokens, cookies)
@@ -73,6 +103,16 @@ impl fmt::Debug for Mac {
 
 impl Mac {
     /// The tag of `msg`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// let mac = SecretKey::from_bytes([9; 32]).mac("csrf");
+    /// let tag: u64 = mac.tag(b"session-42");
+    /// assert_eq!(tag, mac.tag(b"session-42"));
+    /// assert_ne!(tag, mac.tag(b"session-43"));
+    /// ```
     pub fn tag(&self, msg: &[u8]) -> u64 {
         siphash24(self.key, msg)
     }
@@ -99,11 +139,29 @@ fn half(bytes: &[u8]) -> [u64; 2] {
 
 impl SecretKey {
     /// A key from its bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// let key = SecretKey::from_bytes([7; 32]);
+    /// assert_eq!(SecretKey::parse(&"07".repeat(32)), Some(key));
+    /// ```
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> SecretKey {
         SecretKey(bytes)
     }
 
     /// A fresh key from the OS's randomness.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// let a = SecretKey::generate()?;
+    /// let b = SecretKey::generate()?;
+    /// assert_ne!(a, b);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn generate() -> io::Result<SecretKey> {
         let mut bytes = [0; KEY_LEN];
         getrandom::fill(&mut bytes).map_err(io::Error::other)?;
@@ -113,6 +171,14 @@ impl SecretKey {
     /// Parses 64 hex digits or the base64 of 32 bytes (standard or URL-safe alphabet,
     /// padded or not), surrounding whitespace ignored: what `openssl rand -hex 32` and
     /// `openssl rand -base64 32` print. `None` for anything else.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// assert!(SecretKey::parse(&format!(" {} \n", "0f".repeat(32))).is_some());
+    /// assert!(SecretKey::parse("too short").is_none());
+    /// ```
     pub fn parse(text: &str) -> Option<SecretKey> {
         let text = text.trim();
         let bytes = if text.len() == 2 * KEY_LEN {
@@ -130,6 +196,14 @@ impl SecretKey {
 
     /// The MAC for `purpose`: its key is SipHash of the purpose under each half of the
     /// secret, so every purpose gets an independent 128-bit key.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::SecretKey;
+    /// let key = SecretKey::from_bytes([3; 32]);
+    /// assert_ne!(key.mac("csrf").tag(b"x"), key.mac("upload").tag(b"x"), "one key per purpose");
+    /// ```
     pub fn mac(&self, purpose: &str) -> Mac {
         let (lo, hi) = self.0.split_at(16);
         Mac {

@@ -13,6 +13,14 @@ use super::secret::SecretKey;
 type HmacSha256 = Hmac<Sha256>;
 
 /// Bytes in a [`Signer`] tag.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{sign::TAG_LEN, SecretKey, Signer};
+/// let tag = Signer::new(&SecretKey::from_bytes([1; 32]), "cookie").sign(b"v");
+/// assert_eq!(tag.len(), TAG_LEN);
+/// ```
 pub const TAG_LEN: usize = 32;
 
 /// HMAC-SHA256 under a key derived for one purpose from the [`SecretKey`]: the purpose
@@ -55,6 +63,16 @@ fn hmac(key: &[u8], msg: &[&[u8]]) -> [u8; TAG_LEN] {
 
 impl Signer {
     /// The signer for `purpose` under `key`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{SecretKey, Signer};
+    /// let key = SecretKey::from_bytes([5; 32]);
+    /// let tickets = Signer::new(&key, "ticket");
+    /// let tag = tickets.sign(b"abc");
+    /// assert!(!Signer::new(&key, "cookie").verify(b"abc", &tag), "purposes do not mix");
+    /// ```
     pub fn new(key: &SecretKey, purpose: &str) -> Signer {
         Signer {
             key: hmac(key.bytes(), &[b"vango sign v1 ", purpose.as_bytes()]),
@@ -62,12 +80,31 @@ impl Signer {
     }
 
     /// The tag of `msg`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{SecretKey, Signer};
+    /// let s = Signer::new(&SecretKey::from_bytes([5; 32]), "cookie");
+    /// assert_eq!(s.sign(b"user=7"), s.sign(b"user=7"));
+    /// assert_ne!(s.sign(b"user=7"), s.sign(b"user=8"));
+    /// ```
     pub fn sign(&self, msg: &[u8]) -> [u8; TAG_LEN] {
         hmac(&self.key, &[msg])
     }
 
     /// Whether `tag` is the tag of `msg` (compared in constant time; any other length is
     /// refused).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{SecretKey, Signer};
+    /// let s = Signer::new(&SecretKey::from_bytes([5; 32]), "cookie");
+    /// let tag = s.sign(b"user=7");
+    /// assert!(s.verify(b"user=7", &tag));
+    /// assert!(!s.verify(b"user=7", &tag[..16]), "a truncated tag is refused");
+    /// ```
     pub fn verify(&self, msg: &[u8], tag: &[u8]) -> bool {
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC takes any key length");
         mac.update(msg);

@@ -15,6 +15,22 @@ use super::http::{Request, Response};
 
 /// Largest file a [`StaticDir`] serves by default (larger ones are 404: put them behind
 /// the proxy in front).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::static_dir::DEFAULT_MAX_FILE;
+/// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+/// # std::fs::create_dir_all(&root)?;
+/// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+/// let dir = vango::server::StaticDir::new("/assets/", &root)?;
+/// // Raise it for a larger bundle; past it, files are 404.
+/// let dir = dir.max_file(2 * DEFAULT_MAX_FILE);
+/// assert_eq!(DEFAULT_MAX_FILE, 8 << 20);
+/// # let _ = dir;
+/// # std::fs::remove_dir_all(&root)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub const DEFAULT_MAX_FILE: u64 = 8 << 20;
 
 /// A folder served under a URL prefix.
@@ -42,6 +58,20 @@ pub struct StaticDir {
 impl StaticDir {
     /// Serves the files below `root` at `prefix` (which must start and end with `/`).
     /// Errors when `root` is not a readable folder.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticDir;
+    /// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+    /// # std::fs::create_dir_all(&root)?;
+    /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+    /// let assets = StaticDir::new("/assets/", &root)?;
+    /// assert_eq!(assets.prefix(), "/assets/");
+    /// assert!(StaticDir::new("/assets", &root).is_err(), "the prefix must end with '/'");
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(prefix: impl Into<String>, root: impl AsRef<Path>) -> io::Result<StaticDir> {
         let prefix = prefix.into();
         if !prefix.starts_with('/') || !prefix.ends_with('/') {
@@ -65,12 +95,41 @@ impl StaticDir {
     }
 
     /// Sets the largest file served.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticDir;
+    /// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+    /// # std::fs::create_dir_all(&root)?;
+    /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+    /// let assets = StaticDir::new("/assets/", &root)?.max_file(4);
+    /// let raw = b"GET /assets/app.css HTTP/1.1\r\nHost: x\r\n\r\n";
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(assets.respond(&req).unwrap().status(), 404, "17 bytes is over the limit");
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn max_file(mut self, bytes: u64) -> StaticDir {
         self.max_file = bytes;
         self
     }
 
     /// The URL prefix.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticDir;
+    /// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+    /// # std::fs::create_dir_all(&root)?;
+    /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+    /// assert_eq!(StaticDir::new("/static/", &root)?.prefix(), "/static/");
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn prefix(&self) -> &str {
         &self.prefix
     }
@@ -91,6 +150,21 @@ impl StaticDir {
 
     /// The file that the URL path `rest` (after the prefix, still percent-encoded) names,
     /// if it is a regular file inside the folder once every symlink is resolved.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticDir;
+    /// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+    /// # std::fs::create_dir_all(&root)?;
+    /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+    /// let assets = StaticDir::new("/assets/", &root)?;
+    /// assert_eq!(assets.resolve("app%2Ecss"), Some(root.canonicalize()?.join("app.css")));
+    /// assert_eq!(assets.resolve("../app.css"), None);
+    /// assert_eq!(assets.resolve("missing.css"), None);
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn resolve(&self, rest: &str) -> Option<PathBuf> {
         let decoded = percent_decode(rest)?;
         let rel = Path::new(&decoded);
@@ -104,6 +178,24 @@ impl StaticDir {
     }
 
     /// Answers a GET or HEAD whose path starts with the prefix; `None` when it does not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::StaticDir;
+    /// # let root = std::env::temp_dir().join(format!("vango-doc-dir-{}-{}", std::process::id(), line!()));
+    /// # std::fs::create_dir_all(&root)?;
+    /// # std::fs::write(root.join("app.css"), "p { color: teal }")?;
+    /// let assets = StaticDir::new("/assets/", &root)?;
+    /// let raw = b"GET /assets/app.css HTTP/1.1\r\nHost: x\r\n\r\n";
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// let resp = assets.respond(&req).expect("under the prefix");
+    /// assert_eq!((resp.status(), resp.body_bytes()), (200, &b"p { color: teal }"[..]));
+    /// # std::fs::remove_dir_all(&root)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn respond(&self, req: &Request<'_>) -> Option<Response> {
         let rest = req.path().strip_prefix(self.prefix.as_str())?;
         let Some(path) = self.resolve(rest) else {

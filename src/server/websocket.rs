@@ -23,6 +23,14 @@ use super::Limits;
 use crate::protocol::{close, ServerFrame};
 
 /// The path of the WebSocket endpoint.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::websocket::WS_PATH;
+/// // The client opens `ws://HOST/_vango/ws`; the server upgrades only there.
+/// assert_eq!(WS_PATH, "/_vango/ws");
+/// ```
 pub const WS_PATH: &str = "/_vango/ws";
 
 /// What the framework plugs into the server: page requests and upgraded WebSockets.
@@ -30,6 +38,28 @@ pub const WS_PATH: &str = "/_vango/ws";
 /// One instance per core (built by the factory given to [`Server::new`](super::Server::new)),
 /// so it may hold `Rc`/`RefCell` state. Built-in routes (`/healthz`, `/metrics`, assets,
 /// `/_vango/ws`) are answered before [`handle`](Service::handle) is asked.
+///
+/// # Examples
+///
+/// ```
+/// use std::future::Future;
+/// use vango::server::{ConnInfo, Request, Response, Service, WebSocket};
+/// struct Hello;
+/// impl Service for Hello {
+///     fn handle(&self, req: &Request<'_>) -> Response {
+///         Response::new(200).body(format!("hello {}", req.path()).into_bytes())
+///     }
+///     fn websocket(&self, ws: WebSocket, _info: ConnInfo) -> impl Future<Output = ()> {
+///         async move { drop(ws) }
+///     }
+/// }
+/// // Run it with `Server::new(|_core| Hello).serve(addr)`; here, one request by hand:
+/// let raw = b"GET /you HTTP/1.1\r\nHost: x\r\n\r\n";
+/// # use vango::server::http::{parse_request, Parsed};
+/// # let mut h = [httparse::EMPTY_HEADER; 8];
+/// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+/// assert_eq!(Hello.handle(&req).body_bytes(), b"hello /you");
+/// ```
 pub trait Service: 'static {
     /// Answers a request no built-in route took (pages, forms). Default: 404.
     fn handle(&self, req: &Request<'_>) -> Response {
@@ -53,6 +83,18 @@ pub trait Service: 'static {
 }
 
 /// Facts about an upgraded connection.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::ConnInfo;
+/// let info = ConnInfo {
+///     peer: "192.0.2.7:50000".parse().unwrap(),
+///     headers: vec![("cookie".into(), "theme=dark".into())],
+/// };
+/// let cookie = info.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("cookie"));
+/// assert_eq!(cookie.map(|(_, v)| v.as_str()), Some("theme=dark"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct ConnInfo {
     /// The peer's address.
@@ -62,6 +104,28 @@ pub struct ConnInfo {
 }
 
 /// An upgraded WebSocket over the connection's socket.
+///
+/// # Examples
+///
+/// ```
+/// use async_tungstenite::tungstenite::Message;
+/// use vango::server::websocket::{next_incoming, Incoming};
+/// # use std::net::{TcpListener, TcpStream};
+/// # use async_io::Async;
+/// # use async_tungstenite::{tungstenite::protocol::Role, WebSocketStream};
+/// # use vango::server::websocket::Upgraded;
+/// # async_io::block_on(async {
+/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+/// # let (server, _) = l.accept().unwrap();
+/// # let up = Upgraded::new(Async::new(server).unwrap(), Vec::new());
+/// # let mut ws = WebSocketStream::from_raw_socket(up, Role::Server, None).await;
+/// # let mut peer = WebSocketStream::from_raw_socket(Async::new(client).unwrap(), Role::Client, None).await;
+/// let ws: &mut vango::server::WebSocket = &mut ws;
+/// peer.send(Message::Binary(vec![7, 1].into())).await.unwrap();
+/// assert!(matches!(next_incoming(ws).await, Incoming::Binary(b) if b[..] == [7, 1]));
+/// # });
+/// ```
 pub type WebSocket = WebSocketStream<Upgraded>;
 
 /// The socket after the upgrade, replaying bytes the HTTP reader already took past the head.
@@ -71,6 +135,26 @@ pub type WebSocket = WebSocketStream<Upgraded>;
 /// A session woken to send a patch (a GlobalSignal write wakes thousands) polls its read
 /// side again afterwards, and without the park each such poll is one wasted syscall
 /// answering `EAGAIN`.
+///
+/// # Examples
+///
+/// ```
+/// use futures_lite::AsyncReadExt;
+/// use vango::server::websocket::Upgraded;
+/// # use std::net::{TcpListener, TcpStream};
+/// # use async_io::Async;
+/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+/// # let (server, _) = l.accept().unwrap();
+/// # use std::io::Write;
+/// // The HTTP reader already took "ab" past the head; "cd" is still in the socket.
+/// let mut up = Upgraded::new(Async::new(server)?, b"ab".to_vec());
+/// client.write_all(b"cd")?;
+/// let mut got = [0; 4];
+/// async_io::block_on(up.read_exact(&mut got))?;
+/// assert_eq!(&got, b"abcd");
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct Upgraded {
     prefix: Vec<u8>,
@@ -85,6 +169,23 @@ pub struct Upgraded {
 
 impl Upgraded {
     /// Wraps `io`; `prefix` (bytes already read past the request head) is read first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::AsyncReadExt;
+    /// use vango::server::websocket::Upgraded;
+    /// # use std::net::{TcpListener, TcpStream};
+    /// # use async_io::Async;
+    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    /// # let (server, _) = l.accept().unwrap();
+    /// let mut up = Upgraded::new(Async::new(server)?, b"early".to_vec());
+    /// let mut first = [0; 5];
+    /// async_io::block_on(up.read_exact(&mut first))?;
+    /// assert_eq!(&first, b"early");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(io: Async<TcpStream>, mut prefix: Vec<u8>) -> Self {
         if prefix.is_empty() {
             // The HTTP read buffer's capacity must not live on in every idle WebSocket.
@@ -101,11 +202,43 @@ impl Upgraded {
     }
 
     /// The socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::websocket::Upgraded;
+    /// # use std::net::{TcpListener, TcpStream};
+    /// # use async_io::Async;
+    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    /// # let (server, _) = l.accept().unwrap();
+    /// let up = Upgraded::new(Async::new(server)?, Vec::new());
+    /// assert_eq!(up.get_ref().get_ref().peer_addr()?, client.local_addr()?);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn get_ref(&self) -> &Async<TcpStream> {
         &self.io
     }
 
     /// Unwraps the socket and the bytes of the prefix not read yet.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use futures_lite::AsyncReadExt;
+    /// use vango::server::websocket::Upgraded;
+    /// # use std::net::{TcpListener, TcpStream};
+    /// # use async_io::Async;
+    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    /// # let (server, _) = l.accept().unwrap();
+    /// let mut up = Upgraded::new(Async::new(server)?, b"abc".to_vec());
+    /// let mut one = [0; 1];
+    /// async_io::block_on(up.read_exact(&mut one))?;
+    /// let (_io, unread) = up.into_parts();
+    /// assert_eq!(unread, b"bc");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn into_parts(mut self) -> (Async<TcpStream>, Vec<u8>) {
         self.prefix.drain(..self.pos);
         (self.io, self.prefix)
@@ -182,6 +315,16 @@ impl AsyncWrite for Upgraded {
 /// The small-buffer configuration: a 256-byte read buffer (tungstenite's default 128 KiB
 /// would cost 133 KiB per idle socket; events are a few bytes and a larger message grows
 /// it), no write buffering, messages and frames bounded by `limits.max_ws_message`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::{websocket::ws_config, Limits};
+/// let limits = Limits::default();
+/// let config = ws_config(&limits);
+/// assert_eq!(config.max_message_size, Some(limits.max_ws_message));
+/// assert_eq!(config.read_buffer_size, 256);
+/// ```
 pub fn ws_config(limits: &Limits) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(256)
@@ -194,6 +337,20 @@ pub fn ws_config(limits: &Limits) -> WebSocketConfig {
 /// `Err` the status to refuse with (400 bad handshake, 403 foreign Origin, 405 not GET,
 /// 426 wrong version). The Origin must name this server with the scheme the client used
 /// ([`Request::scheme`]; `trust_proxy` as in [`Limits`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::websocket::check_handshake;
+/// let raw = b"GET /_vango/ws HTTP/1.1\r\nHost: a.example\r\nUpgrade: websocket\r\n\
+/// Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+/// Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://a.example\r\n\r\n";
+/// # use vango::server::http::{parse_request, Parsed};
+/// # let mut h = [httparse::EMPTY_HEADER; 8];
+/// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+/// // The accept value of RFC 6455's example key.
+/// assert_eq!(check_handshake(&req, false).as_deref(), Ok("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+/// ```
 pub fn check_handshake(req: &Request<'_>, trust_proxy: bool) -> Result<String, u16> {
     if req.method() != "GET" {
         return Err(405);
@@ -262,6 +419,17 @@ pub fn origin_matches_host(origin: &[u8], host: &[u8], scheme: &str) -> bool {
 }
 
 /// Appends the 101 answer for `accept` to `out`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::websocket::write_switching;
+/// let mut out = Vec::new();
+/// write_switching(&mut out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+/// assert!(text.ends_with("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
+/// ```
 pub fn write_switching(out: &mut Vec<u8>, accept: &str) {
     out.extend_from_slice(
         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ",
@@ -272,6 +440,15 @@ pub fn write_switching(out: &mut Vec<u8>, accept: &str) {
 
 /// The WebSocket close code that carries protocol close `code` (`PROTOCOL.md`, "Close
 /// and error codes"): [`close::WS_BASE`]` + code`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::protocol::close;
+/// use vango::server::websocket::ws_close_code;
+/// assert_eq!(ws_close_code(close::RATE_LIMIT), 4005);
+/// assert_eq!(ws_close_code(close::NORMAL), close::WS_BASE);
+/// ```
 pub fn ws_close_code(code: u8) -> u16 {
     close::WS_BASE + u16::from(code)
 }
@@ -282,6 +459,15 @@ const MAX_CLOSE_REASON: usize = 120;
 
 /// A received WebSocket message as the protocol sees it: classified here once for every
 /// reader (the Hello, the session loop, the echo floor).
+///
+/// # Examples
+///
+/// ```
+/// use async_tungstenite::tungstenite::Message;
+/// use vango::server::websocket::Incoming;
+/// let text = Incoming::classify(Some(Ok(Message::Text("hi".into()))));
+/// assert!(matches!(text, Incoming::Text), "the protocol is binary");
+/// ```
 #[derive(Debug)]
 pub enum Incoming {
     /// A binary message: one protocol frame.
@@ -302,6 +488,16 @@ pub enum Incoming {
 
 impl Incoming {
     /// Classifies what the stream yielded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use async_tungstenite::tungstenite::Message;
+    /// use vango::server::websocket::Incoming;
+    /// assert!(matches!(Incoming::classify(None), Incoming::Closed));
+    /// let ping = Some(Ok(Message::Ping(Vec::new().into())));
+    /// assert!(matches!(Incoming::classify(ping), Incoming::Control));
+    /// ```
     pub fn classify(next: Option<Result<Message, WsError>>) -> Incoming {
         match next {
             Some(Ok(Message::Binary(b))) => Incoming::Binary(b),
@@ -316,6 +512,29 @@ impl Incoming {
 }
 
 /// The next message of `ws`, classified.
+///
+/// # Examples
+///
+/// ```
+/// use async_tungstenite::tungstenite::Message;
+/// use vango::server::websocket::{next_incoming, Incoming};
+/// # use std::net::{TcpListener, TcpStream};
+/// # use async_io::Async;
+/// # use async_tungstenite::{tungstenite::protocol::Role, WebSocketStream};
+/// # use vango::server::websocket::Upgraded;
+/// # async_io::block_on(async {
+/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+/// # let (server, _) = l.accept().unwrap();
+/// # let up = Upgraded::new(Async::new(server).unwrap(), Vec::new());
+/// # let mut ws = WebSocketStream::from_raw_socket(up, Role::Server, None).await;
+/// # let mut peer = WebSocketStream::from_raw_socket(Async::new(client).unwrap(), Role::Client, None).await;
+/// peer.send(Message::Text("not a frame".into())).await.unwrap();
+/// peer.send(Message::Binary(vec![1].into())).await.unwrap();
+/// assert!(matches!(next_incoming(&mut ws).await, Incoming::Text));
+/// assert!(matches!(next_incoming(&mut ws).await, Incoming::Binary(_)));
+/// # });
+/// ```
 pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
     Incoming::classify(ws.next().await)
 }
@@ -323,6 +542,40 @@ pub async fn next_incoming(ws: &mut WebSocket) -> Incoming {
 /// Ends `ws` with protocol close `code` (one of [`close`]): a `Close` frame (code,
 /// reason) then a WebSocket close with [`ws_close_code`]. Errors are ignored: the peer
 /// may be gone.
+///
+/// # Examples
+///
+/// ```
+/// use async_tungstenite::tungstenite::Message;
+/// use futures_lite::{future, StreamExt};
+/// use vango::{protocol::close, server::websocket::close_with};
+/// # use std::net::{TcpListener, TcpStream};
+/// # use async_io::Async;
+/// # use async_tungstenite::{tungstenite::protocol::Role, WebSocketStream};
+/// # use vango::server::websocket::Upgraded;
+/// # async_io::block_on(async {
+/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+/// # let (server, _) = l.accept().unwrap();
+/// # let up = Upgraded::new(Async::new(server).unwrap(), Vec::new());
+/// # let mut ws = WebSocketStream::from_raw_socket(up, Role::Server, None).await;
+/// # let mut peer = WebSocketStream::from_raw_socket(Async::new(client).unwrap(), Role::Client, None).await;
+/// let (_, got) = future::zip(close_with(&mut ws, close::SHUTDOWN, "restarting"), async move {
+///     let mut got = Vec::new();
+///     while let Some(Ok(m)) = peer.next().await {
+///         let end = m.is_close();
+///         got.push(m);
+///         if end {
+///             break; // and hang up: the server's drain sees the end of the stream
+///         }
+///     }
+///     got
+/// })
+/// .await;
+/// // The protocol's Close frame, then the WebSocket close with 4000 + code.
+/// assert!(matches!(&got[..], [Message::Binary(_), Message::Close(Some(f))] if u16::from(f.code) == 4009));
+/// # });
+/// ```
 pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
     let reason = &reason[..floor_char_boundary(reason, MAX_CLOSE_REASON)];
     let mut frame = Vec::with_capacity(3 + reason.len());
@@ -343,6 +596,31 @@ pub async fn close_with(ws: &mut WebSocket, code: u8, reason: &str) {
 /// Ends `ws` after the peer broke the WebSocket protocol: a close frame with 1002
 /// (protocol error), written straight to the socket since the stream refuses to send
 /// after an error, then the same bounded drain as [`close_with`].
+///
+/// # Examples
+///
+/// ```
+/// use async_tungstenite::tungstenite::Message;
+/// use futures_lite::{future, StreamExt};
+/// use vango::server::websocket::close_protocol_error;
+/// # use std::net::{TcpListener, TcpStream};
+/// # use async_io::Async;
+/// # use async_tungstenite::{tungstenite::protocol::Role, WebSocketStream};
+/// # use vango::server::websocket::Upgraded;
+/// # async_io::block_on(async {
+/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
+/// # let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+/// # let (server, _) = l.accept().unwrap();
+/// # let up = Upgraded::new(Async::new(server).unwrap(), Vec::new());
+/// # let mut ws = WebSocketStream::from_raw_socket(up, Role::Server, None).await;
+/// # let mut peer = WebSocketStream::from_raw_socket(Async::new(client).unwrap(), Role::Client, None).await;
+/// let (_, first) = future::zip(close_protocol_error(&mut ws), async move {
+///     peer.next().await // then hang up, ending the server's drain
+/// })
+/// .await;
+/// assert!(matches!(first, Some(Ok(Message::Close(Some(f)))) if u16::from(f.code) == 1002));
+/// # });
+/// ```
 pub async fn close_protocol_error(ws: &mut WebSocket) {
     use futures_lite::AsyncWriteExt;
     // FIN + Close, 2 bytes of payload: 1002, unmasked (server frames are never masked).
@@ -403,6 +681,16 @@ pub struct Echo {
 
 impl Echo {
     /// The echo service of `core`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::{websocket::Echo, Server};
+    /// // `Echo::new` is the factory: one echo service per core.
+    /// let running = Server::new(Echo::new).workers(1).spawn("127.0.0.1:0")?;
+    /// running.shutdown();
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn new(core: &Rc<Core>) -> Self {
         Echo { core: core.clone() }
     }

@@ -36,7 +36,7 @@ impl Drop for Current {
 }
 
 impl Harness {
-    pub fn new(limits: Limits) -> Harness {
+    pub(crate) fn new(limits: Limits) -> Harness {
         let (tx, inbox) = flume::unbounded();
         let shared = Arc::new(Shared {
             limits,
@@ -56,7 +56,7 @@ impl Harness {
     }
 
     /// Runs `f` with this core as the thread's current one.
-    pub fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
+    pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
         let prev = Core::current();
         Core::set_current(Some(self.core.clone()));
         let _restore = Current(prev);
@@ -64,12 +64,12 @@ impl Harness {
     }
 
     /// Drives `fut` to completion, running this core's tasks meanwhile.
-    pub fn block_on<T>(&self, fut: impl Future<Output = T>) -> T {
+    pub(crate) fn block_on<T>(&self, fut: impl Future<Output = T>) -> T {
         self.enter(|| async_io::block_on(self.ex.run(fut)))
     }
 
     /// Runs every task that can make progress now; `true` if any ran.
-    pub fn run_ready(&self) -> bool {
+    pub(crate) fn run_ready(&self) -> bool {
         self.enter(|| {
             let mut ran = false;
             while self.ex.try_tick() {
@@ -80,12 +80,12 @@ impl Harness {
     }
 
     /// Whether some task has not finished.
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         !self.ex.is_empty()
     }
 
     /// Waits until a task wakes up and runs it, or until `deadline`; `false` at the deadline.
-    pub fn wait_until(&self, deadline: Instant) -> bool {
+    pub(crate) fn wait_until(&self, deadline: Instant) -> bool {
         self.enter(|| {
             async_io::block_on(future::or(
                 async {
@@ -101,7 +101,7 @@ impl Harness {
     }
 
     /// The core's counters (panics of tasks are counted here).
-    pub fn panics(&self) -> u64 {
+    pub(crate) fn panics(&self) -> u64 {
         self.core
             .metrics()
             .panics

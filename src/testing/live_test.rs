@@ -119,6 +119,19 @@ impl LiveRequest {
     /// # Panics
     ///
     /// When the live session's page setup panics.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let app = vango::App::new().page("/", || {
+    ///     let lang = use_request().header("accept-language").unwrap_or("en").to_owned();
+    ///     move || p(lang.clone())
+    /// });
+    /// let t = LiveTest::request("/").header("Accept-Language", "fr").mount(&app);
+    /// assert_eq!(t.text(), "fr");
+    /// ```
     pub fn mount(self, app: &App) -> LiveTest {
         let mut headers = self.headers;
         if !self.cookies.is_empty() {
@@ -195,6 +208,18 @@ impl LiveTest {
     }
 
     /// A request for `url` to add headers and cookies to, then [`mount`](LiveRequest::mount).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let app = vango::App::new().page("/", || {
+    ///     let user = use_request().cookie("user").unwrap_or("guest").to_owned();
+    ///     move || p(user.clone())
+    /// });
+    /// assert_eq!(LiveTest::request("/").cookie("user", "ada").mount(&app).text(), "ada");
+    /// ```
     pub fn request(url: impl Into<String>) -> LiveRequest {
         LiveRequest {
             url: url.into(),
@@ -225,11 +250,29 @@ impl LiveTest {
 
     /// The page as the browser shows it now: its HTML (with the `data-hid` and `data-on`
     /// markers a first paint carries).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| || p("hi").class("x"));
+    /// assert_eq!(t.html(), "<p data-hid=\"1\" class=\"x\">hi</p>");
+    /// ```
     pub fn html(&self) -> String {
         self.inner.with_root(crate::render::to_html)
     }
 
     /// The page's text content.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| || div((h1("Title"), p("Body"))));
+    /// assert_eq!(t.text(), "TitleBody");
+    /// ```
     pub fn text(&self) -> String {
         self.inner.snapshot().text()
     }
@@ -442,6 +485,21 @@ impl LiveTest {
     }
 
     /// Sets how long [`settle`](Self::settle) waits for tasks (default 5 s).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use vango::prelude::*;
+    /// use vango::testing::LiveTest;
+    /// let t = LiveTest::component(|| {
+    ///     let done = signal(false);
+    ///     spawn_task(async move { done.set(true) });
+    ///     move || p(if done.get() { "done" } else { "working" })
+    /// });
+    /// t.settle_timeout(Duration::from_secs(1)).settle();
+    /// assert_eq!(t.text(), "done");
+    /// ```
     pub fn settle_timeout(&self, limit: Duration) -> &Self {
         self.inner.settle_timeout.set(limit);
         self

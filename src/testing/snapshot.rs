@@ -26,7 +26,7 @@ pub(crate) enum Node {
 
 impl El {
     /// The value of attribute `name` (ASCII case-insensitive).
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -34,7 +34,7 @@ impl El {
     }
 
     /// Its text content, as `textContent` gives it.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut out = String::new();
         self.text_into(&mut out);
         out
@@ -51,7 +51,11 @@ impl El {
 
     /// Visits every element below (and including) this one in document order, with its
     /// ancestors (outermost first).
-    pub fn walk<'a>(&'a self, ancestors: &mut Vec<&'a El>, f: &mut impl FnMut(&'a El, &[&'a El])) {
+    pub(crate) fn walk<'a>(
+        &'a self,
+        ancestors: &mut Vec<&'a El>,
+        f: &mut impl FnMut(&'a El, &[&'a El]),
+    ) {
         f(self, ancestors);
         ancestors.push(self);
         for c in &self.children {

@@ -40,6 +40,14 @@ pub(crate) fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
 }
 
 /// How a form control's attribute maps to a live DOM property.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::attrs::{prop_kind, PropKind};
+/// assert_eq!(prop_kind("textarea", "value"), Some(PropKind::Str));
+/// assert_eq!(prop_kind("option", "selected"), Some(PropKind::Bool));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PropKind {
     /// A string property (`value` of input, textarea, select); default `""`.
@@ -51,6 +59,15 @@ pub enum PropKind {
 /// Whether attribute `name` of a `tag` element is patched as a live property: the user
 /// may have changed it, so the attribute (the default value) would not show. HTML elements
 /// only; `name` as `vdom::names::attr_name` spells it (lower case).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::attrs::{prop_kind, PropKind};
+/// assert_eq!(prop_kind("input", "checked"), Some(PropKind::Bool));
+/// // Only the value of a form control is live state; a div's is a plain attribute.
+/// assert_eq!(prop_kind("div", "value"), None);
+/// ```
 pub fn prop_kind(tag: &str, name: &str) -> Option<PropKind> {
     match (tag, name) {
         ("input" | "textarea" | "select", "value") => Some(PropKind::Str),

@@ -7,6 +7,14 @@
 use std::fmt;
 
 /// How an event's payload is shaped on the wire and in [`EventData`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::event::{event_by_code, event_code, Payload};
+/// let code = event_code("keydown").unwrap();
+/// assert_eq!(event_by_code(code), Some(("keydown", Payload::Key)));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u8)]
 pub enum Payload {
@@ -30,6 +38,14 @@ pub enum Payload {
 }
 
 /// DOM event names and their payload shapes. The wire code of `EVENTS[i]` is `i + 1`.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::event::{event_code, Payload, EVENTS};
+/// assert_eq!(EVENTS[0], ("click", Payload::Pointer));
+/// assert_eq!(event_code("click"), Some(1), "the code of EVENTS[i] is i + 1");
+/// ```
 pub const EVENTS: &[(&str, Payload)] = &[
     // mouse
     ("click", Payload::Pointer),
@@ -131,6 +147,14 @@ pub const EVENTS: &[(&str, Payload)] = &[
 ];
 
 /// Wire code of a DOM event name (`None` if it is not in [`EVENTS`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::event::event_code;
+/// assert_eq!(event_code("click"), Some(1));
+/// assert_eq!(event_code("not-an-event"), None);
+/// ```
 pub fn event_code(name: &str) -> Option<u8> {
     EVENTS
         .iter()
@@ -139,6 +163,14 @@ pub fn event_code(name: &str) -> Option<u8> {
 }
 
 /// DOM event name and payload shape of a wire code.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::event::{event_by_code, Payload};
+/// assert_eq!(event_by_code(1), Some(("click", Payload::Pointer)));
+/// assert_eq!(event_by_code(0), None);
+/// ```
 pub fn event_by_code(code: u8) -> Option<(&'static str, Payload)> {
     EVENTS.get((code as usize).checked_sub(1)?).copied()
 }
@@ -146,18 +178,70 @@ pub fn event_by_code(code: u8) -> Option<(&'static str, Payload)> {
 /// Modifier key bits in [`EventData::Key`] and [`EventData::Pointer`].
 pub mod mods {
     /// Shift is held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "Tab".into(), mods: mods::SHIFT, value: String::new() };
+    /// assert!(Event { hid: 1, name: "keydown", data }.shift());
+    /// ```
     pub const SHIFT: u8 = 1;
     /// Control is held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "s".into(), mods: mods::CTRL, value: String::new() };
+    /// assert!(Event { hid: 1, name: "keydown", data }.ctrl());
+    /// ```
     pub const CTRL: u8 = 2;
     /// Alt/Option is held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Pointer { x: 1, y: 1, button: 0, mods: mods::ALT };
+    /// assert!(Event { hid: 1, name: "click", data }.alt());
+    /// ```
     pub const ALT: u8 = 4;
     /// Meta/Command is held.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "k".into(), mods: mods::META, value: String::new() };
+    /// assert!(Event { hid: 1, name: "keydown", data }.meta());
+    /// ```
     pub const META: u8 = 8;
     /// The key is auto-repeating (keyboard only).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let held = mods::REPEAT | mods::SHIFT;
+    /// let data = EventData::Key { key: "ArrowDown".into(), mods: held, value: String::new() };
+    /// let e = Event { hid: 1, name: "keydown", data };
+    /// assert!(e.mods() & mods::REPEAT != 0, "an auto-repeated key press");
+    /// ```
     pub const REPEAT: u8 = 16;
 }
 
 /// What the client reported with an event.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Input { value: "42".into(), checked: false };
+/// let e = Event { hid: 3, name: "input", data };
+/// assert_eq!(e.value(), "42");
+/// assert_eq!(EventData::default(), EventData::None);
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub enum EventData {
     /// Nothing beyond the event itself.
@@ -226,6 +310,15 @@ pub enum EventData {
 }
 
 /// An event delivered to a server-side handler.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Event, EventData};
+/// let data = EventData::Form(vec![("email".into(), "a@b.c".into())]);
+/// let submit = Event { hid: 2, name: "submit", data };
+/// assert_eq!(submit.field("email"), Some("a@b.c"));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Event {
     /// Hydration id of the element whose listener fired.
@@ -241,6 +334,14 @@ pub struct Event {
 /// (code 11) instead of an Ack, and the client reverts the optimistic update it applied
 /// (`data-opt-*`). The event still counts as handled (a resend is not run again); what
 /// the handler changed before refusing still renders, in a Patches frame right after.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{reject, Reject};
+/// assert_eq!(reject(), Err(Reject));
+/// assert_eq!(Reject.to_string(), "event rejected by its handler");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Reject;
 
@@ -253,10 +354,34 @@ impl fmt::Display for Reject {
 impl std::error::Error for Reject {}
 
 /// What a handler's run came to: `Ok(())` accepts the event, `Err(Reject)` refuses it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Handled, IntoHandled, Reject};
+/// let accepted: Handled = ().into_handled();
+/// assert_eq!(accepted, Ok(()));
+/// assert_eq!(Err::<(), _>(Reject).into_handled(), Err(Reject));
+/// ```
 pub type Handled = Result<(), Reject>;
 
 /// What a handler closure may return: `()` (the common case: the event is accepted) or a
 /// `Result<(), E>` whose error refuses the event.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{IntoHandled, Reject};
+/// #[derive(Debug)]
+/// struct SoldOut;
+/// impl From<SoldOut> for Reject {
+///     fn from(_: SoldOut) -> Reject {
+///         Reject
+///     }
+/// }
+/// assert_eq!(Err::<(), _>(SoldOut).into_handled(), Err(Reject));
+/// assert_eq!(().into_handled(), Ok(()));
+/// ```
 pub trait IntoHandled {
     /// The outcome this value stands for.
     fn into_handled(self) -> Handled;

@@ -22,6 +22,15 @@ use crate::vdom::patch::{PatchSink, PropValue};
 
 /// The effective value of attribute `name` (names equal up to ASCII case are one, the last
 /// wins; `false` is absent).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::vdom::form::attr_of;
+/// let e = input().attr("VALUE", "a").attr("value", "b").into_element();
+/// assert_eq!(attr_of(&e, "value"), Some("b"), "names equal up to case are one; the last wins");
+/// ```
 pub fn attr_of<'a>(e: &'a Element, name: &str) -> Option<&'a str> {
     e.attrs
         .iter()

@@ -23,11 +23,28 @@ pub struct HidAlloc {
 
 impl HidAlloc {
     /// An allocator whose first id is `first` (`0` is skipped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::hid::HidAlloc;
+    /// assert_eq!(HidAlloc::new(10).next_hid(), 10);
+    /// assert_eq!(HidAlloc::new(0).next_hid(), 1, "0 is never handed out");
+    /// ```
     pub fn new(first: u32) -> Self {
         HidAlloc { next: first.max(1) }
     }
 
     /// The next free id. Wraps to 1 after `u32::MAX` (a session never gets there).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::hid::HidAlloc;
+    /// let mut ids = HidAlloc::new(u32::MAX);
+    /// assert_eq!(ids.next_hid(), u32::MAX);
+    /// assert_eq!(ids.next_hid(), 1);
+    /// ```
     pub fn next_hid(&mut self) -> u32 {
         let id = self.next;
         self.next = self.next.checked_add(1).unwrap_or(1);
@@ -35,6 +52,16 @@ impl HidAlloc {
     }
 
     /// The id the next call to [`HidAlloc::next_hid`] returns.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::hid::HidAlloc;
+    /// let mut ids = HidAlloc::new(5);
+    /// assert_eq!(ids.peek(), 5);
+    /// ids.next_hid();
+    /// assert_eq!(ids.peek(), 6);
+    /// ```
     pub fn peek(&self) -> u32 {
         self.next
     }

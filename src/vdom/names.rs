@@ -48,6 +48,14 @@ pub fn is_reserved(name: &str) -> bool {
 /// Whether two names are the same attribute: the parser and `setAttribute` on an HTML
 /// element lower-case ASCII letters, and on a foreign element the parser does too (before
 /// restoring the camelCase names of its tables), so names equal up to ASCII case are one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::names::same_attr_name;
+/// assert!(same_attr_name("viewBox", "viewbox"));
+/// assert!(!same_attr_name("data-a", "data-b"));
+/// ```
 #[inline]
 pub fn same_attr_name(a: &str, b: &str) -> bool {
     a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a.eq_ignore_ascii_case(b))

@@ -15,6 +15,16 @@ use crate::vdom::event::{Event, Handled};
 use crate::vdom::ns::Ns;
 
 /// A string that is usually static: literal text, class names, attribute values.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Str, VNode};
+/// let fixed: Str = "Static label".into(); // borrowed: never copied
+/// let dynamic: Str = format!("{} items", 3).into();
+/// assert!(matches!(fixed, std::borrow::Cow::Borrowed(_)));
+/// assert!(matches!(VNode::Text(dynamic), VNode::Text(t) if t == "3 items"));
+/// ```
 pub type Str = Cow<'static, str>;
 
 /// A node of the virtual DOM.
@@ -26,6 +36,16 @@ pub type Str = Cow<'static, str>;
 ///   child is exactly one DOM text node after the browser parses the SSR output;
 /// - the root of a component's output is an `Element`: the one element it rendered, or a
 ///   range ([`Element::range`]) holding whatever else it rendered.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Element, VNode};
+/// let mut p = Element::new("p");
+/// p.children.push(VNode::Text("Hello".into()));
+/// let node = VNode::Element(Box::new(p));
+/// assert_eq!(vango::render::to_html(&node), "<p>Hello</p>");
+/// ```
 pub enum VNode {
     /// Renders nothing (the false branch of a conditional).
     Empty,
@@ -47,22 +67,54 @@ pub enum VNode {
 /// HTML that is written to the page without escaping.
 ///
 /// The constructor's name is deliberately loud: passing user data here is an XSS hole.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{RawHtml, VNode};
+/// let icon = VNode::Raw(RawHtml::trusted("<svg><circle r=\"4\"/></svg>"));
+/// assert_eq!(vango::render::to_html(&icon), "<svg><circle r=\"4\"/></svg>");
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct RawHtml(pub(crate) Str);
 
 impl RawHtml {
     /// Wraps HTML that the application trusts (never user input).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{RawHtml, VNode};
+    /// let html = RawHtml::trusted("<b>bold</b>");
+    /// assert_eq!(vango::render::to_html(&VNode::Raw(html)), "<b>bold</b>");
+    /// ```
     pub fn trusted(html: impl Into<Str>) -> Self {
         RawHtml(html.into())
     }
 
     /// The HTML text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::RawHtml;
+    /// assert_eq!(RawHtml::trusted("<hr>").as_str(), "<hr>");
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 /// An HTML element.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Element, VNode};
+/// let mut ul = Element::new("ul");
+/// ul.children.push(VNode::Element(Box::new(Element::new("li"))));
+/// assert_eq!(vango::render::to_html(&VNode::Element(Box::new(ul))), "<ul><li></li></ul>");
+/// ```
 pub struct Element {
     /// Tag name, lower case.
     pub tag: &'static str,
@@ -87,6 +139,13 @@ pub struct Element {
 /// its own in the DOM: it is written as the comments `<!--h:N-->` … `<!--/h-->` around
 /// its children (`PROTOCOL.md`, "Ranges"), so it may stand wherever its children may.
 /// `#` cannot start a tag name, so no element is mistaken for one.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{node::RANGE, Element};
+/// assert_eq!(Element::range(Vec::new()).tag, RANGE);
+/// ```
 pub const RANGE: &str = "#range";
 
 impl Element {
@@ -120,6 +179,14 @@ impl Element {
     }
 
     /// A new element with no attributes, listeners or children.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::Element;
+    /// let e = Element::new("section");
+    /// assert_eq!((e.tag, e.hid, e.children.len()), ("section", 0, 0));
+    /// ```
     pub fn new(tag: &'static str) -> Self {
         Element {
             tag,
@@ -133,6 +200,16 @@ impl Element {
     }
 
     /// The value of attribute `name`, if set to a string or to `true` (then `""`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let e = input().attr("type", "checkbox").attr("checked", true).into_element();
+    /// assert_eq!(e.attr("type"), Some("checkbox"));
+    /// assert_eq!(e.attr("checked"), Some(""));
+    /// assert_eq!(e.attr("name"), None);
+    /// ```
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
@@ -143,6 +220,15 @@ impl Element {
 }
 
 /// One attribute.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Attr, AttrValue, Element};
+/// let mut e = Element::new("a");
+/// e.attrs.push(Attr { name: "href".into(), value: AttrValue::Str("/home".into()) });
+/// assert_eq!(e.attr("href"), Some("/home"));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Attr {
     /// Attribute name (`class`, `aria-label`, `data-id`, ...).
@@ -152,6 +238,15 @@ pub struct Attr {
 }
 
 /// An attribute value.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Attr, AttrValue, Element, VNode};
+/// let mut e = Element::new("button");
+/// e.attrs.push(Attr { name: "disabled".into(), value: AttrValue::Bool(true) });
+/// assert_eq!(vango::render::to_html(&VNode::Element(Box::new(e))), "<button disabled></button>");
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum AttrValue {
     /// A string value. In a URL-valued attribute (`href`, `src`, `action`, `srcset`, ...) a
@@ -190,6 +285,14 @@ impl AttrValue {
 }
 
 /// A key that identifies a child among its keyed siblings.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::Key;
+/// assert_eq!(Key::from(7u64), Key::Int(7));
+/// assert_eq!(Key::from("row-a"), Key::Str("row-a".into()));
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum Key {
     /// An integer key (database ids).
@@ -236,6 +339,18 @@ impl From<String> for Key {
 
 /// A server-side handler: runs on the session's core when the client reports the event;
 /// its [`Handled`] outcome decides between an Ack and a Reject.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::vdom::{Event, EventData, Handler};
+/// let handler: Handler = Rc::new(|e: &Event| {
+///     assert_eq!(e.name, "click");
+///     Ok(())
+/// });
+/// assert_eq!(handler(&Event { hid: 1, name: "click", data: EventData::None }), Ok(()));
+/// ```
 pub type Handler = Rc<dyn Fn(&Event) -> Handled>;
 
 /// A component as the engine sees it: an opaque node with an identity (to decide whether a
@@ -243,6 +358,21 @@ pub type Handler = Rc<dyn Fn(&Event) -> Handled>;
 ///
 /// The diff mounts fresh slots through [`Mount::mount_component`](crate::vdom::diff::Mount),
 /// keeps or replaces mounted ones, and disposes removed ones; SSR writes their output.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::component::Tree;
+/// fn badge(n: u32) -> impl Render {
+///     move || span(n.to_string())
+/// }
+/// let tree = Tree::mount(|| || div(component(badge, 3)));
+/// let VNode::Element(root) = tree.root() else { panic!() };
+/// let VNode::Component(slot) = &root.children[0] else { panic!() };
+/// assert!(slot.is_mounted());
+/// assert_eq!(slot.root_hid(), 2);
+/// ```
 pub trait ComponentSlot: Any {
     /// Its key among keyed siblings.
     fn key(&self) -> Option<&Key>;
@@ -274,6 +404,20 @@ pub trait ComponentSlot: Any {
 }
 
 /// A listener: the DOM event it answers, what the client does locally, and the handler.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use vango::vdom::{Element, Listener, Modifiers};
+/// let mut b = Element::new("button");
+/// b.listeners.push(Listener {
+///     event: "click",
+///     modifiers: Modifiers::default(),
+///     handler: Rc::new(|_| Ok(())),
+/// });
+/// assert!(format!("{:?}", b.listeners[0]).starts_with("Listener(click"));
+/// ```
 #[derive(Clone)]
 pub struct Listener {
     /// DOM event name, one of [`crate::vdom::event::EVENTS`].
@@ -291,6 +435,15 @@ impl fmt::Debug for Listener {
 }
 
 /// Client-side behaviour of a listener. Rendered into the `data-on` marker attribute.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::Modifiers;
+/// let debounced = Modifiers { debounce_ms: 300, ..Modifiers::default() };
+/// assert!(!debounced.prevent_default);
+/// assert_eq!(debounced.debounce_ms, 300);
+/// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub struct Modifiers {
     /// Call `preventDefault()` in the browser.
@@ -334,6 +487,17 @@ impl fmt::Debug for VNode {
 impl VNode {
     /// Appends `node` to `children` keeping the normalized form: fragments are flattened,
     /// `Empty` and empty text are dropped, and adjacent text nodes are merged into one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::VNode;
+    /// let mut children = Vec::new();
+    /// VNode::push_normalized(&mut children, VNode::Text("a".into()));
+    /// VNode::push_normalized(&mut children, VNode::Empty);
+    /// VNode::push_normalized(&mut children, VNode::Fragment(vec![VNode::Text("b".into())]));
+    /// assert!(matches!(&children[..], [VNode::Text(t)] if t == "ab"));
+    /// ```
     pub fn push_normalized(children: &mut Vec<VNode>, node: VNode) {
         match node {
             VNode::Empty => {}
@@ -355,6 +519,15 @@ impl VNode {
     }
 
     /// The element inside, if this is an element.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{Element, VNode};
+    /// let p = VNode::Element(Box::new(Element::new("p")));
+    /// assert_eq!(p.as_element().map(|e| e.tag), Some("p"));
+    /// assert!(VNode::Text("p".into()).as_element().is_none());
+    /// ```
     pub fn as_element(&self) -> Option<&Element> {
         match self {
             VNode::Element(e) => Some(e),

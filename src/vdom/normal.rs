@@ -23,6 +23,13 @@ use crate::vdom::refusal::{refused, Refusal};
 use crate::vdom::url::{refuses, url_kind, REFUSED_URL};
 
 /// What U+0000 becomes, in texts and values.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::normal::{no_nul, NUL_REPLACEMENT};
+/// assert_eq!(no_nul("\0"), NUL_REPLACEMENT);
+/// ```
 pub const NUL_REPLACEMENT: &str = "\u{FFFD}";
 
 /// `s` with every NUL replaced by U+FFFD (borrowed when it has none).
@@ -66,6 +73,14 @@ pub fn attr_value<'a>(tag: &str, name: &str, value: &'a str, trusted: bool) -> C
 /// replaces NUL itself in the same pass. Both paths check the value as given, where a NUL
 /// counts as a C0 control (so `"\0javascript:"` is refused, although the browser would get
 /// a harmless `"\u{FFFD}javascript:"`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::normal::checked_value;
+/// assert_eq!(checked_value("a", "href", "javascript:alert(1)", false), "about:invalid#zvangoz");
+/// assert_eq!(checked_value("a", "title", "x\0", false), "x\0", "NUL is left to the escaper");
+/// ```
 #[inline]
 pub fn checked_value<'a>(tag: &str, name: &str, value: &'a str, trusted: bool) -> Cow<'a, str> {
     if trusted {
@@ -137,6 +152,16 @@ pub fn text(content: Content, s: &str) -> Cow<'_, str> {
 /// do not work there, so the first paint writes the DOM text itself. NUL becomes U+FFFD,
 /// CR LF and CR become LF, and the `<` of a sequence that would end the element (or, in a
 /// script, enter the escaped states) is replaced (see [`RawKind`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::normal::raw_text;
+/// use vango::vdom::ns::RawKind;
+/// let mut out = String::new();
+/// raw_text("a\r\nb</script>", RawKind::Script, &mut |p| out.push_str(p));
+/// assert_eq!(out, "a\nb\\x3C/script>");
+/// ```
 pub fn raw_text(s: &str, kind: RawKind, put: &mut impl FnMut(&str)) {
     let bytes = s.as_bytes();
     let mut start = 0;

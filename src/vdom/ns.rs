@@ -5,6 +5,14 @@
 //! Touches nothing.
 
 /// The namespace the HTML parser puts an element in.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::Ns;
+/// assert_eq!(Ns::default(), Ns::Html);
+/// assert_eq!(Ns::Html.of("math"), Ns::MathMl);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 pub enum Ns {
     /// HTML (`http://www.w3.org/1999/xhtml`).
@@ -67,6 +75,14 @@ impl Ns {
 }
 
 /// A raw-text element, where character references do not work.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::ns::{content_of, Content, RawKind};
+/// use vango::vdom::Ns;
+/// assert_eq!(content_of("script", Ns::Html), Content::Raw(RawKind::Script));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RawKind {
     /// `<script>`: `<` of `<!--`, `<script`, `</script` is written `\x3C` (a JS escape).
@@ -79,6 +95,15 @@ pub enum RawKind {
 }
 
 /// How the parser reads an element's content.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::ns::{content_of, Content};
+/// use vango::vdom::Ns;
+/// assert_eq!(content_of("title", Ns::Html), Content::Escapable);
+/// assert_eq!(content_of("div", Ns::Html), Content::Normal);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Content {
     /// Children as markup, text with references (and foreign elements' text).

@@ -15,9 +15,41 @@
 use crate::vdom::node::VNode;
 
 /// Version of the patch operation set. Bump when an operation is added or changed.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::patch::PATCH_SET_VERSION;
+/// assert!(PATCH_SET_VERSION >= 1);
+/// ```
 pub const PATCH_SET_VERSION: u8 = 2;
 
 /// Receives the edits of a diff, in application order.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{PatchSink, PropValue, VNode};
+/// /// Counts the edits instead of applying them.
+/// #[derive(Default)]
+/// struct Count(usize);
+/// impl PatchSink for Count {
+///     fn set_text(&mut self, _: u32, _: u32, _: &str) { self.0 += 1 }
+///     fn set_attr(&mut self, _: u32, _: &str, _: &str) { self.0 += 1 }
+///     fn remove_attr(&mut self, _: u32, _: &str) { self.0 += 1 }
+///     fn set_prop(&mut self, _: u32, _: &str, _: PropValue<'_>) { self.0 += 1 }
+///     fn insert_child(&mut self, _: u32, _: u32, _: &VNode) { self.0 += 1 }
+///     fn remove_child(&mut self, _: u32, _: u32) { self.0 += 1 }
+///     fn move_child(&mut self, _: u32, _: u32, _: u32) { self.0 += 1 }
+///     fn replace_child(&mut self, _: u32, _: u32, _: &VNode) { self.0 += 1 }
+///     fn replace_node(&mut self, _: u32, _: &VNode) { self.0 += 1 }
+///     fn set_inner_html(&mut self, _: u32, _: &str) { self.0 += 1 }
+/// }
+/// let mut c = Count::default();
+/// c.set_text(1, 0, "hi");
+/// c.remove_attr(1, "hidden");
+/// assert_eq!(c.0, 2);
+/// ```
 pub trait PatchSink {
     /// Set the text of the text node at `index` among `parent`'s child nodes.
     fn set_text(&mut self, parent: u32, index: u32, text: &str);
@@ -43,6 +75,16 @@ pub trait PatchSink {
 }
 
 /// A property value for [`PatchSink::set_prop`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{OwnedProp, Patch, PatchSink, PropValue};
+/// let mut rec: Vec<Patch> = Vec::new();
+/// rec.set_prop(4, "checked", PropValue::Bool(true));
+/// let value = OwnedProp::Bool(true);
+/// assert_eq!(rec, [Patch::SetProp { hid: 4, name: "checked".into(), value }]);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PropValue<'a> {
     /// A string property (`value`).
@@ -53,6 +95,15 @@ pub enum PropValue<'a> {
 
 /// An owned patch: what tests, oracles and the debug tools record. Subtrees are kept as
 /// their SSR HTML (`Vec<Patch>` is a [`PatchSink`] in `render`, which owns HTML).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Patch, PatchSink};
+/// let mut rec: Vec<Patch> = Vec::new();
+/// rec.set_attr(2, "class", "active");
+/// assert_eq!(rec, [Patch::SetAttr { hid: 2, name: "class".into(), value: "active".into() }]);
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 #[allow(missing_docs)] // fields are documented on the PatchSink methods
 pub enum Patch {
@@ -100,6 +151,16 @@ pub enum Patch {
 }
 
 /// Owned form of [`PropValue`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{OwnedProp, Patch, PatchSink, PropValue};
+/// let mut rec: Vec<Patch> = Vec::new();
+/// rec.set_prop(4, "value", PropValue::Str("typed"));
+/// let Patch::SetProp { value, .. } = &rec[0] else { panic!() };
+/// assert_eq!(value, &OwnedProp::Str("typed".into()));
+/// ```
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum OwnedProp {
     /// A string property.

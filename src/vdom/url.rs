@@ -7,9 +7,24 @@
 
 /// What a refused URL is replaced with: a URL that parses, loads nothing and runs nothing,
 /// and that is easy to find in a page (`#zvangoz`).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{normal::attr_value, url::REFUSED_URL};
+/// assert_eq!(attr_value("a", "href", "javascript:void(0)", false), REFUSED_URL);
+/// ```
 pub const REFUSED_URL: &str = "about:invalid#zvangoz";
 
 /// How an attribute holds URLs.
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::url::{url_kind, UrlKind};
+/// assert_eq!(url_kind("img", "src"), Some(UrlKind::One));
+/// assert_eq!(url_kind("a", "ping"), Some(UrlKind::List));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum UrlKind {
     /// The whole value is one URL (`href`, `src`, ...).

@@ -9,6 +9,15 @@ use std::fmt;
 use crate::vdom::event::{mods, Event, EventData};
 
 /// A calendar date as a date input gives it (`"YYYY-MM-DD"`, proleptic Gregorian).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::value::Date;
+/// let d = Date::parse("2026-12-06").unwrap();
+/// assert_eq!((d.year, d.month, d.day), (2026, 12, 6));
+/// assert!(Date::parse("2026-01-31").unwrap() < d);
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Date {
     /// The year (four digits or more, as browsers allow).
@@ -206,21 +215,54 @@ impl Event {
     }
 
     /// Whether Control was held (key events; pointer events sent with coordinates).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "Enter".into(), mods: mods::CTRL, value: String::new() };
+    /// assert!(Event { hid: 1, name: "keydown", data }.ctrl());
+    /// ```
     pub fn ctrl(&self) -> bool {
         self.mods() & mods::CTRL != 0
     }
 
     /// Whether Shift was held (see [`ctrl`](Event::ctrl)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Pointer { x: 0, y: 0, button: 0, mods: mods::SHIFT };
+    /// assert!(Event { hid: 1, name: "click", data }.shift());
+    /// ```
     pub fn shift(&self) -> bool {
         self.mods() & mods::SHIFT != 0
     }
 
     /// Whether Alt/Option was held (see [`ctrl`](Event::ctrl)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "x".into(), mods: mods::ALT, value: String::new() };
+    /// let e = Event { hid: 1, name: "keydown", data };
+    /// assert!(e.alt() && !e.ctrl());
+    /// ```
     pub fn alt(&self) -> bool {
         self.mods() & mods::ALT != 0
     }
 
     /// Whether Meta/Command was held (see [`ctrl`](Event::ctrl)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::{event::mods, Event, EventData};
+    /// let data = EventData::Key { key: "c".into(), mods: mods::META, value: String::new() };
+    /// assert!(Event { hid: 1, name: "keydown", data }.meta());
+    /// ```
     pub fn meta(&self) -> bool {
         self.mods() & mods::META != 0
     }

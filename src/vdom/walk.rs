@@ -14,6 +14,16 @@ use crate::vdom::ns::{content_of, Content, Ns};
 /// mount fresh components (the component runtime runs their setup), and a place to
 /// report suspicious input. The component layer's `TreeCx` is the real one; a bare
 /// [`HidAlloc`] serves trees without components (tests, static pages).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{diff::mount, hid::HidAlloc, Element, VNode};
+/// let mut tree = VNode::Element(Box::new(Element::new("div")));
+/// let mut ids = HidAlloc::new(1); // a Mount for trees without components
+/// mount(&mut tree, &mut ids);
+/// assert_eq!(tree.as_element().unwrap().hid, 1);
+/// ```
 pub trait Mount {
     /// A fresh hid for a new element.
     fn next_hid(&mut self) -> u32;
@@ -236,6 +246,24 @@ fn scan_list(list: &[VNode]) -> (bool, usize, bool) {
 }
 
 /// Releases what a removed subtree holds: disposes every component instance in it.
+///
+/// # Examples
+///
+/// ```
+/// use std::{cell::Cell, rc::Rc};
+/// use vango::component::Tree;
+/// use vango::prelude::*;
+/// use vango::vdom::walk::dispose;
+/// fn badge(gone: Rc<Cell<bool>>) -> impl Render {
+///     on_cleanup(move || gone.set(true));
+///     || span("new")
+/// }
+/// let gone = Rc::new(Cell::new(false));
+/// let g = gone.clone();
+/// let tree = Tree::mount(move || move || div(component(badge, g.clone())));
+/// dispose(tree.root());
+/// assert!(gone.get(), "the removed component's cleanups ran");
+/// ```
 pub fn dispose(node: &VNode) {
     match node {
         VNode::Element(e) => {

@@ -14,11 +14,30 @@ macro_rules! elements {
         $(
             #[doc = concat!("`<", $tag, ">`: ", $doc)]
             $(#[$m])*
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            ///
+            #[doc = concat!("let e = vango::view::elements::", stringify!($name), "((\"Hi, \", b(\"you\"))).class(\"x\");")]
+            #[doc = concat!("assert_eq!(e.tag, \"", $tag, "\");")]
+            /// assert_eq!(e.children.len(), 2);
+            /// assert_eq!(e.get_attr("class"), Some("x"));
+            /// ```
             pub fn $name(children: impl IntoChildren) -> El {
                 El::new($tag).child(children)
             }
         )*
         /// Tags of all elements that take children, in the order their functions are defined.
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use vango::view::elements::{CONTAINER_TAGS, VOID_TAGS};
+        /// assert!(CONTAINER_TAGS.contains(&"main") && CONTAINER_TAGS.contains(&"textarea"));
+        /// assert!(CONTAINER_TAGS.iter().all(|t| !VOID_TAGS.contains(t)));
+        /// ```
         pub const CONTAINER_TAGS: &[&str] = &[$($tag),*];
     };
 }
@@ -27,16 +46,41 @@ macro_rules! void_elements {
     ($($name:ident $doc:literal;)*) => {
         $(
             #[doc = concat!("`<", stringify!($name), ">`: ", $doc, " A void element: no children.")]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("let e = vango::view::elements::", stringify!($name), "().id(\"x\");")]
+            #[doc = concat!("assert_eq!(e.tag, \"", stringify!($name), "\");")]
+            /// let html = vango::render::to_html(&e.into_node());
+            /// assert!(!html.contains("</"), "no closing tag: {html}");
+            /// ```
             pub fn $name() -> El {
                 El::new(stringify!($name))
             }
         )*
         /// Tags of the void elements (no children, no closing tag).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use vango::view::elements::VOID_TAGS;
+        /// assert!(VOID_TAGS.contains(&"br") && VOID_TAGS.contains(&"input"));
+        /// assert_eq!(VOID_TAGS.len(), 13);
+        /// ```
         pub const VOID_TAGS: &[&str] = &[$(stringify!($name)),*];
     };
 }
 
 /// Whether `tag` is a void element (rendered without children or a closing tag).
+///
+/// # Examples
+///
+/// ```
+/// use vango::view::elements::is_void;
+/// assert!(is_void("img"));
+/// assert!(!is_void("div"));
+/// ```
 pub fn is_void(tag: &str) -> bool {
     VOID_TAGS.contains(&tag)
 }
@@ -66,17 +110,6 @@ elements! {
     details "details" "A disclosure widget.";
     dfn "dfn" "The defining instance of a term.";
     dialog "dialog" "A dialog box.";
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::prelude::*;
-    ///
-    /// let e = div((h1("Title"), p("Body"), "tail")).class("card");
-    /// assert_eq!(e.tag, "div");
-    /// assert_eq!(e.children.len(), 3);
-    /// assert_eq!(e.get_attr("class"), Some("card"));
-    /// ```
     div "div" "A generic block container.";
     dl "dl" "A description list.";
     dt "dt" "A term in a description list.";

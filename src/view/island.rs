@@ -20,6 +20,15 @@ use crate::view::nodes::IntoChildren;
 ///
 /// It has no method that adds children: what is inside belongs to the island's script,
 /// and the server keeps nothing there that a diff could touch.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// let chart: Island = island("Chart", "[3, 1, 2]").style("height: 200px");
+/// let node: VNode = chart.into();
+/// assert_eq!(node.as_element().unwrap().attr("data-props"), Some("[3, 1, 2]"));
+/// ```
 #[must_use = "an island does nothing until it is placed in a tree"]
 pub struct Island(El);
 
@@ -70,16 +79,41 @@ pub fn island(name: impl Into<Str>, props: impl Into<Str>) -> Island {
 
 impl Island {
     /// Sets the container's `id` (what [`push_hook`](crate::live::push_hook) addresses).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let node: VNode = island("Map", "").id("map").into();
+    /// let e = node.as_element().unwrap();
+    /// assert_eq!((e.attr("id"), e.attr("data-props")), (Some("map"), Some("null")));
+    /// ```
     pub fn id(self, id: impl Into<Str>) -> Self {
         Island(self.0.id(id))
     }
 
     /// Sets the container's `class`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let node: VNode = island("Map", "{}").class("wide").into();
+    /// assert_eq!(node.as_element().unwrap().attr("class"), Some("wide"));
+    /// ```
     pub fn class(self, class: impl Into<Str>) -> Self {
         Island(self.0.class(class))
     }
 
     /// Sets the container's inline `style` (give it a size: the server renders it empty).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let node: VNode = island("Editor", "{}").style("min-height: 20em").into();
+    /// assert_eq!(node.as_element().unwrap().attr("style"), Some("min-height: 20em"));
+    /// ```
     pub fn style(self, css: impl Into<Str>) -> Self {
         Island(self.0.style(css))
     }
@@ -87,6 +121,14 @@ impl Island {
     /// Sets any other attribute of the container. `data-hook` and `data-props` are the
     /// island's own: setting them is refused (a debug build panics; a release build
     /// ignores it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let node: VNode = island("Chart", "{}").attr("aria-label", "Sales").into();
+    /// assert_eq!(node.as_element().unwrap().attr("aria-label"), Some("Sales"));
+    /// ```
     pub fn attr(self, name: impl Into<Str>, value: impl IntoAttrValue) -> Self {
         let name = name.into();
         let own = name == "data-hook" || name == "data-props";
@@ -98,6 +140,14 @@ impl Island {
     }
 
     /// Identity among keyed siblings (see [`El::key`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// let node: VNode = island("Chart", "{}").key(42u64).into();
+    /// assert_eq!(node.as_element().unwrap().key, Some(Key::Int(42)));
+    /// ```
     pub fn key(self, key: impl Into<Key>) -> Self {
         Island(self.0.key(key))
     }

@@ -195,6 +195,15 @@ impl<T: IntoChildren> IntoChildren for Box<T> {
 }
 
 /// Children taken from an iterator; build it with [`nodes`].
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::view::nodes::Nodes;
+/// let items: Nodes<_> = nodes((1..=3).map(|i| li(i.to_string())));
+/// assert_eq!(ol(items).children.len(), 3);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Nodes<I>(pub I);
 

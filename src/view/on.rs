@@ -300,6 +300,21 @@ macro_rules! event_methods {
         impl El {$(
             #[doc = concat!("Handles the `", $name, "` DOM event on the server (see [`El::on`]).")]
             $(#[$m])*
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            ///
+            /// let hits = signal(0);
+            #[doc = concat!("let e = div(()).", stringify!($method), "(move |_| hits.update(|n| *n += 1));")]
+            #[doc = concat!("assert_eq!(e.listeners[0].event, \"", $name, "\");")]
+            ///
+            /// // What the session does when the client reports the event:
+            #[doc = concat!("let ev = Event { hid: 1, name: \"", $name, "\", data: EventData::None };")]
+            /// assert_eq!((e.listeners[0].handler)(&ev), Ok(()));
+            /// assert_eq!(hits.get(), 1);
+            /// ```
             pub fn $method<R: IntoHandled>(self, f: impl Fn(&Event) -> R + 'static) -> Self {
                 self.on($name, f)
             }
@@ -307,27 +322,19 @@ macro_rules! event_methods {
 
         /// The DOM event names that have an `on_<event>` method, in definition order
         /// (the same order as [`EVENTS`]).
+        ///
+        /// # Examples
+        ///
+        /// ```
+        /// use vango::view::on::EVENT_METHODS;
+        /// assert_eq!(EVENT_METHODS[0], "click");
+        /// assert!(EVENT_METHODS.contains(&"submit"));
+        /// ```
         pub const EVENT_METHODS: &[&str] = &[$($name),*];
     };
 }
 
 event_methods! {
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::prelude::*;
-    ///
-    /// let count = signal(0);
-    /// let b = button("+").on_click(move |_| count.update(|n| *n += 1)).prevent_default();
-    /// assert_eq!(b.listeners[0].event, "click");
-    /// assert!(b.listeners[0].modifiers.prevent_default);
-    ///
-    /// // What the session does when the client reports a click on this button:
-    /// let ev = Event { hid: 1, name: "click", data: EventData::None };
-    /// (b.listeners[0].handler)(&ev);
-    /// assert_eq!(count.get(), 1);
-    /// ```
     on_click "click";
     on_dblclick "dblclick";
     on_mousedown "mousedown";

@@ -13,6 +13,14 @@ macro_rules! attr_methods {
     (str: $($m:ident $n:literal $d:literal;)*) => {
         impl El {$(
             #[doc = concat!("Sets `", $n, "`: ", $d)]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            #[doc = concat!("let e = span(()).", stringify!($m), "(\"v\");")]
+            #[doc = concat!("assert_eq!(e.get_attr(\"", $n, "\"), Some(\"v\"));")]
+            /// ```
             pub fn $m(self, value: impl Into<Str>) -> Self {
                 self.attr($n, AttrValue::Str(value.into()))
             }
@@ -21,6 +29,14 @@ macro_rules! attr_methods {
     (value: $($m:ident $n:literal $d:literal;)*) => {
         impl El {$(
             #[doc = concat!("Sets `", $n, "`: ", $d, " Takes a number or a string.")]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            #[doc = concat!("let e = span(()).", stringify!($m), "(3);")]
+            #[doc = concat!("assert_eq!(e.get_attr(\"", $n, "\"), Some(\"3\"));")]
+            /// ```
             pub fn $m(self, value: impl IntoAttrValue) -> Self {
                 self.attr($n, value)
             }
@@ -29,6 +45,14 @@ macro_rules! attr_methods {
     (bool: $($m:ident $n:literal $d:literal;)*) => {
         impl El {$(
             #[doc = concat!("Boolean `", $n, "`: ", $d, " Present when `true`, absent when `false`.")]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            #[doc = concat!("let e = span(()).", stringify!($m), "(true);")]
+            #[doc = concat!("assert_eq!(e.get_attr(\"", $n, "\"), Some(\"\"));")]
+            /// ```
             pub fn $m(self, on: bool) -> Self {
                 self.attr($n, AttrValue::Bool(on))
             }
@@ -37,6 +61,14 @@ macro_rules! attr_methods {
     (truefalse: $($m:ident $n:literal $d:literal;)*) => {
         impl El {$(
             #[doc = concat!("Sets `", $n, "` to `\"true\"` or `\"false\"`: ", $d)]
+            ///
+            /// # Examples
+            ///
+            /// ```
+            /// use vango::prelude::*;
+            #[doc = concat!("let e = span(()).", stringify!($m), "(false);")]
+            #[doc = concat!("assert_eq!(e.get_attr(\"", $n, "\"), Some(\"false\"));")]
+            /// ```
             pub fn $m(self, on: bool) -> Self {
                 self.attr($n, if on { "true" } else { "false" })
             }

@@ -52,6 +52,25 @@ pub trait UploadSink: Send {
 }
 
 /// The function that opens a sink for one announced file (runs on the blocking pool).
+///
+/// # Examples
+///
+/// ```
+/// use std::io;
+/// use std::sync::Arc;
+/// use vango::live::upload::{FileMeta, Sink, SinkFn, UploadSink};
+/// struct Discard;
+/// impl UploadSink for Discard {
+///     fn write(&mut self, _: &[u8]) -> io::Result<()> { Ok(()) }
+///     fn finish(&mut self) -> io::Result<String> { Ok("discarded".into()) }
+///     fn abort(&mut self) {}
+/// }
+/// let f: Arc<SinkFn> = Arc::new(|_meta: &FileMeta| Ok(Box::new(Discard) as Box<dyn UploadSink>));
+/// let sink = Sink::Custom(f);
+/// let meta = FileMeta { name: "a".into(), size: 1, content_type: String::new() };
+/// assert_eq!(sink.open_file(&meta)?.finish()?, "discarded");
+/// # Ok::<(), io::Error>(())
+/// ```
 pub type SinkFn = dyn Fn(&FileMeta) -> io::Result<Box<dyn UploadSink>> + Send + Sync;
 
 /// Where an upload stores its files.
@@ -75,6 +94,27 @@ pub enum Sink {
 
 impl Sink {
     /// A [`Sink::Custom`] from a function.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use vango::live::upload::{FileMeta, Sink, UploadSink};
+    /// /// Keeps the bytes in memory and answers with their count (a real one would hash or
+    /// /// stream to object storage).
+    /// struct Mem(Vec<u8>);
+    /// impl UploadSink for Mem {
+    ///     fn write(&mut self, b: &[u8]) -> io::Result<()> { self.0.extend_from_slice(b); Ok(()) }
+    ///     fn finish(&mut self) -> io::Result<String> { Ok(self.0.len().to_string()) }
+    ///     fn abort(&mut self) { self.0.clear() }
+    /// }
+    /// let sink = Sink::custom(|_: &FileMeta| Ok(Box::new(Mem(Vec::new())) as Box<dyn UploadSink>));
+    /// let meta = FileMeta { name: "a.bin".into(), size: 5, content_type: String::new() };
+    /// let mut file = sink.open_file(&meta)?;
+    /// file.write(b"hello")?;
+    /// assert_eq!(file.finish()?, "5");
+    /// # Ok::<(), io::Error>(())
+    /// ```
     pub fn custom(
         f: impl Fn(&FileMeta) -> io::Result<Box<dyn UploadSink>> + Send + Sync + 'static,
     ) -> Sink {
@@ -83,6 +123,21 @@ impl Sink {
 
     /// Opens the sink of one file (blocking: call it from the pool, as a custom sink
     /// wrapping this one does).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{FileMeta, Sink};
+    /// let dir = std::env::temp_dir().join(format!("vango-sink-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let meta = FileMeta { name: "a.txt".into(), size: 2, content_type: "text/plain".into() };
+    /// let mut file = Sink::TempDir(dir.clone()).open_file(&meta)?;
+    /// file.write(b"hi")?;
+    /// let path = file.finish()?; // a finished file is the app's
+    /// assert_eq!(std::fs::read(&path)?, b"hi");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn open_file(&self, meta: &FileMeta) -> io::Result<Box<dyn UploadSink>> {
         match self {
             Sink::TempDir(dir) => Ok(Box::new(TempFile::create(dir)?)),

@@ -51,6 +51,17 @@ impl Default for UploadConfig {
 
 impl UploadConfig {
     /// PNG, JPEG, GIF and WebP images of at most `max_size` bytes each.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{FileMeta, UploadConfig};
+    /// let c = UploadConfig::images(1 << 20);
+    /// let meta = |name: &str, ty: &str| FileMeta { name: name.into(), size: 100, content_type: ty.into() };
+    /// assert!(c.check(&meta("me.webp", "image/webp")).is_ok());
+    /// assert!(c.check(&meta("me.svg", "image/svg+xml")).is_err(), "SVG can carry script");
+    /// assert_eq!(c.max_files, 1);
+    /// ```
     pub fn images(max_size: u64) -> Self {
         let accept = ["image/png", "image/jpeg", "image/gif", "image/webp"];
         UploadConfig {
@@ -61,6 +72,21 @@ impl UploadConfig {
     }
 
     /// Whether one announced file may be stored: `Err` is the message the page shows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{FileMeta, UploadConfig};
+    /// let c = UploadConfig { max_size: 1000, accept: vec![".pdf".into(), "text/*".into()], ..Default::default() };
+    /// let meta = |name: &str, size, ty: &str| FileMeta { name: name.into(), size, content_type: ty.into() };
+    /// assert!(c.check(&meta("cv.PDF", 10, "")).is_ok(), "by name ending, any case");
+    /// assert!(c.check(&meta("notes.md", 10, "text/markdown")).is_ok(), "by type family");
+    /// assert_eq!(
+    ///     c.check(&meta("big.pdf", 2000, "application/pdf")).unwrap_err(),
+    ///     "big.pdf is too large: 2000 bytes, at most 1000 allowed"
+    /// );
+    /// assert!(c.check(&meta("x.exe", 10, "application/x-msdownload")).unwrap_err().contains("wrong type"));
+    /// ```
     pub fn check(&self, m: &FileMeta) -> Result<(), String> {
         if m.size > self.max_size {
             return Err(format!(
@@ -99,6 +125,20 @@ impl UploadConfig {
 }
 
 /// Where one file of an upload stands.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::upload::{FileState, UploadFile};
+/// let f = UploadFile { name: "a.txt".into(), size: 4, content_type: "text/plain".into(), received: 4, state: FileState::Done("/tmp/vango-upload-1f".into()) };
+/// let shown = match &f.state {
+///     FileState::Waiting | FileState::Uploading => format!("{}%", f.percent()),
+///     FileState::Done(_) => "stored".to_string(),
+///     FileState::Failed(e) => e.clone(),
+///     FileState::Cancelled => "cancelled".to_string(),
+/// };
+/// assert_eq!(shown, "stored");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileState {
     /// Accepted, waiting for the files before it.
@@ -115,6 +155,20 @@ pub enum FileState {
 }
 
 /// One file of an upload as the page renders it.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::upload::{FileState, UploadFile};
+/// let f = UploadFile {
+///     name: "photo.png".into(),
+///     size: 200,
+///     content_type: "image/png".into(),
+///     received: 50,
+///     state: FileState::Uploading,
+/// };
+/// assert_eq!(format!("{} {}%", f.name, f.percent()), "photo.png 25%");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UploadFile {
     /// The file's name as the browser gave it (untrusted: escape it, never use it as a path).
@@ -131,6 +185,16 @@ pub struct UploadFile {
 
 impl UploadFile {
     /// Progress in percent (0–100); a stored file is 100.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{FileState, UploadFile};
+    /// let mut f = UploadFile { name: "a".into(), size: 400, content_type: String::new(), received: 100, state: FileState::Uploading };
+    /// assert_eq!(f.percent(), 25);
+    /// f.state = FileState::Done("/tmp/a".into());
+    /// assert_eq!(f.percent(), 100);
+    /// ```
     pub fn percent(&self) -> u32 {
         if matches!(self.state, FileState::Done(_)) || self.size == 0 {
             return if matches!(self.state, FileState::Done(_)) {
@@ -143,6 +207,17 @@ impl UploadFile {
     }
 
     /// The error to show next to the field, if this file failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::upload::{FileState, UploadFile};
+    /// let mut f = UploadFile { name: "a".into(), size: 1, content_type: String::new(), received: 0, state: FileState::Waiting };
+    /// assert_eq!(f.error(), None);
+    /// f.state = FileState::Failed("the browser stopped sending".into());
+    /// assert_eq!(f.error(), Some("the browser stopped sending"));
+    /// assert_eq!(UploadFile { state: FileState::Cancelled, ..f }.error(), None, "a cancel is no error");
+    /// ```
     pub fn error(&self) -> Option<&str> {
         match &self.state {
             FileState::Failed(e) => Some(e),

@@ -8,6 +8,14 @@
 use std::fmt;
 
 /// The most atoms a compiled pattern may have (after expanding `{m,n}` counts).
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::{Pattern, MAX_ATOMS};
+/// assert!(Pattern::new(&format!("a{{{MAX_ATOMS}}}")).is_ok());
+/// assert!(Pattern::new(&format!("a{{{}}}", MAX_ATOMS + 1)).is_err(), "counts are expanded");
+/// ```
 pub const MAX_ATOMS: usize = 1024;
 
 /// A compiled pattern that must match a whole value.
@@ -32,6 +40,15 @@ pub struct Pattern {
 }
 
 /// Why a pattern did not compile.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::{Pattern, PatternError};
+/// let err: PatternError = Pattern::new("[a-z").unwrap_err();
+/// assert!(err.to_string().starts_with("bad pattern: "));
+/// assert!(err.0.contains("\"[a-z\""), "names the pattern: {err}");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError(pub String);
 
@@ -94,6 +111,19 @@ fn escape_class(c: char) -> Atom {
 impl Pattern {
     /// Compiles `src`; an unclosed class or count, a dangling `\`, a quantifier with
     /// nothing before it, or more than [`MAX_ATOMS`] atoms is an error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::Pattern;
+    /// let zip = Pattern::new(r"\d{5}").unwrap();
+    /// assert!(zip.matches("75001") && !zip.matches("7500"));
+    /// // No groups or alternation: `(` is a literal character.
+    /// assert!(Pattern::new("(a)").unwrap().matches("(a)"));
+    /// for bad in ["*a", r"a\", "a{2", "[^"] {
+    ///     assert!(Pattern::new(bad).is_err(), "{bad}");
+    /// }
+    /// ```
     pub fn new(src: &str) -> Result<Pattern, PatternError> {
         let err = |m: &str| Err(PatternError(format!("{m} in {src:?}")));
         let mut items = Vec::new();
@@ -221,6 +251,18 @@ impl Pattern {
     }
 
     /// Whether the whole of `s` matches.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::live::use_form::Pattern;
+    /// let slug = Pattern::new("[a-z0-9-]+").unwrap();
+    /// assert!(slug.matches("hello-world-2"));
+    /// assert!(!slug.matches("Hello"), "case matters");
+    /// assert!(!slug.matches("a b"), "anchored: the whole value must match");
+    /// let long = "a".repeat(100_000) + "!";
+    /// assert!(!Pattern::new("a*a*a*b").unwrap().matches(&long), "linear time, no blow-up");
+    /// ```
     pub fn matches(&self, s: &str) -> bool {
         let n = self.items.len();
         let mut now = vec![false; n + 1];

@@ -87,6 +87,21 @@ pub(super) struct Inner<T: 'static> {
 /// follows the value as the user types; [`UseForm::error_any`] gives it regardless.
 /// Rows of a form array are named `name[i]`; their state moves with them when they are
 /// reordered.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::{min_len, required, use_form, FormSpec, UseForm};
+/// #[derive(Clone, Default)]
+/// struct Login { user: String }
+/// let f: UseForm<Login> = use_form(FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required(), min_len(3)]));
+/// f.set("user", "ad");
+/// assert_eq!(f.error("user"), None, "not shown until the field is left");
+/// f.blur("user");
+/// assert_eq!(f.error("user").as_deref(), Some("at least 3 characters"));
+/// f.set("user", "ada");
+/// assert_eq!(f.values().unwrap().user, "ada");
+/// ```
 pub struct UseForm<T: 'static>(pub(super) Rc<Inner<T>>);
 
 impl<T> Clone for UseForm<T> {
@@ -127,6 +142,20 @@ pub fn use_form<T: Clone + Default + 'static>(spec: FormSpec<T>) -> UseForm<T> {
 
 /// Like [`use_form`], starting from `initial` (an edit form): a field is dirty when its
 /// text differs from `initial`'s.
+///
+/// # Examples
+///
+/// ```
+/// use vango::live::use_form::{required, use_form_with, FormSpec};
+/// #[derive(Clone, Default)]
+/// struct Profile { name: String }
+/// let spec = FormSpec::new().field("name", |p: &mut Profile| &mut p.name, [required()]);
+/// let f = use_form_with(spec, Profile { name: "Ada".into() }); // an edit form
+/// assert_eq!(f.value("name"), "Ada");
+/// assert!(!f.is_dirty());
+/// f.set("name", "Ada L.");
+/// assert!(f.dirty("name"));
+/// ```
 pub fn use_form_with<T: Clone + Default + 'static>(spec: FormSpec<T>, initial: T) -> UseForm<T> {
     let start = spec.values_of(&initial);
     let mut values = start.clone();
@@ -302,6 +331,16 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// The error of field `name`, shown or not.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Login { user: String }
+    /// let f = use_form(FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required()]));
+    /// assert_eq!(f.error("user"), None, "untouched: nothing shown");
+    /// assert_eq!(f.error_any("user").as_deref(), Some("required"));
+    /// ```
     pub fn error_any(&self, name: &str) -> Option<String> {
         let (slot, value, server, remote) = self.with_field(name, |f, slot, _| {
             (slot, f.value.clone(), f.server.clone(), f.remote.clone())
@@ -310,6 +349,18 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Whether field `name` was left (blurred) once, or a submit was tried.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Login { user: String }
+    /// let f = use_form(FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required()]));
+    /// f.set("user", "a");
+    /// assert!(!f.touched("user"), "typing alone does not touch");
+    /// f.blur("user");
+    /// assert!(f.touched("user"));
+    /// ```
     pub fn touched(&self, name: &str) -> bool {
         self.with_field(name, |f, _, attempted| f.touched || attempted)
             .unwrap_or(false)
@@ -361,6 +412,23 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Whether any field differs from its initial text, or rows were added or removed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Invite { email: String, phones: Vec<String> }
+    /// let f = use_form(
+    ///     FormSpec::new()
+    ///         .field("email", |i: &mut Invite| &mut i.email, [required()])
+    ///         .array("phones", |i: &mut Invite| &mut i.phones, [required()]),
+    /// );
+    /// assert!(!f.is_dirty());
+    /// f.add_row("phones");
+    /// assert!(f.is_dirty(), "a row added counts");
+    /// f.remove_row("phones", 0);
+    /// assert!(!f.is_dirty());
+    /// ```
     pub fn is_dirty(&self) -> bool {
         let start = &self.0.start_rows;
         self.0.state.with(|s| {
@@ -470,6 +538,19 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// The stable keys of form array `name`'s rows, in order: key the rendered rows with
     /// them so a reorder moves elements (and focus) instead of rewriting them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Invite { phones: Vec<String> }
+    /// let f = use_form(FormSpec::new().array("phones", |i: &mut Invite| &mut i.phones, [required()]));
+    /// f.add_row("phones");
+    /// f.add_row("phones");
+    /// let keys = f.row_keys("phones");
+    /// f.move_row("phones", 1, 0);
+    /// assert_eq!(f.row_keys("phones"), [keys[1], keys[0]], "keys move with their rows");
+    /// ```
     pub fn row_keys(&self, name: &str) -> Vec<u64> {
         let Some(a) = self.0.spec.arrays.iter().position(|d| d.name == name) else {
             return Vec::new();
@@ -521,6 +602,17 @@ impl<T: Clone + Default + 'static> UseForm<T> {
     }
 
     /// Marks field `name` touched (the user left it): its errors show from now on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Login { user: String }
+    /// let f = use_form(FormSpec::new().field("user", |l: &mut Login| &mut l.user, [required()]));
+    /// assert_eq!(f.error("user"), None);
+    /// f.blur("user"); // what the bound input's blur event does
+    /// assert_eq!(f.error("user").as_deref(), Some("required"));
+    /// ```
     pub fn blur(&self, name: &str) {
         if let Some(slot) = self.slot(name) {
             if !self.with_field(name, |f, _, _| f.touched).unwrap_or(true) {
@@ -559,16 +651,56 @@ impl<T: Clone + Default + 'static> UseForm<T> {
 
     /// Adds an empty row at the end of form array `name` (nothing at
     /// [`MAX_ROWS`](super::MAX_ROWS)).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Invite { phones: Vec<String> }
+    /// let f = use_form(FormSpec::new().array("phones", |i: &mut Invite| &mut i.phones, [required()]));
+    /// f.add_row("phones");
+    /// f.set("phones[0]", "555-0100");
+    /// assert_eq!(f.rows("phones"), 1);
+    /// assert_eq!(f.values().unwrap().phones, ["555-0100"]);
+    /// ```
     pub fn add_row(&self, name: &str) {
         self.row_op(RowOp::Add(name.to_owned()));
     }
 
     /// Removes row `i` of form array `name`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Invite { phones: Vec<String> }
+    /// let f = use_form(FormSpec::new().array("phones", |i: &mut Invite| &mut i.phones, [required()]));
+    /// for n in ["1", "2", "3"] {
+    ///     f.add_row("phones");
+    ///     f.set(&format!("phones[{}]", f.rows("phones") - 1), n);
+    /// }
+    /// f.remove_row("phones", 1);
+    /// assert_eq!(f.values().unwrap().phones, ["1", "3"]);
+    /// ```
     pub fn remove_row(&self, name: &str, i: usize) {
         self.row_op(RowOp::Remove(name.to_owned(), i));
     }
 
     /// Moves row `from` of form array `name` to index `to`, with its state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::live::use_form::*;
+    /// # #[derive(Clone, Default)] struct Invite { phones: Vec<String> }
+    /// let f = use_form(FormSpec::new().array("phones", |i: &mut Invite| &mut i.phones, [required()]));
+    /// for n in ["a", "b", "c"] {
+    ///     f.add_row("phones");
+    ///     f.set(&format!("phones[{}]", f.rows("phones") - 1), n);
+    /// }
+    /// f.move_row("phones", 2, 0);
+    /// assert_eq!(f.values().unwrap().phones, ["c", "a", "b"]);
+    /// ```
     pub fn move_row(&self, name: &str, from: usize, to: usize) {
         self.row_op(RowOp::Move(name.to_owned(), from, to));
     }

@@ -60,7 +60,7 @@ const SHED_TIMEOUT: Duration = Duration::from_secs(1);
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-pub fn serve<S: Service>(
+pub(crate) fn serve<S: Service>(
     mut stream: Async<TcpStream>,
     peer: SocketAddr,
     core: Rc<Core>,

@@ -31,47 +31,141 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// The method token, e.g. `GET`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.method(), "POST");
+    /// ```
     pub fn method(&self) -> &'a str {
         self.method
     }
 
     /// `true` for `GET` and `HEAD` (HEAD is answered like GET, without the body).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert!(req.is_get_or_head());
+    /// ```
     pub fn is_get_or_head(&self) -> bool {
         self.method == "GET" || self.method == "HEAD"
     }
 
     /// The request target as sent (origin form: path and query).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.target(), "/a?b=1");
+    /// ```
     pub fn target(&self) -> &'a str {
         self.target
     }
 
     /// The path part of the target (before `?`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.path(), "/a");
+    /// ```
     pub fn path(&self) -> &'a str {
         self.target.split_once('?').map_or(self.target, |(p, _)| p)
     }
 
     /// The query part of the target (after `?`), or `""`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.query(), "b=1");
+    /// ```
     pub fn query(&self) -> &'a str {
         self.target.split_once('?').map_or("", |(_, q)| q)
     }
 
     /// The peer's address (set by the connection; `None` for a request parsed elsewhere).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.peer(), None);
+    /// let req = req.with_peer("10.0.0.1:4000".parse().unwrap());
+    /// assert_eq!(req.peer().map(|p| p.port()), Some(4000));
+    /// ```
     pub fn peer(&self) -> Option<SocketAddr> {
         self.peer
     }
 
     /// The same request from `peer`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// let peer: std::net::SocketAddr = "10.0.0.1:4000".parse().unwrap();
+    /// assert_eq!(req.with_peer(peer).peer(), Some(peer));
+    /// ```
     pub fn with_peer(mut self, peer: SocketAddr) -> Self {
         self.peer = Some(peer);
         self
     }
 
     /// The minor HTTP version: 1 for HTTP/1.1, 0 for HTTP/1.0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"GET / HTTP/1.0\r\n\r\n";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.version(), 0);
+    /// ```
     pub fn version(&self) -> u8 {
         self.version
     }
 
     /// The first header named `name` (ASCII case-insensitive).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.header("HOST"), Some(&b"x"[..]));
+    /// assert_eq!(req.header("cookie"), None);
+    /// ```
     pub fn header(&self, name: &str) -> Option<&'a [u8]> {
         self.headers
             .iter()
@@ -80,11 +174,33 @@ impl<'a> Request<'a> {
     }
 
     /// Every header as `(name, value)`, in order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// let names: Vec<&str> = req.headers().map(|(name, _)| name).collect();
+    /// assert_eq!(names, ["Host", "Connection", "Content-Length"]);
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&'a str, &'a [u8])> + '_ {
         self.headers.iter().map(|h| (h.name, h.value))
     }
 
     /// `true` when some `name` header lists `token` (comma-separated, case-insensitive).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert!(req.header_has_token("connection", "upgrade"));
+    /// assert!(!req.header_has_token("connection", "close"));
+    /// ```
     pub fn header_has_token(&self, name: &str, token: &str) -> bool {
         self.headers
             .iter()
@@ -93,6 +209,16 @@ impl<'a> Request<'a> {
     }
 
     /// The request body (empty without `Content-Length`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"POST /a?b=1 HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Upgrade\r\nContent-Length: 5\r\n\r\nhello";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert_eq!(req.body(), b"hello");
+    /// ```
     pub fn body(&self) -> &'a [u8] {
         self.body
     }
@@ -125,6 +251,16 @@ impl<'a> Request<'a> {
     }
 
     /// Whether the client wants the connection kept open after this request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use vango::server::http::{parse_request, Parsed};
+    /// # let mut h = [httparse::EMPTY_HEADER; 8];
+    /// let raw = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    /// # let Ok(Parsed::Complete(req, _)) = parse_request(raw, &mut h, &Default::default()) else { panic!() };
+    /// assert!(!req.keep_alive());
+    /// ```
     pub fn keep_alive(&self) -> bool {
         if self.version >= 1 {
             !self.header_has_token("connection", "close")
@@ -135,6 +271,14 @@ impl<'a> Request<'a> {
 }
 
 /// `true` when a comma-separated header value lists `token` (case-insensitive).
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::http::has_token;
+/// assert!(has_token(b"gzip, br", "BR"));
+/// assert!(!has_token(b"gzip, br", "deflate"));
+/// ```
 pub fn has_token(value: &[u8], token: &str) -> bool {
     value
         .split(|&b| b == b',')
@@ -142,6 +286,16 @@ pub fn has_token(value: &[u8], token: &str) -> bool {
 }
 
 /// Why a request head was refused; each maps to one status and closes the connection.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::http::{parse_request, HeadError};
+/// let raw = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+/// let mut h = [httparse::EMPTY_HEADER; 8];
+/// let err = parse_request(raw, &mut h, &Default::default()).unwrap_err();
+/// assert_eq!(err, HeadError::LengthRequired);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HeadError {
     /// Not HTTP/1.x, bad syntax, bad `Content-Length`, missing `Host`: 400.
@@ -162,6 +316,14 @@ pub enum HeadError {
 
 impl HeadError {
     /// The status this error is answered with.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::http::HeadError;
+    /// assert_eq!(HeadError::UriTooLong.status(), 414);
+    /// assert_eq!(HeadError::HeadTooLarge.status(), 431);
+    /// ```
     pub fn status(self) -> u16 {
         match self {
             HeadError::Malformed | HeadError::Ambiguous => 400,
@@ -193,6 +355,17 @@ impl fmt::Display for HeadError {
 impl std::error::Error for HeadError {}
 
 /// What the buffer holds so far.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::http::{parse_request, Parsed};
+/// let raw = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhal";
+/// let mut h = [httparse::EMPTY_HEADER; 8];
+/// let parsed = parse_request(raw, &mut h, &Default::default()).unwrap();
+/// // The head is here; the whole request needs head plus ten body bytes.
+/// assert!(matches!(parsed, Parsed::Partial(Some(n)) if n == raw.len() + 7));
+/// ```
 #[derive(Debug)]
 pub enum Parsed<'a> {
     /// A whole request and the bytes it used (head plus body).
@@ -202,6 +375,20 @@ pub enum Parsed<'a> {
 }
 
 /// Parses one request from the start of `buf`. `Ok(Parsed::Partial)` asks for more bytes.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::http::{parse_request, Parsed};
+/// use vango::server::Limits;
+/// let raw = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET /y";
+/// let mut h = [httparse::EMPTY_HEADER; 8];
+/// let Ok(Parsed::Complete(req, used)) = parse_request(raw, &mut h, &Limits::default()) else {
+///     panic!("one whole request is buffered");
+/// };
+/// // A pipelined second request starts at `used`.
+/// assert_eq!((req.path(), &raw[used..]), ("/x", &b"GET /y"[..]));
+/// ```
 pub fn parse<'a>(
     buf: &'a [u8],
     headers: &'a mut [httparse::Header<'a>],

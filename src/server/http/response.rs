@@ -36,6 +36,14 @@ enum Body {
 
 impl Response {
     /// An empty response with `status`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(204);
+    /// assert_eq!((r.status(), r.body_bytes()), (204, &b""[..]));
+    /// ```
     pub fn new(status: u16) -> Self {
         Response {
             status,
@@ -47,6 +55,15 @@ impl Response {
     }
 
     /// A `text/plain` response whose body is the status's reason phrase.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::error(404);
+    /// assert_eq!(r.body_bytes(), b"Not Found");
+    /// assert_eq!(r.header_value("content-type"), Some("text/plain; charset=utf-8"));
+    /// ```
     pub fn error(status: u16) -> Self {
         Self::new(status)
             .header("Content-Type", "text/plain; charset=utf-8")
@@ -54,6 +71,15 @@ impl Response {
     }
 
     /// A `text/html` page.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::html(b"<p>hi</p>".to_vec());
+    /// assert_eq!(r.status(), 200);
+    /// assert_eq!(r.header_value("Content-Type"), Some("text/html; charset=utf-8"));
+    /// ```
     pub fn html(body: Vec<u8>) -> Self {
         Self::new(200)
             .header("Content-Type", "text/html; charset=utf-8")
@@ -105,6 +131,14 @@ impl Response {
     }
 
     /// Adds a header. `Content-Length` and `Connection` are written by the server.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(302).header("Location", "/login");
+    /// assert_eq!(r.header_value("location"), Some("/login"));
+    /// ```
     pub fn header(mut self, name: &'static str, value: impl Into<Cow<'static, str>>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -125,35 +159,86 @@ impl Response {
     }
 
     /// Sets an owned body.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(200).body(format!("{} items", 3).into_bytes());
+    /// assert_eq!(r.body_bytes(), b"3 items");
+    /// ```
     pub fn body(mut self, body: Vec<u8>) -> Self {
         self.body = Body::Owned(body);
         self
     }
 
     /// Sets a static body (no copy until it is written).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(200).body_static(b"pong");
+    /// assert_eq!(r.body_bytes(), b"pong");
+    /// ```
     pub fn body_static(mut self, body: &'static [u8]) -> Self {
         self.body = Body::Static(body);
         self
     }
 
     /// Sets a shared body (a reference count, no copy until it is written).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vango::server::Response;
+    /// let bytes: Arc<[u8]> = Arc::from(&b"body { margin: 0 }"[..]);
+    /// let r = Response::new(200).body_shared(bytes.clone());
+    /// assert_eq!(r.body_bytes(), &*bytes);
+    /// ```
     pub fn body_shared(mut self, body: std::sync::Arc<[u8]>) -> Self {
         self.body = Body::Shared(body);
         self
     }
 
     /// Asks the server to close the connection after this response.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::error(400).close();
+    /// let mut out = Vec::new();
+    /// // The server passes the response's wish on as `close` when it writes it.
+    /// r.write_to(&mut out, false, true);
+    /// assert!(String::from_utf8(out).unwrap().contains("Connection: close\r\n"));
+    /// ```
     pub fn close(mut self) -> Self {
         self.close = true;
         self
     }
 
     /// The status code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// assert_eq!(Response::error(503).status(), 503);
+    /// ```
     pub fn status(&self) -> u16 {
         self.status
     }
 
     /// The body bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// assert_eq!(Response::error(405).body_bytes(), b"Method Not Allowed");
+    /// ```
     pub fn body_bytes(&self) -> &[u8] {
         match &self.body {
             Body::Static(b) => b,
@@ -163,6 +248,15 @@ impl Response {
     }
 
     /// The first header value named `name` (ASCII case-insensitive).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let r = Response::new(200).header("ETag", "\"v1\"");
+    /// assert_eq!(r.header_value("etag"), Some("\"v1\""));
+    /// assert_eq!(r.header_value("Vary"), None);
+    /// ```
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -175,6 +269,15 @@ impl Response {
     }
 
     /// Appends the response to `out`; `head_only` (HEAD) omits the body but keeps its length.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::server::Response;
+    /// let mut out = Vec::new();
+    /// Response::new(200).header("X-A", "1").body(b"hi".to_vec()).write_to(&mut out, false, false);
+    /// assert_eq!(out, b"HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 2\r\n\r\nhi");
+    /// ```
     pub fn write_to(&self, out: &mut Vec<u8>, head_only: bool, close: bool) {
         let _ = write!(out, "HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (n, v) in &self.headers {
@@ -225,6 +328,13 @@ impl From<Response> for Answer {
 }
 
 /// The reason phrase for the statuses this server sends.
+///
+/// # Examples
+///
+/// ```
+/// use vango::server::http::reason;
+/// assert_eq!(reason(429), "Too Many Requests");
+/// ```
 pub fn reason(status: u16) -> &'static str {
     match status {
         101 => "Switching Protocols",
