@@ -35,11 +35,26 @@ pub struct OutsideSession {
 
 impl OutsideSession {
     /// The API that was called (`"navigate"`, `"use_request"`, …).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let err = vango::live::try_use_request().unwrap_err();
+    /// assert_eq!(err.api(), "use_request");
+    /// ```
     pub fn api(&self) -> &'static str {
         self.api
     }
 
     /// Where it was called.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let line = line!() + 1;
+    /// let err = vango::live::try_set_query([("a", "1")]).unwrap_err();
+    /// assert_eq!(err.location().line(), line);
+    /// ```
     pub fn location(&self) -> &'static Location<'static> {
         self.at
     }
