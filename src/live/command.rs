@@ -4,7 +4,7 @@
 //!
 //! Touches the current session store's command queue and, when emitting, the encoder.
 
-use super::outside::OutsideSession;
+use super::misuse::OutsideSession;
 use super::scope::Command;
 use crate::protocol::{PatchEncoder, MAX_CLIENT_FRAME};
 use crate::vdom::walk::hid_of_id;
@@ -29,7 +29,7 @@ use crate::vdom::VNode;
 #[track_caller]
 pub fn focus(id: impl Into<String>) {
     if let Err(e) = try_focus(id) {
-        super::outside::fail(e)
+        super::misuse::fail(e)
     }
 }
 
@@ -42,7 +42,7 @@ pub fn focus(id: impl Into<String>) {
 /// ```
 #[track_caller]
 pub fn try_focus(id: impl Into<String>) -> Result<(), OutsideSession> {
-    let store = super::outside::store_for("focus")?;
+    let store = super::scope::store_for("focus")?;
     store.command(Command::Focus(id.into()));
     Ok(())
 }
@@ -68,7 +68,7 @@ pub fn try_focus(id: impl Into<String>) -> Result<(), OutsideSession> {
 #[track_caller]
 pub fn push_hook(id: impl Into<String>, name: impl Into<String>, payload: impl Into<String>) {
     if let Err(e) = try_push_hook(id, name, payload) {
-        super::outside::fail(e)
+        super::misuse::fail(e)
     }
 }
 
@@ -86,7 +86,7 @@ pub fn try_push_hook(
     name: impl Into<String>,
     payload: impl Into<String>,
 ) -> Result<(), OutsideSession> {
-    let store = super::outside::store_for("push_hook")?;
+    let store = super::scope::store_for("push_hook")?;
     let payload = payload.into();
     if payload.len() > MAX_CLIENT_FRAME {
         log::error!(

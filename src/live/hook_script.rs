@@ -42,9 +42,9 @@ impl From<StandardHook> for Cow<'static, str> {
 /// ```
 #[track_caller]
 pub fn use_hook_script(src: impl Into<Cow<'static, str>>) {
-    let store = match super::outside::store_for("use_hook_script") {
+    let store = match super::scope::store_for("use_hook_script") {
         Ok(store) => store,
-        Err(e) => super::outside::fail(e),
+        Err(e) => super::misuse::fail(e),
     };
     let src = src.into();
     if !src.starts_with('/') || src.starts_with("//") {

@@ -1,96 +1,15 @@
-//! Session-only APIs called where no live session runs: the error that names the API, the
-//! caller's location and the fix ([`OutsideSession`]), the panic the plain APIs raise with
-//! it, and the `try_` variants that return it instead (for code that may legitimately run
+//! Session-only APIs called where no live session runs: the `try_` variants that return
+//! the error ([`OutsideSession`]) where the plain APIs panic with it (for code that may legitimately run
 //! outside a session: a component rendered by a unit test, a helper shared with a CLI).
 //!
-//! Touches the session scope only (to find the current store).
+//! Touches the session scope (to find the current store) and its misuse error.
 
-use std::fmt;
-use std::panic::Location;
 use std::rc::Rc;
 
 use super::cookie::CookieSession;
+use super::misuse::OutsideSession;
 use super::request::PageRequest;
-use super::scope::{self, SessionStore};
-
-/// A session-only API (navigation, URL state, the request, the cookie session, browser
-/// commands) was called where no live session runs: outside a page's setup, a component,
-/// an event handler or a task of a session. Its text names the API, where it was called
-/// and the fix.
-///
-/// # Examples
-///
-/// ```
-/// use vango::live::try_navigate;
-/// let err = try_navigate("/todos").unwrap_err();
-/// assert_eq!(err.api(), "navigate");
-/// assert!(err.to_string().contains("outside a live session"));
-/// assert!(err.location().file().ends_with(".rs"));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutsideSession {
-    api: &'static str,
-    at: &'static Location<'static>,
-}
-
-impl OutsideSession {
-    /// The API that was called (`"navigate"`, `"use_request"`, …).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let err = vango::live::try_use_request().unwrap_err();
-    /// assert_eq!(err.api(), "use_request");
-    /// ```
-    pub fn api(&self) -> &'static str {
-        self.api
-    }
-
-    /// Where it was called.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// let line = line!() + 1;
-    /// let err = vango::live::try_set_query([("a", "1")]).unwrap_err();
-    /// assert_eq!(err.location().line(), line);
-    /// ```
-    pub fn location(&self) -> &'static Location<'static> {
-        self.at
-    }
-}
-
-impl fmt::Display for OutsideSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` was called outside a live session, at {}: call it from a page's setup, \
-             a component, or an event handler of a live session (or use `try_{}` where \
-             running outside one is expected)",
-            self.api,
-            self.at,
-            self.api.trim_start_matches("UrlState::")
-        )
-    }
-}
-
-impl std::error::Error for OutsideSession {}
-
-/// The current session's store, or the error naming `api` and the caller.
-#[track_caller]
-pub(crate) fn store_for(api: &'static str) -> Result<SessionStore, OutsideSession> {
-    SessionStore::current().ok_or(OutsideSession {
-        api,
-        at: Location::caller(),
-    })
-}
-
-/// Panics with `err`'s text (the plain API's answer to being called outside a session).
-#[cold]
-#[track_caller]
-pub(crate) fn fail(err: OutsideSession) -> ! {
-    panic!("{err}")
-}
+use super::scope::{self, store_for, SessionStore};
 
 /// Like [`navigate`](super::navigate), but outside a live session it returns the error
 /// instead of panicking.

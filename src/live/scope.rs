@@ -14,6 +14,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::cookie::{CookieKeys, CookieSession, COOKIE_NAME};
+use super::misuse::{fail, OutsideSession};
 use super::prefetch::Prefetch;
 use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
@@ -714,9 +715,9 @@ pub fn connected() -> bool {
 /// A render that reads it re-runs when the query changes in place ([`set_query`]).
 #[track_caller]
 pub fn use_request() -> Rc<PageRequest> {
-    match super::outside::store_for("use_request") {
+    match store_for("use_request") {
         Ok(store) => request_of(&store),
-        Err(e) => super::outside::fail(e),
+        Err(e) => fail(e),
     }
 }
 
@@ -743,7 +744,12 @@ pub(super) fn request_of(store: &SessionStore) -> Rc<PageRequest> {
 /// ```
 #[track_caller]
 pub fn use_cookie_session() -> CookieSession {
-    super::outside::try_use_cookie_session().unwrap_or_else(|e| super::outside::fail(e))
+    match store_for("use_cookie_session") {
+        Ok(store) => store
+            .cookie_session()
+            .unwrap_or_else(CookieSession::detached),
+        Err(e) => fail(e),
+    }
 }
 
 /// Sets the document title of the page being mounted (call it in the page's setup): the
@@ -760,10 +766,17 @@ pub fn use_cookie_session() -> CookieSession {
 /// ```
 #[track_caller]
 pub fn set_title(title: impl Into<String>) {
-    match super::outside::store_for("set_title") {
+    match store_for("set_title") {
         Ok(store) => *store.0.title.borrow_mut() = Some(title.into()),
-        Err(e) => super::outside::fail(e),
+        Err(e) => fail(e),
     }
+}
+
+/// The current session's store, or the error naming `api` and the caller.
+#[track_caller]
+pub(crate) fn store_for(api: &'static str) -> Result<SessionStore, OutsideSession> {
+    let at = std::panic::Location::caller();
+    SessionStore::current().ok_or_else(|| OutsideSession::new(api, at))
 }
 
 fn ask(store: &SessionStore, nav: Navigation) {
@@ -808,8 +821,9 @@ pub(super) fn ask_query<'a>(
 /// ```
 #[track_caller]
 pub fn navigate(url: impl Into<String>) {
-    if let Err(e) = super::outside::try_navigate(url) {
-        super::outside::fail(e)
+    match store_for("navigate") {
+        Ok(store) => ask_to(&store, url.into(), false),
+        Err(e) => fail(e),
     }
 }
 
@@ -825,8 +839,9 @@ pub fn navigate(url: impl Into<String>) {
 /// ```
 #[track_caller]
 pub fn navigate_replace(url: impl Into<String>) {
-    if let Err(e) = super::outside::try_navigate_replace(url) {
-        super::outside::fail(e)
+    match store_for("navigate_replace") {
+        Ok(store) => ask_to(&store, url.into(), true),
+        Err(e) => fail(e),
     }
 }
 
@@ -844,8 +859,9 @@ pub fn navigate_replace(url: impl Into<String>) {
 /// ```
 #[track_caller]
 pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
-    if let Err(e) = super::outside::try_set_query(pairs) {
-        super::outside::fail(e)
+    match store_for("set_query") {
+        Ok(store) => ask_query(&store, pairs),
+        Err(e) => fail(e),
     }
 }
 
@@ -862,8 +878,9 @@ pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
 /// ```
 #[track_caller]
 pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
-    if let Err(e) = super::outside::try_patch_query(key, value, replace) {
-        super::outside::fail(e)
+    match store_for("patch_query") {
+        Ok(store) => patch_query_in(&store, key, value, replace),
+        Err(e) => fail(e),
     }
 }
 
