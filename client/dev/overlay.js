@@ -1,7 +1,8 @@
 // Dev-mode error overlay (served only in dev mode, never part of the core client). Loaded
 // before the client: wraps window.WebSocket to see every frame (for the panel too) and the
-// ServerHello's session id, then polls that session's dev channel
-// (/_vango/dev/session/ID) and shows each caught panic and hydration mismatch. Touches
+// ServerHello's session id, then long-polls that session's dev channel
+// (/_vango/dev/session/ID: the server holds each request until there is something new)
+// and shows each caught panic and hydration mismatch. Touches
 // window.WebSocket, sessionStorage ('vango-dev': the last session and event seen, so that
 // a session ended by a panic still shows it after the client reloads) and its own DOM.
 
@@ -79,17 +80,23 @@ const show = (ev) => {
 const saved = () => { try { return JSON.parse(sessionStorage.getItem('vango-dev')) || {}; } catch { return {}; } };
 const save = (sid, next) => { try { sessionStorage.setItem('vango-dev', JSON.stringify({ sid, next })); } catch {} };
 
-// Fetches the events of channel sid from `since` on; shows them; returns the next index.
-const poll = async (sid, since) => {
-  const r = await fetch(`/_vango/dev/session/${encodeURIComponent(sid)}?since=${since}`, { cache: 'no-store' });
-  if (!r.ok) return since;
+// Fetches the events of channel sid from `since` on (with `sv`, the state version held, a
+// long poll: answered when an event or a newer state is published, or at the server's
+// timeout); shows them; returns the next index, the state version and the index the
+// next page should read from (a fatal panic's own: the client reloads after it, and the
+// new page shows it again).
+const poll = async (sid, since, sv) => {
+  const wait = sv >= 0 ? `&sv=${sv}&wait=1` : '';
+  const r = await fetch(`/_vango/dev/session/${encodeURIComponent(sid)}?since=${since}${wait}`, { cache: 'no-store' });
+  if (!r.ok) throw new Error(`dev channel: ${r.status}`);
   const j = await r.json();
   j.events.forEach(show);
   if (sid == dev.sid) {
     dev.state = j.state;
     emit();
   }
-  return j.next;
+  const fatal = j.events.findIndex((e) => e.fatal);
+  return [j.next, j.sv, fatal < 0 ? j.next : j.next - j.events.length + fatal];
 };
 
 let timer;
@@ -97,13 +104,19 @@ function watch(sid) {
   if (sid == dev.sid) return;
   dev.sid = sid;
   clearTimeout(timer);
-  let next = 0;
+  let next = 0, sv = -1;
   const tick = async () => {
+    // The next poll goes at once after news; after an answer with nothing new (the wait
+    // ended) a little later, and a second later after a failure (the server restarting,
+    // or holding too many polls), so no answer makes a busy loop.
+    let delay = 1000;
     try {
-      next = await poll(sid, next);
-      if (sid == dev.sid) save(sid, next);
+      const [n, v, replay] = await poll(sid, next, sv);
+      delay = n != next || v != sv ? 0 : 250;
+      [next, sv] = [n, v];
+      if (sid == dev.sid) save(sid, replay);
     } catch {}
-    if (sid == dev.sid) timer = setTimeout(tick, 300);
+    if (sid == dev.sid) timer = setTimeout(tick, delay);
   };
   tick();
 }
@@ -112,6 +125,6 @@ function watch(sid) {
 // then the client reloaded).
 const last = saved();
 if (last.sid) {
-  const go = () => poll(last.sid, last.next || 0).catch(() => {});
+  const go = () => poll(last.sid, last.next || 0, -1).catch(() => {});
   document.readyState == 'loading' ? addEventListener('DOMContentLoaded', go) : go();
 }

@@ -117,7 +117,7 @@ impl AppService {
 impl Service for AppService {
     fn respond(&self, req: &Request<'_>) -> Answer {
         if let Some(dev) = crate::server::dev_overlay::respond(req) {
-            return dev.into();
+            return dev;
         }
         if req.path() == COOKIE_PATH {
             return self.redeem(req).into();

@@ -1,6 +1,8 @@
 //! Dev-mode capture for the error overlay and the dev panel: each mounted component's path
 //! and render count, the component path where a panic was raised, and the caught panics a
-//! session has not reported yet. Only [`dev::enabled`](super::dev::enabled) turns it on;
+//! session has not reported yet, each tagged with the session a task ran for (so that with
+//! several sessions on one core a task's panic goes to its own session's channel). Only
+//! [`dev::enabled`](super::dev::enabled) turns it on;
 //! in release builds a component's dev data is empty and every entry point returns at once.
 //!
 //! Touches only its own thread-locals (`dev_tree.rs` walks the tree and reads panics).
@@ -49,11 +51,17 @@ thread_local! {
     static STACK: RefCell<Vec<std::rc::Rc<str>>> = const { RefCell::new(Vec::new()) };
     /// What kind of code runs now (a handler, a task), else a render.
     static PHASE: std::cell::Cell<&'static str> = const { std::cell::Cell::new("render") };
-    /// Where the last panic on this thread was raised: location and component path.
-    static LAST: RefCell<Option<(Option<String>, String, &'static str)>> = const { RefCell::new(None) };
-    /// Caught panics not reported yet.
-    static PENDING: RefCell<Vec<DevError>> = const { RefCell::new(Vec::new()) };
+    /// The session tag of the task running now (0: none, the code of a session's step).
+    static SESSION: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Where the last panic on this thread was raised: location, component path, kind and
+    /// session tag.
+    static LAST: RefCell<Option<Raised>> = const { RefCell::new(None) };
+    /// Caught panics not reported yet, with their session tag (0: the next step's).
+    static PENDING: RefCell<Vec<(usize, DevError)>> = const { RefCell::new(Vec::new()) };
 }
+
+/// Where a panic was raised: location, component path, kind, session tag.
+type Raised = (Option<String>, String, &'static str, usize);
 
 /// The bound on unreported errors (a panicking loop cannot grow memory).
 const MAX_PENDING: usize = 32;
@@ -131,6 +139,60 @@ fn current_path() -> String {
     STACK.with(|s| s.borrow().last().map(|p| p.to_string()).unwrap_or_default())
 }
 
+/// Who spawned a task, for its panics: the path of the component that was running (dev
+/// mode only) and its session's tag (any number that names the session on this thread;
+/// 0 for none).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TaskOrigin {
+    path: Option<std::rc::Rc<str>>,
+    session: usize,
+}
+
+impl TaskOrigin {
+    /// The origin of a task spawned here, for the session tagged `session`.
+    pub(crate) fn here(session: usize) -> TaskOrigin {
+        let path = if enabled() {
+            STACK.with(|s| s.borrow().last().cloned())
+        } else {
+            None
+        };
+        TaskOrigin { path, session }
+    }
+
+    /// The spawning component's path, or empty (dev mode off, or spawned outside one).
+    pub(crate) fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or("")
+    }
+
+    /// Its session's tag.
+    pub(crate) fn session(&self) -> usize {
+        self.session
+    }
+
+    /// Runs a poll of the task: as code of kind `"task"`, with its component on the stack
+    /// and its session's tag current, so a panic inside is reported with both.
+    pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
+        if !enabled() {
+            return f();
+        }
+        struct Back(usize, bool);
+        impl Drop for Back {
+            fn drop(&mut self) {
+                SESSION.with(|s| s.set(self.0));
+                if self.1 {
+                    STACK.with(|s| s.borrow_mut().pop());
+                }
+            }
+        }
+        let before = SESSION.with(|s| s.replace(self.session));
+        if let Some(p) = &self.path {
+            STACK.with(|s| s.borrow_mut().push(p.clone()));
+        }
+        let _back = Back(before, self.path.is_some());
+        in_phase("task", f)
+    }
+}
+
 /// Runs `f` as code of `kind` (`"handler"`, `"task"`): a panic inside is reported so.
 pub(crate) fn in_phase<R>(kind: &'static str, f: impl FnOnce() -> R) -> R {
     if !enabled() {
@@ -151,7 +213,8 @@ pub(crate) fn in_phase<R>(kind: &'static str, f: impl FnOnce() -> R) -> R {
 pub(crate) fn note_panic(location: Option<String>) {
     if enabled() {
         let phase = PHASE.with(|p| p.get());
-        LAST.with(|l| *l.borrow_mut() = Some((location, current_path(), phase)));
+        let session = SESSION.with(|s| s.get());
+        LAST.with(|l| *l.borrow_mut() = Some((location, current_path(), phase, session)));
     }
 }
 
@@ -168,9 +231,9 @@ pub fn report(message: &str, location: Option<&str>, fatal: bool) {
     if !enabled() {
         return;
     }
-    let (at, path, kind) =
+    let (at, path, kind, session) =
         LAST.with(|l| l.borrow_mut().take())
-            .unwrap_or((None, String::new(), "render"));
+            .unwrap_or((None, String::new(), "render", 0));
     let err = DevError {
         message: message.to_owned(),
         location: location.map(str::to_owned).or(at),
@@ -181,7 +244,7 @@ pub fn report(message: &str, location: Option<&str>, fatal: bool) {
     PENDING.with(|p| {
         let mut p = p.borrow_mut();
         if p.len() < MAX_PENDING {
-            p.push(err);
+            p.push((session, err));
         }
     });
 }
@@ -194,5 +257,27 @@ pub fn report(message: &str, location: Option<&str>, fatal: bool) {
 /// assert!(vango::component::dev_capture::take_errors().is_empty());
 /// ```
 pub fn take_errors() -> Vec<DevError> {
-    PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()))
+    PENDING
+        .with(|p| std::mem::take(&mut *p.borrow_mut()))
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// The caught panics the session tagged `session` reports: its tasks' and the untagged
+/// ones (raised by the step that just ran, which is that session's); other sessions'
+/// tasks' panics stay for them. With `only_tagged`, its tasks' alone.
+pub(crate) fn take_errors_for(session: usize, only_tagged: bool) -> Vec<DevError> {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let mut out = Vec::new();
+        p.retain(|(s, e)| {
+            let mine = *s == session || (*s == 0 && !only_tagged);
+            if mine {
+                out.push(e.clone());
+            }
+            !mine
+        });
+        out
+    })
 }

@@ -22,6 +22,14 @@ pub fn report_fatal(payload: &(dyn std::any::Any + Send)) {
     report(&message_of(payload), None, true);
 }
 
+/// Records a panic that ended a task (its payload; the session goes on) for the overlay,
+/// and returns its message for the log line. Recorded in dev mode only.
+pub(crate) fn report_task_panic(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = message_of(payload);
+    report(&message, None, false);
+    message
+}
+
 /// The components mounted under `root`, depth first: `(path, renders)`. Empty unless dev
 /// mode was on when they mounted.
 ///

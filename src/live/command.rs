@@ -4,7 +4,8 @@
 //!
 //! Touches the current session store's command queue and, when emitting, the encoder.
 
-use super::scope::{Command, SessionStore};
+use super::misuse::OutsideSession;
+use super::scope::Command;
 use crate::protocol::{PatchEncoder, MAX_CLIENT_FRAME};
 use crate::vdom::walk::hid_of_id;
 use crate::vdom::VNode;
@@ -25,10 +26,25 @@ use crate::vdom::VNode;
 /// });
 /// # let _ = edit;
 /// ```
+#[track_caller]
 pub fn focus(id: impl Into<String>) {
-    if let Some(store) = SessionStore::current() {
-        store.command(Command::Focus(id.into()));
+    if let Err(e) = try_focus(id) {
+        super::misuse::fail(e)
     }
+}
+
+/// Like [`focus`], but outside a live session it returns the error instead of panicking.
+///
+/// # Examples
+///
+/// ```
+/// assert!(vango::live::command::try_focus("x").is_err(), "outside any session");
+/// ```
+#[track_caller]
+pub fn try_focus(id: impl Into<String>) -> Result<(), OutsideSession> {
+    let store = super::scope::store_for("focus")?;
+    store.command(Command::Focus(id.into()));
+    Ok(())
 }
 
 /// From a handler or a task: pushes `payload` to the client hook of the element whose
@@ -49,22 +65,42 @@ pub fn focus(id: impl Into<String>) {
 /// });
 /// # let _ = zoom;
 /// ```
+#[track_caller]
 pub fn push_hook(id: impl Into<String>, name: impl Into<String>, payload: impl Into<String>) {
+    if let Err(e) = try_push_hook(id, name, payload) {
+        super::misuse::fail(e)
+    }
+}
+
+/// Like [`push_hook`], but outside a live session it returns the error instead of
+/// panicking.
+///
+/// # Examples
+///
+/// ```
+/// assert!(vango::live::command::try_push_hook("c", "zoom", "2").is_err());
+/// ```
+#[track_caller]
+pub fn try_push_hook(
+    id: impl Into<String>,
+    name: impl Into<String>,
+    payload: impl Into<String>,
+) -> Result<(), OutsideSession> {
+    let store = super::scope::store_for("push_hook")?;
     let payload = payload.into();
     if payload.len() > MAX_CLIENT_FRAME {
         log::error!(
             "push_hook payload of {} bytes is over {MAX_CLIENT_FRAME}: dropped",
             payload.len()
         );
-        return;
+        return Ok(());
     }
-    if let Some(store) = SessionStore::current() {
-        store.command(Command::Hook {
-            id: id.into(),
-            name: name.into(),
-            payload,
-        });
-    }
+    store.command(Command::Hook {
+        id: id.into(),
+        name: name.into(),
+        payload,
+    });
+    Ok(())
 }
 
 /// Writes `commands` as ops after a frame's patches, finding each element by its DOM id

@@ -304,6 +304,9 @@ async fn resume_greet(
 }
 
 fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
+    if let Ok(s) = sess.try_borrow() {
+        super::dev_session::detached(&s);
+    }
     if sess.try_borrow().is_ok_and(|s| s.generation == gen) {
         connection_lost(sess);
     }
@@ -460,6 +463,10 @@ async fn answer(
             return false;
         }
         Reply::End => {
+            // The tab said it is going away: its dev channel's held polls end now.
+            if let Ok(s) = sess.try_borrow() {
+                super::dev_session::detached(&s);
+            }
             let _ = ws.close(None).await;
             return false;
         }

@@ -15,18 +15,23 @@ use std::sync::{Mutex, Once};
 
 use super::session::Session;
 use crate::component::dev::enabled;
-use crate::component::dev_capture::take_errors;
+use crate::component::dev_capture::{take_errors_for, DevError};
 use crate::component::dev_tree::components;
 use crate::reactive::dev_names::{self, Reader};
-use crate::server::dev_overlay::{json_str, publish_event, publish_state};
+use crate::server::dev_overlay::{json_str, publish_event, publish_state, release};
 
 thread_local! {
     /// Each session's named signals, by session id.
     static SIGNALS: RefCell<HashMap<String, Vec<(String, Reader)>>> = RefCell::new(HashMap::new());
+    /// The id of each session that stepped on this thread, by its store's key (the tag its
+    /// tasks' panics carry): a task's panic goes to its own session's channel at once.
+    static IDS: RefCell<HashMap<usize, String>> = RefCell::new(HashMap::new());
 }
 
 /// First paints kept for the hydration diff (the oldest goes first).
 const MAX_PAINTS: usize = 32;
+/// Sessions whose ids are kept per thread for their tasks' panics.
+const MAX_IDS: usize = 4096;
 /// Lines of each side in a hydration diff.
 const DIFF_LINES: usize = 8;
 
@@ -108,15 +113,9 @@ fn short_diff(ssr: &str, live: &str) -> String {
     out
 }
 
-/// After a step of session `s`: publishes the panics caught since, then the component tree
-/// and the named signals.
-pub(crate) fn after_step(s: &Session) {
-    if !enabled() {
-        return;
-    }
-    init();
-    let id = s.id.to_string();
-    for e in take_errors() {
+/// Publishes `errors` on channel `id`.
+fn publish_errors(id: &str, errors: Vec<DevError>) {
+    for e in errors {
         let mut ev = String::from("{\"type\":\"error\",\"message\":");
         json_str(&mut ev, &e.message);
         ev.push_str(",\"location\":");
@@ -130,8 +129,43 @@ pub(crate) fn after_step(s: &Session) {
         } else {
             ",\"fatal\":false}"
         });
-        publish_event(&id, ev);
+        publish_event(id, ev);
     }
+}
+
+/// After a task of the session whose store key is `key` panicked: its session's channel
+/// shows it now (the session may not step again soon; another session on this core may).
+/// A session not seen here yet reports it at its next step.
+pub(crate) fn after_task(key: usize) {
+    if !enabled() || key == 0 {
+        return;
+    }
+    let Some(id) = IDS.with(|m| m.borrow().get(&key).cloned()) else {
+        return;
+    };
+    publish_errors(&id, take_errors_for(key, true));
+}
+
+/// After a step of session `s`: publishes the panics caught since, then the component tree
+/// and the named signals.
+pub(crate) fn after_step(s: &Session) {
+    if !enabled() {
+        return;
+    }
+    init();
+    let id = s.id.to_string();
+    let key = s.scope.store().key();
+    IDS.with(|m| {
+        let mut m = m.borrow_mut();
+        // Sessions that ended without a fatal panic are not told here: bounded by
+        // forgetting all (the live ones come back at their next step).
+        if m.len() >= MAX_IDS && !m.contains_key(&key) {
+            m.clear();
+        }
+        // Overwritten each step: a key (an address) may be reused by a later session.
+        m.insert(key, id.clone());
+    });
+    publish_errors(&id, take_errors_for(key, false));
     let mut state = String::from("{\"components\":[");
     for (i, (path, renders)) in components(s.view.root()).iter().enumerate() {
         if i > 0 {
@@ -166,11 +200,23 @@ pub(crate) fn after_step(s: &Session) {
     publish_state(&id, state);
 }
 
+/// Its connection closed (the tab went away, or is reconnecting): the dev channel's held
+/// long polls are answered now rather than at their timeout.
+pub(crate) fn detached(s: &Session) {
+    if enabled() {
+        release(&s.id.to_string());
+    }
+}
+
 /// Forgets a session's named signals (it ended).
 pub(crate) fn ended(s: &Session) {
     if enabled() {
         let id = s.id.to_string();
         SIGNALS.with(|m| m.borrow_mut().remove(&id));
+        // Its tasks' panics not reported yet go with it: the key may name another later.
+        let key = s.scope.store().key();
+        publish_errors(&id, take_errors_for(key, true));
+        IDS.with(|m| m.borrow_mut().remove(&key));
     }
 }
 

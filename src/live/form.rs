@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::str::FromStr;
 
 use super::request::{is_local_url, Submission, Submitted};
-use super::scope::{navigate, navigate_replace, use_cookie_session, use_request, SessionStore};
+use super::scope::{navigate, navigate_replace, SessionStore};
 use crate::vdom::{Event, EventData};
 use crate::view::builder::El;
 use crate::view::elements::{form, input};
@@ -45,7 +45,11 @@ pub const CSRF_FIELD: &str = "_csrf";
 /// assert!(html.contains(r#"name="_csrf""#), "{html}");
 /// ```
 pub fn post_form(action: &str, children: impl IntoChildren) -> El {
-    let token = use_cookie_session().form_token().unwrap_or_default();
+    // An element builder: it may render outside a session (a unit test), with no token.
+    let token = super::outside::try_use_cookie_session()
+        .ok()
+        .and_then(|c| c.form_token())
+        .unwrap_or_default();
     form((
         input()
             .attr("type", "hidden")
@@ -83,7 +87,7 @@ fn submit_live(action: &str, e: &Event) {
         Some(Submitted::Redirect(url)) => navigate(url),
         Some(Submitted::Invalid(s)) => {
             store.set_refused(s);
-            navigate_replace(use_request().url());
+            navigate_replace(store.request().unwrap_or_default().url());
         }
         None => log::warn!("no form handler for {path}: live submit ignored"),
     }
@@ -98,7 +102,7 @@ fn submit_live(action: &str, e: &Event) {
 /// assert!(vango::live::form::use_submission().is_none(), "outside any session");
 /// ```
 pub fn use_submission() -> Option<Rc<Submission>> {
-    use_request().submission()
+    super::outside::request_or_default().submission()
 }
 
 /// The fields of a submitted form, as its handler sees them (without the CSRF token).

@@ -23,7 +23,8 @@ impl From<StandardHook> for Cow<'static, str> {
 /// client, so its hooks mount with the page); a live navigation or a later step loads it
 /// with a `LoadScript` op, its hooks then mounting on the elements already there. Each
 /// URL is loaded once per session (browser tab); a URL that is not a local path (`/…`, not `//…`) is
-/// ignored, as are more than 32.
+/// ignored, as are more than 32. Outside a live session it panics with a message naming
+/// the fix.
 ///
 /// # Examples
 ///
@@ -39,15 +40,18 @@ impl From<StandardHook> for Cow<'static, str> {
 /// });
 /// assert_eq!(store.hook_scripts(), ["/_vango/hooks/sortable.js", "/assets/chart-hook.js"]);
 /// ```
+#[track_caller]
 pub fn use_hook_script(src: impl Into<Cow<'static, str>>) {
+    let store = match super::scope::store_for("use_hook_script") {
+        Ok(store) => store,
+        Err(e) => super::misuse::fail(e),
+    };
     let src = src.into();
     if !src.starts_with('/') || src.starts_with("//") {
         log::warn!("use_hook_script({src:?}): not a local path, ignored");
         return;
     }
-    if let Some(store) = SessionStore::current() {
-        store.add_script(&src);
-    }
+    store.add_script(&src);
 }
 
 /// Writes a LoadScript op for each script the browser does not have yet.

@@ -25,7 +25,9 @@ pub mod host;
 pub mod id;
 pub mod limits;
 pub(crate) mod local;
+mod misuse;
 mod navigate;
+pub mod outside;
 mod prefetch;
 mod prepare;
 mod registry;
@@ -52,6 +54,11 @@ pub use csrf::{Csrf, TokenError};
 pub use hook_script::use_hook_script;
 pub use host::{ErrorFn, LiveApp, LiveCore, MountFn, Mounted, PrepareFn};
 pub use id::{node_cookie, valid_node, SessionId, MAX_NODE_LEN};
+pub use misuse::OutsideSession;
+pub use outside::{
+    try_navigate, try_navigate_replace, try_patch_query, try_set_query, try_use_cookie_session,
+    try_use_request,
+};
 pub use prepare::Ready;
 pub use request::PageRequest;
 pub use resource::{resource, resource_with, Loaded, Resource, ResourceOptions};

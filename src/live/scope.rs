@@ -14,6 +14,7 @@ use std::rc::{Rc, Weak};
 use std::sync::Arc;
 
 use super::cookie::{CookieKeys, CookieSession, COOKIE_NAME};
+use super::misuse::{fail, OutsideSession};
 use super::prefetch::Prefetch;
 use super::request::{encode_query, is_local_url, Navigation, PageRequest, Submission, SubmitFn};
 use crate::reactive::{provide_context, signal, untrack, use_context, Owner, Signal};
@@ -533,6 +534,12 @@ impl SessionStore {
             .or_else(|| CURRENT.with(|c| c.borrow().as_ref().map(|s| s.store.clone())))
     }
 
+    /// A number that names this store while it lives (its address), for the dev capture's
+    /// session tags.
+    pub(crate) fn key(&self) -> usize {
+        Rc::as_ptr(&self.0) as *const () as usize
+    }
+
     /// Whether `self` and `other` are the same session's store.
     ///
     /// # Examples
@@ -709,7 +716,9 @@ pub fn connected() -> bool {
     SessionStore::current().is_some_and(|s| s.is_connected())
 }
 
-/// The request the running session's page was mounted for; an empty one outside a session.
+/// The request the running session's page was mounted for. Outside a live session it
+/// panics with a message naming the fix; [`try_use_request`](super::try_use_request)
+/// returns the error instead.
 ///
 /// # Examples
 ///
@@ -720,21 +729,28 @@ pub fn connected() -> bool {
 /// let store = SessionStore::new();
 /// store.set_request(Rc::new(PageRequest::new("/a", "q=1")));
 /// assert_eq!(store.enter(|| use_request().query().get("q").map(str::to_owned)), Some("1".into()));
-/// assert_eq!(use_request().path(), "", "outside any session");
+/// assert!(vango::live::try_use_request().is_err(), "outside any session");
 /// ```
 ///
 /// A render that reads it re-runs when the query changes in place ([`set_query`]).
+#[track_caller]
 pub fn use_request() -> Rc<PageRequest> {
-    let Some(store) = SessionStore::current() else {
-        return Rc::default();
-    };
+    match store_for("use_request") {
+        Ok(store) => request_of(&store),
+        Err(e) => fail(e),
+    }
+}
+
+/// `store`'s request, tracked (a render that reads it re-runs on a query change).
+pub(super) fn request_of(store: &SessionStore) -> Rc<PageRequest> {
     store.track_request();
     store.request().unwrap_or_default()
 }
 
 /// The browser's signed cookie session (`vango_session`): what page setup reads is already
 /// in the first paint; what a form handler or page setup writes, the answer's `Set-Cookie`
-/// stores. Outside a session, a detached one (nothing is stored).
+/// stores. Outside a live session it panics with a message naming the fix
+/// ([`try_use_cookie_session`](super::try_use_cookie_session) returns the error instead).
 ///
 /// # Examples
 ///
@@ -744,16 +760,21 @@ pub fn use_request() -> Rc<PageRequest> {
 /// store.set_cookie_session(CookieSession::detached());
 /// store.enter(|| use_cookie_session().set("theme", "dark")).unwrap();
 /// assert_eq!(store.enter(|| use_cookie_session().get_str("theme")).as_deref(), Some("dark"));
-/// assert_eq!(use_cookie_session().get_str("theme"), None, "outside any session");
+/// assert!(vango::live::try_use_cookie_session().is_err(), "outside any session");
 /// ```
+#[track_caller]
 pub fn use_cookie_session() -> CookieSession {
-    SessionStore::current()
-        .and_then(|s| s.cookie_session())
-        .unwrap_or_else(CookieSession::detached)
+    match store_for("use_cookie_session") {
+        Ok(store) => store
+            .cookie_session()
+            .unwrap_or_else(CookieSession::detached),
+        Err(e) => fail(e),
+    }
 }
 
 /// Sets the document title of the page being mounted (call it in the page's setup): the
 /// first paint's `<title>`, and a `SetTitle` when a live navigation mounts the page.
+/// Outside a live session it panics with a message naming the fix.
 ///
 /// # Examples
 ///
@@ -763,22 +784,53 @@ pub fn use_cookie_session() -> CookieSession {
 /// store.enter(|| set_title("Todo 7"));
 /// assert_eq!(store.title().as_deref(), Some("Todo 7"));
 /// ```
+#[track_caller]
 pub fn set_title(title: impl Into<String>) {
-    if let Some(store) = SessionStore::current() {
-        *store.0.title.borrow_mut() = Some(title.into());
+    match store_for("set_title") {
+        Ok(store) => *store.0.title.borrow_mut() = Some(title.into()),
+        Err(e) => fail(e),
     }
 }
 
-fn ask(nav: Navigation) {
-    if let Some(store) = SessionStore::current() {
-        *store.0.navigation.borrow_mut() = Some(nav);
+/// The current session's store, or the error naming `api` and the caller.
+#[track_caller]
+pub(crate) fn store_for(api: &'static str) -> Result<SessionStore, OutsideSession> {
+    let at = std::panic::Location::caller();
+    SessionStore::current().ok_or_else(|| OutsideSession::new(api, at))
+}
+
+fn ask(store: &SessionStore, nav: Navigation) {
+    *store.0.navigation.borrow_mut() = Some(nav);
+}
+
+/// Asks `store`'s session to navigate to `url` (ignored unless it is a local path).
+pub(super) fn ask_to(store: &SessionStore, url: String, replace: bool) {
+    if is_local_url(&url) {
+        ask(store, Navigation::To { url, replace });
     }
+}
+
+/// Asks `store`'s session to replace the query with `pairs`, pushing a history entry.
+pub(super) fn ask_query<'a>(
+    store: &SessionStore,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    let query = encode_query(pairs);
+    ask(
+        store,
+        Navigation::Query {
+            query,
+            replace: false,
+        },
+    );
 }
 
 /// From a handler or a task: mounts the route of `url` (a local path and query, like `/todos/7?x=1`)
 /// in place of the current page — same socket, same session store — and pushes it onto
 /// the browser's history without a reload. A URL without a route mounts the not-found
 /// page; a URL that is not a local path is ignored. The last call of a step wins.
+/// Outside a live session it panics with a message naming the fix
+/// ([`try_navigate`](super::try_navigate) returns the error instead).
 ///
 /// # Examples
 ///
@@ -787,17 +839,16 @@ fn ask(nav: Navigation) {
 /// let go = button("open").on_click(|_| navigate("/todos/7"));
 /// # let _ = go;
 /// ```
+#[track_caller]
 pub fn navigate(url: impl Into<String>) {
-    let url = url.into();
-    if is_local_url(&url) {
-        ask(Navigation::To {
-            url,
-            replace: false,
-        });
+    match store_for("navigate") {
+        Ok(store) => ask_to(&store, url.into(), false),
+        Err(e) => fail(e),
     }
 }
 
-/// Like [`navigate`], replacing the current history entry instead of pushing one.
+/// Like [`navigate`], replacing the current history entry instead of pushing one (and
+/// like it, panicking outside a live session).
 ///
 /// # Examples
 ///
@@ -806,16 +857,18 @@ pub fn navigate(url: impl Into<String>) {
 /// let go = button("done").on_click(|_| navigate_replace("/todos"));
 /// # let _ = go;
 /// ```
+#[track_caller]
 pub fn navigate_replace(url: impl Into<String>) {
-    let url = url.into();
-    if is_local_url(&url) {
-        ask(Navigation::To { url, replace: true });
+    match store_for("navigate_replace") {
+        Ok(store) => ask_to(&store, url.into(), true),
+        Err(e) => fail(e),
     }
 }
 
 /// From a handler: keeps the current route and page state and replaces the query with
 /// `pairs` (encoded here); renders that read [`use_request`] re-run, and the browser URL
 /// follows (a pushed history entry), without a remount — LiveView's `push_patch`.
+/// Outside a live session it panics with a message naming the fix.
 ///
 /// # Examples
 ///
@@ -824,16 +877,17 @@ pub fn navigate_replace(url: impl Into<String>) {
 /// let b = button("done only").on_click(|_| set_query([("filter", "done")]));
 /// # let _ = b;
 /// ```
+#[track_caller]
 pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
-    ask(Navigation::Query {
-        query: encode_query(pairs),
-        replace: false,
-    });
+    match store_for("set_query") {
+        Ok(store) => ask_query(&store, pairs),
+        Err(e) => fail(e),
+    }
 }
 
 /// From a handler: sets the query parameter `key` to `value` (or removes it for `None`),
 /// keeping the others in order, like [`set_query`]; `replace` replaces the history entry
-/// instead of pushing one.
+/// instead of pushing one. Outside a live session it panics with a message naming the fix.
 ///
 /// # Examples
 ///
@@ -842,10 +896,16 @@ pub fn set_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
 /// let b = button("page 2").on_click(|_| patch_query("page", Some("2"), false));
 /// # let _ = b;
 /// ```
+#[track_caller]
 pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
-    let Some(store) = SessionStore::current() else {
-        return;
-    };
+    match store_for("patch_query") {
+        Ok(store) => patch_query_in(&store, key, value, replace),
+        Err(e) => fail(e),
+    }
+}
+
+/// [`patch_query`] on `store`'s session.
+pub(super) fn patch_query_in(store: &SessionStore, key: &str, value: Option<&str>, replace: bool) {
     // Several calls in one step build on each other (two url_state writes).
     let (base, replace) = match &*store.0.navigation.borrow() {
         Some(Navigation::Query { query, replace: r }) => (query.clone(), replace && *r),
@@ -873,8 +933,11 @@ pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
     if let (Some(v), false) = (value, done) {
         pairs.push((key, v));
     }
-    ask(Navigation::Query {
-        query: encode_query(pairs),
-        replace,
-    });
+    ask(
+        store,
+        Navigation::Query {
+            query: encode_query(pairs),
+            replace,
+        },
+    );
 }

@@ -15,7 +15,8 @@ use std::task::{Context, Poll};
 
 use super::bell::notify_dirty;
 use super::scope::{SessionScope, SessionStore};
-use crate::component::dev_capture::in_phase;
+use crate::component::dev_capture::TaskOrigin;
+use crate::component::dev_tree::report_task_panic;
 use crate::component::{catch, current_catcher, Boundary};
 use crate::reactive::{batch, on_cleanup, Owner};
 use crate::server::core::Core;
@@ -112,9 +113,11 @@ fn spawn_on_core(
     if core.is_stopping() || (unconnected && !first_paint) {
         return None;
     }
+    let origin = TaskOrigin::here(scope.as_ref().map_or(0, |s| s.store().key()));
     core.spawn_task(Tied {
         fut: Box::pin(fut),
         scope,
+        origin,
         core: core.clone(),
         catcher: current_catcher(),
     })
@@ -142,6 +145,8 @@ pub fn unblock<T: Send + 'static>(
 struct Tied {
     fut: Pin<Box<dyn Future<Output = ()>>>,
     scope: Option<SessionScope>,
+    /// The spawning component and session, for its panics' reports.
+    origin: TaskOrigin,
     core: Rc<Core>,
     /// The error boundary around the component that spawned it.
     catcher: Option<Rc<Boundary>>,
@@ -153,13 +158,15 @@ impl Future for Tied {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let fut = &mut this.fut;
+        let origin = &this.origin;
         let caught = this.catcher.is_some();
         let mut step = move || {
-            let poll = || in_phase("task", || batch(|| fut.as_mut().poll(cx)));
+            let poll = || origin.enter(|| batch(|| fut.as_mut().poll(cx)));
             if caught {
-                catch(poll).map_err(Some)
+                catch(poll).map_err(Ok)
             } else {
-                catch_unwind(AssertUnwindSafe(poll)).map_err(|_| None)
+                // Reported here, while the panic's place (noted by the hook) is fresh.
+                catch_unwind(AssertUnwindSafe(poll)).map_err(|p| Err(report_task_panic(&*p)))
             }
         };
         let polled = match &this.scope {
@@ -168,7 +175,7 @@ impl Future for Tied {
         };
         let boundary = this.catcher.as_ref().and_then(|b| b.catcher());
         let handled = match (&polled, boundary) {
-            (Err(Some(err)), Some(b)) => {
+            (Err(Ok(err)), Some(b)) => {
                 b.fail(err.clone());
                 true
             }
@@ -178,15 +185,35 @@ impl Future for Tied {
         notify_dirty();
         match polled {
             Ok(p) => p,
-            Err(_) => {
+            Err(err) => {
                 this.core.metrics().panics.fetch_add(1, Relaxed);
-                // A boundary's catch was logged there, with its location.
-                if !handled {
+                // A boundary's catch was logged there, with its location; this line names
+                // the component that spawned the task (in dev mode, where paths are kept).
+                let message = match &err {
+                    Ok(info) => info.message(),
+                    Err(message) => message.as_str(),
+                };
+                let path = this.origin.path();
+                let by = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (spawned by component {path})")
+                };
+                if handled {
+                    if !path.is_empty() {
+                        log::error!(
+                            "core={} the panic above was in a task spawned by component {path}",
+                            this.core.index()
+                        );
+                    }
+                } else {
                     log::error!(
-                        "core={} a task panicked; it ended, its session goes on",
+                        "core={} a task{by} panicked: {message}; it ended, its session goes on",
                         this.core.index()
                     );
                 }
+                // Its session's dev channel shows it now, not the next session to step here.
+                super::dev_session::after_task(this.origin.session());
                 Poll::Ready(())
             }
         }

@@ -8,7 +8,9 @@ use super::scope::{patch_query, use_request};
 /// Reading it ([`get`](Self::get)) tracks like a signal: a render that reads it re-runs
 /// when the query changes. Writing it from a handler ([`set`](Self::set)) changes the
 /// URL in place with a history *replace* (no remount, no new history entry), so a reload
-/// comes back to it and the server-rendered first paint already shows it. `Copy`.
+/// comes back to it and the server-rendered first paint already shows it. `Copy`. Like
+/// [`use_request`] and [`patch_query`], reading or writing it outside a live session
+/// panics with a message naming the fix.
 ///
 /// # Examples
 ///
@@ -66,6 +68,7 @@ impl UrlState {
     /// });
     /// assert_eq!(t.text(), "None");
     /// ```
+    #[track_caller]
     pub fn get(&self) -> Option<String> {
         use_request().query().get(self.key).map(str::to_owned)
     }
@@ -84,6 +87,7 @@ impl UrlState {
     /// });
     /// assert_eq!(t.text(), "name");
     /// ```
+    #[track_caller]
     pub fn get_or(&self, default: &str) -> String {
         self.get().unwrap_or_else(|| default.to_owned())
     }
@@ -103,6 +107,7 @@ impl UrlState {
     /// t.find("button").click();
     /// assert_eq!((t.url(), t.text()), ("/?page=2".to_string(), "2".to_string()));
     /// ```
+    #[track_caller]
     pub fn set(&self, value: impl AsRef<str>) {
         patch_query(self.key, Some(value.as_ref()), true);
     }
@@ -123,6 +128,7 @@ impl UrlState {
     /// t.find("button").click();
     /// assert_eq!(t.url(), "/");
     /// ```
+    #[track_caller]
     pub fn clear(&self) {
         patch_query(self.key, None, true);
     }

@@ -1,6 +1,7 @@
 // E2E: the dev tools in real Chromium. A debug build in dev mode shows the error overlay
 // for a panicking handler (message, file:line, component path) while the session keeps
-// running, and the dev panel lists frames, components and named signals; a release build
+// running (the overlay's channel is a long poll: each answer comes as the panic is
+// published), and the dev panel lists frames, components and named signals; a release build
 // (VANGO_DEV=1 set all the same) has no dev scripts and answers /_vango/dev/* with 404.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,6 +54,8 @@ test('debug build: a render panic, a task panic, a fatal panic (after the reload
   await page.click('#vango-dev-overlay .vd-close');
   await page.click('#task-panic');
   await page.waitForFunction(() => /the task exploded/.test(document.querySelector('#vango-dev-overlay')?.textContent));
+  // The task's panic names the component that spawned it.
+  await page.waitForFunction(() => /in component app\/error_boundary\/exploding_task/.test(document.querySelector('#vango-dev-overlay')?.textContent));
   await page.click('#vango-dev-overlay .vd-close');
   await page.click('#fatal-panic');
   // The session ends and the client reloads: the new page still shows what ended it.

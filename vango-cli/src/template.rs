@@ -41,6 +41,10 @@ pub const NEW: &[(&str, &str)] = &[
         include_str!("../templates/new/tests/counter.rs.tmpl"),
     ),
     (
+        "tests/browser/counter.mjs",
+        include_str!("../templates/new/tests/browser/counter.mjs.tmpl"),
+    ),
+    (
         "static/app.css",
         include_str!("../templates/new/static/app.css.tmpl"),
     ),

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use super::sink::UploadSink;
 use super::types::{FileState, UploadConfig, UploadFile};
-use crate::live::command::push_hook;
+use crate::live::command::try_push_hook;
 use crate::protocol::upload::FileMeta;
 use crate::reactive::Signal;
 
@@ -124,7 +124,8 @@ impl State {
     }
 
     fn ack(&self, xfer: u32, file: usize, offset: u64) {
-        push_hook(
+        // Run by the upload frames of a session; outside one there is no browser to tell.
+        let _ = try_push_hook(
             &self.dom_id,
             "ack",
             format!("{xfer},{file},{offset},{WINDOW}"),
@@ -132,7 +133,7 @@ impl State {
     }
 
     fn stop(&self, xfer: u32) {
-        push_hook(&self.dom_id, "stop", xfer.to_string());
+        let _ = try_push_hook(&self.dom_id, "stop", xfer.to_string());
     }
 
     /// A Begin: checks count, sizes and types before anything is stored; refused files get
