@@ -28,6 +28,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The client's npm packages (esbuild, playwright-core): the client and end-to-end tiers
+# use them, and so does the CLI's test of `vango test`'s browser step (cargo test below).
+if [ ! -d client/node_modules/playwright-core ] || [ ! -d client/node_modules/esbuild ]; then
+  step "npm ci (client)"
+  (cd client && npm ci --no-audit --no-fund)
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
