@@ -52,6 +52,9 @@ cargo test --features serde --test global_serde
 cargo test --features serde --doc persisted_serde
 
 step "the redis feature: the bridge against a real redis-server (ports 47379-47383)"
+# named nodes (sticky routing): their ids, cookies and resumes, and App::node's example
+cargo test --features nodes --test node
+cargo test --features nodes --doc App::node
 cargo test --features redis --test redis_bridge
 cargo test --features redis --test redis_presence
 cargo test --features redis --lib features::redis

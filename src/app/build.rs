@@ -13,10 +13,7 @@ use super::routes::{PageMount, Routes, Table, Target};
 use super::{App, AppService, Secret};
 use crate::features::global;
 use crate::live::cookie::CookieKeys;
-use crate::live::{
-    node_cookie, notify_dirty, valid_node, Csrf, LiveApp, LiveCore, Mounted, SessionStore,
-    MAX_NODE_LEN,
-};
+use crate::live::{notify_dirty, Csrf, LiveApp, LiveCore, Mounted, SessionStore};
 use crate::server::{ConnInfo, Core, SecretKey, Server};
 
 impl App {
@@ -27,7 +24,10 @@ impl App {
     /// down) is mounted afresh there at the same URL. Default: the `VANGO_NODE`
     /// environment variable, else none (one node: ids and pages as without it). The
     /// name must be 1 to 16 characters of `a-z`, `0-9` and `-`
-    /// ([`valid_node`]): serving fails otherwise.
+    /// ([`valid_node`](crate::live::valid_node)): serving fails otherwise.
+    ///
+    /// Only with the `nodes` feature (which `redis` turns on): a single-node build carries
+    /// none of this.
     ///
     /// # Examples
     ///
@@ -52,6 +52,7 @@ impl App {
     /// assert!(vango::App::new().node("Bad Name").spawn("127.0.0.1:0").is_err());
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    #[cfg(feature = "nodes")]
     pub fn node(mut self, name: impl Into<String>) -> Self {
         self.node = Some(name.into());
         self
@@ -102,6 +103,7 @@ impl App {
             budget,
             clients: Arc::default(),
             ssr_budget: self.ssr_budget,
+            #[cfg(feature = "nodes")]
             node: self.node.clone().unwrap_or_default(),
             error_page: routes.error_page().cloned(),
             prepare: Box::new(move |current, url, info| {
@@ -115,17 +117,21 @@ impl App {
     /// The server every core runs this app on, with the secret key loaded and the
     /// environment's proxy setting applied.
     pub(super) fn server(
-        mut self,
+        #[cfg_attr(not(feature = "nodes"), allow(unused_mut))] mut self,
     ) -> io::Result<Server<AppService, impl Fn(&Rc<Core>) -> AppService + Send + Sync + 'static>>
     {
-        if self.node.is_none() {
-            self.node = std::env::var("VANGO_NODE").ok();
-        }
-        if let Some(node) = self.node.as_deref().filter(|n| !valid_node(n)) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("node name `{node}`: 1 to {MAX_NODE_LEN} characters of a-z, 0-9 and -"),
-            ));
+        #[cfg(feature = "nodes")]
+        {
+            use crate::live::{valid_node, MAX_NODE_LEN};
+            if self.node.is_none() {
+                self.node = std::env::var("VANGO_NODE").ok();
+            }
+            if let Some(node) = self.node.as_deref().filter(|n| !valid_node(n)) {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("node name `{node}`: 1 to {MAX_NODE_LEN} characters of a-z, 0-9 and -"),
+                ));
+            }
         }
         let key = match &self.secret {
             Secret::Key(key) => key.clone(),
@@ -140,9 +146,10 @@ impl App {
         let head: Arc<str> = self.head.into();
         let bus = self.bus;
         let live_cores = Arc::new(AtomicUsize::new(0));
-        let upgrade: Arc<str> = match live.node.as_str() {
+        #[cfg(feature = "nodes")]
+        let upgrade: Arc<str> = match live.node() {
             "" => "".into(),
-            node => format!("Set-Cookie: {}\r\n", node_cookie(node)).into(),
+            node => format!("Set-Cookie: {}\r\n", crate::live::node_cookie(node)).into(),
         };
         let mut server = Server::new(move |core: &Rc<Core>| {
             let live = LiveCore::start(core, live.clone());
@@ -162,6 +169,7 @@ impl App {
                 head: head.clone(),
                 bus: bus.clone(),
                 live_cores: live_cores.clone(),
+                #[cfg(feature = "nodes")]
                 upgrade: upgrade.clone(),
             }
         })

@@ -71,6 +71,7 @@ pub struct App {
     bus: Bus,
     secret: Secret,
     ssr_budget: Duration,
+    #[cfg(feature = "nodes")]
     node: Option<String>,
 }
 
@@ -130,6 +131,7 @@ impl App {
             bus: Bus::new(),
             secret: Secret::Default,
             ssr_budget: DEFAULT_SSR_BUDGET,
+            #[cfg(feature = "nodes")]
             node: None,
         }
     }

@@ -40,6 +40,7 @@ pub struct AppService {
     pub(super) live_cores: Arc<AtomicUsize>,
     /// The node's cookie as a header line for the 101 (`""`: no node): a tab that failed
     /// over to this node is routed back here, where its session now lives.
+    #[cfg(feature = "nodes")]
     pub(super) upgrade: Arc<str>,
 }
 
@@ -177,6 +178,7 @@ impl Service for AppService {
         crate::live::serve_connection(ws, self.live.clone(), info)
     }
 
+    #[cfg(feature = "nodes")]
     fn upgrade_headers(&self) -> &str {
         &self.upgrade
     }
@@ -368,8 +370,8 @@ fn page(
         .header("Content-Type", "text/html; charset=utf-8")
         .header("Cache-Control", "no-store")
         .body(body);
-    // The proxy routes the tab's reconnects on it (App::node).
-    let resp = match app.node.as_str() {
+    // The proxy routes the tab's reconnects on it (`App::node`, the `nodes` feature).
+    let resp = match app.node() {
         "" => resp,
         node => resp.header("Set-Cookie", node_cookie(node)),
     };

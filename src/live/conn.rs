@@ -177,10 +177,7 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
     // restart starts over instead of being refused.
     // An id naming another node (the proxy sent the resume elsewhere: its node is down)
     // is Gone here, and the tab is mounted afresh on this node.
-    let Some(id) = SessionId::parse_text(&session)
-        .filter(|(node, _)| *node == live.app.node)
-        .map(|(_, id)| id)
-    else {
+    let Some(id) = live.app.parse_id(&session) else {
         gone(ws, &session).await;
         return Attach::Done;
     };
@@ -267,7 +264,7 @@ async fn resume_greet(
     r: Resume,
 ) -> Option<(Rc<RefCell<Session>>, u32)> {
     let Some(sess) = live.registry.get(&r.id) else {
-        gone(ws, &r.id.to_text(&live.app.node)).await;
+        gone(ws, &live.app.id_text(r.id)).await;
         return None;
     };
     if !r.signed {
@@ -281,7 +278,7 @@ async fn resume_greet(
         let hello = server_frame(&ServerFrame::ServerHello {
             version: crate::protocol::VERSION,
             status: HelloStatus::Resumed,
-            session: r.id.to_text(&live.app.node),
+            session: live.app.id_text(r.id),
             last_event_seq: s.last_event,
         });
         let mut frames = vec![hello];

@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::budget::Budget;
 use super::cookie::CookieKeys;
 use super::csrf::Csrf;
+use super::id::SessionId;
 use super::registry::{self, Registry};
 use super::view::View;
 use super::SessionConfig;
@@ -184,9 +185,43 @@ pub struct LiveApp {
     pub error_page: Option<Arc<ErrorFn>>,
     /// How a link prefetch mounts a route ahead of its navigation.
     pub prepare: Box<PrepareFn>,
-    /// This process's node name ([`App::node`](crate::App::node)), named in its session
-    /// ids; `""`: none (a single node).
+    /// This process's node name (`App::node`, with the `nodes` feature), named in its
+    /// session ids; `""`: none (a single node). Read it through `node()`.
+    #[cfg(feature = "nodes")]
     pub node: String,
+}
+
+impl LiveApp {
+    /// The node name as the code paths see it: always `""` without the `nodes` feature,
+    /// a constant the compiler folds, so a single-node build carries no node code.
+    #[inline]
+    pub(crate) fn node(&self) -> &str {
+        #[cfg(feature = "nodes")]
+        return &self.node;
+        #[cfg(not(feature = "nodes"))]
+        ""
+    }
+
+    /// A session id's text form on this node (the bare id when there is no node).
+    #[inline]
+    pub(crate) fn id_text(&self, id: SessionId) -> String {
+        match self.node() {
+            "" => id.to_string(),
+            node => id.to_text(node),
+        }
+    }
+
+    /// The session a client's id text names here: `None` when it is malformed or names
+    /// another node (the proxy sent the resume elsewhere because its node is down).
+    #[inline]
+    pub(crate) fn parse_id(&self, text: &str) -> Option<SessionId> {
+        match self.node() {
+            "" => SessionId::parse(text),
+            node => SessionId::parse_text(text)
+                .filter(|(n, _)| *n == node)
+                .map(|(_, id)| id),
+        }
+    }
 }
 
 /// One core's live state. Created once per core when the app starts ([`LiveCore::start`])

@@ -118,7 +118,7 @@ pub(crate) async fn start_new(
     let hello = server_frame(&ServerFrame::ServerHello {
         version: crate::protocol::VERSION,
         status: HelloStatus::New,
-        session: id.to_text(&live.app.node),
+        session: live.app.id_text(id),
         last_event_seq: 0,
     });
     Some((
