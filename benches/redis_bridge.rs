@@ -5,10 +5,10 @@
 //! receiving side is a subscribed core handle, i.e. the point where a core's sessions
 //! re-render. Needs `redis-server` on PATH.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use vango::features::{bus::Bus, global::GlobalSignal, redis::RedisBridge};
+use vango_test_support::redis_server::RedisServer;
 
 fn net_bytes(c: &mut redis::Connection) -> u64 {
     let info: String = redis::cmd("INFO").arg("stats").query(c).unwrap();
@@ -23,22 +23,8 @@ fn net_bytes(c: &mut redis::Connection) -> u64 {
 
 fn main() {
     let port = 47383;
-    let mut server = Command::new("redis-server")
-        .args([
-            "--port",
-            &port.to_string(),
-            "--save",
-            "",
-            "--bind",
-            "127.0.0.1",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server on PATH");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let url = format!("redis://127.0.0.1:{port}/");
+    let server = RedisServer::start(port);
+    let url = RedisServer::url(port);
     let (bus_a, bus_b) = (Bus::new(), Bus::new());
     let (a, b) = (
         GlobalSignal::new(&bus_a, 0u64),
@@ -88,6 +74,5 @@ fn main() {
         p(0.99),
         bytes / writes
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }

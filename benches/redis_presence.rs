@@ -5,12 +5,12 @@
 //! Two nodes in one process (two buses, two bridges); the receiving side is a subscribed
 //! core handle, where a core's sessions would re-render. Needs `redis-server` on PATH.
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vango::features::bus::{Bus, CoreBusHandle};
 use vango::features::global::GlobalSignal;
 use vango::features::redis::{RedisBridge, Track};
+use vango_test_support::redis_server::RedisServer;
 
 type Cursor = (String, i32, i32);
 
@@ -92,16 +92,8 @@ fn seen<T: 'static>(core: &mut CoreBusHandle, mut ok: impl FnMut(&T) -> bool) {
 
 fn main() {
     let port = 47393;
-    let mut server = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--save", ""])
-        .args(["--bind", "127.0.0.1"])
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("redis-server on PATH");
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let url = format!("redis://127.0.0.1:{port}/");
+    let server = RedisServer::start(port);
+    let url = RedisServer::url(port);
     let mut stats = redis::Client::open(url.as_str())
         .unwrap()
         .get_connection()
@@ -159,6 +151,5 @@ fn main() {
         p(0.99),
     );
     drop((a, b));
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 }

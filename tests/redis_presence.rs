@@ -4,41 +4,12 @@
 //! presence survives Redis down. Needs `redis-server` on PATH; `tests/all.sh` installs it.
 #![cfg(feature = "redis")]
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vango::features::bus::Bus;
 use vango::features::global::GlobalSignal;
 use vango::features::redis::{RedisBridge, Track};
-
-struct Redis(Child);
-
-impl Redis {
-    fn start(port: u16) -> Redis {
-        let child = Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .args(["--bind", "127.0.0.1"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server on PATH");
-        wait(|| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
-        Redis(child)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use vango_test_support::redis_server::RedisServer as Redis;
 
 /// Waits up to 10 s for `ok` (a correctness bound, not a timing assertion).
 fn wait(mut ok: impl FnMut() -> bool) {

@@ -124,18 +124,7 @@ pub(crate) fn on_dirty(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) -
         Ok((Some(a), Some(b))) => Reply::Frames(vec![a, b]),
         Ok((Some(f), None) | (None, Some(f))) => Reply::One(f),
         Ok((None, None)) => Reply::None,
-        Err(payload) => {
-            crate::component::dev_tree::report_fatal(&*payload);
-            super::dev_session::ended(&s);
-            let id = s.id;
-            drop(s);
-            live.registry.remove(&id, live.core.metrics());
-            log::error!(
-                "core={} session={id} a render panicked; the session ended",
-                live.core.index()
-            );
-            Reply::Fatal(close::PANIC, "render panicked")
-        }
+        Err(payload) => ended(s, live, &*payload, "a render panicked", "render panicked"),
     }
 }
 
@@ -162,7 +151,13 @@ pub(crate) fn on_frame(
                 scope.enter(|| navigate::release(&mut s, live))
             })) {
                 Ok(held) => then(held, on_event(s, live, seq, &event)),
-                Err(payload) => ended(s, live, &*payload, "a navigation's render panicked"),
+                Err(payload) => ended(
+                    s,
+                    live,
+                    &*payload,
+                    "a navigation's render panicked",
+                    "render panicked",
+                ),
             }
         }
         ClientFrame::Event { seq, event } => on_event(s, live, seq, &event),
@@ -269,22 +264,13 @@ fn on_event(
                 None => Reply::One(out.into()),
             }
         }
-        Err(payload) => {
-            // The view may be half-updated: the session is over.
-            crate::component::dev_tree::report_fatal(&*payload);
-            super::dev_session::ended(&s);
-            let id = s.id;
-            drop(s);
-            live.registry.remove(&id, live.core.metrics());
-            live.core.metrics().panics.fetch_add(1, Relaxed);
-            log::error!(
-                "core={} session={id} event {} on hid {} panicked; the session ended",
-                live.core.index(),
-                event.name,
-                event.hid
-            );
-            Reply::Fatal(close::PANIC, "handler or render panicked")
-        }
+        Err(payload) => ended(
+            s,
+            live,
+            &*payload,
+            &format!("event {} on hid {} panicked", event.name, event.hid),
+            "handler or render panicked",
+        ),
     }
 }
 
@@ -329,13 +315,14 @@ fn then(first: Option<Bytes>, reply: Reply) -> Reply {
     }
 }
 
-/// A render panicked outside any error boundary: the view may be half-updated, the
-/// session is over.
+/// A handler or render panicked outside any error boundary: the view may be half-updated,
+/// the session is over (`what` goes to the log, `reason` to the client's close frame).
 fn ended(
     s: std::cell::RefMut<'_, Session>,
     live: &LiveCore,
     payload: &(dyn std::any::Any + Send),
     what: &str,
+    reason: &'static str,
 ) -> Reply {
     crate::component::dev_tree::report_fatal(payload);
     super::dev_session::ended(&s);
@@ -347,7 +334,7 @@ fn ended(
         "core={} session={id} {what}; the session ended",
         live.core.index()
     );
-    Reply::Fatal(close::PANIC, "render panicked")
+    Reply::Fatal(close::PANIC, reason)
 }
 
 fn seq_frame(kind: u8, seq: u64) -> Bytes {

@@ -20,6 +20,7 @@
 //! - [`client`]: the raw protocol client (page scraping, Hello, events, decoded frames).
 //! - [`counter`]: a hand-built counter `View` for the session tests.
 //! - [`pages`]: the load generator's list and counter pages, RSS, a dropped session.
+//! - [`redis_server`]: a throwaway `redis-server` for the Redis bridge's tests and benches.
 
 pub mod client;
 pub mod counter;
@@ -38,6 +39,7 @@ pub mod randiff_edit;
 pub mod randiff_gen;
 pub mod randiff_shrink;
 pub mod raw;
+pub mod redis_server;
 pub mod trees;
 pub mod vector_list;
 

@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 
+use super::link::{self, Sub};
 use super::wire::{self, BadMessage};
 use super::{Config, Stats};
 use crate::features::bus::CoreBusHandle;
@@ -141,18 +141,7 @@ impl Bridge {
     }
 
     fn connect(&self) -> Option<(redis::Connection, String)> {
-        let mut c = self
-            .client
-            .get_connection_with_timeout(self.cfg.timeout)
-            .ok()?;
-        c.set_read_timeout(Some(self.cfg.timeout)).ok()?;
-        c.set_write_timeout(Some(self.cfg.timeout)).ok()?;
-        let sha: String = redis::cmd("SCRIPT")
-            .arg("LOAD")
-            .arg(wire::WRITE_SCRIPT)
-            .query(&mut c)
-            .ok()?;
-        Some((c, sha))
+        link::connect(&self.client, self.cfg.timeout, wire::WRITE_SCRIPT)
     }
 
     fn hash_key(&self, key: &str) -> String {
@@ -310,48 +299,30 @@ pub(super) fn subscribe(
     tx: flume::Sender<Ev>,
     stop: Arc<std::sync::atomic::AtomicBool>,
 ) {
-    let mut backoff = Duration::from_millis(100);
     let mut warned = false;
-    while !stop.load(Ordering::Acquire) {
-        match client.get_connection_with_timeout(cfg.timeout) {
-            Ok(mut c) => {
-                let _ = c.set_read_timeout(Some(Duration::from_millis(250)));
-                let mut ps = c.as_pubsub();
-                if ps.subscribe(&cfg.channel).is_ok() {
-                    if warned {
-                        log::info!("vango redis: connected again, converging");
-                    }
-                    warned = false;
-                    backoff = Duration::from_millis(100);
-                    if tx.send(Ev::Resync).is_err() {
-                        return;
-                    }
-                    loop {
-                        if stop.load(Ordering::Acquire) {
-                            return;
-                        }
-                        match ps.get_message() {
-                            Ok(m) => {
-                                if tx.send(Ev::Remote(m.get_payload_bytes().to_vec())).is_err() {
-                                    return;
-                                }
-                            }
-                            Err(e) if e.is_timeout() => {}
-                            Err(_) => break,
-                        }
-                    }
-                }
-                let _ = tx.send(Ev::Down);
-            }
-            Err(err) if !warned => {
+    link::hold_subscription(&client, cfg.timeout, &cfg.channel, &stop, |event| {
+        match event {
+            Sub::Unreachable(err) if !warned => {
                 log::warn!(
                     "vango redis: {err}; serving as a single node and retrying in the background"
                 );
                 warned = true;
+                true
             }
-            Err(_) => {}
+            Sub::Unreachable(_) => true,
+            Sub::Subscribed => {
+                if warned {
+                    log::info!("vango redis: connected again, converging");
+                }
+                warned = false;
+                tx.send(Ev::Resync).is_ok()
+            }
+            Sub::Message(m) => tx.send(Ev::Remote(m)).is_ok(),
+            // A closed bridge stops the thread at `stop`, not here.
+            Sub::Down => {
+                let _ = tx.send(Ev::Down);
+                true
+            }
         }
-        std::thread::sleep(backoff);
-        backoff = (backoff * 2).min(Duration::from_secs(2));
-    }
+    });
 }

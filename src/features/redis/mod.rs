@@ -36,6 +36,7 @@
 //! coalesced to one message per 50 ms and stored in Redis only by heartbeats.
 
 mod bridge;
+mod link;
 mod presence;
 mod presence_sync;
 mod presence_threads;

@@ -190,18 +190,7 @@ impl Worker {
     }
 
     fn connect(&self) -> Conn {
-        let mut c = self
-            .client
-            .get_connection_with_timeout(self.cfg.timeout)
-            .ok()?;
-        c.set_read_timeout(Some(self.cfg.timeout)).ok()?;
-        c.set_write_timeout(Some(self.cfg.timeout)).ok()?;
-        let sha: String = redis::cmd("SCRIPT")
-            .arg("LOAD")
-            .arg(SCRIPT)
-            .query(&mut c)
-            .ok()?;
-        Some((c, sha))
+        super::link::connect(&self.client, self.cfg.timeout, SCRIPT)
     }
 
     /// A fresh connection: this node's states stored again, everyone's reloaded.

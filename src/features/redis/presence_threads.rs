@@ -2,10 +2,10 @@
 //! local bus, one holding the presence subscription). Touches the bus and Redis; never a
 //! core.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
 
+use super::link::Sub;
 use super::presence_sync::{PEv, Worker};
 use super::Config;
 
@@ -18,36 +18,15 @@ pub(super) fn subscribe(
     stop: Arc<AtomicBool>,
 ) {
     let channel = format!("{}:presence", cfg.prefix);
-    let mut backoff = Duration::from_millis(100);
-    while !stop.load(Ordering::Acquire) {
-        if let Ok(mut c) = client.get_connection_with_timeout(cfg.timeout) {
-            let _ = c.set_read_timeout(Some(Duration::from_millis(250)));
-            let mut ps = c.as_pubsub();
-            if ps.subscribe(&channel).is_ok() {
-                backoff = Duration::from_millis(100);
-                if tx.send(PEv::Resync).is_err() {
-                    return;
-                }
-                loop {
-                    if stop.load(Ordering::Acquire) {
-                        return;
-                    }
-                    match ps.get_message() {
-                        Ok(m) => {
-                            if tx.send(PEv::Msg(m.get_payload_bytes().to_vec())).is_err() {
-                                return;
-                            }
-                        }
-                        Err(e) if e.is_timeout() => {}
-                        Err(_) => break,
-                    }
-                }
-            }
+    super::link::hold_subscription(&client, cfg.timeout, &channel, &stop, |event| match event {
+        Sub::Unreachable(_) => true,
+        Sub::Subscribed => tx.send(PEv::Resync).is_ok(),
+        Sub::Message(m) => tx.send(PEv::Msg(m)).is_ok(),
+        Sub::Down => {
             let _ = tx.send(PEv::Down);
+            true
         }
-        std::thread::sleep(backoff);
-        backoff = (backoff * 2).min(Duration::from_secs(2));
-    }
+    });
 }
 
 /// Starts presence's threads if anything is tracked; the receiver says when the first
