@@ -80,13 +80,13 @@ const show = (ev) => {
 const saved = () => { try { return JSON.parse(sessionStorage.getItem('vango-dev')) || {}; } catch { return {}; } };
 const save = (sid, next) => { try { sessionStorage.setItem('vango-dev', JSON.stringify({ sid, next })); } catch {} };
 
-// Fetches the events of channel sid from `since` on (with `sv`, the state version held, a
-// long poll: answered when an event or a newer state is published, or at the server's
-// timeout); shows them; returns the next index, the state version and the index the
-// next page should read from (a fatal panic's own: the client reloads after it, and the
-// new page shows it again).
-const poll = async (sid, since, sv) => {
-  const wait = sv >= 0 ? `&sv=${sv}&wait=1` : '';
+// Fetches the events of channel sid from `since` on (with `sv`, the state version held,
+// and `long`, a long poll: answered when an event or a newer state is published, or at
+// the server's timeout); shows them; returns the next index, the state version and the
+// index the next page should read from (a fatal panic's own: the client reloads after it,
+// and the new page shows it again).
+const poll = async (sid, since, sv, long) => {
+  const wait = long && sv >= 0 ? `&sv=${sv}&wait=1` : '';
   const r = await fetch(`/_vango/dev/session/${encodeURIComponent(sid)}?since=${since}${wait}`, { cache: 'no-store' });
   if (!r.ok) throw new Error(`dev channel: ${r.status}`);
   const j = await r.json();
@@ -109,10 +109,16 @@ function watch(sid) {
     // The next poll goes at once after news; after an answer with nothing new (the wait
     // ended) a little later, and a second later after a failure (the server restarting,
     // or holding too many polls), so no answer makes a busy loop.
+    // Only one tab of the site holds a long poll (a Web Lock): the browser allows six
+    // connections per host, and every tab held open would leave none to load pages.
+    // The others ask every 300 ms.
     let delay = 1000;
     try {
-      const [n, v, replay] = await poll(sid, next, sv);
-      delay = n != next || v != sv ? 0 : 250;
+      const locks = navigator.locks;
+      const [n, v, replay] = locks
+        ? await locks.request('vango-dev-poll', { ifAvailable: true }, (lock) => poll(sid, next, sv, !!lock))
+        : await poll(sid, next, sv, false);
+      delay = n != next || v != sv ? 0 : 300;
       [next, sv] = [n, v];
       if (sid == dev.sid) save(sid, replay);
     } catch {}
