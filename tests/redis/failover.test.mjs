@@ -9,27 +9,18 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
 const PORT = 47396;
 const PROXY = 45514;
 const here = dirname(fileURLToPath(import.meta.url));
 let redis, nginx, nodes, browser, restarted;
 
-const waitPort = (port) => new Promise((res) => {
-  const tryConnect = () => {
-    const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(); });
-    s.on('error', () => setTimeout(tryConnect, 50));
-  };
-  tryConnect();
-});
 const kill = (p, sig) => new Promise((res) => { p.on('exit', res); p.kill(sig); });
 
 before(async () => {
-  redis = spawn('redis-server', ['--port', String(PORT), '--save', '', '--bind', '127.0.0.1'],
-    { stdio: 'ignore' });
-  await waitPort(PORT);
+  redis = await startRedis(PORT);
   const env = (node) => ({ VANGO_REDIS_URL: `redis://127.0.0.1:${PORT}/`, VANGO_NODE: node });
   nodes = [await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('a')),
     await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('b'))];
@@ -50,7 +41,7 @@ after(async () => {
   await restarted?.catch(() => {});
   if (nginx) await kill(nginx, 'SIGTERM');
   for (const n of nodes ?? []) await n.stop().catch(() => {});
-  if (redis) await kill(redis, 'SIGKILL');
+  if (redis) await stopRedis(redis);
 });
 
 const cell = (i) => `#board button[data-cell="${i}"]`;

@@ -4,23 +4,14 @@
 // (TTL 3 s + a quarter heartbeat). Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startRedis, stopRedis } from './redis.mjs';
 
 const PORT = 47394;
 let redis, a, b, browser, restarted;
 
 before(async () => {
-  redis = spawn('redis-server', ['--port', String(PORT), '--save', '', '--bind', '127.0.0.1'],
-    { stdio: 'ignore' });
-  await new Promise((res) => {
-    const tryConnect = () => {
-      const s = net.connect(PORT, '127.0.0.1', () => { s.destroy(); res(); });
-      s.on('error', () => setTimeout(tryConnect, 50));
-    };
-    tryConnect();
-  });
+  redis = await startRedis(PORT);
   const env = (node) => ({ VANGO_REDIS_URL: `redis://127.0.0.1:${PORT}/`, VANGO_NODE: node });
   a = await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('a'));
   b = await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('b'));
@@ -31,7 +22,7 @@ after(async () => {
   await restarted?.catch(() => {});
   await a?.stop().catch(() => {});
   await b?.stop().catch(() => {});
-  if (redis) await new Promise((res) => { redis.on('exit', res); redis.kill('SIGKILL'); });
+  if (redis) await stopRedis(redis);
 });
 
 async function open(server) {

@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
 const REDIS = 47395;
 const KEY = '5a'.repeat(32);
@@ -23,13 +23,6 @@ let redis, browser, realtime = [], todo = [];
 const proxies = [];
 const pending = [];
 
-const waitPort = (port) => new Promise((res) => {
-  const tryConnect = () => {
-    const s = net.connect(port, '127.0.0.1', () => { s.destroy(); res(); });
-    s.on('error', () => setTimeout(tryConnect, 50));
-  };
-  tryConnect();
-});
 const kill = (p, sig) => new Promise((res) => {
   if (p.exitCode !== null || p.signalCode !== null) return res();
   p.on('exit', res);
@@ -58,9 +51,7 @@ async function startProxy(kind, port, nodes) {
 
 let urls;
 before(async () => {
-  redis = spawn('redis-server', ['--port', String(REDIS), '--save', '', '--bind', '127.0.0.1'],
-    { stdio: 'ignore' });
-  await waitPort(REDIS);
+  redis = await startRedis(REDIS);
   const env = (node, more) => ({ VANGO_NODE: node, VANGO_SECRET_KEY: KEY, ...more });
   const redisUrl = { VANGO_REDIS_URL: `redis://127.0.0.1:${REDIS}/` };
   const db = { VANGO_TODO_DB: join(dir, 'todo.sqlite3') };
@@ -79,7 +70,7 @@ after(async () => {
   await Promise.all(pending.map((p) => p.catch(() => {})));
   for (const p of proxies) await kill(p, 'SIGTERM');
   for (const n of [...realtime, ...todo]) await n.stop().catch(() => {});
-  if (redis) await kill(redis, 'SIGKILL');
+  if (redis) await stopRedis(redis);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -3,28 +3,15 @@
 // after Redis is restarted mid-test the nodes converge again. Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startRedis, stopRedis } from './redis.mjs';
 
 const PORT = 47384;
 let redis, a, b, browser;
 
-function startRedis() {
-  const p = spawn('redis-server', ['--port', String(PORT), '--save', '', '--bind', '127.0.0.1'],
-    { stdio: 'ignore' });
-  return new Promise((res) => {
-    const tryConnect = () => {
-      const s = net.connect(PORT, '127.0.0.1', () => { s.destroy(); res(p); });
-      s.on('error', () => setTimeout(tryConnect, 50));
-    };
-    tryConnect();
-  });
-}
-const stopRedis = (p) => new Promise((res) => { p.on('exit', res); p.kill('SIGKILL'); });
 
 before(async () => {
-  redis = await startRedis();
+  redis = await startRedis(PORT);
   const env = (node) => ({ VANGO_REDIS_URL: `redis://127.0.0.1:${PORT}/`, VANGO_NODE: node });
   a = await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('a'));
   b = await startServer(process.env.VANGO_REALTIME_REDIS_BIN, env('b'));
@@ -61,7 +48,7 @@ test('two nodes over Redis: writes cross, and converge after a Redis restart', a
   await stopRedis(redis);
   await pa.page.click(cell(9));
   await shows(pa.page, 9, pa.name);
-  redis = await startRedis();
+  redis = await startRedis(PORT);
   await shows(pb.page, 9, pa.name);
   await pb.page.click(cell(10));
   await shows(pa.page, 10, pb.name);
