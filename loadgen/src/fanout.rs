@@ -4,7 +4,8 @@
 //!
 //! All sessions run on this one client thread, which shares the machine with the server:
 //! an arrival is timed when this thread reads the frame, so the spread includes the
-//! client's own time to read 10,000 frames.
+//! client's own time to read 10,000 frames. The client's own CPU per received patch is
+//! reported beside the server's, over the same windows, so the two can be told apart.
 //!
 //! Across nodes (`--redis URL`): two server processes share the global through Redis; the
 //! subscribers are split evenly over them (with one subscriber, it is on the node that does
@@ -192,6 +193,8 @@ pub fn run(addrs: &[SocketAddr], pids: &[u32], n: usize, redis: Option<&str>) {
         let mut per_node: Vec<Latencies> = (0..nodes).map(|_| Latencies::default()).collect();
         let mut lasts = Vec::new();
         let mut cpu = Duration::ZERO;
+        let mut client_cpu = Duration::ZERO;
+        let me = std::process::id();
         let mut delivered = 0usize;
         let meter = redis.and_then(crate::redis_stats::Meter::start);
         for round in 1..=rounds {
@@ -211,6 +214,7 @@ pub fn run(addrs: &[SocketAddr], pids: &[u32], n: usize, redis: Option<&str>) {
             }
             .encode(&mut click);
             let cpu0 = cpu_time(pids);
+            let client0 = crate::procfs::cpu_time(me);
             sh.t0.set(Some(Instant::now()));
             if let Err(e) = writer.send(Message::binary(click)).await {
                 println!("writer send: {e}");
@@ -234,6 +238,7 @@ pub fn run(addrs: &[SocketAddr], pids: &[u32], n: usize, redis: Option<&str>) {
                 .await;
             }
             cpu += cpu_time(pids).saturating_sub(cpu0);
+            client_cpu += crate::procfs::cpu_time(me).saturating_sub(client0);
             for &(d, node) in sh.arrivals.borrow().iter() {
                 per_node[node].record(d);
             }
@@ -296,8 +301,13 @@ pub fn run(addrs: &[SocketAddr], pids: &[u32], n: usize, redis: Option<&str>) {
             "server CPU: {:.0} ms over the rounds, {cpu_per:.1} µs per delivered patch (10 ms ticks)",
             cpu.as_secs_f64() * 1e3
         );
+        let client_per = client_cpu.as_secs_f64() * 1e6 / delivered.max(1) as f64;
         println!(
-            "{{\"workload\":\"fanout\",\"nodes\":{nodes},\"subscribers\":{},\"rounds\":{rounds},\"p50_us\":{p50},\"p99_us\":{p99},\"max_us\":{max}{by_node},\"server_cpu_us_per_patch\":{cpu_per:.1},\"errors\":{}}}",
+            "client CPU: {:.0} ms over the rounds, {client_per:.1} µs per received patch (this one thread)",
+            client_cpu.as_secs_f64() * 1e3
+        );
+        println!(
+            "{{\"workload\":\"fanout\",\"nodes\":{nodes},\"subscribers\":{},\"rounds\":{rounds},\"p50_us\":{p50},\"p99_us\":{p99},\"max_us\":{max}{by_node},\"server_cpu_us_per_patch\":{cpu_per:.1},\"client_cpu_us_per_patch\":{client_per:.1},\"errors\":{}}}",
             opened.get(),
             sh.errors.get()
         );

@@ -412,6 +412,10 @@ fn serve<'a>(
 
 /// Sends one input's reply; `false` when the connection is over. A frame sent counts as
 /// one event in the metrics (events, bell re-renders; not acks of pings).
+///
+/// Boxed once per reply by the session loop, so the rare endings are boxed on their own:
+/// with them inline this future was over 1 KiB, a size glibc serves from its large bins
+/// after consolidating the fast bins, once per fanned-out patch.
 async fn answer(
     ws: &mut WebSocket,
     live: &LiveCore,
@@ -447,16 +451,16 @@ async fn answer(
         }
         Reply::Close(code, why) => {
             detach(live, sess, gen);
-            close_with(ws, code, why).await;
+            Box::pin(close_with(ws, code, why)).await;
             return false;
         }
         Reply::ProtocolError => {
             detach(live, sess, gen);
-            close_protocol_error(ws).await;
+            Box::pin(close_protocol_error(ws)).await;
             return false;
         }
         Reply::Fatal(code, why) => {
-            fatal(ws, code, why).await;
+            Box::pin(fatal(ws, code, why)).await;
             return false;
         }
         Reply::End => {
@@ -464,7 +468,7 @@ async fn answer(
             if let Ok(s) = sess.try_borrow() {
                 super::dev_session::detached(&s);
             }
-            let _ = ws.close(None).await;
+            let _ = Box::pin(ws.close(None)).await;
             return false;
         }
     }
@@ -502,5 +506,17 @@ mod tests {
         // The runtime's spawn wrapper doubles whatever this is.
         assert!(run <= 720, "run future grew to {run} bytes");
         assert!(serve <= 320, "serve loop grew to {serve} bytes");
+    }
+
+    /// `answer` is boxed once per reply (every fanned-out patch): it must stay in glibc's
+    /// small bins (a request of 1 KiB or more consolidates the fast bins first).
+    #[test]
+    fn the_boxed_reply_future_is_small() {
+        fn ret_size6<A, B, C, D, E, G, F>(_: impl Fn(A, B, C, D, E, G) -> F) -> usize {
+            std::mem::size_of::<F>()
+        }
+        let answer = ret_size6(answer);
+        println!("answer future: {answer} bytes");
+        assert!(answer <= 512, "answer future grew to {answer} bytes");
     }
 }
