@@ -12,10 +12,6 @@ struct Bell {
     rung: Cell<u64>,
     slots: RefCell<Vec<Option<Waker>>>,
     free: RefCell<Vec<usize>>,
-    /// The wakers of one ring, kept between rings: with thousands of sessions a fresh
-    /// vector is tens of KiB, and freeing a chunk that large makes glibc consolidate its
-    /// fast bins (all the small blocks the sessions' renders freed) on every ring.
-    waking: RefCell<Vec<Waker>>,
 }
 
 thread_local! {
@@ -35,15 +31,14 @@ thread_local! {
 pub fn notify_dirty() {
     BELL.with(|b| {
         b.rung.set(b.rung.get() + 1);
-        // Taken out while waking: a waker may run code that rings the bell again.
-        let mut wakers = b.waking.take();
-        wakers.extend(b.slots.borrow_mut().iter_mut().filter_map(Option::take));
-        for w in wakers.drain(..) {
+        let wakers: Vec<Waker> = b
+            .slots
+            .borrow_mut()
+            .iter_mut()
+            .filter_map(Option::take)
+            .collect();
+        for w in wakers {
             w.wake();
-        }
-        let mut kept = b.waking.borrow_mut();
-        if kept.capacity() < wakers.capacity() {
-            *kept = wakers;
         }
     });
 }
@@ -125,44 +120,5 @@ mod tests {
             assert!(future::block_on(future::poll_once(c.rung())).is_none());
         }
         BELL.with(|bell| assert_eq!(bell.slots.borrow().len(), 2));
-    }
-
-    /// A waker that rings the bell again from inside a ring.
-    struct RingsAgain(std::sync::atomic::AtomicU32);
-
-    impl std::task::Wake for RingsAgain {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            notify_dirty();
-        }
-    }
-
-    #[test]
-    fn a_waker_may_ring_again_and_the_wake_list_is_reused() {
-        use std::sync::atomic::Ordering::Relaxed;
-        let again = std::sync::Arc::new(RingsAgain(Default::default()));
-        let waker = Waker::from(again.clone());
-        let mut cx = std::task::Context::from_waker(&waker);
-        let slots: Vec<Slot> = (0..3).map(|_| Slot::new()).collect();
-        let mut poll_all = |cx: &mut std::task::Context<'_>| {
-            slots
-                .iter()
-                .map(|s| std::pin::pin!(s.rung()).poll(cx).is_ready())
-                .filter(|&ready| ready)
-                .count()
-        };
-        assert_eq!(poll_all(&mut cx), 0);
-        notify_dirty();
-        assert_eq!(again.0.load(Relaxed), 3, "each parked slot is woken once");
-        let kept = BELL.with(|b| (b.waking.borrow().len(), b.waking.borrow().capacity()));
-        assert_eq!(kept.0, 0, "no waker is held after the ring");
-        assert!(kept.1 >= 3, "the list is kept for the next ring");
-        // Every slot saw the ring (and the rings the wakers added).
-        assert_eq!(poll_all(&mut cx), 3);
-        assert_eq!(poll_all(&mut cx), 0);
-        notify_dirty();
-        assert_eq!(again.0.load(Relaxed), 6);
-        let cap = BELL.with(|b| b.waking.borrow().capacity());
-        assert_eq!(cap, kept.1, "the second ring allocates no new list");
     }
 }
