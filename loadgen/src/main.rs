@@ -53,6 +53,8 @@ struct Args {
     todos: usize,
     /// Fan-out across two nodes through this Redis.
     redis: Option<String>,
+    /// Client threads the reconnect workload deals its sessions over.
+    client_threads: usize,
 }
 
 fn parse_args() -> Args {
@@ -74,6 +76,7 @@ fn parse_args() -> Args {
         click_every: 1000,
         todos: 5,
         redis: None,
+        client_threads: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -92,6 +95,7 @@ fn parse_args() -> Args {
             "--click-every" => a.click_every = val().parse().unwrap_or(a.click_every),
             "--todos" => a.todos = val().parse().unwrap_or(a.todos),
             "--redis" => a.redis = Some(val()),
+            "--client-threads" => a.client_threads = val().parse().unwrap_or(a.client_threads),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -102,7 +106,8 @@ fn parse_args() -> Args {
                 println!(
                     "vango-loadgen --workload counter|list|todo|todo-toggle|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
-                     reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16)\n\
+                     reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16) \
+                     --client-threads T (client threads the sessions are dealt over, default 1)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \
                      --settle S (wait for expiry, default 75) --budget 64M (the server's VANGO_MEMORY_BUDGET)\n\
                      fanout: --sessions N; --redis URL: two nodes (--port, --port + 1; the example built \
@@ -202,6 +207,7 @@ fn main() {
             ring_frames: vango::live::SessionConfig::default().ring_frames,
             warm_clicks: 3,
             server_pid: server.child.id(),
+            threads: args.client_threads,
         };
         let mut report = reconnect::run(server.addr, &plan);
         drop(server);

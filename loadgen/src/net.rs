@@ -5,8 +5,9 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4, TcpStream};
 
 use async_tungstenite::tungstenite::client::IntoClientRequest;
+use async_tungstenite::tungstenite::handshake::derive_accept_key;
 use async_tungstenite::tungstenite::http::HeaderValue;
-use async_tungstenite::tungstenite::protocol::WebSocketConfig;
+use async_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use async_tungstenite::WebSocketStream;
 use futures_lite::StreamExt;
 use futures_lite::{AsyncReadExt, AsyncWriteExt};
@@ -132,6 +133,86 @@ pub async fn open_ws_as(src: u8, server: SocketAddr, cookie: Option<&str>) -> io
     Ok(ws)
 }
 
+/// [`open_ws`] the way the reconnect storm opens it: the upgrade request is one formatted
+/// write and the 101 one read, without the `http` request and response values, header
+/// maps and URI parsing of tungstenite's client handshake (a few µs of the client's CPU
+/// per reconnect, and the storm's client is one of the two processes on the cores). The
+/// same bytes reach the server and the same checks hold: status 101 and the accept value
+/// derived from this connection's key.
+pub async fn open_ws_lean(src: u8, server: SocketAddr) -> io::Result<Ws> {
+    let mut stream = connect_from(src, server)?;
+    let key = ws_key();
+    let req = upgrade_request(server, &key, COOKIE.get().map(String::as_str));
+    stream.write_all(req.as_bytes()).await?;
+    // The server says nothing after its 101 until the client's Hello: the head is all
+    // there is to read, and a byte past it is a protocol error.
+    let mut head = [0u8; 512];
+    let mut len = 0;
+    let end = loop {
+        let n = stream.read(&mut head[len..]).await?;
+        if n == 0 {
+            return Err(io::Error::other("closed during the upgrade"));
+        }
+        len += n;
+        if let Some(i) = head[..len].windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        if len == head.len() {
+            return Err(io::Error::other("101 head too long"));
+        }
+    };
+    check_switching(&head[..len], end, &key)?;
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0)
+        .max_message_size(Some(16 << 20));
+    Ok(WebSocketStream::from_raw_socket(stream, Role::Client, Some(config)).await)
+}
+
+/// A fresh `Sec-WebSocket-Key`: 16 random bytes in base64 (24 characters).
+fn ws_key() -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let bits = fastrand::u128(..);
+    // 16 bytes = 128 bits = 21 six-bit digits and 2 bits, padded "==".
+    let mut key: String = (0..21)
+        .map(|i| B64[((bits >> (122 - 6 * i)) & 63) as usize] as char)
+        .collect();
+    key.push(B64[((bits & 3) << 4) as usize] as char);
+    key.push_str("==");
+    key
+}
+
+/// The browser's upgrade request for `/_vango/ws`, with an Origin header.
+fn upgrade_request(server: SocketAddr, key: &str, cookie: Option<&str>) -> String {
+    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    format!(
+        "GET /_vango/ws HTTP/1.1\r\nHost: {server}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nOrigin: http://{server}\r\n{cookie}\r\n"
+    )
+}
+
+/// Checks a 101 head (`end` bytes of `got`) for connection key `key`: status 101, the
+/// accept value derived from the key, and no bytes after the head.
+fn check_switching(got: &[u8], end: usize, key: &str) -> io::Result<()> {
+    let head = std::str::from_utf8(&got[..end]).map_err(io::Error::other)?;
+    if !head.starts_with("HTTP/1.1 101 ") {
+        let first = head.lines().next().unwrap_or("");
+        return Err(io::Error::other(format!("upgrade answered {first}")));
+    }
+    let accept = head.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("sec-websocket-accept")
+            .then(|| value.trim())
+    });
+    if accept != Some(derive_accept_key(key.as_bytes()).as_str()) {
+        return Err(io::Error::other(format!("wrong accept value {accept:?}")));
+    }
+    if got.len() > end {
+        return Err(io::Error::other("bytes after the 101 before the Hello"));
+    }
+    Ok(())
+}
+
 /// Closes `ws` abruptly: SO_LINGER 0 makes the kernel send a RST, no WebSocket close frame
 /// and no FIN handshake (a tab whose network vanished, or a crash).
 pub fn cut(ws: Ws) {
@@ -237,5 +318,137 @@ pub async fn open_session_as(
             Some(Ok(_)) => {}
             other => return Err(format!("hello answer: {other:?}")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use vango::server::http::{parse_request, Parsed};
+    use vango::server::websocket::check_handshake;
+    use vango::server::Request;
+
+    use super::*;
+
+    type Answer = Box<dyn for<'a, 'r> FnOnce(&'r Request<'a>, &mut TcpStream) + Send>;
+
+    /// A one-connection server on a real socket: reads the upgrade head, lets `answer` write
+    /// what it likes for the parsed request, and returns the head it got.
+    fn serve_once(answer: Answer) -> (SocketAddr, std::thread::JoinHandle<Vec<u8>>) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = l.local_addr().unwrap();
+        let t = std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            let mut got = Vec::new();
+            let mut chunk = [0u8; 256];
+            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = s.read(&mut chunk).unwrap();
+                assert!(n > 0, "closed before the head ended");
+                got.extend_from_slice(&chunk[..n]);
+            }
+            let mut h = [httparse::EMPTY_HEADER; 16];
+            let Ok(Parsed::Complete(req, _)) = parse_request(&got, &mut h, &Default::default())
+            else {
+                panic!(
+                    "not a complete request: {:?}",
+                    String::from_utf8_lossy(&got)
+                );
+            };
+            answer(&req, &mut s);
+            // Hold the socket until the client is done with it.
+            let _ = s.read(&mut chunk);
+            got
+        });
+        (addr, t)
+    }
+
+    fn switching(accept: &str, extra: &[u8]) -> Vec<u8> {
+        let mut out = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: {accept}\r\n\r\n"
+        )
+        .into_bytes();
+        out.extend_from_slice(extra);
+        out
+    }
+
+    #[test]
+    fn lean_upgrade_passes_the_servers_own_handshake_check_and_carries_frames() {
+        let (addr, t) = serve_once(Box::new(|req, s| {
+            let accept = check_handshake(req, false).expect("the server's check");
+            s.write_all(&switching(&accept, &[])).unwrap();
+            // An unmasked server frame: binary [7, 1].
+            let mut buf = [0u8; 64];
+            let n = s.read(&mut buf).unwrap();
+            // The client's frame is masked (RFC 6455: 0x80 bit of the length byte).
+            assert_eq!(
+                (buf[0], buf[1] & 0x80, buf[1] & 0x7f),
+                (0x82, 0x80, 3),
+                "{n}"
+            );
+            s.write_all(&[0x82, 2, 7, 1]).unwrap();
+        }));
+        let got = smol::block_on(async {
+            let mut ws = open_ws_lean(1, addr).await.unwrap();
+            ws.send(Message::binary(vec![1, 2, 3])).await.unwrap();
+            match ws.next().await {
+                Some(Ok(Message::Binary(b))) => b.to_vec(),
+                other => panic!("{other:?}"),
+            }
+        });
+        assert_eq!(got, [7, 1]);
+        let head = String::from_utf8(t.join().unwrap()).unwrap();
+        assert!(
+            head.contains(&format!("Origin: http://{addr}\r\n")),
+            "{head}"
+        );
+    }
+
+    #[test]
+    fn lean_upgrade_refuses_a_wrong_accept_a_refusal_and_early_bytes() {
+        let wrong: Answer = Box::new(|_, s| {
+            s.write_all(&switching("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", &[]))
+                .unwrap();
+        });
+        let refused: Answer = Box::new(|_, s| {
+            s.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                .unwrap();
+        });
+        let early: Answer = Box::new(|req, s| {
+            let accept = check_handshake(req, false).unwrap();
+            s.write_all(&switching(&accept, &[0x82, 0])).unwrap();
+        });
+        for (answer, want) in [
+            (wrong, "wrong accept"),
+            (refused, "answered HTTP/1.1 403"),
+            (early, "bytes after the 101"),
+        ] {
+            let (addr, t) = serve_once(answer);
+            let err = smol::block_on(open_ws_lean(1, addr))
+                .map(|_| ())
+                .unwrap_err();
+            assert!(err.to_string().contains(want), "{err} (want {want})");
+            t.join().unwrap();
+        }
+    }
+
+    #[test]
+    fn keys_are_16_random_bytes_in_base64() {
+        let keys: Vec<String> = (0..200).map(|_| ws_key()).collect();
+        for k in &keys {
+            assert_eq!(k.len(), 24, "{k}");
+            assert!(k.ends_with("=="), "{k}");
+            // The last digit before the padding carries 2 bits: its low 4 bits are zero.
+            let last = k.as_bytes()[21];
+            let v = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                .iter()
+                .position(|&c| c == last)
+                .unwrap();
+            assert_eq!(v & 15, 0, "{k}");
+        }
+        let distinct: std::collections::HashSet<_> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len());
     }
 }

@@ -16,11 +16,16 @@
 //!
 //! "Usable" is: ServerHello(Resumed) read and every patch up to the last event the server
 //! applied (its ServerHello says which) applied. That is right for the counter, where every
-//! click yields one Patches frame. All sessions run on this one client thread, which shares
-//! the machine's cores with the server.
+//! click yields one Patches frame.
+//!
+//! The sessions are dealt round-robin over `threads` client threads (each its own local
+//! executor); every stage boundary is a barrier across them and one gate bounds the
+//! reconnects in flight over all of them. One thread (the default) is the harness the rows
+//! before 2026-12-06 used; the client threads share the machine's cores with the server.
 
 use std::net::SocketAddr;
 use std::rc::Rc;
+use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use futures_lite::future;
@@ -28,9 +33,22 @@ use smol::lock::Semaphore;
 use smol::{LocalExecutor, Timer};
 
 use crate::net;
-use crate::procfs::cpu_time;
 use crate::reconnect_client::Client;
 use crate::stats::Latencies;
+
+/// CPU time of every thread of process `pid` so far, in nanoseconds (the first field of
+/// each `/proc/PID/task/TID/schedstat`): 10 ms ticks are too coarse for ≈50 µs per
+/// reconnect over 1,000 reconnects.
+fn cpu_time(pid: u32) -> Duration {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(ns)
+}
 
 /// Sessions opening at once.
 const OPENING: usize = 128;
@@ -47,6 +65,8 @@ pub struct Plan {
     pub warm_clicks: usize,
     /// The server's process id (for its CPU time).
     pub server_pid: u32,
+    /// Client threads the sessions are dealt over.
+    pub threads: usize,
 }
 
 /// One case's measurements.
@@ -54,6 +74,8 @@ pub struct Plan {
 pub struct Case {
     /// Connect → usable, per successful resume.
     pub lat: Latencies,
+    /// The same, unsorted, while the threads' parts are merged.
+    took: Vec<Duration>,
     /// Sessions that passed every check.
     pub ok: u64,
     /// Sessions that failed a check (or timed out).
@@ -68,7 +90,7 @@ pub struct Case {
     pub resent: u64,
     /// Resync frames sent because of a gap in patch seqs.
     pub resyncs: u64,
-    /// CPU time of the server during the timed stage (10 ms ticks).
+    /// CPU time of the server during the timed stage (ns, from schedstat).
     pub server_cpu: Duration,
     /// This client's CPU time during the timed stage.
     pub client_cpu: Duration,
@@ -200,14 +222,31 @@ where
     out
 }
 
-/// Runs one case over `clients` in three stages (every session finishes a stage before any
-/// starts the next, so only reconnects overlap the timed stage); returns the survivors.
+/// What the client threads share: the barrier at every stage boundary, the gate, and which
+/// thread samples the server's counters.
+struct Sync {
+    barrier: Arc<Barrier>,
+    gate: Arc<Semaphore>,
+    leader: bool,
+    server_pid: u32,
+}
+
+impl Sync {
+    /// Waits for every thread to finish the stage. Blocking is fine: this thread's tasks
+    /// are all done with it, and the others drive the reactor meanwhile.
+    fn wait(&self) {
+        self.barrier.wait();
+    }
+}
+
+/// Runs one case over `clients` in three stages (every session on every thread finishes a
+/// stage before any starts the next, so only reconnects overlap the timed stage); returns
+/// the survivors. Only the leader fills the CPU and hand-off fields.
 async fn run_case(
     ex: &LocalExecutor<'_>,
     clients: Vec<Client>,
-    gate: &Rc<Semaphore>,
+    sync: &Sync,
     s: Script,
-    server_pid: u32,
     case: &mut Case,
 ) -> Vec<Client> {
     let prepared = each(ex, clients, |mut c| async move {
@@ -222,22 +261,27 @@ async fn run_case(
             Err(e) => case.fail(format!("before the cut: {e}")),
         }
     }
-    let addr = ready.first().map(|c| c.addr);
+    let addr = ready.first().map(|c| c.addr).filter(|_| sync.leader);
+    sync.wait();
     let handoffs0 = match addr {
         Some(a) => handoffs(a).await.unwrap_or(0),
         None => 0,
     };
-    let cpu0 = (cpu_time(server_pid), cpu_time(std::process::id()));
+    let cpu0 = (cpu_time(sync.server_pid), cpu_time(std::process::id()));
+    sync.wait();
     let resumed = each(ex, ready, |mut c| {
-        let gate = gate.clone();
+        let gate = sync.gate.clone();
         async move {
             let r = reconnect(&mut c, &gate, s).await;
             (c, r)
         }
     })
     .await;
-    case.server_cpu = cpu_time(server_pid).saturating_sub(cpu0.0);
-    case.client_cpu = cpu_time(std::process::id()).saturating_sub(cpu0.1);
+    sync.wait();
+    if sync.leader {
+        case.server_cpu = cpu_time(sync.server_pid).saturating_sub(cpu0.0);
+        case.client_cpu = cpu_time(std::process::id()).saturating_sub(cpu0.1);
+    }
     if let Some(a) = addr {
         case.handoffs = handoffs(a).await.unwrap_or(0).saturating_sub(handoffs0);
     }
@@ -258,7 +302,7 @@ async fn run_case(
         match ok {
             Ok(()) => {
                 case.ok += 1;
-                case.lat.record(r.took);
+                case.took.push(r.took);
                 case.replayed += u64::from(r.applied);
                 case.full_renders += u64::from(r.full_renders);
                 case.resyncs += u64::from(r.resyncs);
@@ -271,14 +315,96 @@ async fn run_case(
     survivors
 }
 
-/// Runs both cases against the counter at `addr`.
+impl Case {
+    /// Adds another thread's part of the same case.
+    fn merge(&mut self, o: Case) {
+        self.took.extend(o.took);
+        self.ok += o.ok;
+        self.errors += o.errors;
+        if self.first_error.is_none() {
+            self.first_error = o.first_error;
+        }
+        self.replayed += o.replayed;
+        self.full_renders += o.full_renders;
+        self.resent += o.resent;
+        self.resyncs += o.resyncs;
+        self.server_cpu += o.server_cpu;
+        self.client_cpu += o.client_cpu;
+        self.handoffs += o.handoffs;
+    }
+}
+
+/// Runs both cases against the counter at `addr`, the sessions dealt over
+/// `plan.threads` client threads.
 pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
+    let threads = plan.threads.clamp(1, plan.sessions.max(1));
+    let barrier = Arc::new(Barrier::new(threads));
+    let gate = Arc::new(Semaphore::new(plan.concurrency.max(1)));
+    let started = Instant::now();
+    let parts: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let sync = Sync {
+                    barrier: barrier.clone(),
+                    gate: gate.clone(),
+                    leader: t == 0,
+                    server_pid: plan.server_pid,
+                };
+                let mine: Vec<usize> = (t..plan.sessions).step_by(threads).collect();
+                scope.spawn(move || run_part(addr, plan, mine, &sync, started))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("client thread"))
+            .collect()
+    });
+    let mut report = Report {
+        opened: 0,
+        open_secs: 0.0,
+        open_errors: 0,
+        resume: Case::default(),
+        resync: Case::default(),
+    };
+    for p in parts {
+        report.opened += p.opened;
+        report.open_secs = report.open_secs.max(p.open_secs);
+        report.open_errors += p.open_errors;
+        report.resume.merge(p.resume);
+        report.resync.merge(p.resync);
+    }
+    for c in [&mut report.resume, &mut report.resync] {
+        for d in std::mem::take(&mut c.took) {
+            c.lat.record(d);
+        }
+    }
+    report
+}
+
+/// One client thread's share of a run.
+struct Part {
+    opened: usize,
+    open_secs: f64,
+    open_errors: u64,
+    resume: Case,
+    resync: Case,
+}
+
+/// One client thread: opens the sessions `mine` (indices), then both cases in step with
+/// the other threads.
+fn run_part(
+    addr: SocketAddr,
+    plan: &Plan,
+    mine: Vec<usize>,
+    sync: &Sync,
+    started: Instant,
+) -> Part {
     let ex = LocalExecutor::new();
     future::block_on(ex.run(async {
-        let started = Instant::now();
         let opening = Rc::new(Semaphore::new(OPENING));
         let warm = plan.warm_clicks;
-        let opened = each(&ex, (0..plan.sessions).collect(), |i| {
+        let asked = mine.len();
+        let opened = each(&ex, mine, |i| {
             let opening = opening.clone();
             async move {
                 let _permit = opening.acquire().await;
@@ -301,12 +427,11 @@ pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
         if let Some(e) = first_open_error {
             eprintln!("loadgen: {open_errors} sessions failed to open (first: {e})");
         }
+        sync.wait();
         let open_secs = started.elapsed().as_secs_f64();
-        eprintln!(
-            "loadgen: {} sessions open in {open_secs:.1} s",
-            clients.len()
-        );
-        let gate = Rc::new(Semaphore::new(plan.concurrency.max(1)));
+        if sync.leader {
+            eprintln!("loadgen: sessions open in {open_secs:.1} s");
+        }
         let mut resume = Case::default();
         let mut resync = Case::default();
         Timer::after(Duration::from_millis(500)).await;
@@ -315,21 +440,21 @@ pub fn run(addr: SocketAddr, plan: &Plan) -> Report {
             queue_offline: true,
             full_render: false,
         };
-        let clients = run_case(&ex, clients, &gate, one_lost, plan.server_pid, &mut resume).await;
+        let clients = run_case(&ex, clients, sync, one_lost, &mut resume).await;
         Timer::after(Duration::from_millis(500)).await;
         let past_ring = Script {
             lose: plan.ring_frames + 4,
             queue_offline: false,
             full_render: true,
         };
-        let clients = run_case(&ex, clients, &gate, past_ring, plan.server_pid, &mut resync).await;
+        let clients = run_case(&ex, clients, sync, past_ring, &mut resync).await;
         for mut c in clients {
             if let Some(mut ws) = c.ws.take() {
                 let _ = ws.close(None).await;
             }
         }
-        Report {
-            opened: plan.sessions - open_errors as usize,
+        Part {
+            opened: asked - open_errors as usize,
             open_secs,
             open_errors,
             resume,
@@ -342,8 +467,8 @@ impl Report {
     /// Prints a human-readable table.
     pub fn print_table(&mut self, plan: &Plan) {
         println!(
-            "\n== reconnect ({} sessions, {} reconnects in flight at most, resume ring {} frames)",
-            self.opened, plan.concurrency, plan.ring_frames
+            "\n== reconnect ({} sessions, {} reconnects in flight at most, resume ring {} frames, {} client threads)",
+            self.opened, plan.concurrency, plan.ring_frames, plan.threads
         );
         println!(
             "opened in {:.1} s ({} failed); connect → usable, µs:",
@@ -395,9 +520,10 @@ impl Report {
         let resync = case(&mut self.resync);
         format!(
             "{{\"date\":\"{date}\",\"workload\":\"reconnect\",\"workers\":{workers},\"sessions\":{},\
-\"concurrency\":{},\"ring_frames\":{},\"open_secs\":{:.3},\"resume\":{resume},\"resync\":{resync},\"errors\":{}}}",
+\"concurrency\":{},\"client_threads\":{},\"ring_frames\":{},\"open_secs\":{:.3},\"resume\":{resume},\"resync\":{resync},\"errors\":{}}}",
             self.opened,
             plan.concurrency,
+            plan.threads,
             plan.ring_frames,
             self.open_secs,
             self.open_errors + self.resume.errors + self.resync.errors

@@ -216,7 +216,7 @@ impl Client {
     /// id and last applied patch seq; returns once usable (see the module docs).
     pub(crate) async fn resume(&mut self) -> Result<(), String> {
         (self.applied, self.full_renders, self.resyncs) = (0, 0, 0);
-        let ws = net::open_ws(self.src, self.addr)
+        let ws = net::open_ws_lean(self.src, self.addr)
             .await
             .map_err(|e| format!("reconnect: {e}"))?;
         self.ws = Some(ws);
