@@ -91,30 +91,49 @@ impl AllowedHosts {
         let Ok(host) = std::str::from_utf8(host) else {
             return false;
         };
-        let host = host.trim().to_ascii_lowercase();
+        // Every request (each WebSocket upgrade too) asks this: it compares in place,
+        // ignoring ASCII case, instead of building lower-cased and formatted strings.
+        let host = host.trim();
         match self {
             AllowedHosts::Any => true,
             AllowedHosts::Default => {
-                let port = local.port();
-                host == format!("localhost:{port}") || host == authority(local)
+                let mut buf = [0u8; 64];
+                let localhost = written(&mut buf, format_args!("localhost:{}", local.port()));
+                if host.eq_ignore_ascii_case(localhost) {
+                    return true;
+                }
+                let mut buf = [0u8; 64];
+                host.eq_ignore_ascii_case(authority(&mut buf, local))
             }
             AllowedHosts::List(names) => {
-                let (name, _) = split_port(&host);
+                let (name, _) = split_port(host);
                 names.iter().any(|n| match split_port(n) {
-                    (_, Some(_)) => *n == host,
-                    (entry, None) => entry == name,
+                    (_, Some(_)) => n.eq_ignore_ascii_case(host),
+                    (entry, None) => entry.eq_ignore_ascii_case(name),
                 })
             }
         }
     }
 }
 
-/// `IP:PORT` as a browser writes it in `Host` (IPv6 in brackets).
-fn authority(addr: SocketAddr) -> String {
+/// `IP:PORT` as a browser writes it in `Host` (IPv6 in brackets), written into `buf`.
+fn authority(buf: &mut [u8; 64], addr: SocketAddr) -> &str {
     match addr.ip() {
-        IpAddr::V4(ip) => format!("{ip}:{}", addr.port()),
-        IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => written(buf, format_args!("{ip}:{}", addr.port())),
+        IpAddr::V6(ip) => written(buf, format_args!("[{ip}]:{}", addr.port())),
     }
+}
+
+/// Formats into a stack buffer (the longest text here, `[v6]:port`, is 55 bytes); `""`
+/// if it did not fit, which matches no `Host`.
+fn written<'a>(buf: &'a mut [u8; 64], args: std::fmt::Arguments<'_>) -> &'a str {
+    use std::io::Write;
+    let mut rest = &mut buf[..];
+    if rest.write_fmt(args).is_err() {
+        return "";
+    }
+    let n = 64 - rest.len();
+    std::str::from_utf8(&buf[..n]).unwrap_or("")
 }
 
 /// `name:port` → (`name`, `Some(port)`); `[v6]:port` and `[v6]` keep their brackets.
@@ -183,5 +202,91 @@ mod tests {
         assert!(l.allows(b"[2001:db8::1]:443", local));
         assert!(!l.allows(b"evil.example", local));
         assert_eq!(AllowedHosts::parse("a, *"), AllowedHosts::Any);
+    }
+
+    /// The lower-casing, allocating form this module used to have: the in-place compare
+    /// must give the same answer for every host.
+    fn reference(hosts: &AllowedHosts, host: &[u8], local: SocketAddr) -> bool {
+        let Ok(host) = std::str::from_utf8(host) else {
+            return false;
+        };
+        let host = host.trim().to_ascii_lowercase();
+        match hosts {
+            AllowedHosts::Any => true,
+            AllowedHosts::Default => {
+                let auth = match local.ip() {
+                    IpAddr::V4(ip) => format!("{ip}:{}", local.port()),
+                    IpAddr::V6(ip) => format!("[{ip}]:{}", local.port()),
+                };
+                host == format!("localhost:{}", local.port()) || host == auth
+            }
+            AllowedHosts::List(names) => {
+                let (name, _) = split_port(&host);
+                names.iter().any(|n| match split_port(n) {
+                    (_, Some(_)) => *n == host,
+                    (entry, None) => entry == name,
+                })
+            }
+        }
+    }
+
+    #[test]
+    fn the_in_place_compare_agrees_with_lower_casing_on_random_hosts() {
+        let locals: [SocketAddr; 4] = [
+            "127.0.0.1:8080".parse().unwrap(),
+            "10.0.0.5:80".parse().unwrap(),
+            "[::1]:9000".parse().unwrap(),
+            "[2001:db8::ab]:65535".parse().unwrap(),
+        ];
+        let lists = [
+            AllowedHosts::Default,
+            AllowedHosts::parse("app.example, admin.example:8443,[2001:db8::1]"),
+            AllowedHosts::parse("LocalHost:8080"),
+        ];
+        let parts = [
+            "localhost",
+            "LOCALHOST",
+            "LocalHost",
+            "127.0.0.1",
+            "10.0.0.5",
+            "[::1]",
+            "[2001:DB8::AB]",
+            "[2001:db8::1]",
+            "app.example",
+            "APP.Example",
+            "admin.example",
+            "evil.example",
+            ":",
+            ":8080",
+            ":80",
+            ":9000",
+            ":65535",
+            ":8443",
+            ":443",
+            " ",
+            "",
+            "\u{e9}",
+            "\u{212a}",
+        ];
+        let mut rng = fastrand::Rng::with_seed(0x4057);
+        let mut agreed_true = 0;
+        for _ in 0..20_000 {
+            let n = rng.usize(1..4);
+            let host: String = (0..n).map(|_| parts[rng.usize(..parts.len())]).collect();
+            let local = locals[rng.usize(..locals.len())];
+            for hosts in &lists {
+                let want = reference(hosts, host.as_bytes(), local);
+                assert_eq!(
+                    hosts.allows(host.as_bytes(), local),
+                    want,
+                    "{hosts:?} {host:?} {local}"
+                );
+                agreed_true += usize::from(want);
+            }
+        }
+        assert!(
+            agreed_true > 500,
+            "the generator must reach allowed hosts too: {agreed_true}"
+        );
     }
 }
