@@ -152,6 +152,12 @@ pub type WebSocket = WebSocketStream<Upgraded>;
 
 /// The socket after the upgrade, replaying bytes the HTTP reader already took past the head.
 ///
+/// It is also the stream's read buffer while a message is in flight: the WebSocket codec
+/// reads in small pieces (its own buffer is only as large as the frames it has held, see
+/// [`ws_config`]), so each syscall reads up to [`READ_AHEAD`] bytes onto the stack and
+/// keeps what the codec did not take on the heap until it is taken. An idle socket holds
+/// no read buffer here.
+///
 /// Reads are *parked*: after a read found the socket empty, the next poll asks the reactor
 /// whether it became readable before reading again, instead of trying `recvfrom` first.
 /// A session woken to send a patch (a GlobalSignal write wakes thousands) polls its read
@@ -285,6 +291,7 @@ impl AsyncRead for Upgraded {
             }
             return Poll::Ready(Ok(n));
         }
+        let mut ahead = [0u8; READ_AHEAD];
         loop {
             if this.parked {
                 // Ready once the reactor delivered a readable event since the park
@@ -299,9 +306,26 @@ impl AsyncRead for Upgraded {
                 this.reads += 1;
             }
             let mut sock: &TcpStream = this.io.get_ref();
-            match io::Read::read(&mut sock, buf) {
+            // A large read goes straight to the caller; a small one reads ahead, so that
+            // a message arriving in one segment costs one syscall however the codec asks.
+            let into: &mut [u8] = if buf.len() >= READ_AHEAD {
+                buf
+            } else {
+                &mut ahead
+            };
+            match io::Read::read(&mut sock, into) {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => this.parked = true,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Ok(n) if buf.len() < READ_AHEAD => {
+                    let k = n.min(buf.len());
+                    buf[..k].copy_from_slice(&ahead[..k]);
+                    if n > k {
+                        // Held only until the codec takes it (freed above once read).
+                        this.prefix = ahead[k..n].to_vec();
+                        this.pos = 0;
+                    }
+                    return Poll::Ready(Ok(k));
+                }
                 res => return Poll::Ready(res),
             }
         }
@@ -334,9 +358,13 @@ impl AsyncWrite for Upgraded {
     }
 }
 
-/// The small-buffer configuration: a 256-byte read buffer (tungstenite's default 128 KiB
-/// would cost 133 KiB per idle socket; events are a few bytes and a larger message grows
-/// it), no write buffering, messages and frames bounded by `limits.max_ws_message`.
+/// Bytes one read syscall of an [`Upgraded`] socket asks for when the codec asks for less.
+const READ_AHEAD: usize = 4096;
+
+/// The small-buffer configuration: no read buffer up front (tungstenite's default 128 KiB
+/// would cost 133 KiB per idle socket; its buffer grows to the frames it holds, and
+/// [`Upgraded`] reads ahead for it), no write buffering, messages and frames bounded by
+/// `limits.max_ws_message`.
 ///
 /// # Examples
 ///
@@ -345,11 +373,11 @@ impl AsyncWrite for Upgraded {
 /// let limits = Limits::default();
 /// let config = ws_config(&limits);
 /// assert_eq!(config.max_message_size, Some(limits.max_ws_message));
-/// assert_eq!(config.read_buffer_size, 256);
+/// assert_eq!(config.read_buffer_size, 0);
 /// ```
 pub fn ws_config(limits: &Limits) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(256)
+        .read_buffer_size(0)
         .write_buffer_size(0)
         .max_message_size(Some(limits.max_ws_message))
         .max_frame_size(Some(limits.max_ws_message))
@@ -799,6 +827,31 @@ mod tests {
         // A peer's close while parked still ends the stream.
         drop(client);
         assert_eq!(async_io::block_on(up.read(&mut buf)).unwrap(), 0);
+    }
+
+    /// The codec asks for a few bytes at a time; a message that arrived in one segment is
+    /// still one syscall, and what the codec has not taken yet is freed once it has.
+    #[test]
+    fn small_reads_read_ahead_once_and_free_the_rest() {
+        let (mut up, mut client) = pair();
+        let sent: Vec<u8> = (0..200u8).collect();
+        client.write_all(&sent).unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 14];
+        while got.len() < sent.len() {
+            let n = async_io::block_on(up.read(&mut buf)).unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, sent);
+        assert_eq!(up.reads, 1, "one syscall for the segment");
+        assert_eq!(up.prefix.capacity(), 0, "nothing held once taken");
+        // A read as large as the read-ahead goes straight to the caller.
+        client.write_all(&sent).unwrap();
+        let mut big = vec![0u8; READ_AHEAD];
+        let n = async_io::block_on(up.read(&mut big)).unwrap();
+        assert_eq!(&big[..n], &sent[..n]);
+        assert_eq!(up.prefix.capacity(), 0);
     }
 
     #[test]
