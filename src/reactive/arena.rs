@@ -103,13 +103,13 @@ pub(crate) struct Arena {
 /// A freed slot keeps its vectors' capacity for the next node unless they grew large.
 const KEEP_CAPACITY: usize = 16;
 
-/// Pushes onto one of a node's lists, making room for exactly one entry the first time:
-/// most nodes keep one or two sources, subscribers and owned children for life, and a
-/// first allocation of the usual four would hold two to four times that in every session.
+/// Pushes onto one of a node's lists, growing it 1, 2, 4, then as `Vec` does: most nodes
+/// keep one or two sources, subscribers and owned children for life, and a first
+/// allocation of the usual four would hold two to four times that in every session.
 #[inline]
 pub(crate) fn push_small<T>(list: &mut Vec<T>, item: T) {
-    if list.capacity() == 0 {
-        list.reserve_exact(1);
+    if list.len() == list.capacity() && list.capacity() < 4 {
+        list.reserve_exact(list.capacity().max(1));
     }
     list.push(item);
 }

@@ -164,3 +164,24 @@ fn released_slots_go_and_no_old_id_names_a_new_node() {
     assert!(a.get(gone[0]).is_none(), "an old id misses the new node");
     assert!(a.get(fresh).is_some() && a.get(keep).is_some());
 }
+
+/// Node lists hold what they hold: one child, one source, one subscriber cost one entry.
+#[test]
+fn node_lists_grow_one_two_four_then_double() {
+    let mut a = arena();
+    let parent = a.alloc(Kind::Owner, State::Clean, None, site());
+    let mut caps = Vec::new();
+    for _ in 0..9 {
+        a.alloc(Kind::Owner, State::Clean, Some(parent), site());
+        caps.push(a.get(parent).unwrap().owned.capacity());
+    }
+    assert_eq!(caps[..4], [1, 2, 4, 4]);
+    assert!(caps[4] >= 8 && caps[8] >= 9, "{caps:?}");
+    let (obs, src) = (
+        a.alloc(Kind::Owner, State::Clean, None, site()),
+        a.alloc(Kind::Owner, State::Clean, None, site()),
+    );
+    a.subscribe(obs, src);
+    assert_eq!(a.get(obs).unwrap().sources.capacity(), 1);
+    assert_eq!(a.get(src).unwrap().subs.capacity(), 1);
+}
