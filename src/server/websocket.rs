@@ -291,7 +291,6 @@ impl AsyncRead for Upgraded {
             }
             return Poll::Ready(Ok(n));
         }
-        let mut ahead = [0u8; READ_AHEAD];
         loop {
             if this.parked {
                 // Ready once the reactor delivered a readable event since the park
@@ -306,6 +305,8 @@ impl AsyncRead for Upgraded {
                 this.reads += 1;
             }
             let mut sock: &TcpStream = this.io.get_ref();
+            // Zeroed for every read syscall: small, so that costs little next to the call.
+            let mut ahead = [0u8; READ_AHEAD];
             // A large read goes straight to the caller; a small one reads ahead, so that
             // a message arriving in one segment costs one syscall however the codec asks.
             let into: &mut [u8] = if buf.len() >= READ_AHEAD {
@@ -358,8 +359,9 @@ impl AsyncWrite for Upgraded {
     }
 }
 
-/// Bytes one read syscall of an [`Upgraded`] socket asks for when the codec asks for less.
-const READ_AHEAD: usize = 4096;
+/// Bytes one read syscall of an [`Upgraded`] socket asks for when the codec asks for less
+/// (what the codec's own 256-byte buffer read at a time before it went).
+const READ_AHEAD: usize = 256;
 
 /// The small-buffer configuration: no read buffer up front (tungstenite's default 128 KiB
 /// would cost 133 KiB per idle socket; its buffer grows to the frames it holds, and
@@ -835,6 +837,7 @@ mod tests {
     fn small_reads_read_ahead_once_and_free_the_rest() {
         let (mut up, mut client) = pair();
         let sent: Vec<u8> = (0..200u8).collect();
+        assert!(sent.len() <= READ_AHEAD);
         client.write_all(&sent).unwrap();
         let mut got = Vec::new();
         let mut buf = [0u8; 14];
