@@ -78,7 +78,9 @@ pub(crate) struct Slot {
     pub(crate) cursor: u32,
     pub(crate) sources: Vec<NodeId>,
     pub(crate) subs: Vec<NodeId>,
-    pub(crate) parent: Option<NodeId>,
+    /// The owner, or [`NO_PARENT`]: a bare id, not an `Option` (whose tag would make every
+    /// slot 8 bytes larger); read it with [`parent`](Self::parent).
+    parent: NodeId,
     pub(crate) owned: Vec<Owned>,
     /// Children disposed on their own whose ids still sit in `owned`.
     pub(crate) dead: u32,
@@ -86,6 +88,20 @@ pub(crate) struct Slot {
     pub(crate) context: Option<Box<Context>>,
     #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(crate) site: Site,
+}
+
+/// The parent of a root node: an index the slab never reaches (it would need 2^32 slots).
+const NO_PARENT: NodeId = NodeId {
+    idx: u32::MAX,
+    gen: u32::MAX,
+};
+
+impl Slot {
+    /// The node's owner, if it has one.
+    #[inline]
+    pub(crate) fn parent(&self) -> Option<NodeId> {
+        (self.parent != NO_PARENT).then_some(self.parent)
+    }
 }
 
 /// Slab of nodes plus the flush queue; borrowed only for short, user-code-free sections.
@@ -185,7 +201,7 @@ impl Arena {
             s.computing = false;
             s.notified = false;
             s.cursor = 0;
-            s.parent = parent;
+            s.parent = parent.unwrap_or(NO_PARENT);
             s.dead = 0;
             s.context = None;
             s.site = site;
@@ -202,7 +218,7 @@ impl Arena {
                 cursor: 0,
                 sources: Vec::new(),
                 subs: Vec::new(),
-                parent,
+                parent: parent.unwrap_or(NO_PARENT),
                 owned: Vec::new(),
                 dead: 0,
                 context: None,
@@ -385,7 +401,8 @@ impl Arena {
         let slot = self.get_mut(id)?;
         let kind = std::mem::replace(&mut slot.kind, Kind::Free);
         let owned = std::mem::take(&mut slot.owned);
-        let parent = slot.parent.take();
+        let parent = std::mem::replace(&mut slot.parent, NO_PARENT);
+        let parent = (parent != NO_PARENT).then_some(parent);
         let context = slot.context.take();
         slot.queued = false;
         slot.state = State::Clean;
@@ -431,7 +448,7 @@ impl Arena {
         ps.dead = 0;
         let mut owned = std::mem::take(&mut ps.owned);
         owned.retain(|o| match o {
-            Owned::Node(n) => self.get(*n).is_some_and(|s| s.parent == Some(p)),
+            Owned::Node(n) => self.get(*n).is_some_and(|s| s.parent == p),
             Owned::Cleanup(_) => true,
         });
         self.slots[p.idx as usize].owned = owned;

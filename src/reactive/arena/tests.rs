@@ -140,8 +140,10 @@ fn marking_propagates_check_below_memos_and_queues_effects_once() {
 #[test]
 fn slot_stays_small() {
     // Per-session memory matters (ARCHITECTURE.md, budgets): a node costs one slot plus its payload.
+    // 128 bytes; debug builds add the creation site's reference.
     let size = std::mem::size_of::<Slot>();
-    assert!(size <= 160, "Slot grew to {size} bytes");
+    let bound = if cfg!(debug_assertions) { 136 } else { 128 };
+    assert!(size <= bound, "Slot grew to {size} bytes");
     assert_eq!(std::mem::size_of::<NodeId>(), 8);
 }
 
