@@ -8,12 +8,14 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
+use std::task::Poll;
 use std::time::Instant;
 
 use async_io::Timer;
 use async_tungstenite::tungstenite::{Bytes, Message};
-use futures_lite::{future, FutureExt as _};
+use futures_lite::{future, FutureExt as _, StreamExt as _};
 
 use super::bell;
 use super::cookie::cookie_in;
@@ -339,10 +341,10 @@ fn serve<'a>(
 ) -> impl Future<Output = ()> + 'a {
     // Borrows the socket: the caller's future holds the one WebSocketStream.
     async move {
-        let idle = live.core.limits().ws_idle_timeout;
-        let mut last_seen = Instant::now();
+        // When the session goes idle unless a frame arrives first.
+        let mut idle_at = Instant::now() + live.core.limits().ws_idle_timeout;
         // One timer for the connection, re-armed lazily: no timer traffic per event.
-        let mut timer = Timer::at(last_seen + idle);
+        let mut timer = Timer::at(idle_at);
         // No per-session stop listener (one allocation and a future slot per session):
         // the sweeper rings the bell when shutdown begins, and the flag is checked here.
         let slot = bell::Slot::new();
@@ -353,36 +355,18 @@ fn serve<'a>(
             let input = if live.core.is_stopping() {
                 Input::Stop
             } else {
-                // The bell first: a session woken only because it is dirty re-renders
-                // without a read syscall on its socket (a GlobalSignal write wakes
-                // thousands of sessions at once).
-                future::or(
-                    async {
-                        slot.rung().await;
-                        Input::Dirty
-                    },
-                    future::or(async { Input::Msg(next_incoming(ws).await) }, async {
-                        loop {
-                            (&mut timer).await;
-                            if last_seen.elapsed() >= idle {
-                                return Input::Idle;
-                            }
-                            timer.set_at(last_seen + idle);
-                        }
-                    }),
-                )
-                .await
+                next_input(&slot, ws, &mut timer, idle_at).await
             };
             let started = Instant::now();
             let reply = match input {
                 Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
                 Input::Msg(Incoming::Binary(bytes)) if bytes.first() == Some(&UPLOAD) => {
-                    last_seen = started;
+                    idle_at = started + live.core.limits().ws_idle_timeout;
                     // Awaited before the next read: one chunk in memory per session.
                     Box::pin(on_upload_frame(bytes, live, &sess, gen)).await
                 }
                 Input::Msg(Incoming::Binary(bytes)) => {
-                    last_seen = started;
+                    idle_at = started + live.core.limits().ws_idle_timeout;
                     on_frame(&bytes, live, &sess, gen)
                 }
                 Input::Dirty if live.core.is_stopping() => continue,
@@ -408,6 +392,36 @@ fn serve<'a>(
             }
         }
     }
+}
+
+/// Waits for the next input. The bell first: a session woken only because it is dirty
+/// re-renders without a read syscall on its socket (a GlobalSignal write wakes thousands
+/// of sessions at once); then the socket; then `Idle` once `idle_at` has passed (the one
+/// timer fires at an older deadline and is re-armed to this one).
+///
+/// One poll function over borrowed state rather than nested `or` futures: it holds only
+/// references and two values, and it is what every idle session's task waits in.
+fn next_input<'s>(
+    slot: &'s bell::Slot,
+    ws: &'s mut WebSocket,
+    timer: &'s mut Timer,
+    idle_at: Instant,
+) -> impl Future<Output = Input> + 's {
+    std::future::poll_fn(move |cx| {
+        if pin!(slot.rung()).poll(cx).is_ready() {
+            return Poll::Ready(Input::Dirty);
+        }
+        if let Poll::Ready(next) = ws.poll_next(cx) {
+            return Poll::Ready(Input::Msg(Incoming::classify(next)));
+        }
+        while Pin::new(&mut *timer).poll(cx).is_ready() {
+            if Instant::now() >= idle_at {
+                return Poll::Ready(Input::Idle);
+            }
+            timer.set_at(idle_at);
+        }
+        Poll::Pending
+    })
 }
 
 /// Sends one input's reply; `false` when the connection is over. A frame sent counts as
@@ -504,8 +518,8 @@ mod tests {
         let serve = ret_size4(serve);
         println!("session run future: {run} bytes; serve loop: {serve} bytes");
         // The runtime's spawn wrapper doubles whatever this is.
-        assert!(run <= 720, "run future grew to {run} bytes");
-        assert!(serve <= 320, "serve loop grew to {serve} bytes");
+        assert!(run <= 640, "run future grew to {run} bytes");
+        assert!(serve <= 232, "serve loop grew to {serve} bytes");
     }
 
     /// `answer` is boxed once per reply (every fanned-out patch): it must stay in glibc's

@@ -78,7 +78,9 @@ pub(crate) struct Slot {
     pub(crate) cursor: u32,
     pub(crate) sources: Vec<NodeId>,
     pub(crate) subs: Vec<NodeId>,
-    pub(crate) parent: Option<NodeId>,
+    /// The owner, or [`NO_PARENT`]: a bare id, not an `Option` (whose tag would make every
+    /// slot 8 bytes larger); read it with [`parent`](Self::parent).
+    parent: NodeId,
     pub(crate) owned: Vec<Owned>,
     /// Children disposed on their own whose ids still sit in `owned`.
     pub(crate) dead: u32,
@@ -86,6 +88,20 @@ pub(crate) struct Slot {
     pub(crate) context: Option<Box<Context>>,
     #[cfg_attr(not(debug_assertions), allow(dead_code))]
     pub(crate) site: Site,
+}
+
+/// The parent of a root node: an index the slab never reaches (it would need 2^32 slots).
+const NO_PARENT: NodeId = NodeId {
+    idx: u32::MAX,
+    gen: u32::MAX,
+};
+
+impl Slot {
+    /// The node's owner, if it has one.
+    #[inline]
+    pub(crate) fn parent(&self) -> Option<NodeId> {
+        (self.parent != NO_PARENT).then_some(self.parent)
+    }
 }
 
 /// Slab of nodes plus the flush queue; borrowed only for short, user-code-free sections.
@@ -102,6 +118,17 @@ pub(crate) struct Arena {
 
 /// A freed slot keeps its vectors' capacity for the next node unless they grew large.
 const KEEP_CAPACITY: usize = 16;
+
+/// Pushes onto one of a node's lists, growing it 1, 2, 4, then as `Vec` does: most nodes
+/// keep one or two sources, subscribers and owned children for life, and a first
+/// allocation of the usual four would hold two to four times that in every session.
+#[inline]
+pub(crate) fn push_small<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() && list.capacity() < 4 {
+        list.reserve_exact(list.capacity().max(1));
+    }
+    list.push(item);
+}
 
 impl Arena {
     pub(crate) const fn new() -> Self {
@@ -174,7 +201,7 @@ impl Arena {
             s.computing = false;
             s.notified = false;
             s.cursor = 0;
-            s.parent = parent;
+            s.parent = parent.unwrap_or(NO_PARENT);
             s.dead = 0;
             s.context = None;
             s.site = site;
@@ -191,7 +218,7 @@ impl Arena {
                 cursor: 0,
                 sources: Vec::new(),
                 subs: Vec::new(),
-                parent,
+                parent: parent.unwrap_or(NO_PARENT),
                 owned: Vec::new(),
                 dead: 0,
                 context: None,
@@ -204,7 +231,7 @@ impl Arena {
         };
         self.live += 1;
         if let Some(p) = parent {
-            self.slots[p.idx as usize].owned.push(Owned::Node(id));
+            push_small(&mut self.slots[p.idx as usize].owned, Owned::Node(id));
         }
         id
     }
@@ -242,11 +269,11 @@ impl Arena {
             o.sources.swap(c, c + 1 + p);
             return;
         }
-        o.sources.push(src);
+        push_small(&mut o.sources, src);
         let last = o.sources.len() - 1;
         o.sources.swap(c, last);
         if let Some(s) = self.get_mut(src) {
-            s.subs.push(obs);
+            push_small(&mut s.subs, obs);
         }
     }
 
@@ -374,7 +401,8 @@ impl Arena {
         let slot = self.get_mut(id)?;
         let kind = std::mem::replace(&mut slot.kind, Kind::Free);
         let owned = std::mem::take(&mut slot.owned);
-        let parent = slot.parent.take();
+        let parent = std::mem::replace(&mut slot.parent, NO_PARENT);
+        let parent = (parent != NO_PARENT).then_some(parent);
         let context = slot.context.take();
         slot.queued = false;
         slot.state = State::Clean;
@@ -420,7 +448,7 @@ impl Arena {
         ps.dead = 0;
         let mut owned = std::mem::take(&mut ps.owned);
         owned.retain(|o| match o {
-            Owned::Node(n) => self.get(*n).is_some_and(|s| s.parent == Some(p)),
+            Owned::Node(n) => self.get(*n).is_some_and(|s| s.parent == p),
             Owned::Cleanup(_) => true,
         });
         self.slots[p.idx as usize].owned = owned;

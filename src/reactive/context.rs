@@ -88,7 +88,7 @@ pub fn with_context<T: 'static, R>(f: impl FnOnce(&T) -> R) -> Option<R> {
                     return Some(v.clone());
                 }
             }
-            cur = s.parent;
+            cur = s.parent();
         }
         None
     })?;

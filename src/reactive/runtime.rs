@@ -127,7 +127,7 @@ impl Runtime {
         };
         let mut a = self.arena.borrow_mut();
         if let Some(s) = a.get_mut(owner) {
-            s.owned.push(Owned::Cleanup(f));
+            super::arena::push_small(&mut s.owned, Owned::Cleanup(f));
         }
     }
 

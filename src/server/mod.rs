@@ -23,6 +23,7 @@ pub mod sign;
 pub mod static_dir;
 mod systemd;
 pub mod trim;
+mod upgraded;
 pub mod websocket;
 
 use std::time::Duration;

@@ -367,8 +367,16 @@ async fn accept_loop<S: Service>(listener: Async<TcpListener>, core: Rc<Core>, s
                     None
                 };
                 let guard = ConnGuard(core.clone(), counted);
-                let (c, s) = (core.clone(), svc.clone());
+                // One boxed capture, opened at the first poll: each value the task's block
+                // captured would keep its slot in the task for the connection's whole life
+                // beside its moved copy in the connection's future.
+                let args = Box::new((stream, peer, core.clone(), svc.clone(), shed));
                 core.spawn(async move {
+                    // In its own block, so that the box is freed here, not when the task ends.
+                    let (stream, peer, c, s, shed) = {
+                        let args = args;
+                        *args
+                    };
                     // Built inside the task, not moved into it: a future captured by an
                     // `async move` block is stored twice (≈0.6 KiB more per session).
                     let fut =

@@ -4,22 +4,20 @@
 //! May touch the socket handed over by `http::conn`; knows nothing about sessions.
 
 use std::future::Future;
-use std::io;
-use std::net::{SocketAddr, TcpStream};
-use std::pin::{pin, Pin};
+use std::net::SocketAddr;
+use std::pin::pin;
 use std::rc::Rc;
-use std::task::{ready, Context, Poll};
 
-use async_io::Async;
 use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
 use async_tungstenite::tungstenite::{Bytes, Error as WsError, Message};
 use async_tungstenite::WebSocketStream;
-use futures_lite::{future, AsyncRead, AsyncWrite, StreamExt};
+use futures_lite::{future, StreamExt};
 
 use super::core::Core;
 use super::http::{Answer, Request, Response};
 use super::linger::{await_close_reply, drain, Linger, LINGER};
+pub use super::upgraded::Upgraded;
 use super::Limits;
 use crate::protocol::{close, ServerFrame};
 
@@ -150,193 +148,10 @@ pub struct ConnInfo {
 /// ```
 pub type WebSocket = WebSocketStream<Upgraded>;
 
-/// The socket after the upgrade, replaying bytes the HTTP reader already took past the head.
-///
-/// Reads are *parked*: after a read found the socket empty, the next poll asks the reactor
-/// whether it became readable before reading again, instead of trying `recvfrom` first.
-/// A session woken to send a patch (a GlobalSignal write wakes thousands) polls its read
-/// side again afterwards, and without the park each such poll is one wasted syscall
-/// answering `EAGAIN`.
-///
-/// # Examples
-///
-/// ```
-/// use futures_lite::AsyncReadExt;
-/// use vango::server::websocket::Upgraded;
-/// # use std::net::{TcpListener, TcpStream};
-/// # use async_io::Async;
-/// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
-/// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-/// # let (server, _) = l.accept().unwrap();
-/// # use std::io::Write;
-/// // The HTTP reader already took "ab" past the head; "cd" is still in the socket.
-/// let mut up = Upgraded::new(Async::new(server)?, b"ab".to_vec());
-/// client.write_all(b"cd")?;
-/// let mut got = [0; 4];
-/// async_io::block_on(up.read_exact(&mut got))?;
-/// assert_eq!(&got, b"abcd");
-/// # Ok::<(), std::io::Error>(())
-/// ```
-#[derive(Debug)]
-pub struct Upgraded {
-    prefix: Vec<u8>,
-    pos: usize,
-    io: Async<TcpStream>,
-    /// The last read found nothing and the reactor has not reported readability since.
-    parked: bool,
-    /// Read syscalls made, for the test that checks the park.
-    #[cfg(test)]
-    reads: usize,
-}
-
-impl Upgraded {
-    /// Wraps `io`; `prefix` (bytes already read past the request head) is read first.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use futures_lite::AsyncReadExt;
-    /// use vango::server::websocket::Upgraded;
-    /// # use std::net::{TcpListener, TcpStream};
-    /// # use async_io::Async;
-    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    /// # let (server, _) = l.accept().unwrap();
-    /// let mut up = Upgraded::new(Async::new(server)?, b"early".to_vec());
-    /// let mut first = [0; 5];
-    /// async_io::block_on(up.read_exact(&mut first))?;
-    /// assert_eq!(&first, b"early");
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn new(io: Async<TcpStream>, mut prefix: Vec<u8>) -> Self {
-        if prefix.is_empty() {
-            // The HTTP read buffer's capacity must not live on in every idle WebSocket.
-            prefix = Vec::new();
-        }
-        Upgraded {
-            prefix,
-            pos: 0,
-            io,
-            parked: false,
-            #[cfg(test)]
-            reads: 0,
-        }
-    }
-
-    /// The socket.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use vango::server::websocket::Upgraded;
-    /// # use std::net::{TcpListener, TcpStream};
-    /// # use async_io::Async;
-    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    /// # let (server, _) = l.accept().unwrap();
-    /// let up = Upgraded::new(Async::new(server)?, Vec::new());
-    /// assert_eq!(up.get_ref().get_ref().peer_addr()?, client.local_addr()?);
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn get_ref(&self) -> &Async<TcpStream> {
-        &self.io
-    }
-
-    /// Unwraps the socket and the bytes of the prefix not read yet.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use futures_lite::AsyncReadExt;
-    /// use vango::server::websocket::Upgraded;
-    /// # use std::net::{TcpListener, TcpStream};
-    /// # use async_io::Async;
-    /// # let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    /// # let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-    /// # let (server, _) = l.accept().unwrap();
-    /// let mut up = Upgraded::new(Async::new(server)?, b"abc".to_vec());
-    /// let mut one = [0; 1];
-    /// async_io::block_on(up.read_exact(&mut one))?;
-    /// let (_io, unread) = up.into_parts();
-    /// assert_eq!(unread, b"bc");
-    /// # Ok::<(), std::io::Error>(())
-    /// ```
-    pub fn into_parts(mut self) -> (Async<TcpStream>, Vec<u8>) {
-        self.prefix.drain(..self.pos);
-        (self.io, self.prefix)
-    }
-}
-
-impl AsyncRead for Upgraded {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        if this.pos < this.prefix.len() {
-            let n = buf.len().min(this.prefix.len() - this.pos);
-            buf[..n].copy_from_slice(&this.prefix[this.pos..this.pos + n]);
-            this.pos += n;
-            if this.pos == this.prefix.len() {
-                // Free it: the prefix is read once, the connection may live for hours.
-                this.prefix = Vec::new();
-                this.pos = 0;
-            }
-            return Poll::Ready(Ok(n));
-        }
-        loop {
-            if this.parked {
-                // Ready once the reactor delivered a readable event since the park
-                // registered this task (or at once if an event came in between).
-                if let Err(e) = ready!(this.io.poll_readable(cx)) {
-                    return Poll::Ready(Err(e));
-                }
-                this.parked = false;
-            }
-            #[cfg(test)]
-            {
-                this.reads += 1;
-            }
-            let mut sock: &TcpStream = this.io.get_ref();
-            match io::Read::read(&mut sock, buf) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => this.parked = true,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                res => return Poll::Ready(res),
-            }
-        }
-    }
-}
-
-impl AsyncWrite for Upgraded {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_flush(cx)
-    }
-
-    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.io).poll_close(cx)
-    }
-}
-
-/// The small-buffer configuration: a 256-byte read buffer (tungstenite's default 128 KiB
-/// would cost 133 KiB per idle socket; events are a few bytes and a larger message grows
-/// it), no write buffering, messages and frames bounded by `limits.max_ws_message`.
+/// The small-buffer configuration: no read buffer up front (tungstenite's default 128 KiB
+/// would cost 133 KiB per idle socket; its buffer grows to the frames it holds, and
+/// [`Upgraded`] reads ahead for it), no write buffering, messages and frames bounded by
+/// `limits.max_ws_message`.
 ///
 /// # Examples
 ///
@@ -345,11 +160,11 @@ impl AsyncWrite for Upgraded {
 /// let limits = Limits::default();
 /// let config = ws_config(&limits);
 /// assert_eq!(config.max_message_size, Some(limits.max_ws_message));
-/// assert_eq!(config.read_buffer_size, 256);
+/// assert_eq!(config.read_buffer_size, 0);
 /// ```
 pub fn ws_config(limits: &Limits) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(256)
+        .read_buffer_size(0)
         .write_buffer_size(0)
         .max_message_size(Some(limits.max_ws_message))
         .max_frame_size(Some(limits.max_ws_message))
@@ -759,60 +574,5 @@ fn echo(mut ws: WebSocket, stop: impl Future<Output = ()>) -> impl Future<Output
             Box::pin(close_with(&mut ws, code, why)).await;
             return;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use futures_lite::AsyncReadExt;
-    use std::io::Write;
-    use std::net::TcpListener;
-
-    fn pair() -> (Upgraded, TcpStream) {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
-        let (server, _) = l.accept().unwrap();
-        (
-            Upgraded::new(Async::new(server).unwrap(), Vec::new()),
-            client,
-        )
-    }
-
-    #[test]
-    fn an_empty_socket_is_read_once_until_it_becomes_readable() {
-        let (mut up, mut client) = pair();
-        let mut cx = Context::from_waker(std::task::Waker::noop());
-        let mut buf = [0u8; 16];
-        for _ in 0..5 {
-            assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
-        }
-        // One EAGAIN, then the parked polls ask the reactor, not the socket.
-        assert_eq!(up.reads, 1);
-        client.write_all(b"hello").unwrap();
-        let n = async_io::block_on(up.read(&mut buf)).unwrap();
-        assert_eq!(&buf[..n], b"hello");
-        let before = up.reads;
-        assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
-        assert!(Pin::new(&mut up).poll_read(&mut cx, &mut buf).is_pending());
-        assert_eq!(up.reads, before + 1, "parked again after the data was read");
-        // A peer's close while parked still ends the stream.
-        drop(client);
-        assert_eq!(async_io::block_on(up.read(&mut buf)).unwrap(), 0);
-    }
-
-    #[test]
-    fn the_prefix_is_read_before_the_socket() {
-        let (up, mut client) = pair();
-        let (io, _) = up.into_parts();
-        let mut up = Upgraded::new(io, b"ab".to_vec());
-        client.write_all(b"cd").unwrap();
-        let mut got = Vec::new();
-        let mut buf = [0u8; 1];
-        while got.len() < 4 {
-            let n = async_io::block_on(up.read(&mut buf)).unwrap();
-            got.extend_from_slice(&buf[..n]);
-        }
-        assert_eq!(got, b"abcd");
     }
 }

@@ -140,8 +140,10 @@ fn marking_propagates_check_below_memos_and_queues_effects_once() {
 #[test]
 fn slot_stays_small() {
     // Per-session memory matters (ARCHITECTURE.md, budgets): a node costs one slot plus its payload.
+    // 128 bytes; debug builds add the creation site's reference.
     let size = std::mem::size_of::<Slot>();
-    assert!(size <= 160, "Slot grew to {size} bytes");
+    let bound = if cfg!(debug_assertions) { 136 } else { 128 };
+    assert!(size <= bound, "Slot grew to {size} bytes");
     assert_eq!(std::mem::size_of::<NodeId>(), 8);
 }
 
@@ -163,4 +165,25 @@ fn released_slots_go_and_no_old_id_names_a_new_node() {
     assert_eq!(fresh.idx, gone[0].idx);
     assert!(a.get(gone[0]).is_none(), "an old id misses the new node");
     assert!(a.get(fresh).is_some() && a.get(keep).is_some());
+}
+
+/// Node lists hold what they hold: one child, one source, one subscriber cost one entry.
+#[test]
+fn node_lists_grow_one_two_four_then_double() {
+    let mut a = arena();
+    let parent = a.alloc(Kind::Owner, State::Clean, None, site());
+    let mut caps = Vec::new();
+    for _ in 0..9 {
+        a.alloc(Kind::Owner, State::Clean, Some(parent), site());
+        caps.push(a.get(parent).unwrap().owned.capacity());
+    }
+    assert_eq!(caps[..4], [1, 2, 4, 4]);
+    assert!(caps[4] >= 8 && caps[8] >= 9, "{caps:?}");
+    let (obs, src) = (
+        a.alloc(Kind::Owner, State::Clean, None, site()),
+        a.alloc(Kind::Owner, State::Clean, None, site()),
+    );
+    a.subscribe(obs, src);
+    assert_eq!(a.get(obs).unwrap().sources.capacity(), 1);
+    assert_eq!(a.get(src).unwrap().subs.capacity(), 1);
 }
