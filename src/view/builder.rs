@@ -187,13 +187,8 @@ impl El {
 
     /// Trims the element's lists; every way out of `El` goes through here.
     pub(crate) fn finish(mut self) -> Box<Element> {
+        // Attributes and listeners are `TightVec`s: exact already.
         let e = &mut *self.0;
-        if e.attrs.len() < e.attrs.capacity() {
-            e.attrs.shrink_to_fit();
-        }
-        if e.listeners.len() < e.listeners.capacity() {
-            e.listeners.shrink_to_fit();
-        }
         if e.children.len() < e.children.capacity() {
             e.children.shrink_to_fit();
         }
