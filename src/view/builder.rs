@@ -102,10 +102,10 @@ impl El {
     /// use vango::prelude::*;
     ///
     /// let row = li("milk").key(7u64);
-    /// assert_eq!(row.element().key, Some(Key::Int(7)));
+    /// assert_eq!(row.element().key.as_deref(), Some(&Key::Int(7)));
     /// ```
     pub fn key(mut self, key: impl Into<Key>) -> Self {
-        self.0.key = Some(key.into());
+        self.0.key = Some(Box::new(key.into()));
         self
     }
 
