@@ -71,6 +71,20 @@ impl<T> TightVec<T> {
         self.0 = v.into_boxed_slice();
     }
 
+    /// Removes every entry (and frees the list).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::vdom::TightVec;
+    /// let mut l = TightVec::from([1, 2]);
+    /// l.clear();
+    /// assert!(l.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        self.0 = Box::default();
+    }
+
     /// The entries as a `Vec`, without copying them.
     ///
     /// # Examples
@@ -118,6 +132,15 @@ impl<T, const N: usize> From<[T; N]> for TightVec<T> {
 impl<T> FromIterator<T> for TightVec<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         TightVec(iter.into_iter().collect())
+    }
+}
+
+/// Appends every item; the list ends at its new exact length.
+impl<T> Extend<T> for TightVec<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        let mut v = mem::take(&mut self.0).into_vec();
+        v.extend(iter);
+        self.0 = v.into_boxed_slice();
     }
 }
 
@@ -184,7 +207,9 @@ mod tests {
             assert_eq!(l.len(), i + 1);
             assert_eq!(l.clone().into_vec().capacity(), i + 1);
         }
-        l.retain(|&n| n != 2);
+        l.extend([5, 6]);
+        assert_eq!(l.clone().into_vec().capacity(), 7);
+        l.retain(|&n| n != 2 && n < 5);
         assert_eq!(l, vec![0, 1, 3, 4]);
         assert_eq!(l.into_vec().capacity(), 4);
     }
