@@ -48,9 +48,9 @@ impl<T> TightVec<T> {
     /// assert_eq!(l.last(), Some(&1));
     /// ```
     pub fn push(&mut self, value: T) {
-        let old = mem::take(&mut self.0).into_vec();
-        let mut v = Vec::with_capacity(old.len() + 1);
-        v.extend(old);
+        // One `realloc` (glibc often grows in place): no allocate-copy-free.
+        let mut v = mem::take(&mut self.0).into_vec();
+        v.reserve_exact(1);
         v.push(value);
         self.0 = v.into_boxed_slice();
     }
