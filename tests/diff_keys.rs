@@ -20,7 +20,7 @@ fn seed_base() -> u64 {
 /// One row: `<li key=k class=..>text<b>k</b></li>`; `version` changes text and class.
 fn row(k: &Key, version: u8) -> VNode {
     let mut e = Element::new("li");
-    e.key = Some(k.clone());
+    e.key = Some(Box::new(k.clone()));
     if version % 2 == 1 {
         e.attrs.push(Attr {
             name: Cow::Borrowed("class"),

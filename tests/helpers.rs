@@ -120,7 +120,7 @@ fn keyed_sets_a_key_on_every_element() {
     assert_eq!(list.children.len(), 5);
     for (i, c) in list.children.iter().enumerate() {
         let e = c.as_element().unwrap();
-        assert_eq!(e.key, Some(Key::Int(i as u64 * 10)));
+        assert_eq!(e.key.as_deref(), Some(&Key::Int(i as u64 * 10)));
         assert_eq!(e.attr("class"), Some("row"));
     }
     assert_eq!(find_duplicate_key(&list.children), None);

@@ -53,7 +53,7 @@ fn text(t: &str) -> VNode {
 fn markers_come_first() {
     let mut e = Element::new("button");
     e.hid = 42;
-    e.attrs = vec![s("class", "btn"), b("disabled", true)];
+    e.attrs = vec![s("class", "btn"), b("disabled", true)].into();
     e.listeners = vec![
         listener("click", Modifiers::default()),
         listener(
@@ -70,7 +70,8 @@ fn markers_come_first() {
                 ..Default::default()
             },
         ),
-    ];
+    ]
+    .into();
     e.children = vec![text("+")];
     assert_eq!(
         to_html(&node(e)),
@@ -81,7 +82,7 @@ fn markers_come_first() {
 #[test]
 fn no_markers_without_hid_or_listeners() {
     let mut e = Element::new("div");
-    e.attrs = vec![s("id", "x")];
+    e.attrs = vec![s("id", "x")].into();
     assert_eq!(to_html(&node(e)), r#"<div id="x"></div>"#);
 }
 
@@ -168,7 +169,7 @@ fn void_elements_have_no_end_tag() {
         assert!(is_void_element(tag));
         let mut e = Element::new(tag);
         e.hid = 7;
-        e.attrs = vec![s("title", "t")];
+        e.attrs = vec![s("title", "t")].into();
         assert_eq!(
             to_html(&node(e)),
             format!(r#"<{tag} data-hid="7" title="t">"#)
@@ -191,7 +192,8 @@ fn boolean_attributes() {
         b("disabled", false),
         s("value", "v"),
         b("required", true),
-    ];
+    ]
+    .into();
     assert_eq!(to_html(&node(e)), r#"<input checked value="v" required>"#);
 }
 
@@ -204,7 +206,8 @@ fn duplicate_attribute_keeps_first_position_and_last_value() {
         s("class", "b"),
         b("hidden", true),
         b("hidden", false),
-    ];
+    ]
+    .into();
     assert_eq!(to_html(&node(e)), r#"<div class="b" id="i"></div>"#);
 }
 
@@ -212,15 +215,15 @@ fn duplicate_attribute_keeps_first_position_and_last_value() {
 fn user_markers_yield_to_ours() {
     let mut e = Element::new("div");
     e.hid = 3;
-    e.attrs = vec![s("data-hid", "999"), s("data-on", "evil")];
-    e.listeners = vec![listener("click", Modifiers::default())];
+    e.attrs = vec![s("data-hid", "999"), s("data-on", "evil")].into();
+    e.listeners = vec![listener("click", Modifiers::default())].into();
     assert_eq!(
         to_html(&node(e)),
         r#"<div data-hid="3" data-on="click"></div>"#
     );
     // Without a hid or listeners they are still the framework's: never written.
     let mut e = Element::new("div");
-    e.attrs = vec![s("data-hid", "9"), s("DATA-ON", "x"), s("id", "i")];
+    e.attrs = vec![s("data-hid", "9"), s("DATA-ON", "x"), s("id", "i")].into();
     assert_eq!(to_html(&node(e)), r#"<div id="i"></div>"#);
 }
 
@@ -236,7 +239,8 @@ fn invalid_attribute_names_are_skipped() {
                 name: Cow::Owned(bad.to_string()),
                 value: AttrValue::Str("v".into()),
             },
-        ];
+        ]
+        .into();
         // Skipped (and logged) in every build: a render must not fail on data.
         assert_eq!(to_html(&node(e)), r#"<div id="ok"></div>"#, "{bad:?}");
     }

@@ -111,9 +111,9 @@ fn element_bytes(e: &Element) -> usize {
     // A handler is an `Rc` of its closure: the count, the captures (a few words).
     let listeners = e.listeners.len() * block(64);
     block(size_of::<Element>())
-        + block(e.attrs.capacity() * size_of::<Attr>())
+        + block(e.attrs.len() * size_of::<Attr>())
         + attrs
-        + block(e.listeners.capacity() * size_of::<Listener>())
+        + block(e.listeners.len() * size_of::<Listener>())
         + listeners
         + block(e.children.capacity() * size_of::<VNode>())
         + e.children.iter().map(tree_bytes).sum::<usize>()

@@ -112,7 +112,7 @@ mod tests {
 
     fn keyed(k: Key) -> VNode {
         let mut e = Element::new("li");
-        e.key = Some(k);
+        e.key = Some(Box::new(k));
         VNode::Element(Box::new(e))
     }
 

@@ -21,6 +21,7 @@ pub mod ns;
 pub mod patch;
 mod refusal;
 mod scratch;
+pub mod tight;
 pub mod url;
 pub mod value;
 pub mod walk;
@@ -32,4 +33,5 @@ pub use node::{
 };
 pub use ns::Ns;
 pub use patch::{OwnedProp, Patch, PatchSink, PropValue};
+pub use tight::TightVec;
 pub use walk::Mount;

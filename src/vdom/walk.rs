@@ -338,7 +338,7 @@ pub(crate) fn is_raw(n: &VNode) -> bool {
 /// The key of a keyed child (element or component).
 pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
     match n {
-        VNode::Element(e) => e.key.as_ref(),
+        VNode::Element(e) => e.key.as_deref(),
         VNode::Component(c) => c.key(),
         _ => None,
     }

@@ -102,10 +102,10 @@ impl El {
     /// use vango::prelude::*;
     ///
     /// let row = li("milk").key(7u64);
-    /// assert_eq!(row.element().key, Some(Key::Int(7)));
+    /// assert_eq!(row.element().key.as_deref(), Some(&Key::Int(7)));
     /// ```
     pub fn key(mut self, key: impl Into<Key>) -> Self {
-        self.0.key = Some(key.into());
+        self.0.key = Some(Box::new(key.into()));
         self
     }
 
@@ -187,13 +187,8 @@ impl El {
 
     /// Trims the element's lists; every way out of `El` goes through here.
     pub(crate) fn finish(mut self) -> Box<Element> {
+        // Attributes and listeners are `TightVec`s: exact already.
         let e = &mut *self.0;
-        if e.attrs.len() < e.attrs.capacity() {
-            e.attrs.shrink_to_fit();
-        }
-        if e.listeners.len() < e.listeners.capacity() {
-            e.listeners.shrink_to_fit();
-        }
         if e.children.len() < e.children.capacity() {
             e.children.shrink_to_fit();
         }

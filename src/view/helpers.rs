@@ -200,7 +200,7 @@ where
 /// let todos = vec![Todo { id: 7, title: "milk" }, Todo { id: 9, title: "eggs" }];
 /// let list = ul(keyed(todos, |t| t.id, |t| li(t.title)));
 /// assert_eq!(list.children.len(), 2);
-/// assert_eq!(list.children[1].as_element().unwrap().key, Some(Key::Int(9)));
+/// assert_eq!(list.children[1].as_element().unwrap().key.as_deref(), Some(&Key::Int(9)));
 /// ```
 pub fn keyed<I, K>(
     items: I,
@@ -259,7 +259,7 @@ pub fn find_duplicate_key(children: &[VNode]) -> Option<(usize, usize)> {
 }
 
 fn key_of(n: &VNode) -> Option<&Key> {
-    n.as_element().and_then(|e| e.key.as_ref())
+    n.as_element().and_then(|e| e.key.as_deref())
 }
 
 /// Checks that keyed siblings have unique keys. In debug builds a duplicate panics,
@@ -278,7 +278,7 @@ fn key_of(n: &VNode) -> Option<&Key> {
 pub fn check_keys(children: &[VNode]) {
     if cfg!(debug_assertions) {
         if let Some((i, j)) = find_duplicate_key(children) {
-            let key = children[j].as_element().and_then(|e| e.key.as_ref());
+            let key = children[j].as_element().and_then(|e| e.key.as_deref());
             panic!("duplicate key {key:?} among siblings at positions {i} and {j}");
         }
     }

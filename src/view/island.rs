@@ -146,7 +146,7 @@ impl Island {
     /// ```
     /// use vango::prelude::*;
     /// let node: VNode = island("Chart", "{}").key(42u64).into();
-    /// assert_eq!(node.as_element().unwrap().key, Some(Key::Int(42)));
+    /// assert_eq!(node.as_element().unwrap().key.as_deref(), Some(&Key::Int(42)));
     /// ```
     pub fn key(self, key: impl Into<Key>) -> Self {
         Island(self.0.key(key))

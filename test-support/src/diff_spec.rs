@@ -53,7 +53,7 @@ pub fn build_node(s: &Spec) -> VNode {
         }
         Spec::El(e) => {
             let mut el = Element::new(e.tag);
-            el.key = e.key.map(Key::Int);
+            el.key = e.key.map(|k| Box::new(Key::Int(k)));
             for (n, v) in &e.attrs {
                 el.attrs.push(Attr {
                     name: Cow::Borrowed(n),

@@ -47,7 +47,7 @@ pub fn build(f: &F) -> VNode {
         F::Text(t) => VNode::Text(Cow::Borrowed(t)),
         F::El(tag, key, ch) => {
             let mut e = Element::new(tag);
-            e.key = key.map(Key::Int);
+            e.key = key.map(|k| Box::new(Key::Int(k)));
             for c in ch {
                 VNode::push_normalized(&mut e.children, build(c));
             }

@@ -188,8 +188,8 @@ fn el(rng: &mut fastrand::Rng, tag: &'static str, names: &[&'static str]) -> Ele
         1 => u32::MAX,
         _ => rng.u32(1..100_000),
     };
-    e.attrs = random_attrs(rng, names);
-    e.listeners = random_listeners(rng);
+    e.attrs = random_attrs(rng, names).into();
+    e.listeners = random_listeners(rng).into();
     e
 }
 
