@@ -117,6 +117,20 @@ fn keyed_insert_remove_counts() {
 }
 
 #[test]
+fn a_list_that_empties_is_one_clear_from_two_children() {
+    for (n, want) in [
+        (0, (0, 0, 0)),
+        (1, (1, 0, 1)),
+        (2, (0, 1, 1)),
+        (1000, (0, 1, 1)),
+    ] {
+        let old: Vec<u64> = (0..n).collect();
+        let c = keyed_counts(&old, &[]);
+        assert_eq!((c.remove, c.clear, c.total()), want, "{n} rows: {c:?}");
+    }
+}
+
+#[test]
 fn unchanged_tree_emits_nothing() {
     let spec = rows(&(0..50).collect::<Vec<_>>());
     let mut cx = TreeCx::new(1);

@@ -325,6 +325,30 @@ fn cases() -> Vec<(&'static str, Vec<Vec<F>>)> {
                 vec![Text("back")],
             ],
         ),
+        (
+            // An element's list empties in one ClearChildren (a range in it included); a
+            // range's own list (table_rows_from_components) empties by RemoveChild ops.
+            "list_with_a_range_empties_at_once",
+            vec![
+                vec![e(
+                    "ul",
+                    vec![
+                        e("li", vec![Text("a")]),
+                        comp(
+                            true,
+                            vec![e("li", vec![Text("b")]), e("li", vec![Text("c")])],
+                        ),
+                        e("li", vec![Text("d")]),
+                    ],
+                )],
+                vec![e("ul", vec![])],
+                vec![e(
+                    "ul",
+                    vec![e("li", vec![Text("e")]), e("li", vec![Text("f")])],
+                )],
+                vec![e("ul", vec![])],
+            ],
+        ),
     ]
 }
 

@@ -62,7 +62,8 @@ fn addressed(op: &Op) -> Option<u32> {
             | Patch::InsertChild { parent, .. }
             | Patch::RemoveChild { parent, .. }
             | Patch::MoveChild { parent, .. }
-            | Patch::ReplaceChild { parent, .. } => *parent,
+            | Patch::ReplaceChild { parent, .. }
+            | Patch::ClearChildren { parent } => *parent,
             Patch::SetAttr { hid, .. }
             | Patch::RemoveAttr { hid, .. }
             | Patch::SetProp { hid, .. }

@@ -35,6 +35,7 @@ fn replay(p: &Patch, sink: &mut impl PatchSink) {
         Patch::ReplaceChild { parent, index, .. } => sink.replace_child(*parent, *index, &node),
         Patch::ReplaceNode { hid, .. } => sink.replace_node(*hid, &node),
         Patch::SetInnerHtml { hid, html } => sink.set_inner_html(*hid, html),
+        Patch::ClearChildren { parent } => sink.clear_children(*parent),
     }
 }
 

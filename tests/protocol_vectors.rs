@@ -219,6 +219,7 @@ fn vectors_cover_every_frame_type_event_class_and_op() {
         "op:ReplaceChild",
         "op:ReplaceNode",
         "op:SetInnerHtml",
+        "op:ClearChildren",
         "op:PushUrl",
         "op:HookEvent",
         "op:Focus",

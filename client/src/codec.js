@@ -14,7 +14,7 @@ export const bad = (kind) => { throw Error('vango: ' + kind); };
 export const FRAMES = { 0x81: 'bbsU', 0x83: 'U', 0x84: 'U', 0x85: 'U', 0x86: 'Ub', 0x87: 'bs', 0x88: 'bs' };
 export const OPS = {
   1: 'uus', 2: 'uss', 3: 'us', 4: 'uss', 5: 'usB', 6: 'uus', 7: 'uu', 8: 'uuu', 9: 'uus',
-  10: 'us', 11: 'us', 0x20: 'Bs', 0x21: 'uss', 0x22: 'u', 0x23: 's', 0x24: 's', 0x2d: 's',
+  10: 'us', 11: 'us', 12: 'u', 0x20: 'Bs', 0x21: 'uss', 0x22: 'u', 0x23: 's', 0x24: 's', 0x2d: 's',
 };
 
 // Encodes one client frame; sig describes vals (the type byte included, as 'b').

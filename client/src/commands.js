@@ -21,9 +21,9 @@ export function run(t, ev) {
   for (const [op, s, a, b] of cmds) {
     const els = s ? document.querySelectorAll(s) : [t];
     const e0 = els[0];
-    if (op == 'fo') e0 && e0.focus();
-    else if (op == 'ff') e0 && e0.querySelector('a[href],button,input,select,textarea,[tabindex]:not([tabindex="-1"])')?.focus();
-    else if (op == 'si') e0 && e0.scrollIntoView({ block: 'nearest' });
+    if (op == 'fo') e0?.focus();
+    else if (op == 'ff') e0?.querySelector('a[href],button,input,select,textarea,[tabindex]:not([tabindex="-1"])')?.focus();
+    else if (op == 'si') e0?.scrollIntoView({ block: 'nearest' });
     else if (op == 'pu') send(t, HOOK, 'ss', [a, b || '']);
     else els.forEach((e) => {
       if (op == 'sh') e.hidden = false;

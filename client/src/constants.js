@@ -1,7 +1,7 @@
 // Wire constants shared by every client file: frame types, op codes, payload classes, the
 // event table (mirror of EVENTS in src/vdom/event.rs) and close codes. Touches nothing.
 
-export const VERSION = 2;
+export const VERSION = 3;
 
 // Client → server frame types.
 export const HELLO = 1, EVENT = 2, PING = 3, PONG = 4, RESYNC = 5, CLOSE = 6;
@@ -12,7 +12,7 @@ export const S_HELLO = 0x81, PATCHES = 0x82, ACK = 0x83, S_PING = 0x84, S_PONG =
 // Patch op codes.
 export const SET_TEXT = 1, SET_ATTR = 2, REMOVE_ATTR = 3, SET_PROP_STR = 4, SET_PROP_BOOL = 5,
   INSERT_CHILD = 6, REMOVE_CHILD = 7, MOVE_CHILD = 8, REPLACE_CHILD = 9, REPLACE_NODE = 10,
-  SET_INNER_HTML = 11, PUSH_URL = 0x20, HOOK_EVENT = 0x21, FOCUS = 0x22, SET_TITLE = 0x23,
+  SET_INNER_HTML = 11, CLEAR_CHILDREN = 12, PUSH_URL = 0x20, HOOK_EVENT = 0x21, FOCUS = 0x22, SET_TITLE = 0x23,
   COOKIE_TICKET = 0x24, LOAD_SCRIPT = 0x2d;
 
 // Payload classes (Payload in event.rs) and the three special event codes.

@@ -16,10 +16,10 @@ const el = (h) => hids.get(h) || bad('unknown hid ' + h);
 // ops shrank the page) and starts at the top; the server pushing the URL already shown
 // (the answer to back/forward) is a replace that restores the scroll that entry remembered.
 function url(r, u, y0) {
-  const st = history.state, here = u == loc();
-  if (r || here) {
+  const st = history.state;
+  if (r || u == loc()) {
     history.replaceState(st, '', u);
-    if (!r) scrollTo(0, (st && st.y) || 0);
+    if (!r) scrollTo(0, st?.y || 0);
   } else {
     history.replaceState({ y: y0 }, '');
     history.pushState(null, '', u);
@@ -61,38 +61,38 @@ const kid = (p, i) => kids(p)[i] || bad('no child ' + i);
 const at = (x, i, k = kids(x)) => i > k.length ? bad('no child ' + i) : k[i] || (isStart(x) ? last(x) : null);
 const home = (x) => isStart(x) ? x.parentNode : x;
 
-// Calls f on n and on every element below it that carries a hid, and g on every range
-// start comment in n.
-const each = (n, f, g) => {
-  if (n.querySelectorAll) {
-    if (n.dataset.hid) f(n);
-    n.querySelectorAll('[data-hid]').forEach(f);
-  }
-  for (const w = document.createTreeWalker(n, 128); n; n = w.nextNode()) isStart(n) && g(n, +n.data.slice(2));
+// The elements carrying a hid in n (n included) and the range start comments, read before
+// n (a fragment) is emptied by its insertion.
+const marked = (n) => {
+  const a = [...n.querySelectorAll?.('[data-hid]') || []];
+  n.dataset?.hid && a.unshift(n);
+  for (const w = document.createTreeWalker(n, 128); n; n = w.nextNode()) isStart(n) && a.push(n);
+  return a;
 };
+const hid = (x) => +(x.dataset ? x.dataset.hid : x.data.slice(2));
 
-export const index = (n) => each(n, (e) => {
-  hids.set(+e.dataset.hid, e);
-  watch(e);
-  if (e.dataset.hook) { mount(e); fresh.add(e); }
-}, (c, h) => hids.set(h, c));
+const add = (x) => {
+  hids.set(hid(x), x);
+  if (x.dataset) {
+    watch(x);
+    if (x.dataset.hook) { mount(x); fresh.add(x); }
+  }
+};
+export const index = (n) => marked(n).forEach(add);
 
-const forget = (e, h) => hids.get(h) == e && hids.delete(h);
-const unindex = (n) => each(n, (e) => {
-  forget(e, +e.dataset.hid);
-  destroy(e);
-}, forget);
+const forget = (x, h = hid(x)) => hids.get(h) == x && hids.delete(h);
+const unindex = (n) => marked(n).forEach((x) => { forget(x); destroy(x); });
 
 // Removes child n (all its nodes).
 const drop = (n) => span(n).forEach((m) => { unindex(m); m.remove(); });
 
 // Parses server HTML as children of parent p: inside an SVG or MathML parent (but not
 // below an HTML integration point, whose children are HTML) through a wrapper of that
-// namespace, as the first paint's parser would read them there.
-const FOREIGN = { 'http://www.w3.org/2000/svg': 'svg', 'http://www.w3.org/1998/Math/MathML': 'math' };
+// namespace, as the first paint's parser would read them there (`<Math>` is `<math>`: tag
+// names are case-insensitive).
 export const parse = (html, p) => {
   const t = document.createElement('template');
-  const w = p && !/^(foreignObject|desc|title|mi|mo|mn|ms|mtext)$/.test(p.localName) && FOREIGN[p.namespaceURI];
+  const w = p && !/^(foreignObject|desc|title|mi|mo|mn|ms|mtext)$/.test(p.localName) && /svg|Math/.exec(p.namespaceURI)?.[0];
   t.innerHTML = w ? `<${w}>${html}</${w}>` : html;
   const f = t.content;
   if (w) f.replaceChildren(...f.firstChild.childNodes);
@@ -101,10 +101,9 @@ export const parse = (html, p) => {
 
 // Inserts fragment-producing html via put(fragment), then indexes the new nodes.
 const ins = (html, p, put) => {
-  const f = parse(html, p), nodes = [...f.childNodes];
+  const f = parse(html, p), a = marked(f);
   put(f);
-  nodes.forEach(index);
-  return nodes[0];
+  a.forEach(add);
 };
 
 const replace = (old, html) => {
@@ -131,7 +130,7 @@ const setProp = (e, n, v) => {
 
 // Applies the ops of one Patches frame in order. Throws if an op does not fit the DOM.
 export function apply(ops) {
-  const a = act(), ah = a && a.dataset && a.dataset.hid, v = a && a.value;
+  const a = act(), ah = a?.dataset?.hid, v = a?.value;
   let ss, se;
   try { ss = a.selectionStart; se = a.selectionEnd; } catch {}
   const touched = new Set(), y0 = scrollY;
@@ -152,8 +151,16 @@ export function apply(ops) {
       case C.SET_ATTR: e.setAttribute(y, z); prop(e, y, z); watch(e); break;
       case C.REMOVE_ATTR: e.removeAttribute(y); prop(e, y); break;
       case C.SET_PROP_STR: case C.SET_PROP_BOOL: setProp(e, y, z); break;
-      // An insert adds one child: the first of the new nodes.
-      case C.INSERT_CHILD: { const a = kids(e), r = at(e, y, a); a.splice(y, 0, ins(z, p, (f) => p.insertBefore(f, r))); break; }
+      // A run of inserts into one parent at consecutive indices is parsed as one HTML string
+      // and inserted as one fragment (not a text then a text: they would parse as one
+      // node); the parent's child list is read again when an op needs it.
+      case C.INSERT_CHILD: {
+        let h = z;
+        for (let o, j = y; (o = ops[i + 1]) && o[0] == op && o[1] == x && o[2] == ++j && o[3][0] == '<'; i++) h += o[3];
+        ins(h, p, (f) => p.insertBefore(f, at(e, y)));
+        lists.delete(e);
+        break;
+      }
       case C.REMOVE_CHILD: drop(kids(e).splice(y, 1)[0] || bad('no child ' + y)); break;
       case C.MOVE_CHILD: {
         const a = kids(e), n = a.splice(y, 1)[0] || bad('no child ' + y), r = at(e, z, a);
@@ -164,6 +171,14 @@ export function apply(ops) {
       }
       case C.REPLACE_CHILD: replace(kid(e, y), z); break;
       case C.REPLACE_NODE: replace(e, y); break;
+      // Element parents only (a range's children come as RemoveChild ops). The children go
+      // at once; their hids leave the index in one pass over it, not a walk of the removed
+      // nodes.
+      case C.CLEAR_CHILDREN:
+        e.querySelectorAll('[data-hook]').forEach(destroy);
+        e.textContent = '';
+        hids.forEach((n, h) => n.isConnected || hids.delete(h));
+        break;
       case C.SET_INNER_HTML: kids(e).forEach(drop); lists.clear(); ins(y, p, (f) => p.insertBefore(f, at(e, 0))); break;
       case C.PUSH_URL: url(x, y, y0); break;
       case C.HOOK_EVENT: hookEvent(el(x), y, z); break;
@@ -180,7 +195,7 @@ export function apply(ops) {
     // shows, unless it has focus (the user's typing wins, as for a value patch).
     // Ops that replace nodes may have changed any list.
     op > C.MOVE_CHILD && lists.clear();
-    if (e && e.tagName == 'TEXTAREA' && e != act() && (op == C.SET_TEXT || op > C.SET_PROP_BOOL) && op != C.REPLACE_NODE) e.value = e.textContent;
+    if (e?.tagName == 'TEXTAREA' && e != act() && (op == C.SET_TEXT || op > C.SET_PROP_BOOL) && op != C.REPLACE_NODE) e.value = e.textContent;
   }
   lists.clear();
   // Idiomorph-style focus keeping: the focused field, or its stand-in with the same hid in
@@ -194,5 +209,5 @@ export function apply(ops) {
       try { n.setSelectionRange(ss, se); } catch {}
     }
   }
-  touched.forEach((t) => t && t.isConnected && !fresh.has(t) && update(t));
+  touched.forEach((t) => t?.isConnected && !fresh.has(t) && update(t));
 }

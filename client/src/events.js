@@ -27,7 +27,7 @@ export function watch(e) {
 // candidate): none is sent.
 function handle(e) {
   if (e.isComposing && e.key || e.keyCode == 229) return;
-  for (let t = e.target; t && t.getAttribute; t = e.bubbles && t.parentElement) {
+  for (let t = e.target; t?.getAttribute; t = e.bubbles && t.parentElement) {
     if (t.dataset.js) run(t, e);
     const f = (t.getAttribute('data-on') || '').split(' ').find((s) => s.split('.')[0] == e.type);
     const [, fl = '', k] = /\.([^:]*):?(.*)/.exec(f) || [];

@@ -147,14 +147,14 @@ const closed = () => {
 // Opens the socket and says Hello with the page's CSRF token and render hash.
 export function connect() {
   if (tok == null) {
-    const d = (document.getElementById('vango-boot') || {}).dataset || {};
+    const d = document.getElementById('vango-boot')?.dataset || {};
     tok = d.csrf || '';
     hash = +d.hash || 0;
   }
   why = 0;
   state('connecting');
-  const w = (ws = new WebSocket((location.protocol == 'https:' ? 'wss://' : 'ws://') +
-    location.host + '/_vango/ws'));
+  // http://host → ws://host, https://host → wss://host.
+  const w = (ws = new WebSocket('ws' + location.origin.slice(4) + '/_vango/ws'));
   w.binaryType = 'arraybuffer';
   // A proxy or a stuck server that takes the connection and never answers the upgrade or
   // the Hello would otherwise hold the tab on this socket for good.

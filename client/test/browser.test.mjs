@@ -28,7 +28,7 @@ for (const mode of ['src', 'min']) {
       assert.match(await t.eval(() => window.__ws().url), /^ws:\/\/127\.0\.0\.1:\d+\/_vango\/ws$/);
       await t.hello(0, 'sess-9');
       const [hello] = await t.sent();
-      assert.deepEqual(hello, { type: 'Hello', version: 2, csrf: 'tok-1', session: '', last_patch_seq: 0,
+      assert.deepEqual(hello, { type: 'Hello', version: 3, csrf: 'tok-1', session: '', last_patch_seq: 0,
         last_event_seq: 0, render_hash: 305419896, path: t.path + '?q=1' });
       assert.equal(await t.eval(() => document.documentElement.className), 'vango-connected');
       assert.equal(await t.eval(() => sessionStorage.getItem('vango-sid')), null);
@@ -89,6 +89,76 @@ for (const mode of ['src', 'min']) {
         await t.patch(ops);
         const got = await t.eval(() => [...document.querySelectorAll('li')].map((e) => [+e.dataset.hid, e.textContent]));
         assert.deepEqual(got, model.map((m) => [m.h, m.txt]), `seed ${r.seed} round ${round}`);
+      }
+      await t.page.close();
+    });
+
+    test('ops: ClearChildren empties an element; its hids leave the index, its hooks are destroyed', async () => {
+      const head = `<script>window.Vango = { hooks: { H: { destroyed(el) { __log.push('d' + el.dataset.hid); } } } };</script>`;
+      const t = await page(`<ul data-hid="1">${li(2, 'a')}<li data-hid="3"><b data-hid="4" data-hook="H">b</b></li>x<!--h:5-->${li(6, 'c')}<!--/h--></ul><p data-hid="9">p</p>`, { head });
+      // Inserted in this frame and cleared in the next: the index knew them.
+      await t.patch([[6, 1, 0, li(7, 'n')], [6, 1, 1, li(8, 'm')]]);
+      await t.patch([[12, 1], [6, 1, 0, li(10, 'new')], [6, 1, 1, li(11, 'z')], [1, 10, 0, 'NEW'], [1, 9, 0, 'P']]);
+      assert.equal(await t.html('ul'), '<li data-hid="10">NEW</li><li data-hid="11">z</li>');
+      assert.equal(await t.html('p'), 'P');
+      assert.deepEqual(await t.eval(() => window.__log), ['d4']);
+      if (mode == 'src') {
+        const left = await t.eval(async () => [...(await import('/src/dom.js')).hids.keys()].sort((a, b) => a - b));
+        assert.deepEqual(left, [1, 9, 10, 11]);
+      }
+      await t.page.close();
+    });
+
+    test('ops: random list edits match a model, with insert runs, ranges, texts and clears (property)', async () => {
+      const r = rng();
+      const t = await page('<ul data-hid="1"></ul>');
+      // Each child: {h, txt} an <li>, {h, txt, g} an <li> in range g, {txt} a text node.
+      let model = [], hid = 10;
+      const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      const html = (m) => m.h == null ? esc(m.txt) : m.g ? `<!--h:${m.g}-->${li(m.h, esc(m.txt))}<!--/h-->` : li(m.h, esc(m.txt));
+      const fresh = () => {
+        // (the HTML parser drops NUL in text, so inserted text has none)
+        const txt = r.str(6).replace(/\0/g, '') || '-', k = r.int(4);
+        return k == 0 ? { txt } : k == 1 ? { h: hid++, g: hid++, txt } : { h: hid++, txt };
+      };
+      for (let round = 0; round < 40; round++) {
+        const ops = [];
+        for (let k = 0; k < 8; k++) {
+          const n = model.length, c = r.int(7);
+          if (c == 0 || n == 0) {
+            const i = r.int(n + 1), m = fresh();
+            model.splice(i, 0, m);
+            ops.push([6, 1, i, html(m)]);
+          } else if (c == 1) {
+            // A run of inserts at consecutive indices (one parse on the client).
+            const i = r.int(n + 1), len = 1 + r.int(6);
+            for (let j = 0; j < len; j++) {
+              const m = fresh();
+              model.splice(i + j, 0, m);
+              ops.push([6, 1, i + j, html(m)]);
+            }
+          } else if (c == 2) {
+            const i = r.int(n);
+            model.splice(i, 1);
+            ops.push([7, 1, i]);
+          } else if (c == 3) {
+            const from = r.int(n), [it] = model.splice(from, 1), to = r.int(n);
+            model.splice(to, 0, it);
+            ops.push([8, 1, from, to]);
+          } else if (c == 4 && r.int(3) == 0 && n > 1) {
+            model = [];
+            ops.push([12, 1]);
+          } else {
+            const i = r.int(n), it = model[i];
+            it.txt = r.str(6).replace(/\0/g, '') || '-';
+            ops.push(it.h == null ? [1, 1, i, it.txt] : [1, it.h, 0, it.txt]);
+          }
+        }
+        await t.patch(ops);
+        const got = await t.eval(() => [...document.querySelector('ul').childNodes].map((e) =>
+          e.nodeType == 3 ? ['#', e.data] : e.nodeType == 8 ? ['c', e.data] : [+e.dataset.hid, e.textContent]));
+        const want = model.flatMap((m) => m.h == null ? [['#', m.txt]] : m.g ? [['c', 'h:' + m.g], [m.h, m.txt], ['c', '/h']] : [[m.h, m.txt]]);
+        assert.deepEqual(got, want, `seed ${r.seed} round ${round}`);
       }
       await t.page.close();
     });
@@ -383,7 +453,7 @@ for (const mode of ['src', 'min']) {
       await t.hello(1, 'S1', 1);
       const s = await t.sent();
       // render_hash 0: a patch changed the DOM, so the page's hash no longer names it.
-      assert.deepEqual(s[0], { type: 'Hello', version: 2, csrf: 'tok-1', session: 'S1', last_patch_seq: 1,
+      assert.deepEqual(s[0], { type: 'Hello', version: 3, csrf: 'tok-1', session: 'S1', last_patch_seq: 1,
         last_event_seq: 3, render_hash: 0, path: t.path });
       assert.deepEqual(s.slice(1).map((f) => f.seq), [2, 3]);
       await t.page.close();

@@ -88,7 +88,8 @@ test('frames: every proper prefix of a valid frame is an error; trailing bytes t
 test('frames: unknown types, unknown ops, bad bools and statuses are errors', () => {
   assert.throws(() => decode(bytes(0x01)), /UnknownFrame/);
   assert.throws(() => decode(bytes(0x89)), /UnknownFrame/);
-  assert.throws(() => decode(bytes(0x82, 1, 0, 1, 0x0c, 1)), /UnknownOp/);
+  assert.throws(() => decode(bytes(0x82, 1, 0, 1, 0x0d, 1)), /UnknownOp/);
+  assert.deepEqual(decode(bytes(0x82, 1, 0, 1, 0x0c, 1)), [0x82, 1, 0, [[0x0c, 1]]]);
   assert.throws(() => decode(bytes(0x82, 1, 0, 1, 0x05, 1, 1, 0x61, 2)), /Invalid/);
   assert.throws(() => decode(bytes(0x81, 1, 3, 0, 0)), /Invalid/);
   assert.throws(() => decode(bytes()), /Truncated/);

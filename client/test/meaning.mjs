@@ -11,7 +11,7 @@ const OP_NAMES = {
   SetPropStr: [4, 'hid name value'], SetPropBool: [5, 'hid name value'],
   InsertChild: [6, 'parent index html'], RemoveChild: [7, 'parent index'],
   MoveChild: [8, 'parent from to'], ReplaceChild: [9, 'parent index html'],
-  ReplaceNode: [10, 'hid html'], SetInnerHtml: [11, 'hid html'], PushUrl: [0x20, 'replace url'],
+  ReplaceNode: [10, 'hid html'], SetInnerHtml: [11, 'hid html'], ClearChildren: [12, 'parent'], PushUrl: [0x20, 'replace url'],
   HookEvent: [0x21, 'hid name payload'], Focus: [0x22, 'hid'], SetTitle: [0x23, 'title'],
   CookieTicket: [0x24, 'ticket'], LoadScript: [0x2d, 'url'],
 };

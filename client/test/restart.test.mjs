@@ -29,7 +29,7 @@ for (const mode of ['src', 'min']) {
       await t.eval(() => { window.__ws().open = 0; window.__ws().onclose(); });
       await t.page.waitForFunction(() => window.__sockets.length == 2);
       await t.eval(() => window.__open());
-      assert.deepEqual((await t.sent())[0], { type: 'Hello', version: 2, csrf: 'tok-1', session: 'S1',
+      assert.deepEqual((await t.sent())[0], { type: 'Hello', version: 3, csrf: 'tok-1', session: 'S1',
         last_patch_seq: 1, last_event_seq: 1, render_hash: 0, path: t.path });
       await t.recv([0x81, 1, 2, 'S1', 0]);
       assert.equal(await t.eval(() => window.__ws().closed), 1, 'the client ends the socket');
@@ -41,7 +41,7 @@ for (const mode of ['src', 'min']) {
       await t.hello(0, 'S2');
       const s = await t.sent();
       // Same page token; hash 0 asks the server for a full render; the old event is gone.
-      assert.deepEqual(s, [{ type: 'Hello', version: 2, csrf: 'tok-1', session: '', last_patch_seq: 0,
+      assert.deepEqual(s, [{ type: 'Hello', version: 3, csrf: 'tok-1', session: '', last_patch_seq: 0,
         last_event_seq: 0, render_hash: 0, path: t.path }]);
       await t.patch([[10, 1, '<button data-hid="1" data-on="click">0</button>']]);
       await t.page.click('button');

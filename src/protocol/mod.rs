@@ -1,4 +1,4 @@
-//! The binary wire protocol (`PROTOCOL.md`, version 1): varints, frames in both
+//! The binary wire protocol (`PROTOCOL.md`, version 3): varints, frames in both
 //! directions, the patch encoder, limits and typed decode errors.
 //!
 //! Touches `vdom` (events and patches are its types) and `render` (subtree HTML); no I/O.
@@ -42,7 +42,7 @@ pub use server::{decode_server, encode_seq, HelloStatus, Op, ServerFrame};
 /// .encode(&mut out);
 /// assert_eq!(out[1], VERSION);
 /// ```
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Largest client → server frame, in bytes.
 ///
 /// # Examples

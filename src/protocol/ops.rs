@@ -103,6 +103,12 @@ pub(crate) fn set_inner_html(out: &mut Vec<u8>, hid: u32, html: &str) {
     put_str(out, html);
 }
 
+/// ClearChildren.
+#[inline]
+pub(crate) fn clear_children(out: &mut Vec<u8>, parent: u32) {
+    put_hid(out, op::CLEAR_CHILDREN, parent);
+}
+
 /// PushUrl.
 pub(crate) fn push_url(out: &mut Vec<u8>, replace: bool, url: &str) {
     out.extend_from_slice(&[op::PUSH_URL, replace as u8]);
@@ -181,6 +187,7 @@ impl Op {
                 } => replace_child(out, *parent, *index, html),
                 Patch::ReplaceNode { hid, html } => replace_node(out, *hid, html),
                 Patch::SetInnerHtml { hid, html } => set_inner_html(out, *hid, html),
+                Patch::ClearChildren { parent } => clear_children(out, *parent),
             },
             Op::PushUrl { replace, url } => push_url(out, *replace, url),
             Op::HookEvent { hid, name, payload } => hook_event(out, *hid, name, payload),

@@ -410,6 +410,10 @@ impl PatchSink for PatchEncoder {
     fn set_inner_html(&mut self, hid: u32, html: &str) {
         ops::set_inner_html(self.next_op(), hid, html);
     }
+
+    fn clear_children(&mut self, parent: u32) {
+        ops::clear_children(self.next_op(), parent);
+    }
 }
 
 #[cfg(test)]

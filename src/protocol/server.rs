@@ -248,6 +248,18 @@ pub mod op {
     /// assert_eq!(out[0], op::SET_INNER_HTML);
     /// ```
     pub const SET_INNER_HTML: u8 = 0x0B;
+    /// ClearChildren (patch set version 3).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::protocol::{server::op, Op};
+    /// use vango::vdom::Patch;
+    /// let mut out = Vec::new();
+    /// Op::Patch(Patch::ClearChildren { parent: 2 }).encode(&mut out);
+    /// assert_eq!(out, [op::CLEAR_CHILDREN, 2]);
+    /// ```
+    pub const CLEAR_CHILDREN: u8 = 0x0C;
     /// PushUrl.
     ///
     /// # Examples
@@ -636,6 +648,7 @@ fn decode_op(r: &mut Reader<'_>) -> Result<Op, DecodeError> {
             hid: r.u32()?,
             html: r.string(L)?,
         },
+        op::CLEAR_CHILDREN => Patch::ClearChildren { parent: r.u32()? },
         op::PUSH_URL => {
             return Ok(Op::PushUrl {
                 replace: r.bool("push url mode")?,

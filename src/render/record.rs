@@ -70,4 +70,7 @@ impl PatchSink for Vec<Patch> {
             html: html.to_owned(),
         });
     }
+    fn clear_children(&mut self, parent: u32) {
+        self.push(Patch::ClearChildren { parent });
+    }
 }

@@ -319,15 +319,21 @@ fn diff_element(
     let place = Place::inside(o.tag, own);
     // Components mounted among the options learn which select they are in.
     let selection = selection.map(|before| (before, cx.enter_select(hid)));
-    diff_children(
-        hid,
-        &mut o.children,
-        &mut n.children,
-        lists,
-        place,
-        cx,
-        sink,
-    );
+    if n.children.is_empty() && o.children.len() > 1 && !o.is_range() {
+        // One op for a list that empties (a range's children are not all of a node's).
+        sink.clear_children(hid);
+        o.children.drain(..).rev().for_each(|c| dispose(&c));
+    } else {
+        diff_children(
+            hid,
+            &mut o.children,
+            &mut n.children,
+            lists,
+            place,
+            cx,
+            sink,
+        );
+    }
     if let Some((before, outer)) = selection {
         cx.enter_select(outer);
         form::restate(hid, before, o, sink);

@@ -22,7 +22,7 @@ use crate::vdom::node::VNode;
 /// use vango::vdom::patch::PATCH_SET_VERSION;
 /// assert!(PATCH_SET_VERSION >= 1);
 /// ```
-pub const PATCH_SET_VERSION: u8 = 2;
+pub const PATCH_SET_VERSION: u8 = 3;
 
 /// Receives the edits of a diff, in application order.
 ///
@@ -44,6 +44,7 @@ pub const PATCH_SET_VERSION: u8 = 2;
 ///     fn replace_child(&mut self, _: u32, _: u32, _: &VNode) { self.0 += 1 }
 ///     fn replace_node(&mut self, _: u32, _: &VNode) { self.0 += 1 }
 ///     fn set_inner_html(&mut self, _: u32, _: &str) { self.0 += 1 }
+///     fn clear_children(&mut self, _: u32) { self.0 += 1 }
 /// }
 /// let mut c = Count::default();
 /// c.set_text(1, 0, "hi");
@@ -72,6 +73,9 @@ pub trait PatchSink {
     fn replace_node(&mut self, hid: u32, node: &VNode);
     /// Replace the children of element `hid` with trusted HTML.
     fn set_inner_html(&mut self, hid: u32, html: &str);
+    /// Remove every child of element `parent` (never a range: a range's children are
+    /// removed one by one). Sent for a list of two or more children that becomes empty.
+    fn clear_children(&mut self, parent: u32);
 }
 
 /// A property value for [`PatchSink::set_prop`].
@@ -148,6 +152,8 @@ pub enum Patch {
     ReplaceNode { hid: u32, html: String },
     /// See [`PatchSink::set_inner_html`].
     SetInnerHtml { hid: u32, html: String },
+    /// See [`PatchSink::clear_children`].
+    ClearChildren { parent: u32 },
 }
 
 /// Owned form of [`PropValue`].
@@ -221,5 +227,9 @@ impl<A: PatchSink, B: PatchSink> PatchSink for (A, B) {
     fn set_inner_html(&mut self, hid: u32, html: &str) {
         self.0.set_inner_html(hid, html);
         self.1.set_inner_html(hid, html);
+    }
+    fn clear_children(&mut self, parent: u32) {
+        self.0.clear_children(parent);
+        self.1.clear_children(parent);
     }
 }

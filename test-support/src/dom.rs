@@ -298,6 +298,14 @@ pub fn apply(dom: &mut Vec<PNode>, p: &Patch) -> Result<(), String> {
             let nodes = parse_in(html, &k.ns, &k.tag);
             k.list.splice(k.lo..k.hi, nodes);
         }
+        Patch::ClearChildren { parent } => {
+            // As the client: element parents only.
+            let k = kids(dom, *parent)?;
+            if k.lo != 0 {
+                return Err(format!("ClearChildren on range {parent}"));
+            }
+            k.list.clear();
+        }
     }
     Ok(())
 }

@@ -156,7 +156,7 @@ pub fn client_frame(r: &mut Rng) -> ClientFrame {
 
 /// Any vdom patch.
 pub fn patch(r: &mut Rng) -> Patch {
-    match r.u8(0..10) {
+    match r.u8(0..11) {
         0 => Patch::SetText {
             parent: u32v(r),
             index: u32v(r),
@@ -203,6 +203,7 @@ pub fn patch(r: &mut Rng) -> Patch {
             hid: u32v(r),
             html: string(r, 12),
         },
+        9 => Patch::ClearChildren { parent: u32v(r) },
         _ => Patch::SetInnerHtml {
             hid: u32v(r),
             html: string(r, 12),

@@ -354,6 +354,9 @@ fn op_to_json(op: &Op) -> Json {
                 ("hid", n(*hid)),
                 ("html", s(html)),
             ]),
+            Patch::ClearChildren { parent } => {
+                obj(vec![("op", s("ClearChildren")), ("parent", n(*parent))])
+            }
         },
         Op::PushUrl { replace, url } => obj(vec![
             ("op", s("PushUrl")),
@@ -425,6 +428,9 @@ fn op_from_json(j: &Json) -> Op {
         "SetInnerHtml" => Patch::SetInnerHtml {
             hid: num(j, "hid"),
             html: string(j, "html"),
+        },
+        "ClearChildren" => Patch::ClearChildren {
+            parent: num(j, "parent"),
         },
         "PushUrl" => {
             return Op::PushUrl {

@@ -66,6 +66,8 @@ pub struct OpCounts {
     pub replace_node: u32,
     /// set_inner_html
     pub inner_html: u32,
+    /// clear_children
+    pub clear: u32,
 }
 
 impl OpCounts {
@@ -81,6 +83,7 @@ impl OpCounts {
             + self.replace_child
             + self.replace_node
             + self.inner_html
+            + self.clear
     }
 }
 
@@ -387,6 +390,17 @@ impl PatchSink for ModelSink {
         });
         self.apply("set_inner_html", r);
     }
+    fn clear_children(&mut self, parent: u32) {
+        self.counts.clear += 1;
+        let r = self.model.elem(parent).and_then(|e| {
+            if e.tag == vango::vdom::node::RANGE {
+                return Err(format!("clear_children on range {parent}"));
+            }
+            e.children.clear();
+            Ok(())
+        });
+        self.apply("clear_children", r);
+    }
 }
 
 /// A sink that only counts edits (benchmarks, op-count tests).
@@ -423,5 +437,8 @@ impl PatchSink for CountSink {
     }
     fn set_inner_html(&mut self, _: u32, _: &str) {
         self.0.inner_html += 1;
+    }
+    fn clear_children(&mut self, _: u32) {
+        self.0.clear += 1;
     }
 }

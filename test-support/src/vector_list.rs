@@ -294,6 +294,7 @@ pub fn every_op() -> Vec<Op> {
             hid: 7,
             html: st("<em>raw</em>"),
         }),
+        p(Patch::ClearChildren { parent: 300 }),
         Op::PushUrl {
             replace: false,
             url: st("/page/2"),
@@ -611,9 +612,9 @@ pub fn invalid_vectors() -> Vec<(&'static str, &'static str, Vec<u8>, &'static s
         ),
         ("ack_trailing", s, vec![0x83, 0x01, 0x00], "Trailing"),
         (
-            "unknown_op_0c",
+            "unknown_op_0d",
             s,
-            vec![0x82, 0x01, 0x01, 0x01, 0x0c, 0x01],
+            vec![0x82, 0x01, 0x01, 0x01, 0x0d, 0x01],
             "UnknownOp",
         ),
         (
