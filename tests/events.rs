@@ -253,11 +253,11 @@ fn focus_from_a_task_arrives_in_its_own_frame() {
 }
 
 #[test]
-fn a_version_1_hello_is_refused() {
+fn an_older_clients_hello_is_answered_with_an_error_so_that_it_reloads() {
     let (srv, info, _c) = open();
     let mut old = Client::connect(srv.local_addr());
     old.send(ClientFrame::Hello {
-        version: 1,
+        version: vango::protocol::VERSION - 1,
         csrf: info.csrf.clone(),
         session: String::new(),
         last_patch_seq: 0,
@@ -265,6 +265,12 @@ fn a_version_1_hello_is_refused() {
         render_hash: info.hash,
         path: "/".into(),
     });
+    // Error (every client reloads on it: the reload fetches the current bundle), then
+    // the Close with the version code.
+    match old.recv() {
+        Some(ServerFrame::Error { code: 1, .. }) => {}
+        other => panic!("expected an Error frame with code 1, got {other:?}"),
+    }
     match old.recv() {
         Some(ServerFrame::Close { code: 1, .. }) => {}
         other => panic!("expected close code 1, got {other:?}"),

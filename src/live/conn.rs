@@ -134,7 +134,11 @@ async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Atta
             ..
         }) => {
             if version < crate::protocol::VERSION {
-                close_with(ws, close::VERSION, "protocol version not supported").await;
+                // An Error frame, not a bare Close: a tab still running the client of an
+                // older deploy reloads on it (every client version does) and comes back
+                // with the current bundle, where a Close would only have it retry the
+                // same Hello with backoff for as long as the tab stays open.
+                fatal(ws, close::VERSION, "protocol version not supported").await;
                 return Attach::Done;
             }
             (
