@@ -136,3 +136,18 @@ export async function openPage(browser, url, opts = {}, init = '') {
 
 export const connected = (page) =>
   page.waitForFunction(() => document.documentElement.classList.contains('vango-connected'));
+
+// The realtime example's visitor name (`#me`) as the live session has it. The first paint
+// is a throwaway mount that draws a name of its own, and the page is marked connected at
+// the ServerHello, before the patch that swaps the names lands: a read right after
+// `connected` may see the first paint's. Only live tabs join the presence list, so the
+// name is the live one once the list holds it.
+export async function liveName(page) {
+  await page.waitForFunction(() => {
+    const me = document.querySelector('#me')?.textContent;
+    const list = document.querySelector('#presence')?.textContent ?? '';
+    const names = list.slice(list.indexOf(' here: ') + 7).split(/, | and \d+ more$/);
+    return !!me && names.includes(me);
+  }, null, { timeout: 15000 });
+  return page.textContent('#me');
+}

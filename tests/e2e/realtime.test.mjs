@@ -5,7 +5,7 @@
 // in the browser, and goes when its tab closes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, connected } from './harness.mjs';
+import { startServer, launch, openPage, connected, liveName } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -33,7 +33,7 @@ async function open() {
     ws.on('framereceived', (f) => typeof f.payload !== 'string' && o.frames.push(f.payload[0]))
       .on('framesent', (f) => typeof f.payload !== 'string' && o.sent.push(f.payload)));
   await connected(o.page);
-  await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
+  o.name = await liveName(o.page);
   o.core = await o.page.textContent('#core');
   return o;
 }
@@ -57,7 +57,7 @@ test('two pages on two cores: live board, presence, rejected optimistic update',
     await page.waitForFunction(() => document.querySelector('#present').textContent === '2',
       null, { timeout: 10000 });
   }
-  const nameA = await a.page.textContent('#me'), nameB = await b.page.textContent('#me');
+  const [nameA, nameB] = [a.name, b.name];
   assert.notEqual(nameA, nameB);
   for (const { page } of [a, b]) {
     const names = await page.textContent('#presence');
@@ -124,7 +124,7 @@ const POINTERMOVE = 15;
 
 test('cursor presence: moves show in the other page, throttled, gone when the tab closes', async (t) => {
   const a = await open(), b = await open();
-  const nameA = await a.page.textContent('#me');
+  const nameA = a.name;
   await a.page.evaluate(() => {
     window.__moves = [];
     addEventListener('pointermove', () => window.__moves.push(performance.now()), true);

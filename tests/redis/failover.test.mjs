@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
 const PORT = 47396;
@@ -49,8 +49,7 @@ const cell = (i) => `#board button[data-cell="${i}"]`;
 test('a node killed with SIGKILL: its page comes back on the other node', async () => {
   const o = await openPage(browser, `http://127.0.0.1:${PROXY}/?x=1`);
   await connected(o.page);
-  await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
-  const name = await o.page.textContent('#me');
+  const name = await liveName(o.page);
   await o.page.click(cell(3));
   // The cell shows the name at once (optimistic text); the server's render adds `mine`.
   await o.page.waitForFunction((s) => document.querySelector(s).classList.contains('mine'), cell(3));

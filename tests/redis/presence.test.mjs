@@ -4,7 +4,7 @@
 // (TTL 3 s + a quarter heartbeat). Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis } from './redis.mjs';
 
 const PORT = 47394;
@@ -28,8 +28,7 @@ after(async () => {
 async function open(server) {
   const o = await openPage(browser, server.url);
   await connected(o.page);
-  await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
-  o.name = await o.page.textContent('#me');
+  o.name = await liveName(o.page);
   return o;
 }
 

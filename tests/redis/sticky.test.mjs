@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launch, openPage, connected } from '../e2e/harness.mjs';
+import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
 const REDIS = 47395;
@@ -110,10 +110,9 @@ for (const [kind, i] of [['nginx', 0], ['haproxy', 1]]) {
   test(`${kind}: a socket cut resumes the tab on its own node, its session state kept`, async () => {
     const o = await openPage(browser, urls[kind].realtime + '/?x=1');
     await connected(o.page);
-    await o.page.waitForFunction(() => document.querySelector('#me')?.textContent !== '');
     // The visitor's name is the session's own state (a SharedSignal): a fresh mount, on
     // either node, draws a new one.
-    const name = await o.page.textContent('#me');
+    const name = await liveName(o.page);
     await o.page.click(cell(i));
     await o.page.waitForFunction(([s, n]) => document.querySelector(s).textContent === n,
       [cell(i), name]);
