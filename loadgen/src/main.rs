@@ -102,10 +102,14 @@ fn parse_args() -> Args {
             "--port" => a.port = val().parse().unwrap_or(a.port),
             "--workers" => a.workers = val().parse().unwrap_or(a.workers),
             "--json" => a.json = Some(val()),
+            "--browser-headers" => {
+                net::BROWSER_HEADERS.store(true, std::sync::atomic::Ordering::Relaxed)
+            }
             "--help" | "-h" => {
                 println!(
                     "vango-loadgen --workload counter|list|todo|todo-toggle|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
-                     --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE\n\
+                     --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE \
+                     --browser-headers (upgrades carry Chromium's User-Agent, Accept-* and cache headers)\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16) \
                      --client-threads T (client threads the sessions are dealt over, default 1)\n\
                      drop-flood: --seconds S --concurrency K (threads) --sources N (127.0.0.1..N, default 200) \

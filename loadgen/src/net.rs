@@ -20,6 +20,39 @@ use async_tungstenite::tungstenite::Message;
 /// tabs do (the `todo` workload).
 pub static COOKIE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// Whether upgrades carry the headers Chromium sends with its own (`--browser-headers`):
+/// a server keeps a page's request headers for the session's life, so what a session
+/// costs depends on them.
+pub static BROWSER_HEADERS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Chromium 131's headers on a WebSocket upgrade from a page without cookies, besides
+/// Host, Connection, Upgrade, Origin and the Sec-WebSocket key and version.
+const CHROMIUM: [(&str, &str); 6] = [
+    ("Pragma", "no-cache"),
+    ("Cache-Control", "no-cache"),
+    (
+        "User-Agent",
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) \
+         Chrome/131.0.0.0 Safari/537.36",
+    ),
+    ("Accept-Encoding", "gzip, deflate, br, zstd"),
+    ("Accept-Language", "en-US,en;q=0.9"),
+    (
+        "Sec-WebSocket-Extensions",
+        "permessage-deflate; client_max_window_bits",
+    ),
+];
+
+/// [`CHROMIUM`]'s headers when `--browser-headers` was given, else none.
+fn browser_headers() -> &'static [(&'static str, &'static str)] {
+    if BROWSER_HEADERS.load(std::sync::atomic::Ordering::Relaxed) {
+        &CHROMIUM
+    } else {
+        &[]
+    }
+}
+
 /// One cookie per session, by session index, when every session is a browser of its own
 /// (the `todo-toggle` workload); takes precedence over [`COOKIE`].
 pub static COOKIES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -117,6 +150,10 @@ pub async fn open_ws_as(src: u8, server: SocketAddr, cookie: Option<&str>) -> io
         "Origin",
         HeaderValue::from_str(&format!("http://{server}")).map_err(io::Error::other)?,
     );
+    for (name, value) in browser_headers() {
+        req.headers_mut()
+            .insert(*name, HeaderValue::from_static(value));
+    }
     if let Some(c) = cookie {
         req.headers_mut().insert(
             "Cookie",
@@ -184,10 +221,13 @@ fn ws_key() -> String {
 
 /// The browser's upgrade request for `/_vango/ws`, with an Origin header.
 fn upgrade_request(server: SocketAddr, key: &str, cookie: Option<&str>) -> String {
-    let cookie = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    let mut extra = cookie.map_or(String::new(), |c| format!("Cookie: {c}\r\n"));
+    for (name, value) in browser_headers() {
+        extra.push_str(&format!("{name}: {value}\r\n"));
+    }
     format!(
         "GET /_vango/ws HTTP/1.1\r\nHost: {server}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
-Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nOrigin: http://{server}\r\n{cookie}\r\n"
+Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\nOrigin: http://{server}\r\n{extra}\r\n"
     )
 }
 

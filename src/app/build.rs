@@ -193,8 +193,11 @@ fn page_headers(info: &ConnInfo) -> Vec<(String, String)> {
     info.headers
         .iter()
         .filter(|(n, _)| {
-            let n = n.to_ascii_lowercase();
-            !(n.starts_with("sec-websocket-") || n == "upgrade" || n == "connection")
+            let n = n.as_bytes();
+            let ws = n
+                .get(..14)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"sec-websocket-"));
+            !(ws || n.eq_ignore_ascii_case(b"upgrade") || n.eq_ignore_ascii_case(b"connection"))
         })
         .cloned()
         .collect()

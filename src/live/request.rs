@@ -5,6 +5,7 @@
 //! Data only: the app builds it (from the HTTP request or the Hello and the WebSocket
 //! upgrade); touches only the router's pure types and the transport's `ConnInfo`.
 
+mod pairs;
 mod read;
 
 use std::cell::Cell;
@@ -15,6 +16,7 @@ use std::str::FromStr;
 
 use crate::router::{ParamError, Query};
 use crate::server::ConnInfo;
+use pairs::Pairs;
 
 /// The request a page was mounted for: the same values in the first paint (from the HTTP
 /// request) and in the live session (path and query from the Hello, headers, cookies and
@@ -38,12 +40,14 @@ use crate::server::ConnInfo;
 /// ```
 #[derive(Clone, Default)]
 pub struct PageRequest {
-    path: String,
-    query: String,
-    fragment: String,
-    params: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    cookies: Vec<(String, String)>,
+    // Exact-size boxes and packed lists: a live session keeps its page's request while open.
+    path: Box<str>,
+    query: Box<str>,
+    fragment: Box<str>,
+    params: Pairs,
+    headers: Pairs,
+    /// Ranges of `headers`' text: name start and end, value start and end.
+    cookies: Box<[[u32; 4]]>,
     peer: Option<SocketAddr>,
     rejected: Cell<bool>,
     submission: Option<Rc<Submission>>,
@@ -75,8 +79,8 @@ impl PageRequest {
     /// ```
     pub fn new(path: impl Into<String>, query: impl Into<String>) -> PageRequest {
         PageRequest {
-            path: path.into(),
-            query: query.into(),
+            path: boxed(path),
+            query: boxed(query),
             ..PageRequest::default()
         }
     }
@@ -92,7 +96,7 @@ impl PageRequest {
     /// assert_eq!(req.param::<u32>("id"), Ok(7));
     /// ```
     pub fn with_params(mut self, params: Vec<(String, String)>) -> PageRequest {
-        self.params = params;
+        self.params = Pairs::new(params.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         self
     }
 
@@ -112,21 +116,8 @@ impl PageRequest {
     /// assert_eq!(req.cookie("theme"), Some("dark"));
     /// ```
     pub fn with_headers(mut self, headers: Vec<(String, String)>) -> PageRequest {
-        self.cookies = headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .flat_map(|(_, v)| v.split(';'))
-            .filter_map(|c| {
-                let (k, v) = c.split_once('=')?;
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(v);
-                Some((k.trim().to_owned(), v.to_owned()))
-            })
-            .collect();
-        self.headers = headers;
+        self.headers = Pairs::new(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.cookies = self.headers.cookie_ranges();
         self
     }
 
@@ -142,7 +133,7 @@ impl PageRequest {
     /// ```
     pub fn with_query(&self, query: impl Into<String>) -> PageRequest {
         PageRequest {
-            query: query.into(),
+            query: boxed(query),
             rejected: Cell::new(false),
             ..self.clone()
         }
@@ -158,7 +149,7 @@ impl PageRequest {
     /// assert_eq!(PageRequest::new("/", "").with_fragment("/active").fragment(), "/active");
     /// ```
     pub fn with_fragment(mut self, fragment: impl Into<String>) -> PageRequest {
-        self.fragment = fragment.into();
+        self.fragment = boxed(fragment);
         self
     }
 
@@ -209,6 +200,11 @@ impl PageRequest {
         self.peer = peer;
         self
     }
+}
+
+/// An owned string at its exact size.
+fn boxed(s: impl Into<String>) -> Box<str> {
+    s.into().into_boxed_str()
 }
 
 /// A form submission its handler refused: the submitted fields (without the CSRF token)

@@ -50,35 +50,53 @@ struct Store {
     connected: Cell<bool>,
     /// The request the session's current page was mounted for.
     request: RefCell<Option<Rc<PageRequest>>>,
-    /// Bumped when the query changes in place, so renders that read the request re-run;
-    /// created with the first read.
-    request_version: Cell<Option<Signal<u64>>>,
-    /// Set while a link prefetch mounts another route: its request writes are not the
-    /// current page's news.
-    quiet_request: Cell<bool>,
-    /// What the current page set with [`set_title`].
-    title: RefCell<Option<String>>,
-    /// The hook scripts the session's pages asked for (`use_hook_script`), and how many
-    /// of them the browser has.
-    scripts: RefCell<(Vec<String>, usize)>,
-    /// A navigation asked for during this step.
-    navigation: RefCell<Option<Navigation>>,
-    /// What handlers and tasks asked the browser to do after this step's patches
-    /// ([`focus`](super::command::focus), [`push_hook`](super::command::push_hook)).
-    commands: RefCell<Vec<Command>>,
+    /// What few sessions use, boxed on first use: an idle session pays one pointer.
+    rare: RefCell<Option<Box<Rare>>>,
     /// The browser's cookie session (set by the app before the page mounts).
     cookies: RefCell<CookieSlot>,
     /// The app's form handlers, for forms submitted over the socket.
     submit: RefCell<Option<Arc<SubmitFn>>>,
-    /// A refused submission the next mount of the page shows.
-    refused: RefCell<Option<Rc<Submission>>>,
     /// While the page mounts with an SSR budget: the resources' first fetches.
     prefetch: RefCell<Option<Rc<Prefetch>>>,
+}
+
+/// The parts of a session's store that most sessions never use.
+#[derive(Default)]
+struct Rare {
+    /// Bumped when the query changes in place, so renders that read the request re-run;
+    /// created with the first read.
+    request_version: Option<Signal<u64>>,
+    /// Set while a link prefetch mounts another route: its request writes are not the
+    /// current page's news.
+    quiet_request: bool,
+    /// What the current page set with [`set_title`].
+    title: Option<String>,
+    /// The hook scripts the session's pages asked for (`use_hook_script`), and how many
+    /// of them the browser has.
+    scripts: (Vec<String>, usize),
+    /// A navigation asked for during this step.
+    navigation: Option<Navigation>,
+    /// What handlers and tasks asked the browser to do after this step's patches
+    /// ([`focus`](super::command::focus), [`push_hook`](super::command::push_hook)).
+    commands: Vec<Command>,
+    /// A refused submission the next mount of the page shows.
+    refused: Option<Rc<Submission>>,
     /// Per-session state of features that keep more than a value (uploads), one per type.
-    exts: RefCell<Vec<Rc<dyn Any>>>,
+    exts: Vec<Rc<dyn Any>>,
 }
 
 impl Store {
+    /// Runs `f` on the rare parts, boxing them first if need be. `f` must not reach the
+    /// store again (the parts are borrowed while it runs).
+    fn rare<R>(&self, f: impl FnOnce(&mut Rare) -> R) -> R {
+        f(self.rare.borrow_mut().get_or_insert_with(Box::default))
+    }
+
+    /// Runs `f` on the rare parts if some were used, boxing nothing.
+    fn peek<R>(&self, f: impl FnOnce(&mut Rare) -> R) -> Option<R> {
+        self.rare.borrow_mut().as_deref_mut().map(f)
+    }
+
     fn owner(self: &Rc<Self>) -> Owner {
         if let Some(o) = self.owner.get() {
             return o;
@@ -164,17 +182,10 @@ impl SessionStore {
             values: RefCell::new(Vec::new()),
             connected: Cell::new(false),
             request: RefCell::new(None),
-            request_version: Cell::new(None),
-            quiet_request: Cell::new(false),
-            title: RefCell::new(None),
-            scripts: RefCell::new((Vec::new(), 0)),
-            navigation: RefCell::new(None),
-            commands: RefCell::new(Vec::new()),
+            rare: RefCell::new(None),
             cookies: RefCell::new(CookieSlot::None),
             submit: RefCell::new(None),
-            refused: RefCell::new(None),
             prefetch: RefCell::new(None),
-            exts: RefCell::new(Vec::new()),
         }))
     }
 
@@ -223,12 +234,14 @@ impl SessionStore {
     /// ```
     pub fn set_request(&self, request: Rc<PageRequest>) {
         *self.0.request.borrow_mut() = Some(request);
-        *self.0.title.borrow_mut() = None;
-        // A live navigation inside shared layouts: what they render from it re-runs.
-        if let Some(v) = self.0.request_version.get() {
-            if !self.0.quiet_request.get() {
-                v.update(|n| *n += 1);
-            }
+        // A live navigation inside shared layouts: what they render from it re-runs (the
+        // signal is copied out: its effects may read the store).
+        let loud = self.0.peek(|r| {
+            r.title = None;
+            r.request_version.filter(|_| !r.quiet_request)
+        });
+        if let Some(v) = loud.flatten() {
+            v.update(|n| *n += 1);
         }
     }
 
@@ -236,30 +249,34 @@ impl SessionStore {
     /// request back) with [`set_request`](Self::set_request) re-rendering nothing: what
     /// reads the request is the current page's, whose request does not change.
     pub(crate) fn quietly<R>(&self, f: impl FnOnce() -> R) -> R {
-        struct Loud<'a>(&'a Cell<bool>, bool);
+        struct Loud<'a>(&'a Store, bool);
         impl Drop for Loud<'_> {
             fn drop(&mut self) {
-                self.0.set(self.1);
+                let was = self.1;
+                self.0.rare(|r| r.quiet_request = was);
             }
         }
-        let _loud = Loud(&self.0.quiet_request, self.0.quiet_request.replace(true));
+        let was = self
+            .0
+            .rare(|r| std::mem::replace(&mut r.quiet_request, true));
+        let _loud = Loud(&self.0, was);
         f()
     }
 
     /// Replaces the request of the mounted page (a new query): renders that read it re-run.
     pub(crate) fn update_request(&self, request: Rc<PageRequest>) {
         *self.0.request.borrow_mut() = Some(request);
-        if let Some(v) = self.0.request_version.get() {
+        if let Some(v) = self.0.peek(|r| r.request_version).flatten() {
             v.update(|n| *n += 1);
         }
     }
 
     fn track_request(&self) {
-        let v = match self.0.request_version.get() {
+        let v = match self.0.peek(|r| r.request_version).flatten() {
             Some(v) => v,
             None => {
                 let v = self.0.owner().with(|| untrack(|| signal(0u64)));
-                self.0.request_version.set(Some(v));
+                self.0.rare(|r| r.request_version = Some(v));
                 v
             }
         };
@@ -269,7 +286,11 @@ impl SessionStore {
     /// Puts back a title saved with [`title`](Self::title) (after mounting another page
     /// off-screen).
     pub(crate) fn restore_title(&self, title: Option<String>) {
-        *self.0.title.borrow_mut() = title;
+        if title.is_some() {
+            self.0.rare(|r| r.title = title);
+        } else {
+            self.0.peek(|r| r.title = None);
+        }
     }
 
     /// The title the current page set with [`set_title`].
@@ -284,15 +305,17 @@ impl SessionStore {
     /// assert_eq!(store.title().as_deref(), Some("Inbox (3)"));
     /// ```
     pub fn title(&self) -> Option<String> {
-        self.0.title.borrow().clone()
+        self.0.peek(|r| r.title.clone()).flatten()
     }
 
     /// Adds a hook script the page needs (once per URL, at most 32).
     pub(crate) fn add_script(&self, src: &str) {
-        let mut s = self.0.scripts.borrow_mut();
-        if !s.0.iter().any(|u| u == src) && s.0.len() < 32 {
-            s.0.push(src.to_owned());
-        }
+        self.0.rare(|r| {
+            let s = &mut r.scripts.0;
+            if !s.iter().any(|u| u == src) && s.len() < 32 {
+                s.push(src.to_owned());
+            }
+        });
     }
 
     /// Every hook script the session's pages asked for
@@ -310,45 +333,52 @@ impl SessionStore {
     /// assert_eq!(store.hook_scripts(), ["/assets/map.js"]);
     /// ```
     pub fn hook_scripts(&self) -> Vec<String> {
-        self.0.scripts.borrow().0.clone()
+        self.0.peek(|r| r.scripts.0.clone()).unwrap_or_default()
     }
 
     /// Whether a hook script was asked for that the browser does not have yet.
     pub(crate) fn has_new_scripts(&self) -> bool {
-        let s = self.0.scripts.borrow();
-        s.1 < s.0.len()
+        self.0.peek(|r| r.scripts.1 < r.scripts.0.len()) == Some(true)
     }
 
     /// The hook scripts asked for since the last call: the browser does not have them yet.
     pub(crate) fn take_new_scripts(&self) -> Vec<String> {
-        let mut s = self.0.scripts.borrow_mut();
-        let new = s.0[s.1..].to_vec();
-        s.1 = s.0.len();
-        new
+        self.0
+            .peek(|r| {
+                let s = &mut r.scripts;
+                let new = s.0[s.1..].to_vec();
+                s.1 = s.0.len();
+                new
+            })
+            .unwrap_or_default()
     }
 
     /// Queues a command for after this step's patches: at most [`MAX_COMMANDS`] a step
     /// (later ones are dropped and logged), and a later focus replaces an earlier one.
     pub(crate) fn command(&self, c: Command) {
-        let mut cs = self.0.commands.borrow_mut();
-        if matches!(c, Command::Focus(_)) {
-            cs.retain(|c| !matches!(c, Command::Focus(_)));
-        }
-        if cs.len() >= MAX_COMMANDS {
-            log::warn!("more than {MAX_COMMANDS} browser commands in one step: dropped");
-            return;
-        }
-        cs.push(c);
+        self.0.rare(|r| {
+            let cs = &mut r.commands;
+            if matches!(c, Command::Focus(_)) {
+                cs.retain(|c| !matches!(c, Command::Focus(_)));
+            }
+            if cs.len() >= MAX_COMMANDS {
+                log::warn!("more than {MAX_COMMANDS} browser commands in one step: dropped");
+                return;
+            }
+            cs.push(c);
+        });
     }
 
     /// Takes the commands queued during this step.
     pub(crate) fn take_commands(&self) -> Vec<Command> {
-        std::mem::take(&mut *self.0.commands.borrow_mut())
+        self.0
+            .peek(|r| std::mem::take(&mut r.commands))
+            .unwrap_or_default()
     }
 
     /// Whether a command is queued.
     pub(crate) fn has_commands(&self) -> bool {
-        !self.0.commands.borrow().is_empty()
+        self.0.peek(|r| !r.commands.is_empty()) == Some(true)
     }
 
     /// Sets the browser's cookie session (the app does it before mounting the page).
@@ -435,17 +465,17 @@ impl SessionStore {
 
     /// Keeps a refused submission for the next mount (a re-mount of the same page).
     pub(crate) fn set_refused(&self, s: Rc<Submission>) {
-        *self.0.refused.borrow_mut() = Some(s);
+        self.0.rare(|r| r.refused = Some(s));
     }
 
     /// Takes the refused submission the page is about to be mounted with.
     pub(crate) fn take_refused(&self) -> Option<Rc<Submission>> {
-        self.0.refused.borrow_mut().take()
+        self.0.peek(|r| r.refused.take()).flatten()
     }
 
     /// Takes the navigation asked for during this step.
     pub(crate) fn take_navigation(&self) -> Option<Navigation> {
-        self.0.navigation.borrow_mut().take()
+        self.0.peek(|r| r.navigation.take()).flatten()
     }
 
     /// Starts counting the first fetches of the resources mounted from now on (the page's
@@ -557,19 +587,20 @@ impl SessionStore {
     /// The session's one `T` (created on first use): per-session state of a feature of
     /// this layer that no other file should name here (uploads).
     pub(crate) fn ext<T: Default + 'static>(&self) -> Rc<T> {
-        let mut exts = self.0.exts.borrow_mut();
-        if let Some(t) = exts.iter().find_map(|e| e.clone().downcast::<T>().ok()) {
+        if let Some(t) = self.ext_if::<T>() {
             return t;
         }
+        // Made outside the borrow: `T::default` may reach the store.
         let t = Rc::new(T::default());
-        exts.push(t.clone());
+        self.0.rare(|r| r.exts.push(t.clone()));
         t
     }
 
     /// The session's `T`, if [`ext`](Self::ext) made one.
     pub(crate) fn ext_if<T: 'static>(&self) -> Option<Rc<T>> {
-        let exts = self.0.exts.borrow();
-        exts.iter().find_map(|e| e.clone().downcast::<T>().ok())
+        self.0
+            .peek(|r| r.exts.iter().find_map(|e| e.clone().downcast::<T>().ok()))
+            .flatten()
     }
 
     /// The value for declaration `id`, created by `make` under the store's owner on first use.
@@ -787,7 +818,10 @@ pub fn use_cookie_session() -> CookieSession {
 #[track_caller]
 pub fn set_title(title: impl Into<String>) {
     match store_for("set_title") {
-        Ok(store) => *store.0.title.borrow_mut() = Some(title.into()),
+        Ok(store) => {
+            let title = title.into();
+            store.0.rare(|r| r.title = Some(title));
+        }
         Err(e) => fail(e),
     }
 }
@@ -800,7 +834,7 @@ pub(crate) fn store_for(api: &'static str) -> Result<SessionStore, OutsideSessio
 }
 
 fn ask(store: &SessionStore, nav: Navigation) {
-    *store.0.navigation.borrow_mut() = Some(nav);
+    store.0.rare(|r| r.navigation = Some(nav));
 }
 
 /// Asks `store`'s session to navigate to `url` (ignored unless it is a local path).
@@ -907,9 +941,13 @@ pub fn patch_query(key: &str, value: Option<&str>, replace: bool) {
 /// [`patch_query`] on `store`'s session.
 pub(super) fn patch_query_in(store: &SessionStore, key: &str, value: Option<&str>, replace: bool) {
     // Several calls in one step build on each other (two url_state writes).
-    let (base, replace) = match &*store.0.navigation.borrow() {
-        Some(Navigation::Query { query, replace: r }) => (query.clone(), replace && *r),
-        _ => (
+    let queued = store.0.peek(|r| match &r.navigation {
+        Some(Navigation::Query { query, replace: r }) => Some((query.clone(), *r)),
+        _ => None,
+    });
+    let (base, replace) = match queued.flatten() {
+        Some((query, r)) => (query, replace && r),
+        None => (
             store
                 .request()
                 .map(|r| r.raw_query().to_owned())
@@ -940,4 +978,29 @@ pub(super) fn patch_query_in(store: &SessionStore, key: &str, value: Option<&str
             replace,
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_live_mount_boxes_no_rare_parts() {
+        // What the server does for every live session's mount and step.
+        let store = SessionStore::new();
+        store.mark_connected();
+        store.set_request(Rc::new(PageRequest::new("/", "")));
+        let p = store.begin_prefetch();
+        store.end_prefetch();
+        drop(p);
+        assert!(store.take_new_scripts().is_empty() && store.take_refused().is_none());
+        assert!(!store.has_commands() && store.take_navigation().is_none());
+        assert!(store.title().is_none() && store.hook_scripts().is_empty());
+        assert!(store.0.rare.borrow().is_none());
+        // A page that sets its title pays for the box.
+        store.enter(|| set_title("t"));
+        assert!(store.0.rare.borrow().is_some());
+        store.set_request(Rc::new(PageRequest::new("/b", "")));
+        assert_eq!(store.title(), None, "a new page starts untitled");
+    }
 }

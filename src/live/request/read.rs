@@ -64,7 +64,7 @@ impl PageRequest {
     /// ```
     pub fn url(&self) -> String {
         if self.query.is_empty() {
-            self.path.clone()
+            self.path.to_string()
         } else {
             format!("{}?{}", self.path, self.query)
         }
@@ -99,10 +99,7 @@ impl PageRequest {
     /// assert_eq!(req.param_str("id"), None);
     /// ```
     pub fn param_str(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// The route parameter `name` parsed as `T`. A missing or unparsable parameter marks
@@ -167,7 +164,7 @@ impl PageRequest {
     /// assert_eq!(req.params().collect::<Vec<_>>(), [("org", "acme"), ("repo", "web")]);
     /// ```
     pub fn params(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.params.iter()
     }
 
     /// The first header called `name` (case-insensitive).
@@ -184,7 +181,7 @@ impl PageRequest {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v)
     }
 
     /// Every header, in request order.
@@ -198,7 +195,7 @@ impl PageRequest {
     /// assert_eq!(req.headers().count(), 2);
     /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.headers.iter()
     }
 
     /// The cookie `name` (read-only: first occurrence).
@@ -216,10 +213,7 @@ impl PageRequest {
     /// assert_eq!(LiveTest::request("/").cookie("seen_intro", "1").mount(&app).text(), "welcome back");
     /// ```
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.cookies().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// Every cookie, in header order.
@@ -233,7 +227,12 @@ impl PageRequest {
     /// assert_eq!(req.cookies().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
     /// ```
     pub fn cookies(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.cookies.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+        self.cookies.iter().map(|r| {
+            (
+                self.headers.slice(r[0], r[1]),
+                self.headers.slice(r[2], r[3]),
+            )
+        })
     }
 
     /// The peer's address (the TCP peer: a proxy in front of the app when there is one).
