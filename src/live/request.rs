@@ -96,7 +96,7 @@ impl PageRequest {
     /// assert_eq!(req.param::<u32>("id"), Ok(7));
     /// ```
     pub fn with_params(mut self, params: Vec<(String, String)>) -> PageRequest {
-        self.params = Pairs::new(params.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.params = Pairs::new(&params);
         self
     }
 
@@ -116,7 +116,7 @@ impl PageRequest {
     /// assert_eq!(req.cookie("theme"), Some("dark"));
     /// ```
     pub fn with_headers(mut self, headers: Vec<(String, String)>) -> PageRequest {
-        self.headers = Pairs::new(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        self.headers = Pairs::new(&headers);
         self.cookies = self.headers.cookie_ranges();
         self
     }

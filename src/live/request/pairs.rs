@@ -17,15 +17,22 @@ pub(super) struct Pairs {
 }
 
 impl Pairs {
-    /// Packs `pairs`, in order. Requests are far below 4 GiB; a longer list is cut at the
-    /// last pair that fits.
-    pub(super) fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Pairs {
-        let mut text = String::new();
-        let mut ends = Vec::new();
+    /// Packs `pairs`, in order, in two blocks of their exact sizes (no block grows on the
+    /// way: a session's blocks are then all it leaves behind). Requests are far below
+    /// 4 GiB; a longer list is cut at the last pair that fits.
+    pub(super) fn new(pairs: &[(String, String)]) -> Pairs {
+        let mut len = 0;
+        let fit = pairs
+            .iter()
+            .take_while(|(n, v)| {
+                len += n.len() + v.len();
+                len <= u32::MAX as usize
+            })
+            .count();
+        let pairs = &pairs[..fit];
+        let mut text = String::with_capacity(pairs.iter().map(|(n, v)| n.len() + v.len()).sum());
+        let mut ends = Vec::with_capacity(fit);
         for (n, v) in pairs {
-            if text.len() + n.len() + v.len() > u32::MAX as usize {
-                break;
-            }
             text.push_str(n);
             let name_end = text.len() as u32;
             text.push_str(v);
@@ -55,20 +62,25 @@ impl Pairs {
         // Each piece is a slice of `self.text`, so its offset is its address minus the base.
         let at = |s: &str| (s.as_ptr() as usize - base) as u32;
         let range = |s: &str| [at(s), at(s) + s.len() as u32];
-        self.iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-            .flat_map(|(_, v)| v.split(';'))
-            .filter_map(|c| {
-                let (k, v) = c.split_once('=')?;
-                let v = v.trim();
-                let v = v
-                    .strip_prefix('"')
-                    .and_then(|v| v.strip_suffix('"'))
-                    .unwrap_or(v);
-                let ([ks, ke], [vs, ve]) = (range(k.trim()), range(v));
-                Some([ks, ke, vs, ve])
-            })
-            .collect()
+        let ranges = || {
+            self.iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+                .flat_map(|(_, v)| v.split(';'))
+                .filter_map(move |c| {
+                    let (k, v) = c.split_once('=')?;
+                    let v = v.trim();
+                    let v = v
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(v);
+                    let ([ks, ke], [vs, ve]) = (range(k.trim()), range(v));
+                    Some([ks, ke, vs, ve])
+                })
+        };
+        // Counted first, so the block is made at its size.
+        let mut out = Vec::with_capacity(ranges().count());
+        out.extend(ranges());
+        out.into_boxed_slice()
     }
 
     /// The text of a range made by [`cookie_ranges`](Self::cookie_ranges).
@@ -96,7 +108,11 @@ mod tests {
             ("é", ""),
             ("cookie", "e=ü"),
         ];
-        let p = Pairs::new(list);
+        let owned: Vec<(String, String)> = list
+            .iter()
+            .map(|&(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let p = Pairs::new(&owned);
         assert_eq!(p.iter().collect::<Vec<_>>(), list);
         let cookies: Vec<(&str, &str)> = p
             .cookie_ranges()
@@ -108,6 +124,7 @@ mod tests {
             [("a", "1"), ("b", "two"), ("c", ""), ("", "d"), ("e", "ü")]
         );
         assert_eq!(Pairs::default().iter().count(), 0);
+        assert_eq!(Pairs::new(&[]).iter().count(), 0);
     }
 
     /// The cookies as the request kept them before they became ranges: a second copy.
@@ -148,7 +165,7 @@ mod tests {
                 };
                 headers.push((name, word(&mut rng)));
             }
-            let p = Pairs::new(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+            let p = Pairs::new(&headers);
             let back: Vec<(String, String)> = p
                 .iter()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
