@@ -152,8 +152,10 @@ fn key_shapes_match_the_model() {
                     .count();
                 let gone = cur.len() - kept;
                 let new = next.len() - kept;
-                // A list that empties from two or more goes in one ClearChildren.
-                let cleared = next.is_empty() && gone > 1;
+                // A list of two or more that keeps no key (it empties, or every row is
+                // replaced) is emptied by one ClearChildren.
+                let cleared = kept == 0 && gone > 1;
+                assert_eq!(c.clear, u32::from(cleared), "{ctx}: {c:?}");
                 let removed = if cleared {
                     gone * c.clear as usize
                 } else {
@@ -209,6 +211,61 @@ fn permutation_moves_do_not_depend_on_key_shape() {
         assert!(
             counts.windows(2).all(|w| w[0] == w[1]),
             "seed {seed}: moves differ by key shape: {counts:?}"
+        );
+    }
+}
+
+/// A list inside `ul`: the rows, or a range holding them when `in_range`.
+fn list_in(rows: &[(Key, u8)], in_range: bool) -> VNode {
+    if !in_range {
+        return list(rows);
+    }
+    let range = Element::range(rows.iter().map(|(k, v)| row(k, *v)).collect());
+    let mut ul = Element::new("ul");
+    ul.children.push(VNode::Element(Box::new(range)));
+    let mut n = VNode::Element(Box::new(ul));
+    normalize(&mut n);
+    n
+}
+
+#[test]
+fn a_list_that_keeps_no_key_is_cleared_once_then_refilled_unless_it_is_a_range() {
+    let keys = |from: u64, n: u64| {
+        (from..from + n)
+            .map(|k| (Key::Int(k), 0))
+            .collect::<Vec<_>>()
+    };
+    // (old rows, new rows, in a range, expected clear / remove / insert counts)
+    let one_kept = [keys(0, 1), keys(2000, 999)].concat();
+    let cases = [
+        (keys(0, 1000), keys(1000, 1000), false, (1, 0, 1000)),
+        (keys(0, 1000), one_kept, false, (0, 999, 999)),
+        (keys(0, 1), keys(1, 1), false, (0, 1, 1)),
+        (keys(0, 1000), keys(1000, 1000), true, (0, 1000, 1000)),
+    ];
+    for (old, new, in_range, (clear, remove, insert)) in cases {
+        let ctx = format!("{} → {} rows, range {in_range}", old.len(), new.len());
+        let mut cx = TreeCx::new(1);
+        let mut tree = list_in(&old, in_range);
+        mount(&mut tree, &mut cx);
+        let mut sink = ModelSink::new(&tree);
+        diff(&mut tree, list_in(&new, in_range), &mut cx, &mut sink);
+        assert_eq!(sink.error, None, "{ctx}: bad edit");
+        assert_eq!(
+            sink.model,
+            Model::of(&tree),
+            "{ctx}: model differs from tree"
+        );
+        assert_eq!(
+            build(&tree, false),
+            build(&list_in(&new, in_range), false),
+            "{ctx}: result differs from new"
+        );
+        let c = sink.counts;
+        assert_eq!(
+            (c.clear, c.remove, c.insert, c.moves),
+            (clear, remove, insert, 0),
+            "{ctx}: {c:?}"
         );
     }
 }

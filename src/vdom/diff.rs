@@ -26,7 +26,9 @@
 //!   Every index is the index in the DOM *at the moment that edit is applied*: edits are
 //!   emitted in application order, and the keyed algorithm simulates the child list.
 //! - **Keys.** A keyed permutation yields moves only (never remove + insert of one key);
-//!   only children outside a longest increasing subsequence of old positions move.
+//!   only children outside a longest increasing subsequence of old positions move. A
+//!   node's keyed children none of which survives (two or more, all of an element's
+//!   children) are emptied by one ClearChildren before the new ones are inserted.
 //! - **Leftovers.** The diff frees nothing it replaces: what it does not keep (the
 //!   render's nodes where old ones stay, the old attributes, listeners, texts and
 //!   subtrees the render's replace) is swapped into the `new` tree, which [`diff`] drops
@@ -324,11 +326,12 @@ fn diff_element(
         sink.clear_children(hid);
         o.children.drain(..).rev().for_each(|c| dispose(&c));
     } else {
+        let whole = !o.is_range();
         diff_children(
             hid,
             &mut o.children,
             &mut n.children,
-            lists,
+            (lists, whole),
             place,
             cx,
             sink,
@@ -341,12 +344,13 @@ fn diff_element(
 }
 
 /// Diffs the children of element `parent`, which are at `place`. `lists` is what
-/// [`Lists::scan`] found in `old` and `new`; `new` keeps the leftovers.
+/// [`Lists::scan`] found in `old` and `new`, `whole` whether they are all of a DOM node's
+/// children (not a range's); `new` keeps the leftovers.
 pub(crate) fn diff_children(
     parent: u32,
     old: &mut Vec<VNode>,
     new: &mut [VNode],
-    lists: Lists,
+    (lists, whole): (Lists, bool),
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
@@ -360,7 +364,7 @@ pub(crate) fn diff_children(
     }
     let all_keyed = |keyed: usize, len: usize| len != 0 && keyed == len;
     if all_keyed(lists.old_keyed, old.len()) && all_keyed(lists.new_keyed, new.len()) {
-        diff_keyed(parent, old, new, place, cx, sink);
+        diff_keyed(parent, old, new, whole, place, cx, sink);
     } else if old.len() == new.len() {
         // The common case: same length, by position, nothing to insert or remove.
         for (k, (o, n)) in old.iter_mut().zip(new).enumerate() {
@@ -414,6 +418,7 @@ fn diff_keyed(
     parent: u32,
     old: &mut Vec<VNode>,
     new: &mut [VNode],
+    whole: bool,
     place: Place,
     cx: &mut impl Mount,
     sink: &mut impl PatchSink,
@@ -485,6 +490,21 @@ fn diff_keyed(
         sc.give_back();
         cx.warn(&duplicate_key_message(mid));
         unkeyed_range(parent, old, s, oe, mid, place, cx, sink);
+        return;
+    }
+    if survivors == 0 && whole && m == old.len() && m > 1 {
+        // Not one row kept (a replace): one op empties the node, and the new rows go in
+        // as one run of inserts, which the client parses at once.
+        sc.give_back();
+        sink.clear_children(parent);
+        old.drain(..).rev().for_each(|c| dispose(&c));
+        let mut at = 0;
+        old.extend(mid.iter_mut().map(|nn| {
+            mount_in(nn, place.ns(), cx);
+            sink.insert_child(parent, at, nn);
+            at += 1;
+            take(nn)
+        }));
         return;
     }
     // Removals, right to left, so each index is still the original one.

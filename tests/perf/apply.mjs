@@ -1,6 +1,6 @@
 // Chromium micro-benchmark of the client's apply() alone (no server, no socket): a frame of
-// N jsfb-shaped row inserts into a tbody, then the frame that empties it, each timed from
-// the call to a forced layout; medians and minimums of RUNS. Touches a local static server
+// N jsfb-shaped row inserts into a tbody, the frame that replaces every row, then the frame
+// that empties it, each timed from the call to a forced layout; medians and minimums of RUNS. Touches a local static server
 // (client/test/harness.mjs) and headless Chromium.
 //
 // Usage: node tests/perf/apply.mjs [N=1000] [RUNS=25]
@@ -8,6 +8,8 @@
 //   `git show main:client/src/dom.js > client/src/dom_base.js`) instead of /src/dom.js.
 //   APPLY_OLDCLEAR=1: empty the list with N RemoveChild ops instead of one ClearChildren
 //   (a client older than ClearChildren).
+//   APPLY_OLDREPLACE=1: replace the rows as the diff did before it cleared a list that keeps
+//   no key: N RemoveChild ops, then N InsertChild ops at index 0, last row first.
 import { startServer, launch, open } from '../../client/test/harness.mjs';
 
 const N = +(process.argv[2] || 1000), RUNS = +(process.argv[3] || 25);
@@ -28,12 +30,17 @@ const timed = (ops) => t.eval(async (a) => {
   document.body.offsetHeight;
   return performance.now() - t0;
 }, ops);
-const res = { create: [], clear: [] };
+const res = { create: [], replace: [], clear: [] };
 let hid = 10;
 for (let r = 0; r < RUNS; r++) {
   const ops = [];
   for (let i = 0; i < N; i++, hid += 8) ops.push([6, 1, i, row(hid, i)]);
   res.create.push(await timed(ops));
+  const rows = [];
+  for (let i = 0; i < N; i++, hid += 8) rows.push(row(hid, i));
+  res.replace.push(await timed(process.env.APPLY_OLDREPLACE
+    ? [...Array.from({ length: N }, (_, i) => [7, 1, N - 1 - i]), ...rows.map((h) => [6, 1, 0, h]).reverse()]
+    : [[12, 1], ...rows.map((h, i) => [6, 1, i, h])]));
   res.clear.push(await timed(process.env.APPLY_OLDCLEAR ? Array.from({ length: N }, (_, i) => [7, 1, N - 1 - i]) : [[12, 1]]));
 }
 const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
