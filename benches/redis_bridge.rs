@@ -1,5 +1,5 @@
 //! Bench: write → applied on another node's bus through a real `redis-server` (port
-//! 47383), p50/p99, and Redis bytes per write. Run: `cargo bench --features redis --bench redis_bridge`.
+//! 27383), p50/p99, and Redis bytes per write. Run: `cargo bench --features redis --bench redis_bridge`.
 //!
 //! Two nodes in one process (two buses, two bridges, as two processes would have); the
 //! receiving side is a subscribed core handle, i.e. the point where a core's sessions
@@ -22,7 +22,7 @@ fn net_bytes(c: &mut redis::Connection) -> u64 {
 }
 
 fn main() {
-    let port = 47383;
+    let port = 27383;
     let server = RedisServer::start(port);
     let url = RedisServer::url(port);
     let (bus_a, bus_b) = (Bus::new(), Bus::new());

@@ -1,4 +1,4 @@
-//! Bench: presence across nodes through a real `redis-server` (port 47393): join on one
+//! Bench: presence across nodes through a real `redis-server` (port 27393): join on one
 //! node → in the other node's merged list (p50/p99), and Redis bytes per cursor move and
 //! per heartbeat. Run: `cargo bench --features redis --bench redis_presence`.
 //!
@@ -91,7 +91,7 @@ fn seen<T: 'static>(core: &mut CoreBusHandle, mut ok: impl FnMut(&T) -> bool) {
 }
 
 fn main() {
-    let port = 47393;
+    let port = 27393;
     let server = RedisServer::start(port);
     let url = RedisServer::url(port);
     let mut stats = redis::Client::open(url.as_str())

@@ -51,7 +51,8 @@ step "the serde feature: persisting serde types (its test and doctests)"
 cargo test --features serde --test global_serde
 cargo test --features serde --doc persisted_serde
 
-step "the redis feature: the bridge against a real redis-server (ports 47379-47383)"
+# Fixed test ports sit below 32768, outside the kernel's ephemeral range (tests/redis/redis.mjs).
+step "the redis feature: the bridge against a real redis-server (ports 27379-27391)"
 # named nodes (sticky routing): their ids, cookies and resumes, and App::node's example
 cargo test --features nodes --test node
 cargo test --features nodes --doc App::node

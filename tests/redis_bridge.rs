@@ -1,4 +1,4 @@
-//! The Redis bridge against a real `redis-server` (ports 47379–47383): two nodes (two
+//! The Redis bridge against a real `redis-server` (ports 27379–27383): two nodes (two
 //! buses, two bridges) see each other's writes, and survive Redis down at start and mid-run.
 //! Needs `redis-server` on PATH; `tests/all.sh` installs it.
 #![cfg(feature = "redis")]
@@ -40,10 +40,10 @@ fn node(
 
 #[test]
 fn writes_cross_nodes_and_converge() {
-    let _r = Redis::start(47379);
-    let (_ba, na, sa, a) = node(47379, "a", 0);
+    let _r = Redis::start(27379);
+    let (_ba, na, sa, a) = node(27379, "a", 0);
     assert!(a.stats().connected());
-    let (_bb, nb, sb, b) = node(47379, "b", 0);
+    let (_bb, nb, sb, b) = node(27379, "b", 0);
     na.set(5);
     wait(|| nb.get_untracked() == 5);
     nb.update(|n| *n += 1);
@@ -62,16 +62,16 @@ fn writes_cross_nodes_and_converge() {
     wait(|| a.stats().refused() == refused + 1);
     assert_eq!(sb.get_untracked(), "hello");
     // A third node starting later loads the current value before it serves.
-    let (_bc, nc, _sc, _c) = node(47379, "c", 0);
+    let (_bc, nc, _sc, _c) = node(27379, "c", 0);
     assert_eq!(nc.get_untracked(), na.get_untracked());
     let _ = b;
 }
 
 #[test]
 fn incompatible_and_malformed_messages_are_ignored() {
-    let _r = Redis::start(47380);
-    let (_ba, na, _sa, a) = node(47380, "a", 7);
-    let client = redis::Client::open(Redis::url(47380)).unwrap();
+    let _r = Redis::start(27380);
+    let (_ba, na, _sa, a) = node(27380, "a", 7);
+    let client = redis::Client::open(Redis::url(27380)).unwrap();
     let mut c = client.get_connection().unwrap();
     for payload in [&b"VG9 n 99 z\n\x01"[..], b"garbage", b"VG1 n 99 z\n\x01"] {
         let _: i64 = redis::cmd("PUBLISH")
@@ -86,13 +86,13 @@ fn incompatible_and_malformed_messages_are_ignored() {
 
 #[test]
 fn redis_down_at_start_then_back() {
-    let (_ba, na, _sa, a) = node(47381, "a", 0);
+    let (_ba, na, _sa, a) = node(27381, "a", 0);
     assert!(!a.stats().connected(), "no redis yet: single-node mode");
     na.set(41);
     assert_eq!(na.get_untracked(), 41, "local writes work without Redis");
-    let _r = Redis::start(47381);
+    let _r = Redis::start(27381);
     wait(|| a.stats().connected());
-    let (_bb, nb, _sb, _b) = node(47381, "b", 0);
+    let (_bb, nb, _sb, _b) = node(27381, "b", 0);
     assert_eq!(
         nb.get_untracked(),
         41,
@@ -102,16 +102,16 @@ fn redis_down_at_start_then_back() {
 
 #[test]
 fn redis_restarted_mid_run_nodes_converge() {
-    let r = Redis::start(47382);
-    let (_ba, na, _sa, a) = node(47382, "a", 0);
-    let (_bb, nb, _sb, b) = node(47382, "b", 0);
+    let r = Redis::start(27382);
+    let (_ba, na, _sa, a) = node(27382, "a", 0);
+    let (_bb, nb, _sb, b) = node(27382, "b", 0);
     na.set(10);
     wait(|| nb.get_untracked() == 10);
     drop(r);
     wait(|| !a.stats().connected() && !b.stats().connected());
     na.set(11); // acknowledged locally during the outage
     assert_eq!(nb.get_untracked(), 10);
-    let _r = Redis::start(47382);
+    let _r = Redis::start(27382);
     wait(|| nb.get_untracked() == 11);
     nb.set(12);
     wait(|| na.get_untracked() == 12);

@@ -1,4 +1,4 @@
-//! Presence across nodes against a real `redis-server` (ports 47390–47392): two nodes
+//! Presence across nodes against a real `redis-server` (ports 27390–27392): two nodes
 //! (two buses, two bridges) see each other's joins, leaves and moves; a node that stops
 //! heartbeating is dropped, a restarted one does not bring its old entries back, and
 //! presence survives Redis down. Needs `redis-server` on PATH; `tests/all.sh` installs it.
@@ -88,17 +88,17 @@ fn names(n: &Node) -> Vec<String> {
 
 #[test]
 fn joins_leaves_and_moves_cross_nodes() {
-    let _r = Redis::start(47390);
+    let _r = Redis::start(27390);
     let hb = Duration::from_secs(1);
-    let a = node(47390, "a", hb, &[]);
-    let b = node(47390, "b", hb, &["bo"]);
+    let a = node(27390, "a", hb, &[]);
+    let b = node(27390, "b", hb, &["bo"]);
     wait(|| names(&a) == ["bo"]);
     a.here.update(|v| v.push("ann".into()));
     wait(|| names(&a).contains(&"ann".to_string())); // at once here, Redis or not
                                                      // Merged by node name, the same order everywhere.
     wait(|| names(&b) == ["ann", "bo"] && names(&a) == ["ann", "bo"]);
     // A third node starting later has everyone as soon as `start` returns.
-    let c = node(47390, "c", hb, &["cy"]);
+    let c = node(27390, "c", hb, &["cy"]);
     assert_eq!(names(&c), ["ann", "bo", "cy"]);
     wait(|| names(&a).len() == 3 && names(&b).len() == 3);
     // A leave.
@@ -118,7 +118,7 @@ fn joins_leaves_and_moves_cross_nodes() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(names(&c), ["ann", "cy"]);
     // Bad input on the channel: ignored and counted, never applied.
-    let mut raw = redis::Client::open("redis://127.0.0.1:47390/")
+    let mut raw = redis::Client::open("redis://127.0.0.1:27390/")
         .unwrap()
         .get_connection()
         .unwrap();
@@ -143,10 +143,10 @@ fn joins_leaves_and_moves_cross_nodes() {
 
 #[test]
 fn a_killed_node_is_dropped_and_a_restart_does_not_resurrect() {
-    let _r = Redis::start(47391);
+    let _r = Redis::start(27391);
     let hb = Duration::from_millis(250);
-    let a = node(47391, "a", hb, &["ann"]);
-    let b = node(47391, "b", hb, &["bo"]);
+    let a = node(27391, "a", hb, &["ann"]);
+    let b = node(27391, "b", hb, &["bo"]);
     wait(|| names(&b) == ["ann", "bo"]);
     // Heartbeats keep a live node's entries well past the TTL (0.75 s).
     std::thread::sleep(Duration::from_millis(1500));
@@ -155,7 +155,7 @@ fn a_killed_node_is_dropped_and_a_restart_does_not_resurrect() {
     drop(a);
     wait(|| names(&b) == ["bo"]);
     // Back with nobody here: the old entries do not come back, on either node.
-    let a = node(47391, "a", hb, &[]);
+    let a = node(27391, "a", hb, &[]);
     assert_eq!(names(&a), ["bo"]);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(names(&b), ["bo"]);
@@ -164,11 +164,11 @@ fn a_killed_node_is_dropped_and_a_restart_does_not_resurrect() {
     // the dead run's entries at once rather than after the TTL.
     drop(a);
     let slow = Duration::from_secs(5);
-    let a = node(47391, "a", slow, &["ann"]);
-    let b2 = node(47391, "b2", slow, &[]);
+    let a = node(27391, "a", slow, &["ann"]);
+    let b2 = node(27391, "b2", slow, &[]);
     wait(|| names(&b2) == ["ann", "bo"]);
     drop(a);
-    let a = node(47391, "a", slow, &["al"]);
+    let a = node(27391, "a", slow, &["al"]);
     wait(|| names(&b2) == ["al", "bo"]);
     let _ = (a, b);
 }
@@ -176,16 +176,16 @@ fn a_killed_node_is_dropped_and_a_restart_does_not_resurrect() {
 #[test]
 fn presence_survives_redis_down() {
     let hb = Duration::from_millis(250);
-    let a = node(47392, "a", hb, &[]);
-    let b = node(47392, "b", hb, &[]);
+    let a = node(27392, "a", hb, &[]);
+    let b = node(27392, "b", hb, &[]);
     assert!(!a.bridge.stats().connected());
     a.here.update(|v| v.push("ann".into()));
     wait(|| names(&a) == ["ann"]);
-    let r = Redis::start(47392);
+    let r = Redis::start(27392);
     wait(|| names(&b) == ["ann"]);
     drop(r);
     b.here.update(|v| v.push("bo".into()));
     wait(|| names(&b).contains(&"bo".to_string()));
-    let _r = Redis::start(47392);
+    let _r = Redis::start(27392);
     wait(|| names(&a) == ["ann", "bo"] && names(&b) == ["ann", "bo"]);
 }

@@ -1,5 +1,5 @@
-// E2E failover behind nginx (port 45514): two realtime nodes over one redis-server (port
-// 47396); a page's node is killed with SIGKILL and the page comes back on the other node,
+// E2E failover behind nginx (port 25514): two realtime nodes over one redis-server (port
+// 27396); a page's node is killed with SIGKILL and the page comes back on the other node,
 // at the same URL, with the shared board intact (sticky.test.mjs: the same behind HAProxy,
 // and a socket cut that resumes on its own node). Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
-const PORT = 47396;
-const PROXY = 45514;
+const PORT = 27396;
+const PROXY = 25514;
 const here = dirname(fileURLToPath(import.meta.url));
 let redis, nginx, nodes, browser, restarted;
 

@@ -1,5 +1,5 @@
 // E2E presence across nodes: two realtime example processes (node a, node b) over one
-// real redis-server (port 47394), a page on each: each page lists the other's visitor and
+// real redis-server (port 27394), a page on each: each page lists the other's visitor and
 // shows its cursor; node a killed with SIGKILL leaves node b's page within the bound
 // (TTL 3 s + a quarter heartbeat). Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis } from './redis.mjs';
 
-const PORT = 47394;
+const PORT = 27394;
 let redis, a, b, browser, restarted;
 
 before(async () => {

@@ -1,5 +1,10 @@
 // A throwaway redis-server for the scale-out tests: loopback only, no snapshots; started
 // when it accepts connections, stopped with SIGKILL. Touches a child process and a port.
+//
+// The fixed ports of the scale-out tests (Redis 273xx, proxies 255xx) sit below 32768,
+// outside Linux's ephemeral range (32768-60999): a port in that range can be handed to any
+// socket bound to port 0, and a proxy or Redis that then fails to bind leaves `waitPort`
+// talking to whoever holds it (CI once saw HAProxy's port held by a node's test proxy).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 

@@ -1,6 +1,6 @@
 // E2E sticky sessions behind nginx and HAProxy (tests/redis/nginx.conf, haproxy.cfg; ports
-// 45510-45513): two named nodes (VANGO_NODE=a, =b, one secret key) of the realtime example
-// over one redis-server (port 47395) and of the todo example over one SQLite file. A socket
+// 25510-25513): two named nodes (VANGO_NODE=a, =b, one secret key) of the realtime example
+// over one redis-server (port 27395) and of the todo example over one SQLite file. A socket
 // cut resumes the tab on its own node with its session state; a node killed with SIGKILL
 // gets its tab mounted afresh on the other node at the same URL, with its cookie session
 // and query state, in a bounded number of reconnects and without a reload.
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis, waitPort } from './redis.mjs';
 
-const REDIS = 47395;
+const REDIS = 27395;
 const KEY = '5a'.repeat(32);
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vango-sticky-'));
@@ -60,8 +60,8 @@ before(async () => {
     todo.push(await startServer(process.env.VANGO_TODO_BIN, env(node, db)));
   }
   urls = {
-    nginx: { realtime: await startProxy('nginx', 45510, realtime), todo: await startProxy('nginx', 45511, todo) },
-    haproxy: { realtime: await startProxy('haproxy', 45512, realtime), todo: await startProxy('haproxy', 45513, todo) },
+    nginx: { realtime: await startProxy('nginx', 25510, realtime), todo: await startProxy('nginx', 25511, todo) },
+    haproxy: { realtime: await startProxy('haproxy', 25512, realtime), todo: await startProxy('haproxy', 25513, todo) },
   };
   browser = await launch();
 });

@@ -1,12 +1,12 @@
 // E2E across nodes: two realtime example processes (node a, node b) sharing one real
-// redis-server (port 47384); a page on each: a claim on one node shows on the other, and
+// redis-server (port 27384); a page on each: a claim on one node shows on the other, and
 // after Redis is restarted mid-test the nodes converge again. Run by tests/redis/run.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected, liveName } from '../e2e/harness.mjs';
 import { startRedis, stopRedis } from './redis.mjs';
 
-const PORT = 47384;
+const PORT = 27384;
 let redis, a, b, browser;
 
 
