@@ -57,6 +57,7 @@ use crate::vdom::node::{Element, Key, Str, VNode};
 use crate::vdom::normal;
 use crate::vdom::ns::{content_of, Content, Ns};
 use crate::vdom::patch::PatchSink;
+use crate::vdom::pool::recycle;
 use crate::vdom::scratch::{Fenwick, Scratch, NONE};
 use crate::vdom::walk::{
     dispose, key_of, raw_forces_replace, refuse_components, same_str, take, Lists,
@@ -122,6 +123,7 @@ impl Place {
 pub fn diff(old: &mut VNode, new: VNode, cx: &mut impl Mount, sink: &mut impl PatchSink) {
     let mut new = new;
     diff_in(old, &mut new, cx, sink);
+    recycle(new);
 }
 
 /// [`diff`] that leaves the leftovers in `new` instead of freeing them: the parts of the

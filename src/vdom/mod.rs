@@ -19,6 +19,7 @@ pub mod node;
 pub mod normal;
 pub mod ns;
 pub mod patch;
+pub mod pool;
 mod refusal;
 mod scratch;
 pub mod tight;

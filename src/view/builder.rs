@@ -7,6 +7,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 
 use crate::vdom::node::{Element, Key, VNode};
+use crate::vdom::pool;
 use crate::view::nodes::IntoChildren;
 
 /// An element under construction: chain attribute, event and child methods, then use it
@@ -54,7 +55,7 @@ impl El {
     /// assert_eq!(vango::render::to_html(&e.into_node()), r#"<my-widget level="2">hi</my-widget>"#);
     /// ```
     pub fn new(tag: &'static str) -> Self {
-        El(Box::new(Element::new(tag)))
+        El(pool::element(tag))
     }
 
     /// Appends `children` (anything [`IntoChildren`]) after the existing children.
@@ -74,7 +75,12 @@ impl El {
         let list = &mut self.0.children;
         // The first call sizes the list exactly: retained trees are per-session memory.
         if list.is_empty() {
-            list.reserve_exact(children.count_hint());
+            let n = children.count_hint();
+            if list.capacity() == 0 {
+                *list = pool::list(n);
+            } else {
+                list.reserve_exact(n);
+            }
         }
         children.push_children(list);
         self
@@ -105,7 +111,7 @@ impl El {
     /// assert_eq!(row.element().key.as_deref(), Some(&Key::Int(7)));
     /// ```
     pub fn key(mut self, key: impl Into<Key>) -> Self {
-        self.0.key = Some(Box::new(key.into()));
+        self.0.key = Some(pool::key(key.into()));
         self
     }
 

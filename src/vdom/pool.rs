@@ -1,0 +1,228 @@
+//! Per-thread pools of element boxes and short child lists, refilled from the leftovers
+//! of a diff and drawn on by the builder.
+//!
+//! Touches only `vdom::node`. Why: a re-render builds about as many elements as the diff
+//! then frees from the render it did not keep (a 50-row list: 200 elements and 200 child
+//! lists per click). glibc's per-thread cache holds only 7 freed chunks of a size, so
+//! most of those frees and the next render's allocations took its slow paths, and the
+//! one allocation of 1 KiB or more that a render makes (a list of 50 rows) merged every
+//! freed chunk on the way (`malloc_consolidate`). Reusing the boxes, keys and lists here skips
+//! the allocator for them. Each pool is bounded (a burst of 10,000 removed rows returns
+//! most of them to the allocator), and everything in it is empty: an element as
+//! [`Element::new`] makes it, a list with no items.
+
+use std::cell::RefCell;
+use std::mem;
+
+use crate::vdom::node::{Element, Key, VNode};
+use crate::vdom::ns::Ns;
+use crate::vdom::tight::TightVec;
+
+/// Element boxes kept per thread: 96 bytes each, ≈ 96 KiB at most.
+const MAX_ELEMENTS: usize = 1024;
+/// Key boxes kept per thread: 32 bytes each.
+const MAX_KEYS: usize = 1024;
+/// Child lists kept per capacity class and thread.
+const MAX_LISTS: usize = 512;
+/// Child lists of up to this many items are kept (classes 1..=4: 32 to 128 bytes).
+const LIST_CLASSES: usize = 4;
+
+// The boxes themselves are what is kept: `Vec<Element>` would free them and box anew.
+#[allow(clippy::vec_box)]
+struct Pools {
+    elements: Vec<Box<Element>>,
+    keys: Vec<Box<Key>>,
+    lists: [Vec<Vec<VNode>>; LIST_CLASSES],
+}
+
+thread_local! {
+    static POOLS: RefCell<Pools> = const {
+        RefCell::new(Pools {
+            elements: Vec::new(),
+            keys: Vec::new(),
+            lists: [Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+        })
+    };
+}
+
+/// A boxed [`Element::new`]`(tag)`, from the pool when it has one.
+#[inline]
+pub(crate) fn element(tag: &'static str) -> Box<Element> {
+    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.elements.pop()));
+    match pooled {
+        Some(mut e) => {
+            e.tag = tag;
+            e
+        }
+        None => Box::new(Element::new(tag)),
+    }
+}
+
+/// `key` in a box, from the pool when it has one.
+#[inline]
+pub(crate) fn key(key: Key) -> Box<Key> {
+    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.keys.pop()));
+    match pooled {
+        Some(mut b) => {
+            *b = key;
+            b
+        }
+        None => Box::new(key),
+    }
+}
+
+/// An empty child list with room for exactly `n` nodes, from the pool when it has one.
+#[inline]
+pub(crate) fn list(n: usize) -> Vec<VNode> {
+    if (1..=LIST_CLASSES).contains(&n) {
+        let pooled = POOLS.with(|p| {
+            p.try_borrow_mut()
+                .ok()
+                .and_then(|mut p| p.lists[n - 1].pop())
+        });
+        if let Some(v) = pooled {
+            return v;
+        }
+    }
+    Vec::with_capacity(n)
+}
+
+/// Drops `node`, keeping its element boxes and short child lists for the next render.
+///
+/// What is not an element or a fragment is dropped as usual (a component slot included:
+/// a leftover slot was never mounted, or its instance lives on in the kept tree).
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// // What a diff leaves over goes back to the pools; the next render reuses it.
+/// vango::vdom::pool::recycle(ul((li("a"), li("b"))).into_node());
+/// let again = ul((li("a"), li("b"))).into_node();
+/// assert_eq!(vango::render::to_html(&again), "<ul><li>a</li><li>b</li></ul>");
+/// ```
+pub fn recycle(node: VNode) {
+    POOLS.with(|p| match p.try_borrow_mut() {
+        Ok(mut p) => p.recycle(node),
+        // A drop below this one built or recycled nodes itself: plain drop here.
+        Err(_) => drop(node),
+    });
+}
+
+/// Frees everything this thread's pools hold (at most ≈ 300 KiB: 1,024 elements, 1,024
+/// keys, 512 lists of each of 1 to 4 nodes). For tests that count a tree's own bytes, and
+/// for a thread that is done rendering.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// vango::vdom::pool::recycle(ul(li("a")).into_node());
+/// assert!(vango::vdom::pool::held() > 0);
+/// vango::vdom::pool::trim();
+/// assert_eq!(vango::vdom::pool::held(), 0);
+/// ```
+pub fn trim() {
+    POOLS.with(|p| {
+        if let Ok(mut p) = p.try_borrow_mut() {
+            p.elements = Vec::new();
+            p.keys = Vec::new();
+            p.lists = Default::default();
+        }
+    });
+}
+
+/// How many boxes and lists this thread's pools hold.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// vango::vdom::pool::trim();
+/// // A `ul` with one `li`: two element boxes and two one-node lists.
+/// vango::vdom::pool::recycle(ul(li("a")).into_node());
+/// assert_eq!(vango::vdom::pool::held(), 4);
+/// ```
+pub fn held() -> usize {
+    POOLS.with(|p| {
+        p.try_borrow().map_or(0, |p| {
+            p.elements.len() + p.keys.len() + p.lists.iter().map(Vec::len).sum::<usize>()
+        })
+    })
+}
+
+impl Pools {
+    fn recycle(&mut self, node: VNode) {
+        match node {
+            VNode::Element(e) => self.recycle_element(e),
+            VNode::Fragment(list) => self.recycle_list(list),
+            other => drop(other),
+        }
+    }
+
+    fn recycle_list(&mut self, mut list: Vec<VNode>) {
+        for c in list.drain(..) {
+            self.recycle(c);
+        }
+        let cap = list.capacity();
+        if (1..=LIST_CLASSES).contains(&cap) && self.lists[cap - 1].len() < MAX_LISTS {
+            self.lists[cap - 1].push(list);
+        }
+    }
+
+    fn recycle_element(&mut self, mut e: Box<Element>) {
+        if self.elements.len() >= MAX_ELEMENTS {
+            // Full (a burst of removed rows): a plain drop frees the subtree faster than
+            // taking it apart for pools with no room.
+            return drop(e);
+        }
+        self.recycle_list(mem::take(&mut e.children));
+        if let Some(mut k) = e.key.take() {
+            if self.keys.len() < MAX_KEYS {
+                // A string key's text is freed now, not when the box is next used.
+                *k = Key::Int(0);
+                self.keys.push(k);
+            }
+        }
+        // Dropped, not pooled: most elements have no attributes beyond a class or two.
+        e.attrs = TightVec::new();
+        e.listeners = TightVec::new();
+        e.hid = 0;
+        e.parent_ns = Ns::Html;
+        if self.elements.len() < MAX_ELEMENTS {
+            self.elements.push(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pooled_element_is_as_new() {
+        let mut e = element("li");
+        e.hid = 7;
+        e.parent_ns = Ns::Svg;
+        e.key = Some(Box::new(3u32.into()));
+        e.children.push(VNode::Text("x".into()));
+        recycle(VNode::Element(e));
+        let again = element("p");
+        assert_eq!(again.tag, "p");
+        assert_eq!(again.hid, 0);
+        assert_eq!(again.parent_ns, Ns::Html);
+        assert!(again.key.is_none() && again.attrs.is_empty() && again.listeners.is_empty());
+        assert!(again.children.is_empty());
+    }
+
+    #[test]
+    fn a_pooled_list_is_empty_with_its_capacity() {
+        let v = vec![VNode::Text("a".into()), VNode::Text("b".into())];
+        recycle(VNode::Fragment(v));
+        let w = list(2);
+        assert!(w.is_empty());
+        assert_eq!(w.capacity(), 2);
+        // Other sizes are made fresh.
+        assert_eq!(list(7).capacity(), 7);
+    }
+}
