@@ -13,7 +13,7 @@ use vango::prelude::*;
 use vango::vdom::diff::{diff, mount};
 use vango::vdom::hid::HidAlloc;
 use vango::vdom::pool::recycle;
-use vango::vdom::{Element, Key, Patch};
+use vango::vdom::{Element, Key, Listener, Patch};
 
 /// Counts this thread's allocations of one size, so that tests running in parallel on
 /// other threads do not disturb the count.
@@ -73,8 +73,8 @@ fn allocations_of<T>(size: usize, f: impl FnOnce() -> T) -> (usize, T) {
     (n, out)
 }
 
-/// `n` keyed rows of (span + text, button + text): 3 elements, 1 key box, and child lists
-/// of 2, 1 and 1 nodes per row.
+/// `n` keyed rows of (span + text, button + text): 3 elements, 1 key box, a one-listener
+/// list, and child lists of 2, 1 and 1 nodes per row.
 fn rows(n: u32, clicked: u32) -> VNode {
     ul((0..n)
         .map(|k| {
@@ -114,6 +114,14 @@ fn a_rerender_builds_from_the_last_diffs_leftovers() {
         assert_eq!(
             lists, 0,
             "render {clicked}: one-node child lists came from the allocator"
+        );
+        let (listeners, new) = allocations_of(size_of::<Listener>(), || {
+            recycle(new);
+            rows(50, clicked)
+        });
+        assert_eq!(
+            listeners, 0,
+            "render {clicked}: listener lists came from the allocator"
         );
         sink.clear();
         diff(&mut tree, new, &mut cx, &mut sink);

@@ -6,15 +6,17 @@
 //! lists per click). glibc's per-thread cache holds only 7 freed chunks of a size, so
 //! most of those frees and the next render's allocations took its slow paths, and the
 //! one allocation of 1 KiB or more that a render makes (a list of 50 rows) merged every
-//! freed chunk on the way (`malloc_consolidate`). Reusing the boxes, keys and lists here skips
+//! freed chunk on the way (`malloc_consolidate`). Reusing the boxes, keys, one-listener lists and child lists here skips
 //! the allocator for them. Each pool is bounded (a burst of 10,000 removed rows returns
 //! most of them to the allocator), and everything in it is empty: an element as
 //! [`Element::new`] makes it, a list with no items.
 
 use std::cell::RefCell;
 use std::mem;
+use std::rc::Rc;
 
-use crate::vdom::node::{Element, Key, VNode};
+use crate::vdom::event::{Event, Handled};
+use crate::vdom::node::{Element, Handler, Key, Listener, Modifiers, VNode};
 use crate::vdom::ns::Ns;
 use crate::vdom::tight::TightVec;
 
@@ -22,6 +24,8 @@ use crate::vdom::tight::TightVec;
 const MAX_ELEMENTS: usize = 1024;
 /// Key boxes kept per thread: 32 bytes each.
 const MAX_KEYS: usize = 1024;
+/// One-listener lists kept per thread: 56 bytes each.
+const MAX_LISTENERS: usize = 1024;
 /// Child lists kept per capacity class and thread.
 const MAX_LISTS: usize = 512;
 /// Child lists of up to this many items are kept (classes 1..=4: 32 to 128 bytes).
@@ -32,6 +36,10 @@ const LIST_CLASSES: usize = 4;
 struct Pools {
     elements: Vec<Box<Element>>,
     keys: Vec<Box<Key>>,
+    /// One-listener lists, holding a placeholder that owns nothing but `noop`.
+    listeners: Vec<Box<[Listener]>>,
+    /// The placeholder's handler, shared (made on first use).
+    noop: Option<Handler>,
     lists: [Vec<Vec<VNode>>; LIST_CLASSES],
 }
 
@@ -40,6 +48,8 @@ thread_local! {
         RefCell::new(Pools {
             elements: Vec::new(),
             keys: Vec::new(),
+            listeners: Vec::new(),
+            noop: None,
             lists: [Vec::new(), Vec::new(), Vec::new(), Vec::new()],
         })
     };
@@ -68,6 +78,19 @@ pub(crate) fn key(key: Key) -> Box<Key> {
             b
         }
         None => Box::new(key),
+    }
+}
+
+/// A list holding just `listener`, in a pooled box when there is one.
+#[inline]
+pub(crate) fn listener(listener: Listener) -> TightVec<Listener> {
+    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.listeners.pop()));
+    match pooled {
+        Some(mut b) => {
+            b[0] = listener;
+            TightVec::from_box(b)
+        }
+        None => TightVec::from([listener]),
     }
 }
 
@@ -109,8 +132,8 @@ pub fn recycle(node: VNode) {
     });
 }
 
-/// Frees everything this thread's pools hold (at most ≈ 300 KiB: 1,024 elements, 1,024
-/// keys, 512 lists of each of 1 to 4 nodes). For tests that count a tree's own bytes, and
+/// Frees everything this thread's pools hold (at most ≈ 350 KiB: 1,024 elements, 1,024
+/// keys, 1,024 one-listener lists, 512 child lists of each of 1 to 4 nodes). For tests that count a tree's own bytes, and
 /// for a thread that is done rendering.
 ///
 /// # Examples
@@ -127,6 +150,8 @@ pub fn trim() {
         if let Ok(mut p) = p.try_borrow_mut() {
             p.elements = Vec::new();
             p.keys = Vec::new();
+            p.listeners = Vec::new();
+            p.noop = None;
             p.lists = Default::default();
         }
     });
@@ -146,12 +171,20 @@ pub fn trim() {
 pub fn held() -> usize {
     POOLS.with(|p| {
         p.try_borrow().map_or(0, |p| {
-            p.elements.len() + p.keys.len() + p.lists.iter().map(Vec::len).sum::<usize>()
+            p.elements.len()
+                + p.keys.len()
+                + p.listeners.len()
+                + p.lists.iter().map(Vec::len).sum::<usize>()
         })
     })
 }
 
 impl Pools {
+    fn noop(&mut self) -> &Handler {
+        self.noop
+            .get_or_insert_with(|| Rc::new(|_: &Event| -> Handled { Ok(()) }))
+    }
+
     fn recycle(&mut self, node: VNode) {
         match node {
             VNode::Element(e) => self.recycle_element(e),
@@ -184,9 +217,19 @@ impl Pools {
                 self.keys.push(k);
             }
         }
-        // Dropped, not pooled: most elements have no attributes beyond a class or two.
+        let listeners = mem::take(&mut e.listeners);
+        if listeners.len() == 1 && self.listeners.len() < MAX_LISTENERS {
+            let mut b = listeners.into_box();
+            // The handler (the closure and what it captured) is freed now.
+            b[0] = Listener {
+                event: "",
+                modifiers: Modifiers::default(),
+                handler: self.noop().clone(),
+            };
+            self.listeners.push(b);
+        }
+        // Dropped, not pooled: attribute lists come in many lengths.
         e.attrs = TightVec::new();
-        e.listeners = TightVec::new();
         e.hid = 0;
         e.parent_ns = Ns::Html;
         if self.elements.len() < MAX_ELEMENTS {

@@ -117,6 +117,18 @@ impl<T> DerefMut for TightVec<T> {
     }
 }
 
+impl<T> TightVec<T> {
+    /// The list holding exactly the items of `items`.
+    pub(crate) fn from_box(items: Box<[T]>) -> Self {
+        TightVec(items)
+    }
+
+    /// The items, in their one allocation.
+    pub(crate) fn into_box(self) -> Box<[T]> {
+        self.0
+    }
+}
+
 impl<T> From<Vec<T>> for TightVec<T> {
     fn from(v: Vec<T>) -> Self {
         TightVec(v.into_boxed_slice())

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::vdom::event::{Event, EventData, Handled, IntoHandled, EVENTS};
 use crate::vdom::node::{Listener, Modifiers};
+use crate::vdom::pool;
 use crate::view::builder::El;
 
 impl El {
@@ -74,12 +75,17 @@ impl El {
             modifiers.keys
         );
         let listeners = &mut self.0.listeners;
-        listeners.retain(|l| l.event != event);
-        listeners.push(Listener {
+        let listener = Listener {
             event,
             modifiers,
             handler: Rc::new(move |e: &Event| f(e).into_handled()),
-        });
+        };
+        if listeners.is_empty() {
+            *listeners = pool::listener(listener);
+        } else {
+            listeners.retain(|l| l.event != event);
+            listeners.push(listener);
+        }
         self
     }
 
