@@ -162,7 +162,8 @@ fn action_button(id: &'static str, text: &'static str, f: impl Fn() + 'static) -
     .class("col-sm-6 smallpad")
 }
 
-fn jsfb() -> impl Render {
+/// The page (public so `benches/jsfb_ops.rs` measures this very component).
+pub fn jsfb() -> impl Render {
     let s = Store {
         rows: signal(Vec::new()),
         selected: signal(0),

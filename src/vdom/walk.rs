@@ -398,6 +398,10 @@ mod tests {
         let mut sink: Vec<Patch> = Vec::new();
         diff(&mut tree, p(next), &mut cx, &mut sink);
         assert_eq!(sink.len(), 1);
-        assert_eq!(owned_capacity(&tree), (17, 17), "a changed text is trimmed as it is kept");
+        assert_eq!(
+            owned_capacity(&tree),
+            (17, 17),
+            "a changed text is trimmed as it is kept"
+        );
     }
 }
