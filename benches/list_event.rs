@@ -8,7 +8,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use vango::component::tree::Tree;
 use vango::prelude::*;
-use vango_test_support::model::CountSink;
+use vango_test_support::clicks::{click, hids};
 
 // The example itself, so the bench measures exactly the component the load runs use.
 #[path = "../examples/list.rs"]
@@ -17,36 +17,16 @@ mod example;
 
 use example::list;
 
-/// The hids of the row buttons, in order.
-fn buttons(n: &VNode, out: &mut Vec<u32>) {
-    if let VNode::Element(e) = n {
-        if e.tag == "button" {
-            out.push(e.hid);
-        }
-        for c in &e.children {
-            buttons(c, out);
-        }
-    }
-}
-
 fn benches(c: &mut Criterion) {
     let mut tree = Tree::mount(list);
-    let mut hids = Vec::new();
-    buttons(tree.root(), &mut hids);
+    let hids = hids(tree.root(), "button", None);
     assert_eq!(hids.len(), 50);
     let mut i = 0;
     c.bench_function("list_50_rows_click_rerender_diff", |b| {
         b.iter(|| {
-            let ev = Event {
-                hid: hids[i % hids.len()],
-                name: "click",
-                data: EventData::None,
-            };
+            let edits = click(&mut tree, hids[i % hids.len()]);
             i += 1;
-            tree.dispatch(&ev).expect("a row button").expect("accepted");
-            let mut sink = CountSink::default();
-            tree.rerender(&mut sink);
-            assert_eq!(sink.0.set_text, 1, "one row's text changes");
+            assert_eq!(edits.set_text, 1, "one row's text changes");
         })
     });
 }
@@ -61,8 +41,7 @@ fn dispatch_10k(c: &mut Criterion) {
                 .collect::<Vec<_>>())
         }
     });
-    let mut hids = Vec::new();
-    buttons(tree.root(), &mut hids);
+    let hids = hids(tree.root(), "button", None);
     assert_eq!(hids.len(), 10_000);
     let mut i = 0;
     c.bench_function("dispatch_click_10k_rows", |b| {

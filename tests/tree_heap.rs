@@ -11,7 +11,7 @@ use std::cell::Cell;
 
 use vango::component::tree::Tree;
 use vango::prelude::*;
-use vango_test_support::model::CountSink;
+use vango_test_support::clicks::{click, hids};
 
 #[path = "../examples/list.rs"]
 #[allow(dead_code)]
@@ -101,18 +101,6 @@ fn held(before: &(isize, [isize; CLASSES]), after: &(isize, [isize; CLASSES])) -
     after.0 - before.0
 }
 
-/// The hids of the row buttons, in order.
-fn buttons(n: &VNode, out: &mut Vec<u32>) {
-    if let VNode::Element(e) = n {
-        if e.tag == "button" {
-            out.push(e.hid);
-        }
-        for c in &e.children {
-            buttons(c, out);
-        }
-    }
-}
-
 #[test]
 fn a_mounted_list_holds_little_per_row() {
     println!(
@@ -133,19 +121,14 @@ fn a_mounted_list_holds_little_per_row() {
     println!("after mount:");
     let at_mount = held(&before, &mounted);
 
-    let mut hids = Vec::new();
-    buttons(tree.root(), &mut hids);
+    let hids = hids(tree.root(), "button", None);
     assert_eq!(hids.len(), 50);
     for (i, &hid) in hids.iter().enumerate().take(7) {
-        let ev = Event {
-            hid,
-            name: "click",
-            data: EventData::None,
-        };
-        tree.dispatch(&ev).expect("a row button").expect("accepted");
-        let mut sink = CountSink::default();
-        tree.rerender(&mut sink);
-        assert_eq!(sink.0.set_text, 1, "click {i} changes one row's text");
+        assert_eq!(
+            click(&mut tree, hid).set_text,
+            1,
+            "click {i} changes one row's text"
+        );
     }
     // The diff's leftovers wait in this thread's pools for the next render: shared by
     // every session on the core, not this tree's.

@@ -18,10 +18,12 @@
 //! - [`json`], [`meaning`], [`vector_list`]: the shared protocol test vectors.
 //! - [`raw`]: a test server, raw HTTP and WebSocket frame I/O independent of the server's code.
 //! - [`client`]: the raw protocol client (page scraping, Hello, events, decoded frames).
+//! - [`clicks`]: a mounted `Tree` driven in-process: hids by tag, click and re-render.
 //! - [`counter`]: a hand-built counter `View` for the session tests.
 //! - [`pages`]: the load generator's list and counter pages, RSS, a dropped session.
 //! - [`redis_server`]: a throwaway `redis-server` for the Redis bridge's tests and benches.
 
+pub mod clicks;
 pub mod client;
 pub mod counter;
 pub mod diff_spec;
