@@ -60,7 +60,7 @@ use crate::vdom::patch::PatchSink;
 use crate::vdom::pool::recycle;
 use crate::vdom::scratch::{Fenwick, Scratch, NONE};
 use crate::vdom::walk::{
-    dispose, fit, key_of, raw_forces_replace, refuse_components, same_str, take, Lists,
+    dispose, key_of, raw_forces_replace, refuse_components, same_str, take, Lists,
 };
 
 pub use crate::vdom::attrs::{prop_kind, PropKind};
@@ -219,7 +219,6 @@ pub(crate) fn diff_text(
     if !same_str(o, n) {
         sink.set_text(parent, index, &normal::text(place.content(), n));
         mem::swap(o, n);
-        fit(o);
     }
 }
 

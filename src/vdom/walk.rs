@@ -3,12 +3,11 @@
 //!
 //! Touches only `vdom::{node, hid, ns}`.
 
-use std::borrow::Cow;
 use std::mem;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::vdom::hid::HidAlloc;
-use crate::vdom::node::{ComponentSlot, Key, Str, VNode};
+use crate::vdom::node::{ComponentSlot, Key, VNode};
 use crate::vdom::ns::{content_of, Content, Ns};
 
 /// What the diff needs from the tree it edits: fresh hids for new elements, a way to
@@ -140,20 +139,7 @@ pub fn mount_in(node: &mut VNode, ns: Ns, cx: &mut impl Mount) {
                 mount_in(c, ns, cx);
             }
         }
-        VNode::Text(t) => fit(t),
-        VNode::Raw(_) | VNode::Empty => {}
-    }
-}
-
-/// Gives an owned text back its spare capacity: it is retained for the session's life,
-/// and `format!` sizes its buffer by a guess (`" clicked 0 times "` gets 32 bytes for 17,
-/// a 48-byte heap chunk where 32 would do).
-#[inline]
-pub(crate) fn fit(t: &mut Str) {
-    if let Cow::Owned(s) = t {
-        if s.len() < s.capacity() {
-            s.shrink_to_fit();
-        }
+        VNode::Text(_) | VNode::Raw(_) | VNode::Empty => {}
     }
 }
 
@@ -360,48 +346,4 @@ pub(crate) fn key_of(n: &VNode) -> Option<&Key> {
 
 pub(crate) fn take(v: &mut VNode) -> VNode {
     mem::replace(v, VNode::Empty)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::vdom::diff::diff;
-    use crate::vdom::node::Element;
-    use crate::vdom::Patch;
-
-    fn owned_capacity(n: &VNode) -> (usize, usize) {
-        let e = n.as_element().expect("an element");
-        match &e.children[0] {
-            VNode::Text(Cow::Owned(s)) => (s.len(), s.capacity()),
-            other => panic!("not an owned text: {other:?}"),
-        }
-    }
-
-    fn p(text: String) -> VNode {
-        let mut e = Element::new("p");
-        e.children.push(VNode::Text(text.into()));
-        VNode::Element(Box::new(e))
-    }
-
-    #[test]
-    fn retained_texts_keep_no_spare_capacity() {
-        let mut slack = String::with_capacity(64);
-        slack.push_str(" clicked 0 times ");
-        let mut tree = p(slack);
-        assert_eq!(owned_capacity(&tree), (17, 64));
-        let mut cx = HidAlloc::new(1);
-        mount(&mut tree, &mut cx);
-        assert_eq!(owned_capacity(&tree), (17, 17), "mounting trims the text");
-
-        let mut next = String::with_capacity(64);
-        next.push_str(" clicked 1 times ");
-        let mut sink: Vec<Patch> = Vec::new();
-        diff(&mut tree, p(next), &mut cx, &mut sink);
-        assert_eq!(sink.len(), 1);
-        assert_eq!(
-            owned_capacity(&tree),
-            (17, 17),
-            "a changed text is trimmed as it is kept"
-        );
-    }
 }
