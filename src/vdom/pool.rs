@@ -132,9 +132,10 @@ pub fn recycle(node: VNode) {
     });
 }
 
-/// Frees everything this thread's pools hold (at most ≈ 350 KiB: 1,024 elements, 1,024
-/// keys, 1,024 one-listener lists, 512 child lists of each of 1 to 4 nodes). For tests that count a tree's own bytes, and
-/// for a thread that is done rendering.
+/// Frees everything this thread's pools hold: at most 1,024 elements, 1,024 keys, 1,024
+/// one-listener lists and 512 child lists of each of 1 to 4 nodes, ≈ 450 KiB of heap with
+/// glibc's chunk sizes and the pools' own vectors. For tests that count a tree's own
+/// bytes, and for a thread that is done rendering.
 ///
 /// # Examples
 ///
