@@ -1,15 +1,15 @@
-//! Per-thread pools of element boxes and short child lists, refilled from the leftovers
-//! of a diff and drawn on by the builder.
+//! Per-thread pools of element boxes, key boxes, one-listener lists and short child
+//! lists, refilled from the leftovers of a diff and drawn on by the builder.
 //!
-//! Touches only `vdom::node`. Why: a re-render builds about as many elements as the diff
-//! then frees from the render it did not keep (a 50-row list: 200 elements and 200 child
-//! lists per click). glibc's per-thread cache holds only 7 freed chunks of a size, so
-//! most of those frees and the next render's allocations took its slow paths, and the
-//! one allocation of 1 KiB or more that a render makes (a list of 50 rows) merged every
-//! freed chunk on the way (`malloc_consolidate`). Reusing the boxes, keys, one-listener lists and child lists here skips
-//! the allocator for them. Each pool is bounded (a burst of 10,000 removed rows returns
-//! most of them to the allocator), and everything in it is empty: an element as
-//! [`Element::new`] makes it, a list with no items.
+//! Touches only `vdom`'s node types. Why: a re-render builds about as many elements as
+//! the diff then frees from the render it did not keep (a 50-row list: 200 elements and
+//! 200 child lists per click). glibc's per-thread cache holds only 7 freed chunks of a
+//! size, so most of those frees and the next render's allocations took its slow paths,
+//! and the one allocation of 1 KiB or more that a render makes (a list of 50 rows) merged
+//! every freed chunk on the way (`malloc_consolidate`). Reusing them here skips the
+//! allocator for them. Each pool is bounded (a burst of 10,000 removed rows returns most
+//! of them to the allocator), and everything in it is empty: an element as
+//! [`Element::new`] makes it, a list with no items, a listener list holding a placeholder.
 
 use std::cell::RefCell;
 use std::mem;
@@ -24,7 +24,7 @@ use crate::vdom::tight::TightVec;
 const MAX_ELEMENTS: usize = 1024;
 /// Key boxes kept per thread: 32 bytes each.
 const MAX_KEYS: usize = 1024;
-/// One-listener lists kept per thread: 56 bytes each.
+/// One-listener lists kept per thread: a 56-byte `Listener` each.
 const MAX_LISTENERS: usize = 1024;
 /// Child lists kept per capacity class and thread.
 const MAX_LISTS: usize = 512;
@@ -110,7 +110,8 @@ pub(crate) fn list(n: usize) -> Vec<VNode> {
     Vec::with_capacity(n)
 }
 
-/// Drops `node`, keeping its element boxes and short child lists for the next render.
+/// Drops `node`, keeping its element boxes, keys, one-listener lists and short child
+/// lists for the next render.
 ///
 /// What is not an element or a fragment is dropped as usual (a component slot included:
 /// a leftover slot was never mounted, or its instance lives on in the kept tree).
