@@ -55,11 +55,17 @@ thread_local! {
     };
 }
 
+/// What `pop` takes from this thread's pools; `None` when they are empty there or already
+/// borrowed (a drop inside [`recycle`] that builds nodes: those come from the allocator).
+#[inline]
+fn take<T>(pop: impl FnOnce(&mut Pools) -> Option<T>) -> Option<T> {
+    POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| pop(&mut p)))
+}
+
 /// A boxed [`Element::new`]`(tag)`, from the pool when it has one.
 #[inline]
 pub(crate) fn element(tag: &'static str) -> Box<Element> {
-    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.elements.pop()));
-    match pooled {
+    match take(|p| p.elements.pop()) {
         Some(mut e) => {
             e.tag = tag;
             e
@@ -71,8 +77,7 @@ pub(crate) fn element(tag: &'static str) -> Box<Element> {
 /// `key` in a box, from the pool when it has one.
 #[inline]
 pub(crate) fn key(key: Key) -> Box<Key> {
-    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.keys.pop()));
-    match pooled {
+    match take(|p| p.keys.pop()) {
         Some(mut b) => {
             *b = key;
             b
@@ -84,8 +89,7 @@ pub(crate) fn key(key: Key) -> Box<Key> {
 /// A list holding just `listener`, in a pooled box when there is one.
 #[inline]
 pub(crate) fn listener(listener: Listener) -> TightVec<Listener> {
-    let pooled = POOLS.with(|p| p.try_borrow_mut().ok().and_then(|mut p| p.listeners.pop()));
-    match pooled {
+    match take(|p| p.listeners.pop()) {
         Some(mut b) => {
             b[0] = listener;
             TightVec::from_box(b)
@@ -97,17 +101,11 @@ pub(crate) fn listener(listener: Listener) -> TightVec<Listener> {
 /// An empty child list with room for exactly `n` nodes, from the pool when it has one.
 #[inline]
 pub(crate) fn list(n: usize) -> Vec<VNode> {
-    if (1..=LIST_CLASSES).contains(&n) {
-        let pooled = POOLS.with(|p| {
-            p.try_borrow_mut()
-                .ok()
-                .and_then(|mut p| p.lists[n - 1].pop())
-        });
-        if let Some(v) = pooled {
-            return v;
-        }
-    }
-    Vec::with_capacity(n)
+    (1..=LIST_CLASSES)
+        .contains(&n)
+        .then(|| take(|p| p.lists[n - 1].pop()))
+        .flatten()
+        .unwrap_or_else(|| Vec::with_capacity(n))
 }
 
 /// Drops `node`, keeping its element boxes, keys, one-listener lists and short child
