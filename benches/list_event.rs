@@ -1,9 +1,12 @@
 //! One list-workload event on the server, in one thread: dispatch a click on a row's
 //! button, re-render the 50-row list, diff it, count the edits (no socket, no encoding).
 //! The component is `examples/list.rs` itself. Also: routing one click to its handler in a
-//! 10,000-row list (≈40,000 nodes), without the re-render.
+//! 10,000-row list (≈40,000 nodes), without the re-render; and the same list click on a
+//! hibernated tree (unpacking first), and packing the 50 rows alone.
 //!
 //! Run: `cargo bench --bench list_event -- --warm-up-time 1 --measurement-time 3`.
+
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use vango::component::tree::Tree;
@@ -27,6 +30,33 @@ fn benches(c: &mut Criterion) {
             let edits = click(&mut tree, hids[i % hids.len()]);
             i += 1;
             assert_eq!(edits.set_text, 1, "one row's text changes");
+        })
+    });
+    // Set-up outside the timing: `iter_custom` times only the part after it.
+    c.bench_function("list_50_rows_wake_click_rerender_diff", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                tree.hibernate();
+                let t = Instant::now();
+                let edits = click(&mut tree, hids[i % hids.len()]);
+                spent += t.elapsed();
+                i += 1;
+                assert_eq!(edits.set_text, 1, "one row's text changes");
+            }
+            spent
+        })
+    });
+    c.bench_function("list_50_rows_hibernate", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let _ = tree.root();
+                let t = Instant::now();
+                tree.hibernate();
+                spent += t.elapsed();
+            }
+            spent
         })
     });
 }

@@ -517,6 +517,14 @@ impl View for Nested {
         self.tree.rerender(sink)
     }
 
+    fn hibernate(&mut self) {
+        self.tree.hibernate()
+    }
+
+    fn footprint(&self) -> Option<crate::vdom::frozen::Footprint> {
+        self.tree.footprint()
+    }
+
     fn as_any_mut(&mut self) -> Option<&mut dyn Any> {
         Some(self)
     }

@@ -503,8 +503,11 @@ impl App {
     /// `VANGO_WORKERS`, and the hosts it answers for from `VANGO_ALLOWED_HOSTS` (comma
     /// separated; default: the address clients connect to, and `localhost`), and the
     /// sessions' memory budget from `VANGO_MEMORY_BUDGET` (`512M`, `2G`; default half of
-    /// the cgroup's `memory.max`, else half of RAM). A malformed `VANGO_WORKERS` or
-    /// `VANGO_MEMORY_BUDGET` is an error, not a silent default.
+    /// the cgroup's `memory.max`, else half of RAM), and how long an idle session waits
+    /// before it hibernates from `VANGO_HIBERNATE_AFTER` (`15s`, `500ms`, `0` for never;
+    /// [`SessionConfig::hibernate_after`](crate::live::SessionConfig::hibernate_after)).
+    /// A malformed `VANGO_WORKERS`, `VANGO_MEMORY_BUDGET` or `VANGO_HIBERNATE_AFTER` is an
+    /// error, not a silent default.
     /// When socket-activated (`systemd/vango.socket`), `VANGO_ADDR` is not used: every core
     /// accepts from the socket systemd holds, so restarts refuse no connection.
     ///
@@ -538,6 +541,15 @@ impl App {
                 )
             })?;
             self.config.max_memory = Some(bytes);
+        }
+        if let Ok(t) = std::env::var("VANGO_HIBERNATE_AFTER") {
+            self.config.hibernate_after =
+                crate::live::limits::parse_duration(&t).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("VANGO_HIBERNATE_AFTER={t:?} is not a duration (like 15s)"),
+                    )
+                })?;
         }
         if let Ok(hosts) = std::env::var("VANGO_ALLOWED_HOSTS") {
             self.limits.allowed_hosts = crate::server::hosts::AllowedHosts::parse(&hosts);

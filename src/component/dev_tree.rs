@@ -59,7 +59,7 @@ fn walk(node: &VNode, out: &mut Vec<(String, u32)>) {
             if let Some(s) = i.dev.snapshot() {
                 out.push(s);
             }
-            if let Ok(o) = i.output.try_borrow() {
+            if let Some(o) = i.output() {
                 walk(&o, out);
             }
         }

@@ -5,7 +5,7 @@
 //! Touches `reactive` (owners, observers) and the engine's diff.
 
 use std::any::Any;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::mem;
 use std::rc::{Rc, Weak};
 
@@ -14,6 +14,7 @@ use super::dev_capture::DevInfo;
 use super::error::catch;
 use crate::reactive::{provide_context, untrack, use_context, Observer, Owner};
 use crate::vdom::diff::diff;
+use crate::vdom::frozen::{Footprint, Frozen};
 use crate::vdom::hid::{normalize_root, HidAlloc};
 use crate::vdom::node::VNode;
 use crate::vdom::patch::PatchSink;
@@ -149,7 +150,10 @@ impl DirtyQueue {
 pub(crate) struct Instance {
     props: Box<dyn Any>,
     render: RefCell<Option<Box<dyn Render>>>,
-    pub(crate) output: RefCell<VNode>,
+    output: RefCell<VNode>,
+    /// The output packed while the session hibernates (`output` is empty then), with
+    /// what it holds (its own and its components').
+    asleep: Cell<Option<Box<(Frozen, Footprint)>>>,
     pub(crate) depth: u32,
     /// Hid of the `<select>` its output lies in (through optgroups, other elements and
     /// ranges), 0 for none: its options decide that select's selection, restated after
@@ -186,6 +190,7 @@ impl Instance {
             props,
             render: RefCell::new(Some(render)),
             output: RefCell::new(VNode::Empty),
+            asleep: Cell::new(None),
             depth: cx.depth,
             select: cx.select,
             dirty: Cell::new(false),
@@ -342,10 +347,60 @@ impl Instance {
         if self.disposed.get() {
             return;
         }
-        let Ok(mut out) = self.output.try_borrow_mut() else {
+        let Some(mut out) = self.output_mut() else {
             return;
         };
         self.rerender_into(&mut out, cx, sink);
+    }
+
+    /// The retained output, unpacked first if the session hibernated; `None` while it is
+    /// borrowed mutably.
+    pub(crate) fn output(&self) -> Option<Ref<'_, VNode>> {
+        self.wake();
+        self.output.try_borrow().ok()
+    }
+
+    /// The retained output to edit, unpacked first; `None` while it is borrowed.
+    pub(crate) fn output_mut(&self) -> Option<RefMut<'_, VNode>> {
+        self.wake();
+        self.output.try_borrow_mut().ok()
+    }
+
+    /// Takes the output out (the tree root keeps its own).
+    pub(crate) fn take_output(&self) -> VNode {
+        self.output_mut()
+            .map_or(VNode::Empty, |mut o| mem::replace(&mut *o, VNode::Empty))
+    }
+
+    /// Unpacks the output if it is packed (and nothing borrows it).
+    fn wake(&self) {
+        let Some(packed) = self.asleep.take() else {
+            return;
+        };
+        match self.output.try_borrow_mut() {
+            Ok(mut out) => *out = packed.0.thaw(),
+            Err(_) => self.asleep.set(Some(packed)),
+        }
+    }
+
+    /// Packs the output (see [`Frozen`]) unless it is packed already or borrowed, and
+    /// adds what the packed output holds to `fp`.
+    pub(crate) fn hibernate(&self, fp: &mut Footprint) {
+        if self.disposed.get() {
+            return;
+        }
+        if let Some(packed) = self.asleep.take() {
+            add(fp, &packed.1);
+            self.asleep.set(Some(packed));
+            return;
+        }
+        let Ok(mut out) = self.output.try_borrow_mut() else {
+            return;
+        };
+        let mut own = Footprint::default();
+        let frozen = Frozen::freeze(&mut out, &mut own);
+        add(fp, &own);
+        self.asleep.set(Some(Box::new((frozen, own))));
     }
 
     /// Disposes nested components, the observer and the owner, and drops the render
@@ -353,6 +408,9 @@ impl Instance {
     pub(crate) fn dispose(&self) {
         if self.disposed.replace(true) {
             return;
+        }
+        if let Some(packed) = self.asleep.take() {
+            packed.0.dispose();
         }
         if let Ok(mut out) = self.output.try_borrow_mut() {
             dispose(&out);
@@ -366,4 +424,12 @@ impl Instance {
             *r = None;
         }
     }
+}
+
+/// Adds `b` to `a`.
+pub(crate) fn add(a: &mut Footprint, b: &Footprint) {
+    a.bytes += b.bytes;
+    a.blocks += b.blocks;
+    a.handlers += b.handlers;
+    a.components += b.components;
 }

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::instance::{Instance, Render, TreeCx};
 use crate::reactive::{signal, untrack, Signal};
-use crate::vdom::node::{ComponentSlot, Key, VNode};
+use crate::vdom::node::{ComponentSlot, Footprint, Key, VNode};
 use crate::vdom::walk::Mount;
 
 /// A component node: `setup(props)` runs once when the node is mounted; the render
@@ -296,11 +296,17 @@ impl ComponentSlot for ComponentNode {
     }
 
     fn rendered(&self) -> Option<Ref<'_, VNode>> {
-        self.instance()?.output.try_borrow().ok()
+        self.instance()?.output()
     }
 
     fn rendered_mut(&self) -> Option<RefMut<'_, VNode>> {
-        self.instance()?.output.try_borrow_mut().ok()
+        self.instance()?.output_mut()
+    }
+
+    fn hibernate(&self, fp: &mut Footprint) {
+        if let Some(i) = self.instance() {
+            i.hibernate(fp);
+        }
     }
 
     fn same_as(&self, new: &dyn ComponentSlot) -> bool {

@@ -6,19 +6,20 @@
 
 use std::any::Any;
 use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 use std::fmt;
-use std::mem;
 use std::rc::Rc;
 
 use super::dev_capture::in_phase;
 use super::error::catch;
 use super::hid_index::{self, HidIndex};
-use super::instance::{Instance, Render, TreeCx};
+use super::instance::{add, Instance, Render, TreeCx};
 use super::node::ComponentNode;
 use crate::reactive::batch;
 use crate::vdom::attrs::{prop_kind, PropKind};
 use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::form::{restate, selection_digest};
+use crate::vdom::frozen::{Footprint, Frozen};
 use crate::vdom::node::{AttrValue, Element, Handler, VNode};
 use crate::vdom::patch::PatchSink;
 use crate::vdom::walk::dispose;
@@ -100,7 +101,11 @@ impl std::error::Error for DispatchError {}
 /// assert_eq!(patches, [Patch::SetText { parent: 1, index: 0, text: "1".into() }]);
 /// ```
 pub struct Tree {
-    root: VNode,
+    /// The mounted root; unset while the tree hibernates (then `asleep` holds it packed).
+    root: OnceCell<VNode>,
+    /// The root packed by [`hibernate`](Self::hibernate), with what the packed tree
+    /// holds (the components' packed outputs too).
+    asleep: Cell<Option<Box<(Frozen, Footprint)>>>,
     inst: Rc<Instance>,
     cx: TreeCx,
     /// Paths to the elements with listeners, once a walk to a handler met more than
@@ -134,9 +139,10 @@ impl Tree {
             },
             &mut cx,
         );
-        let root = mem::replace(&mut *inst.output.borrow_mut(), VNode::Empty);
+        let root = OnceCell::from(inst.take_output());
         Tree {
             root,
+            asleep: Cell::new(None),
             inst,
             cx,
             index: None,
@@ -155,7 +161,7 @@ impl Tree {
     /// assert!(tree.root().as_element().unwrap().is_range(), "text is wrapped in a range");
     /// ```
     pub fn root(&self) -> &VNode {
-        &self.root
+        self.root.get_or_init(|| self.thaw())
     }
 
     /// The root's hid (an element's or a range's).
@@ -168,7 +174,13 @@ impl Tree {
     /// assert_eq!(Tree::mount(|| || div(())).root_hid(), 1);
     /// ```
     pub fn root_hid(&self) -> u32 {
-        self.root.as_element().map_or(0, |e| e.hid)
+        if let Some(root) = self.root.get() {
+            return root.as_element().map_or(0, |e| e.hid);
+        }
+        let packed = self.asleep.take();
+        let hid = packed.as_ref().map_or(0, |p| p.0.root_hid());
+        self.asleep.set(packed);
+        hid
     }
 
     /// Runs the handler for `ev.name` of element `ev.hid` inside [`batch`] and returns
@@ -292,6 +304,8 @@ impl Tree {
             if queued.is_empty() {
                 return;
             }
+            // The whole tree wakes, not only the dirty components' outputs.
+            self.root();
             let mut dirty: Vec<Rc<Instance>> = queued
                 .iter()
                 .filter_map(|w| w.upgrade())
@@ -319,28 +333,131 @@ impl Tree {
 }
 
 impl Tree {
+    /// Packs the retained tree, the components' outputs with it, into one byte string each
+    /// ([`Frozen`]) while the session is idle: a 50-row list keeps ≈ 45 KiB of nodes
+    /// that no one reads until the next event. Whatever reads the tree next
+    /// ([`root`](Self::root), [`dispatch`](Self::dispatch), [`rerender`](Self::rerender),
+    /// a component's [`rendered`](crate::vdom::ComponentSlot::rendered)) unpacks it first,
+    /// exactly as it was: hids, keys, handlers and components are the same, so the next
+    /// diff's edits are those it would have sent anyway. Packing a packed tree does nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// use vango::vdom::Patch;
+    /// let mut tree = Tree::mount(|| {
+    ///     let n = signal(0);
+    ///     move || button(n.get().to_string()).on_click(move |_| n.update(|n| *n += 1))
+    /// });
+    /// let before = vango::render::to_html(tree.root());
+    /// tree.hibernate();
+    /// assert!(tree.is_asleep());
+    /// assert_eq!(tree.root_hid(), 1, "read without unpacking");
+    /// let click = Event { hid: 1, name: "click", data: EventData::None };
+    /// assert_eq!(tree.dispatch(&click), Ok(Ok(())), "the handler survived");
+    /// assert!(!tree.is_asleep());
+    /// let mut patches: Vec<Patch> = Vec::new();
+    /// tree.rerender(&mut patches);
+    /// assert_eq!(patches, [Patch::SetText { parent: 1, index: 0, text: "1".into() }]);
+    /// assert_ne!(vango::render::to_html(tree.root()), before);
+    /// ```
+    pub fn hibernate(&mut self) {
+        let Some(mut root) = self.root.take() else {
+            return;
+        };
+        let mut fp = Footprint::default();
+        let frozen = Frozen::freeze(&mut root, &mut fp);
+        self.asleep.set(Some(Box::new((frozen, fp))));
+        // Rebuilt by the first event that walks far after waking.
+        self.index = None;
+    }
+
+    /// Whether the tree is packed ([`hibernate`](Self::hibernate)) and not read since.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// let mut tree = Tree::mount(|| || p("idle"));
+    /// tree.hibernate();
+    /// assert!(tree.is_asleep());
+    /// let _ = tree.root();
+    /// assert!(!tree.is_asleep());
+    /// ```
+    pub fn is_asleep(&self) -> bool {
+        self.root.get().is_none()
+    }
+
+    /// What the packed tree holds, while it is asleep.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::component::Tree;
+    /// use vango::prelude::*;
+    /// let mut tree = Tree::mount(|| || ul((li("a"), li(button("x").on_click(|_| {})))));
+    /// assert_eq!(tree.footprint(), None);
+    /// tree.hibernate();
+    /// assert_eq!(tree.footprint().map(|f| f.handlers), Some(1));
+    /// ```
+    pub fn footprint(&self) -> Option<Footprint> {
+        if self.root.get().is_some() {
+            return None;
+        }
+        let packed = self.asleep.take();
+        let fp = packed.as_ref().map(|p| {
+            let mut fp = Footprint::default();
+            add(&mut fp, &p.1);
+            fp
+        });
+        self.asleep.set(packed);
+        fp
+    }
+
+    /// Unpacks the root (its components unpack their outputs as they are reached).
+    fn thaw(&self) -> VNode {
+        self.asleep
+            .take()
+            .map_or(VNode::Empty, |packed| packed.0.thaw())
+    }
+
     /// The handler for `ev`: along the cached path when it still leads to `ev.hid`, else by
     /// walking the tree (then the cache is rebuilt if the walk was long and found it).
     fn lookup(&mut self, ev: &Event) -> Found {
         if let Some(path) = self.index.as_ref().and_then(|ix| ix.path(ev.hid)) {
-            match follow(&mut self.root, path, ev, &self.inst) {
+            self.root();
+            let Some(root) = self.root.get_mut() else {
+                return Found::No;
+            };
+            match follow(root, path, ev, &self.inst) {
                 Found::No => {}
                 found => return found,
             }
         }
         let mut visited = 0;
-        let found = find_handler(&mut self.root, ev, &self.inst, &mut visited);
+        self.root();
+        let Some(root) = self.root.get_mut() else {
+            return Found::No;
+        };
+        let found = find_handler(root, ev, &self.inst, &mut visited);
         // Only a found handler rebuilds (the index holds elements with listeners): a client
         // sending unknown or listener-less hids costs one walk each, as before the index.
         if visited >= hid_index::MIN_NODES && matches!(found, Found::Handler(..)) {
-            self.index = Some(Box::new(HidIndex::build(&self.root)));
+            self.index = Some(Box::new(HidIndex::build(self.root())));
         }
         found
     }
 
     fn rerender_one(&mut self, i: &Rc<Instance>, sink: &mut impl PatchSink) {
         if Rc::ptr_eq(i, &self.inst) {
-            i.rerender_into(&mut self.root, &mut self.cx, sink);
+            self.root();
+            let Some(root) = self.root.get_mut() else {
+                return;
+            };
+            i.rerender_into(root, &mut self.cx, sink);
         } else if i.select == 0 {
             i.rerender(&mut self.cx, sink);
         } else {
@@ -355,10 +472,10 @@ impl Tree {
     /// old selectedness, a fresh render selects by the new options.
     fn rerender_in_select(&mut self, i: &Instance, sink: &mut impl PatchSink) {
         let hid = i.select;
-        let before = find_element(&self.root, hid, &mut selection_digest);
+        let before = find_element(self.root(), hid, &mut selection_digest);
         i.rerender(&mut self.cx, sink);
         if let Some(before) = before {
-            find_element(&self.root, hid, &mut |e: &Element| {
+            find_element(self.root(), hid, &mut |e: &Element| {
                 restate(hid, before, e, sink)
             });
         }
@@ -378,7 +495,12 @@ fn find_element<R>(node: &VNode, hid: u32, f: &mut impl FnMut(&Element) -> R) ->
 
 impl Drop for Tree {
     fn drop(&mut self) {
-        dispose(&self.root);
+        if let Some(packed) = self.asleep.take() {
+            packed.0.dispose();
+        }
+        if let Some(root) = self.root.get() {
+            dispose(root);
+        }
         self.inst.dispose();
     }
 }

@@ -11,7 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::Poll;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use async_io::Timer;
 use async_tungstenite::tungstenite::{Bytes, Message};
@@ -22,6 +22,7 @@ use super::cookie::cookie_in;
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
+use super::limits::now_ms;
 use super::session::Session;
 use super::start::{server_frame, start_new};
 use super::step::{catch_up, on_dirty, on_frame, Reply};
@@ -312,6 +313,12 @@ fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
     }
     if sess.try_borrow().is_ok_and(|s| s.generation == gen) {
         connection_lost(sess);
+        // It waits for its tab packed, and is measured so (a resume unpacks it).
+        if !live.app.config.hibernate_after.is_zero() {
+            if let Ok(mut s) = sess.try_borrow_mut() {
+                s.view.hibernate();
+            }
+        }
     }
     live.registry.detach(sess, gen, live.core.metrics());
 }
@@ -324,6 +331,8 @@ enum Input {
     Dirty,
     /// Nothing arrived for the idle timeout.
     Idle,
+    /// Nothing arrived for `hibernate_after`: time to pack the view.
+    Sleep,
     /// The server is shutting down.
     Stop,
 }
@@ -347,8 +356,11 @@ fn serve<'a>(
     async move {
         // When the session goes idle unless a frame arrives first.
         let mut idle_at = Instant::now() + live.core.limits().ws_idle_timeout;
+        // When the view hibernates unless an input arrives first (`None`: asleep or off).
+        // (`hibernate_after` is read where needed: a local would live in this future.)
+        let mut sleep_at = sleep_deadline(live);
         // One timer for the connection, re-armed lazily: no timer traffic per event.
-        let mut timer = Timer::at(idle_at);
+        let mut timer = Timer::at(earliest(sleep_at, idle_at));
         // No per-session stop listener (one allocation and a future slot per session):
         // the sweeper rings the bell when shutdown begins, and the flag is checked here.
         let slot = bell::Slot::new();
@@ -359,9 +371,24 @@ fn serve<'a>(
             let input = if live.core.is_stopping() {
                 Input::Stop
             } else {
-                next_input(&slot, ws, &mut timer, idle_at).await
+                next_input(&slot, ws, &mut timer, idle_at, sleep_at).await
             };
             let started = Instant::now();
+            if matches!(input, Input::Sleep) {
+                sleep_at = NEVER;
+                if let Ok(mut s) = sess.try_borrow_mut() {
+                    s.view.hibernate();
+                    live.registry.measure(&mut s, live.core.metrics());
+                }
+                continue;
+            }
+            let was_asleep = sleep_at == NEVER;
+            sleep_at = sleep_deadline(live);
+            if was_asleep {
+                // Deadlines only move later while the timer is armed; this one may be
+                // earlier than what it waits for.
+                timer.set_at(earliest(sleep_at, idle_at));
+            }
             let reply = match input {
                 Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
                 Input::Msg(Incoming::Binary(bytes)) if bytes.first() == Some(&UPLOAD) => {
@@ -379,6 +406,7 @@ fn serve<'a>(
                 Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
                 Input::Msg(Incoming::ProtocolError) => Reply::ProtocolError,
                 Input::Msg(Incoming::Closed) | Input::Idle => return detach(live, &sess, gen),
+                Input::Sleep => continue,
                 Input::Msg(Incoming::Control) => continue,
             };
             if crate::component::dev::enabled() {
@@ -410,6 +438,7 @@ fn next_input<'s>(
     ws: &'s mut WebSocket,
     timer: &'s mut Timer,
     idle_at: Instant,
+    sleep_at: u32,
 ) -> impl Future<Output = Input> + 's {
     std::future::poll_fn(move |cx| {
         if pin!(slot.rung()).poll(cx).is_ready() {
@@ -419,13 +448,54 @@ fn next_input<'s>(
             return Poll::Ready(Input::Msg(Incoming::classify(next)));
         }
         while Pin::new(&mut *timer).poll(cx).is_ready() {
-            if Instant::now() >= idle_at {
+            let now = Instant::now();
+            if now >= idle_at {
                 return Poll::Ready(Input::Idle);
             }
-            timer.set_at(idle_at);
+            if passed(sleep_at) {
+                // Armed again for the idle timeout: a fired timer never fires again.
+                timer.set_at(idle_at);
+                return Poll::Ready(Input::Sleep);
+            }
+            timer.set_at(earliest(sleep_at, idle_at));
         }
         Poll::Pending
     })
+}
+
+/// No hibernation deadline: the view is asleep, or hibernation is off.
+const NEVER: u32 = u32::MAX;
+
+/// When a view used now hibernates, in milliseconds of this thread's clock
+/// ([`now_ms`]; 4 bytes in the session's future where an `Option<Instant>` takes 16).
+fn sleep_deadline(live: &LiveCore) -> u32 {
+    let after = live.app.config.hibernate_after;
+    if after.is_zero() {
+        return NEVER;
+    }
+    // At most 24 days ahead, so that the wrapping comparison in `passed` holds.
+    let ms = after.as_millis().min(u128::from(u32::MAX / 2)) as u32;
+    match now_ms().wrapping_add(ms) {
+        NEVER => NEVER - 1,
+        t => t,
+    }
+}
+
+/// Whether deadline `t` (of [`sleep_deadline`]) has passed.
+fn passed(t: u32) -> bool {
+    t != NEVER && now_ms().wrapping_sub(t) < 1 << 31
+}
+
+/// The earlier of deadline `sleep` (of [`sleep_deadline`]) and `idle_at`.
+fn earliest(sleep: u32, idle_at: Instant) -> Instant {
+    if sleep == NEVER {
+        return idle_at;
+    }
+    let left = sleep.wrapping_sub(now_ms());
+    if left >= 1 << 31 {
+        return Instant::now();
+    }
+    (Instant::now() + Duration::from_millis(left.into())).min(idle_at)
 }
 
 /// Sends one input's reply; `false` when the connection is over. A frame sent counts as

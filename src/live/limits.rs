@@ -14,8 +14,9 @@ thread_local! {
     static EPOCH: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// Milliseconds since this thread first asked (wraps after 49 days; the bucket tolerates it).
-fn now_ms() -> u32 {
+/// Milliseconds since this thread first asked (wraps after 49 days; the bucket and the
+/// hibernation deadline tolerate it).
+pub(crate) fn now_ms() -> u32 {
     EPOCH.with(|e| {
         let epoch = e.get().unwrap_or_else(|| {
             let now = Instant::now();
@@ -61,6 +62,35 @@ impl RateBucket {
             false
         }
     }
+}
+
+/// A duration as an operator writes it: `15s`, `500ms`, `2m`, or bare seconds (`15`).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use vango::live::limits::parse_duration;
+/// assert_eq!(parse_duration("15s"), Some(Duration::from_secs(15)));
+/// assert_eq!(parse_duration(" 500ms "), Some(Duration::from_millis(500)));
+/// assert_eq!(parse_duration("2m"), Some(Duration::from_secs(120)));
+/// assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+/// assert_eq!(parse_duration("soon"), None);
+/// assert_eq!(parse_duration("-1s"), None);
+/// ```
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (n, unit_ms) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60_000)
+    } else {
+        (s, 1000)
+    };
+    let n: u64 = n.trim().parse().ok()?;
+    Some(std::time::Duration::from_millis(n.checked_mul(unit_ms)?))
 }
 
 /// How many sessions one of `cores` cores may hold under `cfg`.

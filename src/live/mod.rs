@@ -83,6 +83,7 @@ use std::time::Duration;
 /// assert_eq!(c.resume_window.as_secs(), 60);
 /// assert_eq!(c.csrf_max_age.as_secs(), 24 * 60 * 60);
 /// assert_eq!(c.cookie_max_age.as_secs(), 30 * 24 * 60 * 60);
+/// assert_eq!(c.hibernate_after.as_secs(), 15);
 /// ```
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -122,6 +123,12 @@ pub struct SessionConfig {
     /// [`link`](crate::view::helpers::link)) waits for its navigation before it is
     /// dropped (default 5 s); one such route per session. `ZERO` turns prefetch off.
     pub prefetch_ttl: Duration,
+    /// How long an attached session may go without an event or a re-render before its
+    /// retained tree is packed into a compact form until the next one (default 15 s;
+    /// `ZERO` turns hibernation off). A packed 50-row list holds a fifth of its awake
+    /// memory; waking costs the next event one unpacking (tens of µs for such a page).
+    /// `App::serve_env` reads it from `VANGO_HIBERNATE_AFTER` (`15s`, `500ms`, `0`).
+    pub hibernate_after: Duration,
 }
 
 impl Default for SessionConfig {
@@ -139,6 +146,7 @@ impl Default for SessionConfig {
             csrf_max_age: Duration::from_secs(24 * 60 * 60),
             cookie_max_age: Duration::from_secs(30 * 24 * 60 * 60),
             prefetch_ttl: Duration::from_secs(5),
+            hibernate_after: Duration::from_secs(15),
         }
     }
 }

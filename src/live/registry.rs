@@ -39,6 +39,9 @@ pub(crate) struct Registry {
     /// The last measured size of a new session here: what the next one is assumed to cost
     /// before it mounts.
     typical: Cell<usize>,
+    /// Bytes live sessions gave back since the sweeper last looked (measured smaller:
+    /// hibernated), counted with the expired sessions' towards trimming the heap.
+    shrunk: Cell<usize>,
 }
 
 impl Registry {
@@ -49,6 +52,7 @@ impl Registry {
             detached: RefCell::default(),
             budget,
             typical: Cell::new(SESSION_FLOOR),
+            shrunk: Cell::new(0),
         }
     }
 
@@ -88,6 +92,7 @@ impl Registry {
             metrics.session_bytes.fetch_add((now - was) as u64, Relaxed);
         } else {
             self.refund(was - now, metrics);
+            self.shrunk.set(self.shrunk.get() + (was - now));
         }
     }
 
@@ -279,7 +284,7 @@ pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Dura
         if now_window < window {
             m.pressure_evictions.fetch_add(n as u64, Relaxed);
         }
-        freed += bytes;
+        freed += bytes + registry.shrunk.take();
         let held = m.session_bytes.load(Relaxed) as usize;
         if freed >= TRIM_AFTER.max(held / 2) && trimmed.elapsed() >= Duration::from_secs(1) {
             crate::reactive::release_free_nodes();

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::mem::size_of;
 
 use super::session::Session;
+use crate::vdom::frozen::Footprint;
 use crate::vdom::{Attr, Element, Listener, VNode};
 
 /// What every session costs whatever its page: the connection's task and WebSocket
@@ -98,6 +99,29 @@ pub fn tree_bytes(node: &VNode) -> usize {
     }
 }
 
+/// The heap bytes a hibernated tree holds: its packed bytes and held lists, the handlers
+/// and component instances they keep (see [`Footprint`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::component::Tree;
+/// use vango::live::size::{frozen_bytes, tree_bytes};
+/// use vango::prelude::*;
+/// let rows = || ul((0..50).map(|i| li((span(format!("Row {i}")), button("+1").on_click(|_| {})))).collect::<Vec<_>>());
+/// let mut tree = Tree::mount(move || rows);
+/// let awake = tree_bytes(tree.root());
+/// tree.hibernate();
+/// let asleep = frozen_bytes(&tree.footprint().unwrap());
+/// assert!(asleep * 3 < awake, "{asleep} packed against {awake} retained");
+/// ```
+pub fn frozen_bytes(fp: &Footprint) -> usize {
+    fp.bytes
+        + fp.blocks * BLOCK_OVERHEAD
+        + fp.handlers * block(64)
+        + fp.components * COMPONENT_BYTES
+}
+
 fn children_bytes(c: &[VNode]) -> usize {
     block(std::mem::size_of_val(c)) + c.iter().map(tree_bytes).sum::<usize>()
 }
@@ -130,7 +154,10 @@ fn attr_value_bytes(a: &Attr) -> usize {
 /// nodes its page created (`nodes`, counted when it mounted), and the floor.
 pub(crate) fn session_bytes(s: &Session, nodes: usize) -> usize {
     SESSION_FLOOR
-        + tree_bytes(s.view.root())
+        + match s.view.footprint() {
+            Some(fp) => frozen_bytes(&fp),
+            None => tree_bytes(s.view.root()),
+        }
         + block(s.ring_capacity())
         + s.scope.shared_values() * SHARED_VALUE_BYTES
         + nodes * NODE_BYTES

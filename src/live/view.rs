@@ -7,6 +7,7 @@ use std::fmt;
 
 use crate::component::{DispatchError, Tree};
 use crate::protocol::PatchEncoder;
+use crate::vdom::frozen::Footprint;
 use crate::vdom::{Event, Handled, VNode};
 
 /// What a session drives: a mounted component [`Tree`] (tests and custom front ends may
@@ -47,6 +48,14 @@ pub trait View {
     fn is_dirty(&self) -> bool;
     /// Re-renders dirty components and writes the diff's edits to `sink`.
     fn rerender(&mut self, sink: &mut PatchEncoder);
+    /// Packs the retained tree while the session is idle (see [`Tree::hibernate`]); the
+    /// next read unpacks it. By default nothing is packed.
+    fn hibernate(&mut self) {}
+    /// What the packed tree holds while it hibernates, for the session's memory
+    /// accounting (`None`: awake, measured by walking [`root`](Self::root)).
+    fn footprint(&self) -> Option<Footprint> {
+        None
+    }
     /// The view as `Any`, for the application that mounted it to find its own type again
     /// (a live navigation that keeps shared layouts updates the view in place). `None` by
     /// default.
@@ -105,6 +114,14 @@ impl View for Tree {
 
     fn rerender(&mut self, sink: &mut PatchEncoder) {
         Tree::rerender(self, sink)
+    }
+
+    fn hibernate(&mut self) {
+        Tree::hibernate(self)
+    }
+
+    fn footprint(&self) -> Option<Footprint> {
+        Tree::footprint(self)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod attrs;
 pub mod diff;
 pub mod event;
 pub mod form;
+pub mod frozen;
 pub mod hid;
 pub(crate) mod keymap;
 pub mod lis;

@@ -397,12 +397,46 @@ pub trait ComponentSlot: Any {
     /// For the runtime's downcasts.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 
+    /// Packs the output while the session is idle
+    /// ([`Frozen`](crate::vdom::frozen::Frozen)), unless it is packed already, and adds
+    /// what the packed output holds to `fp`; [`rendered`](Self::rendered) unpacks it.
+    /// By default the output stays as it is.
+    fn hibernate(&self, fp: &mut Footprint) {
+        let _ = fp;
+    }
+
     /// The hid of the root of the output, an element or a range (0 when not mounted).
     fn root_hid(&self) -> u32 {
         self.rendered()
             .and_then(|o| o.as_element().map(|e| e.hid))
             .unwrap_or(0)
     }
+}
+
+/// What packed trees hold, summed over a tree and the components inside it (each packs
+/// its own output): for the session's memory accounting.
+///
+/// # Examples
+///
+/// ```
+/// use vango::prelude::*;
+/// use vango::vdom::frozen::{Footprint, Frozen};
+/// let mut node: VNode = ul((li("a"), li("b"))).into();
+/// let mut fp = Footprint::default();
+/// let frozen = Frozen::freeze(&mut node, &mut fp);
+/// assert!(fp.bytes > 0 && fp.handlers == 0);
+/// assert_eq!(vango::render::to_html(&frozen.thaw()), "<ul><li>a</li><li>b</li></ul>");
+/// ```
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Footprint {
+    /// Bytes of packed nodes and held lists.
+    pub bytes: usize,
+    /// Heap blocks those take.
+    pub blocks: usize,
+    /// Handlers held (each an `Rc` of its closure, not counted in `bytes`).
+    pub handlers: usize,
+    /// Components held (their instances, not counted in `bytes`).
+    pub components: usize,
 }
 
 /// A listener: the DOM event it answers, what the client does locally, and the handler.

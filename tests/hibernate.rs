@@ -1,0 +1,147 @@
+//! `Tree::hibernate` and `SessionConfig::hibernate_after`: a tree packed while idle and
+//! unpacked by its next read behaves exactly like a twin that never slept (same patches,
+//! same HTML, same handler outcomes) over random trees with components, keyed lists and
+//! listeners; and over a real socket a session that hibernated answers its next click
+//! with the right patch and is accounted smaller while asleep.
+
+use std::thread;
+use std::time::Duration;
+
+use vango::component::Tree;
+use vango::live::SessionConfig;
+use vango::prelude::*;
+use vango::render::to_html;
+use vango::vdom::Patch;
+use vango_test_support::client::{page, set_texts, Client};
+use vango_test_support::pages::list;
+use vango_test_support::randiff::{case, view, Case};
+use vango_test_support::raw::metric_sum;
+
+/// A tree showing case A, or B once its `flip` signal is set.
+fn mount(c: &Case) -> (Tree, Signal<bool>, Signal<(u32, u32)>) {
+    let (a, b) = (c.a.clone(), c.b());
+    let flip = signal(false);
+    let st = signal((0u32, 0u32));
+    let tree = Tree::mount(move || move || div(view(if flip.get() { &b } else { &a }, st)));
+    (tree, flip, st)
+}
+
+/// The hids of every element with a listener (through components' outputs).
+fn listening(n: &VNode, out: &mut Vec<u32>) {
+    match n {
+        VNode::Element(e) => {
+            if !e.listeners.is_empty() {
+                out.push(e.hid);
+            }
+            e.children.iter().for_each(|c| listening(c, out));
+        }
+        VNode::Fragment(c) => c.iter().for_each(|c| listening(c, out)),
+        VNode::Component(c) => {
+            if let Some(o) = c.rendered() {
+                listening(&o, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rerender(t: &mut Tree) -> Vec<Patch> {
+    let mut p = Vec::new();
+    t.rerender(&mut p);
+    p
+}
+
+#[test]
+fn a_tree_that_slept_behaves_like_one_that_did_not() {
+    let mut slept = 0;
+    for i in 0..300 {
+        let c = case(21, i);
+        let (mut awake, flip_a, st_a) = mount(&c);
+        let (mut asleep, flip_b, st_b) = mount(&c);
+        let why = || c.describe();
+        asleep.hibernate();
+        slept += usize::from(asleep.is_asleep());
+        assert_eq!(asleep.root_hid(), awake.root_hid(), "{}", why());
+        assert_eq!(to_html(asleep.root()), to_html(awake.root()), "{}", why());
+        // A → B, the sleeper packed again first.
+        asleep.hibernate();
+        flip_a.set(true);
+        flip_b.set(true);
+        assert_eq!(rerender(&mut asleep), rerender(&mut awake), "{}", why());
+        assert_eq!(to_html(asleep.root()), to_html(awake.root()), "{}", why());
+        // Every listener, clicked on both, the sleeper packed before each click.
+        let mut hids = Vec::new();
+        listening(awake.root(), &mut hids);
+        for hid in hids {
+            asleep.hibernate();
+            let ev = Event {
+                hid,
+                name: "click",
+                data: EventData::None,
+            };
+            assert_eq!(asleep.dispatch(&ev), awake.dispatch(&ev), "{}", why());
+            assert_eq!(st_a.get_untracked(), st_b.get_untracked());
+            asleep.hibernate();
+            assert_eq!(rerender(&mut asleep), rerender(&mut awake), "{}", why());
+        }
+        // And back to A.
+        asleep.hibernate();
+        flip_a.set(false);
+        flip_b.set(false);
+        assert_eq!(rerender(&mut asleep), rerender(&mut awake), "{}", why());
+        assert_eq!(to_html(asleep.root()), to_html(awake.root()), "{}", why());
+    }
+    assert_eq!(slept, 300);
+}
+
+#[test]
+fn a_sleeping_tree_disposes_its_components() {
+    let st = signal(0u32);
+    fn child(st: Signal<u32>) -> impl Render {
+        on_cleanup(move || st.update(|n| *n += 1));
+        || p("child")
+    }
+    let mut tree = Tree::mount(move || move || div((component(child, st), component(child, st))));
+    tree.hibernate();
+    assert_eq!(tree.footprint().map(|f| f.components), Some(2));
+    drop(tree);
+    assert_eq!(st.get_untracked(), 2, "both children's cleanups ran");
+}
+
+/// `(session bytes accounted, texts the click set)` in a list session that clicks row
+/// `b3`, waits `idle`, and clicks it again.
+fn click_wait_click(hibernate_after: Duration, idle: Duration) -> (u64, u64, Vec<String>) {
+    let srv = vango::App::new()
+        .page("/", list)
+        .workers(1)
+        .sessions(SessionConfig {
+            hibernate_after,
+            ..SessionConfig::default()
+        })
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let hid = p.hid("b3");
+    let mut c = Client::open(addr, &p);
+    let first = set_texts(&c.click(1, hid), None);
+    assert_eq!(first, [" clicked 1 times "]);
+    let awake = metric_sum(addr, "vango_session_bytes");
+    thread::sleep(idle);
+    let asleep = metric_sum(addr, "vango_session_bytes");
+    let second = set_texts(&c.click(2, hid), None);
+    (awake, asleep, second)
+}
+
+#[test]
+fn a_session_that_hibernated_answers_its_next_click() {
+    let (awake, asleep, texts) =
+        click_wait_click(Duration::from_millis(50), Duration::from_millis(400));
+    assert_eq!(texts, [" clicked 2 times "]);
+    println!("list session accounted: {awake} B awake, {asleep} B asleep");
+    assert!(asleep * 2 < awake, "{asleep} B asleep vs {awake} B awake");
+    // Off: the same wait changes nothing.
+    let (awake, still, texts) = click_wait_click(Duration::ZERO, Duration::from_millis(400));
+    assert_eq!(texts, [" clicked 2 times "]);
+    assert_eq!(still, awake);
+}
