@@ -151,6 +151,7 @@ impl Tree {
 
     /// The mounted root, an element or a range (components inside hold their own outputs; see
     /// [`ComponentSlot::rendered`](crate::vdom::ComponentSlot::rendered)).
+    /// A hibernated tree ([`hibernate`](Self::hibernate)) is unpacked first.
     ///
     /// # Examples
     ///

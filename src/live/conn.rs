@@ -313,12 +313,6 @@ fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
     }
     if sess.try_borrow().is_ok_and(|s| s.generation == gen) {
         connection_lost(sess);
-        // It waits for its tab packed, and is measured so (a resume unpacks it).
-        if !live.app.config.hibernate_after.is_zero() {
-            if let Ok(mut s) = sess.try_borrow_mut() {
-                s.view.hibernate();
-            }
-        }
     }
     live.registry.detach(sess, gen, live.core.metrics());
 }
