@@ -2,8 +2,8 @@
 //! and unpacked again, node for node, when the session next needs it.
 //!
 //! Touches only `vdom`'s node types and its per-thread pools. Why: an idle list of 50
-//! rows keeps ≈ 45 KiB of boxed elements, child lists and texts that nothing reads until
-//! the next event; packed, the same rows are ≈ 4 KiB of bytes plus the handlers. What
+//! rows keeps ≈ 48 KiB of boxed elements, child lists and texts that nothing reads until
+//! the next event; packed, the same rows are ≈ 3 KiB of bytes plus the handlers. What
 //! cannot be bytes stays beside them in lists, in the order the nodes meet it: handler
 //! `Rc`s (in a list of their own), component slots (whose own outputs a slot packs
 //! itself), and static strings this thread's table is too full to number.
