@@ -22,7 +22,7 @@ use super::cookie::cookie_in;
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
-use super::limits::now_ms;
+use super::limits::{ms_at, now_ms};
 use super::session::Session;
 use super::start::{server_frame, start_new};
 use super::step::{catch_up, on_dirty, on_frame, Reply};
@@ -350,9 +350,9 @@ fn serve<'a>(
     async move {
         // When the session goes idle unless a frame arrives first.
         let mut idle_at = Instant::now() + live.core.limits().ws_idle_timeout;
-        // When the view hibernates unless an input arrives first (`None`: asleep or off).
+        // When the view hibernates unless an input arrives first (`NEVER`: asleep or off).
         // (`hibernate_after` is read where needed: a local would live in this future.)
-        let mut sleep_at = sleep_deadline(live);
+        let mut sleep_at = sleep_deadline(live, Instant::now());
         // One timer for the connection, re-armed lazily: no timer traffic per event.
         let mut timer = Timer::at(earliest(sleep_at, idle_at));
         // No per-session stop listener (one allocation and a future slot per session):
@@ -368,21 +368,6 @@ fn serve<'a>(
                 next_input(&slot, ws, &mut timer, idle_at, sleep_at).await
             };
             let started = Instant::now();
-            if matches!(input, Input::Sleep) {
-                sleep_at = NEVER;
-                if let Ok(mut s) = sess.try_borrow_mut() {
-                    s.view.hibernate();
-                    live.registry.measure(&mut s, live.core.metrics());
-                }
-                continue;
-            }
-            let was_asleep = sleep_at == NEVER;
-            sleep_at = sleep_deadline(live);
-            if was_asleep {
-                // Deadlines only move later while the timer is armed; this one may be
-                // earlier than what it waits for.
-                timer.set_at(earliest(sleep_at, idle_at));
-            }
             let reply = match input {
                 Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
                 Input::Msg(Incoming::Binary(bytes)) if bytes.first() == Some(&UPLOAD) => {
@@ -400,9 +385,24 @@ fn serve<'a>(
                 Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
                 Input::Msg(Incoming::ProtocolError) => Reply::ProtocolError,
                 Input::Msg(Incoming::Closed) | Input::Idle => return detach(live, &sess, gen),
-                Input::Sleep => continue,
+                Input::Sleep => {
+                    sleep_at = NEVER;
+                    if let Ok(mut s) = sess.try_borrow_mut() {
+                        s.view.hibernate();
+                        live.registry.measure(&mut s, live.core.metrics());
+                    }
+                    continue;
+                }
                 Input::Msg(Incoming::Control) => continue,
             };
+            // The view was used: it hibernates `hibernate_after` from now.
+            let was_asleep = sleep_at == NEVER;
+            sleep_at = sleep_deadline(live, started);
+            if was_asleep {
+                // Deadlines only move later while the timer is armed; this one may be
+                // earlier than what it waits for.
+                timer.set_at(earliest(sleep_at, idle_at));
+            }
             if crate::component::dev::enabled() {
                 super::dev_session::after_step(&sess.borrow());
             }
@@ -460,16 +460,16 @@ fn next_input<'s>(
 /// No hibernation deadline: the view is asleep, or hibernation is off.
 const NEVER: u32 = u32::MAX;
 
-/// When a view used now hibernates, in milliseconds of this thread's clock
-/// ([`now_ms`]; 4 bytes in the session's future where an `Option<Instant>` takes 16).
-fn sleep_deadline(live: &LiveCore) -> u32 {
+/// When a view used at `at` hibernates, in milliseconds of this thread's clock
+/// ([`ms_at`]; 4 bytes in the session's future where an `Option<Instant>` takes 16).
+fn sleep_deadline(live: &LiveCore, at: Instant) -> u32 {
     let after = live.app.config.hibernate_after;
     if after.is_zero() {
         return NEVER;
     }
     // At most 24 days ahead, so that the wrapping comparison in `passed` holds.
     let ms = after.as_millis().min(u128::from(u32::MAX / 2)) as u32;
-    match now_ms().wrapping_add(ms) {
+    match ms_at(at).wrapping_add(ms) {
         NEVER => NEVER - 1,
         t => t,
     }

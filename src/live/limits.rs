@@ -17,13 +17,17 @@ thread_local! {
 /// Milliseconds since this thread first asked (wraps after 49 days; the bucket and the
 /// hibernation deadline tolerate it).
 pub(crate) fn now_ms() -> u32 {
+    ms_at(Instant::now())
+}
+
+/// [`now_ms`] at instant `at` (not before this thread first asked).
+pub(crate) fn ms_at(at: Instant) -> u32 {
     EPOCH.with(|e| {
         let epoch = e.get().unwrap_or_else(|| {
-            let now = Instant::now();
-            e.set(Some(now));
-            now
+            e.set(Some(at));
+            at
         });
-        epoch.elapsed().as_millis() as u32
+        at.saturating_duration_since(epoch).as_millis() as u32
     })
 }
 

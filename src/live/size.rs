@@ -46,6 +46,9 @@ const SHARED_VALUE_BYTES: usize = 96;
 /// render closure, its slot.
 const COMPONENT_BYTES: usize = 256;
 
+/// One handler: an `Rc` of its closure (the counts, the captures: a few words).
+const HANDLER_BYTES: usize = 64;
+
 /// The allocator's bookkeeping and rounding per heap block (glibc: 16 bytes of header,
 /// sizes rounded up to 16).
 const BLOCK_OVERHEAD: usize = 16;
@@ -118,7 +121,7 @@ pub fn tree_bytes(node: &VNode) -> usize {
 pub fn frozen_bytes(fp: &Footprint) -> usize {
     fp.bytes
         + fp.blocks * BLOCK_OVERHEAD
-        + fp.handlers * block(64)
+        + fp.handlers * block(HANDLER_BYTES)
         + fp.components * COMPONENT_BYTES
 }
 
@@ -132,8 +135,7 @@ fn element_bytes(e: &Element) -> usize {
         .iter()
         .map(|a| str_bytes(&a.name) + a.value.as_str().map_or(0, |_| attr_value_bytes(a)))
         .sum();
-    // A handler is an `Rc` of its closure: the count, the captures (a few words).
-    let listeners = e.listeners.len() * block(64);
+    let listeners = e.listeners.len() * block(HANDLER_BYTES);
     block(size_of::<Element>())
         + block(e.attrs.len() * size_of::<Attr>())
         + attrs

@@ -419,6 +419,11 @@ impl Reader<'_> {
 
     fn static_str(&mut self) -> &'static str {
         let h = self.count();
+        self.static_of(h)
+    }
+
+    /// The static string a str header `h` (not an owned one's) names.
+    fn static_of(&mut self, h: usize) -> &'static str {
         match h & 3 {
             0 => numbered(h >> 2),
             _ => match self.held.pop() {
@@ -431,13 +436,7 @@ impl Reader<'_> {
     fn str(&mut self) -> Str {
         let h = self.count();
         if h & 3 != 1 {
-            return Cow::Borrowed(match h & 3 {
-                0 => numbered(h >> 2),
-                _ => match self.held.pop() {
-                    Some(Held::Static(s)) => s,
-                    _ => "",
-                },
-            });
+            return Cow::Borrowed(self.static_of(h));
         }
         let len = (h >> 2).min(self.at.len());
         let (s, rest) = self.at.split_at(len);
