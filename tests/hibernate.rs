@@ -145,3 +145,125 @@ fn a_session_that_hibernated_answers_its_next_click() {
     assert_eq!(texts, [" clicked 2 times "]);
     assert_eq!(still, awake);
 }
+
+#[test]
+fn a_sleeping_tree_holds_no_handler_and_gets_them_back() {
+    use std::rc::Rc;
+    let held = Rc::new(());
+    let clicks = signal(0u32);
+    let h = held.clone();
+    let mut tree = Tree::mount(move || {
+        move || {
+            let h = h.clone();
+            let click = move |_: &Event| {
+                let _ = &h;
+                clicks.update(|n| *n += 1)
+            };
+            div(button(clicks.get().to_string()).on_click(click))
+        }
+    });
+    assert_eq!(
+        Rc::strong_count(&held),
+        3,
+        "the setup's, the render's and the handler's"
+    );
+    tree.hibernate();
+    assert_eq!(tree.footprint().map(|f| f.handlers), Some(0));
+    assert_eq!(
+        Rc::strong_count(&held),
+        2,
+        "the handler's closure was dropped"
+    );
+    let ev = Event {
+        hid: 2,
+        name: "click",
+        data: EventData::None,
+    };
+    assert_eq!(tree.dispatch(&ev), Ok(Ok(())), "a fresh handler ran");
+    assert_eq!(clicks.get_untracked(), 1);
+    assert_eq!(Rc::strong_count(&held), 3);
+    // Only the click's own edit: the re-render that brought the handler back sent nothing.
+    let want = Patch::SetText {
+        parent: 2,
+        index: 0,
+        text: "1".into(),
+    };
+    assert_eq!(rerender(&mut tree), [want]);
+    // Read while asleep (no event, no re-render), then clicked: still a real handler.
+    tree.hibernate();
+    let _ = to_html(tree.root());
+    assert_eq!(tree.dispatch(&ev), Ok(Ok(())));
+    assert_eq!(clicks.get_untracked(), 2);
+}
+
+#[test]
+fn a_component_below_gets_its_handlers_back() {
+    fn row(n: Signal<u32>) -> impl Render {
+        move || button(format!("n={}", n.get())).on_click(move |_| n.update(|v| *v += 1))
+    }
+    let n = signal(0u32);
+    let mut tree = Tree::mount(move || move || div((p("rows"), component(row, n))));
+    let hid = {
+        let mut hids = Vec::new();
+        listening(tree.root(), &mut hids);
+        hids[0]
+    };
+    tree.hibernate();
+    assert_eq!(
+        tree.footprint().map(|f| (f.handlers, f.components)),
+        Some((0, 1))
+    );
+    let ev = Event {
+        hid,
+        name: "click",
+        data: EventData::None,
+    };
+    assert_eq!(tree.dispatch(&ev), Ok(Ok(())));
+    assert_eq!(n.get_untracked(), 1);
+    assert_eq!(rerender(&mut tree).len(), 1);
+}
+
+#[test]
+fn a_render_that_reads_more_than_signals_is_sent_whole_after_waking() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use vango_test_support::dom::{apply, canon};
+    use vango_test_support::html5::{parse_body_fragment as parse, show};
+    // Counts its own renders: not a signal, so only re-rendering changes it.
+    let renders = Rc::new(Cell::new(0u32));
+    let clicks = signal(0u32);
+    let r = renders.clone();
+    let mut tree = Tree::mount(move || {
+        move || {
+            r.set(r.get() + 1);
+            div((
+                p(format!("render {}", r.get())),
+                button(clicks.get().to_string()).on_click(move |_| clicks.update(|n| *n += 1)),
+            ))
+        }
+    });
+    let mut dom = parse(&to_html(tree.root()));
+    let button_hid = 3;
+    tree.hibernate();
+    let ev = Event {
+        hid: button_hid,
+        name: "click",
+        data: EventData::None,
+    };
+    assert_eq!(tree.dispatch(&ev), Ok(Ok(())));
+    assert!(tree.is_dirty());
+    let patches = rerender(&mut tree);
+    assert!(
+        matches!(patches.first(), Some(Patch::ReplaceNode { hid: 1, .. })),
+        "{patches:?}"
+    );
+    for p in &patches {
+        apply(&mut dom, p).unwrap_or_else(|e| panic!("{e} applying {p:?}"));
+    }
+    let mut want = parse(&to_html(tree.root()));
+    canon(&mut want);
+    canon(&mut dom);
+    assert_eq!(show(&dom), show(&want), "{patches:?}");
+    assert!(show(&dom).contains("render 3"), "{}", show(&dom));
+    assert!(rerender(&mut tree).is_empty(), "sent once");
+}

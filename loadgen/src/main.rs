@@ -55,6 +55,8 @@ struct Args {
     redis: Option<String>,
     /// Client threads the reconnect workload deals its sessions over.
     client_threads: usize,
+    /// Wait after opening sessions before reading the server's memory.
+    idle_wait: u64,
 }
 
 fn parse_args() -> Args {
@@ -77,6 +79,7 @@ fn parse_args() -> Args {
         todos: 5,
         redis: None,
         client_threads: 1,
+        idle_wait: 1000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -96,6 +99,7 @@ fn parse_args() -> Args {
             "--todos" => a.todos = val().parse().unwrap_or(a.todos),
             "--redis" => a.redis = Some(val()),
             "--client-threads" => a.client_threads = val().parse().unwrap_or(a.client_threads),
+            "--idle-wait" => a.idle_wait = val().parse().unwrap_or(a.idle_wait),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -109,6 +113,8 @@ fn parse_args() -> Args {
                 println!(
                     "vango-loadgen --workload counter|list|todo|todo-toggle|echo|fanout|reconnect --sessions 1000,5000,10000,19000 \
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE \
+                     --idle-wait MS (after opening, before reading memory; default 1000: longer than \
+                     VANGO_HIBERNATE_AFTER to measure hibernated sessions) \
                      --browser-headers (upgrades carry Chromium's User-Agent, Accept-* and cache headers)\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16) \
                      --client-threads T (client threads the sessions are dealt over, default 1)\n\
@@ -326,6 +332,7 @@ fn main() {
             rate: args.rate,
             seconds: args.seconds,
             closed_sessions: args.closed_sessions,
+            idle_wait: Duration::from_millis(args.idle_wait),
         },
     );
     drop(server);

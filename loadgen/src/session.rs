@@ -25,6 +25,9 @@ pub struct Plan {
     pub checkpoints: Vec<usize>,
     /// Open-loop events per second over all sessions.
     pub rate: u32,
+    /// Wait at each checkpoint before memory is read (the server's sessions hibernate and
+    /// its sweeper trims the heap meanwhile when that wait is long enough).
+    pub idle_wait: Duration,
     /// Seconds per load phase.
     pub seconds: u64,
     /// Sessions used for the closed-loop throughput phase.
@@ -338,7 +341,7 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
                 }
                 open_count += batch;
             }
-            Timer::after(Duration::from_millis(1000)).await;
+            Timer::after(plan.idle_wait).await;
             points.push(MemPoint {
                 sessions: tasks.len(),
                 mem: procfs::mem(pid),

@@ -398,7 +398,9 @@ impl Instance {
             return;
         };
         let mut own = Footprint::default();
-        let frozen = Frozen::freeze(&mut out, &mut own);
+        // Without its handlers: the tree re-renders every component before an event
+        // reaches one (`Tree::wake_all`).
+        let frozen = Frozen::freeze_bare(&mut out, &mut own);
         add(fp, &own);
         self.asleep.set(Some(Box::new((frozen, own))));
     }

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use super::dev_capture::in_phase;
 use super::error::catch;
 use super::hid_index::{self, HidIndex};
-use super::instance::{Instance, Render, TreeCx};
+use super::instance::{DirtyQueue, Instance, Render, TreeCx};
 use super::node::ComponentNode;
 use crate::reactive::batch;
 use crate::vdom::attrs::{prop_kind, PropKind};
@@ -21,7 +21,7 @@ use crate::vdom::event::{Event, EventData, Handled};
 use crate::vdom::form::{restate, selection_digest};
 use crate::vdom::frozen::{Footprint, Frozen};
 use crate::vdom::node::{AttrValue, Element, Handler, VNode};
-use crate::vdom::patch::PatchSink;
+use crate::vdom::patch::{PatchSink, PropValue};
 use crate::vdom::walk::dispose;
 
 /// Re-render rounds per [`Tree::rerender`] before giving up on a render that keeps
@@ -111,6 +111,11 @@ pub struct Tree {
     /// Paths to the elements with listeners, once a walk to a handler met more than
     /// [`hid_index::MIN_NODES`] nodes (see [`HidIndex`]).
     index: Option<Box<HidIndex>>,
+    /// Packed without handlers and not re-rendered whole since: listeners hold stand-ins.
+    stale: Cell<bool>,
+    /// The re-render that brought the handlers back for an event changed the output (a
+    /// render that reads more than signals): the root goes out whole with the next edits.
+    resend: bool,
 }
 
 impl Tree {
@@ -146,6 +151,8 @@ impl Tree {
             inst,
             cx,
             index: None,
+            stale: Cell::new(false),
+            resend: false,
         }
     }
 
@@ -208,6 +215,13 @@ impl Tree {
     /// assert!(tree.is_dirty());
     /// ```
     pub fn dispatch(&mut self, ev: &Event) -> Result<Handled, DispatchError> {
+        if self.stale.get() {
+            // The handlers were dropped by `hibernate`: every component renders again
+            // (nothing to send when renders read only signals) before one is looked up.
+            let mut edited = Edited(false);
+            self.rerender(&mut edited);
+            self.resend |= edited.0;
+        }
         let (handler, inst) = match self.lookup(ev) {
             Found::Handler(h, inst) => (h, inst),
             Found::NoListener => {
@@ -270,12 +284,14 @@ impl Tree {
     /// assert!(!tree.is_dirty());
     /// ```
     pub fn is_dirty(&self) -> bool {
-        self.cx
-            .queue
-            .0
-            .borrow()
-            .iter()
-            .any(|w| w.upgrade().is_some_and(|i| !i.disposed.get()))
+        self.resend
+            || self
+                .cx
+                .queue
+                .0
+                .borrow()
+                .iter()
+                .any(|w| w.upgrade().is_some_and(|i| !i.disposed.get()))
     }
 
     /// Re-renders the dirty components, parents before children (a child its parent
@@ -300,6 +316,13 @@ impl Tree {
     /// assert_eq!(patches, [Patch::SetAttr { hid: 1, name, value }]);
     /// ```
     pub fn rerender(&mut self, sink: &mut impl PatchSink) {
+        if self.resend {
+            self.resend = false;
+            sink.replace_node(self.root_hid(), self.root());
+        }
+        if self.stale.get() {
+            self.wake_all();
+        }
         for _ in 0..MAX_ROUNDS {
             let queued = self.cx.queue.take();
             if queued.is_empty() {
@@ -339,8 +362,12 @@ impl Tree {
     /// that no one reads until the next event. Whatever reads the tree next
     /// ([`root`](Self::root), [`dispatch`](Self::dispatch), [`rerender`](Self::rerender),
     /// a component's [`rendered`](crate::vdom::ComponentSlot::rendered)) unpacks it first,
-    /// exactly as it was: hids, keys, handlers and components are the same, so the next
-    /// diff's edits are those it would have sent anyway. Packing a packed tree does nothing.
+    /// exactly as it was (hids, keys, texts, components), but for the handlers: they are
+    /// dropped with what their closures hold ([`Frozen::freeze_bare`]), and every component
+    /// renders again before the next event looks one up or the next re-render diffs. A
+    /// render that reads only signals renders the same nodes, so that sends nothing; one
+    /// that reads more (a clock, a counter of its own) may render something else, and then
+    /// the root goes out whole with the next edits. Packing a packed tree does nothing.
     ///
     /// # Examples
     ///
@@ -369,8 +396,9 @@ impl Tree {
             return;
         };
         let mut fp = Footprint::default();
-        let frozen = Frozen::freeze(&mut root, &mut fp);
+        let frozen = Frozen::freeze_bare(&mut root, &mut fp);
         self.asleep.set(Some(Box::new((frozen, fp))));
+        self.stale.set(true);
         // Rebuilt by the first event that walks far after waking.
         self.index = None;
     }
@@ -402,7 +430,9 @@ impl Tree {
     /// let mut tree = Tree::mount(|| || ul((li("a"), li(button("x").on_click(|_| {})))));
     /// assert_eq!(tree.footprint(), None);
     /// tree.hibernate();
-    /// assert_eq!(tree.footprint().map(|f| f.handlers), Some(1));
+    /// let fp = tree.footprint().unwrap();
+    /// assert_eq!(fp.handlers, 0, "dropped while asleep: a re-render makes them again");
+    /// assert!(fp.bytes > 0);
     /// ```
     pub fn footprint(&self) -> Option<Footprint> {
         if self.root.get().is_some() {
@@ -412,6 +442,14 @@ impl Tree {
         let fp = packed.as_ref().map(|p| p.1);
         self.asleep.set(packed);
         fp
+    }
+
+    /// Unpacks the whole tree and queues every component for a re-render: the diff then
+    /// moves fresh handlers in place of the stand-ins [`Frozen::freeze_bare`] left.
+    fn wake_all(&self) {
+        self.stale.set(false);
+        queue(&self.inst, &self.cx.queue);
+        queue_below(self.root(), &self.cx.queue);
     }
 
     /// Unpacks the root (its components unpack their outputs as they are reached).
@@ -476,6 +514,73 @@ impl Tree {
                 restate(hid, before, e, sink)
             });
         }
+    }
+}
+
+/// Marks `i` dirty and queues it (once).
+fn queue(i: &Rc<Instance>, q: &DirtyQueue) {
+    if !i.disposed.get() && !i.dirty.replace(true) {
+        q.0.borrow_mut().push(Rc::downgrade(i));
+    }
+}
+
+/// Queues every component below `node`, unpacking their outputs.
+fn queue_below(node: &VNode, q: &DirtyQueue) {
+    match node {
+        VNode::Element(e) => e.children.iter().for_each(|c| queue_below(c, q)),
+        VNode::Fragment(cs) => cs.iter().for_each(|c| queue_below(c, q)),
+        VNode::Component(c) => {
+            if let Some(i) = c
+                .as_any()
+                .downcast_ref::<ComponentNode>()
+                .and_then(ComponentNode::instance)
+            {
+                queue(i, q);
+            }
+            if let Some(out) = c.rendered() {
+                queue_below(&out, q);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A sink that only notes whether any edit came.
+struct Edited(bool);
+
+impl PatchSink for Edited {
+    fn set_text(&mut self, _: u32, _: u32, _: &str) {
+        self.0 = true;
+    }
+    fn set_attr(&mut self, _: u32, _: &str, _: &str) {
+        self.0 = true;
+    }
+    fn remove_attr(&mut self, _: u32, _: &str) {
+        self.0 = true;
+    }
+    fn set_prop(&mut self, _: u32, _: &str, _: PropValue<'_>) {
+        self.0 = true;
+    }
+    fn insert_child(&mut self, _: u32, _: u32, _: &VNode) {
+        self.0 = true;
+    }
+    fn remove_child(&mut self, _: u32, _: u32) {
+        self.0 = true;
+    }
+    fn move_child(&mut self, _: u32, _: u32, _: u32) {
+        self.0 = true;
+    }
+    fn replace_child(&mut self, _: u32, _: u32, _: &VNode) {
+        self.0 = true;
+    }
+    fn replace_node(&mut self, _: u32, _: &VNode) {
+        self.0 = true;
+    }
+    fn set_inner_html(&mut self, _: u32, _: &str) {
+        self.0 = true;
+    }
+    fn clear_children(&mut self, _: u32) {
+        self.0 = true;
     }
 }
 

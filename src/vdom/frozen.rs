@@ -3,10 +3,11 @@
 //!
 //! Touches only `vdom`'s node types and its per-thread pools. Why: an idle list of 50
 //! rows keeps ≈ 48 KiB of boxed elements, child lists and texts that nothing reads until
-//! the next event; packed, the same rows are ≈ 3 KiB of bytes plus the handlers. What
-//! cannot be bytes stays beside them in lists, in the order the nodes meet it: handler
-//! `Rc`s (in a list of their own), component slots (whose own outputs a slot packs
-//! itself), and static strings this thread's table is too full to number.
+//! the next event; packed, the same rows are ≈ 3 KiB of bytes plus the handlers (none
+//! with [`Frozen::freeze_bare`], for a tree that renders again on waking). What cannot be
+//! bytes stays beside them in lists, in the order the nodes meet it: handler `Rc`s (in a
+//! list of their own), component slots (whose own outputs a slot packs itself), and
+//! static strings this thread's table is too full to number.
 //!
 //! The layout (every number an unsigned LEB128 varint, private to this module: bytes
 //! never leave the process, so no version; `tests/frozen.rs` checks that unpacking gives
@@ -26,7 +27,9 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
+use crate::vdom::event::Reject;
 pub use crate::vdom::node::Footprint;
 use crate::vdom::node::{
     Attr, AttrValue, ComponentSlot, Element, Handler, Key, Listener, Modifiers, RawHtml, Str, VNode,
@@ -37,6 +40,15 @@ use crate::vdom::tight::TightVec;
 /// Most static strings one thread numbers (≈ 2.5 MiB of table at most); a static string
 /// past it is held beside the bytes instead.
 const MAX_STATICS: usize = 1 << 16;
+
+/// Largest packing buffer a thread keeps for the next packing.
+const MAX_SCRATCH: usize = 1 << 16;
+
+/// Packed bytes shorter than this stay plain.
+const MIN_COMPRESS: usize = 128;
+
+/// Most plain bytes one packed tree may unpack to (a bound on a broken header).
+const MAX_PLAIN: usize = 1 << 30;
 
 /// This thread's numbering of the static strings packed trees name (tags, event names,
 /// literal texts and attribute names): each is numbered once for every session on the
@@ -51,6 +63,71 @@ struct Statics {
 
 thread_local! {
     static STATICS: RefCell<Statics> = RefCell::new(Statics::default());
+    /// Packing buffers kept for the next packing (see [`give_back`]).
+    static SCRATCH: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+    /// The handler of a listener unpacked from [`Frozen::freeze_bare`]: one for the thread.
+    static STAND_IN: Handler = Rc::new(|_| Err(Reject));
+}
+
+/// The packed bytes as kept: a header (`len << 1 | 1` for LZ4, `len << 1` for plain),
+/// then the bytes, LZ4-compressed when that is shorter (a list's rows repeat one shape;
+/// a few nodes do not pay for it).
+fn compress(plain: &[u8]) -> Box<[u8]> {
+    let mut head = Vec::with_capacity(5);
+    if plain.len() >= MIN_COMPRESS {
+        let mut out = SCRATCH.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+        out.resize(lz4_flex::block::get_maximum_output_size(plain.len()), 0);
+        if let Ok(n) = lz4_flex::block::compress_into(plain, &mut out) {
+            if n < plain.len() {
+                put_varint(&mut head, (plain.len() as u64) << 1 | 1);
+                let kept = [&head[..], &out[..n]].concat().into_boxed_slice();
+                give_back(out);
+                return kept;
+            }
+        }
+        give_back(out);
+    }
+    put_varint(&mut head, (plain.len() as u64) << 1);
+    [&head[..], plain].concat().into_boxed_slice()
+}
+
+/// The plain bytes of [`compress`]'s output, in a buffer for [`give_back`]. Only this
+/// module's own packing is ever read here; a short or broken input gives fewer bytes,
+/// which the reader takes as empty nodes.
+fn decompress(kept: &[u8]) -> Vec<u8> {
+    let mut at = kept;
+    let head = varint(&mut at);
+    // LZ4 expands a byte to at most 255.
+    let len = ((head >> 1) as usize)
+        .min(MAX_PLAIN)
+        .min(at.len().saturating_mul(255));
+    let mut out = SCRATCH.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+    if head & 1 == 0 {
+        out.extend_from_slice(&at[..len.min(at.len())]);
+    } else {
+        out.resize(len, 0);
+        let n = lz4_flex::block::decompress_into(at, &mut out).unwrap_or(0);
+        out.truncate(n);
+    }
+    out
+}
+
+/// Returns a packing buffer to this thread's few (a component's output packs while its
+/// parent's packing holds one).
+fn give_back(mut out: Vec<u8>) {
+    out.clear();
+    if out.capacity() <= MAX_SCRATCH {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < 4 {
+                s.push(out);
+            }
+        });
+    }
+}
+
+fn stand_in() -> Handler {
+    STAND_IN.with(Rc::clone)
 }
 
 /// What cannot be packed into bytes.
@@ -100,10 +177,40 @@ impl Frozen {
     /// assert_eq!(back.as_element().unwrap().listeners.len(), 1);
     /// ```
     pub fn freeze(node: &mut VNode, fp: &mut Footprint) -> Frozen {
+        Frozen::pack(node, fp, true)
+    }
+
+    /// Packs `node` as [`freeze`](Self::freeze) does, but drops the listeners' handlers
+    /// (and what their closures hold): unpacked, each listener has a stand-in handler
+    /// that rejects the event. For a tree that re-renders its components before the next
+    /// event reaches a handler (the diff moves the new closures in): a 50-row list's
+    /// handlers are ≈ 3 KiB of its ≈ 13 KiB while it sleeps.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// use vango::vdom::frozen::{Footprint, Frozen};
+    /// let mut node: VNode = button("+1").on_click(|_| {}).into();
+    /// let mut fp = Footprint::default();
+    /// let frozen = Frozen::freeze_bare(&mut node, &mut fp);
+    /// assert_eq!(fp.handlers, 0, "none held");
+    /// let back = frozen.thaw();
+    /// let l = &back.as_element().unwrap().listeners[0];
+    /// assert_eq!(l.event, "click", "the listener is still there");
+    /// let ev = Event { hid: 0, name: "click", data: EventData::None };
+    /// assert_eq!((l.handler)(&ev), Err(Reject), "its stand-in refuses");
+    /// ```
+    pub fn freeze_bare(node: &mut VNode, fp: &mut Footprint) -> Frozen {
+        Frozen::pack(node, fp, false)
+    }
+
+    fn pack(node: &mut VNode, fp: &mut Footprint, keep_handlers: bool) -> Frozen {
         let mut p = Packer {
-            out: Vec::with_capacity(256),
+            out: SCRATCH.with(|s| s.borrow_mut().pop()).unwrap_or_default(),
             last_hid: 0,
             handlers: Vec::new(),
+            keep_handlers,
             held: Vec::new(),
             fp,
         };
@@ -115,8 +222,14 @@ impl Frozen {
             fp,
             ..
         } = p;
+        // The nodes are freed before the packed bytes are allocated, so that those take
+        // the place the nodes held instead of memory that a newer session's blocks
+        // surround: a sleeping session keeps fewer pages resident.
+        crate::vdom::pool::recycle(std::mem::replace(node, VNode::Empty));
+        let bytes = compress(&out);
+        give_back(out);
         let frozen = Frozen {
-            bytes: out.into_boxed_slice(),
+            bytes,
             handlers: handlers.into_boxed_slice(),
             held: held.into_boxed_slice(),
         };
@@ -126,7 +239,6 @@ impl Frozen {
         fp.blocks += usize::from(!frozen.bytes.is_empty())
             + usize::from(!frozen.handlers.is_empty())
             + usize::from(!frozen.held.is_empty());
-        crate::vdom::pool::recycle(std::mem::replace(node, VNode::Empty));
         frozen
     }
 
@@ -149,13 +261,16 @@ impl Frozen {
         held.reverse();
         let mut handlers = self.handlers.into_vec();
         handlers.reverse();
+        let plain = decompress(&self.bytes);
         let mut r = Reader {
-            at: &self.bytes,
+            at: &plain,
             last_hid: 0,
             handlers,
             held,
         };
-        r.node()
+        let node = r.node();
+        give_back(plain);
+        node
     }
 
     /// The hid of the packed root element (0 when the root is not an element).
@@ -170,13 +285,17 @@ impl Frozen {
     /// assert_eq!(Frozen::freeze(&mut node, &mut Footprint::default()).root_hid(), 5);
     /// ```
     pub fn root_hid(&self) -> u32 {
-        let mut at = &self.bytes[..];
-        if byte(&mut at) != 2 {
-            return 0;
-        }
-        let _tag = varint(&mut at);
-        // The first hid's step is from 0: zigzag of a non-negative value.
-        (varint(&mut at) >> 1) as u32
+        let plain = decompress(&self.bytes);
+        let mut at = &plain[..];
+        let hid = if byte(&mut at) == 2 {
+            let _tag = varint(&mut at);
+            // The first hid's step is from 0: zigzag of a non-negative value.
+            (varint(&mut at) >> 1) as u32
+        } else {
+            0
+        };
+        give_back(plain);
+        hid
     }
 
     /// Disposes every component held (what [`walk::dispose`](crate::vdom::walk::dispose)
@@ -204,6 +323,8 @@ struct Packer<'a> {
     /// The hid of the element packed last (0 before the first).
     last_hid: u32,
     handlers: Vec<Handler>,
+    /// False for [`Frozen::freeze_bare`].
+    keep_handlers: bool,
     held: Vec<Held>,
     fp: &'a mut Footprint,
 }
@@ -340,8 +461,10 @@ impl Packer<'_> {
             for l in e.listeners.iter() {
                 self.static_str(l.event);
                 self.modifiers(&l.modifiers);
-                self.handlers.push(l.handler.clone());
-                self.fp.handlers += 1;
+                if self.keep_handlers {
+                    self.handlers.push(l.handler.clone());
+                    self.fp.handlers += 1;
+                }
             }
         }
         if !e.children.is_empty() {
@@ -510,9 +633,7 @@ impl Reader<'_> {
             for _ in 0..n {
                 let event = self.static_str();
                 let modifiers = self.modifiers();
-                let Some(handler) = self.handlers.pop() else {
-                    continue;
-                };
+                let handler = self.handlers.pop().unwrap_or_else(stand_in);
                 listeners.push(Listener {
                     event,
                     modifiers,

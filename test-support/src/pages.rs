@@ -54,6 +54,35 @@ pub fn rss() -> usize {
     kb * 1024
 }
 
+/// Bytes of heap this process holds (glibc's `mallinfo2`, every arena): unlike RSS, not
+/// the free memory between live blocks that the allocator cannot give back (after a
+/// burst of sessions that then hibernated, RSS stays near the burst's peak).
+#[allow(unsafe_code)]
+pub fn heap_in_use() -> usize {
+    /// glibc's `struct mallinfo2`: ten `size_t` fields.
+    #[repr(C)]
+    struct MallInfo2 {
+        arena: usize,
+        ordblks: usize,
+        smblks: usize,
+        hblks: usize,
+        hblkhd: usize,
+        usmblks: usize,
+        fsmblks: usize,
+        uordblks: usize,
+        fordblks: usize,
+        keepcost: usize,
+    }
+    extern "C" {
+        fn mallinfo2() -> MallInfo2;
+    }
+    // SAFETY: `mallinfo2` (glibc 2.33+, the test machines' Debian 12 has 2.36) takes no
+    // arguments, returns the struct by value with the layout above, and only reads the
+    // allocator's state under its own locks.
+    let m = unsafe { mallinfo2() };
+    m.uordblks + m.hblkhd
+}
+
 /// Upgrades, says Hello for a new session with the page's token, and waits for the
 /// answer; `Some(client)` when the session was created (drop it to drop the socket).
 pub fn hello_new(addr: SocketAddr, p: &PageInfo) -> Option<Client> {
