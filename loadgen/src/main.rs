@@ -57,6 +57,8 @@ struct Args {
     client_threads: usize,
     /// Wait after opening sessions before reading the server's memory.
     idle_wait: u64,
+    /// Pause after each batch of 100 opened sessions, in milliseconds.
+    open_pace: u64,
 }
 
 fn parse_args() -> Args {
@@ -80,6 +82,7 @@ fn parse_args() -> Args {
         redis: None,
         client_threads: 1,
         idle_wait: 1000,
+        open_pace: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -100,6 +103,7 @@ fn parse_args() -> Args {
             "--redis" => a.redis = Some(val()),
             "--client-threads" => a.client_threads = val().parse().unwrap_or(a.client_threads),
             "--idle-wait" => a.idle_wait = val().parse().unwrap_or(a.idle_wait),
+            "--open-pace" => a.open_pace = val().parse().unwrap_or(a.open_pace),
             "--rate" => a.rate = val().parse().unwrap_or(a.rate),
             "--seconds" => a.seconds = val().parse().unwrap_or(a.seconds),
             "--closed" => a.closed_sessions = val().parse().unwrap_or(a.closed_sessions),
@@ -115,6 +119,8 @@ fn parse_args() -> Args {
                      --rate 2000 --seconds 10 --closed 1000 --port 18080 --workers 2 --json FILE \
                      --idle-wait MS (after opening, before reading memory; default 1000: longer than \
                      VANGO_HIBERNATE_AFTER to measure hibernated sessions) \
+                     --open-pace MS (pause after each 100 sessions opened, default 0: a burst; longer \
+                     than VANGO_HIBERNATE_AFTER, sessions arrive as they do over time) \
                      --browser-headers (upgrades carry Chromium's User-Agent, Accept-* and cache headers)\n\
                      reconnect: --sessions N (default 1000) --concurrency K (reconnects in flight, default 16) \
                      --client-threads T (client threads the sessions are dealt over, default 1)\n\
@@ -333,6 +339,7 @@ fn main() {
             seconds: args.seconds,
             closed_sessions: args.closed_sessions,
             idle_wait: Duration::from_millis(args.idle_wait),
+            open_pace: Duration::from_millis(args.open_pace),
         },
     );
     drop(server);

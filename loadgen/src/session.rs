@@ -28,6 +28,8 @@ pub struct Plan {
     /// Wait at each checkpoint before memory is read (the server's sessions hibernate and
     /// its sweeper trims the heap meanwhile when that wait is long enough).
     pub idle_wait: Duration,
+    /// Pause after each batch of opened sessions (zero: they open in one burst).
+    pub open_pace: Duration,
     /// Seconds per load phase.
     pub seconds: u64,
     /// Sessions used for the closed-loop throughput phase.
@@ -340,6 +342,9 @@ pub fn run(workload: &str, addr: SocketAddr, pid: u32, plan: &Plan) -> Report {
                     }
                 }
                 open_count += batch;
+                if !plan.open_pace.is_zero() {
+                    Timer::after(plan.open_pace).await;
+                }
             }
             Timer::after(plan.idle_wait).await;
             points.push(MemPoint {
