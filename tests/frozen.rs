@@ -182,3 +182,50 @@ fn a_packed_list_is_a_fraction_of_the_retained_one() {
     assert_eq!(bare.handlers, 0);
     assert!(bare.bytes * 2 < 50 * 55, "{} B for 50 rows", bare.bytes);
 }
+
+#[test]
+fn a_kept_packing_leaves_components_whole_and_a_bare_one_packs_them_bare() {
+    fn counter(n: Signal<u32>) -> impl Render {
+        move || button(n.get().to_string()).on_click(move |_| n.update(|v| *v += 1))
+    }
+    let click = Event {
+        hid: 0,
+        name: "click",
+        data: EventData::None,
+    };
+    // The component's button: its listener's handler, through the thawed slot's output.
+    let handler = |node: &VNode| -> Handler {
+        let VNode::Component(c) = &node.as_element().unwrap().children[0] else {
+            panic!("a component slot");
+        };
+        let out = c.rendered().expect("mounted");
+        let b = out.as_element().unwrap();
+        b.listeners[0].handler.clone()
+    };
+    for bare in [false, true] {
+        let n = signal(0u32);
+        let mut node: VNode = div(component(counter, n)).into();
+        mount(&mut node, &mut vango::component::TreeCx::new(1));
+        let mut fp = Footprint::default();
+        let frozen = if bare {
+            Frozen::freeze_bare(&mut node, &mut fp)
+        } else {
+            Frozen::freeze(&mut node, &mut fp)
+        };
+        assert_eq!(fp.components, 1);
+        let back = frozen.thaw();
+        let outcome = handler(&back)(&click);
+        if bare {
+            assert_eq!(
+                outcome,
+                Err(Reject),
+                "a stand-in, until the tree re-renders"
+            );
+            assert_eq!(n.get_untracked(), 0);
+        } else {
+            assert_eq!(outcome, Ok(()), "the component's own handler");
+            assert_eq!(n.get_untracked(), 1);
+        }
+        vango::vdom::walk::dispose(&back);
+    }
+}

@@ -127,9 +127,8 @@ pub struct Frozen {
 
 impl Frozen {
     /// Packs `node` (leaving [`VNode::Empty`] in its place) and adds what it now holds to
-    /// `fp`. Each component inside is asked to pack its own output
-    /// ([`ComponentSlot::hibernate`]) and is held as it is. The nodes go back to this
-    /// thread's pools.
+    /// `fp`. Each component inside is held as it is, its output unpacked. The nodes go
+    /// back to this thread's pools.
     ///
     /// # Examples
     ///
@@ -149,9 +148,11 @@ impl Frozen {
 
     /// Packs `node` as [`freeze`](Self::freeze) does, but drops the listeners' handlers
     /// (and what their closures hold): unpacked, each listener has a stand-in handler
-    /// that rejects the event. For a tree that re-renders its components before the next
-    /// event reaches a handler (the diff moves the new closures in): a 50-row list's
-    /// handlers are ≈ 3 KiB of its ≈ 13 KiB while it sleeps.
+    /// that rejects the event. Each component inside is asked to pack its own output the
+    /// same way ([`ComponentSlot::hibernate`]). For a tree that re-renders every component
+    /// before the next event reaches a handler (the diff moves the new closures in), as
+    /// [`Tree::hibernate`](crate::component::Tree::hibernate) does: a 50-row list's
+    /// handlers are ≈ 3 KiB of what it holds while it sleeps.
     ///
     /// # Examples
     ///

@@ -398,9 +398,10 @@ pub trait ComponentSlot: Any {
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
 
     /// Packs the output while the session is idle
-    /// ([`Frozen`](crate::vdom::frozen::Frozen)), unless it is packed already, and adds
-    /// what the packed output holds to `fp`; [`rendered`](Self::rendered) unpacks it.
-    /// By default the output stays as it is.
+    /// ([`Frozen::freeze_bare`](crate::vdom::frozen::Frozen::freeze_bare): without its
+    /// handlers, for a tree that re-renders every component on waking), unless it is
+    /// packed already, and adds what the packed output holds to `fp`;
+    /// [`rendered`](Self::rendered) unpacks it. By default the output stays as it is.
     fn hibernate(&self, fp: &mut Footprint) {
         let _ = fp;
     }

@@ -131,7 +131,11 @@ impl Packer<'_> {
                 let VNode::Component(c) = std::mem::replace(node, VNode::Empty) else {
                     unreachable!("matched a component above");
                 };
-                c.hibernate(self.fp);
+                // Only a bare packing's owner re-renders every component on waking, which
+                // a component's own bare packing needs: a kept packing holds it as it is.
+                if !self.keep_handlers {
+                    c.hibernate(self.fp);
+                }
                 self.fp.components += 1;
                 self.held.push(Held::Component(c));
             }
