@@ -171,8 +171,9 @@ pub(crate) struct Chain {
     not_found: Cell<bool>,
     /// Set when something below an outlet panicked and the error page took its place.
     failed: Cell<bool>,
-    /// A page a link prefetch staged for the deepest layout's outlet, and its number.
-    staged: RefCell<Option<Staged>>,
+    /// A page a link prefetch staged for the deepest layout's outlet, and its number
+    /// (boxed: every session holds a chain, few ever stage a page).
+    staged: RefCell<Option<Box<Staged>>>,
     staged_id: Cell<u64>,
 }
 
@@ -379,13 +380,13 @@ impl Nested {
         }
         let id = self.chain.staged_id.get() + 1;
         self.chain.staged_id.set(id);
-        *self.chain.staged.borrow_mut() = Some(Staged {
+        *self.chain.staged.borrow_mut() = Some(Box::new(Staged {
             id,
             url,
             ids: layouts.iter().map(|(i, _)| *i).collect(),
             page,
             title: store.and_then(|s| s.title()),
-        });
+        }));
         Some(Box::new(Ticket {
             chain: Rc::downgrade(&self.chain),
             id,
