@@ -149,8 +149,9 @@ impl Frozen {
     /// Packs `node` as [`freeze`](Self::freeze) does, but drops the listeners' handlers
     /// (and what their closures hold): unpacked, each listener has a stand-in handler
     /// that rejects the event. Each component inside is asked to pack its own output the
-    /// same way ([`ComponentSlot::hibernate`]). For a tree that re-renders every component
-    /// before the next event reaches a handler (the diff moves the new closures in), as
+    /// same way ([`ComponentSlot::hibernate`](crate::vdom::ComponentSlot::hibernate)).
+    /// For a tree that re-renders every component before the next event reaches a
+    /// handler (the diff moves the new closures in), as
     /// [`Tree::hibernate`](crate::component::Tree::hibernate) does: a 50-row list's
     /// handlers are ≈ 3 KiB of what it holds while it sleeps.
     ///
