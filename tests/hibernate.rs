@@ -267,3 +267,52 @@ fn a_render_that_reads_more_than_signals_is_sent_whole_after_waking() {
     assert!(show(&dom).contains("render 3"), "{}", show(&dom));
     assert!(rerender(&mut tree).is_empty(), "sent once");
 }
+
+/// `(sessions opened, bytes accounted for them)` after `n` list sessions opened at once
+/// under a budget of `max_memory`, with the default 15 s wait before hibernating, once
+/// `settle` has passed.
+fn burst(max_memory: usize, n: usize, settle: Duration) -> (usize, u64) {
+    let srv = vango::App::new()
+        .page("/", list)
+        .workers(1)
+        .sessions(SessionConfig {
+            max_memory: Some(max_memory),
+            ..SessionConfig::default()
+        })
+        .spawn("127.0.0.1:0")
+        .unwrap();
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let held: Vec<_> = (0..n)
+        .filter_map(|_| vango_test_support::pages::hello_new(addr, &p))
+        .collect();
+    thread::sleep(settle);
+    let accounted = metric_sum(addr, "vango_session_bytes");
+    (held.len(), accounted)
+}
+
+#[test]
+fn memory_pressure_hibernates_idle_sessions_sooner() {
+    let settle = Duration::from_millis(1600);
+    // ≈ 57 KB accounted a list session awake: 30 of them are ≈ 1.7 MB, past half of
+    // 2 MiB after about 18, far from half of 64 MiB.
+    let (roomy_n, roomy) = burst(64 << 20, 30, settle);
+    let (tight_n, tight) = burst(2 << 20, 30, settle);
+    println!("30 list sessions accounted: {roomy} B under 64 MiB, {tight} B under 2 MiB");
+    assert_eq!((roomy_n, tight_n), (30, 30), "every session opened");
+    assert!(roomy > 30 * 40_000, "none slept within 15 s: {roomy} B");
+    // Those past half waited at most 1 s, then packed (≈ 5 KB each).
+    assert!(tight * 10 < roomy * 8, "{tight} B vs {roomy} B");
+}
+
+#[test]
+fn a_full_budget_packs_awake_sessions_before_it_refuses_one() {
+    // ≈ 57 KB accounted a list session awake: 1 MiB holds about 18, packed about 200.
+    let (opened, accounted) = burst(1 << 20, 30, Duration::from_millis(100));
+    println!("30 list sessions under 1 MiB: {opened} opened, {accounted} B accounted");
+    assert_eq!(
+        opened, 30,
+        "none refused: the awake ones were packed to make room"
+    );
+    assert!(accounted <= 1 << 20, "{accounted} B over the budget");
+}

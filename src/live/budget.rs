@@ -177,6 +177,44 @@ impl Budget {
     }
 }
 
+/// The shortest wait before an idle session hibernates under memory pressure.
+const MIN_HIBERNATE_AFTER: Duration = Duration::from_millis(100);
+
+/// The longest wait before an idle session hibernates under memory pressure.
+const MAX_HIBERNATE_AFTER: Duration = Duration::from_secs(1);
+
+impl Budget {
+    /// How long an idle session waits now before it hibernates, given the configured
+    /// `after`: all of it up to half the budget; past half at most 1 s, and less as the
+    /// budget fills, on the scale of [`resume_window`](Self::resume_window), down to
+    /// 100 ms (never more than `after`). A burst of new sessions thereby packs its trees
+    /// well before the budget refuses anyone (packing a 50-row list costs ≈ 30 µs,
+    /// waking it ≈ 70 µs). Zero (hibernation off) stays zero.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = vango::live::budget::Budget::new(1000);
+    /// let after = Duration::from_secs(15);
+    /// assert_eq!(b.hibernate_after(after), after);
+    /// b.charge(501);
+    /// assert_eq!(b.hibernate_after(after), Duration::from_secs(1), "past half");
+    /// b.charge(449); // 90 % of the way from half to full: 1.5 s on the window's scale
+    /// assert_eq!(b.hibernate_after(after), Duration::from_secs(1));
+    /// b.charge(50);
+    /// assert_eq!(b.hibernate_after(after), Duration::from_millis(100), "at the budget");
+    /// assert_eq!(b.hibernate_after(Duration::ZERO), Duration::ZERO, "off stays off");
+    /// ```
+    pub fn hibernate_after(&self, after: Duration) -> Duration {
+        if after.is_zero() || !self.under_pressure() {
+            return after;
+        }
+        let w = self.resume_window(after);
+        w.clamp(MIN_HIBERNATE_AFTER, MAX_HIBERNATE_AFTER).min(after)
+    }
+}
+
 /// Half of the cgroup v2 `memory.max` of this process when one is set, else half of the
 /// machine's RAM; `None` when neither can be read.
 ///

@@ -463,7 +463,8 @@ const NEVER: u32 = u32::MAX;
 /// When a view used at `at` hibernates, in milliseconds of this thread's clock
 /// ([`ms_at`]; 4 bytes in the session's future where an `Option<Instant>` takes 16).
 fn sleep_deadline(live: &LiveCore, at: Instant) -> u32 {
-    let after = live.app.config.hibernate_after;
+    // Sooner under memory pressure (`Budget::hibernate_after`).
+    let after = (live.registry.budget()).hibernate_after(live.app.config.hibernate_after);
     if after.is_zero() {
         return NEVER;
     }

@@ -57,7 +57,6 @@ impl Registry {
     }
 
     /// The process budget this registry accounts against.
-    #[cfg(test)]
     pub(crate) fn budget(&self) -> &Budget {
         &self.budget
     }
@@ -203,19 +202,42 @@ impl Registry {
         false
     }
 
-    /// Evicts detached sessions, oldest first, until `bytes` more fit the budget; `false`
-    /// when they still do not (every session left here is attached).
+    /// Evicts detached sessions, oldest first, until `bytes` more fit the budget; when
+    /// none is left, packs the attached ones that are awake (their data stays; their next
+    /// event unpacks them). `false` when `bytes` still do not fit.
     pub(crate) fn make_room(&self, bytes: usize, metrics: &CoreMetrics) -> bool {
         // A page measured above the whole budget still gets a session when nothing else
         // is held, rather than never one.
         let bytes = bytes.min(self.budget.limit());
         while !self.budget.fits(bytes) {
             if !self.evict_lru_detached(metrics) {
-                return false;
+                return self.pack_awake(metrics) && self.budget.fits(bytes);
             }
             metrics.pressure_evictions.fetch_add(1, Relaxed);
         }
         true
+    }
+
+    /// Packs every awake session on this core that no step is running (as an idle one
+    /// packs itself after `hibernate_after`) and measures it again: all of them at once,
+    /// so that a burst of newcomers pays one pass per budget's worth of awake sessions.
+    /// Whether any was packed.
+    fn pack_awake(&self, metrics: &CoreMetrics) -> bool {
+        let sessions: Vec<_> = self.map.borrow().values().cloned().collect();
+        let mut packed = false;
+        for s in sessions {
+            let Ok(mut s) = s.try_borrow_mut() else {
+                continue;
+            };
+            if s.view.footprint().is_none() {
+                s.view.hibernate();
+                if s.view.footprint().is_some() {
+                    packed = true;
+                    self.measure(&mut s, metrics);
+                }
+            }
+        }
+        packed
     }
 
     /// Evicts sessions detached for longer than `window`; returns how many and the bytes

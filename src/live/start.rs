@@ -63,7 +63,8 @@ pub(crate) async fn start_new(
         return None;
     };
     // Room for a session like the last one mounted here, made from detached sessions
-    // only: an attached session's data is never dropped for a newcomer.
+    // and by packing awake ones: an attached session's data is never dropped for a
+    // newcomer.
     let want = live.registry.typical_size();
     if !live.registry.make_room(want, metrics) {
         metrics.memory_refusals.fetch_add(1, Relaxed);
