@@ -34,6 +34,23 @@ fn benches(c: &mut Criterion) {
             assert_eq!(sink.set_attr + sink.remove_attr, 2, "two rows change class");
         })
     });
+    // The same click on a hibernated session (`Tree::hibernate` untimed before each): the
+    // unpacking and the re-render of all 1,000 row components that brings back their
+    // handlers are the price of the first click after 15 s idle.
+    c.bench_function("jsfb_wake_select_1k_rows", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                tree.hibernate();
+                i = (i + 1) % 2;
+                let t = std::time::Instant::now();
+                let sink = click(&mut tree, labels[1 + i]);
+                spent += t.elapsed();
+                assert_eq!(sink.set_attr + sink.remove_attr, 2, "two rows change class");
+            }
+            spent
+        })
+    });
     let swap = button(&tree, "swaprows");
     c.bench_function("jsfb_swap_1k_rows", |b| {
         b.iter(|| {
