@@ -409,10 +409,6 @@ fn serve<'a>(
             if matches!(reply, Reply::None) {
                 continue;
             }
-            if matches!(reply, Reply::One(_)) {
-                live.registry
-                    .measure_now_and_then(&sess, live.core.metrics());
-            }
             if !Box::pin(answer(ws, live, &sess, gen, reply, started)).await {
                 return;
             }
@@ -516,6 +512,9 @@ async fn answer(
                 Some(&frame::PATCHES | &frame::ACK | &frame::REJECT)
             );
             let n = f.len();
+            // Here, not in the session loop: a borrow of the reply there would grow the
+            // session's future (this one is boxed per reply).
+            (live.registry).measure_now_and_then(sess, n, live.core.metrics());
             if !send(ws, f).await {
                 detach(live, sess, gen);
                 return false;

@@ -28,6 +28,9 @@ const TRIM_AFTER: usize = 1 << 20;
 /// Patches frames between two measurements of an attached session.
 const MEASURE_EVERY: u64 = 64;
 
+/// Frames at most this long never trigger a measurement on their own.
+const MIN_BIG_FRAME: usize = 2048;
+
 /// One core's live sessions.
 pub(crate) struct Registry {
     map: RefCell<HashMap<[u64; 2], Rc<RefCell<Session>>>>,
@@ -104,10 +107,18 @@ impl Registry {
 
     /// Measures an attached session again every [`MEASURE_EVERY`] Patches frames, so that
     /// one that grows while attached is charged its growth (a walk of the tree per 64
-    /// frames, not per event).
-    pub(crate) fn measure_now_and_then(&self, sess: &Rc<RefCell<Session>>, metrics: &CoreMetrics) {
+    /// frames, not per event), and after a frame of `frame_len` bytes that is large next
+    /// to what the session is charged: a click that adds a thousand rows is charged at
+    /// once, not 63 frames later (the walk costs about what building that frame did).
+    pub(crate) fn measure_now_and_then(
+        &self,
+        sess: &Rc<RefCell<Session>>,
+        frame_len: usize,
+        metrics: &CoreMetrics,
+    ) {
         if let Ok(mut s) = sess.try_borrow_mut() {
-            if s.patch_seq % MEASURE_EVERY == 0 && s.patch_seq != 0 {
+            let periodic = s.patch_seq % MEASURE_EVERY == 0 && s.patch_seq != 0;
+            if periodic || frame_len > (s.charged as usize / 8).max(MIN_BIG_FRAME) {
                 self.measure(&mut s, metrics);
             }
         }

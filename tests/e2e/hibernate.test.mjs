@@ -34,9 +34,8 @@ test('a hibernating session answers every op with the right DOM', async () => {
   await page.click('#run');
   await page.waitForFunction(() => document.querySelector('tbody').rows.length == 1000);
   await sleep();
-  // Measured again when it slept (an awake session is measured every 64 frames, so
-  // `empty` still stands for it until then): ≈ 400 B a row packed, where awake rows
-  // are over 1 KB each.
+  // Measured again when it slept: ≈ 400 B a row packed, where awake rows are over 1 KB
+  // each (the run's large frame had it measured awake, above the bound).
   const asleep = await bytes();
   assert.ok(asleep > empty && asleep < 1000 * 600, `accounted ${asleep} B asleep, ${empty} B before the rows`);
   const r = await rows(page);
