@@ -45,7 +45,14 @@ pub(crate) struct Registry {
     /// Bytes live sessions gave back since the sweeper last looked (measured smaller:
     /// hibernated), counted with the expired sessions' towards trimming the heap.
     shrunk: Cell<usize>,
+    /// Until when a pass over the sessions to pack them is not tried again: set when one
+    /// packed nothing, so that a flood of newcomers at a full budget of sleeping sessions
+    /// costs one walk of the map per [`PACK_RETRY`], not one per newcomer.
+    no_pack_until: Cell<Option<Instant>>,
 }
+
+/// How long after a pass that packed nothing the next one waits.
+const PACK_RETRY: Duration = Duration::from_millis(100);
 
 impl Registry {
     /// An empty registry accounting against `budget`.
@@ -56,6 +63,7 @@ impl Registry {
             budget,
             typical: Cell::new(SESSION_FLOOR),
             shrunk: Cell::new(0),
+            no_pack_until: Cell::new(None),
         }
     }
 
@@ -234,6 +242,10 @@ impl Registry {
     /// so that a burst of newcomers pays one pass per budget's worth of awake sessions.
     /// Whether any was packed.
     fn pack_awake(&self, metrics: &CoreMetrics) -> bool {
+        let now = Instant::now();
+        if self.no_pack_until.get().is_some_and(|t| now < t) {
+            return false;
+        }
         let sessions: Vec<_> = self.map.borrow().values().cloned().collect();
         let mut packed = false;
         for s in sessions {
@@ -248,6 +260,7 @@ impl Registry {
                 }
             }
         }
+        self.no_pack_until.set((!packed).then(|| now + PACK_RETRY));
         packed
     }
 
@@ -330,7 +343,7 @@ pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Dura
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::live::session::tests::session;
+    use crate::live::session::tests::{session, session_with_tree};
 
     fn registry(limit: usize) -> Registry {
         Registry::new(Arc::new(Budget::new(limit)))
@@ -417,5 +430,32 @@ mod tests {
         assert!(r.get(&a.borrow().id).is_none());
         assert_eq!(m.pressure_evictions.load(Relaxed), 1);
         assert_eq!(r.budget().used(), one);
+    }
+
+    #[test]
+    fn a_full_budget_packs_awake_sessions_but_not_on_every_newcomer() {
+        let m = CoreMetrics::default();
+        let one = registry(usize::MAX)
+            .insert(session_with_tree(), &m)
+            .borrow()
+            .charged as usize;
+        let r = registry(2 * one);
+        let a = r.insert(session_with_tree(), &m);
+        let b = r.insert(session_with_tree(), &m);
+        let asleep = |s: &Rc<RefCell<Session>>| s.borrow().view.footprint().is_some();
+        assert!(
+            !r.make_room(one, &m),
+            "a main element packed is not half a session"
+        );
+        assert!(asleep(&a) && asleep(&b), "both packed on the way");
+        // A pass that packs nothing holds the next ones off for a while.
+        assert!(!r.make_room(one, &m));
+        let _ = a.borrow().view.root();
+        assert!(!asleep(&a), "read: awake");
+        assert!(!r.make_room(one, &m));
+        assert!(!asleep(&a), "no pass within PACK_RETRY of a fruitless one");
+        std::thread::sleep(PACK_RETRY + Duration::from_millis(20));
+        assert!(!r.make_room(one, &m));
+        assert!(asleep(&a), "packed again after it");
     }
 }

@@ -318,7 +318,7 @@ pub(crate) mod tests {
         assert_eq!(s.ring.capacity(), 0, "a new session has no ring yet");
     }
 
-    fn session_with_tree() -> Session {
+    pub(crate) fn session_with_tree() -> Session {
         let tree = crate::component::tree::Tree::mount(|| {
             move || crate::vdom::VNode::Element(Box::new(Element::new("main")))
         });

@@ -191,9 +191,8 @@ impl Frozen {
             fp,
             ..
         } = p;
-        // The nodes are freed before the packed bytes are allocated, so that those take
-        // the place the nodes held instead of memory that a newer session's blocks
-        // surround: a sleeping session keeps fewer pages resident.
+        // The nodes are freed before the kept bytes are allocated, so that those can take
+        // the place the nodes held (no difference in RSS could be measured either way).
         crate::vdom::pool::recycle(std::mem::replace(node, VNode::Empty));
         let bytes = compress(&out);
         give_back(out);

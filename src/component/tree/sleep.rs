@@ -40,7 +40,7 @@ impl Tree {
     /// assert!(tree.is_asleep());
     /// assert_eq!(tree.root_hid(), 1, "read without unpacking");
     /// let click = Event { hid: 1, name: "click", data: EventData::None };
-    /// assert_eq!(tree.dispatch(&click), Ok(Ok(())), "the handler survived");
+    /// assert_eq!(tree.dispatch(&click), Ok(Ok(())), "a re-render made its handler again");
     /// assert!(!tree.is_asleep());
     /// let mut patches: Vec<Patch> = Vec::new();
     /// tree.rerender(&mut patches);
