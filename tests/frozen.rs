@@ -64,10 +64,12 @@ fn round_trip(mut node: VNode) {
     let (mut before, mut hb) = (Vec::new(), Vec::new());
     describe(&node, &mut before, &mut hb);
     let html = vango::render::to_html(&node);
+    let root = node.as_element().map_or(0, |e| e.hid);
     let mut fp = Footprint::default();
     let frozen = Frozen::freeze(&mut node, &mut fp);
     assert!(matches!(node, VNode::Empty));
     assert_eq!(fp.handlers, hb.len());
+    assert_eq!(frozen.root_hid(), root, "read without unpacking");
     let back = frozen.thaw();
     let (mut after, mut ha) = (Vec::new(), Vec::new());
     describe(&back, &mut after, &mut ha);

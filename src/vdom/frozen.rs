@@ -10,7 +10,8 @@
 //! list of their own), component slots (whose own outputs a slot packs itself), and
 //! static strings this thread's table is too full to number.
 //!
-//! Kept: a header (`len << 1 | 1` for LZ4, `len << 1` for plain), then the bytes. The
+//! Kept: a header (`len << 1 | 1` for LZ4, `len << 1` for plain), the root's hid (read
+//! without unpacking), then the bytes. The
 //! layout of the plain bytes (written and read in `layout.rs`; every number an unsigned
 //! LEB128 varint, private to this module: bytes never leave the process, so no version;
 //! `tests/frozen.rs` checks that unpacking gives back exactly what was packed):
@@ -51,13 +52,15 @@ thread_local! {
 /// The packed bytes as kept (see the module's documentation), LZ4-compressed when that is
 /// shorter (a few nodes do not pay for it).
 fn compress(plain: &[u8]) -> Box<[u8]> {
-    let mut head = Vec::with_capacity(5);
+    let mut head = Vec::with_capacity(10);
+    let with_root = |head: &mut Vec<u8>| put_varint(head, u64::from(first_hid(plain)));
     if plain.len() >= MIN_COMPRESS {
         let mut out = SCRATCH.with(|s| s.borrow_mut().pop()).unwrap_or_default();
         out.resize(lz4_flex::block::get_maximum_output_size(plain.len()), 0);
         if let Ok(n) = lz4_flex::block::compress_into(plain, &mut out) {
             if n < plain.len() {
                 put_varint(&mut head, (plain.len() as u64) << 1 | 1);
+                with_root(&mut head);
                 let kept = [&head[..], &out[..n]].concat().into_boxed_slice();
                 give_back(out);
                 return kept;
@@ -66,7 +69,19 @@ fn compress(plain: &[u8]) -> Box<[u8]> {
         give_back(out);
     }
     put_varint(&mut head, (plain.len() as u64) << 1);
+    with_root(&mut head);
     [&head[..], plain].concat().into_boxed_slice()
+}
+
+/// The hid of the root element of plain packed bytes (0 when the root is not an element).
+fn first_hid(plain: &[u8]) -> u32 {
+    let mut at = plain;
+    if byte(&mut at) != 2 {
+        return 0;
+    }
+    let _tag = varint(&mut at);
+    // The first hid's step is from 0: zigzag of a non-negative value.
+    (varint(&mut at) >> 1) as u32
 }
 
 /// The plain bytes of [`compress`]'s output, in a buffer for [`give_back`]. Only this
@@ -75,6 +90,7 @@ fn compress(plain: &[u8]) -> Box<[u8]> {
 fn decompress(kept: &[u8]) -> Vec<u8> {
     let mut at = kept;
     let head = varint(&mut at);
+    let _root = varint(&mut at);
     // LZ4 expands a byte to at most 255.
     let len = ((head >> 1) as usize)
         .min(MAX_PLAIN)
@@ -253,17 +269,9 @@ impl Frozen {
     /// assert_eq!(Frozen::freeze(&mut node, &mut Footprint::default()).root_hid(), 5);
     /// ```
     pub fn root_hid(&self) -> u32 {
-        let plain = decompress(&self.bytes);
-        let mut at = &plain[..];
-        let hid = if byte(&mut at) == 2 {
-            let _tag = varint(&mut at);
-            // The first hid's step is from 0: zigzag of a non-negative value.
-            (varint(&mut at) >> 1) as u32
-        } else {
-            0
-        };
-        give_back(plain);
-        hid
+        let mut at = &self.bytes[..];
+        let _head = varint(&mut at);
+        varint(&mut at) as u32
     }
 
     /// Disposes every component held (what [`walk::dispose`](crate::vdom::walk::dispose)
