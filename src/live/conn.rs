@@ -1,34 +1,27 @@
-//! A session's WebSocket: Hello (new, resume, or hand-off to the owning core), then the
-//! loop that waits for the next input (a frame, a ring of the bell, idleness), hands it
-//! to a synchronous step (`step`), and sends the reply.
+//! A session's WebSocket until its session loop runs: Hello (new, resume, or hand-off to
+//! the owning core), the greeting, then the loop (`serve`) and, when it returns an asleep
+//! session, the park (`park`).
 //!
-//! Runs in the connection's task on the session's core; borrows the session only inside
-//! steps, never across an await.
+//! Runs in the connection's task on the session's core.
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::pin::{pin, Pin};
 use std::rc::Rc;
-use std::task::Poll;
-use std::time::{Duration, Instant};
 
 use async_io::Timer;
-use async_tungstenite::tungstenite::{Bytes, Message};
-use futures_lite::{future, FutureExt as _, StreamExt as _};
+use futures_lite::{future, FutureExt as _};
 
-use super::bell;
 use super::cookie::cookie_in;
 use super::csrf::TokenError;
 use super::host::LiveCore;
 use super::id::SessionId;
-use super::limits::{ms_at, now_ms};
+use super::park::park;
+use super::serve::{detach, fatal, send, serve, Carry, Exit};
 use super::session::Session;
 use super::start::{server_frame, start_new};
-use super::step::{catch_up, on_dirty, on_frame, Reply};
-use super::upload::{connection_lost, on_upload_frame};
-use crate::protocol::upload::UPLOAD;
-use crate::protocol::{close, decode_client, server::frame, ClientFrame, HelloStatus, ServerFrame};
+use super::step::{catch_up, on_dirty, Reply};
+use crate::protocol::{close, decode_client, ClientFrame, HelloStatus, ServerFrame};
 use crate::server::core::Core;
 use crate::server::websocket::{
     close_protocol_error, close_with, next_incoming, Incoming, WebSocket,
@@ -41,10 +34,6 @@ struct Resume {
     last_patch_seq: u64,
     /// The token was signed with this app's key (its age does not matter for a resume).
     signed: bool,
-}
-
-async fn send(ws: &mut WebSocket, frame: Bytes) -> bool {
-    ws.send(Message::Binary(frame)).await.is_ok()
 }
 
 #[allow(
@@ -76,7 +65,11 @@ pub fn run(mut ws: WebSocket, live: Rc<LiveCore>, info: ConnInfo) -> impl Future
         // Boxed: the greeting's state is freed once the session is attached, so the
         // long-lived connection future holds only the event loop.
         match Box::pin(hello(&mut ws, &live, info)).await {
-            Attach::Serve(sess, gen) => serve(&mut ws, &live, sess, gen).await,
+            Attach::Serve(sess, gen) => {
+                if let Exit::Park(p) = serve(&mut ws, &live, sess, gen, Carry::new(&live)).await {
+                    park(ws, live, p);
+                }
+            }
             Attach::HandOff(resume) => hand_off(ws, &live, resume),
             Attach::Done => {}
         }
@@ -93,7 +86,6 @@ enum Attach {
     Done,
 }
 
-/// Reads and checks Hello; starts or resumes the session when it lives on this core.
 /// The cookie session id the upgrade carries (`""`: none or not valid), which the page's
 /// CSRF token must be bound to.
 fn session_id_of(live: &LiveCore, info: &ConnInfo) -> String {
@@ -101,6 +93,7 @@ fn session_id_of(live: &LiveCore, info: &ConnInfo) -> String {
     live.app.cookies.id_of(cookie_in(headers))
 }
 
+/// Reads and checks Hello; starts or resumes the session when it lives on this core.
 async fn hello(ws: &mut WebSocket, live: &LiveCore, info: Box<ConnInfo>) -> Attach {
     let limit = live.core.limits().header_timeout;
     let first = future::or(async { Some(next_incoming(ws).await) }, async {
@@ -258,7 +251,9 @@ async fn gone(ws: &mut WebSocket, session: &str) {
 fn resume_here(mut ws: WebSocket, live: Rc<LiveCore>, r: Resume) -> impl Future<Output = ()> {
     async move {
         if let Some((sess, gen)) = Box::pin(resume_greet(&mut ws, &live, r)).await {
-            serve(&mut ws, &live, sess, gen).await;
+            if let Exit::Park(p) = serve(&mut ws, &live, sess, gen, Carry::new(&live)).await {
+                park(ws, live, p);
+            }
         }
     }
 }
@@ -307,267 +302,6 @@ async fn resume_greet(
     Some((sess, gen))
 }
 
-fn detach(live: &LiveCore, sess: &Rc<RefCell<Session>>, gen: u32) {
-    if let Ok(s) = sess.try_borrow() {
-        super::dev_session::detached(&s);
-    }
-    if sess.try_borrow().is_ok_and(|s| s.generation == gen) {
-        connection_lost(sess);
-    }
-    live.registry.detach(sess, gen, live.core.metrics());
-}
-
-/// What woke the session loop.
-enum Input {
-    /// A WebSocket message.
-    Msg(Incoming),
-    /// The bell rang: state may have changed outside this session's events.
-    Dirty,
-    /// Nothing arrived for the idle timeout.
-    Idle,
-    /// Nothing arrived for `hibernate_after`: time to pack the view.
-    Sleep,
-    /// The server is shutting down.
-    Stop,
-}
-
-/// The event loop of an attached session.
-///
-/// Only the wait for the next input is awaited here; answering is one boxed future per
-/// input. This future lives as long as the session (and the runtime's spawn wrapper keeps
-/// a second copy), so every local live across an await here costs memory per idle session.
-#[allow(
-    clippy::manual_async_fn,
-    reason = "avoids rust-lang/rust#62958 argument copies"
-)]
-fn serve<'a>(
-    ws: &'a mut WebSocket,
-    live: &'a LiveCore,
-    sess: Rc<RefCell<Session>>,
-    gen: u32,
-) -> impl Future<Output = ()> + 'a {
-    // Borrows the socket: the caller's future holds the one WebSocketStream.
-    async move {
-        // When the session goes idle unless a frame arrives first.
-        let mut idle_at = Instant::now() + live.core.limits().ws_idle_timeout;
-        // When the view hibernates unless an input arrives first (`NEVER`: asleep or off).
-        // (`hibernate_after` is read where needed: a local would live in this future.)
-        let mut sleep_at = sleep_deadline(live, Instant::now());
-        // One timer for the connection, re-armed lazily: no timer traffic per event.
-        let mut timer = Timer::at(earliest(sleep_at, idle_at));
-        // No per-session stop listener (one allocation and a future slot per session):
-        // the sweeper rings the bell when shutdown begins, and the flag is checked here.
-        let slot = bell::Slot::new();
-        if crate::component::dev::enabled() {
-            super::dev_session::after_step(&sess.borrow());
-        }
-        loop {
-            let input = if live.core.is_stopping() {
-                Input::Stop
-            } else {
-                next_input(&slot, ws, &mut timer, idle_at, sleep_at).await
-            };
-            let started = Instant::now();
-            let reply = match input {
-                Input::Stop => Reply::Close(close::SHUTDOWN, "server shutting down"),
-                Input::Msg(Incoming::Binary(bytes)) if bytes.first() == Some(&UPLOAD) => {
-                    idle_at = started + live.core.limits().ws_idle_timeout;
-                    // Awaited before the next read: one chunk in memory per session.
-                    Box::pin(on_upload_frame(bytes, live, &sess, gen)).await
-                }
-                Input::Msg(Incoming::Binary(bytes)) => {
-                    idle_at = started + live.core.limits().ws_idle_timeout;
-                    on_frame(&bytes, live, &sess, gen)
-                }
-                Input::Dirty if live.core.is_stopping() => continue,
-                Input::Dirty => on_dirty(live, &sess, gen),
-                Input::Msg(Incoming::Text) => Reply::Close(close::MALFORMED, "binary frames only"),
-                Input::Msg(Incoming::TooLarge) => Reply::Close(close::TOO_LARGE, "frame too large"),
-                Input::Msg(Incoming::ProtocolError) => Reply::ProtocolError,
-                Input::Msg(Incoming::Closed) | Input::Idle => return detach(live, &sess, gen),
-                Input::Sleep => {
-                    sleep_at = NEVER;
-                    if let Ok(mut s) = sess.try_borrow_mut() {
-                        s.view.hibernate();
-                        live.registry.measure(&mut s, live.core.metrics());
-                    }
-                    continue;
-                }
-                Input::Msg(Incoming::Control) => continue,
-            };
-            // The view was used: it hibernates `hibernate_after` from now.
-            let was_asleep = sleep_at == NEVER;
-            sleep_at = sleep_deadline(live, started);
-            if was_asleep {
-                // Deadlines only move later while the timer is armed; this one may be
-                // earlier than what it waits for.
-                timer.set_at(earliest(sleep_at, idle_at));
-            }
-            if crate::component::dev::enabled() {
-                super::dev_session::after_step(&sess.borrow());
-            }
-            if matches!(reply, Reply::None) {
-                continue;
-            }
-            if !Box::pin(answer(ws, live, &sess, gen, reply, started)).await {
-                return;
-            }
-        }
-    }
-}
-
-/// Waits for the next input. The bell first: a session woken only because it is dirty
-/// re-renders without a read syscall on its socket (a GlobalSignal write wakes thousands
-/// of sessions at once); then the socket; then `Idle` once `idle_at` has passed (the one
-/// timer fires at an older deadline and is re-armed to this one).
-///
-/// One poll function over borrowed state rather than nested `or` futures: it holds only
-/// references and two values, and it is what every idle session's task waits in.
-fn next_input<'s>(
-    slot: &'s bell::Slot,
-    ws: &'s mut WebSocket,
-    timer: &'s mut Timer,
-    idle_at: Instant,
-    sleep_at: u32,
-) -> impl Future<Output = Input> + 's {
-    std::future::poll_fn(move |cx| {
-        if pin!(slot.rung()).poll(cx).is_ready() {
-            return Poll::Ready(Input::Dirty);
-        }
-        if let Poll::Ready(next) = ws.poll_next(cx) {
-            return Poll::Ready(Input::Msg(Incoming::classify(next)));
-        }
-        while Pin::new(&mut *timer).poll(cx).is_ready() {
-            let now = Instant::now();
-            if now >= idle_at {
-                return Poll::Ready(Input::Idle);
-            }
-            if passed(sleep_at) {
-                // Armed again for the idle timeout: a fired timer never fires again.
-                timer.set_at(idle_at);
-                return Poll::Ready(Input::Sleep);
-            }
-            timer.set_at(earliest(sleep_at, idle_at));
-        }
-        Poll::Pending
-    })
-}
-
-/// No hibernation deadline: the view is asleep, or hibernation is off.
-const NEVER: u32 = u32::MAX;
-
-/// When a view used at `at` hibernates, in milliseconds of this thread's clock
-/// ([`ms_at`]; 4 bytes in the session's future where an `Option<Instant>` takes 16).
-fn sleep_deadline(live: &LiveCore, at: Instant) -> u32 {
-    // Sooner under memory pressure (`Budget::hibernate_after`).
-    let after = (live.registry.budget()).hibernate_after(live.app.config.hibernate_after);
-    if after.is_zero() {
-        return NEVER;
-    }
-    // At most 24 days ahead, so that the wrapping comparison in `passed` holds.
-    let ms = after.as_millis().min(u128::from(u32::MAX / 2)) as u32;
-    match ms_at(at).wrapping_add(ms) {
-        NEVER => NEVER - 1,
-        t => t,
-    }
-}
-
-/// Whether deadline `t` (of [`sleep_deadline`]) has passed.
-fn passed(t: u32) -> bool {
-    t != NEVER && now_ms().wrapping_sub(t) < 1 << 31
-}
-
-/// The earlier of deadline `sleep` (of [`sleep_deadline`]) and `idle_at`.
-fn earliest(sleep: u32, idle_at: Instant) -> Instant {
-    if sleep == NEVER {
-        return idle_at;
-    }
-    let left = sleep.wrapping_sub(now_ms());
-    if left >= 1 << 31 {
-        return Instant::now();
-    }
-    (Instant::now() + Duration::from_millis(left.into())).min(idle_at)
-}
-
-/// Sends one input's reply; `false` when the connection is over. A frame sent counts as
-/// one event in the metrics (events, bell re-renders; not acks of pings).
-///
-/// Boxed once per reply by the session loop, so the rare endings are boxed on their own:
-/// with them inline this future was over 1 KiB, a size glibc serves from its large bins
-/// after consolidating the fast bins, once per fanned-out patch.
-async fn answer(
-    ws: &mut WebSocket,
-    live: &LiveCore,
-    sess: &Rc<RefCell<Session>>,
-    gen: u32,
-    reply: Reply,
-    started: Instant,
-) -> bool {
-    match reply {
-        Reply::None => {}
-        Reply::One(f) => {
-            // Only Patches, Ack and Reject frames answer an event or a ring of the bell.
-            let counts = matches!(
-                f.first(),
-                Some(&frame::PATCHES | &frame::ACK | &frame::REJECT)
-            );
-            let n = f.len();
-            // Here, not in the session loop: a borrow of the reply there would grow the
-            // session's future (this one is boxed per reply).
-            (live.registry).measure_now_and_then(sess, n, live.core.metrics());
-            if !send(ws, f).await {
-                detach(live, sess, gen);
-                return false;
-            }
-            if counts {
-                live.core.metrics().observe_event(started.elapsed(), n);
-            }
-        }
-        Reply::Frames(fs) => {
-            for f in fs {
-                if !send(ws, f).await {
-                    detach(live, sess, gen);
-                    return false;
-                }
-            }
-        }
-        Reply::Close(code, why) => {
-            detach(live, sess, gen);
-            Box::pin(close_with(ws, code, why)).await;
-            return false;
-        }
-        Reply::ProtocolError => {
-            detach(live, sess, gen);
-            Box::pin(close_protocol_error(ws)).await;
-            return false;
-        }
-        Reply::Fatal(code, why) => {
-            Box::pin(fatal(ws, code, why)).await;
-            return false;
-        }
-        Reply::End => {
-            // The tab said it is going away: its dev channel's held polls end now.
-            if let Ok(s) = sess.try_borrow() {
-                super::dev_session::detached(&s);
-            }
-            let _ = Box::pin(ws.close(None)).await;
-            return false;
-        }
-    }
-    true
-}
-
-/// Sends an Error frame (the session is over; the client reloads), then closes.
-async fn fatal(ws: &mut WebSocket, code: u8, why: &'static str) {
-    let f = server_frame(&ServerFrame::Error {
-        code,
-        message: why.to_owned(),
-    });
-    if send(ws, f).await {
-        Box::pin(close_with(ws, code, why)).await;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,29 +310,14 @@ mod tests {
         std::mem::size_of::<F>()
     }
 
-    /// The session loop lives in the connection's task for the session's whole life.
+    /// The connection's future (with the session loop in it) lives in the connection's
+    /// task while the session is awake.
     #[test]
-    fn session_futures_are_small() {
+    fn the_connection_future_is_small() {
         let run = ret_size(run);
-        fn ret_size4<A, B, C, D, F>(_: impl Fn(A, B, C, D) -> F) -> usize {
-            std::mem::size_of::<F>()
-        }
-        let serve = ret_size4(serve);
-        println!("session run future: {run} bytes; serve loop: {serve} bytes");
-        // The runtime's spawn wrapper doubles whatever this is.
-        assert!(run <= 640, "run future grew to {run} bytes");
-        assert!(serve <= 232, "serve loop grew to {serve} bytes");
-    }
-
-    /// `answer` is boxed once per reply (every fanned-out patch): it must stay in glibc's
-    /// small bins (a request of 1 KiB or more consolidates the fast bins first).
-    #[test]
-    fn the_boxed_reply_future_is_small() {
-        fn ret_size6<A, B, C, D, E, G, F>(_: impl Fn(A, B, C, D, E, G) -> F) -> usize {
-            std::mem::size_of::<F>()
-        }
-        let answer = ret_size6(answer);
-        println!("answer future: {answer} bytes");
-        assert!(answer <= 512, "answer future grew to {answer} bytes");
+        println!("session run future: {run} bytes");
+        // With the socket's connection count (40 bytes, held by the accepting task before
+        // sockets could park) and its frame counter (16) in the stream.
+        assert!(run <= 696, "run future grew to {run} bytes");
     }
 }

@@ -1,8 +1,8 @@
 //! Sessions: one per browser tab, owned by one core for life.
 //!
-//! The layer between the transport (`server`) and the component runtime: it owns the
-//! connection loop of a session's WebSocket (`conn`), one synchronous step per input
-//! (`step`), the session and its resume ring (`session`), each core's sessions
+//! The layer between the transport (`server`) and the component runtime: it owns a
+//! session's WebSocket from its Hello (`conn`) through the session loop (`serve`) to the
+//! park of an idle session's socket (`park`), one synchronous step per input (`step`), the session and its resume ring (`session`), each core's sessions
 //! (`registry`, `host`), the scope a step runs in (`scope`), session-scoped shared state
 //! (`shared`), tasks tied to components and blocking work off the core (`task`), async
 //! data (`resource`) and mutations (`action`), admission
@@ -28,12 +28,14 @@ pub(crate) mod local;
 mod misuse;
 mod navigate;
 pub mod outside;
+mod park;
 mod prefetch;
 mod prepare;
 mod registry;
 pub mod request;
 pub mod resource;
 pub mod scope;
+mod serve;
 mod session;
 pub mod shared;
 pub mod size;

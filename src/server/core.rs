@@ -186,6 +186,11 @@ impl Core {
         &self.shared.metrics[self.index]
     }
 
+    /// The state every core shares.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
     /// Open connections per client address, over all cores.
     pub(crate) fn clients(&self) -> &Arc<PeerTable> {
         &self.shared.clients

@@ -56,6 +56,9 @@ pub struct CoreMetrics {
     pub sessions: AtomicU64,
     /// Open connections on this core.
     pub connections: AtomicU64,
+    /// Open connections parked by idle sessions (a socket waiting without a stream or
+    /// a connection task; counted in `connections` too).
+    pub parked: AtomicU64,
     /// Connections accepted since start.
     pub connections_total: AtomicU64,
     /// HTTP requests parsed since start.
@@ -178,6 +181,14 @@ pub fn render(cores: &[CoreMetrics], out: &mut String) {
         "gauge",
         cores,
         |m| load(&m.connections),
+    );
+    gauge(
+        out,
+        "vango_parked_connections",
+        "Open connections parked by idle sessions.",
+        "gauge",
+        cores,
+        |m| load(&m.parked),
     );
     gauge(
         out,

@@ -12,6 +12,7 @@ pub mod dev_overlay;
 pub mod dev_reload;
 pub mod hosts;
 pub mod http;
+pub(crate) mod lease;
 mod linger;
 mod listen;
 pub mod logging;
@@ -25,6 +26,7 @@ mod systemd;
 pub mod trim;
 mod upgraded;
 pub mod websocket;
+mod ws_frames;
 
 use std::time::Duration;
 

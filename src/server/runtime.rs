@@ -25,9 +25,9 @@ use futures_lite::{future, FutureExt, StreamExt};
 use super::assets::StaticAsset;
 use super::core::{Core, CoreMsg, Shared};
 use super::http::conn;
+use super::lease::ConnGuard;
 use super::listen::{self, HEALTH_HEADROOM};
 use super::metrics::CoreMetrics;
-use super::peers::PeerGuard;
 use super::static_dir::StaticDir;
 use super::systemd::Systemd;
 use super::websocket::Service;
@@ -326,19 +326,6 @@ where
     Core::set_current(None);
 }
 
-/// Decrements the open-connection gauge (and its address's count) when the connection's
-/// task ends, however it ends.
-struct ConnGuard(
-    Rc<Core>,
-    #[allow(dead_code, reason = "counts back on drop")] Option<PeerGuard>,
-);
-
-impl Drop for ConnGuard {
-    fn drop(&mut self) {
-        self.0.metrics().connections.fetch_sub(1, Relaxed);
-    }
-}
-
 /// Accepts until the task is dropped. Past the core's cap it pauses, except for
 /// [`HEALTH_HEADROOM`] connections that may only ask for `/healthz` (503 otherwise); a
 /// connection from an address past its own cap may only ask for `/healthz` (429 otherwise).
@@ -366,26 +353,26 @@ async fn accept_loop<S: Service>(listener: Async<TcpListener>, core: Rc<Core>, s
                 } else {
                     None
                 };
-                let guard = ConnGuard(core.clone(), counted);
+                let guard = ConnGuard::new(core.shared().clone(), core.index(), counted);
                 // One boxed capture, opened at the first poll: each value the task's block
                 // captured would keep its slot in the task for the connection's whole life
                 // beside its moved copy in the connection's future.
-                let args = Box::new((stream, peer, core.clone(), svc.clone(), shed));
+                let args = Box::new((stream, peer, core.clone(), svc.clone(), shed, guard));
                 core.spawn(async move {
                     // In its own block, so that the box is freed here, not when the task ends.
-                    let (stream, peer, c, s, shed) = {
+                    let (stream, peer, c, s, shed, guard) = {
                         let args = args;
                         *args
                     };
+                    let core = c.clone();
                     // Built inside the task, not moved into it: a future captured by an
                     // `async move` block is stored twice (≈0.6 KiB more per session).
-                    let fut =
-                        AssertUnwindSafe(conn::serve(stream, peer, c, s, shed)).catch_unwind();
+                    let fut = AssertUnwindSafe(conn::serve(stream, peer, c, s, shed, Some(guard)))
+                        .catch_unwind();
                     // A panicking handler ends its own connection, never the core.
                     if fut.await.is_err() {
-                        guard.0.metrics().panics.fetch_add(1, Relaxed);
+                        core.metrics().panics.fetch_add(1, Relaxed);
                     }
-                    drop(guard);
                 });
             }
             // Out of fds or memory: back off instead of spinning on a full accept queue.

@@ -20,6 +20,7 @@ use super::request::{parse, Parsed, Request};
 use super::response::{Answer, Response};
 use crate::server::core::Core;
 use crate::server::hosts::{self, AllowedHosts};
+use crate::server::lease::ConnGuard;
 use crate::server::websocket::{self, ConnInfo, Service, Upgraded, WS_PATH};
 use crate::server::{Limits, MAX_HEADERS_CAP};
 
@@ -66,6 +67,7 @@ pub(crate) fn serve<S: Service>(
     core: Rc<Core>,
     svc: Rc<S>,
     shed: Option<u16>,
+    lease: Option<ConnGuard>,
 ) -> impl Future<Output = ()> {
     async move {
         let mut buf = Vec::new();
@@ -78,8 +80,12 @@ pub(crate) fn serve<S: Service>(
         let config = Some(websocket::ws_config(core.limits()));
         // One expression: a named `ws` local would keep a second 328-byte slot.
         svc.websocket(
-            WebSocketStream::from_raw_socket(Upgraded::new(stream, buf), Role::Server, config)
-                .await,
+            WebSocketStream::from_raw_socket(
+                Upgraded::leased(stream, buf, lease),
+                Role::Server,
+                config,
+            )
+            .await,
             ConnInfo { peer, headers },
         )
         .await;
@@ -446,7 +452,14 @@ mod tests {
         let ex = Rc::new(async_executor::LocalExecutor::new());
         let core = Rc::new(Core::new(0, Rc::downgrade(&ex), shared));
         let svc = Rc::new(Echo::new(&core));
-        let fut = serve(stream, listener.local_addr().unwrap(), core, svc, None);
+        let fut = serve(
+            stream,
+            listener.local_addr().unwrap(),
+            core,
+            svc,
+            None,
+            None,
+        );
         let size = std::mem::size_of_val(&fut);
         println!("connection future (echo service): {size} bytes");
         fn ret_size<A, B, F>(_: impl Fn(A, B) -> F) -> usize {
