@@ -110,7 +110,7 @@ impl Upgraded {
 
     /// Whether the codec above holds nothing the socket gave: every byte handed over
     /// ended a frame that ended its message, and nothing read ahead waits here. Then the
-    /// socket, unwrapped with [`into_lease`](Self::into_lease), is the whole connection.
+    /// socket, unwrapped from this wrapper, is the whole connection.
     ///
     /// # Examples
     ///

@@ -26,6 +26,7 @@ pub(crate) struct Frames {
 
 impl Frames {
     /// The bytes of the extended payload length (0, 2 or 8), once the second byte is known.
+    #[inline]
     fn ext(&self) -> u8 {
         match self.b1 & 0x7f {
             126 => 2,
@@ -35,6 +36,7 @@ impl Frames {
     }
 
     /// The length of the current header, once its first two bytes are known.
+    #[inline]
     fn head_len(&self) -> u8 {
         2 + self.ext() + if self.b1 & 0x80 != 0 { 4 } else { 0 }
     }
@@ -74,7 +76,29 @@ impl Frames {
     /// How many of `bytes` (the next bytes of the stream) belong to the frame being read,
     /// counted as handed over: the caller hands over exactly that many. At least one
     /// unless `bytes` is empty.
+    #[inline]
     pub(crate) fn take(&mut self, bytes: &[u8]) -> usize {
+        // The common case, once per client frame: a whole header at the start.
+        if let ([b0, b1, ..], 0) = (bytes, self.have) {
+            (self.b0, self.b1) = (*b0, *b1);
+            let head = usize::from(self.head_len());
+            if let Some(ext) = bytes.get(2..head) {
+                self.left = match *ext {
+                    [a, b, ..] if self.ext() == 2 => u64::from(u16::from_be_bytes([a, b])),
+                    [a, b, c, d, e, f, g, h, ..] if self.ext() == 8 => {
+                        u64::from_be_bytes([a, b, c, d, e, f, g, h])
+                    }
+                    _ => u64::from(b1 & 0x7f),
+                };
+                self.have = head as u8;
+                let k = self.left.min((bytes.len() - head) as u64);
+                self.left -= k;
+                if self.left == 0 {
+                    self.end();
+                }
+                return head + k as usize;
+            }
+        }
         let mut i = 0;
         while i < bytes.len() {
             if !self.head_done() {
@@ -99,6 +123,7 @@ impl Frames {
 
     /// The payload bytes of the current frame still to come, when its header is whole
     /// (a read of at most that many may go straight to the codec's buffer).
+    #[inline]
     pub(crate) fn payload_left(&self) -> Option<u64> {
         self.head_done().then_some(self.left)
     }
