@@ -5,21 +5,22 @@
 //!
 //! Why: an idle session's connection task (≈ 0.8 KiB: the stream, the loop's state) and
 //! the codec's heap parts were a third of an idle counter session's memory. Parked, the
-//! socket, its place at the bell and its deadline are all that is left. Only a socket at
-//! rest parks ([`Upgraded::at_rest`]: the codec holds no part of a frame or message), so
-//! a fresh stream over it reads on exactly where the old one stopped.
+//! socket, its place at the bell and its deadline (kept at the bell: the sweeper wakes it,
+//! no timer of its own) are all that is left. Only a socket at rest parks
+//! ([`Upgraded::at_rest`]: the codec holds no part of a frame or message), so a fresh
+//! stream over it reads on exactly where the old one stopped.
 //!
 //! Touches the session only through `step::on_dirty` and `serve::detach`, on its core.
 
 use std::future::Future;
 use std::net::TcpStream;
-use std::pin::{pin, Pin};
+use std::pin::pin;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::task::Poll;
 use std::time::Instant;
 
-use async_io::{Async, Timer};
+use async_io::Async;
 use async_tungstenite::tungstenite::protocol::Role;
 use async_tungstenite::WebSocketStream;
 
@@ -61,7 +62,8 @@ fn wait(
     p: Parking,
 ) -> impl Future<Output = ()> {
     async move {
-        let mut timer = Timer::at(p.idle_at);
+        // No timer: the sweeper wakes the slot once the deadline passes (`bell::wake_due`).
+        p.slot.set_due(Some(p.idle_at));
         let first = loop {
             let woke = std::future::poll_fn(|cx| {
                 if pin!(p.slot.rung()).poll(cx).is_ready() {
@@ -70,7 +72,7 @@ fn wait(
                 if io.poll_readable(cx).is_ready() {
                     return Poll::Ready(Woke::Read);
                 }
-                if Pin::new(&mut timer).poll(cx).is_ready() {
+                if Instant::now() >= p.idle_at {
                     return Poll::Ready(Woke::Idle);
                 }
                 Poll::Pending
@@ -93,6 +95,7 @@ fn wait(
             }
         };
         live.core.metrics().parked.fetch_sub(1, Relaxed);
+        p.slot.set_due(None);
         let core = live.core.clone();
         core.spawn(revive(io, lease, live, p, first));
     }
@@ -145,11 +148,11 @@ mod tests {
     }
 
     /// The parked task is what an idle session's socket costs instead of a connection
-    /// task (≈ 0.8 KiB, see `conn`).
+    /// task (≈ 0.8 KiB, see `conn`); it holds no timer (the deadline waits at the bell).
     #[test]
     fn the_parked_future_is_small() {
         let wait = ret_size(wait);
         println!("parked future: {wait} bytes");
-        assert!(wait <= 256, "parked future grew to {wait} bytes");
+        assert!(wait <= 160, "parked future grew to {wait} bytes");
     }
 }
