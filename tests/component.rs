@@ -198,3 +198,36 @@ fn dropping_the_tree_returns_all_component_state() {
     }
     assert_eq!(live_nodes(), start);
 }
+
+#[test]
+fn a_component_costs_one_reactive_node_and_still_re_renders() {
+    // Its setup's owner is also the observer of its renders (`Observer::over`).
+    let before = live_nodes();
+    let empty = Tree::mount(|| || div(()));
+    let base = live_nodes() - before;
+    let ten = Tree::mount(|| || div((0..10).map(|_| component(pair, ())).collect::<Vec<_>>()));
+    assert_eq!(
+        live_nodes() - before - base,
+        base + 10,
+        "one node per component"
+    );
+    drop((empty, ten));
+    assert_eq!(live_nodes(), before);
+
+    // The merged node still observes: a signal the render reads re-renders it.
+    let n = signal(1u32);
+    let mut tree = Tree::mount(move || {
+        move || {
+            div(component(
+                move |_: ()| move || text(n.get().to_string()),
+                (),
+            ))
+        }
+    });
+    let html = |t: &Tree| vango::render::to_html(t.root());
+    assert!(html(&tree).contains(">1<"), "{}", html(&tree));
+    n.set(2);
+    let mut sink = ModelSink::new(tree.root());
+    tree.rerender(&mut sink);
+    assert!(html(&tree).contains(">2<"), "{}", html(&tree));
+}

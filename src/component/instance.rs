@@ -214,14 +214,13 @@ impl Instance {
         }
         let weak = Rc::downgrade(&inst);
         let queue = cx.queue.clone();
-        let observer = owner.with(|| {
-            Observer::new(move || {
-                if let Some(i) = weak.upgrade() {
-                    if !i.disposed.get() && !i.dirty.replace(true) {
-                        queue.0.borrow_mut().push(weak.clone());
-                    }
+        // The owner's node observes the renders too: one reactive node per component.
+        let observer = Observer::over(owner, move || {
+            if let Some(i) = weak.upgrade() {
+                if !i.disposed.get() && !i.dirty.replace(true) {
+                    queue.0.borrow_mut().push(weak.clone());
                 }
-            })
+            }
         });
         inst.observer.set(Some(observer));
         let mut out = inst

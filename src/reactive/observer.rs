@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::error::{Location, ReactiveError};
 use super::handle::{site, Raw};
+use super::owner::Owner;
 use super::runtime::{with_rt, Kind, Restore, State};
 
 /// A tracking scope for code that re-runs on its own schedule (a component's render):
@@ -42,6 +43,28 @@ impl std::fmt::Debug for Observer {
 }
 
 impl Observer {
+    /// Makes `owner`'s own node observe too, with `on_dirty`: one reactive node where a
+    /// component needs two, the owner of what its setup created and the observer of what
+    /// its render reads. That is sound because an observer never re-runs and never
+    /// disposes what it owns; `owner` keeps working as the owner, and disposing either
+    /// handle disposes the node. A disposed `owner` gives a disposed observer.
+    pub(crate) fn over(owner: Owner, on_dirty: impl Fn() + 'static) -> Observer {
+        let raw = owner.raw();
+        with_rt(|rt| {
+            let mut a = rt.arena.borrow_mut();
+            if let Some(s) = a.get_mut(raw.id) {
+                if matches!(s.kind, Kind::Owner) {
+                    s.kind = Kind::Observer(Rc::new(on_dirty));
+                    s.state = State::Clean;
+                }
+            }
+        });
+        Observer {
+            raw,
+            _t: PhantomData,
+        }
+    }
+
     /// A new observer owned by the current owner; it tracks nothing until `track`.
     ///
     /// # Examples

@@ -46,6 +46,11 @@ impl Default for Owner {
 }
 
 impl Owner {
+    /// The node's handle, for the runtime's own types (`Observer::over`).
+    pub(crate) fn raw(&self) -> Raw {
+        self.raw
+    }
+
     /// A new owner, child of the current owner (a root if there is none).
     ///
     /// # Examples
