@@ -193,3 +193,57 @@ fn over_a_socket_the_html_nests_layouts_and_their_pages() {
 fn a_malformed_prefix_panics_at_registration() {
     let _ = App::new().layout("todos", |o: Outlet| move || div(o.clone()));
 }
+
+/// Set by the rejecting page's setup, cleared by its cleanup.
+static PAGE_ALIVE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[derive(Clone)]
+struct Theme(&'static str);
+
+/// A page that makes a node, a cleanup and a context value before it reads its parameter;
+/// its not-found page shows whether the page's cleanup ran and which theme it sees.
+fn rejecting_app(with_layout: bool) -> App {
+    use vango::reactive::{on_cleanup, provide_context, use_context};
+    let app = App::new()
+        .page("/n/:id", || {
+            PAGE_ALIVE.store(true, SeqCst);
+            on_cleanup(|| PAGE_ALIVE.store(false, SeqCst));
+            let made = signal(1u32);
+            provide_context(Theme("the page's"));
+            let id: u32 = use_request().param("id").unwrap_or_default();
+            move || p(format!("n {} {id}", made.get()))
+        })
+        .not_found(|| {
+            let alive = PAGE_ALIVE.load(SeqCst);
+            let theme = use_context::<Theme>().map_or("none", |t| t.0);
+            move || h1(format!("missing; page alive {alive}; theme {theme}"))
+        });
+    if with_layout {
+        app.layout("/", |outlet: Outlet| {
+            move || div(outlet.clone()).id("shell")
+        })
+    } else {
+        app
+    }
+}
+
+#[test]
+fn a_rejected_page_leaves_nothing_behind_with_or_without_layouts() {
+    // Without layouts the page's setup runs under the tree root's own owner (no owner
+    // of its own): a rejection must still dispose what it made and drop what it provided.
+    for with_layout in [false, true] {
+        let t = LiveTest::mount(&rejecting_app(with_layout), "/n/x");
+        assert_eq!(t.status(), 404, "layout: {with_layout}");
+        assert_eq!(
+            t.find("h1").text(),
+            "missing; page alive false; theme none",
+            "layout: {with_layout}"
+        );
+        let t = LiveTest::mount(&rejecting_app(with_layout), "/n/3");
+        assert_eq!(t.find("p").text(), "n 1 3", "layout: {with_layout}");
+        assert!(
+            PAGE_ALIVE.load(SeqCst),
+            "a page that rendered keeps what it made"
+        );
+    }
+}

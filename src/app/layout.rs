@@ -276,22 +276,41 @@ fn mount_from(plan: Rc<Plan>, level: usize, chain: Rc<Chain>) -> Box<dyn Render>
     layout(Outlet(slot))
 }
 
-/// Runs the page's setup under an owner of its own: when it rejects a route parameter,
-/// what it made is disposed and the not-found page mounts in its place (inside the same
-/// layouts), with the request's parameters cleared.
+/// Runs the page's setup: when it rejects a route parameter, what it made is disposed and
+/// the not-found page mounts in its place (inside the same layouts), with the request's
+/// parameters cleared. Under the current owner when that owns nothing yet (the tree's
+/// root, an outlet's child: a page then costs no reactive node of its own), otherwise
+/// under an owner of its own.
 fn mount_page(plan: &Plan, chain: &Chain) -> Box<dyn Render> {
-    let owner = Owner::new();
-    let page = owner.with(|| (plan.page)());
+    let fresh = Owner::current().filter(Owner::owns_nothing);
+    let (page, undo) = match fresh {
+        Some(here) => {
+            let before = here.own_context();
+            ((plan.page)(), Err((here, before)))
+        }
+        None => {
+            let owner = Owner::new();
+            (owner.with(|| (plan.page)()), Ok(owner))
+        }
+    };
     let store = SessionStore::current();
     let request = store.as_ref().and_then(|s| s.request());
     if !request.as_deref().is_some_and(PageRequest::param_rejected) {
-        // Its output's components mount under the current owner: what it provided reaches
-        // them there.
-        owner.share_context();
+        if let Ok(owner) = undo {
+            // Its output's components mount under the current owner: what it provided
+            // reaches them there.
+            owner.share_context();
+        }
         return page;
     }
     drop(page);
-    owner.dispose();
+    match undo {
+        Ok(owner) => owner.dispose(),
+        Err((here, before)) => {
+            here.dispose_children();
+            here.restore_context(before);
+        }
+    }
     chain.not_found.set(true);
     if let (Some(store), Some(req)) = (store, request) {
         let cleared = PageRequest::new(req.path(), req.raw_query())

@@ -3,6 +3,7 @@
 
 use std::marker::PhantomData;
 
+use super::arena::Context;
 use super::error::{Location, ReactiveError};
 use super::handle::{site, Raw};
 use super::runtime::{with_rt, Kind, Restore};
@@ -44,6 +45,9 @@ impl Default for Owner {
         Owner::new()
     }
 }
+
+/// The context values an owner provided itself, as [`Owner::own_context`] saw them.
+pub(crate) struct OwnContext(Option<Box<Context>>);
 
 impl Owner {
     /// The node's handle, for the runtime's own types (`Observer::over`).
@@ -172,6 +176,37 @@ impl Owner {
     /// ```
     pub fn dispose_children(&self) {
         with_rt(|rt| rt.dispose_owned(self.raw.id))
+    }
+
+    /// Whether it owns nothing yet: no node, no cleanup (a component's owner before its
+    /// setup runs). A disposed owner owns nothing.
+    pub(crate) fn owns_nothing(&self) -> bool {
+        with_rt(|rt| {
+            rt.arena
+                .borrow()
+                .get(self.raw.id)
+                .is_none_or(|s| s.owned.is_empty())
+        })
+    }
+
+    /// The context values it provided itself, to put back with
+    /// [`restore_context`](Self::restore_context) (the values are shared, not copied).
+    pub(crate) fn own_context(&self) -> OwnContext {
+        with_rt(|rt| {
+            let a = rt.arena.borrow();
+            OwnContext(a.get(self.raw.id).and_then(|s| s.context.clone()))
+        })
+    }
+
+    /// Puts back the context values [`own_context`](Self::own_context) returned: what was
+    /// provided since is dropped.
+    pub(crate) fn restore_context(&self, ctx: OwnContext) {
+        let replaced = with_rt(|rt| match rt.arena.borrow_mut().get_mut(self.raw.id) {
+            Some(s) => std::mem::replace(&mut s.context, ctx.0),
+            None => ctx.0,
+        });
+        // Dropped outside the arena's borrow: a value's drop may touch the runtime.
+        drop(replaced);
     }
 
     /// Whether the owner was disposed.
