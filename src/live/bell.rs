@@ -132,6 +132,11 @@ impl Slot {
         });
     }
 
+    /// Whether the bell rang since this slot last saw it; marks the ring seen.
+    pub(crate) fn take_missed_ring(&self) -> bool {
+        BELL.with(|b| self.seen.replace(b.rung.get()) != b.rung.get())
+    }
+
     /// Resolves when the bell rings after the last time this slot saw it.
     pub(crate) fn rung(&self) -> impl Future<Output = ()> + '_ {
         std::future::poll_fn(move |cx| {

@@ -25,6 +25,7 @@ pub mod host;
 pub mod id;
 pub mod limits;
 pub(crate) mod local;
+mod lot;
 mod misuse;
 mod navigate;
 pub mod outside;

@@ -1,30 +1,30 @@
-//! Parked connections: an idle session whose view is asleep gives up its connection's task
-//! and WebSocket stream; its socket waits in a small task of its own until a byte arrives,
-//! the bell rings with something to send, the idle timeout passes or the server stops,
-//! and then gets a stream and a session loop again (`revive`).
+//! Parked connections: an idle session whose view is asleep gives up its connection's task,
+//! its WebSocket stream and its reactor source; its bare socket waits in the core's lot
+//! (`lot`) until a byte arrives, the bell rings with something to send, the idle timeout
+//! passes or the server stops, and then gets a stream and a session loop again
+//! ([`revive`]).
 //!
-//! Why: an idle session's connection task (≈ 0.8 KiB: the stream, the loop's state) and
-//! the codec's heap parts were a third of an idle counter session's memory. Parked, the
-//! socket, its place at the bell and its deadline (kept at the bell: the sweeper wakes it,
-//! no timer of its own) are all that is left. Only a socket at rest parks
-//! ([`Upgraded::at_rest`]: the codec holds no part of a frame or message), so a fresh
-//! stream over it reads on exactly where the old one stopped.
+//! Why: an idle session's connection task (≈ 0.8 KiB: the stream, the loop's state), the
+//! codec's heap parts and the socket's reactor source were half of an idle counter
+//! session's memory. Only a socket at rest parks ([`Upgraded::at_rest`]: the codec holds
+//! no part of a frame or message), so a fresh stream over it reads on exactly where the
+//! old one stopped.
 //!
 //! Touches the session only through `step::on_dirty` and `serve::detach`, on its core.
 
 use std::future::Future;
 use std::net::TcpStream;
-use std::pin::pin;
 use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
-use std::task::Poll;
 use std::time::Instant;
 
 use async_io::Async;
 use async_tungstenite::tungstenite::protocol::Role;
 use async_tungstenite::WebSocketStream;
 
+use super::bell;
 use super::host::LiveCore;
+use super::lot::{lot, Parked};
 use super::serve::{answer, detach, serve, Carry, Exit, Parking};
 use super::step::{on_dirty, Reply};
 use crate::server::lease::ConnGuard;
@@ -34,71 +34,79 @@ use crate::server::websocket::{ws_config, Upgraded, WebSocket};
 pub(super) fn park(ws: WebSocket, live: Rc<LiveCore>, p: Parking) {
     let (io, rest, lease) = ws.into_inner().into_lease();
     debug_assert!(rest.is_empty(), "parked with bytes read ahead");
-    live.core.metrics().parked.fetch_add(1, Relaxed);
-    let core = live.core.clone();
-    core.spawn(wait(io, lease, live, p));
+    // The lot hears only the rings after the socket joins it: one this session has not
+    // seen yet is answered now.
+    if p.slot.take_missed_ring() {
+        match on_dirty(&live, &p.sess, p.gen) {
+            Reply::None => {}
+            reply => return respawn(io, lease, live, p, Some(Box::new(reply))),
+        }
+    }
+    let Some(lot) = lot(&live, revive) else {
+        return respawn(io, lease, live, p, None);
+    };
+    let socket = match io.into_inner() {
+        Ok(socket) => socket,
+        // Not deregistered from the reactor: the connection is lost, the session waits
+        // for a resume as after any lost connection.
+        Err(_) => return detach(&live, &p.sess, p.gen),
+    };
+    let parked = Parked {
+        socket,
+        lease,
+        sess: p.sess,
+        gen: p.gen,
+        idle_at: p.idle_at,
+    };
+    match lot.add(parked) {
+        Ok(()) => {
+            live.core.metrics().parked.fetch_add(1, Relaxed);
+        }
+        // The set refused it: the session keeps a connection task of its own.
+        Err(p) => revive_parked(p, &live, None, false),
+    }
 }
 
-/// What ended a park.
-enum Woke {
-    /// The socket became readable (data, its end, or an error: the stream finds out).
-    Read,
-    /// The bell rang.
-    Bell,
-    /// Nothing arrived until the idle deadline.
-    Idle,
+/// Hands a socket the lot let go back to a new connection task: a fresh stream, the reply
+/// a ring produced (if one did), then the session loop.
+pub(super) fn revive(p: Parked, live: &Rc<LiveCore>, first: Option<Box<Reply>>) {
+    revive_parked(p, live, first, true);
 }
 
-/// The parked socket's task: waits without a stream, answers rings that change nothing
-/// in place, and hands the socket to a new connection task ([`revive`]) when it must.
-#[allow(
-    clippy::manual_async_fn,
-    reason = "avoids rust-lang/rust#62958 argument copies"
-)]
-fn wait(
+fn revive_parked(p: Parked, live: &Rc<LiveCore>, first: Option<Box<Reply>>, counted: bool) {
+    if counted {
+        live.core.metrics().parked.fetch_sub(1, Relaxed);
+    }
+    // A new place at the bell, taken now: every ring from here on is this session's.
+    let slot = bell::Slot::new();
+    let Parked {
+        socket,
+        lease,
+        sess,
+        gen,
+        idle_at,
+    } = p;
+    let p = Parking {
+        sess,
+        gen,
+        slot,
+        idle_at,
+    };
+    match Async::new(socket) {
+        Ok(io) => respawn(io, lease, live.clone(), p, first),
+        Err(_) => detach(live, &p.sess, p.gen),
+    }
+}
+
+fn respawn(
     io: Async<TcpStream>,
     lease: Option<ConnGuard>,
     live: Rc<LiveCore>,
     p: Parking,
-) -> impl Future<Output = ()> {
-    async move {
-        // No timer: the sweeper wakes the slot once the deadline passes (`bell::wake_due`).
-        p.slot.set_due(Some(p.idle_at));
-        let first = loop {
-            let woke = std::future::poll_fn(|cx| {
-                if pin!(p.slot.rung()).poll(cx).is_ready() {
-                    return Poll::Ready(Woke::Bell);
-                }
-                if io.poll_readable(cx).is_ready() {
-                    return Poll::Ready(Woke::Read);
-                }
-                if Instant::now() >= p.idle_at {
-                    return Poll::Ready(Woke::Idle);
-                }
-                Poll::Pending
-            })
-            .await;
-            match woke {
-                Woke::Read => break None,
-                // The revived loop sees the stop and closes with its code.
-                Woke::Bell if live.core.is_stopping() => break None,
-                // Most rings are for other sessions: checked here, without a stream.
-                Woke::Bell => match on_dirty(&live, &p.sess, p.gen) {
-                    Reply::None => continue,
-                    reply => break Some(Box::new(reply)),
-                },
-                Woke::Idle => {
-                    live.core.metrics().parked.fetch_sub(1, Relaxed);
-                    detach(&live, &p.sess, p.gen);
-                    return;
-                }
-            }
-        };
-        live.core.metrics().parked.fetch_sub(1, Relaxed);
-        p.slot.set_due(None);
-        let core = live.core.clone();
-        core.spawn(revive(io, lease, live, p, first));
-    }
+    first: Option<Box<Reply>>,
+) {
+    let core = live.core.clone();
+    core.spawn(revived(io, lease, live, p, first));
 }
 
 /// A parked socket's new connection task: a fresh stream over it, the reply a ring
@@ -107,7 +115,7 @@ fn wait(
     clippy::manual_async_fn,
     reason = "avoids rust-lang/rust#62958 argument copies"
 )]
-fn revive(
+fn revived(
     io: Async<TcpStream>,
     lease: Option<ConnGuard>,
     live: Rc<LiveCore>,
@@ -136,23 +144,5 @@ fn revive(
         if let Exit::Park(p) = serve(&mut ws, &live, sess, gen, Carry { slot, idle_at }).await {
             park(ws, live, p);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ret_size<A, B, C, D, F>(_: impl Fn(A, B, C, D) -> F) -> usize {
-        std::mem::size_of::<F>()
-    }
-
-    /// The parked task is what an idle session's socket costs instead of a connection
-    /// task (≈ 0.8 KiB, see `conn`); it holds no timer (the deadline waits at the bell).
-    #[test]
-    fn the_parked_future_is_small() {
-        let wait = ret_size(wait);
-        println!("parked future: {wait} bytes");
-        assert!(wait <= 160, "parked future grew to {wait} bytes");
     }
 }

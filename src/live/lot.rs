@@ -1,0 +1,252 @@
+//! The core's lot of parked sockets: one epoll set (`polling`) holds every parked socket of
+//! the core and is itself registered once in the core's reactor; one task waits on it, on
+//! one place at the bell, and on the earliest idle deadline among them.
+//!
+//! Why: a parked socket kept in a task of its own held a reactor source (216 bytes in
+//! async-io) and a task (≈ 200 bytes) for nothing but a wake-up; here it is one entry
+//! (its socket, connection count, session and deadline). Holds the file's one `unsafe`
+//! block: registering a socket in the set, which must be deleted before the socket closes.
+//!
+//! Touches the session only through `step::on_dirty` and `serve::detach`, on its core; a
+//! socket leaves the lot through the `Revive` function `park` hands it.
+
+#![allow(unsafe_code)]
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::net::TcpStream;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use async_io::Async;
+use polling::{Event, Events, Poller};
+
+use super::bell;
+use super::host::LiveCore;
+use super::serve::detach;
+use super::session::Session;
+use super::step::{on_dirty, Reply};
+use crate::server::lease::ConnGuard;
+
+/// A parked socket and what its session needs back when it wakes.
+pub(super) struct Parked {
+    pub(super) socket: TcpStream,
+    /// Counts the connection against the core's and its address's caps while it lives.
+    pub(super) lease: Option<ConnGuard>,
+    pub(super) sess: Rc<RefCell<Session>>,
+    pub(super) gen: u32,
+    /// When the connection goes idle unless a frame arrives first.
+    pub(super) idle_at: Instant,
+}
+
+/// The core's parked sockets (see the module docs).
+pub(crate) struct Lot {
+    poller: Async<Poller>,
+    entries: RefCell<Vec<Option<Parked>>>,
+    free: RefCell<Vec<usize>>,
+    events: RefCell<Events>,
+    /// The lot's one place at the bell, for all its sessions.
+    slot: bell::Slot,
+    /// The earliest idle deadline among the entries (also set at the bell, whose sweeper
+    /// wakes the lot's task once it passes).
+    next_due: Cell<Option<Instant>>,
+}
+
+/// Hands a socket the lot let go to a new connection task (`park::revive`), with the
+/// reply a ring produced for its session.
+pub(super) type Revive = fn(Parked, &Rc<LiveCore>, Option<Box<Reply>>);
+
+thread_local! {
+    /// This core's lot, made with the first park.
+    static LOT: std::cell::OnceCell<Option<Rc<Lot>>> = const { std::cell::OnceCell::new() };
+}
+
+/// This core's lot, made (and its task started, with `revive`) on first use; `None` when
+/// the set could not be made (no file descriptor left): sessions then keep their tasks.
+pub(super) fn lot(live: &Rc<LiveCore>, revive: Revive) -> Option<Rc<Lot>> {
+    LOT.with(|cell| {
+        cell.get_or_init(|| {
+            let lot = Rc::new(Lot::new().ok()?);
+            live.core.spawn(run(lot.clone(), live.clone(), revive));
+            Some(lot)
+        })
+        .clone()
+    })
+}
+
+/// What woke the lot's task.
+enum Woke {
+    Bell,
+    Readable,
+    Due,
+}
+
+impl Lot {
+    /// A new, empty lot; its task starts with [`run`].
+    pub(super) fn new() -> std::io::Result<Lot> {
+        Ok(Lot {
+            poller: Async::new(Poller::new()?)?,
+            entries: RefCell::new(Vec::new()),
+            free: RefCell::new(Vec::new()),
+            events: RefCell::new(Events::new()),
+            slot: bell::Slot::new(),
+            next_due: Cell::new(None),
+        })
+    }
+
+    /// Parks `p` until its socket turns readable, the bell rings with something for its
+    /// session, its idle deadline passes or the server stops; hands it back when the
+    /// socket cannot join the set.
+    pub(super) fn add(&self, p: Parked) -> Result<(), Parked> {
+        let mut entries = self.entries.borrow_mut();
+        let key = self.free.borrow_mut().pop().unwrap_or_else(|| {
+            entries.push(None);
+            entries.len() - 1
+        });
+        // SAFETY: `polling` requires a registered socket to be deleted from the set
+        // before it closes. The socket moves into `entries[key]` right below and leaves
+        // only through `take`, which deletes it first; those still here when the lot
+        // drops are deleted in `Drop`. On failure nothing was registered.
+        let added = unsafe { self.poller.get_ref().add(&p.socket, Event::readable(key)) };
+        if added.is_err() {
+            self.free.borrow_mut().push(key);
+            return Err(p);
+        }
+        if self.next_due.get().is_none_or(|d| p.idle_at < d) {
+            self.next_due.set(Some(p.idle_at));
+            self.slot.set_due(Some(p.idle_at));
+        }
+        entries[key] = Some(p);
+        Ok(())
+    }
+
+    /// Takes entry `key` out of the lot (deleting its socket from the set).
+    fn take(&self, key: usize) -> Option<Parked> {
+        let p = self.entries.borrow_mut().get_mut(key)?.take()?;
+        let _ = self.poller.get_ref().delete(&p.socket);
+        self.free.borrow_mut().push(key);
+        Some(p)
+    }
+
+    /// The keys and sessions of every entry, copied out so that no borrow is held while
+    /// a session's code runs.
+    fn sessions(&self) -> Vec<(usize, Rc<RefCell<Session>>, u32)> {
+        let entries = self.entries.borrow();
+        let live = entries.iter().enumerate();
+        live.filter_map(|(k, e)| e.as_ref().map(|p| (k, p.sess.clone(), p.gen)))
+            .collect()
+    }
+
+    /// The keys of the sockets the set reports ready.
+    fn ready(&self) -> Vec<usize> {
+        let mut events = self.events.borrow_mut();
+        events.clear();
+        let _ = self
+            .poller
+            .get_ref()
+            .wait(&mut events, Some(Duration::ZERO));
+        events.iter().map(|e| e.key).collect()
+    }
+
+    /// Detaches the entries whose idle deadline passed and sets the next deadline.
+    fn expire(&self, live: &LiveCore, now: Instant) {
+        let due: Vec<usize> = {
+            let entries = self.entries.borrow();
+            let live = entries.iter().enumerate();
+            live.filter_map(|(k, e)| e.as_ref().filter(|p| p.idle_at <= now).map(|_| k))
+                .collect()
+        };
+        for key in due {
+            if let Some(p) = self.take(key) {
+                live.core.metrics().parked.fetch_sub(1, Relaxed);
+                detach(live, &p.sess, p.gen);
+            }
+        }
+        let next = self
+            .entries
+            .borrow()
+            .iter()
+            .flatten()
+            .map(|p| p.idle_at)
+            .min();
+        self.next_due.set(next);
+        self.slot.set_due(next);
+    }
+}
+
+impl Drop for Lot {
+    fn drop(&mut self) {
+        // Keeps `add`'s promise: no socket closes while still in the set.
+        for p in self.entries.get_mut().iter().flatten() {
+            let _ = self.poller.get_ref().delete(&p.socket);
+        }
+    }
+}
+
+/// The lot's task: revives a socket that turned readable, answers rings for the parked
+/// sessions (most change nothing, and are answered without a stream), detaches those idle
+/// past their deadline, and at shutdown revives every one so that it closes with its code.
+async fn run(lot: Rc<Lot>, live: Rc<LiveCore>, revive: Revive) {
+    loop {
+        let woke = std::future::poll_fn(|cx| {
+            if pin!(lot.slot.rung()).poll(cx).is_ready() {
+                return Poll::Ready(Woke::Bell);
+            }
+            if lot.poller.poll_readable(cx).is_ready() {
+                return Poll::Ready(Woke::Readable);
+            }
+            if lot.next_due.get().is_some_and(|d| Instant::now() >= d) {
+                return Poll::Ready(Woke::Due);
+            }
+            Poll::Pending
+        })
+        .await;
+        match woke {
+            Woke::Readable => {
+                for key in lot.ready() {
+                    if let Some(p) = lot.take(key) {
+                        revive(p, &live, None);
+                    }
+                }
+            }
+            Woke::Bell if live.core.is_stopping() => {
+                // The revived loops see the stop and close with its code.
+                for (key, _, _) in lot.sessions() {
+                    if let Some(p) = lot.take(key) {
+                        revive(p, &live, None);
+                    }
+                }
+                return;
+            }
+            Woke::Bell => {
+                for (key, sess, gen) in lot.sessions() {
+                    match on_dirty(&live, &sess, gen) {
+                        Reply::None => {}
+                        reply => {
+                            if let Some(p) = lot.take(key) {
+                                revive(p, &live, Some(Box::new(reply)));
+                            }
+                        }
+                    }
+                }
+            }
+            Woke::Due => lot.expire(&live, Instant::now()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a parked socket costs instead of a reactor source and a task.
+    #[test]
+    fn an_entry_is_small() {
+        let size = std::mem::size_of::<Option<Parked>>();
+        println!("parked entry: {size} bytes");
+        assert!(size <= 96, "a parked entry grew to {size} bytes");
+    }
+}
