@@ -2,8 +2,8 @@
 //! connection task and WebSocket stream (`vango_parked_connections` counts it) and still
 //! answers its next click, a ping (then parks again at once), a push from another
 //! session's write, the idle timeout and a shutdown; a frame cut in two across the
-//! hibernation is read whole; and the parked socket stays counted in
-//! `vango_connections` until it closes.
+//! hibernation is read whole; the parked socket stays counted in `vango_connections`
+//! until it closes; and many parked sockets share their core's lot, each woken alone.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -186,6 +186,36 @@ fn a_parked_socket_closes_at_the_idle_timeout_and_is_uncounted() {
         reaches(addr, "vango_connections", 1),
         "the parked socket's count went with it"
     );
+}
+
+#[test]
+fn many_parked_sockets_share_one_lot_and_each_wakes_alone() {
+    let srv = server(counter, Duration::from_millis(50), Limits::default());
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let inc = p.hid("inc");
+    let mut clients: Vec<Client> = (0..30).map(|_| Client::open(addr, &p)).collect();
+    assert!(reaches(addr, PARKED, 30), "all 30 parked");
+    for i in [0, 17, 29] {
+        assert_eq!(count(&clients[i].click(1, inc)), ["Count: 1"], "client {i}");
+        // Only the clicked one left the lot.
+        assert!(
+            metric_sum(addr, PARKED) >= 29,
+            "others woke with client {i}"
+        );
+        assert!(reaches(addr, PARKED, 30), "parked again after client {i}");
+    }
+    // Closed sockets turn readable (their end): they leave the lot and are uncounted.
+    clients.truncate(20);
+    assert!(
+        reaches(addr, PARKED, 20),
+        "the 10 closed sockets left the lot"
+    );
+    // New sessions take the freed places; old and new still answer for themselves.
+    clients.extend((0..10).map(|_| Client::open(addr, &p)));
+    assert!(reaches(addr, PARKED, 30));
+    assert_eq!(count(&clients[25].click(1, inc)), ["Count: 1"]);
+    assert_eq!(count(&clients[17].click(2, inc)), ["Count: 2"]);
 }
 
 #[test]

@@ -131,13 +131,17 @@ impl Lot {
         Some(p)
     }
 
-    /// The keys and sessions of every entry, copied out so that no borrow is held while
-    /// a session's code runs.
-    fn sessions(&self) -> Vec<(usize, Rc<RefCell<Session>>, u32)> {
+    /// Entry `key`'s session, if the entry is in use (cloned out, so that no borrow is
+    /// held while the session's code runs). Keys run from 0 to [`keys`](Self::keys).
+    fn session(&self, key: usize) -> Option<(Rc<RefCell<Session>>, u32)> {
         let entries = self.entries.borrow();
-        let live = entries.iter().enumerate();
-        live.filter_map(|(k, e)| e.as_ref().map(|p| (k, p.sess.clone(), p.gen)))
-            .collect()
+        let p = entries.get(key)?.as_ref()?;
+        Some((p.sess.clone(), p.gen))
+    }
+
+    /// One past the highest key in use.
+    fn keys(&self) -> usize {
+        self.entries.borrow().len()
     }
 
     /// The keys of the sockets the set reports ready.
@@ -153,14 +157,11 @@ impl Lot {
 
     /// Detaches the entries whose idle deadline passed and sets the next deadline.
     fn expire(&self, live: &LiveCore, now: Instant) {
-        let due: Vec<usize> = {
-            let entries = self.entries.borrow();
-            let live = entries.iter().enumerate();
-            live.filter_map(|(k, e)| e.as_ref().filter(|p| p.idle_at <= now).map(|_| k))
-                .collect()
-        };
-        for key in due {
-            if let Some(p) = self.take(key) {
+        for key in 0..self.keys() {
+            let due = self.entries.borrow()[key]
+                .as_ref()
+                .is_some_and(|p| p.idle_at <= now);
+            if let Some(p) = due.then(|| self.take(key)).flatten() {
                 live.core.metrics().parked.fetch_sub(1, Relaxed);
                 detach(live, &p.sess, p.gen);
             }
@@ -214,7 +215,7 @@ async fn run(lot: Rc<Lot>, live: Rc<LiveCore>, revive: Revive) {
             }
             Woke::Bell if live.core.is_stopping() => {
                 // The revived loops see the stop and close with its code.
-                for (key, _, _) in lot.sessions() {
+                for key in 0..lot.keys() {
                     if let Some(p) = lot.take(key) {
                         revive(p, &live, None);
                     }
@@ -222,7 +223,12 @@ async fn run(lot: Rc<Lot>, live: Rc<LiveCore>, revive: Revive) {
                 return;
             }
             Woke::Bell => {
-                for (key, sess, gen) in lot.sessions() {
+                // Without a list of the entries: a ring costs no allocation however many
+                // sockets are parked.
+                for key in 0..lot.keys() {
+                    let Some((sess, gen)) = lot.session(key) else {
+                        continue;
+                    };
                     match on_dirty(&live, &sess, gen) {
                         Reply::None => {}
                         reply => {
