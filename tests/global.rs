@@ -117,19 +117,6 @@ fn global_of_another_bus_reads_through() {
     detach_core();
 }
 
-/// A page showing one global and a button that increments it.
-fn global_page(clicks: GlobalSignal<u64>) -> impl vango::component::Render {
-    use vango::prelude::*;
-    move || {
-        div((
-            span(clicks.get().to_string()).id("n"),
-            button("+")
-                .id("inc")
-                .on_click(move |_| clicks.update(|n| *n += 1)),
-        ))
-    }
-}
-
 fn set_text(f: &vango::protocol::ServerFrame) -> String {
     use vango::protocol::{Op, ServerFrame};
     match f {
@@ -154,7 +141,9 @@ fn a_write_on_one_core_reaches_a_session_on_the_other() {
         ..Default::default()
     };
     let srv = app
-        .page("/", move || global_page(clicks))
+        .page("/", move || {
+            vango_test_support::pages::global_counter(clicks)
+        })
         .workers(2)
         .limits(limits)
         .spawn("127.0.0.1:0")

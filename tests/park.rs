@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 use vango::live::SessionConfig;
 use vango::prelude::*;
 use vango::protocol::{ClientFrame, ServerFrame};
-use vango::server::Limits;
-use vango_test_support::client::{page, set_texts, Client};
-use vango_test_support::pages::counter;
+use vango::server::{Limits, RunningServer};
+use vango_test_support::client::{page, set_texts, Client, PageInfo};
+use vango_test_support::pages::{counter, global_counter};
 use vango_test_support::raw::{metric_sum, read_ws_frame, ws_frame};
 
 const PARKED: &str = "vango_parked_connections";
@@ -49,22 +49,29 @@ fn server<R: Render>(
         .unwrap()
 }
 
+/// A one-core counter server hibernating after `after`, its page, and a client whose
+/// session has parked.
+fn parked_counter(after: Duration, limits: Limits) -> (RunningServer, PageInfo, Client) {
+    let srv = server(counter, after, limits);
+    let addr = srv.local_addr();
+    let p = page(addr);
+    let c = Client::open(addr, &p);
+    assert!(reaches(addr, PARKED, 1), "the idle session parked");
+    (srv, p, c)
+}
+
 fn count(f: &ServerFrame) -> Vec<String> {
     set_texts(f, None)
 }
 
 #[test]
 fn an_asleep_session_parks_and_answers_its_next_clicks() {
-    let srv = server(counter, Duration::from_millis(50), Limits::default());
+    let (srv, p, mut c) = parked_counter(Duration::from_millis(50), Limits::default());
     let addr = srv.local_addr();
-    let p = page(addr);
     let inc = p.hid("inc");
-    let mut c = Client::open(addr, &p);
-    assert_eq!(count(&c.click(1, inc)), ["Count: 1"]);
-    assert!(reaches(addr, PARKED, 1), "the idle session parked");
     // Parked, the socket still counts (this scrape's own connection is the other one).
     assert_eq!(metric_sum(addr, "vango_connections"), 2);
-    for n in 2..=4 {
+    for n in 1..=4 {
         assert_eq!(count(&c.click(n, inc)), [format!("Count: {n}")]);
         assert!(reaches(addr, PARKED, 1), "parked again after click {n}");
     }
@@ -79,11 +86,8 @@ fn an_asleep_session_parks_and_answers_its_next_clicks() {
 fn a_ping_is_answered_and_the_socket_parks_again_without_waiting() {
     // Hibernation after 1 s: a socket back in the park well before that was parked by
     // the ping's answer, not by another hibernation.
-    let srv = server(counter, Duration::from_secs(1), Limits::default());
+    let (srv, p, mut c) = parked_counter(Duration::from_secs(1), Limits::default());
     let addr = srv.local_addr();
-    let p = page(addr);
-    let mut c = Client::open(addr, &p);
-    assert!(reaches(addr, PARKED, 1));
     for nonce in 1..=3 {
         let sent = Instant::now();
         c.send(ClientFrame::Ping(nonce));
@@ -99,23 +103,12 @@ fn a_ping_is_answered_and_the_socket_parks_again_without_waiting() {
     assert_eq!(count(&c.click(1, p.hid("inc"))), ["Count: 1"]);
 }
 
-fn global_page(clicks: GlobalSignal<u64>) -> impl Render {
-    move || {
-        div((
-            span(clicks.get().to_string()).id("n"),
-            button("+")
-                .id("inc")
-                .on_click(move |_| clicks.update(|n| *n += 1)),
-        ))
-    }
-}
-
 #[test]
 fn a_parked_session_gets_what_another_session_changed() {
     let app = vango::App::new();
     let clicks = app.global(0u64);
     let srv = app
-        .page("/", move || global_page(clicks))
+        .page("/", move || global_counter(clicks))
         .workers(1)
         .sessions(SessionConfig {
             hibernate_after: Duration::from_millis(50),
@@ -139,11 +132,9 @@ fn a_parked_session_gets_what_another_session_changed() {
 
 #[test]
 fn a_frame_cut_across_the_hibernation_is_read_whole() {
-    let srv = server(counter, Duration::from_millis(50), Limits::default());
+    let (srv, p, mut c) = parked_counter(Duration::from_millis(50), Limits::default());
     let addr = srv.local_addr();
-    let p = page(addr);
     let inc = p.hid("inc");
-    let mut c = Client::open(addr, &p);
     assert_eq!(count(&c.click(1, inc)), ["Count: 1"]);
     assert!(reaches(addr, PARKED, 1));
     let mut payload = Vec::new();
@@ -173,11 +164,8 @@ fn a_parked_socket_closes_at_the_idle_timeout_and_is_uncounted() {
         ws_idle_timeout: Duration::from_millis(600),
         ..Limits::default()
     };
-    let srv = server(counter, Duration::from_millis(50), limits);
+    let (srv, _, mut c) = parked_counter(Duration::from_millis(50), limits);
     let addr = srv.local_addr();
-    let p = page(addr);
-    let mut c = Client::open(addr, &p);
-    assert!(reaches(addr, PARKED, 1));
     assert_eq!(metric_sum(addr, "vango_connections"), 2);
     // Nothing more is sent: the idle timeout ends the connection (EOF, no frame).
     assert_eq!(c.try_recv(3000), None);
@@ -220,11 +208,7 @@ fn many_parked_sockets_share_one_lot_and_each_wakes_alone() {
 
 #[test]
 fn a_shutdown_closes_parked_sockets_with_its_code() {
-    let srv = server(counter, Duration::from_millis(50), Limits::default());
-    let addr = srv.local_addr();
-    let p = page(addr);
-    let mut c = Client::open(addr, &p);
-    assert!(reaches(addr, PARKED, 1));
+    let (srv, _, mut c) = parked_counter(Duration::from_millis(50), Limits::default());
     let joiner = thread::spawn(move || srv.shutdown());
     c.s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let mut pending = Vec::new();

@@ -1,5 +1,5 @@
 //! The load generator's pages as components, for tests that measure memory over real
-//! sockets (`tests/flood.rs`, `tests/session_size.rs`), plus the process's RSS and a
+//! sockets (`tests/flood.rs`, `tests/session_size.rs`), a page of one global, plus the process's RSS and a
 //! session that is opened and dropped. Touches vango's public API, `/proc` and sockets.
 
 use std::net::SocketAddr;
@@ -39,6 +39,18 @@ pub fn counter() -> impl Render {
             h1(format!("Count: {}", count.get())),
             button("+").attr("id", "inc").on_click(move |_| count.inc()),
             button("-").attr("id", "dec").on_click(move |_| count.dec()),
+        ))
+    }
+}
+
+/// A page showing one global (`id="n"`) and a button that increments it (`id="inc"`).
+pub fn global_counter(clicks: GlobalSignal<u64>) -> impl Render {
+    move || {
+        div((
+            span(clicks.get().to_string()).id("n"),
+            button("+")
+                .id("inc")
+                .on_click(move |_| clicks.update(|n| *n += 1)),
         ))
     }
 }
