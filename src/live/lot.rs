@@ -47,6 +47,8 @@ pub(crate) struct Lot {
     poller: Async<Poller>,
     entries: RefCell<Vec<Option<Parked>>>,
     free: RefCell<Vec<usize>>,
+    /// Entries taken since the end of `entries` was last cut back (`take`).
+    taken: Cell<usize>,
     events: RefCell<Events>,
     /// The lot's one place at the bell, for all its sessions.
     slot: bell::Slot,
@@ -91,6 +93,7 @@ impl Lot {
             poller: Async::new(Poller::new()?)?,
             entries: RefCell::new(Vec::new()),
             free: RefCell::new(Vec::new()),
+            taken: Cell::new(0),
             events: RefCell::new(Events::new()),
             slot: bell::Slot::new(),
             next_due: Cell::new(None),
@@ -125,9 +128,30 @@ impl Lot {
 
     /// Takes entry `key` out of the lot (deleting its socket from the set).
     fn take(&self, key: usize) -> Option<Parked> {
-        let p = self.entries.borrow_mut().get_mut(key)?.take()?;
+        let mut entries = self.entries.borrow_mut();
+        let p = entries.get_mut(key)?.take()?;
         let _ = self.poller.get_ref().delete(&p.socket);
-        self.free.borrow_mut().push(key);
+        let mut free = self.free.borrow_mut();
+        free.push(key);
+        // After a crowd of parked sockets has left, their room goes back: once a quarter
+        // of the entries were taken since the last look, the free ones at the end are cut
+        // off (each look costs O(entries), so a take costs O(1) amortized).
+        let taken = self.taken.get() + 1;
+        if taken * 4 < entries.len().max(256) {
+            self.taken.set(taken);
+            return Some(p);
+        }
+        self.taken.set(0);
+        while entries.last().is_some_and(Option::is_none) {
+            entries.pop();
+        }
+        let len = entries.len();
+        free.retain(|&k| k < len);
+        if entries.capacity() > 2 * len + 64 {
+            entries.shrink_to(len + len / 2);
+            let keep = free.len() + free.len() / 2;
+            free.shrink_to(keep);
+        }
         Some(p)
     }
 
@@ -158,9 +182,11 @@ impl Lot {
     /// Detaches the entries whose idle deadline passed and sets the next deadline.
     fn expire(&self, live: &LiveCore, now: Instant) {
         for key in 0..self.keys() {
-            let due = self.entries.borrow()[key]
-                .as_ref()
-                .is_some_and(|p| p.idle_at <= now);
+            let due = self
+                .entries
+                .borrow()
+                .get(key)
+                .is_some_and(|e| e.as_ref().is_some_and(|p| p.idle_at <= now));
             if let Some(p) = due.then(|| self.take(key)).flatten() {
                 live.core.metrics().parked.fetch_sub(1, Relaxed);
                 detach(live, &p.sess, p.gen);
@@ -247,6 +273,79 @@ async fn run(lot: Rc<Lot>, live: Rc<LiveCore>, revive: Revive) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `n` connected socket pairs: the server ends, nonblocking, and the client ends.
+    fn pairs(n: usize) -> Vec<(TcpStream, TcpStream)> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        (0..n)
+            .map(|_| {
+                let client = TcpStream::connect(addr).unwrap();
+                let (server, _) = listener.accept().unwrap();
+                server.set_nonblocking(true).unwrap();
+                (server, client)
+            })
+            .collect()
+    }
+
+    fn parked(socket: TcpStream) -> Parked {
+        Parked {
+            socket,
+            lease: None,
+            sess: Rc::new(RefCell::new(
+                crate::live::session::tests::session_with_tree(),
+            )),
+            gen: 0,
+            idle_at: Instant::now() + Duration::from_secs(60),
+        }
+    }
+
+    /// The keys `ready` reports within a second.
+    fn ready_within(lot: &Lot) -> Vec<usize> {
+        let end = Instant::now() + Duration::from_secs(1);
+        loop {
+            let keys = lot.ready();
+            if !keys.is_empty() || Instant::now() > end {
+                return keys;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_readable_socket_is_reported_by_its_key_and_a_crowd_leaves_its_room_behind() {
+        use std::io::Write;
+        let lot = Lot::new().unwrap();
+        let mut clients = Vec::new();
+        for (server, client) in pairs(400) {
+            assert!(lot.add(parked(server)).is_ok());
+            clients.push(client);
+        }
+        assert!(lot.ready().is_empty(), "nothing was sent");
+        clients[123].write_all(b"x").unwrap();
+        assert_eq!(ready_within(&lot), [123]);
+        // Oneshot: reported once, until it leaves the lot.
+        clients[7].write_all(b"x").unwrap();
+        assert_eq!(ready_within(&lot), [7]);
+        let p = lot.take(123).unwrap();
+        assert!(lot.take(123).is_none(), "taken once");
+        drop(p);
+        // All but the first leave: the entries' room is cut back to what is left.
+        for key in (1..400).rev() {
+            let _ = lot.take(key);
+        }
+        assert!(lot.keys() < 64, "{} entries kept", lot.keys());
+        assert!(lot.entries.borrow().capacity() < 400);
+        // The places are reused, and the one left still answers by its key.
+        let (server, mut client) = pairs(1).pop().unwrap();
+        lot.add(parked(server)).ok().unwrap();
+        assert!(lot.keys() < 64);
+        client.write_all(b"y").unwrap();
+        let keys = ready_within(&lot);
+        assert_eq!(keys.len(), 1);
+        assert!(lot.take(keys[0]).is_some());
+        assert!(lot.take(0).is_some(), "the first entry stayed");
+    }
 
     /// What a parked socket costs instead of a reactor source and a task.
     #[test]
