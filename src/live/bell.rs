@@ -2,7 +2,7 @@
 //! it re-renders state changed outside its own events (timers, global signals, tasks).
 //!
 //! Also the parked sockets' idle deadlines: the core's sweeper wakes the slots whose
-//! deadline passed ([`wake_due`]), so a parked socket needs no timer of its own.
+//! deadline passed (`wake_due`), so a parked socket needs no timer of its own.
 //!
 //! Thread-local and `!Send`; one slot per attached session, so waiting never grows memory.
 
