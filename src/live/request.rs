@@ -7,6 +7,7 @@
 
 mod pairs;
 mod read;
+mod url;
 
 use std::cell::Cell;
 use std::fmt;
@@ -17,6 +18,7 @@ use std::str::FromStr;
 use crate::router::{ParamError, Query};
 use crate::server::ConnInfo;
 use pairs::Pairs;
+use url::Url;
 
 /// The request a page was mounted for: the same values in the first paint (from the HTTP
 /// request) and in the live session (path and query from the Hello, headers, cookies and
@@ -41,9 +43,7 @@ use pairs::Pairs;
 #[derive(Clone, Default)]
 pub struct PageRequest {
     // Exact-size boxes and packed lists: a live session keeps its page's request while open.
-    path: Box<str>,
-    query: Box<str>,
-    fragment: Box<str>,
+    url: Url,
     params: Pairs,
     headers: Pairs,
     /// Ranges of `headers`' text: name start and end, value start and end.
@@ -56,9 +56,9 @@ pub struct PageRequest {
 impl fmt::Debug for PageRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageRequest")
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("fragment", &self.fragment)
+            .field("path", &self.url.path())
+            .field("query", &self.url.query())
+            .field("fragment", &self.url.fragment())
             .field("params", &self.params)
             .field("peer", &self.peer)
             .finish_non_exhaustive()
@@ -79,8 +79,7 @@ impl PageRequest {
     /// ```
     pub fn new(path: impl Into<String>, query: impl Into<String>) -> PageRequest {
         PageRequest {
-            path: boxed(path),
-            query: boxed(query),
+            url: Url::new(&path.into(), &query.into(), ""),
             ..PageRequest::default()
         }
     }
@@ -133,7 +132,7 @@ impl PageRequest {
     /// ```
     pub fn with_query(&self, query: impl Into<String>) -> PageRequest {
         PageRequest {
-            query: boxed(query),
+            url: Url::new(self.url.path(), &query.into(), self.url.fragment()),
             rejected: Cell::new(false),
             ..self.clone()
         }
@@ -149,7 +148,7 @@ impl PageRequest {
     /// assert_eq!(PageRequest::new("/", "").with_fragment("/active").fragment(), "/active");
     /// ```
     pub fn with_fragment(mut self, fragment: impl Into<String>) -> PageRequest {
-        self.fragment = boxed(fragment);
+        self.url = Url::new(self.url.path(), self.url.query(), &fragment.into());
         self
     }
 
@@ -203,10 +202,6 @@ impl PageRequest {
 }
 
 /// An owned string at its exact size.
-fn boxed(s: impl Into<String>) -> Box<str> {
-    s.into().into_boxed_str()
-}
-
 /// A form submission its handler refused: the submitted fields (without the CSRF token)
 /// and the errors, by field name, the page shows when it re-renders.
 ///

@@ -16,7 +16,7 @@ impl PageRequest {
     /// assert_eq!(LiveTest::mount(&app, "/docs/a%20b").text(), "/docs/a%20b");
     /// ```
     pub fn path(&self) -> &str {
-        &self.path
+        self.url.path()
     }
 
     /// The raw query string (after `?`), or `""`.
@@ -29,7 +29,7 @@ impl PageRequest {
     /// assert_eq!(PageRequest::new("/", "q=a+b").raw_query(), "q=a+b");
     /// ```
     pub fn raw_query(&self) -> &str {
-        &self.query
+        self.url.query()
     }
 
     /// The URL's fragment (after `#`, not decoded), or `""`: a client-side route like
@@ -49,7 +49,7 @@ impl PageRequest {
     /// assert_eq!(req.url(), "/", "url() is what a navigation loads: no fragment");
     /// ```
     pub fn fragment(&self) -> &str {
-        &self.fragment
+        self.url.fragment()
     }
 
     /// The path and query, as a URL to navigate to.
@@ -63,10 +63,11 @@ impl PageRequest {
     /// assert_eq!(PageRequest::new("/a", "x=1").url(), "/a?x=1");
     /// ```
     pub fn url(&self) -> String {
-        if self.query.is_empty() {
-            self.path.to_string()
+        let (path, query) = (self.url.path(), self.url.query());
+        if query.is_empty() {
+            path.to_owned()
         } else {
-            format!("{}?{}", self.path, self.query)
+            format!("{path}?{query}")
         }
     }
 
@@ -84,7 +85,7 @@ impl PageRequest {
     /// assert_eq!(q.get_all("tag").count(), 2);
     /// ```
     pub fn query(&self) -> Query<'_> {
-        Query::parse(&self.query).unwrap_or_default()
+        Query::parse(self.url.query()).unwrap_or_default()
     }
 
     /// The route parameter `name`, decoded.
