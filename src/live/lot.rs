@@ -1,10 +1,10 @@
 //! The core's lot of parked sockets: one epoll set (`polling`) holds every parked socket of
 //! the core and is itself registered once in the core's reactor; one task waits on it, on
-//! one place at the bell, and on the earliest idle deadline among them.
+//! one place at the bell, and on one timer set to the earliest idle deadline among them.
 //!
 //! Why: a parked socket kept in a task of its own held a reactor source (216 bytes in
-//! async-io) and a task (≈ 200 bytes) for nothing but a wake-up; here it is one entry
-//! (its socket, connection count, session and deadline). Holds the file's one `unsafe`
+//! async-io), a timer and a task (≈ 300 bytes together) for nothing but a wake-up; here
+//! it is one entry (its socket, connection count, session and deadline). Holds the file's one `unsafe`
 //! block: registering a socket in the set, which must be deleted before the socket closes.
 //!
 //! Touches the session only through `step::on_dirty` and `serve::detach`, on its core; a
@@ -15,13 +15,13 @@
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::net::TcpStream;
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
-use async_io::Async;
+use async_io::{Async, Timer};
 use polling::{Event, Events, Poller};
 
 use super::bell;
@@ -52,9 +52,9 @@ pub(crate) struct Lot {
     events: RefCell<Events>,
     /// The lot's one place at the bell, for all its sessions.
     slot: bell::Slot,
-    /// The earliest idle deadline among the entries (also set at the bell, whose sweeper
-    /// wakes the lot's task once it passes).
+    /// The earliest idle deadline among the entries, and the timer set to it.
     next_due: Cell<Option<Instant>>,
+    timer: RefCell<Timer>,
 }
 
 /// Hands a socket the lot let go to a new connection task (`park::revive`), with the
@@ -97,6 +97,7 @@ impl Lot {
             events: RefCell::new(Events::new()),
             slot: bell::Slot::new(),
             next_due: Cell::new(None),
+            timer: RefCell::new(Timer::never()),
         })
     }
 
@@ -120,7 +121,8 @@ impl Lot {
         }
         if self.next_due.get().is_none_or(|d| p.idle_at < d) {
             self.next_due.set(Some(p.idle_at));
-            self.slot.set_due(Some(p.idle_at));
+            // Keeps the lot task's waker: the new deadline wakes it.
+            self.timer.borrow_mut().set_at(p.idle_at);
         }
         entries[key] = Some(p);
         Ok(())
@@ -200,7 +202,9 @@ impl Lot {
             .map(|p| p.idle_at)
             .min();
         self.next_due.set(next);
-        self.slot.set_due(next);
+        if let Some(at) = next {
+            self.timer.borrow_mut().set_at(at);
+        }
     }
 }
 
@@ -225,7 +229,7 @@ async fn run(lot: Rc<Lot>, live: Rc<LiveCore>, revive: Revive) {
             if lot.poller.poll_readable(cx).is_ready() {
                 return Poll::Ready(Woke::Readable);
             }
-            if lot.next_due.get().is_some_and(|d| Instant::now() >= d) {
+            if Pin::new(&mut *lot.timer.borrow_mut()).poll(cx).is_ready() {
                 return Poll::Ready(Woke::Due);
             }
             Poll::Pending

@@ -300,21 +300,17 @@ impl Registry {
 }
 
 /// Runs on each core until shutdown: expires detached sessions (every quarter of the
-/// resume window, which shrinks under memory pressure), wakes parked sockets whose idle
-/// deadline passed (`bell::wake_due`, at least every eighth of the idle timeout and every
-/// second), hands memory back to the OS after a large expiry; at shutdown rings the bell
-/// so attached sessions see the stop and close (code 9).
+/// resume window, which shrinks under memory pressure), hands memory back to the OS after
+/// a large expiry; at shutdown rings the bell so attached sessions see the stop and close
+/// (code 9).
 pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Duration) {
     let mut stop = std::pin::pin!(core.stopped());
     let (mut freed, mut trimmed) = (0, Instant::now());
-    let idle_tick = (core.limits().ws_idle_timeout / 8)
-        .clamp(Duration::from_millis(10), Duration::from_secs(1));
     loop {
         let now_window = registry.budget.resume_window(window);
         let period = (now_window / 4)
             .min(window / 4)
-            .max(Duration::from_millis(50))
-            .min(idle_tick);
+            .max(Duration::from_millis(50));
         let tick = async {
             Timer::after(period).await;
             true
@@ -328,7 +324,6 @@ pub(crate) async fn sweeper(core: Rc<Core>, registry: Rc<Registry>, window: Dura
             super::bell::notify_dirty();
             return;
         }
-        super::bell::wake_due(Instant::now());
         let now_window = registry.budget.resume_window(window);
         let m = core.metrics();
         let (n, bytes) = registry.sweep(Instant::now(), now_window, m);
