@@ -4,8 +4,9 @@
 //!
 //! Why: a parked socket kept in a task of its own held a reactor source (216 bytes in
 //! async-io), a timer and a task (≈ 300 bytes together) for nothing but a wake-up; here
-//! it is one entry (its socket, connection count, session and deadline). Holds the file's one `unsafe`
-//! block: registering a socket in the set, which must be deleted before the socket closes.
+//! it is one entry (its socket, connection count, session and deadline). Holds the file's
+//! one `unsafe` block: registering a socket in the set, which must be deleted before the
+//! socket closes.
 //!
 //! Touches the session only through `step::on_dirty` and `serve::detach`, on its core; a
 //! socket leaves the lot through the `Revive` function `park` hands it.
@@ -52,7 +53,8 @@ pub(crate) struct Lot {
     events: RefCell<Events>,
     /// The lot's one place at the bell, for all its sessions.
     slot: bell::Slot,
-    /// The earliest idle deadline among the entries, and the timer set to it.
+    /// When the timer is set to look for idle entries (the earliest deadline, or a little
+    /// after it: `expire`).
     next_due: Cell<Option<Instant>>,
     timer: RefCell<Timer>,
 }
@@ -181,7 +183,10 @@ impl Lot {
         events.iter().map(|e| e.key).collect()
     }
 
-    /// Detaches the entries whose idle deadline passed and sets the next deadline.
+    /// Detaches the entries whose idle deadline passed and sets the timer for the next.
+    /// Each look walks every entry, so the next one is at least an eighth of the idle
+    /// timeout away (10 ms to 1 s): deadlines spread over time are detached in batches,
+    /// not with a walk of the whole lot each.
     fn expire(&self, live: &LiveCore, now: Instant) {
         for key in 0..self.keys() {
             let due = self
@@ -201,6 +206,9 @@ impl Lot {
             .flatten()
             .map(|p| p.idle_at)
             .min();
+        let tick = (live.core.limits().ws_idle_timeout / 8)
+            .clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let next = next.map(|at| at.max(now + tick));
         self.next_due.set(next);
         if let Some(at) = next {
             self.timer.borrow_mut().set_at(at);
