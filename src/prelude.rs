@@ -20,8 +20,8 @@ pub use crate::live::{
     SharedSignal, UrlState,
 };
 pub use crate::reactive::{
-    batch, effect, memo, on_cleanup, provide_context, signal, untrack, use_context, Counter,
-    Effect, Memo, Observer, Owner, Signal,
+    batch, effect, memo, on_cleanup, provide_context, selector, signal, untrack, use_context,
+    Counter, Effect, Memo, Observer, Owner, Selector, Signal,
 };
 pub use crate::vdom::event::{mods, reject, Event, EventData, Handled, Reject};
 pub use crate::vdom::node::{Key, Modifiers, RawHtml, Str, VNode};

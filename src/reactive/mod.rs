@@ -46,7 +46,9 @@
 //! Common signal types have typed helpers that read better than `update`: integers
 //! ([`Counter`]: `inc`, `dec`, `add`), `bool` (`toggle`), `Vec` (`push`, `pop`, `remove`,
 //! `clear`, tracked `len`/`is_empty`), `HashMap` (`insert`, `remove`, tracked
-//! `contains_key`/`len`/`is_empty`) and `String` (`push_str`).
+//! `contains_key`/`len`/`is_empty`) and `String` (`push_str`). A [`Selector`] answers
+//! "is this key the current value?" for many keys and wakes only the readers of the old
+//! and the new key when the value changes (the selected row among thousands).
 //!
 //! # Examples
 //!
@@ -88,6 +90,7 @@ mod memo;
 mod observer;
 mod owner;
 mod runtime;
+mod selector;
 mod signal;
 mod typed;
 
@@ -99,5 +102,6 @@ pub use memo::{memo, Memo};
 pub use observer::Observer;
 pub use owner::Owner;
 pub use runtime::{live_nodes, release_free_nodes};
+pub use selector::{selector, Selector};
 pub use signal::{signal, Signal};
 pub use typed::Counter;

@@ -383,6 +383,24 @@ impl<T: 'static> Signal<T> {
         self.write(true, Location::caller(), f)
     }
 
+    /// `update_untracked` with an error instead of a panic after disposal.
+    pub(crate) fn try_update_untracked<R>(
+        &self,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> Result<R, ReactiveError> {
+        self.write(false, Location::caller(), f)
+    }
+
+    /// Whether some reader is subscribed to the signal now.
+    pub(crate) fn subscribed(&self) -> bool {
+        with_rt(|rt| {
+            rt.arena
+                .borrow()
+                .get(self.raw.id)
+                .is_some_and(|s| !s.subs.is_empty())
+        })
+    }
+
     /// Frees the signal now (its owner would otherwise do it); later use is an error.
     ///
     /// # Examples
