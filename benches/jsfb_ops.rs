@@ -1,6 +1,6 @@
 //! js-framework-benchmark ops on the server, in one thread: the click's dispatch, the
-//! re-render and the diff of `examples/jsfb.rs` itself (rows as live components, a memo
-//! per row for the selection), edits counted (no socket, no encoding).
+//! re-render and the diff of `examples/jsfb.rs` itself (rows as live components, one
+//! `Selector` for the selection), edits counted (no socket, no encoding).
 //!
 //! Run: `cargo bench --bench jsfb_ops -- --warm-up-time 1 --measurement-time 3`.
 
@@ -63,6 +63,20 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let sink = click(&mut tree, update);
             assert_eq!(sink.set_text, 100, "every 10th label changes");
+        })
+    });
+    // Selecting among 10,000 rows: with a selector, the same two rows' work as among 1,000.
+    let runlots = button(&tree, "runlots");
+    click(&mut tree, runlots);
+    let links = hids(tree.root(), "a", None);
+    assert_eq!(links.len(), 20_000);
+    let labels: Vec<u32> = links.iter().step_by(2).copied().collect();
+    click(&mut tree, labels[1]);
+    c.bench_function("jsfb_select_10k_rows", |b| {
+        b.iter(|| {
+            i = (i + 1) % 2;
+            let sink = click(&mut tree, labels[1 + i]);
+            assert_eq!(sink.set_attr + sink.remove_attr, 2, "two rows change class");
         })
     });
 }

@@ -6,8 +6,9 @@
 //! (1,000 rows), `#runlots` (10,000), `#add` (append 1,000), `#update` (every 10th label
 //! gets " !!!"), `#clear`, `#swaprows` (rows 2 and 999). Clicking a label selects its row,
 //! the remove icon removes it. Each row is a live component keyed by its id: a label
-//! change re-renders one row, and selection goes through a per-row memo, so selecting
-//! re-renders only the row that gains and the row that loses it.
+//! change re-renders one row, and the selection goes through a [`Selector`], so selecting
+//! wakes only the row that gains it and the row that loses it (a memo per row would
+//! re-run all of them).
 
 use std::rc::Rc;
 
@@ -60,13 +61,13 @@ struct Row {
 struct RowProps {
     row: Row,
     selected: Signal<u32>,
+    is_selected: Selector<u32>,
     rows: Signal<Vec<Row>>,
 }
 
 fn row(props: Signal<RowProps>) -> impl Render {
-    let (id, selected, rows) = props.with(|p| (p.row.id, p.selected, p.rows));
-    // Only the rows whose answer changes re-render when the selection moves.
-    let is_selected = memo(move || selected.get() == id);
+    let (id, selected, is_selected, rows) =
+        props.with(|p| (p.row.id, p.selected, p.is_selected, p.rows));
     move || {
         let label = props.with(|p| p.row.label.to_string());
         tr((
@@ -79,7 +80,7 @@ fn row(props: Signal<RowProps>) -> impl Render {
             .class("col-md-1"),
             td(()).class("col-md-6"),
         ))
-        .attr_opt("class", is_selected.get().then_some("danger"))
+        .attr_opt("class", is_selected.is(&id).then_some("danger"))
     }
 }
 
@@ -170,6 +171,7 @@ pub fn jsfb() -> impl Render {
         next_id: signal(1),
         seed: signal(0x5eed),
     };
+    let is_selected = selector(move || s.selected.get());
     move || {
         let rows: Vec<VNode> = s.rows.with(|v| {
             v.iter()
@@ -177,6 +179,7 @@ pub fn jsfb() -> impl Render {
                     let props = RowProps {
                         row: r.clone(),
                         selected: s.selected,
+                        is_selected,
                         rows: s.rows,
                     };
                     component_live_keyed(r.id, row, props)
