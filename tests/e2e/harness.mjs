@@ -74,6 +74,8 @@ export async function startServer(bin, env = {}) {
   const pport = await new Promise((res) => proxy.listen(0, '127.0.0.1', () => res(proxy.address().port)));
   return {
     url: `http://127.0.0.1:${pport}/`,
+    // The server itself, without the proxy (for timings the proxy's hops would blur).
+    direct: `http://127.0.0.1:${port}/`,
     // From now on drops what the server sends on the open connections (events still go
     // up): the patches are lost in flight, as on a link that died one way.
     blackhole() {

@@ -110,7 +110,7 @@ async function main() {
   const browser = await launch();
   const pages = {
     vanilla: await open(browser, `http://127.0.0.1:${vport}/`, false),
-    vango: await open(browser, server.url, true),
+    vango: await open(browser, process.env.JSFB_PROXY ? server.url : server.direct, true),
   };
   const t = { vanilla: {}, vango: {}, wire: {} };
   // Warm-up: each page creates and clears rows a few times before anything is timed.
