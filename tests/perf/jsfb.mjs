@@ -10,6 +10,8 @@
 //   before/after of client changes on one server build).
 //   JSFB_SPLIT=1: also the median time from the click to the first server frame's arrival
 //   (server + wire; the rest of the vango time is the client applying and painting).
+//   JSFB_PROXY=1: the page reaches the server through the e2e harness's TCP proxy (two
+//   more hops through node per message; by default it talks to the server directly).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
