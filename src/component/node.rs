@@ -281,7 +281,10 @@ impl ComponentNode {
     /// Runs the setup and first render, and mounts the output.
     pub(crate) fn mount(&mut self, cx: &mut TreeCx) {
         if let State::Pending(p) = mem::replace(&mut self.state, State::Gone) {
-            self.state = State::Mounted(Instance::mount(p.name(), || p.start(), cx));
+            // The name is for dev-mode paths only: release builds skip finding the setup
+            // function's last path segment (a string search) at every mount.
+            let name = if cfg!(debug_assertions) { p.name() } else { "" };
+            self.state = State::Mounted(Instance::mount(name, || p.start(), cx));
         }
     }
 }
