@@ -16,24 +16,38 @@ fn button(tree: &Tree, id: &str) -> u32 {
     hids(tree.root(), "button", Some(id))[0]
 }
 
-fn benches(c: &mut Criterion) {
-    let mut tree = Tree::mount(example::jsfb);
-    let run = button(&tree, "run");
-    click(&mut tree, run);
+/// Clicks button `id`, which makes `n` rows, and selects row 2 so that each timed select
+/// moves the selection (two rows change); returns the rows' label links.
+fn rows(tree: &mut Tree, id: &str, n: usize) -> Vec<u32> {
+    let b = button(tree, id);
+    click(tree, b);
     let links = hids(tree.root(), "a", None);
     // Each row holds two links (the label, the remove icon): the labels are the even ones.
-    assert_eq!(links.len(), 2_000);
+    assert_eq!(links.len(), 2 * n);
     let labels: Vec<u32> = links.iter().step_by(2).copied().collect();
-    // Select row 2 first, so that each timed click moves the selection (two rows change).
-    click(&mut tree, labels[1]);
+    click(tree, labels[1]);
+    labels
+}
+
+/// Selects row 2 and row 3 in turn.
+fn select(c: &mut Criterion, name: &str, tree: &mut Tree, labels: &[u32]) {
     let mut i = 0;
-    c.bench_function("jsfb_select_1k_rows", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
             i = (i + 1) % 2;
-            let sink = click(&mut tree, labels[1 + i]);
+            let sink = click(tree, labels[1 + i]);
             assert_eq!(sink.set_attr + sink.remove_attr, 2, "two rows change class");
         })
     });
+}
+
+fn benches(c: &mut Criterion) {
+    let mut tree = Tree::mount(example::jsfb);
+    let labels = rows(&mut tree, "run", 1_000);
+    select(c, "jsfb_select_1k_rows", &mut tree, &labels);
+    // Row 2 selected again, so that each click below moves the selection.
+    click(&mut tree, labels[1]);
+    let mut i = 0;
     // The same click on a hibernated session (`Tree::hibernate` untimed before each): the
     // unpacking and the re-render of all 1,000 row components that brings back their
     // handlers are the price of the first click after 15 s idle.
@@ -66,7 +80,8 @@ fn benches(c: &mut Criterion) {
         })
     });
     // Replacing 1,000 rows by 1,000 new ones: 1,000 row components disposed, 1,000 set
-    // up, rendered and mounted, their HTML written.
+    // up, rendered and mounted (edits counted; their HTML is not written).
+    let run = button(&tree, "run");
     c.bench_function("jsfb_replace_1k_rows", |b| {
         b.iter(|| {
             let sink = click(&mut tree, run);
@@ -74,19 +89,8 @@ fn benches(c: &mut Criterion) {
         })
     });
     // Selecting among 10,000 rows: with a selector, the same two rows' work as among 1,000.
-    let runlots = button(&tree, "runlots");
-    click(&mut tree, runlots);
-    let links = hids(tree.root(), "a", None);
-    assert_eq!(links.len(), 20_000);
-    let labels: Vec<u32> = links.iter().step_by(2).copied().collect();
-    click(&mut tree, labels[1]);
-    c.bench_function("jsfb_select_10k_rows", |b| {
-        b.iter(|| {
-            i = (i + 1) % 2;
-            let sink = click(&mut tree, labels[1 + i]);
-            assert_eq!(sink.set_attr + sink.remove_attr, 2, "two rows change class");
-        })
-    });
+    let labels = rows(&mut tree, "runlots", 10_000);
+    select(c, "jsfb_select_10k_rows", &mut tree, &labels);
 }
 
 criterion_group!(jsfb, benches);
