@@ -4,7 +4,7 @@
 // server's resume ring holds come back as one full render.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, connected } from './harness.mjs';
+import { startServer, launch, openPage, connected, cutSeen } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -52,8 +52,7 @@ test('100 clicks, a reload, a cut socket', async () => {
   // Cut the connection: the page must not reload, must resume the same session with
   // the same count, and a click made while disconnected must land exactly once.
   await page.evaluate(() => (window.__sameDocument = true));
-  server.cut();
-  await page.waitForFunction(() => !document.documentElement.classList.contains('vango-connected'));
+  await cutSeen(page, server);
   await page.click('button:text-is("+")');
   await connected(page);
   await expectCount(page, 4);

@@ -139,6 +139,21 @@ export async function openPage(browser, url, opts = {}, init = '') {
 export const connected = (page) =>
   page.waitForFunction(() => document.documentElement.classList.contains('vango-connected'));
 
+// Cuts the server's connections and resolves once the page has seen its socket drop. The
+// client's first retry is immediate, so the page can be connected again before a polling
+// check would look: an observer set up before the cut records the drop instead.
+export async function cutSeen(page, server) {
+  await page.evaluate(() => {
+    const html = document.documentElement;
+    window.__dropped = false;
+    new MutationObserver((_, o) => {
+      if (!html.classList.contains('vango-connected')) (window.__dropped = true), o.disconnect();
+    }).observe(html, { attributes: true, attributeFilter: ['class'] });
+  });
+  server.cut();
+  await page.waitForFunction(() => window.__dropped);
+}
+
 // The realtime example's visitor name (`#me`) as the live session has it. The first paint
 // is a throwaway mount that draws a name of its own, and the page is marked connected at
 // the ServerHello, before the patch that swaps the names lands: a read right after

@@ -5,7 +5,7 @@
 // reconnected) and a server push answered by a hook push.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, connected } from './harness.mjs';
+import { startServer, launch, openPage, connected, cutSeen } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -146,8 +146,7 @@ test('lifecycle: mounted, updated, destroyed, disconnected, reconnected; a serve
   await page.click('#toggle');
   await page.waitForFunction(() => document.getElementById('probe2'));
   assert.deepEqual((await log()).slice(4), ['mounted:probe2']);
-  server.cut();
-  await page.waitForFunction(() => !document.documentElement.classList.contains('vango-connected'));
+  await cutSeen(page, server);
   await connected(page);
   assert.deepEqual((await log()).slice(5), ['disconnected:probe', 'disconnected:probe2',
     'reconnected:probe', 'reconnected:probe2']);
