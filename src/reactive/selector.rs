@@ -172,7 +172,8 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
     /// ```
     #[cfg_attr(debug_assertions, track_caller)]
     pub fn try_is(&self, key: &K) -> Result<bool, ReactiveError> {
-        let (selected, node) = self.keys.try_with(|s| {
+        // The state is read untracked: only a key's node wakes readers.
+        let (selected, node) = self.keys.try_with_untracked(|s| {
             let node = s.nodes.get(key).copied();
             (s.current.as_ref() == Some(key), node)
         })?;
@@ -199,7 +200,7 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
     /// assert!(sel.is_disposed());
     /// ```
     pub fn dispose(self) {
-        if let Ok(owner) = self.keys.try_with(|s| s.owner) {
+        if let Ok(owner) = self.keys.try_with_untracked(|s| s.owner) {
             owner.dispose()
         }
     }
@@ -236,11 +237,34 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
                 s.sweep_at = (s.nodes.len() * 2).max(SWEEP_FLOOR);
             }
         })?;
-        let owner = self.keys.try_with(|s| s.owner)?;
+        let owner = self.keys.try_with_untracked(|s| s.owner)?;
         let node = owner.try_with(|| signal(()))?;
         self.keys.update_untracked(|s| {
             s.nodes.insert(key.clone(), node);
         });
         Ok(node)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reactive::Observer;
+
+    #[test]
+    fn readers_subscribe_to_their_key_only_not_to_the_state() {
+        let selected = signal(1u32);
+        let sel = selector(move || selected.get());
+        let readers: Vec<Observer> = (0..3).map(|_| Observer::new(|| {})).collect();
+        for (k, o) in readers.iter().enumerate() {
+            o.track(|| sel.is(&(k as u32)));
+        }
+        // Every reader in the state's subscribers would be woken by nothing, and disposing
+        // each would scan that list: O(readers²) to clear a list.
+        assert!(!sel.keys.subscribed());
+        let nodes: Vec<Signal<()>> = sel
+            .keys
+            .with_untracked(|s| (0..3).map(|k| s.nodes[&k]).collect());
+        assert!(nodes.iter().all(|n| n.subscribed()));
     }
 }

@@ -383,6 +383,14 @@ impl<T: 'static> Signal<T> {
         self.write(true, Location::caller(), f)
     }
 
+    /// `with_untracked` with an error instead of a panic after disposal.
+    pub(crate) fn try_with_untracked<R>(
+        &self,
+        f: impl FnOnce(&T) -> R,
+    ) -> Result<R, ReactiveError> {
+        self.read(false, Location::caller(), f)
+    }
+
     /// `update_untracked` with an error instead of a panic after disposal.
     pub(crate) fn try_update_untracked<R>(
         &self,
