@@ -113,19 +113,18 @@ where
     owner.with(|| {
         effect(move || {
             let new = source();
-            // The nodes to notify are looked up first and notified after: notifying runs
-            // no user code now (inside an effect it queues the readers for the next round),
-            // but the state is not borrowed while it happens either way.
-            let (off, on) = keys.with_untracked(|s| {
+            // The nodes to wake are taken out of the state first and woken after, so the
+            // state is not borrowed while the write notifies.
+            let wake = keys.try_update_untracked(|s| {
                 if s.current.as_ref() == Some(&new) {
-                    return (None, None);
+                    return [None, None];
                 }
                 let off = s.current.as_ref().and_then(|k| s.nodes.get(k).copied());
-                (off, s.nodes.get(&new).copied())
+                let on = s.nodes.get(&new).copied();
+                s.current = Some(new);
+                [off, on]
             });
-            keys.update_untracked(|s| s.current = Some(new));
-            for n in [off, on].into_iter().flatten() {
-                // A key's node freed with its last reader is simply gone: nothing to wake.
+            for n in wake.into_iter().flatten().flatten() {
                 let _ = n.try_update(|_| ());
             }
         });
@@ -181,9 +180,11 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
             // Nobody to wake later: no node for this key.
             return Ok(selected);
         }
+        // A key's node leaves the map when it is freed (the sweep does both), so one in the
+        // map is alive while the selector is.
         let node = match node {
-            Some(n) if !n.is_disposed() => n,
-            _ => self.node_for(key)?,
+            Some(n) => n,
+            None => self.node_for(key)?,
         };
         node.try_with(|_| ())?;
         Ok(selected)
@@ -224,7 +225,7 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
     /// A new node for `key` (owned by the selector, not by the reader: two readers of one
     /// key share it), sweeping unread nodes first when the keys have doubled.
     fn node_for(&self, key: &K) -> Result<Signal<()>, ReactiveError> {
-        self.keys.try_update_untracked(|s| {
+        let owner = self.keys.try_update_untracked(|s| {
             if s.nodes.len() >= s.sweep_at {
                 // Freeing a key's node runs no user code (it owns nothing, has no cleanup).
                 s.nodes.retain(|_, n| {
@@ -236,8 +237,8 @@ impl<K: Eq + Hash + Clone + 'static> Selector<K> {
                 });
                 s.sweep_at = (s.nodes.len() * 2).max(SWEEP_FLOOR);
             }
+            s.owner
         })?;
-        let owner = self.keys.try_with_untracked(|s| s.owner)?;
         let node = owner.try_with(|| signal(()))?;
         self.keys.update_untracked(|s| {
             s.nodes.insert(key.clone(), node);

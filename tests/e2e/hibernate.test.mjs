@@ -1,8 +1,8 @@
 // E2E: hibernation in real Chromium. The jsfb example (1,000 keyed row components, one
-// selector for the selection) with VANGO_HIBERNATE_AFTER=100ms: between every op the session packs its tree
-// and drops its handlers; each click then unpacks it, renders every component again and
-// must leave exactly the DOM the op gives without hibernation; the slept session is
-// measured at its packed size (under 600 B a row).
+// selector for the selection) with VANGO_HIBERNATE_AFTER=100ms: between every op the
+// session packs its tree and drops its handlers; each click then unpacks it, renders
+// every component again and must leave exactly the DOM the op gives without
+// hibernation; the slept session is measured at its packed size (under 600 B a row).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, connected } from './harness.mjs';
