@@ -341,10 +341,14 @@ mod tests {
             assert_eq!(Date::parse(s), None, "{s:?}");
         }
         assert!(Date::parse("10000-01-01").is_some());
+        // The failing seed of an earlier run (2699442800327210083): leading zeros before a
+        // five-digit year are read, and not printed.
+        let d = Date::parse("022929-02-02").unwrap();
+        assert_eq!((d.year, d.to_string().as_str()), (22929, "22929-02-02"));
     }
 
     #[test]
-    fn any_string_parses_without_panic_and_a_date_prints_back_as_parsed() {
+    fn any_string_parses_without_panic_and_a_date_prints_back_in_canonical_form() {
         let seed = fastrand::u64(..);
         let mut rng = fastrand::Rng::with_seed(seed);
         const PIECES: &[&str] = &[
@@ -355,7 +359,21 @@ mod tests {
                 .map(|_| PIECES[rng.usize(..PIECES.len())])
                 .collect();
             if let Some(d) = Date::parse(&s) {
-                assert_eq!(d.to_string(), s, "seed {seed}");
+                // A year of more than four digits may carry leading zeros ("022929", as
+                // the HTML parser reads it); the date prints without them.
+                let year = s.split('-').next().unwrap_or("");
+                let bare = year.trim_start_matches('0');
+                let canon = if bare.len() < 4 {
+                    &year[year.len() - 4..]
+                } else {
+                    bare
+                };
+                assert_eq!(
+                    d.to_string(),
+                    format!("{canon}{}", &s[year.len()..]),
+                    "seed {seed}"
+                );
+                assert_eq!(Date::parse(&d.to_string()), Some(d), "seed {seed}");
                 assert!(d.day <= days_in(d.year, d.month), "seed {seed}");
             }
             if let Some(n) = parse_number(&s) {
