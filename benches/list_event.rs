@@ -2,7 +2,8 @@
 //! button, re-render the 50-row list, diff it, count the edits (no socket, no encoding).
 //! The component is `examples/list.rs` itself. Also: routing one click to its handler in a
 //! 10,000-row list (≈40,000 nodes), without the re-render; and the same list click on a
-//! hibernated tree (unpacking first), and packing the 50 rows alone.
+//! hibernated tree (unpacking first), and packing the 50 rows alone; and the click on
+//! 1,000 lists in turn (the trees out of cache, as in a busy server).
 //!
 //! Run: `cargo bench --bench list_event -- --warm-up-time 1 --measurement-time 3`.
 
@@ -88,5 +89,26 @@ fn dispatch_10k(c: &mut Criterion) {
     });
 }
 
-criterion_group!(list_benches, benches, dispatch_10k);
+/// The same click, but on 1,000 mounted lists in turn, as a server with 1,000 busy sessions
+/// on one core sees it: each event finds its session's tree out of the CPU caches.
+fn many_sessions(c: &mut Criterion) {
+    let mut trees: Vec<(Tree, Vec<u32>)> = (0..1000)
+        .map(|_| {
+            let tree = Tree::mount(list);
+            let hids = hids(tree.root(), "button", None);
+            (tree, hids)
+        })
+        .collect();
+    let mut i = 0usize;
+    c.bench_function("list_50_rows_click_1000_sessions", |b| {
+        b.iter(|| {
+            let (tree, hids) = &mut trees[i % 1000];
+            let edits = click(tree, hids[(i / 1000 * 7 + i) % hids.len()]);
+            i += 1;
+            assert_eq!(edits.set_text, 1, "one row's text changes");
+        })
+    });
+}
+
+criterion_group!(list_benches, benches, dispatch_10k, many_sessions);
 criterion_main!(list_benches);

@@ -6,9 +6,9 @@
 //! (from `/proc/thread-self/schedstat`), which stays meaningful when the machine is shared
 //! and the wall clock counts time spent waiting for a core.
 
-use std::borrow::Cow;
 use std::hint::black_box;
 use std::rc::Rc;
+use vango::vdom::Str;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
@@ -18,8 +18,8 @@ use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, VNode};
 
 fn class(v: &'static str) -> Attr {
     Attr {
-        name: Cow::Borrowed("class"),
-        value: AttrValue::Str(Cow::Borrowed(v)),
+        name: Str::from("class"),
+        value: AttrValue::Str(Str::from(v)),
     }
 }
 
@@ -37,8 +37,7 @@ fn page_tree() -> (VNode, usize) {
     main.attrs.push(class("app"));
     let mut h1 = Element::new("h1");
     h1.hid = next();
-    h1.children
-        .push(VNode::Text(Cow::Borrowed("Todos & notes")));
+    h1.children.push(VNode::Text(Str::from("Todos & notes")));
     nodes += 3;
     let mut ul = Element::new("ul");
     ul.hid = next();
@@ -50,7 +49,7 @@ fn page_tree() -> (VNode, usize) {
             .push(class(if i % 3 == 0 { "row done" } else { "row" }));
         let mut span = Element::new("span");
         span.hid = next();
-        span.children.push(VNode::Text(Cow::Owned(format!(
+        span.children.push(VNode::Text(Str::from(format!(
             "Item #{i}: buy <milk> & \"bread\""
         ))));
         let mut button = Element::new("button");
@@ -64,7 +63,7 @@ fn page_tree() -> (VNode, usize) {
             },
             handler: Rc::new(|_: &_| Ok(())),
         });
-        button.children.push(VNode::Text(Cow::Borrowed("×")));
+        button.children.push(VNode::Text(Str::from("×")));
         li.children.push(VNode::Element(Box::new(span)));
         li.children.push(VNode::Element(Box::new(button)));
         ul.children.push(VNode::Element(Box::new(li)));

@@ -176,19 +176,22 @@ fn numbers_are_accepted_where_natural() {
 #[test]
 fn static_strings_stay_borrowed() {
     let e = p("literal").class("c").href("/x").attr("data-x", "y");
-    assert!(matches!(&e.children[0], VNode::Text(Cow::Borrowed(_))));
+    assert!(matches!(&e.children[0], VNode::Text(t) if t.is_static()));
     for a in &e.attrs {
-        assert!(matches!(a.name, Cow::Borrowed(_)), "{:?}", a.name);
-        assert!(matches!(a.value, AttrValue::Str(Cow::Borrowed(_))), "{a:?}");
+        assert!(a.name.is_static(), "{:?}", a.name);
+        assert!(
+            matches!(&a.value, AttrValue::Str(v) if v.is_static()),
+            "{a:?}"
+        );
     }
     let e = li(()).classes([("only", true)]);
-    assert!(matches!(e.attrs[0].value, AttrValue::Str(Cow::Borrowed(_))));
+    assert!(matches!(&e.attrs[0].value, AttrValue::Str(v) if v.is_static()));
     let n = text("t");
-    assert!(matches!(n, VNode::Text(Cow::Borrowed(_))));
-    // Computed names are owned.
+    assert!(matches!(n, VNode::Text(t) if t.is_static()));
+    // Computed names are made at run time (and short ones held inline).
     let e = div(()).data("k", "v");
-    assert!(matches!(e.attrs[0].name, Cow::Owned(_)));
-    assert!(matches!(e.attrs[0].value, AttrValue::Str(Cow::Borrowed(_))));
+    assert!(!e.attrs[0].name.is_static() && e.attrs[0].name.is_inline());
+    assert!(matches!(&e.attrs[0].value, AttrValue::Str(v) if v.is_static()));
 }
 
 #[test]
@@ -291,9 +294,9 @@ fn every_typed_attribute_method_sets_its_attribute() {
         let e = f(div(()));
         assert_eq!(e.attrs.len(), 1, "{name}");
         assert_eq!(e.attrs[0].name, name);
-        assert!(matches!(e.attrs[0].name, Cow::Borrowed(_)), "{name}");
+        assert!(e.attrs[0].name.is_static(), "{name}");
         match value {
-            Some(v) => assert_eq!(e.attrs[0].value, AttrValue::Str(Cow::Borrowed(v)), "{name}"),
+            Some(v) => assert_eq!(e.attrs[0].value, AttrValue::Str(Str::from(v)), "{name}"),
             None => assert_eq!(e.attrs[0].value, AttrValue::Bool(true), "{name}"),
         }
     }
@@ -406,7 +409,7 @@ fn keys_of_every_kind() {
     assert_eq!(li(()).key(3u64).key.as_deref(), Some(&Key::Int(3)));
     assert_eq!(
         li(()).key("a").key.as_deref(),
-        Some(&Key::Str(Cow::Borrowed("a")))
+        Some(&Key::Str(Str::from("a")))
     );
     assert_eq!(
         li(()).key(String::from("b")).key.as_deref(),
@@ -427,7 +430,7 @@ fn random_child(rng: &mut fastrand::Rng, depth: u32, tokens: &mut Vec<String>) -
             if rng.bool() {
                 text(s)
             } else {
-                VNode::Text(Cow::Owned(s.to_string()))
+                VNode::Text(Str::from(s.to_string()))
             }
         }
         3 | 4 if depth < 3 => {

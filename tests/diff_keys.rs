@@ -2,7 +2,7 @@
 //! strings, integers and strings side by side, duplicates) against the model DOM: each
 //! shape takes a different key index inside the diff, so each is checked on its own.
 
-use std::borrow::Cow;
+use vango::vdom::Str;
 
 use vango::component::TreeCx;
 use vango::vdom::diff::{diff, mount};
@@ -23,14 +23,14 @@ fn row(k: &Key, version: u8) -> VNode {
     e.key = Some(Box::new(k.clone()));
     if version % 2 == 1 {
         e.attrs.push(Attr {
-            name: Cow::Borrowed("class"),
-            value: AttrValue::Str(Cow::Owned(format!("v{version}"))),
+            name: Str::from("class"),
+            value: AttrValue::Str(Str::from(format!("v{version}"))),
         });
     }
     e.children
-        .push(VNode::Text(Cow::Owned(format!("{k:?}/{}", version / 2))));
+        .push(VNode::Text(Str::from(format!("{k:?}/{}", version / 2))));
     let mut b = Element::new("b");
-    b.children.push(VNode::Text(Cow::Borrowed("x")));
+    b.children.push(VNode::Text(Str::from("x")));
     e.children.push(VNode::Element(Box::new(b)));
     VNode::Element(Box::new(e))
 }

@@ -3,7 +3,7 @@
 
 use vango_test_support::{html5, trees};
 
-use std::borrow::Cow;
+use vango::vdom::Str;
 
 use html5::{parse_body_fragment, show, PNode};
 use vango::render::{escape_attr, escape_text, to_html};
@@ -21,8 +21,8 @@ fn elem(tag: &'static str, attrs: Vec<(&'static str, &str)>, children: Vec<VNode
     e.attrs = attrs
         .into_iter()
         .map(|(n, v)| Attr {
-            name: Cow::Borrowed(n),
-            value: AttrValue::Str(Cow::Owned(v.to_string())),
+            name: Str::from(n),
+            value: AttrValue::Str(Str::from(v.to_string())),
         })
         .collect();
     e.children = children;
@@ -30,7 +30,7 @@ fn elem(tag: &'static str, attrs: Vec<(&'static str, &str)>, children: Vec<VNode
 }
 
 fn text(s: &str) -> VNode {
-    VNode::Text(Cow::Owned(s.to_string()))
+    VNode::Text(Str::from(s.to_string()))
 }
 
 fn check(nodes: &[VNode], context: &str) {

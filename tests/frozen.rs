@@ -2,7 +2,6 @@
 //! same nodes (hids, keys, namespaces, attributes, listeners with the very same handler,
 //! owned and static strings), for random trees full of hostile strings, SVG and MathML.
 
-use std::borrow::Cow;
 use std::rc::Rc;
 
 use vango::prelude::*;
@@ -16,9 +15,9 @@ use vango_test_support::trees::random_body;
 /// static strings marked apart from owned ones.
 fn describe(n: &VNode, out: &mut Vec<String>, handlers: &mut Vec<Handler>) {
     fn s(x: &Str) -> String {
-        match x {
-            Cow::Borrowed(b) => format!("static {b:?}"),
-            Cow::Owned(o) => format!("owned {o:?} cap {}", o.capacity() >= o.len()),
+        match x.as_static() {
+            Some(b) => format!("static {b:?}"),
+            None => format!("owned {x:?} inline {}", x.is_inline()),
         }
     }
     match n {

@@ -3,8 +3,8 @@
 
 use vango_test_support::html5;
 
-use std::borrow::Cow;
 use std::io::{self, Write};
+use vango::vdom::Str;
 
 use html5::{parse_document, PNode};
 use vango::render::{render_hash, to_html, write_page, Page};
@@ -15,7 +15,7 @@ fn root() -> VNode {
     main.hid = 1;
     let mut h1 = Element::new("h1");
     h1.hid = 2;
-    h1.children = vec![VNode::Text(Cow::Borrowed("Count: 0"))];
+    h1.children = vec![VNode::Text(Str::from("Count: 0"))];
     main.children = vec![VNode::Element(Box::new(h1))];
     VNode::Element(Box::new(main))
 }
@@ -173,7 +173,7 @@ impl Write for FailAfter {
 fn write_errors_propagate() {
     let mut ul = Element::new("ul");
     for _ in 0..2000 {
-        ul.children.push(VNode::Text(Cow::Borrowed("0123456789")));
+        ul.children.push(VNode::Text(Str::from("0123456789")));
     }
     let r = VNode::Element(Box::new(ul));
     for n in 0..3 {

@@ -3,9 +3,9 @@
 
 use vango_test_support::trees;
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 use std::rc::Rc;
+use vango::vdom::Str;
 
 use vango::render::{
     data_on_string, data_on_value, is_void_element, render_hash, render_into, to_html, write_html,
@@ -21,14 +21,14 @@ fn seed() -> u64 {
 
 fn s(name: &'static str, v: &str) -> Attr {
     Attr {
-        name: Cow::Borrowed(name),
-        value: AttrValue::Str(Cow::Owned(v.to_string())),
+        name: Str::from(name),
+        value: AttrValue::Str(Str::from(v.to_string())),
     }
 }
 
 fn b(name: &'static str, v: bool) -> Attr {
     Attr {
-        name: Cow::Borrowed(name),
+        name: Str::from(name),
         value: AttrValue::Bool(v),
     }
 }
@@ -46,7 +46,7 @@ fn node(e: Element) -> VNode {
 }
 
 fn text(t: &str) -> VNode {
-    VNode::Text(Cow::Owned(t.to_string()))
+    VNode::Text(Str::from(t.to_string()))
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn invalid_attribute_names_are_skipped() {
         e.attrs = vec![
             s("id", "ok"),
             Attr {
-                name: Cow::Owned(bad.to_string()),
+                name: Str::from(bad.to_string()),
                 value: AttrValue::Str("v".into()),
             },
         ]

@@ -5,7 +5,6 @@
 //! lives on the core that owns its session.
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::fmt;
 use std::rc::Rc;
@@ -524,7 +523,7 @@ fn record_input(e: &mut Element, value: &str, checked: Option<bool>) {
         let name = a.name.to_ascii_lowercase();
         match prop_kind(e.tag, &name) {
             Some(PropKind::Str) if name == "value" => {
-                a.value = AttrValue::Str(Cow::Owned(value.to_owned()));
+                a.value = AttrValue::Str(crate::vdom::Str::copy_from(value));
             }
             Some(PropKind::Bool) if name == "checked" => {
                 if let Some(c) = checked {

@@ -5,12 +5,11 @@
 //! Reads the session it is given; touches nothing else. Calibrated against RSS by
 //! `tests/session_size.rs` (the estimate stays within a factor of 2 of the measured cost).
 
-use std::borrow::Cow;
 use std::mem::size_of;
 
 use super::session::Session;
 use crate::vdom::frozen::Footprint;
-use crate::vdom::{Attr, Element, Listener, VNode};
+use crate::vdom::{Attr, Element, Listener, Str, VNode};
 
 /// What every session costs whatever its page: the connection's task and WebSocket
 /// buffers, the registry entry, the session and its scope (`BENCHMARKS.md`: an idle
@@ -61,14 +60,10 @@ fn block(bytes: usize) -> usize {
     }
 }
 
-#[allow(
-    clippy::ptr_arg,
-    reason = "whether the text is owned is the question, not its contents"
-)]
-fn str_bytes(s: &Cow<'static, str>) -> usize {
-    match s {
-        Cow::Borrowed(_) => 0,
-        Cow::Owned(o) => block(o.capacity()),
+fn str_bytes(s: &Str) -> usize {
+    match s.heap_len() {
+        0 => 0,
+        n => block(n),
     }
 }
 
@@ -182,7 +177,7 @@ mod tests {
     #[test]
     fn owned_text_counts_and_borrowed_text_does_not() {
         let owned = VNode::Text("x".repeat(1000).into());
-        let borrowed = VNode::Text(Cow::Borrowed("static text"));
+        let borrowed = VNode::Text(Str::from("static text"));
         assert!(tree_bytes(&owned) >= 1000);
         assert_eq!(tree_bytes(&borrowed), 0);
     }

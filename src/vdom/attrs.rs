@@ -29,10 +29,10 @@ pub(crate) fn rebind(hid: u32, listeners: &[Listener], sink: &mut impl PatchSink
 pub(crate) fn same_attrs(a: &[Attr], b: &[Attr]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
-            same_str(&x.name, &y.name)
+            x.name.same(&y.name)
                 && match (&x.value, &y.value) {
                     (AttrValue::Str(p), AttrValue::Str(q))
-                    | (AttrValue::Trusted(p), AttrValue::Trusted(q)) => same_str(p, q),
+                    | (AttrValue::Trusted(p), AttrValue::Trusted(q)) => p.same(q),
                     (AttrValue::Bool(p), AttrValue::Bool(q)) => p == q,
                     _ => false,
                 }

@@ -216,7 +216,7 @@ pub(crate) fn diff_text(
     place: Place,
     sink: &mut impl PatchSink,
 ) {
-    if !same_str(o, n) {
+    if !o.same(n) {
         sink.set_text(parent, index, &normal::text(place.content(), n));
         mem::swap(o, n);
     }
@@ -238,7 +238,7 @@ fn stand_in(node: &VNode, place: Place) -> Option<VNode> {
     match (node, place.content()) {
         (VNode::Text(t), c @ Content::Raw(_)) => match normal::text(c, t) {
             Cow::Borrowed(_) => None,
-            Cow::Owned(s) => Some(VNode::Text(Cow::Owned(s))),
+            Cow::Owned(s) => Some(VNode::Text(Str::from(s))),
         },
         _ => None,
     }

@@ -23,6 +23,7 @@ pub mod patch;
 pub mod pool;
 mod refusal;
 mod scratch;
+pub mod text;
 pub mod tight;
 pub mod url;
 pub mod value;

@@ -1,12 +1,11 @@
 //! The virtual DOM node types: what render closures build and what the diff retains.
 //!
 //! Touches only the event types and `vdom::ns`: no reactivity, no I/O. Components are
-//! opaque here ([`ComponentSlot`]). Static strings stay `&'static str` / `Cow::Borrowed`
+//! opaque here ([`ComponentSlot`]). Static strings stay `&'static str` (a static [`Str`])
 //! so that tag names, attribute names, literal text and classes are never copied per
 //! session.
 
 use std::any::Any;
-use std::borrow::Cow;
 use std::cell::{Ref, RefMut};
 use std::fmt;
 use std::rc::Rc;
@@ -15,18 +14,7 @@ use crate::vdom::event::{Event, Handled};
 use crate::vdom::ns::Ns;
 use crate::vdom::tight::TightVec;
 
-/// A string that is usually static: literal text, class names, attribute values.
-///
-/// # Examples
-///
-/// ```
-/// use vango::vdom::{Str, VNode};
-/// let fixed: Str = "Static label".into(); // borrowed: never copied
-/// let dynamic: Str = format!("{} items", 3).into();
-/// assert!(matches!(fixed, std::borrow::Cow::Borrowed(_)));
-/// assert!(matches!(VNode::Text(dynamic), VNode::Text(t) if t == "3 items"));
-/// ```
-pub type Str = Cow<'static, str>;
+pub use crate::vdom::text::Str;
 
 /// A node of the virtual DOM.
 ///
@@ -330,12 +318,12 @@ impl From<i64> for Key {
 }
 impl From<&'static str> for Key {
     fn from(v: &'static str) -> Self {
-        Key::Str(Cow::Borrowed(v))
+        Key::Str(Str::from_static(v))
     }
 }
 impl From<String> for Key {
     fn from(v: String) -> Self {
-        Key::Str(Cow::Owned(v))
+        Key::Str(Str::from(v))
     }
 }
 
@@ -546,7 +534,7 @@ impl VNode {
             VNode::Text(t) if t.is_empty() => {}
             VNode::Text(t) => {
                 if let Some(VNode::Text(prev)) = children.last_mut() {
-                    prev.to_mut().push_str(&t);
+                    prev.push_str(&t);
                 } else {
                     children.push(VNode::Text(t));
                 }

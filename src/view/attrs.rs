@@ -40,23 +40,29 @@ impl IntoAttrValue for AttrValue {
 
 impl IntoAttrValue for &'static str {
     fn into_attr_value(self) -> AttrValue {
-        AttrValue::Str(Cow::Borrowed(self))
+        AttrValue::Str(Str::from_static(self))
     }
 }
 
 impl IntoAttrValue for String {
     fn into_attr_value(self) -> AttrValue {
-        AttrValue::Str(Cow::Owned(self))
+        AttrValue::Str(Str::from(self))
     }
 }
 
 impl IntoAttrValue for &String {
     fn into_attr_value(self) -> AttrValue {
-        AttrValue::Str(Cow::Owned(self.clone()))
+        AttrValue::Str(Str::from(self))
     }
 }
 
 impl IntoAttrValue for Cow<'static, str> {
+    fn into_attr_value(self) -> AttrValue {
+        AttrValue::Str(self.into())
+    }
+}
+
+impl IntoAttrValue for Str {
     fn into_attr_value(self) -> AttrValue {
         AttrValue::Str(self)
     }
@@ -70,7 +76,7 @@ impl IntoAttrValue for bool {
 
 impl IntoAttrValue for char {
     fn into_attr_value(self) -> AttrValue {
-        AttrValue::Str(Cow::Owned(self.to_string()))
+        AttrValue::Str(Str::from(self))
     }
 }
 
@@ -78,7 +84,7 @@ macro_rules! number_values {
     ($($t:ty)*) => {$(
         impl IntoAttrValue for $t {
             fn into_attr_value(self) -> AttrValue {
-                AttrValue::Str(Cow::Owned(self.to_string()))
+                AttrValue::Str(Str::from_display(&self))
             }
         }
     )*};
@@ -201,12 +207,11 @@ impl El {
         }
         match self.attr_str_mut(name) {
             Some(s) if !s.is_empty() => {
-                let s = s.to_mut();
                 s.push_str(sep);
                 s.push_str(&piece);
             }
             Some(s) => *s = piece,
-            None => self.set_attr(Cow::Borrowed(name), AttrValue::Str(piece)),
+            None => self.set_attr(Str::from_static(name), AttrValue::Str(piece)),
         }
     }
 
@@ -221,7 +226,7 @@ impl El {
     /// assert_eq!(e.get_attr("class"), Some("panel"));
     /// ```
     pub fn class(mut self, class: impl Into<Str>) -> Self {
-        self.set_attr(Cow::Borrowed("class"), AttrValue::Str(class.into()));
+        self.set_attr(Str::from_static("class"), AttrValue::Str(class.into()));
         self
     }
 
@@ -272,7 +277,7 @@ impl El {
     /// assert_eq!(e.get_attr("style"), Some("color: red; margin: 0"));
     /// ```
     pub fn style(mut self, css: impl Into<Str>) -> Self {
-        self.set_attr(Cow::Borrowed("style"), AttrValue::Str(css.into()));
+        self.set_attr(Str::from_static("style"), AttrValue::Str(css.into()));
         self
     }
 
@@ -296,10 +301,10 @@ impl El {
         decl.push_str(value);
         if let Some(s) = self.attr_str_mut("style") {
             if !s.is_empty() && !s.trim_end().ends_with(';') {
-                s.to_mut().push(';');
+                s.push_str(";");
             }
         }
-        self.append_attr("style", " ", Cow::Owned(decl));
+        self.append_attr("style", " ", Str::from(decl));
         self
     }
 
@@ -332,7 +337,9 @@ impl El {
     /// ```
     pub fn aria(self, name: &str, value: impl IntoAttrValue) -> Self {
         let value = match value.into_attr_value() {
-            AttrValue::Bool(b) => AttrValue::Str(Cow::Borrowed(if b { "true" } else { "false" })),
+            AttrValue::Bool(b) => {
+                AttrValue::Str(Str::from_static(if b { "true" } else { "false" }))
+            }
             v => v,
         };
         self.attr(format!("aria-{name}"), value)

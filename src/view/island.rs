@@ -70,7 +70,7 @@ pub struct Island(El);
 pub fn island(name: impl Into<Str>, props: impl Into<Str>) -> Island {
     let props = props.into();
     let props = if props.is_empty() {
-        Str::Borrowed("null")
+        Str::from_static("null")
     } else {
         props
     };

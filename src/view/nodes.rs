@@ -2,7 +2,7 @@
 //! nodes, options, lists, tuples) and how it is appended in normalized form.
 //!
 //! Touches only `vdom::node` (an [`El`](crate::view::El) is one child: that impl is in
-//! `builder.rs`). `&'static str` stays `Cow::Borrowed`.
+//! `builder.rs`). `&'static str` stays a static [`Str`]: never copied.
 
 use std::borrow::Cow;
 
@@ -92,12 +92,13 @@ macro_rules! text_children {
 }
 
 text_children! {
-    &'static str => |s| Cow::Borrowed(s);
-    String => |s| Cow::Owned(s);
-    &String => |s| Cow::Owned(s.clone());
-    Cow<'static, str> => |s| s;
-    bool => |b| Cow::Borrowed(if b { "true" } else { "false" });
-    char => |c| Cow::Owned(c.to_string());
+    &'static str => |s| Str::from_static(s);
+    String => |s| Str::from(s);
+    &String => |s| Str::from(s);
+    Cow<'static, str> => |s| Str::from(s);
+    Str => |s| s;
+    bool => |b| Str::from_static(if b { "true" } else { "false" });
+    char => |c| Str::from(c);
 }
 
 /// Numbers render with `to_string` (so `1.5` is `"1.5"` and `f64::NAN` is `"NaN"`).
@@ -105,10 +106,10 @@ macro_rules! number_children {
     ($($t:ty)*) => {$(
         impl IntoChildren for $t {
             fn push_children(self, out: &mut Vec<VNode>) {
-                VNode::push_normalized(out, VNode::Text(Cow::Owned(self.to_string())));
+                VNode::push_normalized(out, VNode::Text(Str::from_display(&self)));
             }
             fn into_node(self) -> VNode {
-                VNode::Text(Cow::Owned(self.to_string()))
+                VNode::Text(Str::from_display(&self))
             }
         }
     )*};

@@ -3,8 +3,8 @@
 //! the oracle (patched model == model of the result == fresh render of the new spec).
 //! Shared by `tests/diff.rs` and `tests/diff_ssr.rs`.
 
-use std::borrow::Cow;
 use std::rc::Rc;
+use vango::vdom::Str;
 
 use crate::model::{build, Model, ModelSink, OpCounts};
 use vango::component::TreeCx;
@@ -40,7 +40,7 @@ pub fn comp_b(p: Spec) -> impl FnMut() -> VNode {
 
 pub fn build_node(s: &Spec) -> VNode {
     match s {
-        Spec::Text(t) => VNode::Text(Cow::Owned(t.clone())),
+        Spec::Text(t) => VNode::Text(Str::from(t.clone())),
         Spec::Raw(h) => VNode::Raw(RawHtml::trusted(h.clone())),
         Spec::Comp(which, key, p) => {
             let p = (**p).clone();
@@ -56,9 +56,9 @@ pub fn build_node(s: &Spec) -> VNode {
             el.key = e.key.map(|k| Box::new(Key::Int(k)));
             for (n, v) in &e.attrs {
                 el.attrs.push(Attr {
-                    name: Cow::Borrowed(n),
+                    name: Str::from(*n),
                     value: match v {
-                        Some(v) => AttrValue::Str(Cow::Borrowed(v)),
+                        Some(v) => AttrValue::Str(Str::from(*v)),
                         None => AttrValue::Bool(true),
                     },
                 });

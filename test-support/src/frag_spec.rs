@@ -5,7 +5,7 @@
 //! mounted [`Tree`] driven through those edits that records each step's patches and frame.
 //! Touches vango's public component, render and protocol API.
 
-use std::borrow::Cow;
+use vango::vdom::Str;
 
 use vango::component::Tree;
 use vango::prelude::{
@@ -44,7 +44,7 @@ pub fn nodes_of(list: &[F]) -> VNode {
 /// The fresh `VNode` of `f`.
 pub fn build(f: &F) -> VNode {
     match f {
-        F::Text(t) => VNode::Text(Cow::Borrowed(t)),
+        F::Text(t) => VNode::Text(Str::from(*t)),
         F::El(tag, key, ch) => {
             let mut e = Element::new(tag);
             e.key = key.map(|k| Box::new(Key::Int(k)));

@@ -5,8 +5,8 @@
 //! the parsed tree. The model (`expect`) is written from the HTML spec and the rules
 //! documented on `vango::render`, independently of the renderer's code.
 
-use std::borrow::Cow;
 use std::rc::Rc;
+use vango::vdom::Str;
 
 use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, RawHtml, VNode};
 
@@ -84,7 +84,7 @@ pub fn hostile_text(rng: &mut fastrand::Rng) -> String {
 }
 
 fn text(rng: &mut fastrand::Rng) -> VNode {
-    VNode::Text(Cow::Owned(hostile_text(rng)))
+    VNode::Text(Str::from(hostile_text(rng)))
 }
 
 /// Trusted HTML snippets with the nodes they parse to (as body content).
@@ -124,15 +124,15 @@ fn random_attrs(rng: &mut fastrand::Rng, names: &[&'static str]) -> Vec<Attr> {
         let value = if names == ATTR_NAMES && rng.u8(0..5) == 0 {
             let name = BOOL_NAMES[rng.usize(..BOOL_NAMES.len())];
             v.push(Attr {
-                name: Cow::Borrowed(name),
+                name: Str::from(name),
                 value: AttrValue::Bool(rng.bool()),
             });
             continue;
         } else {
-            AttrValue::Str(Cow::Owned(hostile_text(rng)))
+            AttrValue::Str(Str::from(hostile_text(rng)))
         };
         v.push(Attr {
-            name: Cow::Borrowed(names[rng.usize(..names.len())]),
+            name: Str::from(names[rng.usize(..names.len())]),
             value,
         });
     }

@@ -99,11 +99,11 @@ impl Packer<'_> {
     }
 
     fn str(&mut self, s: &Str) {
-        match s {
-            Cow::Borrowed(b) => self.static_str(b),
-            Cow::Owned(o) => {
-                self.varint(o.len() << 2 | 1);
-                self.out.extend_from_slice(o.as_bytes());
+        match s.as_static() {
+            Some(b) => self.static_str(b),
+            None => {
+                self.varint(s.len() << 2 | 1);
+                self.out.extend_from_slice(s.as_bytes());
             }
         }
     }
@@ -294,12 +294,15 @@ impl Reader<'_> {
     fn str(&mut self) -> Str {
         let h = self.count();
         if h & 3 != 1 {
-            return Cow::Borrowed(self.static_of(h));
+            return Str::from_static(self.static_of(h));
         }
         let len = (h >> 2).min(self.at.len());
         let (s, rest) = self.at.split_at(len);
         self.at = rest;
-        Cow::Owned(String::from_utf8_lossy(s).into_owned())
+        match String::from_utf8_lossy(s) {
+            Cow::Borrowed(s) => Str::copy_from(s),
+            Cow::Owned(s) => Str::from(s),
+        }
     }
 
     pub(super) fn node(&mut self) -> VNode {
