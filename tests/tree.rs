@@ -87,6 +87,43 @@ fn counter_click_is_one_set_text() {
     assert_eq!((sink.counts.set_text, sink.counts.total()), (1, 1));
 }
 
+/// Each click records the value its handler captured when it was rendered, then bumps it.
+fn captures(seen: std::rc::Rc<Cell<i32>>) -> impl FnMut() -> VNode {
+    let count = signal(0);
+    move || {
+        let now = count.get();
+        let seen = seen.clone();
+        // Two listeners, so that the diff's handler swap covers more than the first.
+        button(format!("{now}"))
+            .id("b")
+            .on("focus", |_| {})
+            .on_click(move |_| {
+                seen.set(now);
+                count.set(now + 1);
+            })
+            .into()
+    }
+}
+
+#[test]
+fn a_rerender_with_the_same_events_still_takes_the_new_handlers() {
+    let seen = std::rc::Rc::new(Cell::new(-1));
+    let s = seen.clone();
+    let mut tree = Tree::mount(move || captures(s.clone()));
+    let b = by_id(&tree, "b");
+    for want in 0..4 {
+        tree.dispatch(&click(b)).unwrap().unwrap();
+        // A kept old handler would report the value of the first render again.
+        assert_eq!(seen.get(), want, "the handler of render {want}");
+        let sink = rerender_checked(&mut tree);
+        assert_eq!(
+            sink.counts.total(),
+            1,
+            "one text, no rebinding of the same events"
+        );
+    }
+}
+
 #[test]
 fn dispatch_errors_are_typed() {
     let mut tree = Tree::mount(|| counter(0));

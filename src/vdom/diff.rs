@@ -30,10 +30,11 @@
 //!   node's keyed children none of which survives (two or more, all of an element's
 //!   children) are emptied by one ClearChildren before the new ones are inserted.
 //! - **Leftovers.** The diff frees nothing it replaces: what it does not keep (the
-//!   render's nodes where old ones stay, the old attributes, listeners, texts and
-//!   subtrees the render's replace) is swapped into the `new` tree, which [`diff`] drops
-//!   at its end and [`diff_in`] leaves to its caller. Only a keyed or unkeyed child list
-//!   that changes length drops its removed nodes on the spot.
+//!   render's nodes where old ones stay, the old attributes, listeners (their handlers
+//!   alone when the events are the same), texts and subtrees the render's replace) is
+//!   swapped into the `new` tree, which [`diff`] drops at its end and [`diff_in`] leaves
+//!   to its caller. Only a keyed or unkeyed child list that changes length drops its
+//!   removed nodes on the spot.
 //! - **Cost.** Diffing an unchanged subtree allocates nothing, frees nothing and emits
 //!   nothing. Keyed lists peel their common prefix and suffix first. A keyed middle section
 //!   allocates nothing either once this thread's scratch buffers have grown (see
@@ -298,11 +299,17 @@ fn diff_element(
         mem::swap(&mut o.attrs, &mut n.attrs);
     }
     if !(o.listeners.is_empty() && n.listeners.is_empty()) {
-        if !same_listeners(&o.listeners, &n.listeners) {
+        if same_listeners(&o.listeners, &n.listeners) {
+            // The handlers are new closures even when the events are the same. Only they
+            // move: the old list stays beside its element (a session's tree keeps its
+            // place in memory), and the render's list, just made, goes back to the pool.
+            for (a, b) in o.listeners.iter_mut().zip(n.listeners.iter_mut()) {
+                mem::swap(&mut a.handler, &mut b.handler);
+            }
+        } else {
             rebind(hid, &n.listeners, sink);
+            mem::swap(&mut o.listeners, &mut n.listeners);
         }
-        // The handlers are new closures even when the events are the same.
-        mem::swap(&mut o.listeners, &mut n.listeners);
     }
     if o.tag == "textarea" && own == Ns::Html && form::attr_of(o, "value").is_some() {
         // A controlled textarea shows its value, not its children (patched as the
