@@ -1,7 +1,8 @@
-// Build: bundles src/index.js into dist/vango.min.js (IIFE, minified, ES2020) and
+// Build: bundles src/index.js into dist/vango.min.js (IIFE, ES2020; esbuild, then terser) and
 // dist/vango.min.js.gz (gzip level 9), and each standard hook hooks/NAME.js into
 // dist/hooks/NAME.js (+ .gz) the same way. `node build.mjs DIR` writes to DIR instead.
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -23,7 +24,10 @@ async function one(entry) {
     legalComments: 'none',
     write: false,
   });
-  const js = Buffer.from(r.outputFiles[0].contents);
+  // terser runs over esbuild's output: its mangler names variables by how often they are
+  // used, which gzips ≈ 150 bytes smaller on the core bundle (esbuild has no such mode).
+  const m = await minify(r.outputFiles[0].text, { ecma: 2020, compress: {}, mangle: true, format: { comments: false } });
+  const js = Buffer.from(m.code);
   // mtime 0 and no name keep the gzip bytes reproducible.
   return { js, gz: gzipSync(js, { level: 9 }) };
 }

@@ -9,8 +9,13 @@ import { watch, loc } from './events.js';
 export const hids = new Map();
 const fresh = new Set();
 const FORM = /^(INPUT|TEXTAREA|SELECT)$/;
-
-const el = (h) => hids.get(h) || bad('unknown hid ' + h);
+// Lists of nodes put in the page whose hids are not in `hids` yet. Reading them is left
+// until a lookup misses or the page is idle: the frame that shows 10,000 new rows should
+// not wait for 70,000 hids to be read.
+let pend = [];
+const sync = () => pend.splice(0).forEach((a) => a.forEach((n) => n.isConnected && each(n, (x, h) => hids.set(h, x))));
+const look = (h) => hids.get(h) || pend[0] && (sync(), hids.get(h));
+const el = (h) => look(h) || bad('unknown hid ' + h);
 
 // History: a push remembers the scroll of the entry it leaves (y0: before this frame's
 // ops shrank the page) and starts at the top; the server pushing the URL already shown
@@ -61,27 +66,29 @@ const kid = (p, i) => kids(p)[i] || bad('no child ' + i);
 const at = (x, i, k = kids(x)) => i > k.length ? bad('no child ' + i) : k[i] || (isStart(x) ? last(x) : null);
 const home = (x) => isStart(x) ? x.parentNode : x;
 
-// The elements carrying a hid in n (n included) and the range start comments, read before
-// n (a fragment) is emptied by its insertion.
-const marked = (n) => {
-  const a = [...n.querySelectorAll?.('[data-hid]') || []];
-  n.dataset?.hid && a.unshift(n);
-  for (const w = document.createTreeWalker(n, 128); n; n = w.nextNode()) isStart(n) && a.push(n);
-  return a;
-};
-const hid = (x) => +(x.dataset ? x.dataset.hid : x.data.slice(2));
-
-const add = (x) => {
-  hids.set(hid(x), x);
-  if (x.dataset) {
-    watch(x);
-    if (x.dataset.hook) { mount(x); fresh.add(x); }
+// Calls f(x, hid) for each element carrying a hid in n (n included) and each range start
+// comment, in document order.
+const each = (n, f) => {
+  for (let w = document.createTreeWalker(n, 129), h; n; n = w.nextNode()) {
+    h = n.getAttribute ? n.getAttribute('data-hid') : isStart(n) && n.data.slice(2);
+    h && f(n, +h);
   }
 };
-export const index = (n) => marked(n).forEach(add);
 
-const forget = (x, h = hid(x)) => hids.get(h) == x && hids.delete(h);
-const unindex = (n) => marked(n).forEach((x) => { forget(x); destroy(x); });
+// The elements in n that listen or have a hook.
+const live = (n) => n.querySelectorAll('[data-on],[data-js],[data-hook]');
+// Takes in the nodes a put in the page (n's, by default) and the elements w among them that
+// listen or have a hook: their event names and hooks at once (the user may act before
+// the hids are read), the hids later.
+export const index = (n, a = [n], w = live(n)) => {
+  w.forEach((x) => {
+    watch(x);
+    if (x.dataset.hook) { mount(x); fresh.add(x); }
+  });
+  pend.push(a) < 2 && (self.requestIdleCallback || setTimeout)(sync);
+};
+
+const unindex = (n) => each(n, (x, h) => { hids.get(h) == x && hids.delete(h); destroy(x); });
 
 // Removes child n (all its nodes).
 const drop = (n) => span(n).forEach((m) => { unindex(m); m.remove(); });
@@ -99,11 +106,11 @@ export const parse = (html, p) => {
   return f;
 };
 
-// Inserts fragment-producing html via put(fragment), then indexes the new nodes.
+// Inserts fragment-producing html via put(fragment), then takes in the new nodes.
 const ins = (html, p, put) => {
-  const f = parse(html, p), a = marked(f);
+  const f = parse(html, p), a = [...f.childNodes], w = live(f);
   put(f);
-  a.forEach(add);
+  index(f, a, w);
 };
 
 const replace = (old, html) => {
@@ -202,7 +209,7 @@ export function apply(ops) {
   // replacing HTML, gets focus, caret and (unless the server changed it) the typed value;
   // only when the patch left focus nowhere, so a Focus op or a hook's focus() wins.
   if (a && a != act() && act() == document.body) {
-    const n = a.isConnected ? a : (ah && hids.get(+ah)) || (a.id && document.getElementById(a.id));
+    const n = a.isConnected ? a : (ah && look(+ah)) || (a.id && document.getElementById(a.id));
     if (n && n.tagName == a.tagName) {
       if (n != a && FORM.test(n.tagName) && n.value == a.defaultValue) n.value = v;
       n.focus();

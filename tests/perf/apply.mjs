@@ -1,6 +1,8 @@
 // Chromium micro-benchmark of the client's apply() alone (no server, no socket): a frame of
 // N jsfb-shaped row inserts into a tbody, the frame that replaces every row, then the frame
-// that empties it, each timed from the call to a forced layout; medians and minimums of RUNS. Touches a local static server
+// that empties it, each timed from the call to a forced layout; also a text op on the last
+// new row at once after the first frame (before the page is idle, so it waits for the new
+// rows' hids to be read); medians and minimums of RUNS. Touches a local static server
 // (client/test/harness.mjs) and headless Chromium.
 //
 // Usage: node tests/perf/apply.mjs [N=1000] [RUNS=25]
@@ -23,19 +25,26 @@ const server = await startServer(), browser = await launch();
 const t = await open(browser.ctx, server, 'src', '<table><tbody data-hid="1"></tbody></table>');
 // The copy under test keeps its own hid index: it indexes the page first.
 await t.eval(async (d) => { window.DOMJS = d; (await import(d)).index(document.documentElement); }, DOM);
-const timed = (ops) => t.eval(async (a) => {
+// With `then`, also times that frame applied right after, in the same task (before the
+// page is idle): [ms, ms].
+const timed = (ops, then) => t.eval(async ([a, b]) => {
   const { apply } = await import(window.DOMJS);
   const t0 = performance.now();
   apply(a);
   document.body.offsetHeight;
-  return performance.now() - t0;
-}, ops);
-const res = { create: [], replace: [], clear: [] };
+  const t1 = performance.now();
+  if (!b) return t1 - t0;
+  apply(b);
+  return [t1 - t0, performance.now() - t1];
+}, [ops, then]);
+const res = { create: [], 'then a text of the last row': [], replace: [], clear: [] };
 let hid = 10;
 for (let r = 0; r < RUNS; r++) {
   const ops = [];
   for (let i = 0; i < N; i++, hid += 8) ops.push([6, 1, i, row(hid, i)]);
-  res.create.push(await timed(ops));
+  const [c, x] = await timed(ops, [[1, hid - 7, 0, 'x']]);
+  res.create.push(c);
+  res['then a text of the last row'].push(x);
   const rows = [];
   for (let i = 0; i < N; i++, hid += 8) rows.push(row(hid, i));
   res.replace.push(await timed(process.env.APPLY_OLDREPLACE
