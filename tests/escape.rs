@@ -25,7 +25,7 @@ fn elem(tag: &'static str, attrs: Vec<(&'static str, &str)>, children: Vec<VNode
             value: AttrValue::Str(Str::from(v.to_string())),
         })
         .collect();
-    e.children = children;
+    e.children = children.into();
     VNode::Element(Box::new(e))
 }
 

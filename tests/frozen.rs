@@ -86,7 +86,7 @@ fn random_trees_come_back_node_for_node() {
     for depth in 0..400u32 {
         let body = random_body(&mut rng, 1 + depth % 5);
         let mut root = Element::new("div");
-        root.children = body;
+        root.children = body.into();
         let mut node = VNode::Element(Box::new(root));
         mount(&mut node, &mut HidAlloc::new(1 + depth * 1000));
         round_trip(node);

@@ -15,8 +15,8 @@ fn root() -> VNode {
     main.hid = 1;
     let mut h1 = Element::new("h1");
     h1.hid = 2;
-    h1.children = vec![VNode::Text(Str::from("Count: 0"))];
-    main.children = vec![VNode::Element(Box::new(h1))];
+    h1.children = vec![VNode::Text(Str::from("Count: 0"))].into();
+    main.children = vec![VNode::Element(Box::new(h1))].into();
     VNode::Element(Box::new(main))
 }
 

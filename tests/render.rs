@@ -72,7 +72,7 @@ fn markers_come_first() {
         ),
     ]
     .into();
-    e.children = vec![text("+")];
+    e.children = vec![text("+")].into();
     assert_eq!(
         to_html(&node(e)),
         r#"<button data-hid="42" data-on="click input.d300 submit.p" class="btn" disabled>+</button>"#
@@ -254,7 +254,8 @@ fn fragments_empties_raw_and_unmounted_components() {
         VNode::Fragment(vec![text("a"), VNode::Fragment(vec![]), text("b")]),
         VNode::Raw(RawHtml::trusted("<li>raw & unescaped</li>")),
         text(""),
-    ];
+    ]
+    .into();
     assert_eq!(to_html(&node(ul)), "<ul>ab<li>raw & unescaped</li></ul>");
     assert_eq!(to_html(&VNode::Empty), "");
     assert_eq!(to_html(&text("<&>")), "&lt;&amp;&gt;");
@@ -302,7 +303,7 @@ fn string_stream_and_hash_agree_on_random_trees() {
         let mut root = Element::new("main");
         root.hid = 1;
         let depth = rng.u32(0..7);
-        root.children = trees::random_body(&mut rng, depth);
+        root.children = trees::random_body(&mut rng, depth).into();
         let root = node(root);
         let html = to_html(&root);
 
@@ -350,7 +351,7 @@ fn write_html_buffers_small_writes() {
     for i in 0..1000 {
         let mut li = Element::new("li");
         li.hid = i + 1;
-        li.children = vec![text(&format!("item {i}"))];
+        li.children = vec![text(&format!("item {i}"))].into();
         ul.children.push(node(li));
     }
     let root = node(ul);

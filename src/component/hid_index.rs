@@ -77,7 +77,7 @@ mod tests {
     fn el(hid: u32, listen: bool, children: Vec<VNode>) -> VNode {
         let mut e = Element::new("div");
         e.hid = hid;
-        e.children = children;
+        e.children = children.into();
         if listen {
             e.listeners.push(Listener {
                 event: "click",

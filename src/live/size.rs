@@ -77,7 +77,8 @@ fn str_bytes(s: &Str) -> usize {
 /// use vango::vdom::{Element, VNode};
 /// let leaf = VNode::Element(Box::new(Element::new("p")));
 /// let mut ul = Element::new("ul");
-/// ul.children = vec![VNode::Text(String::from("hello").into())];
+/// // One child is held inline; a text of more than 22 bytes is a heap block.
+/// ul.children = vec![VNode::Text(String::from("a text longer than 22 bytes").into())].into();
 /// let parent = VNode::Element(Box::new(ul));
 /// assert!(tree_bytes(&leaf) > 0);
 /// assert!(tree_bytes(&parent) > tree_bytes(&leaf));

@@ -54,7 +54,7 @@ use crate::vdom::attrs::{diff_attrs, rebind, same_attrs, same_listeners};
 use crate::vdom::form;
 use crate::vdom::keymap::KeyIndex;
 use crate::vdom::lis::lis_in;
-use crate::vdom::node::{Element, Key, Str, VNode};
+use crate::vdom::node::{Children, Element, Key, Str, VNode};
 use crate::vdom::normal;
 use crate::vdom::ns::{content_of, Content, Ns};
 use crate::vdom::patch::PatchSink;
@@ -333,7 +333,10 @@ fn diff_element(
     if n.children.is_empty() && o.children.len() > 1 && !o.is_range() {
         // One op for a list that empties (a range's children are not all of a node's).
         sink.clear_children(hid);
-        o.children.drain(..).rev().for_each(|c| dispose(&c));
+        mem::take(&mut o.children)
+            .into_iter()
+            .rev()
+            .for_each(|c| dispose(&c));
     } else {
         let whole = !o.is_range();
         diff_children(
@@ -357,7 +360,7 @@ fn diff_element(
 /// children (not a range's); `new` keeps the leftovers.
 pub(crate) fn diff_children(
     parent: u32,
-    old: &mut Vec<VNode>,
+    old: &mut Children,
     new: &mut [VNode],
     (lists, whole): (Lists, bool),
     place: Place,
@@ -392,7 +395,7 @@ pub(crate) fn diff_children(
 #[allow(clippy::too_many_arguments)]
 fn unkeyed_range(
     parent: u32,
-    old: &mut Vec<VNode>,
+    old: &mut Children,
     s: usize,
     oe: usize,
     new: &mut [VNode],
@@ -410,7 +413,7 @@ fn unkeyed_range(
             sink.remove_child(parent, r as u32);
             dispose(&old[r]);
         }
-        old.drain(s + n..oe);
+        old.vec_mut().drain(s + n..oe);
     } else if n > m {
         let mut at = oe;
         let rest = new[m..].iter_mut().map(|nn| {
@@ -419,13 +422,13 @@ fn unkeyed_range(
             at += 1;
             take(nn)
         });
-        old.splice(oe..oe, rest);
+        old.vec_mut().splice(oe..oe, rest);
     }
 }
 
 fn diff_keyed(
     parent: u32,
-    old: &mut Vec<VNode>,
+    old: &mut Children,
     new: &mut [VNode],
     whole: bool,
     place: Place,
@@ -460,7 +463,7 @@ fn diff_keyed(
             at += 1;
             take(nn)
         });
-        old.splice(s..s, ins);
+        old.vec_mut().splice(s..s, ins);
         return;
     }
     if n == 0 {
@@ -468,7 +471,7 @@ fn diff_keyed(
             sink.remove_child(parent, r as u32);
             dispose(&old[r]);
         }
-        old.drain(s..oe);
+        old.vec_mut().drain(s..oe);
         return;
     }
     let mut sc = Scratch::take();
@@ -506,9 +509,9 @@ fn diff_keyed(
         // as one run of inserts, which the client parses at once.
         sc.give_back();
         sink.clear_children(parent);
-        old.drain(..).rev().for_each(|c| dispose(&c));
+        old.vec_mut().drain(..).rev().for_each(|c| dispose(&c));
         let mut at = 0;
-        old.extend(mid.iter_mut().map(|nn| {
+        old.vec_mut().extend(mid.iter_mut().map(|nn| {
             mount_in(nn, place.ns(), cx);
             sink.insert_child(parent, at, nn);
             at += 1;
@@ -587,7 +590,7 @@ fn diff_keyed(
         // (leftovers and removed nodes) goes to the caller with `new`.
         old[s..oe].swap_with_slice(mid);
     } else {
-        old.splice(s..oe, mid.iter_mut().map(take));
+        old.vec_mut().splice(s..oe, mid.iter_mut().map(take));
     }
 }
 

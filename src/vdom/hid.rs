@@ -4,7 +4,7 @@
 
 use std::mem;
 
-use crate::vdom::node::{Element, VNode};
+use crate::vdom::node::{Children, Element, VNode};
 
 /// Hands out hydration ids for one tree: `1, 2, 3, …`, never `0`.
 ///
@@ -82,7 +82,7 @@ impl Default for HidAlloc {
 /// ```
 /// use vango::vdom::{hid::normalize, Element, VNode};
 /// let mut e = Element::new("p");
-/// e.children = vec![VNode::Text("a".into()), VNode::Fragment(vec![VNode::Text("b".into())])];
+/// e.children = vec![VNode::Text("a".into()), VNode::Fragment(vec![VNode::Text("b".into())])].into();
 /// let mut n = VNode::Element(Box::new(e));
 /// normalize(&mut n);
 /// assert_eq!(n.as_element().unwrap().children.len(), 1);
@@ -93,12 +93,13 @@ pub fn normalize(node: &mut VNode) {
     }
 }
 
-fn normalize_children(children: &mut Vec<VNode>) {
+fn normalize_children(children: &mut Children) {
     if needs_normalizing(children) {
-        let old = mem::take(children);
-        for c in old {
-            VNode::push_normalized(children, c);
+        let mut v = Vec::new();
+        for c in mem::take(children) {
+            VNode::push_normalized(&mut v, c);
         }
+        *children = v.into();
     }
     for c in children.iter_mut() {
         if let VNode::Element(e) = c {

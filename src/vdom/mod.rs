@@ -19,6 +19,7 @@ pub mod names;
 pub mod node;
 pub mod normal;
 pub mod ns;
+pub mod one_vec;
 pub mod patch;
 pub mod pool;
 mod refusal;
@@ -32,9 +33,11 @@ pub mod walk;
 pub use event::{reject, Event, EventData, Handled, IntoHandled, Reject};
 pub use marker::{data_on_string, data_on_value};
 pub use node::{
-    Attr, AttrValue, ComponentSlot, Element, Handler, Key, Listener, Modifiers, RawHtml, Str, VNode,
+    Attr, AttrValue, Children, ComponentSlot, Element, Handler, Key, Listener, Modifiers, RawHtml,
+    Str, VNode,
 };
 pub use ns::Ns;
+pub use one_vec::OneVec;
 pub use patch::{OwnedProp, Patch, PatchSink, PropValue};
 pub use tight::TightVec;
 pub use walk::Mount;

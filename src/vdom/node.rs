@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use crate::vdom::event::{Event, Handled};
 use crate::vdom::ns::Ns;
+use crate::vdom::one_vec::OneVec;
 use crate::vdom::tight::TightVec;
 
 pub use crate::vdom::text::Str;
@@ -94,6 +95,19 @@ impl RawHtml {
     }
 }
 
+/// The child nodes of an element: a single child is held inline in the element, more in a
+/// `Vec` (see [`OneVec`]).
+///
+/// # Examples
+///
+/// ```
+/// use vango::vdom::{Children, VNode};
+/// let mut c = Children::new();
+/// c.push(VNode::Text("only".into()));
+/// assert!(c.is_inline() && c.len() == 1);
+/// ```
+pub type Children = OneVec<VNode>;
+
 /// An HTML element.
 ///
 /// # Examples
@@ -110,14 +124,14 @@ pub struct Element {
     /// Hydration id: the address patches use. `0` until the tree is mounted.
     pub hid: u32,
     /// Identity among keyed siblings. Boxed: most elements have none, and one word instead
-    /// of three keeps `Element` in a 96-byte heap chunk (keyed rows pay a 32-byte box).
+    /// of three keeps `Element` in a 112-byte heap chunk (keyed rows pay a 32-byte box).
     pub key: Option<Box<Key>>,
     /// Attributes in the order given; a later duplicate replaces an earlier one.
     pub attrs: TightVec<Attr>,
     /// Server-side event handlers.
     pub listeners: TightVec<Listener>,
-    /// Child nodes.
-    pub children: Vec<VNode>,
+    /// Child nodes (a single one held inline).
+    pub children: Children,
     /// The namespace of the place the element is in (its parent's children's namespace;
     /// [`Ns::of`] with the tag gives its own). Set when it is mounted; SSR of a subtree
     /// (an inserted node travels as HTML) starts from it. `Html` until then.
@@ -151,7 +165,7 @@ impl Element {
     /// ```
     pub fn range(children: Vec<VNode>) -> Self {
         let mut e = Element::new(RANGE);
-        e.children = children;
+        e.children = children.into();
         e
     }
 
@@ -185,7 +199,7 @@ impl Element {
             key: None,
             attrs: TightVec::new(),
             listeners: TightVec::new(),
-            children: Vec::new(),
+            children: Children::new(),
         }
     }
 
@@ -566,9 +580,12 @@ mod tests {
     use super::*;
 
     /// Retained trees are per-session memory: the namespace field fits in padding, and
-    /// 88 bytes is a 96-byte glibc chunk (104 would take 112, 120 would take 128).
+    /// the child list holds one child inline in a node's 32 bytes (its tag's spare values
+    /// tell a list from a child), so 96 bytes is a 112-byte glibc chunk (a one-child list
+    /// of its own took a 48-byte one).
     #[test]
     fn element_size() {
-        assert_eq!(std::mem::size_of::<Element>(), 88);
+        assert_eq!(std::mem::size_of::<Children>(), 32);
+        assert_eq!(std::mem::size_of::<Element>(), 96);
     }
 }

@@ -108,6 +108,16 @@ pub(crate) fn list(n: usize) -> Vec<VNode> {
         .unwrap_or_else(|| Vec::with_capacity(n))
 }
 
+/// Keeps an emptied child list (of the capacities the pool holds) for the next render.
+#[inline]
+pub(crate) fn give_back(list: Vec<VNode>) {
+    debug_assert!(list.is_empty());
+    POOLS.with(|p| match p.try_borrow_mut() {
+        Ok(mut p) => p.recycle_list(list),
+        Err(_) => drop(list),
+    });
+}
+
 /// Drops `node`, keeping its element boxes, keys, one-listener lists and short child
 /// lists for the next render.
 ///
@@ -164,8 +174,9 @@ pub fn trim() {
 /// ```
 /// use vango::prelude::*;
 /// vango::vdom::pool::trim();
-/// // A `ul` with one `li`: two element boxes and two one-node lists.
-/// vango::vdom::pool::recycle(ul(li("a")).into_node());
+/// // A `ul` with two `li`s: three element boxes and one two-node list (an only child,
+/// // each `li`'s text, is held inline: no list).
+/// vango::vdom::pool::recycle(ul((li("a"), li("b"))).into_node());
 /// assert_eq!(vango::vdom::pool::held(), 4);
 /// ```
 pub fn held() -> usize {
@@ -209,7 +220,10 @@ impl Pools {
             // taking it apart for pools with no room.
             return drop(e);
         }
-        self.recycle_list(mem::take(&mut e.children));
+        match mem::take(&mut e.children).split() {
+            (Some(one), _) => self.recycle(one),
+            (None, list) => self.recycle_list(list),
+        }
         if let Some(mut k) = e.key.take() {
             if self.keys.len() < MAX_KEYS {
                 // A string key's text is freed now, not when the box is next used.

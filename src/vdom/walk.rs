@@ -7,7 +7,7 @@ use std::mem;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::vdom::hid::HidAlloc;
-use crate::vdom::node::{ComponentSlot, Key, VNode};
+use crate::vdom::node::{Children, ComponentSlot, Key, VNode};
 use crate::vdom::ns::{content_of, Content, Ns};
 
 /// What the diff needs from the tree it edits: fresh hids for new elements, a way to
@@ -179,18 +179,20 @@ pub(crate) fn has_component(children: &[VNode]) -> bool {
 /// stand there. The component renders nothing (its setup never runs); the refusal is
 /// counted by [`Mount::warn`] and logged once per process.
 #[cold]
-pub(crate) fn refuse_components(children: &mut Vec<VNode>, cx: &mut impl Mount) {
+pub(crate) fn refuse_components(children: &mut Children, cx: &mut impl Mount) {
     static LOGGED: AtomicBool = AtomicBool::new(false);
     if !LOGGED.swap(true, Ordering::Relaxed) {
         log::warn!("a component inside a raw-text element (textarea, title, script, style, ...) renders nothing");
     }
     cx.warn("component inside a raw-text element: refused");
     // Rebuilt so that the texts around a dropped component merge into one, as the DOM has them.
+    let mut kept = Vec::new();
     for c in mem::take(children) {
         if !matches!(c, VNode::Component(_)) {
-            VNode::push_normalized(children, c);
+            VNode::push_normalized(&mut kept, c);
         }
     }
+    *children = kept.into();
 }
 
 /// String equality with a pointer shortcut: tags, attribute names and literal texts are

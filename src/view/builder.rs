@@ -72,7 +72,21 @@ impl El {
     /// assert_eq!(list.element().children.len(), 3);
     /// ```
     pub fn child(mut self, children: impl IntoChildren) -> Self {
-        let list = &mut self.0.children;
+        let mut children = children;
+        if self.0.children.is_empty() && self.0.children.capacity() == 0 {
+            // An only child (a text, an element) is held inline: no list at all.
+            if children.count_hint() == 1 {
+                match children.single() {
+                    Ok(VNode::Empty) => return self,
+                    Ok(node) => {
+                        self.0.children.push(node);
+                        return self;
+                    }
+                    Err(c) => children = c,
+                }
+            }
+        }
+        let list = self.0.children.vec_mut();
         // The first call sizes the list exactly: retained trees are per-session memory.
         if list.is_empty() {
             let n = children.count_hint();
@@ -195,8 +209,11 @@ impl El {
     pub(crate) fn finish(mut self) -> Box<Element> {
         // Attributes and listeners are `TightVec`s: exact already.
         let e = &mut *self.0;
-        if e.children.len() < e.children.capacity() {
-            e.children.shrink_to_fit();
+        if let Some(list) = e.children.inline() {
+            // One child: held inline; its list goes back to the pool.
+            pool::give_back(list);
+        } else if e.children.len() < e.children.capacity() {
+            e.children.vec_mut().shrink_to_fit();
         }
         self.0
     }
@@ -273,5 +290,8 @@ impl IntoChildren for El {
     }
     fn into_node(self) -> VNode {
         VNode::Element(self.finish())
+    }
+    fn single(self) -> Result<VNode, Self> {
+        Ok(self.into_node())
     }
 }

@@ -48,6 +48,26 @@ pub trait IntoChildren {
         1
     }
 
+    /// These children as exactly one normalized node (an element, a non-empty text) or
+    /// none ([`VNode::Empty`]), when that is cheap to know: an element's only child is
+    /// then held inline without a list being filled first. `Err(self)` otherwise (the
+    /// default).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use vango::prelude::*;
+    /// assert!(matches!("hi".single(), Ok(VNode::Text(_))));
+    /// assert!(matches!("".single(), Ok(VNode::Empty)));
+    /// assert!(vec![li("a")].single().is_err());
+    /// ```
+    fn single(self) -> Result<VNode, Self>
+    where
+        Self: Sized,
+    {
+        Err(self)
+    }
+
     /// These children as one node: a single node as itself, several as a
     /// [`VNode::Fragment`], none as [`VNode::Empty`].
     fn into_node(self) -> VNode
@@ -87,6 +107,9 @@ macro_rules! text_children {
                 let s: Str = $conv;
                 if s.is_empty() { VNode::Empty } else { VNode::Text(s) }
             }
+            fn single(self) -> Result<VNode, Self> {
+                Ok(self.into_node())
+            }
         }
     )*};
 }
@@ -110,6 +133,9 @@ macro_rules! number_children {
             }
             fn into_node(self) -> VNode {
                 VNode::Text(Str::from_display(&self))
+            }
+            fn single(self) -> Result<VNode, Self> {
+                Ok(self.into_node())
             }
         }
     )*};

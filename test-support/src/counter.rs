@@ -25,7 +25,7 @@ pub struct Counter {
 pub fn el(tag: &'static str, hid: u32, children: Vec<VNode>, click: bool) -> VNode {
     let mut e = Element::new(tag);
     e.hid = hid;
-    e.children = children;
+    e.children = children.into();
     if click {
         e.listeners.push(Listener {
             event: "click",

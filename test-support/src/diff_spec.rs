@@ -73,9 +73,11 @@ pub fn build_node(s: &Spec) -> VNode {
                     handler: Rc::new(|_| Ok(())),
                 });
             }
+            let mut kids = Vec::new();
             for c in &e.children {
-                VNode::push_normalized(&mut el.children, build_node(c));
+                VNode::push_normalized(&mut kids, build_node(c));
             }
+            el.children = kids.into();
             VNode::Element(Box::new(el))
         }
     }

@@ -48,9 +48,11 @@ pub fn build(f: &F) -> VNode {
         F::El(tag, key, ch) => {
             let mut e = Element::new(tag);
             e.key = key.map(|k| Box::new(Key::Int(k)));
+            let mut kids = Vec::new();
             for c in ch {
-                VNode::push_normalized(&mut e.children, build(c));
+                VNode::push_normalized(&mut kids, build(c));
             }
+            e.children = kids.into();
             VNode::Element(Box::new(e))
         }
         F::Comp(0, None, p) => component(plain, p.clone()),

@@ -8,7 +8,7 @@
 use std::rc::Rc;
 use vango::vdom::Str;
 
-use vango::vdom::{Attr, AttrValue, Element, Listener, Modifiers, RawHtml, VNode};
+use vango::vdom::{Attr, AttrValue, Children, Element, Listener, Modifiers, RawHtml, VNode};
 
 use crate::html5::PNode;
 
@@ -193,12 +193,30 @@ fn el(rng: &mut fastrand::Rng, tag: &'static str, names: &[&'static str]) -> Ele
     e
 }
 
-fn texts(rng: &mut fastrand::Rng, max: usize) -> Vec<VNode> {
-    (0..rng.usize(0..=max)).map(|_| text(rng)).collect()
+fn texts(rng: &mut fastrand::Rng, max: usize) -> Children {
+    let v = (0..rng.usize(0..=max)).map(|_| text(rng)).collect();
+    kids(rng, v)
+}
+
+/// `v` as an element's children, a single child in either form a tree may hold it: inline,
+/// or in a list (as a keyed diff leaves it).
+fn kids(rng: &mut fastrand::Rng, v: Vec<VNode>) -> Children {
+    if v.len() == 1 && rng.bool() {
+        let mut c = Children::from(Vec::with_capacity(1));
+        c.vec_mut().extend(v);
+        c
+    } else {
+        v.into()
+    }
 }
 
 /// A random list of children for context `g`, sometimes wrapped in fragments and empties.
-fn children(rng: &mut fastrand::Rng, g: Gen) -> Vec<VNode> {
+fn children(rng: &mut fastrand::Rng, g: Gen) -> Children {
+    let v = children_vec(rng, g);
+    kids(rng, v)
+}
+
+fn children_vec(rng: &mut fastrand::Rng, g: Gen) -> Vec<VNode> {
     let n = if g.depth == 0 {
         rng.usize(0..2)
     } else {
@@ -290,7 +308,7 @@ fn child(rng: &mut fastrand::Rng, g: Gen) -> VNode {
             };
             e.children = match tag {
                 "br" | "img" | "input" | "wbr" | "hr" | "link" | "meta" | "embed" | "source"
-                | "track" | "area" => vec![],
+                | "track" | "area" => Children::new(),
                 "textarea" | "title" | "script" | "style" => texts(rng, 3),
                 "select" => (0..rng.usize(0..3))
                     .map(|_| {
@@ -344,7 +362,7 @@ fn child(rng: &mut fastrand::Rng, g: Gen) -> VNode {
 
 /// A random forest of body content.
 pub fn random_body(rng: &mut fastrand::Rng, depth: u32) -> Vec<VNode> {
-    children(
+    children_vec(
         rng,
         Gen {
             ctx: Ctx::Flow,

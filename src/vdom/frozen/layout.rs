@@ -382,11 +382,15 @@ impl Reader<'_> {
         }
         if flags & 32 != 0 {
             let n = self.count();
-            let mut children = Vec::with_capacity(n.min(self.at.len()));
-            for _ in 0..n {
-                children.push(self.node());
+            if n == 1 {
+                e.children = self.node().into();
+            } else {
+                let mut children = Vec::with_capacity(n.min(self.at.len()));
+                for _ in 0..n {
+                    children.push(self.node());
+                }
+                e.children = children.into();
             }
-            e.children = children;
         }
         e
     }
