@@ -1,26 +1,18 @@
 // Browser tests (Chromium via playwright-core): patch application, focus and caret keeping,
 // form-control properties, hooks, optimistic updates, event bytes, resume — each run
 // against the client sources (ES modules) and again against the minified bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 import { rng } from './rand.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 const li = (hid, text) => `<li data-hid="${hid}">${text}</li>`;
 
 for (const mode of ['src', 'min']) {
   describe(`client (${mode})`, () => {
-    const page = (html, o) => open(browser.ctx, server, mode, html, o);
+    const page = (html, o) => openPage(mode, html, o);
 
     test('boot: Hello carries csrf, hash, path; state classes; session id kept in memory only', async () => {
       const t = await page('<div data-hid="1">x</div>', { hello: false, query: '?q=1' });

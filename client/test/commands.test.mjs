@@ -2,19 +2,11 @@
 // toggle, classes, attributes, focus, focus-first, scroll, dispatch and push, key-filtered
 // bindings, commands beside a server handler, and bindings a patch adds — with no
 // WebSocket frame for the commands themselves. Each runs against the sources and the bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 // data-js as the server writes it (an attribute value, quotes escaped).
 const js = (bindings) => JSON.stringify(bindings).replace(/"/g, '&quot;');
@@ -22,7 +14,7 @@ const frames = async (t) => (await t.sent()).filter((f) => f.type != 'Hello');
 
 for (const mode of ['src', 'min']) {
   describe(`client commands (${mode})`, () => {
-    const page = (html, o) => open(browser.ctx, server, mode, html, o);
+    const page = (html, o) => openPage(mode, html, o);
 
     test('show, hide, toggle, classes and attributes run with no frame sent', async () => {
       const t = await page(

@@ -2,25 +2,17 @@
 // values and modifiers, IME composition, input coalescing and order, blur/focusout values,
 // select multiple, and focus after a patch (a hook's focus() wins) — each run against the
 // client sources and again against the minified bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 const events = async (t) => (await t.sent()).filter((f) => f.type == 'Event').map((f) => [f.hid, f.event, f.data]);
 
 for (const mode of ['src', 'min']) {
   describe(`events (${mode})`, () => {
-    const page = (html, o) => open(browser.ctx, server, mode, html, o);
+    const page = (html, o) => openPage(mode, html, o);
 
     test('key filter: only the listed keys are sent, with the value and modifiers; p applies to them only', async () => {
       const t = await page('<input data-hid="1" data-on="keydown.p:Enter,Escape">' +

@@ -5,10 +5,10 @@
 // (elements, texts, range comments, form properties) must equal a fresh load of that
 // step's render. Later frames address ranges the earlier ones inserted, so the client's
 // hid index of ranges is exercised too. Runs against the sources and the bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 
 const file = new URL('../../tests/vectors/fragment.json', import.meta.url);
 const { cases } = JSON.parse(readFileSync(file, 'utf8'));
@@ -33,18 +33,10 @@ function snapshot() {
   return snap(document.querySelector('main'));
 }
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 async function load(mode, html) {
-  const t = await open(browser.ctx, server, mode, `<main>${html}</main>`);
+  const t = await openPage(mode, `<main>${html}</main>`);
   t.errors = [];
   t.page.on('console', (m) => m.type() == 'error' && /vango/.test(m.text()) && t.errors.push(m.text()));
   t.page.on('pageerror', (e) => t.errors.push(String(e)));

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { encodeServer, decodeClient } from './meaning.mjs';
 
@@ -62,6 +63,21 @@ export async function launch() {
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
   return { ctx, close: async () => { await ctx.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+// For a test file: starts the fixture server and Chromium before its tests and stops them
+// after; returns openPage(mode, html, options), which is `open` on them.
+export function fixture() {
+  let server, browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser.close();
+    server.close();
+  });
+  return (mode, html, o) => open(browser.ctx, server, mode, html, o);
 }
 
 // Opens a fixture page with the client in `mode` ('src' or 'min'), answers its Hello and

@@ -2,26 +2,18 @@
 // once the page is idle, or at once when an op needs one, while their event names and
 // hooks are taken in the frame that inserts them. Frames are delivered several in one
 // task, so nothing idle runs between them. Runs against the sources and the bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 import { encodeServer } from './meaning.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 const li = (hid, text) => `<li data-hid="${hid}">${text}</li>`;
 
 for (const mode of ['src', 'min']) {
   describe(`hid index (${mode})`, () => {
-    const page = (html, o) => open(browser.ctx, server, mode, html, o);
+    const page = (html, o) => openPage(mode, html, o);
     // Delivers the Patches frames of each ops list in one task, then runs `after` (a
     // function's source, called in the page) in that task too; resolves with its result.
     const burst = (t, opss, after = '() => 0') => {

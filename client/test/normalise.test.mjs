@@ -4,10 +4,10 @@
 // the real client applies the frame, and the live DOM (attributes, texts, namespaces and
 // the live properties of form controls) must equal a fresh load of the new first paint.
 // No script may run on either page, and the client must not throw (it would reload).
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 
 const file = process.env.VANGO_NORMALISE_FIXTURE || new URL('../../tests/vectors/normalise.json', import.meta.url);
 const { cases } = JSON.parse(readFileSync(file, 'utf8'));
@@ -66,21 +66,13 @@ function scriptUrls() {
   return bad;
 }
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 const settle = (t) => t.page.waitForTimeout(250);
 
 // Loads `html`, optionally applies a frame, clicks, and returns what the page shows.
 async function visit(mode, html, frame, click) {
-  const t = await open(browser.ctx, server, mode, html + SINK, { head: HEAD });
+  const t = await openPage(mode, html + SINK, { head: HEAD });
   const errors = [];
   // (Resources the cases name, such as a.png, may 404: only the client's errors count.)
   t.page.on('console', (m) => m.type() == 'error' && /vango/.test(m.text()) && errors.push(m.text()));

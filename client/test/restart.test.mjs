@@ -2,23 +2,15 @@
 // playwright-core): a gone session is started over on a new socket without a reload, a
 // refused token is renewed from the page once, reloads back off, and a server that is
 // shutting down is retried quickly. Each runs against the client sources and the bundle.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open } from './harness.mjs';
+import { fixture } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser.close();
-  server.close();
-});
+const openPage = fixture();
 
 for (const mode of ['src', 'min']) {
   describe(`client restarts (${mode})`, () => {
-    const page = (html, o) => open(browser.ctx, server, mode, html, o);
+    const page = (html, o) => openPage(mode, html, o);
 
     test('session: status 2 (session gone) starts a fresh session on a new socket at once, no reload', async () => {
       const t = await page('<button data-hid="1" data-on="click" data-opt-text="…">b</button>');
