@@ -77,13 +77,11 @@ impl<T> OneVec<T> {
     /// ```
     pub fn vec_mut(&mut self) -> &mut Vec<T> {
         if let Repr::One(_) = self.0 {
-            let Repr::One(n) = mem::replace(&mut self.0, Repr::Many(Vec::with_capacity(2))) else {
-                unreachable!()
-            };
-            let Repr::Many(v) = &mut self.0 else {
-                unreachable!()
-            };
-            v.push(n);
+            let mut list = Vec::with_capacity(2);
+            if let Repr::One(n) = mem::replace(&mut self.0, Repr::Many(Vec::new())) {
+                list.push(n);
+            }
+            self.0 = Repr::Many(list);
         }
         match &mut self.0 {
             Repr::Many(v) => v,
@@ -110,9 +108,8 @@ impl<T> OneVec<T> {
         match &mut self.0 {
             Repr::Many(v) if v.len() == 1 => {
                 let item = v.pop()?;
-                let Repr::Many(list) = mem::replace(&mut self.0, Repr::One(item)) else {
-                    unreachable!()
-                };
+                let list = mem::take(v);
+                self.0 = Repr::One(item);
                 Some(list)
             }
             _ => None,
